@@ -1,0 +1,71 @@
+package dev.sluice.broker.group;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sluice.proto.internal.v1.OffsetCommitKey;
+import dev.sluice.proto.internal.v1.OffsetCommitValue;
+import dev.sluice.proto.internal.v1.RecordBatchView;
+import dev.sluice.proto.v1.Codec;
+import dev.sluice.proto.v1.LogRecord;
+import dev.sluice.proto.v1.RecordBatchHeader;
+import dev.sluice.proto.v1.Records;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.zip.CRC32C;
+
+/**
+ * Encodes offset commits as a record batch of the {@code __consumer_offsets} topic and decodes them back. Pure;
+ * any thread. This is the only broker path that decodes individual records, and only for this internal topic.
+ */
+public final class OffsetRecords {
+    private OffsetRecords() {
+    }
+
+    /** One batch holding every commit of one request, so the request is applied atomically. */
+    public static RecordBatchView encode(Map<OffsetKey, CommittedOffset> commits, long nowMs) {
+        Records.Builder records = Records.newBuilder();
+        for (Map.Entry<OffsetKey, CommittedOffset> commit : commits.entrySet()) {
+            OffsetKey key = commit.getKey();
+            CommittedOffset value = commit.getValue();
+            records.addRecords(LogRecord.newBuilder()
+                    .setKey(OffsetCommitKey.newBuilder().setGroupId(key.groupId()).setTopic(key.topic())
+                            .setPartition(key.partition()).build().toByteString())
+                    .setValue(OffsetCommitValue.newBuilder().setOffset(value.offset()).setMetadata(value.metadata())
+                            .setCommitTimestampMs(value.commitTimestampMs()).build().toByteString()));
+        }
+        ByteString bytes = records.build().toByteString();
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.asReadOnlyByteBuffer());
+        RecordBatchHeader header = RecordBatchHeader.newBuilder()
+                .setRecordCount(commits.size())
+                .setFirstTimestampMs(nowMs)
+                .setMaxTimestampMs(nowMs)
+                .setCodec(Codec.CODEC_NONE)
+                .setCrc32C((int) crc.getValue())
+                .build();
+        return RecordBatchView.newBuilder().setHeader(header).setRecords(bytes).build();
+    }
+
+    /**
+     * Decodes a stored batch and hands each commit to {@code sink} in log order; a null value means the committed
+     * offset was deleted.
+     */
+    public static void decode(ByteString storedBatch, BiConsumer<OffsetKey, CommittedOffset> sink) {
+        try {
+            RecordBatchView batch = RecordBatchView.parseFrom(storedBatch);
+            for (LogRecord record : Records.parseFrom(batch.getRecords()).getRecordsList()) {
+                OffsetCommitKey key = OffsetCommitKey.parseFrom(record.getKey());
+                OffsetKey offsetKey = new OffsetKey(key.getGroupId(), key.getTopic(), key.getPartition());
+                if (!record.hasValue()) {
+                    sink.accept(offsetKey, null);
+                    continue;
+                }
+                OffsetCommitValue value = OffsetCommitValue.parseFrom(record.getValue());
+                sink.accept(offsetKey, new CommittedOffset(value.getOffset(), value.getMetadata(),
+                        value.getCommitTimestampMs()));
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt record in __consumer_offsets: " + e.getMessage(), e);
+        }
+    }
+}

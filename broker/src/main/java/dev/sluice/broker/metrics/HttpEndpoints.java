@@ -1,0 +1,65 @@
+package dev.sluice.broker.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The node's HTTP port: {@code /metrics} in Prometheus text format, {@code /healthz} (the process is up) and
+ * {@code /readyz} (200 once the node can serve its roles, 503 with the reason before that). Requests are served by
+ * one small daemon thread; each handler only reads volatile state.
+ */
+public final class HttpEndpoints implements AutoCloseable {
+    private final HttpServer server;
+
+    /** Readiness: null when ready, otherwise why not. */
+    public interface Readiness extends Supplier<String> {
+    }
+
+    public HttpEndpoints(InetSocketAddress address, PrometheusMeterRegistry registry, Readiness readiness)
+            throws IOException {
+        server = HttpServer.create(address, 16);
+        server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "sluice-http");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        server.createContext("/metrics", exchange ->
+                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
+        server.createContext("/readyz", exchange -> {
+            String notReady = readiness.get();
+            if (notReady == null) {
+                respond(exchange, 200, "text/plain", "ready\n");
+            } else {
+                respond(exchange, 503, "text/plain", "not ready: " + notReady + "\n");
+            }
+        });
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}

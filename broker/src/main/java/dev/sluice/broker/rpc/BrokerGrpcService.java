@@ -1,0 +1,95 @@
+package dev.sluice.broker.rpc;
+
+import dev.sluice.broker.partition.FetchHandler;
+import dev.sluice.broker.partition.ListOffsetsHandler;
+import dev.sluice.broker.partition.ProduceHandler;
+import dev.sluice.proto.internal.v1.FetchResponseView;
+import dev.sluice.proto.internal.v1.ProduceRequestView;
+import dev.sluice.proto.v1.BrokerGrpc;
+import dev.sluice.proto.v1.FetchRequest;
+import dev.sluice.proto.v1.ListOffsetsRequest;
+import dev.sluice.proto.v1.ListOffsetsResponse;
+import dev.sluice.proto.v1.MetadataRequest;
+import dev.sluice.proto.v1.MetadataResponse;
+import dev.sluice.proto.v1.ProduceResponse;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Function;
+
+/**
+ * The public {@code sluice.v1.Broker} service, bound with the broker's wire-compatible view messages instead of the
+ * public ones: Produce is parsed as {@link ProduceRequestView} and Fetch answered with {@link FetchResponseView}, so
+ * record data crosses the broker as opaque bytes with no per-record decoding and no re-encoding. Clients see the
+ * ordinary public messages, because a view has the same field numbers and wire types as its public twin.
+ *
+ * <p>Calls arrive on gRPC executor threads; the handlers are thread-safe. Fetch completes asynchronously when its
+ * long-poll ends.
+ */
+public final class BrokerGrpcService {
+    private static final MethodDescriptor<ProduceRequestView, ProduceResponse> PRODUCE =
+            BrokerGrpc.getProduceMethod().toBuilder(
+                    ProtoUtils.marshaller(ProduceRequestView.getDefaultInstance()),
+                    ProtoUtils.marshaller(ProduceResponse.getDefaultInstance())).build();
+    private static final MethodDescriptor<FetchRequest, FetchResponseView> FETCH =
+            BrokerGrpc.getFetchMethod().toBuilder(
+                    ProtoUtils.marshaller(FetchRequest.getDefaultInstance()),
+                    ProtoUtils.marshaller(FetchResponseView.getDefaultInstance())).build();
+
+    private final ProduceHandler produceHandler;
+    private final FetchHandler fetchHandler;
+    private final ListOffsetsHandler listOffsetsHandler;
+    private final Function<MetadataRequest, MetadataResponse> metadataHandler;
+    private final TrafficMetrics trafficMetrics;
+
+    public BrokerGrpcService(ProduceHandler produceHandler, FetchHandler fetchHandler,
+                             ListOffsetsHandler listOffsetsHandler,
+                             Function<MetadataRequest, MetadataResponse> metadataHandler,
+                             TrafficMetrics trafficMetrics) {
+        this.produceHandler = produceHandler;
+        this.fetchHandler = fetchHandler;
+        this.listOffsetsHandler = listOffsetsHandler;
+        this.metadataHandler = metadataHandler;
+        this.trafficMetrics = trafficMetrics;
+    }
+
+    public ServerServiceDefinition definition() {
+        return ServerServiceDefinition.builder(BrokerGrpc.SERVICE_NAME)
+                .addMethod(PRODUCE, ServerCalls.asyncUnaryCall(this::produce))
+                .addMethod(FETCH, ServerCalls.asyncUnaryCall(this::fetch))
+                .addMethod(BrokerGrpc.getListOffsetsMethod(), ServerCalls.asyncUnaryCall(this::listOffsets))
+                .addMethod(BrokerGrpc.getMetadataMethod(), ServerCalls.asyncUnaryCall(this::metadata))
+                .build();
+    }
+
+    private void produce(ProduceRequestView request, StreamObserver<ProduceResponse> responses) {
+        trafficMetrics.recordProduced(request);
+        reply(responses, produceHandler.handle(request));
+    }
+
+    private void fetch(FetchRequest request, StreamObserver<FetchResponseView> responses) {
+        fetchHandler.handle(request).whenComplete((response, failure) -> {
+            if (failure != null) {
+                responses.onError(GrpcErrors.internal(failure));
+            } else {
+                trafficMetrics.recordFetched(response);
+                reply(responses, response);
+            }
+        });
+    }
+
+    private void listOffsets(ListOffsetsRequest request, StreamObserver<ListOffsetsResponse> responses) {
+        reply(responses, listOffsetsHandler.handle(request));
+    }
+
+    private void metadata(MetadataRequest request, StreamObserver<MetadataResponse> responses) {
+        reply(responses, metadataHandler.apply(request));
+    }
+
+    static <T> void reply(StreamObserver<T> responses, T response) {
+        responses.onNext(response);
+        responses.onCompleted();
+    }
+}

@@ -1,0 +1,175 @@
+package dev.sluice.broker.server;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The settings of one {@code sluice server} process, parsed and validated from string properties (a config file
+ * with command-line flags layered on top). Immutable; any thread.
+ *
+ * <p>Every key has a default, so an empty configuration is a single combined node with data under {@code ./data}.
+ * A bad value fails with {@link IllegalArgumentException} naming the key, before anything is started.
+ */
+public record NodeConfig(
+        int nodeId,
+        Set<Role> roles,
+        Path dataDir,
+        String host,
+        int brokerPort,
+        int controllerPort,
+        int httpPort,
+        String rack,
+        Map<Integer, InetSocketAddress> controllerQuorum,
+        int defaultPartitions,
+        int defaultReplicationFactor,
+        long retentionCheckIntervalMs,
+        int offsetsTopicPartitions,
+        long brokerHeartbeatIntervalMs,
+        long brokerSessionTimeoutMs) {
+
+    /** The two roles a node can play; combined mode plays both. */
+    public enum Role { CONTROLLER, BROKER }
+
+    public static final String NODE_ID = "node.id";
+    public static final String ROLES = "process.roles";
+    public static final String DATA_DIR = "data.dir";
+    public static final String HOST = "host";
+    public static final String BROKER_PORT = "broker.port";
+    public static final String CONTROLLER_PORT = "controller.port";
+    public static final String HTTP_PORT = "http.port";
+    public static final String RACK = "broker.rack";
+    public static final String CONTROLLER_QUORUM = "controller.quorum.voters";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String OFFSETS_TOPIC_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
+    public static final String SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+
+    /** Keys and their defaults, in the order the README documents them. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(NODE_ID, "1");
+        d.put(ROLES, "controller,broker");
+        d.put(DATA_DIR, "./data");
+        d.put(HOST, "localhost");
+        d.put(BROKER_PORT, "7092");
+        d.put(CONTROLLER_PORT, "7093");
+        d.put(HTTP_PORT, "7094");
+        d.put(RACK, "");
+        d.put(CONTROLLER_QUORUM, "");
+        d.put(NUM_PARTITIONS, "1");
+        d.put(DEFAULT_REPLICATION_FACTOR, "1");
+        d.put(RETENTION_CHECK_INTERVAL_MS, "30000");
+        d.put(OFFSETS_TOPIC_PARTITIONS, "10");
+        d.put(HEARTBEAT_INTERVAL_MS, "2000");
+        d.put(SESSION_TIMEOUT_MS, "6000");
+        return java.util.Collections.unmodifiableMap(d);
+    }
+
+    /** Parses properties; unknown keys are refused so that a typo does not silently keep a default. */
+    public static NodeConfig parse(Properties properties) {
+        for (String key : properties.stringPropertyNames()) {
+            if (!DEFAULTS.containsKey(key)) {
+                throw new IllegalArgumentException("unknown server config '" + key + "'; known: "
+                        + String.join(", ", DEFAULTS.keySet()));
+            }
+        }
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k).trim()));
+        int nodeId = intValue(values, NODE_ID, 0, Integer.MAX_VALUE);
+        String host = values.get(HOST);
+        int controllerPort = intValue(values, CONTROLLER_PORT, 0, 65535);
+        Set<Role> roles = parseRoles(values.get(ROLES));
+        Map<Integer, InetSocketAddress> quorum = values.get(CONTROLLER_QUORUM).isEmpty()
+                ? defaultQuorum(roles, nodeId, host, controllerPort)
+                : parseQuorum(values.get(CONTROLLER_QUORUM));
+        return new NodeConfig(nodeId, roles, Path.of(values.get(DATA_DIR)), host,
+                intValue(values, BROKER_PORT, 0, 65535), controllerPort, intValue(values, HTTP_PORT, 0, 65535),
+                values.get(RACK), quorum,
+                intValue(values, NUM_PARTITIONS, 1, 100_000), intValue(values, DEFAULT_REPLICATION_FACTOR, 1, 100),
+                longValue(values, RETENTION_CHECK_INTERVAL_MS, 100), intValue(values, OFFSETS_TOPIC_PARTITIONS, 1, 1000),
+                longValue(values, HEARTBEAT_INTERVAL_MS, 10), longValue(values, SESSION_TIMEOUT_MS, 100));
+    }
+
+    public boolean isController() {
+        return roles.contains(Role.CONTROLLER);
+    }
+
+    public boolean isBroker() {
+        return roles.contains(Role.BROKER);
+    }
+
+    private static Map<Integer, InetSocketAddress> defaultQuorum(Set<Role> roles, int nodeId, String host, int port) {
+        if (!roles.contains(Role.CONTROLLER)) {
+            throw new IllegalArgumentException(CONTROLLER_QUORUM + " is required for a node without the controller role");
+        }
+        return Map.of(nodeId, InetSocketAddress.createUnresolved(host, port));
+    }
+
+    static Set<Role> parseRoles(String text) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (String part : text.split(",")) {
+            String name = part.trim().toUpperCase(Locale.ROOT);
+            try {
+                roles.add(Role.valueOf(name));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bad " + ROLES + " '" + text + "': roles are controller and broker");
+            }
+        }
+        return Set.copyOf(roles);
+    }
+
+    /** Parses {@code 1@host:port,2@host:port}. */
+    static Map<Integer, InetSocketAddress> parseQuorum(String text) {
+        Map<Integer, InetSocketAddress> voters = new LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            String entry = part.trim();
+            int at = entry.indexOf('@');
+            int colon = entry.lastIndexOf(':');
+            if (at <= 0 || colon < at + 2 || colon == entry.length() - 1) {
+                throw new IllegalArgumentException("bad " + CONTROLLER_QUORUM + " entry '" + entry
+                        + "': expected id@host:port");
+            }
+            try {
+                int id = Integer.parseInt(entry.substring(0, at));
+                int port = Integer.parseInt(entry.substring(colon + 1));
+                voters.put(id, InetSocketAddress.createUnresolved(entry.substring(at + 1, colon), port));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad " + CONTROLLER_QUORUM + " entry '" + entry
+                        + "': expected id@host:port");
+            }
+        }
+        return Map.copyOf(voters);
+    }
+
+    private static int intValue(Map<String, String> values, String key, int min, int max) {
+        long value = longValue(values, key, min);
+        if (value > max) {
+            throw new IllegalArgumentException(key + " must be at most " + max + ", got " + value);
+        }
+        return (int) value;
+    }
+
+    private static long longValue(Map<String, String> values, String key, long min) {
+        String text = values.get(key);
+        long value;
+        try {
+            value = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + text + "'");
+        }
+        if (value < min) {
+            throw new IllegalArgumentException(key + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.sluice.cli;
+
+import dev.sluice.broker.server.Node;
+import dev.sluice.broker.server.NodeConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice server}: runs one node in the foreground until SIGINT/SIGTERM, then shuts it down gracefully.
+ * Settings come from {@code --config FILE} (Java properties, keys as in the README) with flags layered on top.
+ */
+@Command(name = "server", description = "Run a Sluice node (controller and broker roles by default).")
+public final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with further settings.")
+    Path configFile;
+    @Option(names = "--node-id", description = "Node id (default 1).")
+    Integer nodeId;
+    @Option(names = "--roles", paramLabel = "ROLES", description = "controller, broker or controller,broker (default).")
+    String roles;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where logs and metadata live (default ./data).")
+    Path dataDir;
+    @Option(names = "--host", description = "Host name advertised to clients and bound (default localhost).")
+    String host;
+    @Option(names = "--broker-port", description = "Client and replication port (default 7092).")
+    Integer brokerPort;
+    @Option(names = "--controller-port", description = "Metadata quorum port (default 7093).")
+    Integer controllerPort;
+    @Option(names = "--http-port", description = "Metrics and health port (default 7094).")
+    Integer httpPort;
+    @Option(names = "--controller-quorum", paramLabel = "VOTERS", description = "id@host:port,... of the controllers.")
+    String controllerQuorum;
+    @Option(names = "--rack", description = "Rack of this broker, for rack-aware replica placement.")
+    String rack;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeConfig config = NodeConfig.parse(properties());
+        Logging.serverMode();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Node node = Node.start(config);
+        Thread hook = new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "sluice-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.err.println("sluice: node " + config.nodeId() + " started: broker " + node.bootstrapServers()
+                + ", controller port " + node.controllerPort() + ", http port " + node.httpPort()
+                + ", data in " + config.dataDir().toAbsolutePath().normalize());
+        stopped.await();
+        return 0;
+    }
+
+    Properties properties() throws IOException {
+        Properties properties = new Properties();
+        if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new IllegalArgumentException("config file not found: " + configFile);
+            }
+            try (Reader reader = Files.newBufferedReader(configFile)) {
+                properties.load(reader);
+            }
+        }
+        put(properties, NodeConfig.NODE_ID, nodeId);
+        put(properties, NodeConfig.ROLES, roles);
+        put(properties, NodeConfig.DATA_DIR, dataDir);
+        put(properties, NodeConfig.HOST, host);
+        put(properties, NodeConfig.BROKER_PORT, brokerPort);
+        put(properties, NodeConfig.CONTROLLER_PORT, controllerPort);
+        put(properties, NodeConfig.HTTP_PORT, httpPort);
+        put(properties, NodeConfig.CONTROLLER_QUORUM, controllerQuorum);
+        put(properties, NodeConfig.RACK, rack);
+        return properties;
+    }
+
+    private static void put(Properties properties, String key, Object value) {
+        if (value != null) {
+            properties.setProperty(key, value.toString());
+        }
+    }
+}
