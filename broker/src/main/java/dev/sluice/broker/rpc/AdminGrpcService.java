@@ -1,0 +1,183 @@
+package dev.sluice.broker.rpc;
+
+import dev.sluice.broker.log.LogStore;
+import dev.sluice.broker.log.PartitionKey;
+import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.metadata.BrokerRegistration;
+import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.PartitionImage;
+import dev.sluice.metadata.TopicImage;
+import dev.sluice.proto.v1.AdminGrpc;
+import dev.sluice.proto.v1.AlterConfigsRequest;
+import dev.sluice.proto.v1.AlterConfigsResponse;
+import dev.sluice.proto.v1.BrokerInfo;
+import dev.sluice.proto.v1.CreateTopicsRequest;
+import dev.sluice.proto.v1.CreateTopicsResponse;
+import dev.sluice.proto.v1.DeleteTopicsRequest;
+import dev.sluice.proto.v1.DeleteTopicsResponse;
+import dev.sluice.proto.v1.DescribeClusterRequest;
+import dev.sluice.proto.v1.DescribeClusterResponse;
+import dev.sluice.proto.v1.DescribeTopicsRequest;
+import dev.sluice.proto.v1.DescribeTopicsResponse;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.ListTopicsRequest;
+import dev.sluice.proto.v1.ListTopicsResponse;
+import dev.sluice.proto.v1.PartitionDescription;
+import dev.sluice.proto.v1.QuorumInfo;
+import dev.sluice.proto.v1.TopicDescription;
+import dev.sluice.proto.v1.TopicListing;
+import dev.sluice.proto.v1.TopicResult;
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The public {@code sluice.v1.Admin} service on the broker port. Changes go to the controller through a
+ * {@link ControllerChannel}; reads come from this broker's metadata image and local logs. After a successful create
+ * or delete it waits (briefly, bounded) until this broker's image shows the change, so a client that creates a topic
+ * and then produces to the same broker is not told the topic is unknown. Thread-safe.
+ */
+public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
+    private static final long PROPAGATION_WAIT_MS = 5_000;
+
+    private final ControllerChannel controller;
+    private final Supplier<MetadataImage> image;
+    private final LogStore logStore;
+    private final String clusterId;
+    private final Supplier<QuorumInfo> quorum;
+
+    public AdminGrpcService(ControllerChannel controller, Supplier<MetadataImage> image, LogStore logStore,
+                            String clusterId, Supplier<QuorumInfo> quorum) {
+        this.controller = controller;
+        this.image = image;
+        this.logStore = logStore;
+        this.clusterId = clusterId;
+        this.quorum = quorum;
+    }
+
+    @Override
+    public void createTopics(CreateTopicsRequest request, StreamObserver<CreateTopicsResponse> responses) {
+        controller.createTopics(request).whenCompleteAsync((response, failure) -> {
+            if (failure != null) {
+                CreateTopicsResponse.Builder failed = CreateTopicsResponse.newBuilder();
+                request.getTopicsList().forEach(t -> failed.addResults(controllerFailure(t.getName(), failure)));
+                BrokerGrpcService.reply(responses, failed.build());
+                return;
+            }
+            if (!request.getValidateOnly()) {
+                awaitImage(img -> response.getResultsList().stream()
+                        .filter(r -> r.getError() == ErrorCode.NONE)
+                        .allMatch(r -> img.topics().topic(r.getName()) != null));
+            }
+            BrokerGrpcService.reply(responses, response);
+        });
+    }
+
+    @Override
+    public void deleteTopics(DeleteTopicsRequest request, StreamObserver<DeleteTopicsResponse> responses) {
+        controller.deleteTopics(request).whenCompleteAsync((response, failure) -> {
+            if (failure != null) {
+                DeleteTopicsResponse.Builder failed = DeleteTopicsResponse.newBuilder();
+                request.getNamesList().forEach(name -> failed.addResults(controllerFailure(name, failure)));
+                BrokerGrpcService.reply(responses, failed.build());
+                return;
+            }
+            awaitImage(img -> response.getResultsList().stream()
+                    .filter(r -> r.getError() == ErrorCode.NONE)
+                    .allMatch(r -> img.topics().topic(r.getName()) == null));
+            BrokerGrpcService.reply(responses, response);
+        });
+    }
+
+    @Override
+    public void alterConfigs(AlterConfigsRequest request, StreamObserver<AlterConfigsResponse> responses) {
+        controller.alterConfigs(request).whenComplete((response, failure) -> {
+            if (failure != null) {
+                AlterConfigsResponse.Builder failed = AlterConfigsResponse.newBuilder();
+                request.getAlterationsList().forEach(a -> failed.addResults(controllerFailure(a.getTopic(), failure)));
+                BrokerGrpcService.reply(responses, failed.build());
+                return;
+            }
+            BrokerGrpcService.reply(responses, response);
+        });
+    }
+
+    @Override
+    public void listTopics(ListTopicsRequest request, StreamObserver<ListTopicsResponse> responses) {
+        ListTopicsResponse.Builder response = ListTopicsResponse.newBuilder();
+        for (TopicImage topic : image.get().topics().topicsByName().values()) {
+            if (topic.isInternal() && !request.getIncludeInternal()) {
+                continue;
+            }
+            PartitionImage first = topic.partitions().isEmpty() ? null : topic.partitions().values().iterator().next();
+            response.addTopics(TopicListing.newBuilder().setName(topic.name()).setTopicId(topic.id().toString())
+                    .setPartitions(topic.partitions().size())
+                    .setReplicationFactor(first == null ? 0 : first.replicas().size())
+                    .setInternal(topic.isInternal()));
+        }
+        BrokerGrpcService.reply(responses, response.build());
+    }
+
+    @Override
+    public void describeTopics(DescribeTopicsRequest request, StreamObserver<DescribeTopicsResponse> responses) {
+        MetadataImage current = image.get();
+        DescribeTopicsResponse.Builder response = DescribeTopicsResponse.newBuilder();
+        for (String name : request.getNamesList()) {
+            TopicImage topic = current.topics().topic(name);
+            if (topic == null) {
+                response.addTopics(TopicDescription.newBuilder().setName(name)
+                        .setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).setErrorMessage("unknown topic '" + name + "'"));
+                continue;
+            }
+            TopicDescription.Builder description = TopicDescription.newBuilder().setName(name)
+                    .setTopicId(topic.id().toString()).setInternal(topic.isInternal())
+                    .putAllConfigs(current.configs().explicit(name));
+            for (Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
+                description.addPartitions(describePartition(topic.id(), entry.getKey(), entry.getValue()));
+            }
+            response.addTopics(description);
+        }
+        BrokerGrpcService.reply(responses, response.build());
+    }
+
+    @Override
+    public void describeCluster(DescribeClusterRequest request, StreamObserver<DescribeClusterResponse> responses) {
+        QuorumInfo quorumInfo = quorum.get();
+        DescribeClusterResponse.Builder response = DescribeClusterResponse.newBuilder().setClusterId(clusterId)
+                .setControllerId(quorumInfo.getLeaderId()).setQuorum(quorumInfo);
+        for (BrokerRegistration broker : image.get().cluster().brokers().values()) {
+            response.addBrokers(BrokerInfo.newBuilder().setNodeId(broker.id()).setHost(broker.host())
+                    .setPort(broker.port()).setRack(broker.rack() == null ? "" : broker.rack())
+                    .setFenced(broker.fenced()).setBrokerEpoch(broker.epoch()));
+        }
+        BrokerGrpcService.reply(responses, response.build());
+    }
+
+    private PartitionDescription describePartition(UUID topicId, int index, PartitionImage partition) {
+        PartitionDescription.Builder builder = PartitionDescription.newBuilder().setPartition(index)
+                .setLeaderId(partition.leaderId()).setLeaderEpoch(partition.leaderEpoch())
+                .addAllReplicas(partition.replicas()).addAllIsr(partition.isr())
+                .setLogStartOffset(-1).setLogEndOffset(-1).setHighWatermark(-1);
+        PartitionLog log = logStore.existingPartition(new PartitionKey(topicId, index));
+        if (log != null) {
+            builder.setLogStartOffset(log.logStartOffset()).setLogEndOffset(log.logEndOffset())
+                    .setHighWatermark(log.highWatermark());
+        }
+        return builder.build();
+    }
+
+    private static TopicResult controllerFailure(String topic, Throwable failure) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        return TopicResult.newBuilder().setName(topic).setError(ErrorCode.NOT_CONTROLLER)
+                .setErrorMessage("the controller could not complete the request: " + cause.getMessage()).build();
+    }
+
+    /** Waits, bounded, until the local image satisfies {@code condition}; propagation is normally sub-millisecond. */
+    private void awaitImage(java.util.function.Predicate<MetadataImage> condition) {
+        long deadline = System.nanoTime() + PROPAGATION_WAIT_MS * 1_000_000;
+        while (!condition.test(image.get()) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.sluice.broker.server;
+
+import dev.sluice.broker.log.LogStore;
+import dev.sluice.broker.log.PartitionKey;
+import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.broker.rpc.TrafficMetrics;
+import dev.sluice.metadata.MetadataDelta;
+import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.MetadataPublisher;
+import dev.sluice.metadata.PartitionImage;
+import dev.sluice.metadata.TopicImage;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the broker's local state follow the metadata image: opens a log for every partition that lists this broker
+ * as a replica, deletes the logs of removed topics, and keeps per-partition gauges (log start/end offsets, size) in
+ * step. It compares each new image with the previous one, so it needs nothing from the delta but the new image.
+ *
+ * <p>Called on the metadata loader's thread only.
+ */
+final class BrokerMetadataPublisher implements MetadataPublisher {
+    private static final Logger log = LoggerFactory.getLogger(BrokerMetadataPublisher.class);
+
+    private final int nodeId;
+    private final LogStore logStore;
+    private final MeterRegistry registry;
+    private final TrafficMetrics trafficMetrics;
+    private final Map<PartitionKey, List<Meter>> gauges = new HashMap<>();
+    private MetadataImage previous = MetadataImage.EMPTY;
+
+    BrokerMetadataPublisher(int nodeId, LogStore logStore, MeterRegistry registry, TrafficMetrics trafficMetrics) {
+        this.nodeId = nodeId;
+        this.logStore = logStore;
+        this.registry = registry;
+        this.trafficMetrics = trafficMetrics;
+    }
+
+    @Override
+    public void onMetadataUpdate(MetadataDelta delta, MetadataImage newImage) {
+        Map<UUID, TopicImage> before = previous.topics().topicsById();
+        Map<UUID, TopicImage> after = newImage.topics().topicsById();
+        for (TopicImage removed : before.values()) {
+            if (!after.containsKey(removed.id())) {
+                removeTopic(removed);
+            }
+        }
+        for (TopicImage topic : after.values()) {
+            if (before.get(topic.id()) != topic) {
+                openLocalPartitions(topic);
+            }
+        }
+        previous = newImage;
+    }
+
+    private void openLocalPartitions(TopicImage topic) {
+        for (Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
+            PartitionKey key = new PartitionKey(topic.id(), entry.getKey());
+            if (entry.getValue().replicas().contains(nodeId) && !gauges.containsKey(key)) {
+                PartitionLog partitionLog = logStore.partition(key);
+                gauges.put(key, registerGauges(topic.name(), entry.getKey(), partitionLog));
+            }
+        }
+    }
+
+    private void removeTopic(TopicImage topic) {
+        log.info("Deleting the local logs of removed topic {} ({})", topic.name(), topic.id());
+        for (int partition : topic.partitions().keySet()) {
+            PartitionKey key = new PartitionKey(topic.id(), partition);
+            List<Meter> meters = gauges.remove(key);
+            if (meters != null) {
+                meters.forEach(registry::remove);
+            }
+            logStore.deletePartition(key);
+        }
+        trafficMetrics.forgetTopic(topic.name());
+    }
+
+    private List<Meter> registerGauges(String topic, int partition, PartitionLog partitionLog) {
+        List<Meter> meters = new ArrayList<>();
+        Set<io.micrometer.core.instrument.Tag> tags = Set.of(io.micrometer.core.instrument.Tag.of("topic", topic),
+                io.micrometer.core.instrument.Tag.of("partition", Integer.toString(partition)));
+        meters.add(Gauge.builder("sluice.log.end.offset", partitionLog, PartitionLog::logEndOffset)
+                .tags(tags).register(registry));
+        meters.add(Gauge.builder("sluice.log.start.offset", partitionLog, PartitionLog::logStartOffset)
+                .tags(tags).register(registry));
+        meters.add(Gauge.builder("sluice.log.high.watermark", partitionLog, PartitionLog::highWatermark)
+                .tags(tags).register(registry));
+        meters.add(Gauge.builder("sluice.log.size", partitionLog, PartitionLog::sizeBytes)
+                .baseUnit("bytes").tags(tags).register(registry));
+        return meters;
+    }
+}

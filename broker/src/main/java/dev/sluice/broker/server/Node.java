@@ -1,0 +1,235 @@
+package dev.sluice.broker.server;
+
+import dev.sluice.broker.group.GroupCoordinator;
+import dev.sluice.broker.log.LogStore;
+import dev.sluice.broker.log.RetentionTask;
+import dev.sluice.broker.metrics.HttpEndpoints;
+import dev.sluice.broker.metrics.NodeMetrics;
+import dev.sluice.broker.partition.FetchHandler;
+import dev.sluice.broker.partition.ListOffsetsHandler;
+import dev.sluice.broker.partition.ProduceHandler;
+import dev.sluice.broker.rpc.AdminGrpcService;
+import dev.sluice.broker.rpc.BrokerGrpcService;
+import dev.sluice.broker.rpc.GroupGrpcService;
+import dev.sluice.broker.rpc.RpcMetricsInterceptor;
+import dev.sluice.broker.rpc.TrafficMetrics;
+import dev.sluice.controller.ControllerService;
+import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.MetadataLoader;
+import dev.sluice.raft.io.RaftListener;
+import dev.sluice.raft.io.RaftNode;
+import dev.sluice.raft.io.RaftNodeConfig;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code sluice server} process: the metadata quorum member (controller role) and/or the broker, wired together.
+ * It owns every thread and resource it starts and releases them in reverse order on {@link #close()}.
+ *
+ * <p>Start order: identity, metrics, partition logs, metadata loader and controller, Raft (which replays the committed
+ * metadata log into the loader), gRPC servers, HTTP, then broker registration with the controller.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+    private final NodeConfig config;
+    private final Clock clock = Clock.systemUTC();
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final MetadataLoader loader = new MetadataLoader();
+    private PrometheusMeterRegistry registry;
+    private ClusterIdentity identity;
+    private RaftNode raft;
+    private ControllerService controller;
+    private LogStore logStore;
+    private BrokerLifecycle lifecycle;
+    private Server brokerServer;
+    private Server controllerServer;
+    private HttpEndpoints http;
+
+    private Node(NodeConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a node; on failure everything already started is stopped again before the exception propagates. */
+    public static Node start(NodeConfig config) throws IOException {
+        Node node = new Node(config);
+        try {
+            node.startAll();
+            return node;
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws IOException {
+        Files.createDirectories(config.dataDir());
+        identity = ClusterIdentity.loadOrCreate(config.dataDir(), config.nodeId());
+        registry = NodeMetrics.createRegistry(config.nodeId());
+        resources.push(registry::close);
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("sluice-scheduler"));
+        resources.push(scheduler::shutdownNow);
+        if (config.isBroker()) {
+            logStore = LogStore.open(config.dataDir().resolve("log"));
+            resources.push(logStore);
+            RocksDbMeters.bind(registry, logStore);
+        }
+        if (config.isController()) {
+            controller = new ControllerService(bytes -> raft.append(bytes), clock, config.defaultPartitions(),
+                    config.defaultReplicationFactor(), config.brokerSessionTimeoutMs());
+            loader.register(controller);
+            resources.push(controller);
+        }
+        TrafficMetrics traffic = new TrafficMetrics(registry);
+        if (config.isBroker()) {
+            loader.register(new BrokerMetadataPublisher(config.nodeId(), logStore, registry, traffic));
+        }
+        startRaft();
+        if (config.isBroker()) {
+            startBroker(scheduler, traffic);
+        }
+        http = new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()), registry, this::notReadyReason);
+        resources.push(http);
+        if (config.isBroker()) {
+            lifecycle = new BrokerLifecycle(config, new LocalControllerChannel(controller), loader::image,
+                    brokerServer.getPort(), scheduler);
+            resources.push(lifecycle);
+            lifecycle.start();
+        }
+        log.info("Node {} started with roles {} (cluster {})", config.nodeId(), config.roles(), identity.clusterId());
+    }
+
+    private void startRaft() throws IOException {
+        RaftListener listener = new RaftListener() {
+            @Override
+            public void handleCommit(long offset, int epoch, byte[] payload) {
+                loader.handleCommit(offset, payload);
+            }
+
+            @Override
+            public void handleLeaderChange(int leaderId, int epoch, long epochStartOffset) {
+                if (controller != null) {
+                    controller.handleLeaderChange(leaderId, epoch, epochStartOffset);
+                }
+            }
+        };
+        raft = new RaftNode(new RaftNodeConfig(config.nodeId(), config.dataDir().resolve("metadata"),
+                config.controllerQuorum(), 1000, 2000), listener);
+        if (config.isController()) {
+            controllerServer = NettyServerBuilder
+                    .forAddress(new InetSocketAddress(config.host(), config.controllerPort()))
+                    .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                    .addService(raft.service())
+                    .build().start();
+            resources.push(() -> shutdown(controllerServer));
+        }
+        resources.push(raft);
+        raft.start();
+    }
+
+    private void startBroker(ScheduledExecutorService scheduler, TrafficMetrics traffic) throws IOException {
+        MetadataPartitionResolver resolver = new MetadataPartitionResolver(config.nodeId(), loader::image, logStore);
+        BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver, clock),
+                new FetchHandler(resolver, scheduler), new ListOffsetsHandler(resolver),
+                new MetadataResponder(identity.clusterId(), loader::image, () -> raft.status().leaderId()), traffic);
+        GroupCoordinator coordinator = new GroupCoordinator(resolver, clock);
+        AdminGrpcService adminService = new AdminGrpcService(new LocalControllerChannel(controller), loader::image,
+                logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()));
+        RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(registry);
+        brokerServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.brokerPort()))
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .addService(ServerInterceptors.intercept(brokerService.definition(), interceptor))
+                .addService(ServerInterceptors.intercept(adminService, interceptor))
+                .addService(ServerInterceptors.intercept(new GroupGrpcService(coordinator, loader::image), interceptor))
+                .build().start();
+        resources.push(() -> shutdown(brokerServer));
+        RetentionTask retention = new RetentionTask(logStore, key -> LogConfigs.forPartition(loader.image(), key), clock);
+        scheduler.scheduleWithFixedDelay(retention, config.retentionCheckIntervalMs(),
+                config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Null when the node can serve every role it has; otherwise the first reason it cannot yet. */
+    private String notReadyReason() {
+        if (raft == null || raft.status().leaderId() < 0) {
+            return "no metadata quorum leader known";
+        }
+        if (lifecycle != null) {
+            return lifecycle.notReadyReason();
+        }
+        return null;
+    }
+
+    /** Waits until the node is ready (see {@code /readyz}); returns false on timeout. */
+    public boolean awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (notReadyReason() != null) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return true;
+    }
+
+    public String bootstrapServers() {
+        return config.host() + ":" + brokerServer.getPort();
+    }
+
+    public int brokerPort() {
+        return brokerServer == null ? -1 : brokerServer.getPort();
+    }
+
+    public int controllerPort() {
+        return controllerServer == null ? -1 : controllerServer.getPort();
+    }
+
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    public MetadataImage metadataImage() {
+        return loader.image();
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("Error while stopping node {}: {}", config.nodeId(), e.toString());
+            }
+        }
+    }
+
+    private static void shutdown(Server server) throws InterruptedException {
+        server.shutdown();
+        if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+            server.shutdownNow();
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,149 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI through the real {@code bin/sluice}, against a real {@code sluice server} process: good input does what
+ * the README says, and every user mistake is one {@code error:} line on stderr with a non-zero exit.
+ */
+class CliIT {
+    @TempDir
+    static Path dataDir;
+    static Process server;
+    static String brokers;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        int brokerPort = SluiceProcess.freePort();
+        int httpPort = SluiceProcess.freePort();
+        brokers = "127.0.0.1:" + brokerPort;
+        server = SluiceProcess.builder(List.of("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
+                        "--broker-port", Integer.toString(brokerPort),
+                        "--controller-port", Integer.toString(SluiceProcess.freePort()),
+                        "--http-port", Integer.toString(httpPort)))
+                .redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("server.log").toFile())
+                .start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            try {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/readyz")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    break;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline || !server.isAlive()) {
+                throw new AssertionError("server did not become ready; log in " + dataDir.resolve("server.log"));
+            }
+            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+        }
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null) {
+            server.destroy();  // SIGTERM: a graceful shutdown
+            if (!server.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    private static SluiceProcess.Result sluice(String stdin, String... args) throws Exception {
+        String[] withBrokers = new String[args.length + 2];
+        System.arraycopy(args, 0, withBrokers, 0, args.length);
+        withBrokers[args.length] = "--brokers";
+        withBrokers[args.length + 1] = brokers;
+        return SluiceProcess.run(stdin, 120, withBrokers);
+    }
+
+    private static void assertUserError(SluiceProcess.Result result, String expectedFragment) {
+        assertThat(result.exitCode()).as("exit code; stderr: %s", result.stderr()).isNotZero();
+        assertThat(result.stderr().strip().lines().count()).as("one line on stderr: %s", result.stderr()).isEqualTo(1);
+        assertThat(result.stderr()).startsWith("error: ").contains(expectedFragment)
+                .doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void hundredThousandLinesProducedAreAllConsumedInOrder() throws Exception {
+        assertThat(sluice(null, "topic", "create", "lines").exitCode()).isZero();
+        String input = IntStream.rangeClosed(1, 100_000).mapToObj(Integer::toString)
+                .collect(Collectors.joining("\n", "", "\n"));
+        SluiceProcess.Result produced = sluice(input, "produce", "lines");
+        assertThat(produced.exitCode()).as(produced.stderr()).isZero();
+        SluiceProcess.Result consumed = sluice(null, "consume", "lines", "--from-beginning", "--max-messages", "100000");
+        assertThat(consumed.exitCode()).as(consumed.stderr()).isZero();
+        assertThat(consumed.stdoutLines()).containsExactlyElementsOf(
+                IntStream.rangeClosed(1, 100_000).mapToObj(Integer::toString).toList());
+    }
+
+    @Test
+    void topicLifecycleAndClusterInfo() throws Exception {
+        assertThat(sluice(null, "topic", "create", "orders", "--partitions", "3", "--config", "retention.ms=60000")
+                .exitCode()).isZero();
+        assertThat(sluice(null, "topic", "list").stdout()).contains("orders");
+        SluiceProcess.Result described = sluice(null, "topic", "describe", "orders");
+        assertThat(described.exitCode()).isZero();
+        assertThat(described.stdout()).contains("orders").contains("retention.ms=60000");
+        assertThat(sluice(null, "topic", "alter", "orders", "--config", "retention.bytes=1000000").exitCode()).isZero();
+        assertThat(sluice(null, "topic", "describe", "orders").stdout()).contains("retention.bytes=1000000");
+        assertThat(sluice(null, "cluster", "info").stdout()).contains("127.0.0.1");
+        assertThat(sluice(null, "topic", "delete", "orders").exitCode()).isZero();
+        assertThat(sluice(null, "topic", "list").stdout()).doesNotContain("orders");
+    }
+
+    @Test
+    void keysAndGroupsWorkFromTheCommandLine() throws Exception {
+        assertThat(sluice(null, "topic", "create", "keyed", "--partitions", "2").exitCode()).isZero();
+        String input = IntStream.range(0, 20).mapToObj(i -> "k" + (i % 4) + ":value-" + i)
+                .collect(Collectors.joining("\n", "", "\n"));
+        assertThat(sluice(input, "produce", "keyed", "--key-separator", ":", "--acks", "all").exitCode()).isZero();
+        SluiceProcess.Result first = sluice(null, "consume", "keyed", "--group", "g1", "--from-beginning",
+                "--max-messages", "12");
+        SluiceProcess.Result rest = sluice(null, "consume", "keyed", "--group", "g1", "--max-messages", "8");
+        assertThat(first.stdoutLines()).hasSize(12);
+        assertThat(rest.stdoutLines()).hasSize(8);
+        assertThat(first.stdoutLines()).doesNotContainAnyElementsOf(rest.stdoutLines());
+    }
+
+    @Test
+    void userMistakesGiveOneLineAndANonZeroExit() throws Exception {
+        assertUserError(sluice(null, "topic", "create", "bad name!"), "bad name!");
+        assertUserError(sluice(null, "topic", "describe", "no-such-topic"), "no-such-topic");
+        assertUserError(sluice(null, "consume", "no-such-topic", "--max-messages", "1"), "no-such-topic");
+        assertUserError(sluice("x\n", "produce", "no-such-topic"), "no-such-topic");
+        assertThat(sluice(null, "topic", "create", "dup-check").exitCode()).isZero();
+        assertUserError(sluice(null, "topic", "create", "dup-check"), "dup-check");
+        assertUserError(sluice(null, "topic", "create", "--partitions", "x", "name"), "");
+        assertUserError(sluice(null, "topic", "frobnicate"), "");
+        assertUserError(SluiceProcess.run(null, 60, "topic", "list", "--brokers", "127.0.0.1:1"), "127.0.0.1:1");
+    }
+
+    @Test
+    void theDemoEndsWithMatchingCounts() throws Exception {
+        SluiceProcess.Result demo = SluiceProcess.run(null, 300, "demo", "--messages", "300", "--quiet");
+        assertThat(demo.exitCode()).as(demo.stdout() + demo.stderr()).isZero();
+        List<String> lines = demo.stdoutLines();
+        assertThat(lines.get(lines.size() - 1))
+                .isEqualTo("demo: produced=300 email-service=300 db-service=300 db-rows=300");
+    }
+}
