@@ -86,7 +86,9 @@ public final class PartitionLog {
      * @param batch a validated batch with at least one record
      * @param leaderEpoch the epoch of the leader appending; never lower than an earlier append's
      * @param nowMs broker time, epoch milliseconds
-     * @throws IllegalArgumentException when the batch has no records or the epoch went backwards
+     * @throws IllegalArgumentException when the batch has no records
+     * @throws StaleLeaderEpochException when {@code leaderEpoch} is older than the latest one that wrote
+     * @throws PartitionDeletedException when the partition was deleted
      * @throws LogStorageException when RocksDB fails (nothing is appended)
      */
     public AppendResult append(RecordBatchView batch, int leaderEpoch, long nowMs) {
@@ -99,8 +101,7 @@ public final class PartitionLog {
             checkNotDeleted();
             PartitionState current = state;
             if (leaderEpoch < current.latestEpoch()) {
-                throw new IllegalArgumentException("leader epoch " + leaderEpoch + " is older than "
-                        + current.latestEpoch() + " in " + key);
+                throw new StaleLeaderEpochException(key, leaderEpoch, current.latestEpoch());
             }
             long baseOffset = current.logEndOffset();
             byte[] stored = toStoredBytes(batch, baseOffset, leaderEpoch, nowMs);
@@ -312,7 +313,8 @@ public final class PartitionLog {
             PartitionState next = current.withLogStart(newLogStartOffset, removedBytes);
             state = next;
             // With nothing removed, the batch straddling the new start stays and no range is deleted.
-            writeState(next, removedBytes == 0 ? null : new byte[][] {key.batchKey(0), key.batchKey(firstKeptOffset)});
+            byte[][] range = removedBytes == 0 ? null : new byte[][] {key.batchKey(0), key.batchKey(firstKeptOffset)};
+            writeState(next, range);
             highWatermarkDirty = false;
             return true;
         } finally {
@@ -387,7 +389,7 @@ public final class PartitionLog {
 
     private void checkNotDeleted() {
         if (deleted) {
-            throw new IllegalStateException("partition " + key + " was deleted");
+            throw new PartitionDeletedException(key);
         }
     }
 

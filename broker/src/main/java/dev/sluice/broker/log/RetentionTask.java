@@ -55,8 +55,9 @@ public final class RetentionTask implements Runnable {
                     log.debug("Retention moved the log start of {} from {} to {}", partition.key(), startBefore,
                             partition.logStartOffset());
                 }
-            } catch (LogStorageException | IllegalStateException e) {
-                // IllegalStateException: the partition was deleted while we walked it.
+            } catch (PartitionDeletedException e) {
+                log.debug("Partition {} was deleted during retention", partition.key());
+            } catch (LogStorageException e) {
                 log.warn("Retention failed for {}", partition.key(), e);
             }
         }
