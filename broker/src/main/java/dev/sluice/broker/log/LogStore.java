@@ -173,16 +173,25 @@ public final class LogStore implements AutoCloseable {
         return tickers;
     }
 
-    /** Checkpoints every partition's high watermark, then closes RocksDB and its native options. */
-    @Override
-    public void close() {
+    /**
+     * Writes the high watermark of every partition whose in-memory value is ahead of its checkpoint. The node
+     * schedules this (Kafka's {@code replica.high.watermark.checkpoint.interval.ms}, 5 s) so that a restart
+     * does not lose much high-watermark progress on partitions that stopped receiving appends.
+     */
+    public void checkpointHighWatermarks() {
         for (PartitionLog partition : partitions.values()) {
             try {
                 partition.checkpointHighWatermark();
             } catch (LogStorageException e) {
-                log.warn("Could not checkpoint the high watermark of {} at close", partition.key(), e);
+                log.warn("Could not checkpoint the high watermark of {}", partition.key(), e);
             }
         }
+    }
+
+    /** Checkpoints every partition's high watermark, then closes RocksDB and its native options. */
+    @Override
+    public void close() {
+        checkpointHighWatermarks();
         try {
             db.syncWal();
         } catch (RocksDBException e) {

@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -224,5 +227,48 @@ class PartitionLogTest {
 
         assertThatThrownBy(() -> log.append(batch(1), 4, 0)).isInstanceOf(StaleLeaderEpochException.class);
         assertThat(log.logEndOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentAppendsGetContiguousOffsetsWhileReadersRead() throws Exception {
+        int threads = 4;
+        int appendsPerThread = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                writers.add(pool.submit(() -> {
+                    for (int i = 0; i < appendsPerThread; i++) {
+                        AppendResult appended = log.append(batch(2), 0, 0);
+                        log.updateHighWatermark(appended.nextOffset());
+                    }
+                }));
+            }
+            Future<?> reader = pool.submit(() -> {
+                for (int i = 0; i < 100; i++) {
+                    ReadResult read = log.read(0, 1 << 20, log.highWatermark());
+                    long expectedBase = 0;
+                    for (ByteString stored : read.batches()) {
+                        assertThat(decode(stored).getHeader().getBaseOffset()).isEqualTo(expectedBase);
+                        expectedBase += 2;
+                    }
+                }
+            });
+            for (Future<?> writer : writers) {
+                writer.get();
+            }
+            reader.get();
+        } finally {
+            pool.shutdownNow();
+        }
+
+        long total = 2L * threads * appendsPerThread;
+        assertThat(log.logEndOffset()).isEqualTo(total);
+        assertThat(log.highWatermark()).isEqualTo(total);
+        List<Long> bases = baseOffsets(log.read(0, Integer.MAX_VALUE, total));
+        assertThat(bases).hasSize(threads * appendsPerThread);
+        for (int i = 0; i < bases.size(); i++) {
+            assertThat(bases.get(i)).isEqualTo(2L * i);
+        }
     }
 }
