@@ -275,7 +275,7 @@ public final class PartitionLog {
             newStart = RetentionPolicy.newLogStartOffset(cursor, seen.logStartOffset(), seen.sizeBytes(),
                     seen.highWatermark(), config, nowMs);
         }
-        return maybeDeleteBefore(newStart);
+        return deleteBefore(newStart, true);
     }
 
     /**
@@ -287,10 +287,20 @@ public final class PartitionLog {
      * @throws IllegalArgumentException when {@code newLogStartOffset} is above the log end
      */
     public boolean maybeDeleteBefore(long newLogStartOffset) {
+        return deleteBefore(newLogStartOffset, false);
+    }
+
+    /**
+     * @param clampToHighWatermark retention computed its offset from an earlier state; a truncation since
+     *     then may have lowered the high watermark, and retention must never delete above it
+     */
+    private boolean deleteBefore(long requestedLogStartOffset, boolean clampToHighWatermark) {
         lock.lock();
         try {
             checkNotDeleted();
             PartitionState current = state;
+            long newLogStartOffset = clampToHighWatermark
+                    ? Math.min(requestedLogStartOffset, current.highWatermark()) : requestedLogStartOffset;
             if (newLogStartOffset <= current.logStartOffset()) {
                 return false;
             }
