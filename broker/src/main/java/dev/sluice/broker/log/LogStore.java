@@ -1,0 +1,205 @@
+package dev.sluice.broker.log;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.TickerType;
+import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every partition log of one broker data directory, in a single RocksDB instance with three column families:
+ * {@code batches} (batch key → stored {@code RecordBatchView}), {@code batch-index} (batch key →
+ * {@link BatchSummary}) and {@code partition-state} (20-byte prefix → {@link PartitionState}). See
+ * {@link PartitionKey} for the key layout and {@link LogStoreOptions} for the tuning.
+ *
+ * <p>Threads: thread-safe. {@link #partition} and {@link #deletePartition} may race freely; the partition map
+ * is concurrent and each {@link PartitionLog} has its own lock, so there is no lock across partitions.
+ * {@link #close} must come after every other call has returned.
+ *
+ * <p>Invariant: the map holds exactly the partitions with a stored state (loaded eagerly at open, written at
+ * creation), so a reopened store lists the same partitions with the same state.
+ */
+public final class LogStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LogStore.class);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final LogStoreOptions options;
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> familyHandles;
+    private final StoreHandles handles;
+    private final ConcurrentMap<PartitionKey, PartitionLog> partitions = new ConcurrentHashMap<>();
+
+    private LogStore(Path dir, LogStoreOptions options, RocksDB db, List<ColumnFamilyHandle> familyHandles) {
+        this.dir = dir;
+        this.options = options;
+        this.db = db;
+        this.familyHandles = familyHandles;
+        this.handles = new StoreHandles(db, familyHandles.get(1), familyHandles.get(2), familyHandles.get(3),
+                options.writeOptions);
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code dir} and loads every partition's state.
+     *
+     * @throws LogStorageException when RocksDB cannot open the directory or the state is unreadable
+     */
+    public static LogStore open(Path dir) {
+        LogStoreOptions options = new LogStoreOptions();
+        List<ColumnFamilyHandle> familyHandles = new ArrayList<>();
+        RocksDB db;
+        try {
+            Files.createDirectories(dir);
+            db = RocksDB.open(options.dbOptions, dir.toString(), options.families(), familyHandles);
+        } catch (RocksDBException | java.io.IOException e) {
+            options.close();
+            throw new LogStorageException("cannot open log store in " + dir, e);
+        }
+        LogStore store = new LogStore(dir, options, db, familyHandles);
+        try {
+            store.loadPartitions();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        log.info("Opened log store in {} with {} partitions", dir, store.partitions.size());
+        return store;
+    }
+
+    private void loadPartitions() {
+        try (RocksIterator iterator = db.newIterator(handles.state())) {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                byte[] stateKey = iterator.key();
+                if (stateKey.length != PartitionKey.PREFIX_BYTES) {
+                    throw new IllegalStateException("corrupt partition state key: " + stateKey.length + " bytes");
+                }
+                PartitionKey key = PartitionKey.fromPrefix(stateKey);
+                partitions.put(key, new PartitionLog(key, handles, PartitionState.decode(iterator.value())));
+            }
+            iterator.status();
+        } catch (RocksDBException e) {
+            throw new LogStorageException("cannot load partition states in " + dir, e);
+        }
+    }
+
+    /** The log of {@code key}, created (empty, starting at offset 0, and persisted) if it does not exist. */
+    public PartitionLog partition(PartitionKey key) {
+        return partitions.computeIfAbsent(key, this::create);
+    }
+
+    private PartitionLog create(PartitionKey key) {
+        try {
+            db.put(handles.state(), handles.writeOptions(), key.prefix(), PartitionState.EMPTY.encode());
+        } catch (RocksDBException e) {
+            throw new LogStorageException("cannot create partition " + key, e);
+        }
+        log.info("Created partition log {}", key);
+        return new PartitionLog(key, handles, PartitionState.EMPTY);
+    }
+
+    /**
+     * Deletes a partition's batches, index and state with one atomic write. Afterwards the old
+     * {@link PartitionLog} refuses mutations and {@link #partition} creates a fresh, empty log. A no-op
+     * for an unknown partition.
+     */
+    public void deletePartition(PartitionKey key) {
+        // Deleting inside compute() holds the map's lock for this key only, so a concurrent partition(key)
+        // cannot recreate the state between our removal and the range delete.
+        partitions.compute(key, (k, removed) -> {
+            if (removed != null) {
+                removed.markDeleted();
+            }
+            deleteStoredPartition(k);
+            return null;
+        });
+        log.info("Deleted partition log {}", key);
+    }
+
+    private void deleteStoredPartition(PartitionKey key) {
+        byte[] begin = key.batchKey(0);
+        byte[] end = key.endKey();
+        try (WriteBatch writes = new WriteBatch()) {
+            writes.deleteRange(handles.batches(), begin, end);
+            writes.deleteRange(handles.index(), begin, end);
+            writes.delete(handles.state(), key.prefix());
+            db.write(handles.writeOptions(), writes);
+        } catch (RocksDBException e) {
+            throw new LogStorageException("cannot delete partition " + key, e);
+        }
+    }
+
+    /** A live, unmodifiable view of the open partitions. */
+    public Collection<PartitionLog> partitions() {
+        return Collections.unmodifiableCollection(partitions.values());
+    }
+
+    /**
+     * A RocksDB integer property summed over the column families, e.g. {@code rocksdb.total-sst-files-size},
+     * {@code rocksdb.estimate-live-data-size} or {@code rocksdb.cur-size-all-mem-tables}.
+     */
+    public long property(String rocksDbProperty) {
+        try {
+            return db.getAggregatedLongProperty(rocksDbProperty);
+        } catch (RocksDBException e) {
+            throw new LogStorageException("cannot read property " + rocksDbProperty, e);
+        }
+    }
+
+    /** Every RocksDB statistics ticker by its RocksDB name (e.g. {@code BYTES_WRITTEN}), for metrics. */
+    public Map<String, Long> statistics() {
+        Map<String, Long> tickers = new LinkedHashMap<>();
+        for (TickerType ticker : TickerType.values()) {
+            if (ticker != TickerType.TICKER_ENUM_MAX) {
+                tickers.put(ticker.name(), options.statistics.getTickerCount(ticker));
+            }
+        }
+        return tickers;
+    }
+
+    /**
+     * Writes the high watermark of every partition whose in-memory value is ahead of its checkpoint. The node
+     * schedules this (Kafka's {@code replica.high.watermark.checkpoint.interval.ms}, 5 s) so that a restart
+     * does not lose much high-watermark progress on partitions that stopped receiving appends.
+     */
+    public void checkpointHighWatermarks() {
+        for (PartitionLog partition : partitions.values()) {
+            try {
+                partition.checkpointHighWatermark();
+            } catch (LogStorageException e) {
+                log.warn("Could not checkpoint the high watermark of {}", partition.key(), e);
+            }
+        }
+    }
+
+    /** Checkpoints every partition's high watermark, then closes RocksDB and its native options. */
+    @Override
+    public void close() {
+        checkpointHighWatermarks();
+        try {
+            db.syncWal();
+        } catch (RocksDBException e) {
+            log.warn("Could not sync the WAL of {} at close", dir, e);
+        }
+        familyHandles.forEach(ColumnFamilyHandle::close);
+        db.close();
+        options.close();
+        log.info("Closed log store in {}", dir);
+    }
+}

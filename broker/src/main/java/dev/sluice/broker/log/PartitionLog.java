@@ -1,0 +1,410 @@
+package dev.sluice.broker.log;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.sluice.proto.internal.v1.RecordBatchView;
+import dev.sluice.proto.v1.RecordBatchHeader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The log of one partition, stored in its {@link LogStore}'s RocksDB: batches keyed by base offset, a batch
+ * index for retention and timestamp lookups, and the partition state, all written in one {@code WriteBatch}
+ * per change.
+ *
+ * <p>Threads: any thread may call any method. Mutations (append, high-watermark moves, deletions, truncation)
+ * are serialized by a per-partition lock, so partitions never contend with each other. Reads take no lock:
+ * they read the volatile, immutable {@link PartitionState} and a RocksDB iterator (a point-in-time view).
+ *
+ * <p>Invariants: batches are contiguous (each batch's base offset is the previous batch's next offset), the
+ * state's log end offset is the next offset of the newest batch, and its size is the sum of the stored
+ * batches' sizes. A change that adds data is written before the new state is published (readers never see
+ * offsets that are not stored); a change that removes data publishes the new state first, and a read re-checks
+ * the state after opening its iterator, so a read never silently misses deleted batches.
+ *
+ * <p>The high watermark is kept in memory and checkpointed with the next write or by
+ * {@link #checkpointHighWatermark()}; after a crash it may come back lower, never higher.
+ */
+public final class PartitionLog {
+
+    private final PartitionKey key;
+    private final StoreHandles handles;
+    private final byte[] stateKey;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Set<HighWatermarkListener> listeners = ConcurrentHashMap.newKeySet();
+    private volatile PartitionState state;
+    private volatile boolean deleted;
+    /** Guarded by {@link #lock}: the in-memory high watermark is ahead of the stored checkpoint. */
+    private boolean highWatermarkDirty;
+
+    PartitionLog(PartitionKey key, StoreHandles handles, PartitionState initialState) {
+        this.key = key;
+        this.handles = handles;
+        this.stateKey = key.prefix();
+        this.state = initialState;
+    }
+
+    public PartitionKey key() {
+        return key;
+    }
+
+    /** The current state snapshot. */
+    public PartitionState state() {
+        return state;
+    }
+
+    public long logStartOffset() {
+        return state.logStartOffset();
+    }
+
+    public long logEndOffset() {
+        return state.logEndOffset();
+    }
+
+    public long highWatermark() {
+        return state.highWatermark();
+    }
+
+    /** Total serialized size of the stored batches, in bytes. */
+    public long sizeBytes() {
+        return state.sizeBytes();
+    }
+
+    /**
+     * Appends a batch at the log end. Writes the assigned base offset, the leader epoch and the append time
+     * into the stored header, and the CRC32C when the batch has none. The caller validates the batch first.
+     *
+     * @param batch a validated batch with at least one record
+     * @param leaderEpoch the epoch of the leader appending; never lower than an earlier append's
+     * @param nowMs broker time, epoch milliseconds
+     * @throws IllegalArgumentException when the batch has no records
+     * @throws StaleLeaderEpochException when {@code leaderEpoch} is older than the latest one that wrote
+     * @throws PartitionDeletedException when the partition was deleted
+     * @throws LogStorageException when RocksDB fails (nothing is appended)
+     */
+    public AppendResult append(RecordBatchView batch, int leaderEpoch, long nowMs) {
+        int recordCount = batch.getHeader().getRecordCount();
+        if (recordCount < 1) {
+            throw new IllegalArgumentException("batch without records: record_count=" + recordCount);
+        }
+        lock.lock();
+        try {
+            checkNotDeleted();
+            PartitionState current = state;
+            if (leaderEpoch < current.latestEpoch()) {
+                throw new StaleLeaderEpochException(key, leaderEpoch, current.latestEpoch());
+            }
+            long baseOffset = current.logEndOffset();
+            byte[] stored = toStoredBytes(batch, baseOffset, leaderEpoch, nowMs);
+            BatchSummary summary = new BatchSummary(baseOffset, baseOffset + recordCount,
+                    batch.getHeader().getMaxTimestampMs(), stored.length);
+            PartitionState next = current.withAppend(summary.nextOffset(), stored.length, leaderEpoch, baseOffset);
+            byte[] batchKey = key.batchKey(baseOffset);
+            try (WriteBatch writes = new WriteBatch()) {
+                writes.put(handles.batches(), batchKey, stored);
+                writes.put(handles.index(), batchKey, summary.encodeValue());
+                writes.put(handles.state(), stateKey, next.encode());
+                handles.db().write(handles.writeOptions(), writes);
+            } catch (RocksDBException e) {
+                throw new LogStorageException("append to " + key + " failed", e);
+            }
+            state = next;
+            highWatermarkDirty = false;
+            return new AppendResult(baseOffset, summary.lastOffset(), nowMs, next.logStartOffset());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static byte[] toStoredBytes(RecordBatchView batch, long baseOffset, int leaderEpoch, long nowMs) {
+        RecordBatchHeader.Builder header = batch.getHeader().toBuilder()
+                .setBaseOffset(baseOffset)
+                .setLeaderEpoch(leaderEpoch)
+                .setAppendTimeMs(nowMs);
+        if (!header.hasCrc32C()) {
+            header.setCrc32C(BatchChecksum.crc32c(batch));
+        }
+        // The records bytes are copied once here, straight into the array handed to RocksDB.
+        return batch.toBuilder().setHeader(header).build().toByteArray();
+    }
+
+    /** Reads with at least one batch when any is available; see {@link #read(long, int, long, boolean)}. */
+    public ReadResult read(long fetchOffset, int maxBytes, long maxOffsetExclusive) {
+        return read(fetchOffset, maxBytes, maxOffsetExclusive, true);
+    }
+
+    /**
+     * Reads whole stored batches starting with the one containing {@code fetchOffset}, in offset order, while
+     * their total size stays within {@code maxBytes}, and only batches whose base offset is below
+     * {@code maxOffsetExclusive} (callers pass the high watermark, which always sits on a batch boundary).
+     *
+     * @param minOneBatch return the first batch even when it alone exceeds {@code maxBytes}
+     * @return the batches, or {@link ReadResult.Status#OFFSET_OUT_OF_RANGE} when {@code fetchOffset} is below
+     *     the log start or above the log end
+     */
+    public ReadResult read(long fetchOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
+        PartitionState seen = state;
+        if (fetchOffset < seen.logStartOffset() || fetchOffset > seen.logEndOffset()) {
+            return ReadResult.outOfRange(seen);
+        }
+        long endOffset = Math.min(maxOffsetExclusive, seen.logEndOffset());
+        if (fetchOffset >= endOffset || (maxBytes <= 0 && !minOneBatch)) {
+            return ReadResult.empty(seen);
+        }
+        List<ByteString> batches = new ArrayList<>();
+        long sizeBytes = 0;
+        try (Slice lower = new Slice(key.batchKey(0));
+             Slice upper = new Slice(key.batchKey(endOffset));
+             ReadOptions options = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+             RocksIterator iterator = handles.db().newIterator(handles.batches(), options)) {
+            iterator.seekForPrev(key.batchKey(fetchOffset));
+            for (; iterator.isValid(); iterator.next()) {
+                byte[] value = iterator.value();
+                boolean mayExceed = batches.isEmpty() && minOneBatch;
+                if (!mayExceed && sizeBytes + value.length > maxBytes) {
+                    break;
+                }
+                // The array is fresh from JNI and never mutated, so wrapping it without a copy is safe.
+                batches.add(UnsafeByteOperations.unsafeWrap(value));
+                sizeBytes += value.length;
+            }
+            iterator.status();
+        } catch (RocksDBException e) {
+            throw new LogStorageException("read from " + key + " failed", e);
+        }
+        if (fetchOffset < state.logStartOffset()) {
+            // Retention moved the log start while we read; the iterator may have missed deleted batches.
+            return ReadResult.outOfRange(state);
+        }
+        return new ReadResult(ReadResult.Status.OK, batches, sizeBytes, seen.logStartOffset(), seen.logEndOffset());
+    }
+
+    /**
+     * Raises the high watermark. Never lowers it (only {@link #truncateTo} does); a value at or below the
+     * current one is ignored. Listeners run after the lock is released.
+     *
+     * @throws IllegalArgumentException when {@code highWatermark} is above the log end
+     */
+    public void updateHighWatermark(long highWatermark) {
+        PartitionState updated;
+        lock.lock();
+        try {
+            checkNotDeleted();
+            PartitionState current = state;
+            if (highWatermark > current.logEndOffset()) {
+                throw new IllegalArgumentException("high watermark " + highWatermark + " above log end "
+                        + current.logEndOffset() + " in " + key);
+            }
+            if (highWatermark <= current.highWatermark()) {
+                return;
+            }
+            updated = current.withHighWatermark(highWatermark);
+            state = updated;
+            highWatermarkDirty = true;
+        } finally {
+            lock.unlock();
+        }
+        for (HighWatermarkListener listener : listeners) {
+            listener.onHighWatermarkAdvanced(this, updated.highWatermark());
+        }
+    }
+
+    /** Writes the state if the in-memory high watermark is ahead of the stored one. */
+    public void checkpointHighWatermark() {
+        lock.lock();
+        try {
+            if (highWatermarkDirty && !deleted) {
+                writeState(state, null);
+                highWatermarkDirty = false;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void addHighWatermarkListener(HighWatermarkListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeHighWatermarkListener(HighWatermarkListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * The first batch (at or after the log start) whose max timestamp is at or after {@code timestampMs}.
+     * Walks the batch index, never the batches; max timestamps need not be monotonic, so this is linear.
+     */
+    public Optional<TimestampAndOffset> findOffsetForTimestamp(long timestampMs) {
+        long logStart = state.logStartOffset();
+        try (IndexCursor cursor = new IndexCursor(handles, key, logStart)) {
+            while (cursor.hasNext()) {
+                BatchSummary batch = cursor.next();
+                if (batch.maxTimestampMs() >= timestampMs && batch.nextOffset() > logStart) {
+                    return Optional.of(new TimestampAndOffset(batch.maxTimestampMs(),
+                            Math.max(batch.baseOffset(), logStart)));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The offset of {@link #findOffsetForTimestamp}, or -1 when no batch is that recent. */
+    public long offsetForTimestamp(long timestampMs) {
+        return findOffsetForTimestamp(timestampMs).map(TimestampAndOffset::offset).orElse(-1L);
+    }
+
+    /**
+     * Applies retention: asks the pure {@link RetentionPolicy} for a new log start offset, walking the batch
+     * index from the oldest batch, and deletes below it.
+     *
+     * @return whether anything was deleted
+     */
+    public boolean maybeApplyRetention(LogConfig config, long nowMs) {
+        PartitionState seen = state;
+        long newStart;
+        try (IndexCursor cursor = new IndexCursor(handles, key, seen.logStartOffset())) {
+            newStart = RetentionPolicy.newLogStartOffset(cursor, seen.logStartOffset(), seen.sizeBytes(),
+                    seen.highWatermark(), config, nowMs);
+        }
+        return deleteBefore(newStart, true);
+    }
+
+    /**
+     * Moves the log start offset up to {@code newLogStartOffset} and deletes every batch lying entirely
+     * below it. A batch straddling the new start stays (reads begin inside it); the high watermark is raised
+     * to the new start if it was below.
+     *
+     * @return false when {@code newLogStartOffset} is not above the current log start
+     * @throws IllegalArgumentException when {@code newLogStartOffset} is above the log end
+     */
+    public boolean maybeDeleteBefore(long newLogStartOffset) {
+        return deleteBefore(newLogStartOffset, false);
+    }
+
+    /**
+     * @param clampToHighWatermark retention computed its offset from an earlier state; a truncation since
+     *     then may have lowered the high watermark, and retention must never delete above it
+     */
+    private boolean deleteBefore(long requestedLogStartOffset, boolean clampToHighWatermark) {
+        lock.lock();
+        try {
+            checkNotDeleted();
+            PartitionState current = state;
+            long newLogStartOffset = clampToHighWatermark
+                    ? Math.min(requestedLogStartOffset, current.highWatermark()) : requestedLogStartOffset;
+            if (newLogStartOffset <= current.logStartOffset()) {
+                return false;
+            }
+            if (newLogStartOffset > current.logEndOffset()) {
+                throw new IllegalArgumentException("new log start " + newLogStartOffset + " above log end "
+                        + current.logEndOffset() + " in " + key);
+            }
+            long removedBytes = 0;
+            long firstKeptOffset = current.logStartOffset();
+            try (IndexCursor cursor = new IndexCursor(handles, key, current.logStartOffset())) {
+                while (cursor.hasNext()) {
+                    BatchSummary batch = cursor.next();
+                    if (batch.nextOffset() > newLogStartOffset) {
+                        break;
+                    }
+                    removedBytes += batch.sizeBytes();
+                    firstKeptOffset = batch.nextOffset();
+                }
+            }
+            PartitionState next = current.withLogStart(newLogStartOffset, removedBytes);
+            state = next;
+            // With nothing removed, the batch straddling the new start stays and no range is deleted.
+            byte[][] range = removedBytes == 0 ? null : new byte[][] {key.batchKey(0), key.batchKey(firstKeptOffset)};
+            writeState(next, range);
+            highWatermarkDirty = false;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes every batch containing an offset at or above {@code offset}, for a follower whose log diverged
+     * from its leader's. A batch straddling {@code offset} goes entirely, as in Kafka, so the new log end may
+     * be below {@code offset}; the high watermark and leader-epoch cache are cut back to match.
+     *
+     * @throws IllegalArgumentException when {@code offset} is below the log start
+     */
+    public void truncateTo(long offset) {
+        lock.lock();
+        try {
+            checkNotDeleted();
+            PartitionState current = state;
+            if (offset >= current.logEndOffset()) {
+                return;
+            }
+            if (offset < current.logStartOffset()) {
+                throw new IllegalArgumentException("truncation offset " + offset + " below log start "
+                        + current.logStartOffset() + " in " + key);
+            }
+            long removedBytes = 0;
+            long firstRemovedBase = -1;
+            try (IndexCursor cursor = new IndexCursor(handles, key, offset)) {
+                while (cursor.hasNext()) {
+                    BatchSummary batch = cursor.next();
+                    firstRemovedBase = firstRemovedBase < 0 ? batch.baseOffset() : firstRemovedBase;
+                    removedBytes += batch.sizeBytes();
+                }
+            }
+            if (firstRemovedBase < 0) {
+                throw new IllegalStateException("no batch holds offset " + offset + " below log end in " + key);
+            }
+            PartitionState next = current.withLogEnd(Math.max(firstRemovedBase, current.logStartOffset()),
+                    removedBytes);
+            state = next;
+            writeState(next, new byte[][] {key.batchKey(firstRemovedBase), key.endKey()});
+            highWatermarkDirty = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called by the store with no lock held; afterwards every mutation throws. */
+    void markDeleted() {
+        lock.lock();
+        try {
+            deleted = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes {@code next} and, when {@code deleteRange} is given ([begin, end) batch keys), deletes that range. */
+    private void writeState(PartitionState next, byte[][] deleteRange) {
+        try (WriteBatch writes = new WriteBatch()) {
+            if (deleteRange != null) {
+                writes.deleteRange(handles.batches(), deleteRange[0], deleteRange[1]);
+                writes.deleteRange(handles.index(), deleteRange[0], deleteRange[1]);
+            }
+            writes.put(handles.state(), stateKey, next.encode());
+            handles.db().write(handles.writeOptions(), writes);
+        } catch (RocksDBException e) {
+            throw new LogStorageException("state write for " + key + " failed", e);
+        }
+    }
+
+    private void checkNotDeleted() {
+        if (deleted) {
+            throw new PartitionDeletedException(key);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + key + ", " + state + ")";
+    }
+}

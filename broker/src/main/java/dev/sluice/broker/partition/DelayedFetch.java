@@ -1,0 +1,95 @@
+package dev.sluice.broker.partition;
+
+import dev.sluice.broker.log.HighWatermarkListener;
+import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.proto.internal.v1.FetchResponseView;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * A fetch waiting for {@code min_bytes} of data (Kafka's "delayed fetch"). It completes with a fresh read as
+ * soon as one has at least {@code min_bytes} or an error, or with whatever is there when {@code max_wait_ms}
+ * elapses.
+ *
+ * <p>Threads: high-watermark listeners fire on produce threads and only schedule a re-read on the injected
+ * executor, coalescing bursts of appends into one pending re-read. Re-reads and the timeout run on that
+ * executor. The future completes at most once; completion (or cancellation by the caller) unregisters the
+ * listeners and cancels the timer.
+ */
+final class DelayedFetch implements HighWatermarkListener {
+
+    private final Supplier<FetchReader.Snapshot> reader;
+    private final long minBytes;
+    private final List<PartitionLog> watched;
+    private final ScheduledExecutorService scheduler;
+    private final CompletableFuture<FetchResponseView> future = new CompletableFuture<>();
+    private final AtomicBoolean rereadPending = new AtomicBoolean();
+
+    private DelayedFetch(Supplier<FetchReader.Snapshot> reader, long minBytes, List<PartitionLog> watched,
+                         ScheduledExecutorService scheduler) {
+        this.reader = reader;
+        this.minBytes = minBytes;
+        this.watched = List.copyOf(watched);
+        this.scheduler = scheduler;
+    }
+
+    /** Starts waiting on {@code watched}; returns the future of the response. */
+    static CompletableFuture<FetchResponseView> start(Supplier<FetchReader.Snapshot> reader, long minBytes,
+                                                      List<PartitionLog> watched, long maxWaitMs,
+                                                      ScheduledExecutorService scheduler) {
+        DelayedFetch fetch = new DelayedFetch(reader, minBytes, watched, scheduler);
+        fetch.watched.forEach(log -> log.addHighWatermarkListener(fetch));
+        ScheduledFuture<?> timeout = scheduler.schedule(fetch::expire, maxWaitMs, TimeUnit.MILLISECONDS);
+        fetch.future.whenComplete((response, error) -> {
+            timeout.cancel(false);
+            fetch.watched.forEach(log -> log.removeHighWatermarkListener(fetch));
+        });
+        // Data may have arrived between the caller's first read and the listener registration.
+        fetch.scheduleReread();
+        return fetch.future;
+    }
+
+    @Override
+    public void onHighWatermarkAdvanced(PartitionLog log, long highWatermark) {
+        scheduleReread();
+    }
+
+    private void scheduleReread() {
+        if (!future.isDone() && rereadPending.compareAndSet(false, true)) {
+            scheduler.execute(this::reread);
+        }
+    }
+
+    private void reread() {
+        // Cleared before reading, so an advance during the read triggers another one.
+        rereadPending.set(false);
+        if (future.isDone()) {
+            return;
+        }
+        try {
+            FetchReader.Snapshot snapshot = reader.get();
+            if (snapshot.sizeBytes() >= minBytes || snapshot.hasError()) {
+                future.complete(snapshot.response());
+            }
+        } catch (RuntimeException e) {
+            // Never leave a client hanging: the transport turns this into an error status.
+            future.completeExceptionally(e);
+        }
+    }
+
+    private void expire() {
+        if (future.isDone()) {
+            return;
+        }
+        try {
+            future.complete(reader.get().response());
+        } catch (RuntimeException e) {
+            future.completeExceptionally(e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.sluice.broker.partition;
+
+import dev.sluice.broker.log.LogStorageException;
+import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.broker.log.ReadResult;
+import dev.sluice.proto.internal.v1.FetchPartitionResultView;
+import dev.sluice.proto.internal.v1.FetchResponseView;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.FetchPartition;
+import dev.sluice.proto.v1.FetchRequest;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads what a fetch request can get right now, from stored batch bytes, below each partition's high
+ * watermark. Stateless and thread-safe.
+ *
+ * <p>Limits: each partition gets at most {@code partition_max_bytes} and the whole response at most
+ * {@code max_bytes}, except that the first batch of the response is returned whatever its size, so a consumer
+ * always makes progress. A zero or negative limit means Kafka's consumer default: 1 MiB per partition,
+ * 50 MiB per response (proto3 sends 0 when a client leaves the field unset).
+ */
+final class FetchReader {
+
+    static final int DEFAULT_PARTITION_MAX_BYTES = 1024 * 1024;
+    static final int DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(FetchReader.class);
+
+    /**
+     * One pass over a fetch request.
+     *
+     * @param response the response as of now
+     * @param sizeBytes total size of the batches in it
+     * @param hasError whether some partition failed (the fetch then answers at once)
+     * @param logs the logs that were resolved, to watch while waiting for more data
+     */
+    record Snapshot(FetchResponseView response, long sizeBytes, boolean hasError, List<PartitionLog> logs) { }
+
+    private final PartitionResolver resolver;
+
+    FetchReader(PartitionResolver resolver) {
+        this.resolver = resolver;
+    }
+
+    Snapshot read(FetchRequest request) {
+        long maxBytes = request.getMaxBytes() > 0 ? request.getMaxBytes() : DEFAULT_MAX_BYTES;
+        FetchResponseView.Builder response = FetchResponseView.newBuilder();
+        List<PartitionLog> logs = new ArrayList<>();
+        long totalBytes = 0;
+        boolean hasError = false;
+        for (FetchPartition partition : request.getPartitionsList()) {
+            FetchPartitionResultView.Builder result = FetchPartitionResultView.newBuilder()
+                    .setTopic(partition.getTopic())
+                    .setPartition(partition.getPartition())
+                    .setHighWatermark(-1)
+                    .setLogStartOffset(-1)
+                    .setLeaderId(-1)
+                    .setLeaderEpoch(-1);
+            ResolvedPartition resolved = resolver.resolve(partition.getTopic(), partition.getPartition());
+            if (resolved instanceof ResolvedPartition.Failure failure) {
+                result.setError(failure.error()).setErrorMessage(failure.message()).setLeaderId(failure.leaderIdHint());
+                hasError = true;
+            } else {
+                ResolvedPartition.Leader leader = (ResolvedPartition.Leader) resolved;
+                logs.add(leader.log());
+                totalBytes += readPartition(leader, partition, maxBytes - totalBytes, totalBytes == 0, result);
+                hasError |= result.getError() != ErrorCode.NONE;
+            }
+            response.addResults(result);
+        }
+        return new Snapshot(response.build(), totalBytes, hasError, logs);
+    }
+
+    /** Fills {@code result} for one partition; returns the bytes added. */
+    private static long readPartition(ResolvedPartition.Leader leader, FetchPartition partition, long remainingBytes,
+                                      boolean firstData, FetchPartitionResultView.Builder result) {
+        PartitionLog partitionLog = leader.log();
+        // Read the high watermark once: it bounds the read and is what the consumer is told.
+        long highWatermark = partitionLog.highWatermark();
+        result.setHighWatermark(highWatermark)
+                .setLogStartOffset(partitionLog.logStartOffset())
+                .setLeaderEpoch(leader.leaderEpoch());
+        int partitionMaxBytes = partition.getPartitionMaxBytes() > 0
+                ? partition.getPartitionMaxBytes() : DEFAULT_PARTITION_MAX_BYTES;
+        int limitBytes = (int) Math.max(0, Math.min(partitionMaxBytes, remainingBytes));
+        ReadResult read;
+        try {
+            read = partitionLog.read(partition.getFetchOffset(), limitBytes, highWatermark, firstData);
+        } catch (LogStorageException e) {
+            log.error("Fetch from {} failed", partitionLog.key(), e);
+            result.setError(ErrorCode.KAFKA_STORAGE_ERROR).setErrorMessage(e.getMessage());
+            return 0;
+        }
+        if (read.status() == ReadResult.Status.OFFSET_OUT_OF_RANGE) {
+            result.setError(ErrorCode.OFFSET_OUT_OF_RANGE).setErrorMessage("fetch offset "
+                    + partition.getFetchOffset() + " is outside [" + read.logStartOffset() + ", "
+                    + read.logEndOffset() + "]");
+            return 0;
+        }
+        result.setError(ErrorCode.NONE).setLogStartOffset(read.logStartOffset()).addAllBatches(read.batches());
+        return read.sizeBytes();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.sluice.broker.partition;
+
+import dev.sluice.broker.log.AppendResult;
+import dev.sluice.broker.log.LogStorageException;
+import dev.sluice.broker.log.PartitionDeletedException;
+import dev.sluice.broker.log.StaleLeaderEpochException;
+import dev.sluice.proto.internal.v1.ProducePartitionView;
+import dev.sluice.proto.internal.v1.ProduceRequestView;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.ProducePartitionResult;
+import dev.sluice.proto.v1.ProduceResponse;
+import java.time.Clock;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The produce data path: for each partition of a request, resolve it, validate its batch, append it to the
+ * local log and let the {@link HighWatermarkPolicy} react. Partitions are independent: one failing does not
+ * stop the others, and a partition whose batch is invalid has nothing written.
+ *
+ * <p>acks: 0, 1 and -1 are all answered once the local append is done. With replication, -1 will complete
+ * only once the high watermark covers the batch (and fail with {@code NOT_ENOUGH_REPLICAS} while the ISR is
+ * below {@code min.insync.replicas}); that needs an asynchronous variant of {@link #handle}. Any other acks
+ * value fails every partition with {@code INVALID_REQUEST} and writes nothing.
+ *
+ * <p>Threads: stateless apart from its collaborators; called concurrently from request threads. Appends to
+ * one partition serialize on that partition's lock inside {@code PartitionLog}.
+ */
+public final class ProduceHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+
+    private final PartitionResolver resolver;
+    private final HighWatermarkPolicy highWatermarkPolicy;
+    private final Clock clock;
+
+    public ProduceHandler(PartitionResolver resolver, HighWatermarkPolicy highWatermarkPolicy, Clock clock) {
+        this.resolver = Objects.requireNonNull(resolver);
+        this.highWatermarkPolicy = Objects.requireNonNull(highWatermarkPolicy);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    public ProduceResponse handle(ProduceRequestView request) {
+        ProduceResponse.Builder response = ProduceResponse.newBuilder();
+        boolean validAcks = request.getAcks() == 0 || request.getAcks() == 1 || request.getAcks() == -1;
+        for (ProducePartitionView partition : request.getPartitionsList()) {
+            if (validAcks) {
+                response.addResults(produce(partition));
+            } else {
+                response.addResults(failure(partition, ErrorCode.INVALID_REQUEST,
+                        "acks must be 0, 1 or -1, was " + request.getAcks(), -1));
+            }
+        }
+        return response.build();
+    }
+
+    private ProducePartitionResult produce(ProducePartitionView partition) {
+        ResolvedPartition resolved = resolver.resolve(partition.getTopic(), partition.getPartition());
+        if (resolved instanceof ResolvedPartition.Failure failure) {
+            return failure(partition, failure.error(), failure.message(), failure.leaderIdHint());
+        }
+        ResolvedPartition.Leader leader = (ResolvedPartition.Leader) resolved;
+        if (!partition.hasBatch()) {
+            return failure(partition, ErrorCode.INVALID_REQUEST, "no batch given", -1);
+        }
+        ValidationResult verdict = BatchValidator.validate(partition.getBatch(), leader.config().maxMessageBytes());
+        if (verdict instanceof ValidationResult.Invalid invalid) {
+            return failure(partition, invalid.error(), invalid.message(), -1);
+        }
+        ValidationResult.Valid valid = (ValidationResult.Valid) verdict;
+        AppendResult appended;
+        try {
+            appended = leader.log().append(valid.batch(), leader.leaderEpoch(), clock.millis());
+            highWatermarkPolicy.afterLocalAppend(leader.log(), appended);
+        } catch (StaleLeaderEpochException e) {
+            return failure(partition, ErrorCode.NOT_LEADER, e.getMessage(), -1);
+        } catch (PartitionDeletedException e) {
+            return failure(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, e.getMessage(), -1);
+        } catch (LogStorageException e) {
+            log.error("Append to {}-{} failed", partition.getTopic(), partition.getPartition(), e);
+            return failure(partition, ErrorCode.KAFKA_STORAGE_ERROR, e.getMessage(), -1);
+        }
+        return ProducePartitionResult.newBuilder()
+                .setTopic(partition.getTopic())
+                .setPartition(partition.getPartition())
+                .setError(ErrorCode.NONE)
+                .setBaseOffset(appended.baseOffset())
+                .setLogAppendTimeMs(appended.logAppendTimeMs())
+                .setLogStartOffset(appended.logStartOffset())
+                .setLeaderId(-1)
+                .setLeaderEpoch(leader.leaderEpoch())
+                .build();
+    }
+
+    private static ProducePartitionResult failure(ProducePartitionView partition, ErrorCode error, String message,
+                                                  int leaderIdHint) {
+        return ProducePartitionResult.newBuilder()
+                .setTopic(partition.getTopic())
+                .setPartition(partition.getPartition())
+                .setError(error)
+                .setErrorMessage(message)
+                .setBaseOffset(-1)
+                .setLogAppendTimeMs(-1)
+                .setLogStartOffset(-1)
+                .setLeaderId(leaderIdHint)
+                .setLeaderEpoch(-1)
+                .build();
+    }
+}

@@ -1,0 +1,228 @@
+package dev.sluice.broker.partition;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import dev.sluice.broker.log.FakeClock;
+import dev.sluice.broker.log.LogConfig;
+import dev.sluice.broker.log.LogStore;
+import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.broker.log.TestBatches;
+import dev.sluice.proto.internal.v1.FetchPartitionResultView;
+import dev.sluice.proto.internal.v1.FetchResponseView;
+import dev.sluice.proto.internal.v1.ProducePartitionView;
+import dev.sluice.proto.internal.v1.ProduceRequestView;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.FetchPartition;
+import dev.sluice.proto.v1.FetchRequest;
+import dev.sluice.proto.v1.FetchResponse;
+import dev.sluice.proto.v1.LogRecord;
+import dev.sluice.proto.v1.ProducePartitionResult;
+import dev.sluice.proto.v1.ProduceRequest;
+import dev.sluice.proto.v1.ProducePartition;
+import dev.sluice.proto.v1.RecordBatch;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Produce → fetch through the handlers, on a real store, the way the gRPC service will call them. */
+class DataPathTest {
+
+    @TempDir
+    Path dir;
+    private LogStore store;
+    private TestResolver resolver;
+    private ScheduledExecutorService scheduler;
+    private ProduceHandler produce;
+    private FetchHandler fetch;
+    private final FakeClock clock = new FakeClock(1_700_000_000_000L);
+
+    @BeforeEach
+    void setUp() {
+        store = LogStore.open(dir);
+        resolver = new TestResolver(store)
+                .lead("orders", 2, LogConfig.DEFAULT)
+                .lead("tiny", 1, new LogConfig(-1, -1, 200))
+                .ledBy("elsewhere", 2);
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+        produce = new ProduceHandler(resolver, HighWatermarkPolicy.SINGLE_REPLICA, clock);
+        fetch = new FetchHandler(resolver, scheduler);
+    }
+
+    @AfterEach
+    void tearDown() {
+        scheduler.shutdownNow();
+        store.close();
+    }
+
+    /** A produce request as a generated client sends it, parsed through the broker's view. */
+    static ProduceRequestView request(int acks, String topic, int partition, RecordBatch batch) throws Exception {
+        ProduceRequest client = ProduceRequest.newBuilder().setAcks(acks)
+                .addPartitions(ProducePartition.newBuilder().setTopic(topic).setPartition(partition).setBatch(batch))
+                .build();
+        return ProduceRequestView.parseFrom(client.toByteString());
+    }
+
+    private ProducePartitionResult produceOne(String topic, int partition, int records) throws Exception {
+        return produce.handle(request(1, topic, partition, TestBatches.clientBatch(records, 10, 20)))
+                .getResults(0);
+    }
+
+    private static FetchRequest fetchRequest(int minBytes, int maxWaitMs, String topic, int partition, long offset) {
+        return FetchRequest.newBuilder().setMinBytes(minBytes).setMaxWaitMs(maxWaitMs).setMaxBytes(1 << 20)
+                .addPartitions(FetchPartition.newBuilder().setTopic(topic).setPartition(partition)
+                        .setFetchOffset(offset).setPartitionMaxBytes(1 << 20))
+                .build();
+    }
+
+    @Test
+    void producedRecordsComeBackFromFetchAsThePublicTypes() throws Exception {
+        ProducePartitionResult first = produceOne("orders", 0, 3);
+        ProducePartitionResult second = produceOne("orders", 0, 2);
+
+        assertThat(first.getError()).isEqualTo(ErrorCode.NONE);
+        assertThat(first.getBaseOffset()).isZero();
+        assertThat(second.getBaseOffset()).isEqualTo(3);
+        assertThat(second.getLogAppendTimeMs()).isEqualTo(clock.millis());
+
+        FetchResponseView view = fetch.handle(fetchRequest(1, 0, "orders", 0, 4)).get(5, SECONDS);
+        // The broker's view and the client's public type share the wire format.
+        FetchResponse response = FetchResponse.parseFrom(view.toByteString());
+        assertThat(response.getResults(0).getHighWatermark()).isEqualTo(5);
+        assertThat(response.getResults(0).getBatchesList()).hasSize(1);
+        RecordBatch batch = response.getResults(0).getBatches(0);
+        assertThat(batch.getHeader().getBaseOffset()).isEqualTo(3);
+        assertThat(batch.getRecords().getRecordsList()).extracting(LogRecord::getValue)
+                .containsExactly(ByteString.copyFromUtf8("value-0"), ByteString.copyFromUtf8("value-1"));
+    }
+
+    @Test
+    void invalidBatchesAndBadRoutingWriteNothing() throws Exception {
+        RecordBatch lying = TestBatches.clientBatch(3, 10, 20).toBuilder()
+                .setHeader(TestBatches.clientBatch(3, 10, 20).getHeader().toBuilder().setRecordCount(4)).build();
+
+        assertThat(produce.handle(request(1, "orders", 0, lying)).getResults(0).getError())
+                .isEqualTo(ErrorCode.INVALID_RECORD);
+        assertThat(produceOne("tiny", 0, 50).getError()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
+        assertThat(produce.handle(request(2, "orders", 0, TestBatches.clientBatch(1, 1, 1))).getResults(0)
+                .getError()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(produceOne("nope", 0, 1).getError()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        assertThat(produceOne("orders", 7, 1).getError()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        ProducePartitionResult misrouted = produceOne("elsewhere", 0, 1);
+        assertThat(misrouted.getError()).isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(misrouted.getLeaderId()).isEqualTo(2);
+
+        assertThat(resolver.log("orders", 0).logEndOffset()).isZero();
+        assertThat(resolver.log("tiny", 0).logEndOffset()).isZero();
+    }
+
+    @Test
+    void fetchReportsPerPartitionErrorsAndStillServesTheOthers() throws Exception {
+        produceOne("orders", 1, 2);
+        FetchRequest request = FetchRequest.newBuilder().setMinBytes(1).setMaxWaitMs(60_000)
+                .addPartitions(FetchPartition.newBuilder().setTopic("orders").setPartition(1).setFetchOffset(0))
+                .addPartitions(FetchPartition.newBuilder().setTopic("orders").setPartition(0).setFetchOffset(5))
+                .addPartitions(FetchPartition.newBuilder().setTopic("elsewhere").setPartition(0))
+                .addPartitions(FetchPartition.newBuilder().setTopic("nope").setPartition(0))
+                .build();
+
+        List<FetchPartitionResultView> results = fetch.handle(request).get(5, SECONDS).getResultsList();
+
+        assertThat(results).extracting(FetchPartitionResultView::getError).containsExactly(ErrorCode.NONE,
+                ErrorCode.OFFSET_OUT_OF_RANGE, ErrorCode.NOT_LEADER, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        assertThat(results.get(0).getBatchesCount()).isEqualTo(1);
+        assertThat(results.get(2).getLeaderId()).isEqualTo(2);
+    }
+
+    @Test
+    void totalMaxBytesStillReturnsOneBatchOverall() throws Exception {
+        produceOne("orders", 0, 2);
+        produceOne("orders", 1, 2);
+        FetchRequest request = FetchRequest.newBuilder().setMaxBytes(1)
+                .addPartitions(FetchPartition.newBuilder().setTopic("orders").setPartition(0).setPartitionMaxBytes(1))
+                .addPartitions(FetchPartition.newBuilder().setTopic("orders").setPartition(1).setPartitionMaxBytes(1))
+                .build();
+
+        List<FetchPartitionResultView> results = fetch.handle(request).get(5, SECONDS).getResultsList();
+
+        assertThat(results.get(0).getBatchesCount()).isEqualTo(1);
+        assertThat(results.get(1).getBatchesCount()).isZero();
+        assertThat(results.get(1).getHighWatermark()).isEqualTo(2);
+    }
+
+    @Test
+    void fetchBeyondTheHighWatermarkSeesNothing() throws Exception {
+        produceOne("orders", 0, 2);
+        PartitionLog log = resolver.log("orders", 0);
+        // A replicated leader appends without moving the high watermark.
+        log.append(TestBatches.batch(3), 1, clock.millis());
+
+        FetchResponseView view = fetch.handle(fetchRequest(0, 0, "orders", 0, 0)).get(5, SECONDS);
+
+        assertThat(view.getResults(0).getBatchesCount()).isEqualTo(1);
+        assertThat(view.getResults(0).getHighWatermark()).isEqualTo(2);
+        assertThat(fetch.handle(fetchRequest(0, 0, "orders", 0, 2)).get(5, SECONDS).getResults(0).getBatchesCount())
+                .isZero();
+    }
+
+    @Test
+    void longPollCompletesWhenDataArrives() throws Exception {
+        produceOne("orders", 0, 1);
+        CompletableFuture<FetchResponseView> waiting = fetch.handle(fetchRequest(1, 60_000, "orders", 0, 1));
+        assertThat(waiting).isNotDone();
+
+        produceOne("orders", 0, 2);
+
+        await().atMost(10, SECONDS).until(waiting::isDone);
+        FetchPartitionResultView result = waiting.get().getResults(0);
+        assertThat(result.getHighWatermark()).isEqualTo(3);
+        assertThat(TestBatches.decode(result.getBatches(0)).getHeader().getBaseOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void longPollWaitsForMinBytes() throws Exception {
+        CompletableFuture<FetchResponseView> waiting = fetch.handle(fetchRequest(10_000, 60_000, "orders", 0, 0));
+
+        produceOne("orders", 0, 1);
+        PartitionLog log = resolver.log("orders", 0);
+        await().atMost(10, SECONDS).until(() -> log.highWatermark() == 1);
+        assertThat(waiting).isNotDone();
+
+        RecordBatch big = TestBatches.clientBatch(1, 10, 20).toBuilder().setRecords(
+                TestBatches.clientBatch(1, 10, 20).getRecords().toBuilder().setRecords(0,
+                        LogRecord.newBuilder().setValue(ByteString.copyFrom(new byte[20_000])))).build();
+        produce.handle(request(-1, "orders", 0, big));
+
+        await().atMost(10, SECONDS).until(waiting::isDone);
+        assertThat(waiting.get().getResults(0).getBatchesCount()).isEqualTo(2);
+    }
+
+    @Test
+    void longPollAnswersWithWhatIsThereWhenMaxWaitElapses() throws Exception {
+        CompletableFuture<FetchResponseView> waiting = fetch.handle(fetchRequest(1, 100, "orders", 0, 0));
+
+        await().atMost(10, SECONDS).until(waiting::isDone);
+
+        FetchPartitionResultView result = waiting.get().getResults(0);
+        assertThat(result.getError()).isEqualTo(ErrorCode.NONE);
+        assertThat(result.getBatchesCount()).isZero();
+    }
+
+    @Test
+    void acksZeroAndAllAreAnsweredAfterTheLocalAppend() throws Exception {
+        for (int acks : new int[] {0, -1}) {
+            ProducePartitionResult result = produce.handle(request(acks, "orders", 0,
+                    TestBatches.clientBatch(1, 1, 1))).getResults(0);
+            assertThat(result.getError()).isEqualTo(ErrorCode.NONE);
+        }
+        assertThat(resolver.log("orders", 0).highWatermark()).isEqualTo(2);
+    }
+}
