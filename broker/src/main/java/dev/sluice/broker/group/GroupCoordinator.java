@@ -116,13 +116,14 @@ public final class GroupCoordinator {
         }
         int index = partitionFor(groupId, offsetsPartitions);
         ResolvedPartition resolved = resolver.resolve(OFFSETS_TOPIC, index);
-        if (resolved.error() != ErrorCode.NONE) {
+        if (resolved instanceof ResolvedPartition.Failure failure) {
             partitions.remove(index);
-            return Located.failed(resolved.error(), "group coordinator: " + resolved.errorMessage());
+            return Located.failed(failure.error(), "group coordinator: " + failure.message());
         }
+        ResolvedPartition.Leader leader = (ResolvedPartition.Leader) resolved;
         OffsetsPartition partition = partitions.compute(index, (i, existing) ->
-                existing != null && existing.log() == resolved.log() ? existing : new OffsetsPartition(resolved.log()));
-        return new Located(partition, resolved.leaderEpoch(), ErrorCode.NONE, "");
+                existing != null && existing.log() == leader.log() ? existing : new OffsetsPartition(leader.log()));
+        return new Located(partition, leader.leaderEpoch(), ErrorCode.NONE, "");
     }
 
     private record Located(OffsetsPartition partition, int leaderEpoch, ErrorCode error, String message) {

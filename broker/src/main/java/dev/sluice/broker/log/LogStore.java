@@ -104,6 +104,11 @@ public final class LogStore implements AutoCloseable {
         return partitions.computeIfAbsent(key, this::create);
     }
 
+    /** The log of {@code key} if this store has one; never creates it. */
+    public java.util.Optional<PartitionLog> findPartition(PartitionKey key) {
+        return java.util.Optional.ofNullable(partitions.get(key));
+    }
+
     private PartitionLog create(PartitionKey key) {
         try {
             db.put(handles.state(), handles.writeOptions(), key.prefix(), PartitionState.EMPTY.encode());

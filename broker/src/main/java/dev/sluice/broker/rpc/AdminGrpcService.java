@@ -2,7 +2,6 @@ package dev.sluice.broker.rpc;
 
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
-import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.PartitionImage;
@@ -159,11 +158,9 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                 .setLeaderId(partition.leaderId()).setLeaderEpoch(partition.leaderEpoch())
                 .addAllReplicas(partition.replicas()).addAllIsr(partition.isr())
                 .setLogStartOffset(-1).setLogEndOffset(-1).setHighWatermark(-1);
-        PartitionLog log = logStore.existingPartition(new PartitionKey(topicId, index));
-        if (log != null) {
-            builder.setLogStartOffset(log.logStartOffset()).setLogEndOffset(log.logEndOffset())
-                    .setHighWatermark(log.highWatermark());
-        }
+        logStore.findPartition(new PartitionKey(topicId, index)).ifPresent(log -> builder
+                .setLogStartOffset(log.logStartOffset()).setLogEndOffset(log.logEndOffset())
+                .setHighWatermark(log.highWatermark()));
         return builder.build();
     }
 

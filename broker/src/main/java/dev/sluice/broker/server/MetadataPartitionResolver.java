@@ -33,23 +33,23 @@ final class MetadataPartitionResolver implements PartitionResolver {
         MetadataImage current = image.get();
         TopicImage topicImage = current.topics().topic(topic);
         if (topicImage == null) {
-            return ResolvedPartition.error(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            return new ResolvedPartition.Failure(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
                     "unknown topic '" + topic + "'", -1);
         }
         PartitionImage partitionImage = topicImage.partition(partition);
         if (partitionImage == null) {
-            return ResolvedPartition.error(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + topic + "' has "
+            return new ResolvedPartition.Failure(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "topic '" + topic + "' has "
                     + topicImage.partitions().size() + " partitions; there is no partition " + partition, -1);
         }
         if (!partitionImage.hasLeader()) {
-            return ResolvedPartition.error(ErrorCode.LEADER_NOT_AVAILABLE,
+            return new ResolvedPartition.Failure(ErrorCode.LEADER_NOT_AVAILABLE,
                     topic + "-" + partition + " has no leader at the moment", -1);
         }
         if (partitionImage.leaderId() != nodeId) {
-            return ResolvedPartition.error(ErrorCode.NOT_LEADER, "broker " + nodeId + " does not lead " + topic
+            return new ResolvedPartition.Failure(ErrorCode.NOT_LEADER, "broker " + nodeId + " does not lead " + topic
                     + "-" + partition + "; broker " + partitionImage.leaderId() + " does", partitionImage.leaderId());
         }
-        return ResolvedPartition.ok(logStore.partition(new PartitionKey(topicImage.id(), partition)),
+        return ResolvedPartition.leader(logStore.partition(new PartitionKey(topicImage.id(), partition)),
                 logConfig(current.configs().effective(topic)), partitionImage.leaderEpoch());
     }
 

@@ -6,6 +6,7 @@ import dev.sluice.broker.log.RetentionTask;
 import dev.sluice.broker.metrics.HttpEndpoints;
 import dev.sluice.broker.metrics.NodeMetrics;
 import dev.sluice.broker.partition.FetchHandler;
+import dev.sluice.broker.partition.HighWatermarkPolicy;
 import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ProduceHandler;
 import dev.sluice.broker.rpc.AdminGrpcService;
@@ -13,7 +14,9 @@ import dev.sluice.broker.rpc.BrokerGrpcService;
 import dev.sluice.broker.rpc.GroupGrpcService;
 import dev.sluice.broker.rpc.RpcMetricsInterceptor;
 import dev.sluice.broker.rpc.TrafficMetrics;
+import dev.sluice.controller.ControllerConfig;
 import dev.sluice.controller.ControllerService;
+import dev.sluice.controller.ThreadEventQueue;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.MetadataLoader;
 import dev.sluice.raft.io.RaftListener;
@@ -29,6 +32,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.SplittableRandom;
 import java.util.Deque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -78,6 +82,10 @@ public final class Node implements AutoCloseable {
     }
 
     private void startAll() throws IOException {
+        if (!config.isController()) {
+            throw new IllegalArgumentException("a broker-only node needs a remote controller quorum, which this "
+                    + "version does not support yet; run with process.roles=controller,broker");
+        }
         Files.createDirectories(config.dataDir());
         identity = ClusterIdentity.loadOrCreate(config.dataDir(), config.nodeId());
         registry = NodeMetrics.createRegistry(config.nodeId());
@@ -90,8 +98,11 @@ public final class Node implements AutoCloseable {
             RocksDbMeters.bind(registry, logStore);
         }
         if (config.isController()) {
-            controller = new ControllerService(bytes -> raft.append(bytes), clock, config.defaultPartitions(),
-                    config.defaultReplicationFactor(), config.brokerSessionTimeoutMs());
+            ControllerConfig controllerConfig = ControllerConfig.DEFAULT
+                    .withDefaults(config.defaultPartitions(), config.defaultReplicationFactor())
+                    .withSessionTimeoutMs(config.brokerSessionTimeoutMs());
+            controller = new ControllerService(config.nodeId(), controllerConfig, bytes -> raft.append(bytes), clock,
+                    new SplittableRandom(), new ThreadEventQueue("sluice-controller-" + config.nodeId(), this::fault));
             loader.register(controller);
             resources.push(controller);
         }
@@ -106,7 +117,7 @@ public final class Node implements AutoCloseable {
         http = new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()), registry, this::notReadyReason);
         resources.push(http);
         if (config.isBroker()) {
-            lifecycle = new BrokerLifecycle(config, new LocalControllerChannel(controller), loader::image,
+            lifecycle = new BrokerLifecycle(config, controller, loader::image,
                     brokerServer.getPort(), scheduler);
             resources.push(lifecycle);
             lifecycle.start();
@@ -144,7 +155,7 @@ public final class Node implements AutoCloseable {
 
     private void startBroker(ScheduledExecutorService scheduler, TrafficMetrics traffic) throws IOException {
         MetadataPartitionResolver resolver = new MetadataPartitionResolver(config.nodeId(), loader::image, logStore);
-        BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver, clock),
+        BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver, HighWatermarkPolicy.SINGLE_REPLICA, clock),
                 new FetchHandler(resolver, scheduler), new ListOffsetsHandler(resolver),
                 new MetadataResponder(identity.clusterId(), loader::image, () -> raft.status().leaderId()), traffic);
         GroupCoordinator coordinator = new GroupCoordinator(resolver, clock);
@@ -161,6 +172,17 @@ public final class Node implements AutoCloseable {
         RetentionTask retention = new RetentionTask(logStore, key -> LogConfigs.forPartition(loader.image(), key), clock);
         scheduler.scheduleWithFixedDelay(retention, config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        // The high watermark is kept in memory and saved with writes; this bounds how far it can lag after a crash.
+        scheduler.scheduleWithFixedDelay(logStore::checkpointHighWatermarks, 5, 5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A broken invariant: the node's state can no longer be trusted, so the process stops at once rather than
+     * serve wrong data. Restarting recovers from the durable logs.
+     */
+    private void fault(String message, Throwable cause) {
+        log.error("Fatal fault on node {}: {}; stopping the process", config.nodeId(), message, cause);
+        Runtime.getRuntime().halt(70);
     }
 
     /** Null when the node can serve every role it has; otherwise the first reason it cannot yet. */

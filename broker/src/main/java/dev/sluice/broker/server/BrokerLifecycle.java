@@ -1,0 +1,141 @@
+package dev.sluice.broker.server;
+
+import dev.sluice.broker.group.GroupCoordinator;
+import dev.sluice.controller.BrokerHeartbeatReply;
+import dev.sluice.controller.BrokerRegistrationReply;
+import dev.sluice.controller.ControllerService;
+import dev.sluice.metadata.BrokerRegistration;
+import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.TopicConfigs;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.TopicResult;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's session with the controller: registers (getting a broker epoch), then heartbeats every
+ * {@code broker.heartbeat.interval.ms}, registering again if the controller no longer knows the epoch. Once the
+ * broker is unfenced it makes sure the internal {@code __consumer_offsets} topic exists.
+ *
+ * <p>Runs on a scheduler thread, one step at a time; {@link #notReadyReason()} may be read from any thread.
+ */
+final class BrokerLifecycle implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BrokerLifecycle.class);
+    private static final long RETRY_DELAY_MS = 100;
+    private static final long CONTROLLER_TIMEOUT_MS = 5_000;
+
+    private final NodeConfig config;
+    private final ControllerService controller;
+    private final Supplier<MetadataImage> image;
+    private final int advertisedPort;
+    private final ScheduledExecutorService scheduler;
+    private volatile long brokerEpoch = -1;
+    private volatile String lastProblem = "not registered yet";
+    private volatile boolean closed;
+    private ScheduledFuture<?> next;
+
+    BrokerLifecycle(NodeConfig config, ControllerService controller, Supplier<MetadataImage> image,
+                    int advertisedPort, ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.controller = controller;
+        this.image = image;
+        this.advertisedPort = advertisedPort;
+        this.scheduler = scheduler;
+    }
+
+    void start() {
+        schedule(0);
+    }
+
+    private synchronized void schedule(long delayMs) {
+        if (!closed) {
+            next = scheduler.schedule(this::step, delayMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void step() {
+        boolean healthy = false;
+        try {
+            healthy = brokerEpoch < 0 ? register() : heartbeat();
+            if (healthy) {
+                maybeCreateOffsetsTopic();
+            }
+        } catch (Exception e) {
+            lastProblem = "controller unreachable: " + e;
+            log.debug("Broker {} lifecycle step failed", config.nodeId(), e);
+        }
+        schedule(healthy && !isFenced() ? config.brokerHeartbeatIntervalMs() : RETRY_DELAY_MS);
+    }
+
+    private boolean register() throws Exception {
+        BrokerRegistrationReply reply = controller.registerBroker(config.nodeId(), config.host(), advertisedPort,
+                config.rack()).get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (reply.error() != ErrorCode.NONE) {
+            lastProblem = "registration refused: " + reply.errorMessage();
+            return false;
+        }
+        brokerEpoch = reply.brokerEpoch();
+        log.info("Broker {} registered with epoch {}", config.nodeId(), brokerEpoch);
+        return heartbeat();
+    }
+
+    private boolean heartbeat() throws Exception {
+        BrokerHeartbeatReply reply = controller.brokerHeartbeat(config.nodeId(), brokerEpoch)
+                .get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (reply.error() == ErrorCode.NONE) {
+            return true;
+        }
+        lastProblem = "heartbeat refused: " + reply.errorMessage();
+        if (reply.error() != ErrorCode.NOT_CONTROLLER) {
+            // The controller does not know this epoch any more (e.g. we were fenced): start a new session.
+            brokerEpoch = -1;
+        }
+        return false;
+    }
+
+    private void maybeCreateOffsetsTopic() throws Exception {
+        if (image.get().topics().topic(GroupCoordinator.OFFSETS_TOPIC) != null) {
+            return;
+        }
+        int replicationFactor = Math.min(3, image.get().cluster().unfencedBrokers().size());
+        // Committed offsets must outlive the default 7-day retention; compaction takes over when it exists.
+        TopicResult result = controller.createInternalTopic(GroupCoordinator.OFFSETS_TOPIC,
+                config.offsetsTopicPartitions(), Math.max(1, replicationFactor),
+                Map.of(TopicConfigs.RETENTION_MS, "-1")).get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (result.getError() != ErrorCode.NONE && result.getError() != ErrorCode.TOPIC_ALREADY_EXISTS) {
+            lastProblem = "cannot create " + GroupCoordinator.OFFSETS_TOPIC + ": " + result.getErrorMessage();
+        }
+    }
+
+    private boolean isFenced() {
+        BrokerRegistration registration = image.get().cluster().broker(config.nodeId());
+        return registration == null || registration.fenced();
+    }
+
+    /** Null once registered, unfenced and the offsets topic exists; otherwise why not. */
+    String notReadyReason() {
+        if (brokerEpoch < 0) {
+            return "broker not registered: " + lastProblem;
+        }
+        if (isFenced()) {
+            return "broker is fenced: " + lastProblem;
+        }
+        if (image.get().topics().topic(GroupCoordinator.OFFSETS_TOPIC) == null) {
+            return GroupCoordinator.OFFSETS_TOPIC + " not created yet";
+        }
+        return null;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (next != null) {
+            next.cancel(false);
+        }
+    }
+}
