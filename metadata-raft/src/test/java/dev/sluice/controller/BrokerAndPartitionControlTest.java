@@ -157,7 +157,8 @@ class BrokerAndPartitionControlTest {
         assertThat(first.response().firstProducerId()).isEqualTo(1);
         image = apply(image, first.records());
         assertThat(controller.allocateProducerIds(image, 1, 10).response().firstProducerId()).isEqualTo(1001);
-        assertThat(controller.allocateProducerIds(image, 9, 10).response().error()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(controller.allocateProducerIds(image, 9, 10).response().error())
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThat(controller.allocateProducerIds(image, 1, 0).response().error()).isEqualTo(ErrorCode.INVALID_REQUEST);
     }
 

@@ -148,7 +148,8 @@ class TopicControlTest {
         assertThat(result.response().getResultsList()).extracting(TopicResult::getError)
                 .containsExactly(ErrorCode.NONE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         MetadataImage next = apply(image, result.records());
-        assertThat(next.configs().explicit("orders")).containsExactly(Map.entry(TopicConfigs.CLEANUP_POLICY, "compact"));
+        assertThat(next.configs().explicit("orders"))
+                .containsExactly(Map.entry(TopicConfigs.CLEANUP_POLICY, "compact"));
         assertThat(next.configs().effective("orders").retentionMs()).isEqualTo(604_800_000L);
 
         assertThat(alterOne(next, ConfigAlteration.newBuilder().setTopic("orders").putSet("retention.ms", "x")))

@@ -97,9 +97,11 @@ class MetadataDeltaTest {
     @Test
     void partitionChangeBumpsEpochsAndChecksInvariants() {
         MetadataImage image = apply(ordersImage(), 2, partitionChange(ORDERS, 0, null, List.of(1), null));
-        assertThat(image.topics().partition(ORDERS, 0)).isEqualTo(new PartitionImage(List.of(1, 2), List.of(1), 1, 0, 1));
+        assertThat(image.topics().partition(ORDERS, 0))
+                .isEqualTo(new PartitionImage(List.of(1, 2), List.of(1), 1, 0, 1));
         image = apply(image, 3, partitionChange(ORDERS, 0, -1, null, null));
-        assertThat(image.topics().partition(ORDERS, 0)).isEqualTo(new PartitionImage(List.of(1, 2), List.of(1), -1, 1, 2));
+        assertThat(image.topics().partition(ORDERS, 0))
+                .isEqualTo(new PartitionImage(List.of(1, 2), List.of(1), -1, 1, 2));
         MetadataImage before = image;
         assertThatThrownBy(() -> apply(before, 4, partitionChange(ORDERS, 0, 2, null, null)))
                 .as("leader outside the ISR").isInstanceOf(IllegalStateException.class);

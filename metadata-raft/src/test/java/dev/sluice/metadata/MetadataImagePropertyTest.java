@@ -57,7 +57,8 @@ class MetadataImagePropertyTest {
         assertThat(kinds).hasSize(MetadataRecord.RecordCase.values().length - 1);
         MetadataImage image = generator.image();
         assertThat(image.cluster().brokers()).isNotEmpty();
-        assertThat(image.topics().topicsById().values()).anySatisfy(topic -> assertThat(topic.partitions()).isNotEmpty());
+        assertThat(image.topics().topicsById().values())
+                .anySatisfy(topic -> assertThat(topic.partitions()).isNotEmpty());
         assertThat(image.producerIds()).isNotEqualTo(ProducerIdsImage.EMPTY);
     }
 
