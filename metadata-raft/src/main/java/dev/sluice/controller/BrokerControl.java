@@ -4,11 +4,11 @@ import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.MetadataRecords;
 import dev.sluice.metadata.PartitionImage;
+import dev.sluice.proto.internal.v1.MetadataRecord;
 import dev.sluice.proto.v1.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import dev.sluice.proto.internal.v1.MetadataRecord;
 
 /**
  * Broker lifecycle decisions: registration, heartbeats (the first one unfences), and fencing brokers whose session

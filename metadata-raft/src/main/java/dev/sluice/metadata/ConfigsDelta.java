@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -28,7 +29,7 @@ public final class ConfigsDelta {
     }
 
     /** The names of the topics whose explicit configs this delta changed or cleared. */
-    public java.util.Set<String> changedTopics() {
+    public Set<String> changedTopics() {
         return Collections.unmodifiableSet(changed.keySet());
     }
 

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -149,7 +150,7 @@ final class RandomMetadataRecords {
         if (topic == null) {
             return null;
         }
-        String key = pick(new ArrayList<>(new java.util.TreeSet<>(CONFIG_VALUES.keySet())));
+        String key = pick(new ArrayList<>(new TreeSet<>(CONFIG_VALUES.keySet())));
         String value = random.nextInt(4) == 0 ? null : pick(CONFIG_VALUES.get(key));
         return MetadataRecords.config(topic.name(), key, value);
     }
