@@ -1,0 +1,37 @@
+package dev.sluice.controller;
+
+/**
+ * Controller settings. Units in the names.
+ *
+ * @param defaultPartitions         partitions of a topic created with 0 partitions ({@code num.partitions})
+ * @param defaultReplicationFactor  replication factor of a topic created with 0 ({@code default.replication.factor})
+ * @param sessionTimeoutMs          a broker whose last heartbeat is older than this is fenced
+ * @param tickIntervalMs            how often the active controller checks for expired sessions
+ * @param maxPartitionsPerTopic     a request for more is refused with {@code INVALID_PARTITIONS}
+ * @param maxProducerIdBlock        the largest block of producer ids handed out at once
+ */
+public record ControllerConfig(int defaultPartitions, int defaultReplicationFactor, long sessionTimeoutMs,
+        long tickIntervalMs, int maxPartitionsPerTopic, int maxProducerIdBlock) {
+    public static final ControllerConfig DEFAULT = new ControllerConfig(1, 1, 6000, 500, 100_000, 1_000_000);
+
+    public ControllerConfig {
+        if (defaultPartitions < 1 || defaultReplicationFactor < 1 || sessionTimeoutMs < 1 || tickIntervalMs < 1
+                || maxPartitionsPerTopic < 1 || maxProducerIdBlock < 1) {
+            throw new IllegalArgumentException("controller settings must be positive: defaultPartitions="
+                    + defaultPartitions + ", defaultReplicationFactor=" + defaultReplicationFactor
+                    + ", sessionTimeoutMs=" + sessionTimeoutMs + ", tickIntervalMs=" + tickIntervalMs
+                    + ", maxPartitionsPerTopic=" + maxPartitionsPerTopic + ", maxProducerIdBlock="
+                    + maxProducerIdBlock);
+        }
+    }
+
+    public ControllerConfig withSessionTimeoutMs(long newSessionTimeoutMs) {
+        return new ControllerConfig(defaultPartitions, defaultReplicationFactor, newSessionTimeoutMs, tickIntervalMs,
+                maxPartitionsPerTopic, maxProducerIdBlock);
+    }
+
+    public ControllerConfig withDefaults(int newDefaultPartitions, int newDefaultReplicationFactor) {
+        return new ControllerConfig(newDefaultPartitions, newDefaultReplicationFactor, sessionTimeoutMs,
+                tickIntervalMs, maxPartitionsPerTopic, maxProducerIdBlock);
+    }
+}

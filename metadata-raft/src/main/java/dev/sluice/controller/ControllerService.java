@@ -1,0 +1,315 @@
+package dev.sluice.controller;
+
+import dev.sluice.metadata.MetadataDelta;
+import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.MetadataPublisher;
+import dev.sluice.metadata.MetadataRecords;
+import dev.sluice.proto.v1.AlterConfigsRequest;
+import dev.sluice.proto.v1.AlterConfigsResponse;
+import dev.sluice.proto.v1.ConfigAlteration;
+import dev.sluice.proto.v1.CreateTopicsRequest;
+import dev.sluice.proto.v1.CreateTopicsResponse;
+import dev.sluice.proto.v1.DeleteTopicsRequest;
+import dev.sluice.proto.v1.DeleteTopicsResponse;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.NewTopic;
+import dev.sluice.proto.v1.TopicResult;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller shell: turns requests into {@link MetadataController} decisions, commits their records through the
+ * {@link MetadataLog} and answers once they are committed.
+ *
+ * <p>Thread: the {@link ControllerEventQueue}'s thread owns every field below; the public methods only enqueue
+ * events and may be called from any thread. Response futures complete on that thread, so callers should not block
+ * in dependent stages.
+ *
+ * <p>Activity: the service decides only while active, that is, while this node leads the current Raft epoch and the
+ * committed image has reached the epoch's start offset (so everything earlier epochs wrote is visible). Otherwise
+ * every request is answered with {@code NOT_CONTROLLER} and a leader hint in the message. After a failed append it
+ * stays inactive until a newer epoch starts: the failed entry might still commit, and a decision taken without it
+ * could contradict it.
+ *
+ * <p>Speculation: decisions are taken against a speculative image, the committed image plus the records proposed
+ * but not committed yet, so two quick creates of the same name conflict. Proposals complete in log order; a result
+ * with no records waits behind the proposals before it, since it may depend on them. When nothing is in flight the
+ * speculative image is the committed one; a failure or a lost leadership fails what is in flight with
+ * {@code NOT_CONTROLLER} and resets it to the committed one.
+ *
+ * <p>Soft state: each broker's last heartbeat time (ms, from the injected clock), not in the log; when the service
+ * becomes active it gives every registered broker a fresh session. A periodic tick fences expired sessions.
+ */
+public final class ControllerService implements MetadataPublisher, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControllerService.class);
+
+    private final int nodeId;
+    private final MetadataController controller;
+    private final MetadataLog metadataLog;
+    private final InstantSource clock;
+    private final ControllerEventQueue queue;
+    private final ProposalQueue proposals = new ProposalQueue();
+    private final Map<Integer, Long> lastHeartbeatMs = new HashMap<>();
+
+    private MetadataImage committed = MetadataImage.EMPTY;
+    private MetadataImage speculative = MetadataImage.EMPTY;
+    private int leaderId = -1;
+    private int leaderEpoch = -1;
+    private long epochStartOffset = -1;
+    private int failedEpoch = -1;
+    private boolean active;
+    private volatile boolean activeView;
+
+    public ControllerService(int nodeId, ControllerConfig config, MetadataLog metadataLog, InstantSource clock,
+            RandomGenerator random, ControllerEventQueue queue) {
+        this.nodeId = nodeId;
+        this.controller = new MetadataController(config, random);
+        this.metadataLog = metadataLog;
+        this.clock = clock;
+        this.queue = queue;
+        queue.schedulePeriodic(this::handleTick, config.tickIntervalMs());
+    }
+
+    /** True while this node is the active controller (a racy view for health checks). */
+    public boolean isActive() {
+        return activeView;
+    }
+
+    public CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request) {
+        return submit(image -> controller.createTopics(image, request), message -> CreateTopicsResponse.newBuilder()
+                .addAllResults(request.getTopicsList().stream().map(NewTopic::getName)
+                        .map(name -> notController(name, message)).toList()).build());
+    }
+
+    public CompletableFuture<TopicResult> createInternalTopic(String name, int partitionCount, int replicationFactor,
+            Map<String, String> configs) {
+        return submit(image -> controller.createInternalTopic(image, name, partitionCount, replicationFactor, configs),
+                message -> notController(name, message));
+    }
+
+    public CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request) {
+        return submit(image -> controller.deleteTopics(image, request), message -> DeleteTopicsResponse.newBuilder()
+                .addAllResults(request.getNamesList().stream().map(name -> notController(name, message)).toList())
+                .build());
+    }
+
+    public CompletableFuture<AlterConfigsResponse> alterConfigs(AlterConfigsRequest request) {
+        return submit(image -> controller.alterConfigs(image, request), message -> AlterConfigsResponse.newBuilder()
+                .addAllResults(request.getAlterationsList().stream().map(ConfigAlteration::getTopic)
+                        .map(name -> notController(name, message)).toList()).build());
+    }
+
+    public CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port,
+            String rack) {
+        return submit(image -> {
+            ControllerResult<BrokerRegistrationReply> result =
+                    controller.registerBroker(image, brokerId, host, port, rack);
+            if (result.response().error() == ErrorCode.NONE) {
+                lastHeartbeatMs.put(brokerId, clock.millis());
+            }
+            return result;
+        }, message -> BrokerRegistrationReply.error(ErrorCode.NOT_CONTROLLER, message));
+    }
+
+    public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch) {
+        return submit(image -> {
+            ControllerResult<BrokerHeartbeatReply> result = controller.brokerHeartbeat(image, brokerId, brokerEpoch);
+            if (result.response().error() == ErrorCode.NONE) {
+                lastHeartbeatMs.put(brokerId, clock.millis());
+            }
+            return result;
+        }, message -> BrokerHeartbeatReply.error(ErrorCode.NOT_CONTROLLER, message));
+    }
+
+    public CompletableFuture<AlterPartitionReply> alterPartition(UUID topicId, int partition, int leaderId,
+            int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
+        return submit(image -> controller.alterPartition(image, topicId, partition, leaderId, leaderEpoch,
+                partitionEpoch, newIsr), message -> new AlterPartitionReply(ErrorCode.NOT_CONTROLLER, message, null));
+    }
+
+    public CompletableFuture<ProducerIdsReply> allocateProducerIds(int brokerId, int count) {
+        return submit(image -> controller.allocateProducerIds(image, brokerId, count),
+                message -> ProducerIdsReply.error(ErrorCode.NOT_CONTROLLER, message));
+    }
+
+    /** From the Raft driver: {@code leaderId} (-1 when unknown) leads {@code epoch}, starting at that offset. */
+    public void handleLeaderChange(int newLeaderId, int epoch, long newEpochStartOffset) {
+        enqueue(() -> onLeaderChange(newLeaderId, epoch, newEpochStartOffset));
+    }
+
+    /** From the loader: a committed image. Equivalent to being registered as a {@link MetadataPublisher}. */
+    public void handleCommitted(MetadataImage image) {
+        enqueue(() -> onCommitted(image));
+    }
+
+    @Override
+    public void onMetadataUpdate(MetadataDelta delta, MetadataImage newImage) {
+        handleCommitted(newImage);
+    }
+
+    /** Answers what is in flight with {@code NOT_CONTROLLER}, then stops the queue. */
+    @Override
+    public void close() {
+        enqueue(() -> deactivate("the controller is shutting down"));
+        queue.close();
+    }
+
+    private <R> CompletableFuture<R> submit(Function<MetadataImage, ControllerResult<R>> operation,
+            Function<String, R> notController) {
+        CompletableFuture<R> future = new CompletableFuture<>();
+        try {
+            queue.append(() -> {
+                if (!active) {
+                    future.complete(notController.apply(notControllerMessage()));
+                    return;
+                }
+                try {
+                    propose(operation.apply(speculative), future, notController);
+                } catch (RuntimeException e) {
+                    future.completeExceptionally(e);
+                    throw e;
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            future.complete(notController.apply("node " + nodeId + " is shutting down"));
+        }
+        return future;
+    }
+
+    private <R> void propose(ControllerResult<R> result, CompletableFuture<R> future,
+            Function<String, R> notController) {
+        Proposal proposal = new Proposal(!result.records().isEmpty(),
+                () -> future.complete(result.response()),
+                message -> future.complete(notController.apply(message)));
+        if (!proposal.hasRecords()) {
+            proposals.add(proposal);
+            proposals.completeCommitted(committed.offset());
+            return;
+        }
+        MetadataDelta delta = new MetadataDelta(speculative);
+        delta.replayAll(result.records());
+        speculative = delta.apply(speculative.offset());
+        proposals.add(proposal);
+        int epoch = leaderEpoch;
+        CompletableFuture<Long> appended;
+        try {
+            appended = metadataLog.append(MetadataRecords.serialize(result.records()));
+        } catch (RuntimeException e) {
+            appended = CompletableFuture.failedFuture(e);
+        }
+        appended.whenComplete((offset, error) -> enqueue(() -> onAppendDone(proposal, epoch, offset, error)));
+    }
+
+    private void onAppendDone(Proposal proposal, int epoch, Long offset, Throwable error) {
+        if (!proposals.contains(proposal)) {
+            return; // Already answered when leadership changed.
+        }
+        if (error != null) {
+            log.warn("Node {} epoch {}: metadata append failed, deactivating until a new epoch: {}", nodeId, epoch,
+                    error.toString());
+            failedEpoch = epoch;
+            deactivate("node " + nodeId + " could not commit the change: " + error.getMessage());
+            return;
+        }
+        proposal.committedAt(offset);
+        completeCommitted();
+    }
+
+    private void onCommitted(MetadataImage image) {
+        if (image.offset() < committed.offset()) {
+            throw new IllegalStateException("committed image went back from " + committed.offset() + " to "
+                    + image.offset());
+        }
+        committed = image;
+        completeCommitted();
+        maybeActivate();
+    }
+
+    private void completeCommitted() {
+        proposals.completeCommitted(committed.offset());
+        if (proposals.isEmpty()) {
+            speculative = committed;
+        }
+    }
+
+    private void onLeaderChange(int newLeaderId, int epoch, long newEpochStartOffset) {
+        if (epoch < leaderEpoch) {
+            return; // A late notification of an older epoch.
+        }
+        boolean sameTerm = epoch == leaderEpoch && newLeaderId == leaderId;
+        leaderId = newLeaderId;
+        leaderEpoch = epoch;
+        epochStartOffset = newEpochStartOffset;
+        if (!sameTerm && (active || !proposals.isEmpty())) {
+            deactivate("leadership moved to " + (newLeaderId < 0 ? "an unknown node" : "node " + newLeaderId)
+                    + " in epoch " + epoch);
+        }
+        maybeActivate();
+    }
+
+    private void maybeActivate() {
+        if (active || leaderId != nodeId || leaderEpoch == failedEpoch || committed.offset() < epochStartOffset) {
+            return;
+        }
+        active = true;
+        activeView = true;
+        speculative = committed;
+        lastHeartbeatMs.clear();
+        long nowMs = clock.millis();
+        committed.cluster().brokers().keySet().forEach(id -> lastHeartbeatMs.put(id, nowMs));
+        log.info("Node {} is the active controller in epoch {} at offset {}", nodeId, leaderEpoch, committed.offset());
+    }
+
+    private void deactivate(String reason) {
+        if (active) {
+            log.info("Node {} is no longer the active controller in epoch {}: {}", nodeId, leaderEpoch, reason);
+        }
+        active = false;
+        activeView = false;
+        proposals.failAll(notControllerMessage() + " (" + reason + ")");
+        speculative = committed;
+    }
+
+    private void handleTick() {
+        if (!active) {
+            return;
+        }
+        ControllerResult<List<Integer>> result = controller.tick(speculative, lastHeartbeatMs, clock.millis());
+        if (!result.records().isEmpty()) {
+            log.info("Node {} epoch {}: fencing brokers {} after a missed session", nodeId, leaderEpoch,
+                    result.response());
+            propose(result, new CompletableFuture<>(), message -> List.of());
+        }
+    }
+
+    private String notControllerMessage() {
+        if (leaderId == nodeId) {
+            return "node " + nodeId + " leads epoch " + leaderEpoch + " but is not active yet; retry";
+        }
+        return "node " + nodeId + " is not the active controller; "
+                + (leaderId < 0 ? "the leader is unknown" : "the leader is node " + leaderId)
+                + " (epoch " + leaderEpoch + ")";
+    }
+
+    private static TopicResult notController(String name, String message) {
+        return TopicResult.newBuilder().setName(name).setError(ErrorCode.NOT_CONTROLLER).setErrorMessage(message)
+                .build();
+    }
+
+    private void enqueue(Runnable event) {
+        try {
+            queue.append(event);
+        } catch (RejectedExecutionException e) {
+            log.debug("Node {}: controller queue closed, dropping an event", nodeId);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.sluice.controller;
+
+import dev.sluice.metadata.MetadataImage;
+import dev.sluice.proto.v1.AlterConfigsRequest;
+import dev.sluice.proto.v1.AlterConfigsResponse;
+import dev.sluice.proto.v1.CreateTopicsRequest;
+import dev.sluice.proto.v1.CreateTopicsResponse;
+import dev.sluice.proto.v1.DeleteTopicsRequest;
+import dev.sluice.proto.v1.DeleteTopicsResponse;
+import dev.sluice.proto.v1.TopicResult;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+
+/**
+ * The controller's decisions, as pure functions: each takes a request and the current (speculative) image and
+ * returns {@link ControllerResult}: the records to commit and the response to send once they commit. It never
+ * mutates state; the shell ({@link ControllerService}) commits the records and keeps the soft state (heartbeat
+ * times). The only hidden input is the injected random (topic ids, placement start), so a seed replays a run.
+ *
+ * <p>Thread: the controller's own (the random is not thread-safe). Times in milliseconds.
+ */
+public final class MetadataController {
+    private final TopicControl topics;
+    private final BrokerControl brokers;
+    private final PartitionControl partitions;
+
+    public MetadataController(ControllerConfig config, RandomGenerator random) {
+        this.topics = new TopicControl(config, random);
+        this.brokers = new BrokerControl(config);
+        this.partitions = new PartitionControl(config);
+    }
+
+    public ControllerResult<CreateTopicsResponse> createTopics(MetadataImage image, CreateTopicsRequest request) {
+        return topics.createTopics(image, request);
+    }
+
+    /** Creates a system topic (its name must start with {@code "__"}), validated like any other. */
+    public ControllerResult<TopicResult> createInternalTopic(MetadataImage image, String name, int partitionCount,
+            int replicationFactor, Map<String, String> configs) {
+        return topics.createInternalTopic(image, name, partitionCount, replicationFactor, configs);
+    }
+
+    public ControllerResult<DeleteTopicsResponse> deleteTopics(MetadataImage image, DeleteTopicsRequest request) {
+        return topics.deleteTopics(image, request);
+    }
+
+    public ControllerResult<AlterConfigsResponse> alterConfigs(MetadataImage image, AlterConfigsRequest request) {
+        return topics.alterConfigs(image, request);
+    }
+
+    public ControllerResult<BrokerRegistrationReply> registerBroker(MetadataImage image, int brokerId, String host,
+            int port, String rack) {
+        return brokers.registerBroker(image, brokerId, host, port, rack);
+    }
+
+    /** The shell records the heartbeat time itself when the reply is {@code NONE}. */
+    public ControllerResult<BrokerHeartbeatReply> brokerHeartbeat(MetadataImage image, int brokerId,
+            long brokerEpoch) {
+        return brokers.brokerHeartbeat(image, brokerId, brokerEpoch);
+    }
+
+    /** Fences brokers whose last heartbeat is older than the session timeout; returns the ids fenced. */
+    public ControllerResult<List<Integer>> tick(MetadataImage image, Map<Integer, Long> lastHeartbeatMs,
+            long nowMs) {
+        return brokers.tick(image, lastHeartbeatMs, nowMs);
+    }
+
+    public ControllerResult<AlterPartitionReply> alterPartition(MetadataImage image, UUID topicId, int partition,
+            int leaderId, int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
+        return partitions.alterPartition(image, topicId, partition, leaderId, leaderEpoch, partitionEpoch, newIsr);
+    }
+
+    public ControllerResult<ProducerIdsReply> allocateProducerIds(MetadataImage image, int brokerId, int count) {
+        return partitions.allocateProducerIds(image, brokerId, count);
+    }
+}

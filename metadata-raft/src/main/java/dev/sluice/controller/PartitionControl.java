@@ -1,0 +1,103 @@
+package dev.sluice.controller;
+
+import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.MetadataRecords;
+import dev.sluice.metadata.PartitionImage;
+import dev.sluice.metadata.TopicImage;
+import dev.sluice.proto.internal.v1.MetadataRecord;
+import dev.sluice.proto.v1.ErrorCode;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * ISR changes proposed by partition leaders ({@code AlterPartition}) and producer id blocks. Pure; controller
+ * thread.
+ *
+ * <p>An ISR change must come from the current leader at the current leader epoch and carry the current partition
+ * epoch; anything older is stale ({@code FENCED_EPOCH}): the controller changed the partition since the leader last
+ * saw it, and the leader must refresh its metadata first.
+ */
+final class PartitionControl {
+    private final ControllerConfig config;
+
+    PartitionControl(ControllerConfig config) {
+        this.config = config;
+    }
+
+    ControllerResult<AlterPartitionReply> alterPartition(MetadataImage image, UUID topicId, int partitionIndex,
+            int leaderId, int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
+        TopicImage topic = image.topics().topic(topicId);
+        PartitionImage partition = topic == null ? null : topic.partition(partitionIndex);
+        if (partition == null) {
+            return refuse(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "partition " + topicId + "-" + partitionIndex
+                    + " does not exist", null);
+        }
+        String where = "partition " + topic.name() + "-" + partitionIndex;
+        if (leaderEpoch != partition.leaderEpoch()) {
+            return refuse(ErrorCode.FENCED_EPOCH, where + ": leader epoch " + leaderEpoch + " but the current one is "
+                    + partition.leaderEpoch(), partition);
+        }
+        if (leaderId != partition.leaderId()) {
+            return refuse(ErrorCode.NOT_LEADER, where + ": broker " + leaderId + " is not the leader; "
+                    + partition.leaderId() + " is", partition);
+        }
+        if (partitionEpoch != partition.partitionEpoch()) {
+            return refuse(ErrorCode.FENCED_EPOCH, where + ": stale partition epoch " + partitionEpoch
+                    + ", the current one is " + partition.partitionEpoch(), partition);
+        }
+        String isrError = checkIsr(image, partition, leaderId, newIsr);
+        if (isrError != null) {
+            return refuse(ErrorCode.INVALID_REQUEST, where + ": " + isrError, partition);
+        }
+        if (newIsr.equals(partition.isr())) {
+            return ControllerResult.of(new AlterPartitionReply(ErrorCode.NONE, "", partition));
+        }
+        MetadataRecord change = MetadataRecords.partitionChange(topicId, partitionIndex, null, newIsr, null);
+        PartitionImage changed = partition.merge(change.getPartitionChange());
+        return new ControllerResult<>(List.of(change), new AlterPartitionReply(ErrorCode.NONE, "", changed));
+    }
+
+    private static String checkIsr(MetadataImage image, PartitionImage partition, int leaderId, List<Integer> isr) {
+        Set<Integer> distinct = new HashSet<>(isr);
+        if (isr.isEmpty() || distinct.size() != isr.size()) {
+            return "new ISR " + isr + " is empty or has duplicates";
+        }
+        if (!partition.replicas().containsAll(isr)) {
+            return "new ISR " + isr + " is not a subset of the replicas " + partition.replicas();
+        }
+        if (!distinct.contains(leaderId)) {
+            return "new ISR " + isr + " does not contain the leader " + leaderId;
+        }
+        for (int replica : isr) {
+            if (!partition.isr().contains(replica) && !image.cluster().isUnfenced(replica)) {
+                return "broker " + replica + " is fenced and cannot join the ISR";
+            }
+        }
+        return null;
+    }
+
+    private static ControllerResult<AlterPartitionReply> refuse(ErrorCode code, String message,
+            PartitionImage partition) {
+        return ControllerResult.of(new AlterPartitionReply(code, message, partition));
+    }
+
+    ControllerResult<ProducerIdsReply> allocateProducerIds(MetadataImage image, int brokerId, int count) {
+        if (image.cluster().broker(brokerId) == null) {
+            return ControllerResult.of(ProducerIdsReply.error(ErrorCode.INVALID_REQUEST,
+                    "broker " + brokerId + " is not registered"));
+        }
+        if (count < 1 || count > config.maxProducerIdBlock()) {
+            return ControllerResult.of(ProducerIdsReply.error(ErrorCode.INVALID_REQUEST,
+                    "producer id block size must be 1.." + config.maxProducerIdBlock() + ", got " + count));
+        }
+        long first = image.producerIds().nextProducerId();
+        if (first > Long.MAX_VALUE - count) {
+            return ControllerResult.of(ProducerIdsReply.error(ErrorCode.UNKNOWN_SERVER_ERROR,
+                    "producer ids are exhausted"));
+        }
+        return new ControllerResult<>(List.of(MetadataRecords.producerIds(brokerId, first + count)),
+                new ProducerIdsReply(ErrorCode.NONE, "", first, count));
+    }
+}

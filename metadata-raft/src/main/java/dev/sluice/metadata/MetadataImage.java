@@ -1,0 +1,53 @@
+package dev.sluice.metadata;
+
+import dev.sluice.proto.internal.v1.MetadataRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The cluster metadata as of the log entry at {@code offset}: the root of an immutable tree of sub-images. A new
+ * image shares every sub-image that did not change with the previous one. Readers hold a {@code volatile} reference
+ * (see {@link MetadataLoader#image()}) and take no locks.
+ *
+ * <p>{@code offset} is the offset of the last applied log entry, -1 for {@link #EMPTY}.
+ */
+public record MetadataImage(long offset, ClusterImage cluster, TopicsImage topics, ConfigsImage configs,
+        ProducerIdsImage producerIds) {
+    public static final long NO_OFFSET = -1;
+    public static final MetadataImage EMPTY = new MetadataImage(NO_OFFSET, ClusterImage.EMPTY, TopicsImage.EMPTY,
+            ConfigsImage.EMPTY, ProducerIdsImage.EMPTY);
+
+    public MetadataImage {
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(configs, "configs");
+        Objects.requireNonNull(producerIds, "producerIds");
+        if (offset < NO_OFFSET) {
+            throw new IllegalStateException("image offset " + offset + " is below " + NO_OFFSET);
+        }
+    }
+
+    /** True when the image holds no metadata (whatever its offset). */
+    public boolean isEmpty() {
+        return cluster.brokers().isEmpty() && topics.isEmpty() && configs.topicConfigs().isEmpty()
+                && producerIds.equals(ProducerIdsImage.EMPTY);
+    }
+
+    /**
+     * Writes records that, replayed in order on {@link #EMPTY} and applied at {@link #offset()}, rebuild this image:
+     * brokers, then topics with their partitions, then configs (which need their topic), then producer ids.
+     */
+    public void write(ImageWriter writer) {
+        cluster.write(writer);
+        topics.write(writer);
+        configs.write(writer);
+        producerIds.write(writer);
+    }
+
+    public List<MetadataRecord> toRecords() {
+        List<MetadataRecord> records = new ArrayList<>();
+        write(records::add);
+        return records;
+    }
+}

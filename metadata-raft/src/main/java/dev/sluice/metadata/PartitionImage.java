@@ -1,0 +1,62 @@
+package dev.sluice.metadata;
+
+import dev.sluice.proto.internal.v1.PartitionChangeRecord;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One partition's assignment: its replicas (the first is the preferred leader), the in-sync replicas, the leader
+ * ({@link #NO_LEADER} when none is eligible), the leader epoch (bumped by every leader change) and the partition
+ * epoch (bumped by every change; stale {@code AlterPartition} proposals carry an older one). Immutable.
+ *
+ * <p>Invariants, checked on construction: replicas non-empty and distinct; the ISR non-empty, distinct and a subset
+ * of the replicas; the leader is {@link #NO_LEADER} or in the ISR; epochs non-negative.
+ */
+public record PartitionImage(List<Integer> replicas, List<Integer> isr, int leaderId, int leaderEpoch,
+        int partitionEpoch) {
+    public static final int NO_LEADER = -1;
+
+    public PartitionImage {
+        replicas = List.copyOf(replicas);
+        isr = List.copyOf(isr);
+        Set<Integer> replicaSet = distinct(replicas, "replicas");
+        distinct(isr, "isr");
+        if (replicas.isEmpty() || isr.isEmpty()) {
+            throw new IllegalStateException("partition has empty replicas " + replicas + " or isr " + isr);
+        }
+        if (!replicaSet.containsAll(isr)) {
+            throw new IllegalStateException("isr " + isr + " is not a subset of replicas " + replicas);
+        }
+        if (leaderId != NO_LEADER && !isr.contains(leaderId)) {
+            throw new IllegalStateException("leader " + leaderId + " is not in isr " + isr);
+        }
+        if (leaderEpoch < 0 || partitionEpoch < 0) {
+            throw new IllegalStateException("negative epoch: leader " + leaderEpoch + ", partition " + partitionEpoch);
+        }
+    }
+
+    public boolean hasLeader() {
+        return leaderId != NO_LEADER;
+    }
+
+    /**
+     * Applies a change: a present leader (even the same one) bumps the leader epoch; every change bumps the
+     * partition epoch.
+     */
+    public PartitionImage merge(PartitionChangeRecord change) {
+        List<Integer> newReplicas = change.hasReplicas() ? change.getReplicas().getValuesList() : replicas;
+        List<Integer> newIsr = change.hasIsr() ? change.getIsr().getValuesList() : isr;
+        int newLeader = change.hasLeaderId() ? change.getLeaderId() : leaderId;
+        int newLeaderEpoch = change.hasLeaderId() ? leaderEpoch + 1 : leaderEpoch;
+        return new PartitionImage(newReplicas, newIsr, newLeader, newLeaderEpoch, partitionEpoch + 1);
+    }
+
+    private static Set<Integer> distinct(List<Integer> ids, String what) {
+        Set<Integer> set = new HashSet<>(ids);
+        if (set.size() != ids.size()) {
+            throw new IllegalStateException(what + " " + ids + " has duplicates");
+        }
+        return set;
+    }
+}

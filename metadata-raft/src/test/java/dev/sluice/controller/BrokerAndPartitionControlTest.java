@@ -1,0 +1,173 @@
+package dev.sluice.controller;
+
+import static dev.sluice.controller.Fixtures.apply;
+import static dev.sluice.controller.Fixtures.brokers;
+import static dev.sluice.controller.Fixtures.create;
+import static dev.sluice.controller.Fixtures.newTopic;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.MetadataRecords;
+import dev.sluice.metadata.PartitionImage;
+import dev.sluice.metadata.TopicConfigs;
+import dev.sluice.proto.internal.v1.MetadataRecord;
+import dev.sluice.proto.v1.ErrorCode;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class BrokerAndPartitionControlTest {
+    private static final long SESSION_MS = 6000;
+    private final MetadataController controller = new MetadataController(ControllerConfig.DEFAULT,
+            new SplittableRandom(3));
+
+    /** Brokers 1..3 unfenced, topic "orders" with one partition, replicas [1, 2, 3], leader 1. */
+    private MetadataImage ordersImage(Map<String, String> configs) {
+        MetadataImage image = brokers(3);
+        UUID id = new UUID(5, 5);
+        List<MetadataRecord> records = new java.util.ArrayList<>();
+        records.add(MetadataRecords.topic("orders", id));
+        configs.forEach((key, value) -> records.add(MetadataRecords.config("orders", key, value)));
+        records.add(MetadataRecords.partition(id, 0,
+                new PartitionImage(List.of(1, 2, 3), List.of(1, 2, 3), 1, 0, 0)));
+        return apply(image, records);
+    }
+
+    private static PartitionImage orders(MetadataImage image) {
+        return image.topics().topic("orders").partition(0);
+    }
+
+    private static UUID ordersId(MetadataImage image) {
+        return image.topics().topic("orders").id();
+    }
+
+    @Test
+    void registrationGivesIncreasingEpochsAndStartsFenced() {
+        ControllerResult<BrokerRegistrationReply> first = controller.registerBroker(MetadataImage.EMPTY, 7, "h", 1,
+                "r1");
+        assertThat(first.response()).isEqualTo(new BrokerRegistrationReply(ErrorCode.NONE, "", 1));
+        MetadataImage image = apply(MetadataImage.EMPTY, first.records());
+        assertThat(image.cluster().broker(7).fenced()).isTrue();
+        assertThat(controller.registerBroker(image, 7, "h", 1, "r1").response().brokerEpoch()).isEqualTo(2);
+        assertThat(controller.registerBroker(image, 8, "h", 0, "").response().error())
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
+    void firstHeartbeatUnfencesAndStaleEpochsAreFenced() {
+        MetadataImage image = apply(MetadataImage.EMPTY, controller.registerBroker(MetadataImage.EMPTY, 7, "h", 1, "")
+                .records());
+        assertThat(controller.brokerHeartbeat(image, 7, 0).response().error()).isEqualTo(ErrorCode.FENCED_EPOCH);
+        assertThat(controller.brokerHeartbeat(image, 8, 1).response().error()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        ControllerResult<BrokerHeartbeatReply> heartbeat = controller.brokerHeartbeat(image, 7, 1);
+        assertThat(heartbeat.response().fenced()).isFalse();
+        assertThat(heartbeat.records()).containsExactly(MetadataRecords.unfenceBroker(7, 1));
+        image = apply(image, heartbeat.records());
+        assertThat(controller.brokerHeartbeat(image, 7, 1).records()).isEmpty();
+    }
+
+    @Test
+    void tickFencesExpiredBrokersAndElectsFromTheIsr() {
+        MetadataImage image = ordersImage(Map.of());
+        Map<Integer, Long> heartbeats = Map.of(1, 1_000L, 2, 5_000L, 3, 5_000L);
+        assertThat(controller.tick(image, heartbeats, 1_000 + SESSION_MS).records())
+                .as("exactly the session timeout is not expired").isEmpty();
+        ControllerResult<List<Integer>> tick = controller.tick(image, heartbeats, 1_001 + SESSION_MS);
+        assertThat(tick.response()).containsExactly(1);
+        MetadataImage next = apply(image, tick.records());
+        assertThat(next.cluster().broker(1).fenced()).isTrue();
+        assertThat(orders(next)).isEqualTo(new PartitionImage(List.of(1, 2, 3), List.of(2, 3), 2, 1, 1));
+    }
+
+    @Test
+    void noEligibleReplicaLeavesNoLeaderUntilOneComesBack() {
+        MetadataImage image = ordersImage(Map.of());
+        image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 0L, 3, 0L), SESSION_MS + 1).records());
+        PartitionImage leaderless = orders(image);
+        assertThat(leaderless.leaderId()).isEqualTo(PartitionImage.NO_LEADER);
+        // Fenced one by one, the ISR shrinks to its last member, which is kept: the only clean candidate.
+        assertThat(leaderless.isr()).as("the ISR is never emptied").isEqualTo(List.of(3));
+        image = apply(image, controller.brokerHeartbeat(image, 3, 1).records());
+        assertThat(orders(image).leaderId()).isEqualTo(3);
+        assertThat(orders(image).isr()).containsExactly(3);
+    }
+
+    @Test
+    void uncleanElectionOnlyWhenTheTopicAllowsIt() {
+        for (boolean unclean : new boolean[] {false, true}) {
+            MetadataImage image = ordersImage(Map.of(TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE,
+                    Boolean.toString(unclean)));
+            // Broker 1 alone is in the ISR; it is fenced while 2 and 3 are alive.
+            image = apply(image, List.of(MetadataRecords.partitionChange(ordersId(image), 0, null, List.of(1),
+                    null)));
+            image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 9_000L, 3, 9_000L), 9_000).records());
+            PartitionImage partition = orders(image);
+            if (unclean) {
+                assertThat(partition.leaderId()).isEqualTo(2);
+                assertThat(partition.isr()).containsExactly(2);
+            } else {
+                assertThat(partition.leaderId()).isEqualTo(PartitionImage.NO_LEADER);
+                assertThat(partition.isr()).containsExactly(1);
+            }
+        }
+    }
+
+    @Test
+    void reRegistrationOfALiveBrokerMovesItsLeadership() {
+        MetadataImage image = ordersImage(Map.of());
+        image = apply(image, controller.registerBroker(image, 1, "host1", 7092, "").records());
+        assertThat(orders(image).leaderId()).isEqualTo(2);
+        assertThat(orders(image).isr()).containsExactly(2, 3);
+    }
+
+    @Test
+    void alterPartitionChecksEpochsLeaderAndIsr() {
+        MetadataImage image = ordersImage(Map.of());
+        UUID id = ordersId(image);
+        ControllerResult<AlterPartitionReply> shrink = controller.alterPartition(image, id, 0, 1, 0, 0, List.of(1, 2));
+        assertThat(shrink.response().error()).isEqualTo(ErrorCode.NONE);
+        assertThat(shrink.response().partition().partitionEpoch()).isEqualTo(1);
+        MetadataImage next = apply(image, shrink.records());
+        assertThat(orders(next)).isEqualTo(shrink.response().partition());
+
+        assertThat(controller.alterPartition(next, id, 0, 1, 0, 0, List.of(1)).response().error())
+                .as("stale partition epoch").isEqualTo(ErrorCode.FENCED_EPOCH);
+        assertThat(controller.alterPartition(next, id, 0, 1, 0, 0, List.of(1)).records()).isEmpty();
+        assertThat(controller.alterPartition(next, id, 0, 1, 5, 1, List.of(1)).response().error())
+                .as("stale leader epoch").isEqualTo(ErrorCode.FENCED_EPOCH);
+        assertThat(controller.alterPartition(next, id, 0, 2, 0, 1, List.of(2)).response().error())
+                .isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(controller.alterPartition(next, id, 0, 1, 0, 1, List.of(2)).response().error())
+                .as("leader missing from ISR").isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(controller.alterPartition(next, id, 0, 1, 0, 1, List.of(1, 9)).response().error())
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(controller.alterPartition(next, id, 7, 1, 0, 1, List.of(1)).response().error())
+                .isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        MetadataImage fenced3 = apply(next, List.of(MetadataRecords.fenceBroker(3, 1)));
+        assertThat(controller.alterPartition(fenced3, id, 0, 1, 0, 1, List.of(1, 2, 3)).response().error())
+                .as("a fenced broker cannot join").isEqualTo(ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
+    void producerIdBlocksAreContiguousAndDisjoint() {
+        MetadataImage image = brokers(1);
+        ControllerResult<ProducerIdsReply> first = controller.allocateProducerIds(image, 1, 1000);
+        assertThat(first.response().firstProducerId()).isEqualTo(1);
+        image = apply(image, first.records());
+        assertThat(controller.allocateProducerIds(image, 1, 10).response().firstProducerId()).isEqualTo(1001);
+        assertThat(controller.allocateProducerIds(image, 9, 10).response().error())
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(controller.allocateProducerIds(image, 1, 0).response().error()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
+    void createdTopicSurvivesFencingOfAllButOneReplica() {
+        MetadataImage image = brokers(3);
+        image = apply(image, controller.createTopics(image, create(newTopic("t", 3, 3, Map.of()))).records());
+        image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 0L, 3, 10_000L), 10_000).records());
+        assertThat(image.topics().topic("t").partitions().values())
+                .allSatisfy(partition -> assertThat(partition.leaderId()).isEqualTo(3));
+    }
+}

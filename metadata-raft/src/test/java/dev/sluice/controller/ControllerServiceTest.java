@@ -1,0 +1,247 @@
+package dev.sluice.controller;
+
+import static dev.sluice.controller.Fixtures.create;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.MetadataLoader;
+import dev.sluice.metadata.MetadataRecords;
+import dev.sluice.metadata.PartitionImage;
+import dev.sluice.proto.v1.CreateTopicsResponse;
+import dev.sluice.proto.v1.DeleteTopicsRequest;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.TopicResult;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class ControllerServiceTest {
+    private static final int NODE_ID = 1;
+
+    private final MetadataLoader loader = new MetadataLoader();
+    private final FakeMetadataLog metadataLog = new FakeMetadataLog(loader);
+    private final FakeEventQueue queue = new FakeEventQueue();
+    private final FakeClock clock = new FakeClock(100_000);
+    private final ControllerService service = new ControllerService(NODE_ID, ControllerConfig.DEFAULT, metadataLog,
+            clock, new SplittableRandom(11), queue);
+
+    ControllerServiceTest() {
+        loader.register(service);
+    }
+
+    private void becomeLeader(int epoch) {
+        service.handleLeaderChange(NODE_ID, epoch, metadataLog.nextOffset());
+        metadataLog.commitMarker();
+        queue.runAll();
+        assertThat(service.isActive()).isTrue();
+    }
+
+    private <T> T settle(CompletableFuture<T> future) {
+        queue.runAll();
+        metadataLog.commitAll();
+        queue.runAll();
+        assertThat(future).isDone();
+        return future.join();
+    }
+
+    private void registerAndUnfence(int brokerId) {
+        long epoch = settle(service.registerBroker(brokerId, "host" + brokerId, 7092, "")).brokerEpoch();
+        assertThat(settle(service.brokerHeartbeat(brokerId, epoch)).error()).isEqualTo(ErrorCode.NONE);
+    }
+
+    private static ErrorCode firstError(CreateTopicsResponse response) {
+        return response.getResults(0).getError();
+    }
+
+    @Test
+    void answersNotControllerWithAHintWhenAnotherNodeLeads() {
+        CompletableFuture<CreateTopicsResponse> unknown = service.createTopics(create("orders", 1, 1));
+        queue.runAll();
+        assertThat(firstError(unknown.join())).isEqualTo(ErrorCode.NOT_CONTROLLER);
+        assertThat(unknown.join().getResults(0).getErrorMessage()).contains("unknown");
+
+        service.handleLeaderChange(2, 3, 0);
+        CompletableFuture<CreateTopicsResponse> other = service.createTopics(create("orders", 1, 1));
+        queue.runAll();
+        assertThat(firstError(other.join())).isEqualTo(ErrorCode.NOT_CONTROLLER);
+        assertThat(other.join().getResults(0).getErrorMessage()).contains("node 2").contains("epoch 3");
+        assertThat(metadataLog.pendingCount()).isZero();
+    }
+
+    @Test
+    void becomesActiveOnlyOnceTheEpochStartIsCommitted() {
+        service.handleLeaderChange(NODE_ID, 1, 0);
+        CompletableFuture<BrokerRegistrationReply> early = service.registerBroker(5, "h", 1, "");
+        queue.runAll();
+        assertThat(early.join().error()).isEqualTo(ErrorCode.NOT_CONTROLLER);
+        metadataLog.commitMarker();
+        queue.runAll();
+        assertThat(service.isActive()).isTrue();
+    }
+
+    @Test
+    void respondsOnlyAfterTheRecordsCommit() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        CompletableFuture<CreateTopicsResponse> created = service.createTopics(create("orders", 2, 1));
+        queue.runAll();
+        assertThat(metadataLog.pendingCount()).isEqualTo(1);
+        assertThat(created).isNotDone();
+        metadataLog.commitAll();
+        queue.runAll();
+        assertThat(firstError(created.join())).isEqualTo(ErrorCode.NONE);
+        assertThat(loader.image().topics().topic("orders").partitions()).hasSize(2);
+    }
+
+    @Test
+    void aResponseWaitsForTheLoaderEvenWhenTheLogAnswersFirst() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        CompletableFuture<CreateTopicsResponse> created = service.createTopics(create("orders", 1, 1));
+        queue.runAll();
+        Runnable applyInLoader = metadataLog.commitNextFutureFirst();
+        queue.runAll();
+        assertThat(created).as("committed but not yet in the image").isNotDone();
+        applyInLoader.run();
+        queue.runAll();
+        assertThat(firstError(created.join())).isEqualTo(ErrorCode.NONE);
+    }
+
+    @Test
+    void twoQuickCreatesOfOneNameConflictAgainstTheSpeculativeImage() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        CompletableFuture<CreateTopicsResponse> first = service.createTopics(create("orders", 1, 1));
+        CompletableFuture<CreateTopicsResponse> second = service.createTopics(create("orders", 1, 1));
+        queue.runAll();
+        assertThat(metadataLog.pendingCount()).as("only the first proposes records").isEqualTo(1);
+        assertThat(second).as("a refusal waits behind what it was judged against").isNotDone();
+        metadataLog.commitAll();
+        queue.runAll();
+        assertThat(firstError(first.join())).isEqualTo(ErrorCode.NONE);
+        assertThat(firstError(second.join())).isEqualTo(ErrorCode.TOPIC_ALREADY_EXISTS);
+    }
+
+    @Test
+    void aFailedAppendAnswersNotControllerAndResetsTheSpeculativeImage() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        CompletableFuture<CreateTopicsResponse> first = service.createTopics(create("orders", 1, 1));
+        CompletableFuture<CreateTopicsResponse> second = service.createTopics(create("orders", 1, 1));
+        CompletableFuture<CreateTopicsResponse> third = service.createTopics(create("payments", 1, 1));
+        queue.runAll();
+        metadataLog.failAll(new IllegalStateException("not the leader"));
+        queue.runAll();
+        assertThat(List.of(first.join(), second.join(), third.join())).extracting(ControllerServiceTest::firstError)
+                .containsOnly(ErrorCode.NOT_CONTROLLER);
+        assertThat(service.isActive()).isFalse();
+
+        becomeLeader(2);
+        CompletableFuture<CreateTopicsResponse> retry = service.createTopics(create("orders", 1, 1));
+        assertThat(firstError(settle(retry))).as("the failed create left no trace").isEqualTo(ErrorCode.NONE);
+    }
+
+    @Test
+    void losingLeadershipFailsWhatIsInFlight() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        CompletableFuture<CreateTopicsResponse> created = service.createTopics(create("orders", 1, 1));
+        queue.runAll();
+        service.handleLeaderChange(2, 2, 10);
+        queue.runAll();
+        assertThat(firstError(created.join())).isEqualTo(ErrorCode.NOT_CONTROLLER);
+        assertThat(created.join().getResults(0).getErrorMessage()).contains("node 2");
+        CompletableFuture<TopicResult> internal = service.createInternalTopic("__consumer_offsets", 1, 1, Map.of());
+        queue.runAll();
+        assertThat(internal.join().getError()).isEqualTo(ErrorCode.NOT_CONTROLLER);
+    }
+
+    @Test
+    void tickFencesBrokersThatMissTheirSessionAndMovesLeadership() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        registerAndUnfence(2);
+        settle(service.createTopics(create("orders", 4, 2)));
+        clock.advance(4_000);
+        settle(service.brokerHeartbeat(2, 1));
+        clock.advance(2_001);
+        queue.runPeriodic();
+        metadataLog.commitAll();
+        queue.runAll();
+        MetadataImage image = loader.image();
+        assertThat(image.cluster().broker(1).fenced()).isTrue();
+        assertThat(image.cluster().broker(2).fenced()).isFalse();
+        for (PartitionImage partition : image.topics().topic("orders").partitions().values()) {
+            assertThat(partition.leaderId()).isEqualTo(2);
+            assertThat(partition.isr()).containsExactly(2);
+        }
+        assertThat(settle(service.brokerHeartbeat(1, 1)).fenced()).as("a heartbeat unfences again").isFalse();
+        assertThat(loader.image().cluster().broker(1).fenced()).isFalse();
+    }
+
+    @Test
+    void staleHeartbeatsAndIsrChangesAreFenced() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        registerAndUnfence(2);
+        settle(service.registerBroker(2, "host2", 7092, ""));
+        assertThat(settle(service.brokerHeartbeat(2, 1)).error()).isEqualTo(ErrorCode.FENCED_EPOCH);
+        settle(service.createTopics(create("orders", 1, 1)));
+        var topic = loader.image().topics().topic("orders");
+        PartitionImage partition = topic.partition(0);
+        AlterPartitionReply stale = settle(service.alterPartition(topic.id(), 0, partition.leaderId(),
+                partition.leaderEpoch(), partition.partitionEpoch() + 1, partition.isr()));
+        assertThat(stale.error()).isEqualTo(ErrorCode.FENCED_EPOCH);
+    }
+
+    @Test
+    void deleteAndProducerIdsGoThroughTheLog() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        settle(service.createTopics(create("orders", 1, 1)));
+        assertThat(settle(service.deleteTopics(DeleteTopicsRequest.newBuilder().addNames("orders").build()))
+                .getResults(0).getError()).isEqualTo(ErrorCode.NONE);
+        assertThat(loader.image().topics().isEmpty()).isTrue();
+        assertThat(settle(service.allocateProducerIds(1, 100)).firstProducerId()).isEqualTo(1);
+        assertThat(settle(service.allocateProducerIds(1, 100)).firstProducerId()).isEqualTo(101);
+    }
+
+    @Test
+    void closeAnswersWhatIsPendingAndRefusesWhatComesLater() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        CompletableFuture<CreateTopicsResponse> pending = service.createTopics(create("orders", 1, 1));
+        queue.runAll();
+        service.close();
+        assertThat(firstError(pending.join())).isEqualTo(ErrorCode.NOT_CONTROLLER);
+        assertThat(firstError(service.createTopics(create("x", 1, 1)).join())).isEqualTo(ErrorCode.NOT_CONTROLLER);
+    }
+
+    @Test
+    void runsOnARealThread() throws Exception {
+        MetadataLoader threadLoader = new MetadataLoader();
+        long[] next = {0};
+        MetadataLog autoCommit = payload -> {
+            long offset = next[0]++;
+            threadLoader.handleCommit(offset, payload);
+            return CompletableFuture.completedFuture(offset);
+        };
+        try (ThreadEventQueue threadQueue = new ThreadEventQueue("controller-test", (message, cause) -> { });
+             ControllerService threaded = new ControllerService(NODE_ID, ControllerConfig.DEFAULT, autoCommit, clock,
+                     new SplittableRandom(1), threadQueue)) {
+            threadLoader.register(threaded);
+            threaded.handleLeaderChange(NODE_ID, 1, 0);
+            threadLoader.handleCommit(next[0]++, MetadataRecords.serialize(List.of()));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(threaded::isActive);
+            long epoch = threaded.registerBroker(1, "h", 7092, "").get(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .brokerEpoch();
+            threaded.brokerHeartbeat(1, epoch).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            CreateTopicsResponse response = threaded.createTopics(create("orders", 3, 1))
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(firstError(response)).isEqualTo(ErrorCode.NONE);
+            assertThat(threadLoader.image().topics().topic("orders").partitions()).hasSize(3);
+        }
+    }
+}
