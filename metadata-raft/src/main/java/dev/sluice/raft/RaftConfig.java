@@ -1,0 +1,49 @@
+package dev.sluice.raft;
+
+import java.util.Set;
+
+/**
+ * Settings of one Raft core. All durations are milliseconds. A node whose id is not in {@code voterIds} is an
+ * observer: it fetches the log but never votes and is never counted.
+ *
+ * @param electionTimeoutMs base election timeout; each wait adds a random jitter of up to the same amount
+ * @param fetchTimeoutMs    a follower that has not heard from its leader this long starts an election, and a
+ *                          leader not fetched from by a majority this long resigns (check-quorum)
+ * @param fetchMaxWaitMs    how long a leader may hold a fetch that has nothing new (long-poll)
+ * @param requestTimeoutMs  how long a sender waits for a response before it gives up on it
+ * @param retryBackoffMs    pause before retrying a failed request
+ * @param fetchMaxBytes     the most entry bytes one fetch response carries (always at least one entry)
+ */
+public record RaftConfig(int nodeId, Set<Integer> voterIds, long electionTimeoutMs, long fetchTimeoutMs,
+                         long fetchMaxWaitMs, long requestTimeoutMs, long retryBackoffMs, int fetchMaxBytes) {
+    public RaftConfig {
+        voterIds = Set.copyOf(voterIds);
+        if (voterIds.isEmpty()) {
+            throw new IllegalArgumentException("a quorum needs at least one voter");
+        }
+        if (electionTimeoutMs <= 0 || fetchTimeoutMs <= 0 || requestTimeoutMs <= 0 || retryBackoffMs <= 0) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+        if (fetchMaxWaitMs + requestTimeoutMs >= fetchTimeoutMs) {
+            throw new IllegalArgumentException("fetchMaxWaitMs + requestTimeoutMs must be below fetchTimeoutMs");
+        }
+    }
+
+    /** Derives the secondary timeouts from the two that matter. */
+    public static RaftConfig of(int nodeId, Set<Integer> voterIds, long electionTimeoutMs, long fetchTimeoutMs) {
+        long fetchMaxWaitMs = Math.max(1, Math.min(500, fetchTimeoutMs / 4));
+        long requestTimeoutMs = Math.max(1, fetchTimeoutMs / 4);
+        long retryBackoffMs = Math.max(1, Math.min(50, electionTimeoutMs / 10));
+        return new RaftConfig(nodeId, voterIds, electionTimeoutMs, fetchTimeoutMs, fetchMaxWaitMs,
+            requestTimeoutMs, retryBackoffMs, 1 << 20);
+    }
+
+    public boolean isVoter() {
+        return voterIds.contains(nodeId);
+    }
+
+    /** Votes (or replicas) needed for a majority of the voters. */
+    public int majority() {
+        return voterIds.size() / 2 + 1;
+    }
+}

@@ -1,0 +1,365 @@
+package dev.sluice.raft;
+
+import dev.sluice.raft.RaftMessage.BeginQuorumEpochRequest;
+import dev.sluice.raft.RaftMessage.BeginQuorumEpochResponse;
+import dev.sluice.raft.RaftMessage.EndQuorumEpochRequest;
+import dev.sluice.raft.RaftMessage.EndQuorumEpochResponse;
+import dev.sluice.raft.RaftMessage.FetchRequest;
+import dev.sluice.raft.RaftMessage.FetchResponse;
+import dev.sluice.raft.RaftMessage.FetchSnapshotRequest;
+import dev.sluice.raft.RaftMessage.FetchSnapshotResponse;
+import dev.sluice.raft.RaftMessage.VoteRequest;
+import dev.sluice.raft.RaftMessage.VoteResponse;
+import dev.sluice.raft.RaftRole.Candidate;
+import dev.sluice.raft.RaftRole.Follower;
+import dev.sluice.raft.RaftRole.Prospective;
+import dev.sluice.raft.RaftRole.Resigned;
+import dev.sluice.raft.RaftRole.Unattached;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * The Raft state machine of one node: a pure function of its inputs. It takes messages, ticks and appends with the
+ * current time and returns {@link RaftEffects}; it opens no sockets or files, reads no clock and starts no
+ * threads. Owned by one thread (the driver's or the simulator's). Offsets are log offsets; times are
+ * milliseconds.
+ *
+ * <p>Invariants: the in-memory log mirrors what the shell made durable once the returned writes are applied;
+ * the high watermark never decreases and never exceeds the log end; every request handled gets exactly one
+ * response, at once or (for a held fetch) later; role changes happen only in {@link QuorumTransitions}.
+ */
+public final class RaftCore {
+    private final RaftConfig config;
+    private final RandomGenerator random;
+    private final RaftLog log;
+    private final EffectsCollector effects = new EffectsCollector();
+    private final QuorumTransitions transitions;
+    private final LeaderReplication replication;
+    private final FollowerReplication followerReplication;
+    private long highWatermark;
+    private long nextNotifiedOffset;
+    private int notifiedLeaderId = QuorumState.NONE;
+    private int notifiedEpoch = -1;
+
+    public RaftCore(RaftConfig config, RandomGenerator random, List<LogEntry> recoveredLog,
+                    QuorumState recoveredState, long nowMs) {
+        this.config = config;
+        this.random = random;
+        this.log = RaftLog.of(recoveredLog);
+        this.transitions = new QuorumTransitions(config, random, effects, recoveredState, nowMs);
+        this.replication = new LeaderReplication(config, log, effects);
+        this.followerReplication = new FollowerReplication(config, log, effects, random);
+    }
+
+    /** The result of {@link #append}: the entry's offset, or -1 with a leader hint when this node is not leader. */
+    public record AppendResult(long offset, int leaderIdHint, int epoch, RaftEffects effects) {
+        public boolean appended() {
+            return offset >= 0;
+        }
+    }
+
+    // ---- entry points -------------------------------------------------------------------------------------
+
+    /** Runs due timers. The shell calls it first on start and then no later than each effects' deadline. */
+    public RaftEffects tick(long nowMs) {
+        return finish(nowMs);
+    }
+
+    public RaftEffects handle(RaftMessage message, long nowMs) {
+        if (message instanceof RaftMessage.Response response && response.epoch() > transitions.epoch()) {
+            learnHigherEpoch(response, nowMs);
+        } else if (message instanceof VoteRequest request) {
+            ElectionHandling.handleVoteRequest(this, request, nowMs);
+        } else if (message instanceof VoteResponse response) {
+            ElectionHandling.handleVoteResponse(this, response, nowMs);
+        } else if (message instanceof BeginQuorumEpochRequest request) {
+            ElectionHandling.handleBeginQuorumEpochRequest(this, request, nowMs);
+        } else if (message instanceof BeginQuorumEpochResponse response) {
+            if (transitions.role() instanceof Leader leader && response.epoch() == leader.epoch()
+                && response.error() == RaftError.NONE) {
+                leader.unacknowledgedVoters.remove(response.sourceId());
+            }
+        } else if (message instanceof EndQuorumEpochRequest request) {
+            ElectionHandling.handleEndQuorumEpochRequest(this, request, nowMs);
+        } else if (message instanceof FetchRequest request) {
+            handleFetchRequest(request, nowMs);
+        } else if (message instanceof FetchResponse response) {
+            handleFetchResponse(response, nowMs);
+        } else if (message instanceof FetchSnapshotRequest request) {
+            effects.send(request.sourceId(), new FetchSnapshotResponse(config.nodeId(), transitions.role().leaderId(),
+                transitions.epoch(), RaftError.UNKNOWN_SNAPSHOT, -1, -1, 0, 0, new byte[0]));
+        } else if (!(message instanceof EndQuorumEpochResponse) && !(message instanceof FetchSnapshotResponse)) {
+            throw new IllegalArgumentException("unknown message " + message);
+        }
+        return finish(nowMs);
+    }
+
+    /** Appends a payload as leader. Entries commit once a majority of voters has them. */
+    public AppendResult append(byte[] payload, long nowMs) {
+        if (!(transitions.role() instanceof Leader leader)) {
+            return new AppendResult(-1, transitions.role().leaderId(), transitions.epoch(), finish(nowMs));
+        }
+        long offset = appendAsLeader(leader, payload, nowMs);
+        return new AppendResult(offset, config.nodeId(), leader.epoch(), finish(nowMs));
+    }
+
+    /** Gives up leadership gracefully (on close): voters hear EndQuorumEpoch and the best successor runs first. */
+    public RaftEffects resign(long nowMs) {
+        if (transitions.role() instanceof Leader leader) {
+            resignLeadership(leader, nowMs);
+        }
+        return finish(nowMs);
+    }
+
+    /** Tells the core that a request it asked to send failed in transport, so it can retry sooner. */
+    public RaftEffects handleRequestFailure(int destinationId, RaftMessage.Request request, long nowMs) {
+        if (request instanceof FetchRequest) {
+            followerReplication.handleFetchFailure(transitions.role(), destinationId, nowMs);
+        }
+        return finish(nowMs);
+    }
+
+    // ---- queries ------------------------------------------------------------------------------------------
+
+    public RaftRole role() {
+        return transitions.role();
+    }
+
+    public int epoch() {
+        return transitions.epoch();
+    }
+
+    public int leaderId() {
+        return transitions.role().leaderId();
+    }
+
+    public QuorumState quorumState() {
+        return transitions.state();
+    }
+
+    public long highWatermark() {
+        return highWatermark;
+    }
+
+    public long logEndOffset() {
+        return log.endOffset();
+    }
+
+    public int lastEpoch() {
+        return log.lastEpoch();
+    }
+
+    public RaftConfig config() {
+        return config;
+    }
+
+    /** The entry at {@code offset}; for tests and diagnostics. */
+    public LogEntry entry(long offset) {
+        return log.entry(offset);
+    }
+
+    // ---- shared with the handlers -------------------------------------------------------------------------
+
+    QuorumTransitions transitions() {
+        return transitions;
+    }
+
+    RaftLog log() {
+        return log;
+    }
+
+    EffectsCollector effects() {
+        return effects;
+    }
+
+    RandomGenerator random() {
+        return random;
+    }
+
+    void becomeLeader(long nowMs) {
+        Leader leader = transitions.transitionToLeader(log.endOffset(), nowMs);
+        appendAsLeader(leader, new byte[0], nowMs);
+        ElectionHandling.sendBeginQuorumEpoch(this, leader, nowMs);
+    }
+
+    void resignLeadership(Leader leader, long nowMs) {
+        List<Integer> successors = leader.preferredSuccessors();
+        transitions.transitionToResigned(nowMs);
+        for (int voterId : successors) {
+            effects.send(voterId, new EndQuorumEpochRequest(config.nodeId(), leader.epoch(), successors));
+        }
+    }
+
+    private long appendAsLeader(Leader leader, byte[] payload, long nowMs) {
+        LogEntry entry = new LogEntry(log.endOffset(), leader.epoch(), payload);
+        log.append(entry);
+        effects.write(new StorageOperation.AppendEntries(List.of(entry)));
+        leader.updateSelf(log.endOffset(), nowMs);
+        maybeAdvanceHighWatermark(leader);
+        return entry.offset();
+    }
+
+    private void maybeAdvanceHighWatermark(Leader leader) {
+        long candidate = leader.majorityHighWatermark(config.majority());
+        if (candidate > highWatermark) {
+            highWatermark = candidate;
+        }
+    }
+
+    // ---- fetch ----------------------------------------------------------------------------------------------
+
+    private void handleFetchRequest(FetchRequest request, long nowMs) {
+        int epoch = transitions.epoch();
+        if (request.epoch() < epoch) {
+            effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request.fetchOffset(),
+                transitions.role().leaderId(), epoch, RaftError.FENCED_LEADER_EPOCH));
+            return;
+        }
+        if (request.epoch() > epoch) {
+            transitions.transitionToUnattached(request.epoch(), nowMs);
+        }
+        if (!(transitions.role() instanceof Leader leader)) {
+            effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request.fetchOffset(),
+                transitions.role().leaderId(), transitions.epoch(), RaftError.NOT_LEADER));
+            return;
+        }
+        if (replication.recordFetch(leader, request, nowMs)) {
+            maybeAdvanceHighWatermark(leader);
+        }
+        replication.answerOrPark(leader, request, highWatermark, nowMs);
+    }
+
+    private void handleFetchResponse(FetchResponse response, long nowMs) {
+        RaftRole role = transitions.role();
+        if (response.epoch() == role.epoch() && response.leaderId() >= 0 && isLeaderless(role)
+            && response.leaderId() != config.nodeId()) {
+            transitions.transitionToFollower(response.epoch(), response.leaderId(), nowMs);
+            return;
+        }
+        if (role instanceof Unattached unattached) {
+            followerReplication.handleDiscoveryFailure(unattached, nowMs);
+            return;
+        }
+        if (role instanceof Follower follower) {
+            long proposed = followerReplication.handleFetchResponse(follower, response, highWatermark, nowMs);
+            highWatermark = Math.max(highWatermark, proposed);
+        }
+    }
+
+    private static boolean isLeaderless(RaftRole role) {
+        return role instanceof Unattached || role instanceof Prospective || role instanceof Candidate;
+    }
+
+    /** Any response from a later epoch: follow its leader if it names one, else wait unattached in it. */
+    private void learnHigherEpoch(RaftMessage.Response response, long nowMs) {
+        int leaderId = QuorumState.NONE;
+        if (response instanceof VoteResponse vote) {
+            leaderId = vote.leaderId();
+        } else if (response instanceof FetchResponse fetch) {
+            leaderId = fetch.leaderId();
+        }
+        if (leaderId >= 0 && leaderId != config.nodeId()) {
+            transitions.transitionToFollower(response.epoch(), leaderId, nowMs);
+        } else {
+            transitions.transitionToUnattached(response.epoch(), nowMs);
+        }
+    }
+
+    // ---- timers, notifications ------------------------------------------------------------------------------
+
+    private RaftEffects finish(long nowMs) {
+        runDueTimers(nowMs);
+        replication.answerHeldFetches(transitions.role(), highWatermark, nowMs);
+        emitNotifications();
+        return effects.drain(nextDeadlineMs());
+    }
+
+    private void runDueTimers(long nowMs) {
+        RaftRole role = transitions.role();
+        if (role instanceof Unattached unattached && nowMs >= unattached.deadlineMs) {
+            if (config.isVoter()) {
+                ElectionHandling.startPreVote(this, nowMs);
+            } else {
+                followerReplication.sendDiscoveryFetch(unattached, highWatermark, nowMs);
+            }
+        } else if (role instanceof Follower follower) {
+            if (nowMs - follower.lastLeaderContactMs >= config.fetchTimeoutMs()) {
+                if (config.isVoter()) {
+                    ElectionHandling.startPreVote(this, nowMs);
+                } else {
+                    transitions.transitionToUnattached(follower.epoch(), nowMs);
+                }
+            } else if (nowMs >= follower.fetchDeadlineMs) {
+                followerReplication.sendFetch(follower, highWatermark, nowMs);
+            }
+        } else if (role instanceof Prospective prospective && nowMs >= prospective.deadlineMs
+            || role instanceof Candidate candidate && nowMs >= candidate.deadlineMs
+            || role instanceof Resigned resigned && nowMs >= resigned.deadlineMs) {
+            ElectionHandling.startPreVote(this, nowMs);
+        } else if (role instanceof Leader leader) {
+            if (nowMs >= leader.checkQuorumDeadlineMs(config.majority(), config.fetchTimeoutMs())) {
+                resignLeadership(leader, nowMs);
+            } else if (nowMs >= leader.beginQuorumEpochResendMs && !leader.unacknowledgedVoters.isEmpty()) {
+                ElectionHandling.sendBeginQuorumEpoch(this, leader, nowMs);
+            }
+        }
+    }
+
+    private long nextDeadlineMs() {
+        RaftRole role = transitions.role();
+        if (role instanceof Unattached unattached) {
+            return unattached.deadlineMs;
+        } else if (role instanceof Follower follower) {
+            return Math.min(follower.fetchDeadlineMs, follower.lastLeaderContactMs + config.fetchTimeoutMs());
+        } else if (role instanceof Prospective prospective) {
+            return prospective.deadlineMs;
+        } else if (role instanceof Candidate candidate) {
+            return candidate.deadlineMs;
+        } else if (role instanceof Resigned resigned) {
+            return resigned.deadlineMs;
+        }
+        Leader leader = (Leader) role;
+        long deadlineMs = leader.checkQuorumDeadlineMs(config.majority(), config.fetchTimeoutMs());
+        if (!leader.unacknowledgedVoters.isEmpty()) {
+            deadlineMs = Math.min(deadlineMs, leader.beginQuorumEpochResendMs);
+        }
+        for (Leader.ParkedFetch parked : leader.parkedFetches.values()) {
+            deadlineMs = Math.min(deadlineMs, parked.deadlineMs());
+        }
+        return deadlineMs;
+    }
+
+    /**
+     * Emits committed entries in offset order and leader changes. This node's own leadership is announced only
+     * once its epoch marker commits, right after every entry before the marker, so the state machine has seen the
+     * whole committed log of earlier epochs when it learns it leads.
+     */
+    private void emitNotifications() {
+        RaftRole role = transitions.role();
+        if (role instanceof Leader leader) {
+            if (!leader.leaderChangeNotified && highWatermark > leader.epochStartOffset()) {
+                emitCommittedUpTo(leader.epochStartOffset());
+                notifyLeader(config.nodeId(), leader.epoch(), leader.epochStartOffset());
+                leader.leaderChangeNotified = true;
+            } else if (!leader.leaderChangeNotified && notifiedLeaderId != QuorumState.NONE) {
+                notifyLeader(QuorumState.NONE, leader.epoch(), -1);
+            }
+        } else if (role.leaderId() != notifiedLeaderId
+            || role.leaderId() != QuorumState.NONE && role.epoch() != notifiedEpoch) {
+            notifyLeader(role.leaderId(), role.epoch(), -1);
+        }
+        emitCommittedUpTo(highWatermark);
+    }
+
+    private void notifyLeader(int leaderId, int epoch, long epochStartOffset) {
+        effects.notify(new Notification.LeaderChanged(leaderId, epoch, epochStartOffset));
+        notifiedLeaderId = leaderId;
+        notifiedEpoch = epoch;
+    }
+
+    private void emitCommittedUpTo(long endOffset) {
+        for (; nextNotifiedOffset < endOffset; nextNotifiedOffset++) {
+            effects.notify(new Notification.Committed(log.entry(nextNotifiedOffset)));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.sluice.raft.io;
+
+import dev.sluice.proto.internal.v1.RaftGrpc;
+import dev.sluice.raft.RaftMessage;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * {@link Transport} over gRPC: one plaintext channel per voter, opened on first use, and a deadline on every call
+ * (a fetch gets its long-poll wait on top). Thread-safe.
+ */
+final class GrpcTransport implements Transport {
+    private final Map<Integer, InetSocketAddress> addresses;
+    private final long requestTimeoutMs;
+    private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    GrpcTransport(Map<Integer, InetSocketAddress> addresses, long requestTimeoutMs) {
+        this.addresses = Map.copyOf(addresses);
+        this.requestTimeoutMs = requestTimeoutMs;
+    }
+
+    @Override
+    public CompletableFuture<RaftMessage.Response> send(int destinationId, RaftMessage.Request request) {
+        InetSocketAddress address = addresses.get(destinationId);
+        if (address == null || closed) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no route to node " + destinationId));
+        }
+        ManagedChannel channel = channels.computeIfAbsent(destinationId, id -> NettyChannelBuilder
+            .forAddress(address.getHostString(), address.getPort()).usePlaintext().build());
+        long timeoutMs = requestTimeoutMs;
+        if (request instanceof RaftMessage.FetchRequest fetch) {
+            timeoutMs += fetch.maxWaitMs();
+        }
+        RaftGrpc.RaftStub stub = RaftGrpc.newStub(channel).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS);
+        return call(destinationId, request, stub);
+    }
+
+    private static CompletableFuture<RaftMessage.Response> call(int destinationId, RaftMessage.Request request,
+                                                                RaftGrpc.RaftStub stub) {
+        CompletableFuture<RaftMessage.Response> result = new CompletableFuture<>();
+        if (request instanceof RaftMessage.VoteRequest vote) {
+            stub.vote(RaftProtos.toProto(vote), observer(result, p -> RaftProtos.fromProto(destinationId, p)));
+        } else if (request instanceof RaftMessage.BeginQuorumEpochRequest begin) {
+            stub.beginQuorumEpoch(RaftProtos.toProto(begin),
+                observer(result, p -> RaftProtos.fromProto(destinationId, p)));
+        } else if (request instanceof RaftMessage.EndQuorumEpochRequest end) {
+            stub.endQuorumEpoch(RaftProtos.toProto(end), observer(result, p -> RaftProtos.fromProto(destinationId, p)));
+        } else if (request instanceof RaftMessage.FetchRequest fetch) {
+            stub.fetch(RaftProtos.toProto(fetch),
+                observer(result, p -> RaftProtos.fromProto(destinationId, fetch.fetchOffset(), p)));
+        } else if (request instanceof RaftMessage.FetchSnapshotRequest snapshot) {
+            stub.fetchSnapshot(RaftProtos.toProto(snapshot),
+                observer(result, p -> RaftProtos.fromProto(destinationId, p)));
+        }
+        return result;
+    }
+
+    private static <P> StreamObserver<P> observer(CompletableFuture<RaftMessage.Response> result,
+                                                  Function<P, RaftMessage.Response> convert) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(P response) {
+                try {
+                    result.complete(convert.apply(response));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                result.completeExceptionally(failure);
+            }
+
+            @Override
+            public void onCompleted() {
+                result.completeExceptionally(new IllegalStateException("call completed without a response"));
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        for (ManagedChannel channel : channels.values()) {
+            try {
+                channel.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

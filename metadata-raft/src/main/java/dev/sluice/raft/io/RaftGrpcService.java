@@ -1,0 +1,84 @@
+package dev.sluice.raft.io;
+
+import dev.sluice.proto.internal.v1.BeginQuorumEpochRequest;
+import dev.sluice.proto.internal.v1.BeginQuorumEpochResponse;
+import dev.sluice.proto.internal.v1.EndQuorumEpochRequest;
+import dev.sluice.proto.internal.v1.EndQuorumEpochResponse;
+import dev.sluice.proto.internal.v1.FetchSnapshotRequest;
+import dev.sluice.proto.internal.v1.FetchSnapshotResponse;
+import dev.sluice.proto.internal.v1.RaftFetchRequest;
+import dev.sluice.proto.internal.v1.RaftFetchResponse;
+import dev.sluice.proto.internal.v1.RaftGrpc;
+import dev.sluice.proto.internal.v1.VoteRequest;
+import dev.sluice.proto.internal.v1.VoteResponse;
+import dev.sluice.raft.RaftMessage;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Function;
+
+/**
+ * The gRPC {@code Raft} service: converts each call into a core request, hands it to the driver thread and answers
+ * when the core does (a held fetch answers later). A gRPC status reports transport trouble only: the node not
+ * running. Thread-safe; called on gRPC threads.
+ */
+final class RaftGrpcService extends RaftGrpc.RaftImplBase {
+    private final RaftDriver driver;
+
+    RaftGrpcService(RaftDriver driver) {
+        this.driver = driver;
+    }
+
+    @Override
+    public void vote(VoteRequest request, StreamObserver<VoteResponse> observer) {
+        submit(RaftProtos.fromProto(request), response -> RaftProtos.toProto((RaftMessage.VoteResponse) response),
+            observer);
+    }
+
+    @Override
+    public void beginQuorumEpoch(BeginQuorumEpochRequest request, StreamObserver<BeginQuorumEpochResponse> observer) {
+        submit(RaftProtos.fromProto(request),
+            response -> RaftProtos.toProto((RaftMessage.BeginQuorumEpochResponse) response), observer);
+    }
+
+    @Override
+    public void endQuorumEpoch(EndQuorumEpochRequest request, StreamObserver<EndQuorumEpochResponse> observer) {
+        submit(RaftProtos.fromProto(request),
+            response -> RaftProtos.toProto((RaftMessage.EndQuorumEpochResponse) response), observer);
+    }
+
+    @Override
+    public void fetch(RaftFetchRequest request, StreamObserver<RaftFetchResponse> observer) {
+        submit(RaftProtos.fromProto(request), response -> RaftProtos.toProto((RaftMessage.FetchResponse) response),
+            observer);
+    }
+
+    @Override
+    public void fetchSnapshot(FetchSnapshotRequest request, StreamObserver<FetchSnapshotResponse> observer) {
+        submit(RaftProtos.fromProto(request),
+            response -> RaftProtos.toProto((RaftMessage.FetchSnapshotResponse) response), observer);
+    }
+
+    private <P> void submit(RaftMessage.Request request, Function<RaftMessage.Response, P> convert,
+                            StreamObserver<P> observer) {
+        driver.submitRequest(request, new RaftDriver.Responder() {
+            @Override
+            public void respond(RaftMessage.Response response) {
+                try {
+                    observer.onNext(convert.apply(response));
+                    observer.onCompleted();
+                } catch (RuntimeException e) {
+                    // The caller gave up (deadline or cancel) before the answer; nothing is waiting for it.
+                }
+            }
+
+            @Override
+            public void fail(String reason) {
+                try {
+                    observer.onError(Status.UNAVAILABLE.withDescription(reason).asRuntimeException());
+                } catch (RuntimeException e) {
+                    // As above: the call is already closed.
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,86 @@
+package dev.sluice.raft.io;
+
+import dev.sluice.raft.RaftConfig;
+import io.grpc.BindableService;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.random.RandomGenerator;
+
+/**
+ * One member of the metadata quorum (voter, or observer when its id is not among the voters): a {@link RaftCore}
+ * driven by one thread, with its log and quorum state in RocksDB under {@code dataDir} and gRPC to the voters.
+ * Thread-safe. Lifecycle: construct, mount {@link #service()} on the controller-port server, {@link #start()},
+ * {@link #close()}.
+ *
+ * @see dev.sluice.raft.RaftCore
+ */
+public final class RaftNode implements AutoCloseable {
+    private final RaftNodeConfig config;
+    private final LogStorage storage;
+    private final Transport transport;
+    private final CommitDispatcher dispatcher;
+    private final RaftDriver driver;
+    private final RaftGrpcService service;
+    private boolean started;
+    private boolean closed;
+
+    public RaftNode(RaftNodeConfig config, RaftListener listener) {
+        this(config, listener, Clock.systemUTC(), new SecureRandom(), null);
+    }
+
+    /** For tests: inject the clock, the random source and (when not null) the transport. */
+    RaftNode(RaftNodeConfig config, RaftListener listener, Clock clock, RandomGenerator random, Transport transport) {
+        this.config = Objects.requireNonNull(config, "config");
+        RaftConfig raftConfig = RaftConfig.of(config.nodeId(), config.voters().keySet(), config.electionTimeoutMs(),
+            config.fetchTimeoutMs());
+        this.storage = new RocksDbLogStorage(config.dataDir().resolve("raft-log"));
+        this.transport = transport != null ? transport
+            : new GrpcTransport(config.voters(), raftConfig.requestTimeoutMs());
+        this.dispatcher = new CommitDispatcher(config.nodeId(), Objects.requireNonNull(listener, "listener"));
+        this.driver = new RaftDriver(raftConfig, clock, random, this.transport, storage, dispatcher);
+        this.service = new RaftGrpcService(driver);
+    }
+
+    /** Recovers the log and quorum state and starts taking part; a sole voter elects itself at once. */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        driver.start();
+    }
+
+    /**
+     * Completes with the entry's offset once committed; fails with dev.sluice.raft.NotLeaderException(int
+     * leaderIdHint, int epoch) when not the leader.
+     */
+    public CompletableFuture<Long> append(byte[] payload) {
+        return driver.append(payload.clone());
+    }
+
+    /** The gRPC {@code Raft} service, to mount on the controller-port server. */
+    public BindableService service() {
+        return service;
+    }
+
+    public QuorumStatus status() {
+        return driver.status();
+    }
+
+    /** Graceful: a leader sends EndQuorumEpoch first. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (started) {
+            driver.close(Math.min(1000, config.fetchTimeoutMs()));
+        }
+        transport.close();
+        dispatcher.close();
+        storage.close();
+    }
+}
