@@ -42,6 +42,7 @@ public final class Errors {
             case REQUEST_TIMED_OUT -> new TimeoutException(text);
             case OFFSET_OUT_OF_RANGE -> new OffsetOutOfRangeException(text);
             case MESSAGE_TOO_LARGE -> new RecordTooLargeException(text);
+            case LEADER_NOT_AVAILABLE -> new dev.sluice.client.LeaderNotAvailableException(text);
             default -> isRetriable(code) ? new RetriableException(code, text) : new SluiceException(code, text);
         };
     }
