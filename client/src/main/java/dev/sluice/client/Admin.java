@@ -1,0 +1,190 @@
+package dev.sluice.client;
+
+import dev.sluice.client.internal.AdminSettings;
+import dev.sluice.client.internal.AnyBroker;
+import dev.sluice.client.internal.ChannelPool;
+import dev.sluice.client.internal.ConfigReader;
+import dev.sluice.client.internal.Errors;
+import dev.sluice.client.internal.RetryingCall;
+import dev.sluice.client.internal.Time;
+import dev.sluice.proto.v1.AdminGrpc;
+import dev.sluice.proto.v1.AlterConfigsRequest;
+import dev.sluice.proto.v1.ConfigAlteration;
+import dev.sluice.proto.v1.CreateTopicsRequest;
+import dev.sluice.proto.v1.DeleteTopicsRequest;
+import dev.sluice.proto.v1.DescribeClusterRequest;
+import dev.sluice.proto.v1.DescribeClusterResponse;
+import dev.sluice.proto.v1.DescribeTopicsRequest;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.ListTopicsRequest;
+import dev.sluice.proto.v1.TopicResult;
+import io.grpc.ManagedChannel;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Cluster administration: topics, configs, cluster state. Every method is synchronous, retries
+ * retriable errors (NOT_CONTROLLER, LEADER_NOT_AVAILABLE, ...) until {@code default.api.timeout.ms},
+ * and throws a typed {@link SluiceException} otherwise ({@link TopicExistsException},
+ * {@link UnknownTopicException}, {@link InvalidTopicException}, {@link BrokerUnavailableException} when no
+ * bootstrap broker can be reached). Thread-safe.
+ */
+public final class Admin implements AutoCloseable {
+    private final AdminSettings settings;
+    private final Time time;
+    private final ChannelPool channels = new ChannelPool();
+    private final AnyBroker broker;
+    private final RetryingCall retrying;
+
+    private Admin(AdminSettings settings, Time time) {
+        this.settings = settings;
+        this.time = time;
+        this.broker = new AnyBroker(settings.bootstrapServers(), channels);
+        this.retrying = new RetryingCall(time, settings.retryBackoffMs());
+    }
+
+    /**
+     * @param config Kafka-style settings; see {@link AdminConfig}
+     * @throws IllegalArgumentException on a missing or invalid setting
+     */
+    public static Admin create(Map<String, Object> config) {
+        return new Admin(AdminSettings.from(config), Time.SYSTEM);
+    }
+
+    /** Same, from {@link Properties}. */
+    public static Admin create(Properties config) {
+        return create(ConfigReader.toMap(config));
+    }
+
+    /** Creates topics; throws for the first topic that failed (the others may have been created). */
+    public void createTopics(Collection<NewTopic> topics) {
+        CreateTopicsRequest.Builder request = CreateTopicsRequest.newBuilder();
+        for (NewTopic topic : topics) {
+            request.addTopics(dev.sluice.proto.v1.NewTopic.newBuilder().setName(topic.name())
+                    .setPartitions(topic.partitions()).setReplicationFactor(topic.replicationFactor())
+                    .putAllConfigs(topic.configs()));
+        }
+        call(stub -> checkResults(stub.createTopics(request.build()).getResultsList()));
+    }
+
+    /** Deletes topics; throws for the first topic that failed. */
+    public void deleteTopics(Collection<String> names) {
+        DeleteTopicsRequest request = DeleteTopicsRequest.newBuilder().addAllNames(names).build();
+        call(stub -> checkResults(stub.deleteTopics(request).getResultsList()));
+    }
+
+    /** The topics of the cluster, internal ones excluded, sorted by name. */
+    public List<TopicListing> listTopics() {
+        return listTopics(false);
+    }
+
+    /** The topics of the cluster, sorted by name. */
+    public List<TopicListing> listTopics(boolean includeInternal) {
+        ListTopicsRequest request = ListTopicsRequest.newBuilder().setIncludeInternal(includeInternal).build();
+        return call(stub -> stub.listTopics(request).getTopicsList().stream()
+                .map(t -> new TopicListing(t.getName(), t.getTopicId(), t.getPartitions(), t.getReplicationFactor(),
+                        t.getInternal()))
+                .sorted(java.util.Comparator.comparing(TopicListing::name))
+                .toList());
+    }
+
+    /**
+     * Describes topics (partitions with leader, replicas, ISR, offsets; explicitly set configs), in the
+     * order asked.
+     *
+     * @throws UnknownTopicException when a topic does not exist
+     */
+    public Map<String, TopicDescription> describeTopics(Collection<String> names) {
+        DescribeTopicsRequest request = DescribeTopicsRequest.newBuilder().addAllNames(names).build();
+        return call(stub -> {
+            Map<String, TopicDescription> described = new LinkedHashMap<>();
+            for (dev.sluice.proto.v1.TopicDescription topic : stub.describeTopics(request).getTopicsList()) {
+                check(topic.getError(), topic.getErrorMessage(), topic.getName());
+                List<PartitionDescription> partitions = new ArrayList<>();
+                topic.getPartitionsList().forEach(p -> partitions.add(new PartitionDescription(p.getPartition(),
+                        p.getLeaderId(), p.getLeaderEpoch(), p.getReplicasList(), p.getIsrList(),
+                        p.getLogStartOffset(), p.getLogEndOffset(), p.getHighWatermark())));
+                partitions.sort(java.util.Comparator.comparingInt(PartitionDescription::partition));
+                described.put(topic.getName(), new TopicDescription(topic.getName(), topic.getTopicId(),
+                        topic.getInternal(), partitions, topic.getConfigsMap()));
+            }
+            return described;
+        });
+    }
+
+    /** Sets and deletes (reverts to the default) configs of one topic. */
+    public void alterConfigs(String topic, Map<String, String> set, Collection<String> delete) {
+        AlterConfigsRequest request = AlterConfigsRequest.newBuilder()
+                .addAlterations(ConfigAlteration.newBuilder().setTopic(topic).putAllSet(set).addAllDelete(delete))
+                .build();
+        call(stub -> checkResults(stub.alterConfigs(request).getResultsList()));
+    }
+
+    /** The cluster id, the active controller, the brokers and the metadata quorum. */
+    public ClusterDescription describeCluster() {
+        return call(stub -> {
+            DescribeClusterResponse response = stub.describeCluster(DescribeClusterRequest.getDefaultInstance());
+            check(response.getError(), response.getErrorMessage(), null);
+            List<BrokerNode> brokers = response.getBrokersList().stream()
+                    .map(b -> new BrokerNode(b.getNodeId(), b.getHost(), b.getPort(), b.getRack(), b.getFenced()))
+                    .sorted(java.util.Comparator.comparingInt(BrokerNode::id)).toList();
+            dev.sluice.proto.v1.QuorumInfo quorum = response.getQuorum();
+            return new ClusterDescription(response.getClusterId(), response.getControllerId(), brokers,
+                    new QuorumDescription(quorum.getLeaderId(), quorum.getLeaderEpoch(), quorum.getHighWatermark(),
+                            replicas(quorum.getVotersList()), replicas(quorum.getObserversList())));
+        });
+    }
+
+    private static List<ReplicaState> replicas(List<dev.sluice.proto.v1.VoterState> states) {
+        return states.stream().map(v -> new ReplicaState(v.getNodeId(), v.getLogEndOffset(), v.getLag(),
+                v.getLastCaughtUpMsAgo())).toList();
+    }
+
+    private <T> T call(Function<AdminGrpc.AdminBlockingStub, T> request) {
+        long deadlineMs = time.milliseconds() + settings.defaultApiTimeoutMs();
+        return retrying.call(deadlineMs, () -> broker.call((ManagedChannel channel) -> request.apply(
+                AdminGrpc.newBlockingStub(channel).withDeadlineAfter(settings.requestTimeoutMs(),
+                        TimeUnit.MILLISECONDS))), () -> { }, Admin::worthRetrying);
+    }
+
+    /**
+     * An unknown topic is an answer for admin calls, and an unreachable bootstrap list is reported at
+     * once rather than after the whole API timeout; other retriable errors (no controller yet, leader
+     * moving) are retried.
+     */
+    private static boolean worthRetrying(RetriableException error) {
+        return !(error instanceof UnknownTopicException) && !(error instanceof BrokerUnavailableException);
+    }
+
+    private static Void checkResults(List<TopicResult> results) {
+        for (TopicResult result : results) {
+            check(result.getError(), result.getErrorMessage(), result.getName());
+        }
+        return null;
+    }
+
+    private static void check(ErrorCode code, String message, String topic) {
+        if (code == ErrorCode.NONE) {
+            return;
+        }
+        String text = message;
+        if (text == null || text.isEmpty()) {
+            text = code == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION && topic != null ? "topic " + topic + " does not exist"
+                    : code == ErrorCode.TOPIC_ALREADY_EXISTS && topic != null ? "topic " + topic + " already exists"
+                    : Errors.describe(code) + (topic == null ? "" : " (topic " + topic + ")");
+        }
+        throw Errors.toException(code, text);
+    }
+
+    /** Releases the connections. */
+    @Override
+    public void close() {
+        channels.close();
+    }
+}

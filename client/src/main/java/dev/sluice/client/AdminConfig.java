@@ -1,0 +1,18 @@
+package dev.sluice.client;
+
+/** Admin client configuration keys (Kafka's names) and their defaults. */
+public final class AdminConfig {
+    /** {@code host:port,host:port}; required. */
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    /** Time budget of one request; default 30000. */
+    public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
+    /** Time budget of one admin call, retries included; default 60000. */
+    public static final String DEFAULT_API_TIMEOUT_MS = "default.api.timeout.ms";
+    /** Pause before retrying after a retriable error; default 100. */
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    /** A name for logs; default {@code admin-N}. */
+    public static final String CLIENT_ID = "client.id";
+
+    private AdminConfig() {
+    }
+}

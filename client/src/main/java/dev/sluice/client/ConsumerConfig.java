@@ -1,0 +1,41 @@
+package dev.sluice.client;
+
+/**
+ * Consumer configuration keys (Kafka's names) and their defaults. Pass them in the map given to
+ * {@link Consumer#Consumer(java.util.Map, Deserializer, Deserializer)}.
+ */
+public final class ConsumerConfig {
+    /** {@code host:port,host:port}; required. */
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    /** The consumer group; optional. Without it there are no commits. */
+    public static final String GROUP_ID = "group.id";
+    /** {@code earliest}, {@code latest} or {@code none}; default {@code latest}. */
+    public static final String AUTO_OFFSET_RESET = "auto.offset.reset";
+    /** Most records one poll returns; default 500. */
+    public static final String MAX_POLL_RECORDS = "max.poll.records";
+    /** Byte limit of one fetch response; default 52428800. */
+    public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
+    /** Byte limit per partition in one fetch; default 1048576. */
+    public static final String MAX_PARTITION_FETCH_BYTES = "max.partition.fetch.bytes";
+    /** Bytes a broker waits for before answering a fetch; default 1. */
+    public static final String FETCH_MIN_BYTES = "fetch.min.bytes";
+    /** Longest time a broker holds a fetch waiting for {@code fetch.min.bytes}; default 500. */
+    public static final String FETCH_MAX_WAIT_MS = "fetch.max.wait.ms";
+    /** Commit positions periodically inside poll and on close; default true with a group id. */
+    public static final String ENABLE_AUTO_COMMIT = "enable.auto.commit";
+    /** Period of automatic commits; default 5000. */
+    public static final String AUTO_COMMIT_INTERVAL_MS = "auto.commit.interval.ms";
+    /** Time budget of one request; default 30000. */
+    public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
+    /** Time budget of blocking calls such as commitSync and committed; default 60000. */
+    public static final String DEFAULT_API_TIMEOUT_MS = "default.api.timeout.ms";
+    /** Pause before retrying after a retriable error; default 100. */
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    /** Age after which cached metadata is refreshed (and new partitions picked up); default 300000. */
+    public static final String METADATA_MAX_AGE_MS = "metadata.max.age.ms";
+    /** A name for logs; default {@code consumer-N}. */
+    public static final String CLIENT_ID = "client.id";
+
+    private ConsumerConfig() {
+    }
+}

@@ -1,0 +1,39 @@
+package dev.sluice.client;
+
+/**
+ * Producer configuration keys (Kafka's names) and their defaults. Pass them in the map given to
+ * {@link Producer#Producer(java.util.Map, Serializer, Serializer)}; values may be strings or numbers.
+ */
+public final class ProducerConfig {
+    /** {@code host:port,host:port}; required. A missing port means 7092. */
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    /** {@code 0}, {@code 1} or {@code all} ({@code -1}); default {@code all}. */
+    public static final String ACKS = "acks";
+    /** Target batch size in bytes per partition; default 16384. */
+    public static final String BATCH_SIZE = "batch.size";
+    /** How long a batch waits for more records before it is sent; default 5 ms. */
+    public static final String LINGER_MS = "linger.ms";
+    /** Time budget of one produce request; default 30000. */
+    public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
+    /** Upper bound from {@code send} to success or failure, retries included; default 120000. */
+    public static final String DELIVERY_TIMEOUT_MS = "delivery.timeout.ms";
+    /** Retries of a failed batch (bounded by the delivery timeout anyway); default Integer.MAX_VALUE. */
+    public static final String RETRIES = "retries";
+    /** Pause before retrying after a retriable error; default 100. */
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    /** Largest produce request (and so largest record) in bytes; default 1048576. */
+    public static final String MAX_REQUEST_SIZE = "max.request.size";
+    /** Bytes of unsent records the producer holds before {@code send} blocks; default 33554432. */
+    public static final String BUFFER_MEMORY = "buffer.memory";
+    /** Longest time {@code send} blocks for metadata or buffer space; default 60000. */
+    public static final String MAX_BLOCK_MS = "max.block.ms";
+    /** Unacknowledged produce requests per broker; default 5. */
+    public static final String MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = "max.in.flight.requests.per.connection";
+    /** Age after which cached metadata is refreshed; default 300000. */
+    public static final String METADATA_MAX_AGE_MS = "metadata.max.age.ms";
+    /** A name for logs; default {@code producer-N}. */
+    public static final String CLIENT_ID = "client.id";
+
+    private ProducerConfig() {
+    }
+}

@@ -1,0 +1,57 @@
+package dev.sluice.client.internal;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One shared plaintext gRPC channel per broker address ({@code host:port}). Thread-safe; a client
+ * owns one pool and closes it last.
+ */
+public final class ChannelPool implements AutoCloseable {
+    /** Responses (fetches) may carry many batches; 64 MiB is far above any sane fetch.max.bytes. */
+    public static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024 * 1024;
+    /** A larger HTTP/2 window lets one connection carry a high produce or fetch rate. */
+    private static final int FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
+
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** The channel to {@code address}, created on first use. */
+    public ManagedChannel channel(String address) {
+        if (closed) {
+            throw new IllegalStateException("client is closed");
+        }
+        return channels.computeIfAbsent(address, ChannelPool::open);
+    }
+
+    private static ManagedChannel open(String address) {
+        return NettyChannelBuilder.forTarget(address)
+                .usePlaintext()
+                .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+                .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        List<ManagedChannel> all = new ArrayList<>(channels.values());
+        channels.clear();
+        all.forEach(ManagedChannel::shutdown);
+        for (ManagedChannel channel : all) {
+            try {
+                if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+                    channel.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                channel.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

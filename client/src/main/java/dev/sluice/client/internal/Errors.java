@@ -1,0 +1,95 @@
+package dev.sluice.client.internal;
+
+import dev.sluice.client.BrokerUnavailableException;
+import dev.sluice.client.InvalidTopicException;
+import dev.sluice.client.OffsetOutOfRangeException;
+import dev.sluice.client.RecordTooLargeException;
+import dev.sluice.client.RetriableException;
+import dev.sluice.client.SluiceException;
+import dev.sluice.client.TimeoutException;
+import dev.sluice.client.TopicExistsException;
+import dev.sluice.client.UnknownTopicException;
+import dev.sluice.proto.v1.ErrorCode;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Sorts broker error codes into retriable and fatal, and turns codes and gRPC statuses into the
+ * client's typed exceptions. Stateless.
+ */
+public final class Errors {
+    private Errors() {
+    }
+
+    /** Whether a request that failed with {@code code} may succeed after a metadata refresh and a retry. */
+    public static boolean isRetriable(ErrorCode code) {
+        return switch (code) {
+            case NOT_LEADER, UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, REQUEST_TIMED_OUT,
+                 NOT_ENOUGH_REPLICAS, KAFKA_STORAGE_ERROR, NOT_CONTROLLER -> true;
+            default -> false;
+        };
+    }
+
+    /** The typed exception for a broker error code and its message. */
+    public static SluiceException toException(ErrorCode code, String message) {
+        String text = message == null || message.isEmpty() ? describe(code) : message;
+        return switch (code) {
+            case TOPIC_ALREADY_EXISTS -> new TopicExistsException(text);
+            case UNKNOWN_TOPIC_OR_PARTITION -> new UnknownTopicException(text);
+            case INVALID_TOPIC -> new InvalidTopicException(text);
+            case REQUEST_TIMED_OUT -> new TimeoutException(text);
+            case OFFSET_OUT_OF_RANGE -> new OffsetOutOfRangeException(text);
+            case MESSAGE_TOO_LARGE -> new RecordTooLargeException(text);
+            case LEADER_NOT_AVAILABLE -> new dev.sluice.client.LeaderNotAvailableException(text);
+            default -> isRetriable(code) ? new RetriableException(code, text) : new SluiceException(code, text);
+        };
+    }
+
+    /** A readable default message for a code that came without one. */
+    public static String describe(ErrorCode code) {
+        return code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
+    /**
+     * The typed exception for a failed gRPC call to {@code address}: UNAVAILABLE becomes
+     * {@link BrokerUnavailableException}, DEADLINE_EXCEEDED a {@link TimeoutException}; a client exception
+     * passes through unchanged.
+     */
+    public static SluiceException fromTransport(String address, Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof SluiceException sluice) {
+            return sluice;
+        }
+        Status status = Status.fromThrowable(cause);
+        return switch (status.getCode()) {
+            case UNAVAILABLE -> new BrokerUnavailableException(address, cause);
+            case DEADLINE_EXCEEDED -> new TimeoutException("request to " + address + " timed out", cause);
+            case CANCELLED -> new RetriableException(ErrorCode.UNKNOWN_SERVER_ERROR,
+                    "request to " + address + " was cancelled", cause);
+            case UNIMPLEMENTED -> new SluiceException(ErrorCode.INVALID_REQUEST,
+                    "broker " + address + " does not implement " + status.getDescription(), cause);
+            case RESOURCE_EXHAUSTED -> new RecordTooLargeException("request to " + address + " too large: "
+                    + status.getDescription());
+            default -> new RetriableException(ErrorCode.UNKNOWN_SERVER_ERROR, "request to " + address
+                    + " failed: " + status.getCode() + (status.getDescription() == null ? ""
+                    : " " + status.getDescription()), cause);
+        };
+    }
+
+    /** Whether a transport failure is worth retrying against the same or another broker. */
+    public static boolean isRetriable(Throwable failure) {
+        return unwrap(failure) instanceof RetriableException || failure instanceof StatusRuntimeException
+                && Status.fromThrowable(failure).getCode() != Status.Code.UNIMPLEMENTED;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        while ((current instanceof ExecutionException || current instanceof CompletionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.sluice.client.internal;
+
+import dev.sluice.client.OffsetAndMetadata;
+import dev.sluice.client.SluiceException;
+import dev.sluice.client.TopicPartition;
+import dev.sluice.proto.v1.CommitOffsetsRequest;
+import dev.sluice.proto.v1.CommitOffsetsResponse;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.FetchOffsetsRequest;
+import dev.sluice.proto.v1.FetchOffsetsResponse;
+import dev.sluice.proto.v1.FindCoordinatorRequest;
+import dev.sluice.proto.v1.FindCoordinatorResponse;
+import dev.sluice.proto.v1.GroupGrpc;
+import dev.sluice.proto.v1.TopicPartitionOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A consumer group's offsets through its coordinator: finds the coordinator (FindCoordinator on any
+ * broker), then commits and fetches offsets there, rediscovering the coordinator and retrying on
+ * retriable errors until the caller's deadline. Used by the consumer's thread only.
+ */
+public final class GroupClient {
+    private final String groupId;
+    private final Metadata metadata;
+    private final ChannelPool channels;
+    private final Time time;
+    private final int requestTimeoutMs;
+    private final RetryingCall retrying;
+    private String coordinator;
+
+    public GroupClient(String groupId, Metadata metadata, ChannelPool channels, Time time, int requestTimeoutMs,
+                       long retryBackoffMs) {
+        this.groupId = groupId;
+        this.metadata = metadata;
+        this.channels = channels;
+        this.time = time;
+        this.requestTimeoutMs = requestTimeoutMs;
+        this.retrying = new RetryingCall(time, retryBackoffMs);
+    }
+
+    /**
+     * The committed offsets of {@code partitions}; a partition with no commit is absent from the map.
+     */
+    public Map<TopicPartition, OffsetAndMetadata> fetchOffsets(Collection<TopicPartition> partitions,
+                                                                long timeoutMs) {
+        FetchOffsetsRequest.Builder request = FetchOffsetsRequest.newBuilder().setGroupId(groupId);
+        for (TopicPartition tp : partitions) {
+            request.addPartitions(TopicPartitionOffset.newBuilder().setTopic(tp.topic())
+                    .setPartition(tp.partition()).build());
+        }
+        return retrying.call(time.milliseconds() + timeoutMs, () -> {
+            String address = coordinator();
+            FetchOffsetsResponse response;
+            try {
+                response = GroupGrpc.newBlockingStub(channels.channel(address))
+                        .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS).fetchOffsets(request.build());
+            } catch (RuntimeException e) {
+                throw Errors.fromTransport(address, e);
+            }
+            check(response.getError(), response.getErrorMessage());
+            Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+            for (TopicPartitionOffset offset : response.getOffsetsList()) {
+                check(offset.getError(), offset.getErrorMessage());
+                if (offset.getOffset() >= 0) {
+                    committed.put(new TopicPartition(offset.getTopic(), offset.getPartition()),
+                            new OffsetAndMetadata(offset.getOffset(), offset.getMetadata()));
+                }
+            }
+            return committed;
+        }, this::forgetCoordinator);
+    }
+
+    /** Commits offsets (the next offsets to consume) for the group. */
+    public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, long timeoutMs) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        CommitOffsetsRequest.Builder request = CommitOffsetsRequest.newBuilder().setGroupId(groupId);
+        offsets.forEach((tp, offset) -> request.addOffsets(TopicPartitionOffset.newBuilder().setTopic(tp.topic())
+                .setPartition(tp.partition()).setOffset(offset.offset()).setMetadata(offset.metadata()).build()));
+        retrying.call(time.milliseconds() + timeoutMs, () -> {
+            String address = coordinator();
+            CommitOffsetsResponse response;
+            try {
+                response = GroupGrpc.newBlockingStub(channels.channel(address))
+                        .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS).commitOffsets(request.build());
+            } catch (RuntimeException e) {
+                throw Errors.fromTransport(address, e);
+            }
+            check(response.getError(), response.getErrorMessage());
+            for (TopicPartitionOffset result : response.getResultsList()) {
+                check(result.getError(), result.getErrorMessage());
+            }
+            return null;
+        }, this::forgetCoordinator);
+    }
+
+    private String coordinator() {
+        if (coordinator != null) {
+            return coordinator;
+        }
+        List<String> addresses = metadata.brokerAddresses();
+        SluiceException last = null;
+        for (String address : addresses) {
+            try {
+                FindCoordinatorResponse response = GroupGrpc.newBlockingStub(channels.channel(address))
+                        .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS)
+                        .findCoordinator(FindCoordinatorRequest.newBuilder().setGroupId(groupId).build());
+                check(response.getError(), response.getErrorMessage());
+                coordinator = response.getHost() + ":" + response.getPort();
+                return coordinator;
+            } catch (SluiceException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                last = Errors.fromTransport(address, e);
+            }
+        }
+        throw last;
+    }
+
+    private void forgetCoordinator() {
+        coordinator = null;
+    }
+
+    private static void check(ErrorCode code, String message) {
+        if (code != ErrorCode.NONE) {
+            throw Errors.toException(code, message);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.sluice.client.internal;
+
+import dev.sluice.client.Callback;
+import dev.sluice.client.Header;
+import dev.sluice.client.TopicPartition;
+import dev.sluice.proto.v1.Codec;
+import dev.sluice.proto.v1.RecordBatch;
+import dev.sluice.proto.v1.RecordBatchHeader;
+import dev.sluice.proto.v1.Records;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One partition's batch under construction: records are encoded straight into a byte array in the
+ * protobuf wire format of the {@code Records} message (each a {@code LogRecord}, field 1), so appending
+ * allocates nothing per record. {@link #close()} freezes it and builds the {@code RecordBatchHeader}
+ * (record count, first/max timestamp, CRC32C over the records bytes).
+ *
+ * <p>Appends happen under the accumulator's partition lock; after {@link #close()} the batch is owned by
+ * the sender thread. Times are epoch milliseconds.
+ */
+public final class ProducerBatch {
+    private static final Logger LOG = LoggerFactory.getLogger(ProducerBatch.class);
+    private static final int LOG_RECORD_FIELD = 1;
+
+    private final TopicPartition partition;
+    private final long createdMs;
+    private final BatchResult result = new BatchResult();
+    private final int targetSizeBytes;
+    private byte[] buffer;
+    private int size;
+    private int recordCount;
+    private long firstTimestampMs;
+    private long maxTimestampMs = Long.MIN_VALUE;
+    private List<Object[]> callbacks;
+    private boolean closed;
+    private boolean full;
+    private byte[] headerBytes;
+    private int attempts;
+    private long retryAfterMs;
+
+    /**
+     * @param buffer where records are encoded; its length is the capacity
+     * @param targetSizeBytes batch.size: once reached the batch counts as full
+     */
+    public ProducerBatch(TopicPartition partition, byte[] buffer, int targetSizeBytes, long createdMs) {
+        this.partition = partition;
+        this.buffer = buffer;
+        this.targetSizeBytes = targetSizeBytes;
+        this.createdMs = createdMs;
+    }
+
+    /** Encoded size of one record entry in the Records message, tag and length included. */
+    public static int recordSize(long timestampDeltaMs, byte[] key, byte[] value, List<Header> headers) {
+        int content = recordContentSize(timestampDeltaMs, key, value, headers);
+        return Wire.fieldSize(content);
+    }
+
+    private static int recordContentSize(long timestampDeltaMs, byte[] key, byte[] value, List<Header> headers) {
+        int content = 0;
+        if (key != null) {
+            content += Wire.fieldSize(key.length);
+        }
+        if (value != null) {
+            content += Wire.fieldSize(value.length);
+        }
+        for (int i = 0; i < headers.size(); i++) {
+            content += Wire.fieldSize(headerContentSize(headers.get(i)));
+        }
+        if (timestampDeltaMs != 0) {
+            content += 1 + Wire.varint64Size(timestampDeltaMs);
+        }
+        return content;
+    }
+
+    private static int headerContentSize(Header header) {
+        int keyLength = utf8Length(header.key());
+        return (keyLength == 0 ? 0 : Wire.fieldSize(keyLength))
+                + (header.value().length == 0 ? 0 : Wire.fieldSize(header.value().length));
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /**
+     * Appends a record if it fits; marks the batch full otherwise.
+     *
+     * @return the record's future, or null when the batch is closed or has no room
+     */
+    public RecordFuture tryAppend(long timestampMs, byte[] key, byte[] value, List<Header> headers,
+                                  Callback callback) {
+        if (closed) {
+            return null;
+        }
+        long delta = recordCount == 0 ? 0 : timestampMs - firstTimestampMs;
+        int content = recordContentSize(delta, key, value, headers);
+        int entry = Wire.fieldSize(content);
+        if (size + entry > buffer.length) {
+            full = true;
+            return null;
+        }
+        if (recordCount == 0) {
+            firstTimestampMs = timestampMs;
+        }
+        maxTimestampMs = Math.max(maxTimestampMs, timestampMs);
+        size = writeRecord(buffer, size, content, delta, key, value, headers);
+        RecordFuture future = new RecordFuture(result, partition, recordCount, timestampMs);
+        recordCount++;
+        if (size >= targetSizeBytes) {
+            full = true;
+        }
+        if (callback != null) {
+            if (callbacks == null) {
+                callbacks = new ArrayList<>();
+            }
+            callbacks.add(new Object[] {callback, future});
+        }
+        return future;
+    }
+
+    private static int writeRecord(byte[] out, int position, int content, long delta, byte[] key, byte[] value,
+                                   List<Header> headers) {
+        out[position++] = (byte) Wire.tag(LOG_RECORD_FIELD, Wire.LENGTH_DELIMITED);
+        position = Wire.writeVarint(out, position, content);
+        if (key != null) {
+            position = Wire.writeBytesField(out, position, 1, key);
+        }
+        if (value != null) {
+            position = Wire.writeBytesField(out, position, 2, value);
+        }
+        for (int i = 0; i < headers.size(); i++) {
+            Header header = headers.get(i);
+            byte[] name = header.key().getBytes(StandardCharsets.UTF_8);
+            out[position++] = (byte) Wire.tag(3, Wire.LENGTH_DELIMITED);
+            position = Wire.writeVarint(out, position, headerContentSize(header));
+            if (name.length > 0) {
+                position = Wire.writeBytesField(out, position, 1, name);
+            }
+            if (header.value().length > 0) {
+                position = Wire.writeBytesField(out, position, 2, header.value());
+            }
+        }
+        if (delta != 0) {
+            out[position++] = (byte) Wire.tag(4, Wire.VARINT);
+            position = Wire.writeVarint64(out, position, delta);
+        }
+        return position;
+    }
+
+    /** Freezes the batch and builds its header; idempotent. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CRC32C crc = new CRC32C();
+        crc.update(buffer, 0, size);
+        headerBytes = RecordBatchHeader.newBuilder()
+                .setRecordCount(recordCount)
+                .setFirstTimestampMs(firstTimestampMs)
+                .setMaxTimestampMs(recordCount == 0 ? firstTimestampMs : maxTimestampMs)
+                .setCodec(Codec.CODEC_NONE)
+                .setCrc32C((int) crc.getValue())
+                .build()
+                .toByteArray();
+    }
+
+    /** The batch as a {@link RecordBatch} message (parses the encoded records; for tests and tools). */
+    public RecordBatch toProto() {
+        close();
+        try {
+            return RecordBatch.newBuilder()
+                    .setHeader(RecordBatchHeader.parseFrom(headerBytes))
+                    .setRecords(Records.parseFrom(java.util.Arrays.copyOf(buffer, size)))
+                    .build();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("batch encoding is broken", e);
+        }
+    }
+
+    /** Completes every record's future and runs the callbacks (on the calling, sender, thread). */
+    public void complete(long baseOffset, long logAppendTimeMs) {
+        result.complete(baseOffset, logAppendTimeMs);
+        runCallbacks();
+    }
+
+    /** Fails every record's future and runs the callbacks. */
+    public void fail(RuntimeException error) {
+        result.fail(error);
+        runCallbacks();
+    }
+
+    private void runCallbacks() {
+        if (callbacks == null) {
+            return;
+        }
+        for (Object[] entry : callbacks) {
+            RecordFuture future = (RecordFuture) entry[1];
+            RuntimeException error = future.error();
+            try {
+                ((Callback) entry[0]).onCompletion(error == null ? future.metadataNow() : null, error);
+            } catch (RuntimeException e) {
+                LOG.warn("producer callback for {} threw", partition, e);
+            }
+        }
+    }
+
+    public TopicPartition partition() {
+        return partition;
+    }
+
+    public BatchResult result() {
+        return result;
+    }
+
+    public long createdMs() {
+        return createdMs;
+    }
+
+    public int recordCount() {
+        return recordCount;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Whether no further record fits (or batch.size is reached), so it need not linger. */
+    public boolean isFull() {
+        return full || closed;
+    }
+
+    /** The encoded records (the content of RecordBatch field 2); valid up to {@link #recordsSize()}. */
+    public byte[] recordsBuffer() {
+        return buffer;
+    }
+
+    public int recordsSize() {
+        return size;
+    }
+
+    /** The serialized header; only after {@link #close()}. */
+    public byte[] headerBytes() {
+        return headerBytes;
+    }
+
+    /** Size of the batch inside a produce request, excluding the topic and partition around it. */
+    public int estimatedRequestBytes() {
+        return size + 64;
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    public long retryAfterMs() {
+        return retryAfterMs;
+    }
+
+    /** Counts an attempt that failed retriably and holds the batch back until {@code retryAfterMs}. */
+    public void scheduleRetry(long retryAfterMs) {
+        this.attempts++;
+        this.retryAfterMs = retryAfterMs;
+    }
+
+    /** Hands the buffer back (for pooling); the batch must not be read afterwards. */
+    public byte[] releaseBuffer() {
+        byte[] released = buffer;
+        buffer = null;
+        return released;
+    }
+}

@@ -1,0 +1,249 @@
+package dev.sluice.client.internal;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import dev.sluice.client.RetriableException;
+import dev.sluice.client.SluiceException;
+import dev.sluice.client.TimeoutException;
+import dev.sluice.client.TopicPartition;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.ProducePartitionResult;
+import dev.sluice.proto.v1.ProduceResponse;
+import io.grpc.CallOptions;
+import io.grpc.stub.ClientCalls;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's I/O thread. Each round it refreshes metadata when due, drains ready batches per
+ * leader into one {@code ProduceRequest} (at most {@code max.in.flight.requests.per.connection}
+ * unanswered per broker), sends them asynchronously, and fails batches past {@code delivery.timeout.ms}.
+ * gRPC threads only enqueue responses; this thread handles them, so batch completion, retries and user
+ * callbacks all run here and batch state needs no locks.
+ */
+public final class Sender implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+    private static final long MAX_IDLE_MS = 100;
+
+    private final ProducerSettings settings;
+    private final RecordAccumulator accumulator;
+    private final Metadata metadata;
+    private final ChannelPool channels;
+    private final Time time;
+    private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlightTotal = new AtomicInteger();
+    private volatile Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean forceClose;
+    private volatile SluiceException lastError;
+
+    public Sender(ProducerSettings settings, RecordAccumulator accumulator, Metadata metadata, ChannelPool channels,
+                  Time time) {
+        this.settings = settings;
+        this.accumulator = accumulator;
+        this.metadata = metadata;
+        this.channels = channels;
+        this.time = time;
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        while (running) {
+            runOnce();
+        }
+        accumulator.beginClose();
+        while (!forceClose && (accumulator.hasUndrained() || inFlightTotal.get() > 0 || !completions.isEmpty())) {
+            runOnce();
+        }
+        runCompletions();
+        failRemaining(new SluiceException(ErrorCode.UNKNOWN_SERVER_ERROR,
+                "producer closed before the record was acknowledged"));
+    }
+
+    /** One round: handle responses, refresh metadata, send what is ready, expire, then wait. */
+    void runOnce() {
+        runCompletions();
+        long nowMs = time.milliseconds();
+        if (metadata.updateDue(nowMs)) {
+            SluiceException failure = metadata.maybeUpdate();
+            if (failure != null) {
+                lastError = failure;
+            }
+        }
+        Cluster cluster = metadata.cluster();
+        RecordAccumulator.ReadyResult ready = accumulator.ready(cluster, nowMs);
+        if (!ready.unknownLeaderTopics().isEmpty()) {
+            metadata.addTopics(ready.unknownLeaderTopics());
+            metadata.requestUpdate();
+        }
+        ready.readyNodes().removeIf(node -> inFlightCount(node).get() >= settings.maxInFlightPerBroker());
+        Map<String, List<ProducerBatch>> drained =
+                accumulator.drain(cluster, ready.readyNodes(), settings.maxRequestSizeBytes(), nowMs);
+        drained.forEach(this::sendProduceRequest);
+        for (ProducerBatch batch : accumulator.expiredBatches(settings.deliveryTimeoutMs(), nowMs)) {
+            failBatch(batch, expiredError(batch, nowMs));
+        }
+        long waitMs = Math.min(ready.nextReadyCheckDelayMs(), MAX_IDLE_MS);
+        if (!ready.unknownLeaderTopics().isEmpty()) {
+            waitMs = Math.min(waitMs, Math.max(settings.retryBackoffMs(), 1));
+        }
+        if (drained.isEmpty() && completions.isEmpty() && running && waitMs > 0) {
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(waitMs));
+        }
+    }
+
+    private TimeoutException expiredError(ProducerBatch batch, long nowMs) {
+        SluiceException cause = lastError;
+        return new TimeoutException("expiring " + batch.recordCount() + " record(s) for " + batch.partition() + ": "
+                + (nowMs - batch.createdMs()) + " ms has passed since batch creation"
+                + (cause == null ? "" : " (last error: " + cause.getMessage() + ")"), cause);
+    }
+
+    private AtomicInteger inFlightCount(String node) {
+        return inFlight.computeIfAbsent(node, n -> new AtomicInteger());
+    }
+
+    private void sendProduceRequest(String address, List<ProducerBatch> batches) {
+        EncodedProduceRequest request =
+                EncodedProduceRequest.encode(settings.acks(), settings.requestTimeoutMs(), batches);
+        inFlightCount(address).incrementAndGet();
+        inFlightTotal.incrementAndGet();
+        ListenableFuture<ProduceResponse> response;
+        try {
+            CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(settings.requestTimeoutMs(),
+                    TimeUnit.MILLISECONDS);
+            response = ClientCalls.futureUnaryCall(
+                    channels.channel(address).newCall(EncodedProduceRequest.PRODUCE, options), request);
+        } catch (RuntimeException e) {
+            response = com.google.common.util.concurrent.Futures.immediateFailedFuture(e);
+        }
+        if (settings.acks() == 0) {
+            batches.forEach(batch -> batch.complete(-1, -1));
+        }
+        ListenableFuture<ProduceResponse> done = response;
+        done.addListener(() -> {
+            completions.add(() -> handleProduceResponse(address, batches, done));
+            wakeup();
+        }, MoreExecutors.directExecutor());
+    }
+
+    private void handleProduceResponse(String address, List<ProducerBatch> batches,
+                                       ListenableFuture<ProduceResponse> future) {
+        inFlightCount(address).decrementAndGet();
+        inFlightTotal.decrementAndGet();
+        ProduceResponse response;
+        try {
+            response = future.get();
+        } catch (ExecutionException | RuntimeException e) {
+            SluiceException error = Errors.fromTransport(address, e);
+            lastError = error;
+            metadata.requestUpdate();
+            batches.forEach(batch -> retryOrFail(batch, error));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (settings.acks() == 0) {
+            batches.forEach(accumulator::deallocate);
+            return;
+        }
+        Map<TopicPartition, ProducePartitionResult> results = new HashMap<>();
+        for (ProducePartitionResult result : response.getResultsList()) {
+            results.put(new TopicPartition(result.getTopic(), result.getPartition()), result);
+        }
+        for (ProducerBatch batch : batches) {
+            handlePartitionResult(batch, results.get(batch.partition()));
+        }
+    }
+
+    private void handlePartitionResult(ProducerBatch batch, ProducePartitionResult result) {
+        if (result == null) {
+            retryOrFail(batch, new RetriableException(ErrorCode.UNKNOWN_SERVER_ERROR,
+                    "broker sent no result for " + batch.partition()));
+        } else if (result.getError() == ErrorCode.NONE) {
+            batch.complete(result.getBaseOffset(), result.getLogAppendTimeMs());
+            accumulator.deallocate(batch);
+        } else {
+            SluiceException error = Errors.toException(result.getError(), result.getErrorMessage().isEmpty()
+                    ? Errors.describe(result.getError()) + " for " + batch.partition() : result.getErrorMessage());
+            if (Errors.isRetriable(result.getError())) {
+                lastError = error;
+                metadata.requestUpdate();
+            }
+            retryOrFail(batch, error);
+        }
+    }
+
+    private void retryOrFail(ProducerBatch batch, SluiceException error) {
+        long nowMs = time.milliseconds();
+        boolean retriable = error instanceof RetriableException;
+        boolean inBudget = nowMs + settings.retryBackoffMs() - batch.createdMs() < settings.deliveryTimeoutMs();
+        if (settings.acks() != 0 && retriable && inBudget && batch.attempts() < settings.retries() && !forceClose) {
+            LOG.debug("retrying {} after {}", batch.partition(), error.getMessage());
+            batch.scheduleRetry(nowMs + settings.retryBackoffMs());
+            accumulator.reenqueue(batch);
+        } else if (settings.acks() == 0) {
+            accumulator.deallocate(batch);
+        } else {
+            failBatch(batch, error);
+        }
+    }
+
+    private void failBatch(ProducerBatch batch, RuntimeException error) {
+        batch.fail(error);
+        accumulator.deallocate(batch);
+    }
+
+    private void runCompletions() {
+        Runnable completion;
+        while ((completion = completions.poll()) != null) {
+            completion.run();
+        }
+    }
+
+    private void failRemaining(RuntimeException error) {
+        for (ProducerBatch batch : accumulator.drainAll()) {
+            failBatch(batch, error);
+        }
+        for (ProducerBatch batch : accumulator.incompleteBatches()) {
+            if (!batch.result().isDone()) {
+                batch.fail(error);
+            }
+            accumulator.deallocate(batch);
+        }
+    }
+
+    /** Wakes the thread early (new batch, full batch, flush, response). */
+    public void wakeup() {
+        Thread current = thread;
+        if (current != null) {
+            LockSupport.unpark(current);
+        }
+    }
+
+    /** Stops accepting rounds; the thread then sends everything left and exits. */
+    public void initiateClose() {
+        running = false;
+        accumulator.beginClose();
+        wakeup();
+    }
+
+    /** Stops at once; everything unsent or unacknowledged fails. */
+    public void forceClose() {
+        forceClose = true;
+        initiateClose();
+    }
+}

@@ -1,0 +1,346 @@
+package dev.sluice.client.fake;
+
+import dev.sluice.proto.v1.*;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * Test double of a single Sluice node: Broker, Admin and Group services over loopback gRPC (Netty) with
+ * an in-memory log per partition. Node id 1, leader of everything, everything appended is committed.
+ * Tests can inject produce errors ({@link #failNextProduces}) and inspect the logs. Thread-safe.
+ */
+public final class FakeBroker implements AutoCloseable {
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    public static final int NODE_ID = 1;
+
+    private final Map<String, List<FakeLog>> topics = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> configs = new ConcurrentHashMap<>();
+    private final Map<String, Long> committed = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedDeque<ErrorCode> produceFailures = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger produceRequests = new AtomicInteger();
+    private final AtomicInteger metadataRequests = new AtomicInteger();
+    private final Object appended = new Object();
+    private final Server server;
+
+    public FakeBroker() throws IOException {
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .addService(new BrokerService()).addService(new AdminService()).addService(new GroupService())
+                .build().start();
+    }
+
+    /** {@code 127.0.0.1:port}, for bootstrap.servers. */
+    public String address() {
+        return "127.0.0.1:" + server.getPort();
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public void createTopic(String name, int partitions) {
+        List<FakeLog> logs = new ArrayList<>();
+        for (int i = 0; i < partitions; i++) {
+            logs.add(new FakeLog());
+        }
+        topics.put(name, logs);
+        configs.put(name, new TreeMap<>());
+    }
+
+    public FakeLog log(String topic, int partition) {
+        return topics.get(topic).get(partition);
+    }
+
+    /** The next produce partition results fail with these codes, one per partition result. */
+    public void failNextProduces(ErrorCode code, int times) {
+        for (int i = 0; i < times; i++) {
+            produceFailures.add(code);
+        }
+    }
+
+    public int produceRequests() {
+        return produceRequests.get();
+    }
+
+    public int metadataRequests() {
+        return metadataRequests.get();
+    }
+
+    public Map<String, Long> committedOffsets() {
+        return Map.copyOf(committed);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private BrokerInfo self() {
+        return BrokerInfo.newBuilder().setNodeId(NODE_ID).setHost("127.0.0.1").setPort(port()).build();
+    }
+
+    private PartitionMetadata partitionMetadata(int partition) {
+        return PartitionMetadata.newBuilder().setPartition(partition).setLeaderId(NODE_ID).addReplicas(NODE_ID)
+                .addIsr(NODE_ID).build();
+    }
+
+    private final class BrokerService extends BrokerGrpc.BrokerImplBase {
+        @Override
+        public void produce(ProduceRequest request, StreamObserver<ProduceResponse> observer) {
+            produceRequests.incrementAndGet();
+            ProduceResponse.Builder response = ProduceResponse.newBuilder();
+            for (ProducePartition p : request.getPartitionsList()) {
+                ProducePartitionResult.Builder result = ProducePartitionResult.newBuilder().setTopic(p.getTopic())
+                        .setPartition(p.getPartition()).setLeaderId(NODE_ID);
+                List<FakeLog> logs = topics.get(p.getTopic());
+                ErrorCode injected = produceFailures.poll();
+                if (injected != null) {
+                    result.setError(injected).setErrorMessage("injected " + injected);
+                } else if (logs == null || p.getPartition() >= logs.size()) {
+                    result.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+                } else {
+                    ErrorCode[] error = {ErrorCode.NONE};
+                    long base = logs.get(p.getPartition()).append(p.getBatch(), System.currentTimeMillis(), error);
+                    result.setError(error[0]).setBaseOffset(base);
+                }
+                response.addResults(result);
+            }
+            synchronized (appended) {
+                appended.notifyAll();
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void fetch(FetchRequest request, StreamObserver<FetchResponse> observer) {
+            long deadline = System.currentTimeMillis() + request.getMaxWaitMs();
+            FetchResponse response = readAll(request);
+            while (response.getResultsList().stream().allMatch(r -> r.getBatchesCount() == 0
+                    && r.getError() == ErrorCode.NONE) && System.currentTimeMillis() < deadline) {
+                synchronized (appended) {
+                    try {
+                        appended.wait(Math.max(1, Math.min(20, deadline - System.currentTimeMillis())));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                response = readAll(request);
+            }
+            observer.onNext(response);
+            observer.onCompleted();
+        }
+
+        private FetchResponse readAll(FetchRequest request) {
+            FetchResponse.Builder response = FetchResponse.newBuilder();
+            for (FetchPartition p : request.getPartitionsList()) {
+                FetchPartitionResult.Builder result = FetchPartitionResult.newBuilder().setTopic(p.getTopic())
+                        .setPartition(p.getPartition());
+                List<FakeLog> logs = topics.get(p.getTopic());
+                if (logs == null || p.getPartition() >= logs.size()) {
+                    response.addResults(result.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+                    continue;
+                }
+                FakeLog log = logs.get(p.getPartition());
+                result.setHighWatermark(log.logEndOffset()).setLogStartOffset(log.logStartOffset());
+                if (p.getFetchOffset() < log.logStartOffset() || p.getFetchOffset() > log.logEndOffset()) {
+                    result.setError(ErrorCode.OFFSET_OUT_OF_RANGE);
+                } else {
+                    result.addAllBatches(log.read(p.getFetchOffset(), p.getPartitionMaxBytes()));
+                }
+                response.addResults(result);
+            }
+            return response.build();
+        }
+
+        @Override
+        public void listOffsets(ListOffsetsRequest request, StreamObserver<ListOffsetsResponse> observer) {
+            ListOffsetsResponse.Builder response = ListOffsetsResponse.newBuilder();
+            for (ListOffsetsPartition p : request.getPartitionsList()) {
+                ListOffsetsPartitionResult.Builder result = ListOffsetsPartitionResult.newBuilder()
+                        .setTopic(p.getTopic()).setPartition(p.getPartition());
+                List<FakeLog> logs = topics.get(p.getTopic());
+                if (logs == null || p.getPartition() >= logs.size()) {
+                    result.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+                } else {
+                    FakeLog log = logs.get(p.getPartition());
+                    result.setOffset(p.getTimestampMs() == -2 ? log.logStartOffset() : log.logEndOffset());
+                }
+                response.addResults(result);
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void metadata(MetadataRequest request, StreamObserver<MetadataResponse> observer) {
+            metadataRequests.incrementAndGet();
+            MetadataResponse.Builder response = MetadataResponse.newBuilder().setClusterId("fake-cluster")
+                    .setControllerId(NODE_ID).addBrokers(self());
+            List<String> names = request.getAllTopics() ? new ArrayList<>(topics.keySet()) : request.getTopicsList();
+            for (String name : names) {
+                TopicMetadata.Builder topic = TopicMetadata.newBuilder().setName(name);
+                List<FakeLog> logs = topics.get(name);
+                if (logs == null) {
+                    topic.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+                } else {
+                    for (int i = 0; i < logs.size(); i++) {
+                        topic.addPartitions(partitionMetadata(i));
+                    }
+                }
+                response.addTopics(topic);
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        }
+    }
+
+    private final class AdminService extends AdminGrpc.AdminImplBase {
+        @Override
+        public void createTopics(CreateTopicsRequest request, StreamObserver<CreateTopicsResponse> observer) {
+            CreateTopicsResponse.Builder response = CreateTopicsResponse.newBuilder();
+            for (NewTopic topic : request.getTopicsList()) {
+                TopicResult.Builder result = TopicResult.newBuilder().setName(topic.getName());
+                if (!TOPIC_NAME.matcher(topic.getName()).matches()) {
+                    result.setError(ErrorCode.INVALID_TOPIC)
+                            .setErrorMessage("invalid topic name '" + topic.getName() + "'");
+                } else if (topics.containsKey(topic.getName())) {
+                    result.setError(ErrorCode.TOPIC_ALREADY_EXISTS)
+                            .setErrorMessage("topic " + topic.getName() + " already exists");
+                } else if (topic.getReplicationFactor() > 1) {
+                    result.setError(ErrorCode.INVALID_REPLICATION_FACTOR)
+                            .setErrorMessage("replication factor " + topic.getReplicationFactor()
+                                    + " is larger than the 1 available broker");
+                } else {
+                    createTopic(topic.getName(), topic.getPartitions() == 0 ? 1 : topic.getPartitions());
+                    configs.get(topic.getName()).putAll(topic.getConfigsMap());
+                }
+                response.addResults(result);
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void deleteTopics(DeleteTopicsRequest request, StreamObserver<DeleteTopicsResponse> observer) {
+            DeleteTopicsResponse.Builder response = DeleteTopicsResponse.newBuilder();
+            for (String name : request.getNamesList()) {
+                TopicResult.Builder result = TopicResult.newBuilder().setName(name);
+                if (topics.remove(name) == null) {
+                    result.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+                }
+                response.addResults(result);
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void listTopics(ListTopicsRequest request, StreamObserver<ListTopicsResponse> observer) {
+            ListTopicsResponse.Builder response = ListTopicsResponse.newBuilder();
+            topics.forEach((name, logs) -> response.addTopics(dev.sluice.proto.v1.TopicListing.newBuilder()
+                    .setName(name).setTopicId("id-" + name).setPartitions(logs.size()).setReplicationFactor(1)));
+            observer.onNext(response.build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void describeTopics(DescribeTopicsRequest request, StreamObserver<DescribeTopicsResponse> observer) {
+            DescribeTopicsResponse.Builder response = DescribeTopicsResponse.newBuilder();
+            for (String name : request.getNamesList()) {
+                TopicDescription.Builder topic = TopicDescription.newBuilder().setName(name);
+                List<FakeLog> logs = topics.get(name);
+                if (logs == null) {
+                    topic.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+                } else {
+                    topic.setTopicId("id-" + name).putAllConfigs(configs.get(name));
+                    for (int i = 0; i < logs.size(); i++) {
+                        topic.addPartitions(PartitionDescription.newBuilder().setPartition(i).setLeaderId(NODE_ID)
+                                .addReplicas(NODE_ID).addIsr(NODE_ID).setLogStartOffset(logs.get(i).logStartOffset())
+                                .setLogEndOffset(logs.get(i).logEndOffset())
+                                .setHighWatermark(logs.get(i).logEndOffset()));
+                    }
+                }
+                response.addTopics(topic);
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void alterConfigs(AlterConfigsRequest request, StreamObserver<AlterConfigsResponse> observer) {
+            AlterConfigsResponse.Builder response = AlterConfigsResponse.newBuilder();
+            for (ConfigAlteration alteration : request.getAlterationsList()) {
+                TopicResult.Builder result = TopicResult.newBuilder().setName(alteration.getTopic());
+                Map<String, String> topicConfigs = configs.get(alteration.getTopic());
+                if (topicConfigs == null || !topics.containsKey(alteration.getTopic())) {
+                    result.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+                } else {
+                    topicConfigs.putAll(alteration.getSetMap());
+                    alteration.getDeleteList().forEach(topicConfigs::remove);
+                }
+                response.addResults(result);
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void describeCluster(DescribeClusterRequest request, StreamObserver<DescribeClusterResponse> observer) {
+            observer.onNext(DescribeClusterResponse.newBuilder().setClusterId("fake-cluster").setControllerId(NODE_ID)
+                    .addBrokers(self()).setQuorum(QuorumInfo.newBuilder().setLeaderId(NODE_ID).setLeaderEpoch(1)
+                            .setHighWatermark(42).addVoters(VoterState.newBuilder().setNodeId(NODE_ID)
+                                    .setLogEndOffset(42).setLastCaughtUpMsAgo(0)))
+                    .build());
+            observer.onCompleted();
+        }
+    }
+
+    private final class GroupService extends GroupGrpc.GroupImplBase {
+        @Override
+        public void findCoordinator(FindCoordinatorRequest request, StreamObserver<FindCoordinatorResponse> observer) {
+            observer.onNext(FindCoordinatorResponse.newBuilder().setNodeId(NODE_ID).setHost("127.0.0.1")
+                    .setPort(port()).build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void commitOffsets(CommitOffsetsRequest request, StreamObserver<CommitOffsetsResponse> observer) {
+            CommitOffsetsResponse.Builder response = CommitOffsetsResponse.newBuilder();
+            for (TopicPartitionOffset offset : request.getOffsetsList()) {
+                committed.put(key(request.getGroupId(), offset.getTopic(), offset.getPartition()), offset.getOffset());
+                response.addResults(offset);
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void fetchOffsets(FetchOffsetsRequest request, StreamObserver<FetchOffsetsResponse> observer) {
+            FetchOffsetsResponse.Builder response = FetchOffsetsResponse.newBuilder();
+            for (TopicPartitionOffset p : request.getPartitionsList()) {
+                Long offset = committed.get(key(request.getGroupId(), p.getTopic(), p.getPartition()));
+                response.addOffsets(p.toBuilder().setOffset(offset == null ? -1 : offset));
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        }
+
+        private String key(String group, String topic, int partition) {
+            return group + "/" + topic + "/" + partition;
+        }
+    }
+}

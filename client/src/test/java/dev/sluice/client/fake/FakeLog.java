@@ -1,0 +1,95 @@
+package dev.sluice.client.fake;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.RecordBatch;
+import dev.sluice.proto.v1.RecordBatchHeader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * One partition's in-memory log for {@link FakeBroker}: whole batches with broker-assigned base offsets.
+ * Everything appended is immediately "replicated" (high watermark = log end). Thread-safe via the
+ * broker's lock.
+ */
+public final class FakeLog {
+    private final List<RecordBatch> batches = new ArrayList<>();
+    private long logStartOffset;
+    private long logEndOffset;
+
+    /** Appends a batch after checking count and CRC; returns the base offset, or -1 with an error. */
+    synchronized long append(RecordBatch batch, long nowMs, ErrorCode[] error) {
+        RecordBatchHeader header = batch.getHeader();
+        if (header.getRecordCount() != batch.getRecords().getRecordsCount() || header.getRecordCount() == 0) {
+            error[0] = ErrorCode.INVALID_RECORD;
+            return -1;
+        }
+        if (header.hasCrc32C()) {
+            CRC32C crc = new CRC32C();
+            crc.update(batch.getRecords().toByteArray());
+            if ((int) crc.getValue() != header.getCrc32C()) {
+                error[0] = ErrorCode.CORRUPT_MESSAGE;
+                return -1;
+            }
+        }
+        long base = logEndOffset;
+        batches.add(batch.toBuilder().setHeader(header.toBuilder().setBaseOffset(base).setAppendTimeMs(nowMs)).build());
+        logEndOffset += header.getRecordCount();
+        return base;
+    }
+
+    /** Batches holding offsets at or after {@code offset}, at least one, up to about {@code maxBytes}. */
+    synchronized List<RecordBatch> read(long offset, int maxBytes) {
+        List<RecordBatch> out = new ArrayList<>();
+        int bytes = 0;
+        for (RecordBatch batch : batches) {
+            long end = batch.getHeader().getBaseOffset() + batch.getHeader().getRecordCount();
+            if (end <= offset) {
+                continue;
+            }
+            int size = batch.getSerializedSize();
+            if (!out.isEmpty() && bytes + size > maxBytes) {
+                break;
+            }
+            out.add(batch);
+            bytes += size;
+        }
+        return out;
+    }
+
+    /** Drops batches wholly below {@code offset} (retention), moving the log start. */
+    public synchronized void truncateBefore(long offset) {
+        batches.removeIf(b -> b.getHeader().getBaseOffset() + b.getHeader().getRecordCount() <= offset);
+        logStartOffset = batches.isEmpty() ? logEndOffset : batches.get(0).getHeader().getBaseOffset();
+    }
+
+    public synchronized long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public synchronized long logEndOffset() {
+        return logEndOffset;
+    }
+
+    /** Every stored record value decoded as UTF-8, in offset order (for assertions). */
+    public synchronized List<String> values() {
+        List<String> values = new ArrayList<>();
+        for (RecordBatch batch : batches) {
+            batch.getRecords().getRecordsList().forEach(r -> values.add(r.getValue().toStringUtf8()));
+        }
+        return values;
+    }
+
+    public synchronized List<RecordBatch> batches() {
+        return List.copyOf(batches);
+    }
+
+    static RecordBatch parse(byte[] bytes) {
+        try {
+            return RecordBatch.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
