@@ -9,7 +9,7 @@ import dev.sluice.client.Admin;
 import dev.sluice.client.Consumer;
 import dev.sluice.client.ConsumerRecord;
 import dev.sluice.client.NewTopic;
-import dev.sluice.client.PartitionInfo;
+import dev.sluice.client.PartitionDescription;
 import dev.sluice.client.Producer;
 import dev.sluice.client.ProducerRecord;
 import dev.sluice.client.StringDeserializer;
@@ -47,10 +47,10 @@ class RetentionAndMetricsTest {
                 }
             }
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                PartitionInfo bySize = admin.describeTopics(List.of("by-size")).get(0).partitions().get(0);
+                PartitionDescription bySize = admin.describeTopics(List.of("by-size")).get(0).partitions().get(0);
                 assertThat(bySize.logStartOffset()).isGreaterThan(50);
                 assertThat(bySize.logEndOffset()).isEqualTo(100);
-                PartitionInfo byTime = admin.describeTopics(List.of("by-time")).get(0).partitions().get(0);
+                PartitionDescription byTime = admin.describeTopics(List.of("by-time")).get(0).partitions().get(0);
                 assertThat(byTime.logStartOffset()).isGreaterThan(90);
             });
             long logStart = admin.describeTopics(List.of("by-size")).get(0).partitions().get(0).logStartOffset();

@@ -59,9 +59,9 @@ final class CommitDispatcher implements AutoCloseable {
                 Notification notification = notifications.get(i);
                 if (notification instanceof Notification.Committed committed) {
                     LogEntry entry = committed.entry();
-                    if (!entry.isLeaderChangeMarker()) {
-                        listener.handleCommit(entry.offset(), entry.epoch(), entry.payload().clone());
-                    }
+                    // Markers are delivered too: the controller becomes active only once the applied offset has
+                    // reached its epoch's start, which is the marker's offset.
+                    listener.handleCommit(entry.offset(), entry.epoch(), entry.payload().clone());
                     if (future != null) {
                         future.complete(entry.offset());
                     }

@@ -3,8 +3,8 @@ package dev.sluice.raft.io;
 /** The state machine fed by a {@link RaftNode}. All calls come from one thread, in order. */
 public interface RaftListener {
     /**
-     * Called on one thread, in offset order, once per committed entry with a non-empty payload; on start, replays
-     * every committed entry from the start of the log.
+     * Called on one thread, in offset order, once per committed entry, including each leader's epoch marker (an
+     * empty payload); on start, replays every committed entry from the start of the log.
      */
     void handleCommit(long offset, int epoch, byte[] payload);
 
