@@ -92,7 +92,7 @@ final class ElectionHandling {
     private static boolean hasActiveLeader(RaftCore core, long nowMs) {
         RaftRole role = core.transitions().role();
         return role instanceof Leader || role instanceof Follower follower
-            && nowMs - follower.lastLeaderContactMs < core.config().fetchTimeoutMs();
+            && nowMs - follower.lastHeardFromLeaderMs < core.config().fetchTimeoutMs();
     }
 
     private static void reply(RaftCore core, VoteRequest request, boolean granted, RaftError error) {
@@ -130,6 +130,7 @@ final class ElectionHandling {
             replyBegin(core, request.sourceId(), RaftError.FENCED_LEADER_EPOCH);
         } else {
             transitions.transitionToFollower(request.leaderEpoch(), request.sourceId(), nowMs);
+            ((Follower) transitions.role()).lastHeardFromLeaderMs = nowMs;
             replyBegin(core, request.sourceId(), RaftError.NONE);
         }
     }
