@@ -107,7 +107,8 @@ final class ElectionHandling {
         if (response.preVote() ? response.epoch() > role.epoch() : response.epoch() != role.epoch()) {
             return;
         }
-        if (response.epoch() == role.epoch() && response.leaderId() >= 0 && response.leaderId() != core.config().nodeId()
+        int nodeId = core.config().nodeId();
+        if (response.epoch() == role.epoch() && response.leaderId() >= 0 && response.leaderId() != nodeId
             && (role instanceof Prospective || role instanceof Candidate || role instanceof Unattached)) {
             core.transitions().transitionToFollower(response.epoch(), response.leaderId(), nowMs);
             return;
