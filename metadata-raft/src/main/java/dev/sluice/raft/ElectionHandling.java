@@ -92,7 +92,7 @@ final class ElectionHandling {
     private static boolean hasActiveLeader(RaftCore core, long nowMs) {
         RaftRole role = core.transitions().role();
         return role instanceof Leader || role instanceof Follower follower
-            && nowMs - follower.lastLeaderContactMs < core.config().fetchTimeoutMs();
+            && nowMs - follower.lastHeardFromLeaderMs < core.config().fetchTimeoutMs();
     }
 
     private static void reply(RaftCore core, VoteRequest request, boolean granted, RaftError error) {
@@ -107,7 +107,8 @@ final class ElectionHandling {
         if (response.preVote() ? response.epoch() > role.epoch() : response.epoch() != role.epoch()) {
             return;
         }
-        if (response.epoch() == role.epoch() && response.leaderId() >= 0 && response.leaderId() != core.config().nodeId()
+        int nodeId = core.config().nodeId();
+        if (response.epoch() == role.epoch() && response.leaderId() >= 0 && response.leaderId() != nodeId
             && (role instanceof Prospective || role instanceof Candidate || role instanceof Unattached)) {
             core.transitions().transitionToFollower(response.epoch(), response.leaderId(), nowMs);
             return;
@@ -130,6 +131,7 @@ final class ElectionHandling {
             replyBegin(core, request.sourceId(), RaftError.FENCED_LEADER_EPOCH);
         } else {
             transitions.transitionToFollower(request.leaderEpoch(), request.sourceId(), nowMs);
+            ((Follower) transitions.role()).lastHeardFromLeaderMs = nowMs;
             replyBegin(core, request.sourceId(), RaftError.NONE);
         }
     }

@@ -80,6 +80,7 @@ final class FollowerReplication {
             return highWatermark;
         }
         follower.lastLeaderContactMs = nowMs;
+        follower.lastHeardFromLeaderMs = nowMs;
         follower.fetchDeadlineMs = nowMs;
         if (response.isDiverging()) {
             truncateToDivergence(response, highWatermark);

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * any                         message with epoch E' &gt; E, leader unknown               Unattached(E')
  * any but Leader(E)           message naming leader L for epoch E' &gt;= E               Follower(E', L)
  * Unattached(E)               grants a vote to C                                      Unattached(E, voted C)
- * Follower(E, L)              EndQuorumEpoch from L                                   Unattached(E, same vote)
+ * Follower(E, L)              EndQuorumEpoch from L, or L answers NOT_LEADER in E      Unattached(E, same vote)
  * Unattached, Resigned,       voter's election timer fires, or a follower's fetch     Prospective(E)
  *   Follower, Candidate         timer (no contact with the leader)
  * Prospective(E)              majority of pre-votes                                   Candidate(E + 1), votes self

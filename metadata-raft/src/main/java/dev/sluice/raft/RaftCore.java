@@ -240,6 +240,12 @@ public final class RaftCore {
             followerReplication.handleDiscoveryFailure(unattached, nowMs);
             return;
         }
+        if (role instanceof Follower follower && response.sourceId() == follower.leaderId()
+            && response.epoch() == follower.epoch() && response.error() == RaftError.NOT_LEADER) {
+            // The node we follow says it does not lead this epoch (it restarted, or resigned): stop following it.
+            transitions.transitionToUnattached(follower.epoch(), nowMs);
+            return;
+        }
         if (role instanceof Follower follower) {
             long proposed = followerReplication.handleFetchResponse(follower, response, highWatermark, nowMs);
             highWatermark = Math.max(highWatermark, proposed);

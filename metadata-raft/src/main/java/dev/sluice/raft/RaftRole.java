@@ -51,8 +51,13 @@ public sealed interface RaftRole
     final class Follower implements RaftRole {
         private final int epoch;
         private final int leaderId;
-        /** Last time the leader answered a fetch or announced itself. */
+        /** Since when this node follows the leader, or when the leader last answered a fetch or announced itself. */
         long lastLeaderContactMs;
+        /**
+         * When the leader itself last answered a fetch or announced itself; far in the past while the leader is
+         * only known from another node's hint. Only this refuses pre-votes, so hints cannot keep a dead leader.
+         */
+        long lastHeardFromLeaderMs = Long.MIN_VALUE / 2;
         boolean fetchInFlight;
         /** When the in-flight fetch is given up on, or when the next fetch goes out if none is in flight. */
         long fetchDeadlineMs;

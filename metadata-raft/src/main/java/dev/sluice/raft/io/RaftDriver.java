@@ -227,7 +227,8 @@ final class RaftDriver {
 
     private void deliver(Outbound outbound) {
         if (outbound.message() instanceof RaftMessage.Response response) {
-            ArrayDeque<Responder> waiting = responders.get(new PendingKey(outbound.destinationId(), response.getClass()));
+            PendingKey key = new PendingKey(outbound.destinationId(), response.getClass());
+            ArrayDeque<Responder> waiting = responders.get(key);
             Responder responder = waiting == null ? null : waiting.poll();
             if (responder != null) {
                 responder.respond(response);

@@ -9,12 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 
 /**
- * One member of the metadata quorum (voter, or observer when its id is not among the voters): a {@link RaftCore}
- * driven by one thread, with its log and quorum state in RocksDB under {@code dataDir} and gRPC to the voters.
+ * One member of the metadata quorum (voter, or observer when its id is not among the voters): a
+ * {@link dev.sluice.raft.RaftCore} driven by one thread, with its log and quorum state in RocksDB under {@code dataDir} and gRPC to the voters.
  * Thread-safe. Lifecycle: construct, mount {@link #service()} on the controller-port server, {@link #start()},
  * {@link #close()}.
- *
- * @see dev.sluice.raft.RaftCore
  */
 public final class RaftNode implements AutoCloseable {
     private final RaftNodeConfig config;
