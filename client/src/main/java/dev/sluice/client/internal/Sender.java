@@ -150,12 +150,16 @@ public final class Sender implements Runnable {
             SluiceException error = Errors.fromTransport(address, e);
             lastError = error;
             metadata.requestUpdate();
-            batches.forEach(batch -> retryOrFail(batch, error));
+            batches.forEach(batch -> {
+                accumulator.unmute(batch.partition());
+                retryOrFail(batch, error);
+            });
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
+        batches.forEach(batch -> accumulator.unmute(batch.partition()));
         if (settings.acks() == 0) {
             batches.forEach(accumulator::deallocate);
             return;
