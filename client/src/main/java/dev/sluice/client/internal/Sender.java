@@ -99,8 +99,10 @@ public final class Sender implements Runnable {
         if (!ready.unknownLeaderTopics().isEmpty()) {
             waitMs = Math.min(waitMs, Math.max(settings.retryBackoffMs(), 1));
         }
-        if (drained.isEmpty() && completions.isEmpty() && running && waitMs > 0) {
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(waitMs));
+        if (drained.isEmpty() && completions.isEmpty() && running) {
+            // Nothing was sendable: either nothing is ready yet, or ready brokers are at their in-flight limit,
+            // in which case a response (or a new batch) wakes this thread.
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(waitMs > 0 ? waitMs : MAX_IDLE_MS));
         }
     }
 
