@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Consumer<K, V> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
+    /** How long {@link #partitionsFor} waits for a topic reported unknown (it may have just been created). */
+    private static final long UNKNOWN_TOPIC_WAIT_MS = 1000;
 
     private final ConsumerSettings settings;
     private final Time time;
@@ -295,12 +297,12 @@ public final class Consumer<K, V> implements AutoCloseable {
     /**
      * The partitions of {@code topic}.
      *
-     * @throws UnknownTopicException when the topic does not exist (after {@code default.api.timeout.ms})
+     * @throws UnknownTopicException when the topic still does not exist after a second
      * @throws BrokerUnavailableException when no broker can be reached
      */
     public List<PartitionInfo> partitionsFor(String topic) {
         ensureOpen();
-        return metadata.awaitPartitions(topic, settings.defaultApiTimeoutMs());
+        return metadata.awaitPartitions(topic, settings.defaultApiTimeoutMs(), UNKNOWN_TOPIC_WAIT_MS);
     }
 
     /** The log start offsets of the partitions. */

@@ -13,16 +13,26 @@ public final class BatchResult {
     private volatile long logAppendTimeMs = -1;
     private volatile RuntimeException error;
 
-    /** Records success; {@code baseOffset} is -1 for acks=0. */
-    public void complete(long baseOffset, long logAppendTimeMs) {
+    /** Records success, without releasing waiters yet ({@link #done()}); {@code baseOffset} is -1 for acks=0. */
+    public void set(long baseOffset, long logAppendTimeMs) {
         this.baseOffset = baseOffset;
         this.logAppendTimeMs = logAppendTimeMs;
+    }
+
+    /** Records failure, without releasing waiters yet. */
+    public void setError(RuntimeException error) {
+        this.error = error;
+    }
+
+    /** Releases waiters; called after the callbacks ran, so flush() returns only after every callback. */
+    public void done() {
         done.countDown();
     }
 
+    /** Fails and releases waiters at once. */
     public void fail(RuntimeException error) {
-        this.error = error;
-        done.countDown();
+        setError(error);
+        done();
     }
 
     public boolean isDone() {

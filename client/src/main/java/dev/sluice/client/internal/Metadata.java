@@ -126,7 +126,16 @@ public final class Metadata {
      * @throws SluiceException the broker's error for the topic, or the transport failure, once the wait is over
      */
     public List<PartitionInfo> awaitPartitions(String topic, long maxWaitMs) {
-        long deadline = time.milliseconds() + maxWaitMs;
+        return awaitPartitions(topic, maxWaitMs, maxWaitMs);
+    }
+
+    /**
+     * Same, but gives up on a topic the brokers report as unknown after {@code unknownTopicWaitMs} (a topic
+     * is unknown only briefly after its creation, so a longer wait mostly delays the error).
+     */
+    public List<PartitionInfo> awaitPartitions(String topic, long maxWaitMs, long unknownTopicWaitMs) {
+        long start = time.milliseconds();
+        long deadline = start + maxWaitMs;
         List<PartitionInfo> partitions = cluster.partitions(topic);
         if (partitions != null && topics.contains(topic)) {
             return partitions;
@@ -148,8 +157,10 @@ public final class Metadata {
                 failure = e;
             }
             long remaining = deadline - time.milliseconds();
-            if (!Errors.isRetriable(failure.errorCode()) && !(failure instanceof dev.sluice.client.RetriableException)
-                    || remaining <= 0) {
+            if (failure instanceof dev.sluice.client.UnknownTopicException) {
+                remaining = Math.min(remaining, start + unknownTopicWaitMs - time.milliseconds());
+            }
+            if (!(failure instanceof dev.sluice.client.RetriableException) || remaining <= 0) {
                 throw failure;
             }
             sleep(Math.min(retryBackoffMs, remaining));

@@ -186,14 +186,16 @@ public final class ProducerBatch {
 
     /** Completes every record's future and runs the callbacks (on the calling, sender, thread). */
     public void complete(long baseOffset, long logAppendTimeMs) {
-        result.complete(baseOffset, logAppendTimeMs);
+        result.set(baseOffset, logAppendTimeMs);
         runCallbacks();
+        result.done();
     }
 
     /** Fails every record's future and runs the callbacks. */
     public void fail(RuntimeException error) {
-        result.fail(error);
+        result.setError(error);
         runCallbacks();
+        result.done();
     }
 
     private void runCallbacks() {

@@ -29,6 +29,8 @@ public final class RecordAccumulator {
     private final ConcurrentMap<TopicPartition, Deque<ProducerBatch>> queues = new ConcurrentHashMap<>();
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushesInProgress = new AtomicInteger();
+    /** Partitions with a batch in flight: gRPC may run concurrent calls in any order, so one at a time keeps order. */
+    private final Set<TopicPartition> muted = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
     /**
@@ -126,7 +128,7 @@ public final class RecordAccumulator {
                 first = queue.peekFirst();
                 full = queue.size() > 1 || first != null && first.isFull();
             }
-            if (first == null) {
+            if (first == null || muted.contains(entry.getKey())) {
                 continue;
             }
             String leader = cluster.leaderAddress(entry.getKey());
@@ -155,7 +157,7 @@ public final class RecordAccumulator {
         Map<String, Integer> sizes = new HashMap<>();
         for (Map.Entry<TopicPartition, Deque<ProducerBatch>> entry : queues.entrySet()) {
             String leader = cluster.leaderAddress(entry.getKey());
-            if (leader == null || !nodes.contains(leader)) {
+            if (leader == null || !nodes.contains(leader) || muted.contains(entry.getKey())) {
                 continue;
             }
             Deque<ProducerBatch> queue = entry.getValue();
@@ -171,12 +173,18 @@ public final class RecordAccumulator {
                 }
                 queue.pollFirst();
                 first.close();
+                muted.add(entry.getKey());
                 list.add(first);
                 sizes.put(leader, size + first.estimatedRequestBytes());
             }
         }
         drained.values().removeIf(List::isEmpty);
         return drained;
+    }
+
+    /** Lets the partition send again once its in-flight batch is answered (success, retry or failure). */
+    public void unmute(TopicPartition partition) {
+        muted.remove(partition);
     }
 
     /** Puts a batch that failed retriably back at the head of its queue, held back until its retry time. */

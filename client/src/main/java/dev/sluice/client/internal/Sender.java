@@ -99,8 +99,10 @@ public final class Sender implements Runnable {
         if (!ready.unknownLeaderTopics().isEmpty()) {
             waitMs = Math.min(waitMs, Math.max(settings.retryBackoffMs(), 1));
         }
-        if (drained.isEmpty() && completions.isEmpty() && running && waitMs > 0) {
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(waitMs));
+        if (drained.isEmpty() && completions.isEmpty() && running) {
+            // Nothing was sendable: either nothing is ready yet, or ready brokers are at their in-flight limit,
+            // in which case a response (or a new batch) wakes this thread.
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(waitMs > 0 ? waitMs : MAX_IDLE_MS));
         }
     }
 
@@ -150,12 +152,16 @@ public final class Sender implements Runnable {
             SluiceException error = Errors.fromTransport(address, e);
             lastError = error;
             metadata.requestUpdate();
-            batches.forEach(batch -> retryOrFail(batch, error));
+            batches.forEach(batch -> {
+                accumulator.unmute(batch.partition());
+                retryOrFail(batch, error);
+            });
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
+        batches.forEach(batch -> accumulator.unmute(batch.partition()));
         if (settings.acks() == 0) {
             batches.forEach(accumulator::deallocate);
             return;

@@ -28,6 +28,7 @@ public final class FakeBroker implements AutoCloseable {
     private final Map<String, List<FakeLog>> topics = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> configs = new ConcurrentHashMap<>();
     private final Map<String, Long> committed = new ConcurrentHashMap<>();
+    private final Map<String, String> committedMetadata = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<ErrorCode> produceFailures = new ConcurrentLinkedDeque<>();
     private final AtomicInteger produceRequests = new AtomicInteger();
     private final AtomicInteger metadataRequests = new AtomicInteger();
@@ -321,7 +322,9 @@ public final class FakeBroker implements AutoCloseable {
         public void commitOffsets(CommitOffsetsRequest request, StreamObserver<CommitOffsetsResponse> observer) {
             CommitOffsetsResponse.Builder response = CommitOffsetsResponse.newBuilder();
             for (TopicPartitionOffset offset : request.getOffsetsList()) {
-                committed.put(key(request.getGroupId(), offset.getTopic(), offset.getPartition()), offset.getOffset());
+                String key = key(request.getGroupId(), offset.getTopic(), offset.getPartition());
+                committed.put(key, offset.getOffset());
+                committedMetadata.put(key, offset.getMetadata());
                 response.addResults(offset);
             }
             observer.onNext(response.build());
@@ -332,8 +335,10 @@ public final class FakeBroker implements AutoCloseable {
         public void fetchOffsets(FetchOffsetsRequest request, StreamObserver<FetchOffsetsResponse> observer) {
             FetchOffsetsResponse.Builder response = FetchOffsetsResponse.newBuilder();
             for (TopicPartitionOffset p : request.getPartitionsList()) {
-                Long offset = committed.get(key(request.getGroupId(), p.getTopic(), p.getPartition()));
-                response.addOffsets(p.toBuilder().setOffset(offset == null ? -1 : offset));
+                String key = key(request.getGroupId(), p.getTopic(), p.getPartition());
+                Long offset = committed.get(key);
+                response.addOffsets(p.toBuilder().setOffset(offset == null ? -1 : offset)
+                        .setMetadata(committedMetadata.getOrDefault(key, "")));
             }
             observer.onNext(response.build());
             observer.onCompleted();

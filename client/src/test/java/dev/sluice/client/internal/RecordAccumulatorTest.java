@@ -81,6 +81,10 @@ class RecordAccumulatorTest {
         RecordAccumulator acc = accumulator(1000, 0);
         acc.append(TP0, 0, null, new byte[10], List.of(), null, time.milliseconds(), false, 0);
         ProducerBatch batch = acc.drain(cluster, Set.of("b1:7092"), 1 << 20, time.milliseconds()).get("b1:7092").get(0);
+        acc.append(TP0, 0, null, new byte[10], List.of(), null, time.milliseconds(), false, 0);
+        assertThat(acc.ready(cluster, time.milliseconds()).readyNodes())
+                .as("a partition with a batch in flight sends nothing else, so order holds").isEmpty();
+        acc.unmute(TP0);
         batch.scheduleRetry(time.milliseconds() + 100);
         acc.reenqueue(batch);
         assertThat(acc.ready(cluster, time.milliseconds()).readyNodes()).isEmpty();
@@ -88,7 +92,7 @@ class RecordAccumulatorTest {
         assertThat(acc.ready(cluster, time.milliseconds()).readyNodes()).containsExactly("b1:7092");
         assertThat(acc.expiredBatches(500, time.milliseconds())).isEmpty();
         time.advance(400);
-        assertThat(acc.expiredBatches(500, time.milliseconds())).containsExactly(batch);
+        assertThat(acc.expiredBatches(500, time.milliseconds())).hasSize(2).startsWith(batch);
     }
 
     @Test

@@ -1,0 +1,76 @@
+package dev.sluice.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.client.fake.FakeBroker;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AdminTest {
+    private FakeBroker broker;
+    private Admin admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new FakeBroker();
+        admin = Admin.create(Map.of("bootstrap.servers", broker.address()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        admin.close();
+        broker.close();
+    }
+
+    @Test
+    void topicLifecycle() {
+        admin.createTopics(List.of(new NewTopic("orders", 3, 1, Map.of("retention.ms", "1000"))));
+        assertThat(admin.listTopics()).extracting(TopicListing::name, TopicListing::partitions)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("orders", 3));
+        TopicDescription description = admin.describeTopics(List.of("orders")).get("orders");
+        assertThat(description.partitions()).hasSize(3);
+        assertThat(description.partitions().get(0).leader()).isEqualTo(FakeBroker.NODE_ID);
+        assertThat(description.configs()).containsEntry("retention.ms", "1000");
+
+        admin.alterConfigs("orders", Map.of("cleanup.policy", "delete"), List.of("retention.ms"));
+        assertThat(admin.describeTopics(List.of("orders")).get("orders").configs())
+                .isEqualTo(Map.of("cleanup.policy", "delete"));
+
+        admin.deleteTopics(List.of("orders"));
+        assertThat(admin.listTopics()).isEmpty();
+    }
+
+    @Test
+    void typedErrors() {
+        admin.createTopics(List.of(new NewTopic("a", 1, 1)));
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("a", 1, 1))))
+                .isInstanceOf(TopicExistsException.class).hasMessageContaining("a");
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("bad name!", 1, 1))))
+                .isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> admin.describeTopics(List.of("ghost")))
+                .isInstanceOf(UnknownTopicException.class).hasMessage("topic ghost does not exist");
+        assertThatThrownBy(() -> admin.deleteTopics(List.of("ghost"))).isInstanceOf(UnknownTopicException.class);
+    }
+
+    @Test
+    void describeCluster() {
+        ClusterDescription cluster = admin.describeCluster();
+        assertThat(cluster.clusterId()).isEqualTo("fake-cluster");
+        assertThat(cluster.brokers()).extracting(BrokerNode::address).containsExactly(broker.address());
+        assertThat(cluster.quorum().voters()).hasSize(1);
+    }
+
+    @Test
+    void unreachableBrokerFailsFastNamingTheAddress() {
+        try (Admin unreachable = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:1"))) {
+            long start = System.currentTimeMillis();
+            assertThatThrownBy(unreachable::listTopics).isInstanceOf(BrokerUnavailableException.class)
+                    .hasMessage("broker 127.0.0.1:1 is unreachable");
+            assertThat(System.currentTimeMillis() - start).isLessThan(5000);
+        }
+    }
+}
