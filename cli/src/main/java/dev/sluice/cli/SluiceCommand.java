@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
             ProduceCommand.class,
             ConsumeCommand.class,
             ClusterCommand.class,
-            // INTEGRATOR: add ServerCommand.class, DevCommand.class and DemoCommand.class here.
+            ServerCommand.class,
+            DemoCommand.class,
         })
 public final class SluiceCommand implements Runnable {
     @Spec
