@@ -87,6 +87,7 @@ public final class Node implements AutoCloseable {
                     + "version does not support yet; run with process.roles=controller,broker");
         }
         Files.createDirectories(config.dataDir());
+        resources.push(DataDirLock.acquire(config.dataDir()));
         identity = ClusterIdentity.loadOrCreate(config.dataDir(), config.nodeId());
         registry = NodeMetrics.createRegistry(config.nodeId());
         resources.push(registry::close);
@@ -114,7 +115,12 @@ public final class Node implements AutoCloseable {
         if (config.isBroker()) {
             startBroker(scheduler, traffic);
         }
-        http = new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()), registry, this::notReadyReason);
+        try {
+            http = new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()), registry,
+                    this::notReadyReason);
+        } catch (java.net.BindException e) {
+            throw portInUse(NodeConfig.HTTP_PORT, config.httpPort());
+        }
         resources.push(http);
         if (config.isBroker()) {
             lifecycle = new BrokerLifecycle(config, controller, loader::image,
@@ -142,11 +148,11 @@ public final class Node implements AutoCloseable {
         raft = new RaftNode(new RaftNodeConfig(config.nodeId(), config.dataDir().resolve("metadata"),
                 config.controllerQuorum(), 1000, 2000), listener);
         if (config.isController()) {
-            controllerServer = NettyServerBuilder
+            controllerServer = bind(NettyServerBuilder
                     .forAddress(new InetSocketAddress(config.host(), config.controllerPort()))
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .addService(raft.service())
-                    .build().start();
+                    .build(), NodeConfig.CONTROLLER_PORT, config.controllerPort());
             resources.push(() -> shutdown(controllerServer));
         }
         resources.push(raft);
@@ -162,12 +168,12 @@ public final class Node implements AutoCloseable {
         AdminGrpcService adminService = new AdminGrpcService(new LocalControllerChannel(controller), loader::image,
                 logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()));
         RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(registry);
-        brokerServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.brokerPort()))
+        brokerServer = bind(NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.brokerPort()))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .addService(ServerInterceptors.intercept(brokerService.definition(), interceptor))
                 .addService(ServerInterceptors.intercept(adminService, interceptor))
                 .addService(ServerInterceptors.intercept(new GroupGrpcService(coordinator, loader::image), interceptor))
-                .build().start();
+                .build(), NodeConfig.BROKER_PORT, config.brokerPort());
         resources.push(() -> shutdown(brokerServer));
         RetentionTask retention = new RetentionTask(logStore, key -> LogConfigs.forPartition(loader.image(), key), clock);
         scheduler.scheduleWithFixedDelay(retention, config.retentionCheckIntervalMs(),
@@ -238,6 +244,24 @@ public final class Node implements AutoCloseable {
                 log.warn("Error while stopping node {}: {}", config.nodeId(), e.toString());
             }
         }
+    }
+
+    /** Starts a gRPC server, turning "address in use" into a message that names the setting to change. */
+    private Server bind(Server server, String portKey, int port) throws IOException {
+        try {
+            return server.start();
+        } catch (IOException e) {
+            if (e.getCause() instanceof java.net.BindException || e instanceof java.net.BindException
+                    || String.valueOf(e.getMessage()).contains("bind") || String.valueOf(e.getCause()).contains("bind")) {
+                throw portInUse(portKey, port);
+            }
+            throw e;
+        }
+    }
+
+    private IllegalStateException portInUse(String portKey, int port) {
+        return new IllegalStateException("cannot listen on " + config.host() + ":" + port + " (" + portKey
+                + "): the address is in use or not available here");
     }
 
     private static void shutdown(Server server) throws InterruptedException {
