@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
             ClusterCommand.class,
             ServerCommand.class,
             DemoCommand.class,
+            PerfCommand.class,
         })
 public final class SluiceCommand implements Runnable {
     @Spec

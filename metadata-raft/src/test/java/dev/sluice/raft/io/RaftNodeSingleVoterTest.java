@@ -37,6 +37,7 @@ class RaftNodeSingleVoterTest {
             assertThat(System.nanoTime() / 1_000_000 - startMs).isLessThan(1000);
             await().atMost(Duration.ofSeconds(5)).until(() -> listener.leaderChanges.size() == 1);
             assertThat(listener.leaderChanges.get(0)).isEqualTo(new RecordingListener.LeaderChange(1, 1, 0));
+            assertThat(listener.markers).as("the epoch marker is delivered too").containsExactly(0L);
 
             List<CompletableFuture<Long>> appends = new ArrayList<>();
             for (int i = 0; i < 200; i++) {

@@ -13,9 +13,14 @@ final class RecordingListener implements RaftListener {
 
     final List<Commit> commits = new CopyOnWriteArrayList<>();
     final List<LeaderChange> leaderChanges = new CopyOnWriteArrayList<>();
+    final List<Long> markers = new CopyOnWriteArrayList<>();
 
     @Override
     public void handleCommit(long offset, int epoch, byte[] payload) {
+        if (payload.length == 0) {
+            markers.add(offset);  // a leader's epoch marker
+            return;
+        }
         commits.add(new Commit(offset, epoch, new String(payload, java.nio.charset.StandardCharsets.UTF_8)));
     }
 
