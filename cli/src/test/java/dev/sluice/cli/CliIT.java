@@ -90,7 +90,8 @@ class CliIT {
                 .collect(Collectors.joining("\n", "", "\n"));
         SluiceProcess.Result produced = sluice(input, "produce", "lines");
         assertThat(produced.exitCode()).as(produced.stderr()).isZero();
-        SluiceProcess.Result consumed = sluice(null, "consume", "lines", "--from-beginning", "--max-messages", "100000");
+        SluiceProcess.Result consumed =
+                sluice(null, "consume", "lines", "--from-beginning", "--max-messages", "100000");
         assertThat(consumed.exitCode()).as(consumed.stderr()).isZero();
         assertThat(consumed.stdoutLines()).containsExactlyElementsOf(
                 IntStream.rangeClosed(1, 100_000).mapToObj(Integer::toString).toList());

@@ -51,7 +51,8 @@ final class SluiceProcess {
         }
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("sluice " + String.join(" ", args) + " did not finish in " + timeoutSeconds + " s");
+            throw new AssertionError("sluice " + String.join(" ", args) + " did not finish in "
+                    + timeoutSeconds + " s");
         }
         return new Result(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
     }

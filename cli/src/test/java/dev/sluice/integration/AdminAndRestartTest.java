@@ -49,7 +49,7 @@ class AdminAndRestartTest {
                     .isInstanceOf(SluiceException.class).hasMessageContaining("no.such.config");
             assertThatThrownBy(() -> admin.deleteTopics(List.of("missing"))).isInstanceOf(SluiceException.class);
             assertThat(admin.listTopics()).extracting(TopicListing::name).containsExactly("orders");
-            TopicDescription orders = admin.describeTopics(List.of("orders")).get(0);
+            TopicDescription orders = admin.describeTopics(List.of("orders")).get("orders");
             assertThat(orders.configs()).containsEntry("retention.ms", "60000");
             assertThat(orders.partitions()).hasSize(2);
         }
@@ -67,7 +67,7 @@ class AdminAndRestartTest {
         try (Node node = TestNode.start(dataDir);
              Admin admin = Admin.create(Map.of("bootstrap.servers", node.bootstrapServers()))) {
             assertThat(admin.listTopics()).extracting(TopicListing::name).containsExactly("durable");
-            assertThat(admin.describeTopics(List.of("durable")).get(0).configs())
+            assertThat(admin.describeTopics(List.of("durable")).get("durable").configs())
                     .containsEntry("retention.bytes", "1000000");
             produce(node, 500, 1000);
             List<String> values = consumeAll(node, 1000);

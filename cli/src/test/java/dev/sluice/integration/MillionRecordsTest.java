@@ -44,7 +44,8 @@ class MillionRecordsTest {
                     new ByteArraySerializer(), new ByteArraySerializer())) {
                 for (int i = 0; i < RECORDS; i++) {
                     // The partition is chosen explicitly so the per-partition order check knows what was sent where.
-                    producer.send(new ProducerRecord<>("million", i % PARTITIONS, null, value(i)), (metadata, error) -> {
+                    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("million", i % PARTITIONS, null, value(i));
+                    producer.send(record, (metadata, error) -> {
                         if (error != null) {
                             sendError.compareAndSet(null, error);
                         }

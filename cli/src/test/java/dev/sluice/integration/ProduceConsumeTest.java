@@ -190,7 +190,7 @@ class ProduceConsumeTest {
     @Test
     void producingToAnUnknownTopicFailsClearly() {
         try (Producer<String, String> producer = new Producer<>(Map.of("bootstrap.servers", node.bootstrapServers(),
-                "delivery.timeout.ms", 2000, "request.timeout.ms", 1000, "linger.ms", 0),
+                "delivery.timeout.ms", 2000, "request.timeout.ms", 1000, "linger.ms", 0, "max.block.ms", 2000),
                 new StringSerializer(), new StringSerializer())) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("no-such-topic", "k", "v"))
                     .get(30, TimeUnit.SECONDS))

@@ -47,13 +47,13 @@ class RetentionAndMetricsTest {
                 }
             }
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                PartitionDescription bySize = admin.describeTopics(List.of("by-size")).get(0).partitions().get(0);
+                PartitionDescription bySize = firstPartition(admin, "by-size");
                 assertThat(bySize.logStartOffset()).isGreaterThan(50);
                 assertThat(bySize.logEndOffset()).isEqualTo(100);
-                PartitionDescription byTime = admin.describeTopics(List.of("by-time")).get(0).partitions().get(0);
+                PartitionDescription byTime = firstPartition(admin, "by-time");
                 assertThat(byTime.logStartOffset()).isGreaterThan(90);
             });
-            long logStart = admin.describeTopics(List.of("by-size")).get(0).partitions().get(0).logStartOffset();
+            long logStart = firstPartition(admin, "by-size").logStartOffset();
             try (Consumer<String, String> consumer = new Consumer<>(Map.of("bootstrap.servers",
                     node.bootstrapServers(), "auto.offset.reset", "earliest"),
                     new StringDeserializer(), new StringDeserializer())) {
@@ -95,6 +95,10 @@ class RetentionAndMetricsTest {
                     .contains("sluice_rocksdb_")
                     .contains("jvm_memory_used_bytes");
         }
+    }
+
+    private static PartitionDescription firstPartition(Admin admin, String topic) {
+        return admin.describeTopics(List.of(topic)).get(topic).partitions().get(0);
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
