@@ -3,7 +3,10 @@ package dev.sluice.broker.replication;
 import dev.sluice.broker.log.PartitionKey;
 import java.util.Optional;
 
-/** How the {@link ReplicaFetchService} finds the partitions this broker leads. Implemented by {@link PartitionReplicas}. */
+/**
+ * How the {@link ReplicaFetchService} finds the partitions this broker leads. Implemented by
+ * {@link PartitionReplicas}.
+ */
 @FunctionalInterface
 public interface LeaderPartitions {
 
