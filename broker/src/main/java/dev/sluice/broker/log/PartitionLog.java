@@ -373,6 +373,97 @@ public final class PartitionLog {
         }
     }
 
+    /**
+     * Appends a batch replicated from the leader, storing {@code storedBatch} byte for byte: its base offset and
+     * leader epoch are the leader's, and the leader-epoch cache gains an entry when the batch opens a newer epoch.
+     * The caller (the replica fetcher) truncates first when the logs diverged, so the batch must start exactly at
+     * the log end. Unlike {@link #append} this leaves the high watermark alone; the follower raises it from the
+     * leader's.
+     *
+     * @param storedBatch a serialized {@code RecordBatchView} as the leader stored it
+     * @return where the batch went
+     * @throws IllegalArgumentException when the batch does not parse, has no records, fails its CRC32C, does not
+     *     start at the log end, or carries a leader epoch older than the latest one in the cache
+     * @throws PartitionDeletedException when the partition was deleted
+     * @throws LogStorageException when RocksDB fails (nothing is appended)
+     */
+    public AppendResult appendAsFollower(ByteString storedBatch) {
+        RecordBatchView batch;
+        try {
+            batch = RecordBatchView.parseFrom(storedBatch);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("replicated batch does not parse in " + key, e);
+        }
+        RecordBatchHeader header = batch.getHeader();
+        if (header.getRecordCount() < 1) {
+            throw new IllegalArgumentException("replicated batch without records in " + key);
+        }
+        if (header.hasCrc32C() && header.getCrc32C() != BatchChecksum.crc32c(batch)) {
+            throw new IllegalArgumentException("replicated batch at " + header.getBaseOffset() + " fails its CRC in "
+                    + key);
+        }
+        lock.lock();
+        try {
+            checkNotDeleted();
+            PartitionState current = state;
+            long baseOffset = header.getBaseOffset();
+            if (baseOffset != current.logEndOffset()) {
+                throw new IllegalArgumentException("replicated batch at " + baseOffset + " but the log end is "
+                        + current.logEndOffset() + " in " + key);
+            }
+            if (header.getLeaderEpoch() < current.latestEpoch()) {
+                throw new IllegalArgumentException("replicated batch of epoch " + header.getLeaderEpoch()
+                        + " after epoch " + current.latestEpoch() + " in " + key);
+            }
+            byte[] stored = storedBatch.toByteArray();
+            BatchSummary summary = new BatchSummary(baseOffset, baseOffset + header.getRecordCount(),
+                    header.getMaxTimestampMs(), stored.length);
+            PartitionState next = current.withAppend(summary.nextOffset(), stored.length, header.getLeaderEpoch(),
+                    baseOffset);
+            byte[] batchKey = key.batchKey(baseOffset);
+            try (WriteBatch writes = new WriteBatch()) {
+                writes.put(handles.batches(), batchKey, stored);
+                writes.put(handles.index(), batchKey, summary.encodeValue());
+                writes.put(handles.state(), stateKey, next.encode());
+                handles.db().write(handles.writeOptions(), writes);
+            } catch (RocksDBException e) {
+                throw new LogStorageException("follower append to " + key + " failed", e);
+            }
+            state = next;
+            highWatermarkDirty = false;
+            return new AppendResult(baseOffset, summary.lastOffset(), header.getAppendTimeMs(),
+                    next.logStartOffset());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #appendAsFollower(ByteString)} for a parsed batch (re-serialized; protobuf keeps it identical). */
+    public AppendResult appendAsFollower(RecordBatchView batch) {
+        return appendAsFollower(batch.toByteString());
+    }
+
+    /**
+     * Deletes every batch and restarts the log, empty, at {@code newOffset} (log start = log end = high watermark),
+     * with an empty leader-epoch cache. For a follower that fell below its leader's log start, as Kafka's
+     * {@code truncateFullyAndStartAt}.
+     */
+    public void truncateFullyAndStartAt(long newOffset) {
+        if (newOffset < 0) {
+            throw new IllegalArgumentException("negative offset " + newOffset + " for " + key);
+        }
+        lock.lock();
+        try {
+            checkNotDeleted();
+            PartitionState next = new PartitionState(newOffset, newOffset, newOffset, 0, List.of());
+            state = next;
+            writeState(next, new byte[][] {key.batchKey(0), key.endKey()});
+            highWatermarkDirty = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Called by the store with no lock held; afterwards every mutation throws. */
     void markDeleted() {
         lock.lock();

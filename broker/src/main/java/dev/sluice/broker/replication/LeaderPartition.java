@@ -1,0 +1,219 @@
+package dev.sluice.broker.replication;
+
+import com.google.protobuf.ByteString;
+import dev.sluice.broker.log.PartitionKey;
+import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.broker.log.PartitionState;
+import dev.sluice.broker.log.ReadResult;
+import dev.sluice.metadata.PartitionImage;
+import dev.sluice.proto.internal.v1.ReplicaFetchPartition;
+import dev.sluice.proto.internal.v1.ReplicaFetchPartitionResult;
+import dev.sluice.proto.v1.ErrorCode;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The I/O shell around one led partition's {@link LeaderPartitionState}: answers replica fetches from the local
+ * log, raises the log's high watermark, sends ISR changes through the {@link IsrChangeSender}, and wakes waiting
+ * replica fetches when the log end or high watermark moves.
+ *
+ * <p>Threads: any. A per-partition monitor serializes the core; the log is read and the high watermark raised
+ * outside it (both are thread-safe, and a high watermark below the current one is ignored). Once {@link #close}d
+ * (leadership ended), fetches are answered with {@code NOT_LEADER}.
+ */
+public final class LeaderPartition {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaderPartition.class);
+
+    private final PartitionLog partitionLog;
+    private final LeaderPartitionState state;
+    private final IsrChangeSender isrChanges;
+    private final Clock clock;
+    private final Set<Runnable> wakeups = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    LeaderPartition(int localBrokerId, PartitionLog partitionLog, PartitionImage partition, IsrChangeSender isrChanges,
+                    Clock clock, ReplicationConfig config) {
+        this.partitionLog = partitionLog;
+        this.isrChanges = isrChanges;
+        this.clock = clock;
+        this.state = new LeaderPartitionState(localBrokerId, partition, partitionLog.logEndOffset(),
+                partitionLog.highWatermark(), clock.millis(), config.replicaLagTimeMaxMs(),
+                config.isrChangeRetryBackoffMs());
+    }
+
+    public PartitionKey key() {
+        return partitionLog.key();
+    }
+
+    public PartitionLog log() {
+        return partitionLog;
+    }
+
+    public int leaderEpoch() {
+        return state.leaderEpoch();
+    }
+
+    /**
+     * Answers one partition of a replica fetch: a divergence, an error, or the stored batches from the fetch
+     * offset up to the log end, with the high watermark after counting this fetch.
+     */
+    ReplicaFetchPartitionResult handleFetch(int replicaId, ReplicaFetchPartition request, int maxBytes) {
+        ReplicaFetchPartitionResult.Builder result = ReplicaFetchPartitionResult.newBuilder()
+                .setTopicId(request.getTopicId()).setPartition(request.getPartition())
+                .setDivergingEpoch(-1).setDivergingEndOffset(-1);
+        LeaderUpdate update;
+        PartitionState seen;
+        synchronized (this) {
+            result.setLeaderEpoch(state.leaderEpoch());
+            ErrorCode refusal = refusal(replicaId, request);
+            seen = partitionLog.state();
+            fillOffsets(result, seen, state.highWatermark());
+            if (refusal != ErrorCode.NONE) {
+                return result.setError(refusal).setErrorMessage(refusal + " for replica " + replicaId + " at epoch "
+                        + request.getCurrentLeaderEpoch() + "; leader epoch " + state.leaderEpoch()).build();
+            }
+            Optional<EpochEndOffset> diverging = EpochDivergence.divergence(seen.leaderEpochs(),
+                    seen.logEndOffset(), request.getFetchOffset(), request.getLastFetchedEpoch());
+            if (diverging.isPresent()) {
+                return result.setDivergingEpoch(diverging.get().epoch())
+                        .setDivergingEndOffset(diverging.get().endOffset()).build();
+            }
+            if (request.getFetchOffset() < seen.logStartOffset() || request.getFetchOffset() > seen.logEndOffset()) {
+                return result.setError(ErrorCode.OFFSET_OUT_OF_RANGE).setErrorMessage("fetch offset "
+                        + request.getFetchOffset() + " outside [" + seen.logStartOffset() + ", "
+                        + seen.logEndOffset() + "]").build();
+            }
+            update = state.handleFollowerFetch(replicaId, request.getFetchOffset(), seen.logEndOffset(),
+                    clock.millis());
+        }
+        carryOut(update);
+        result.setHighWatermark(update.highWatermark());
+        int partitionMaxBytes = Math.min(maxBytes, request.getPartitionMaxBytes() > 0
+                ? request.getPartitionMaxBytes() : Integer.MAX_VALUE);
+        ReadResult read = partitionLog.read(request.getFetchOffset(), partitionMaxBytes, Long.MAX_VALUE);
+        if (read.status() == ReadResult.Status.OFFSET_OUT_OF_RANGE) {
+            // Retention moved the log start between the check and the read.
+            return result.setError(ErrorCode.OFFSET_OUT_OF_RANGE).setLogStartOffset(read.logStartOffset()).build();
+        }
+        for (ByteString batch : read.batches()) {
+            result.addBatches(batch);
+        }
+        return result.setLogEndOffset(Math.max(seen.logEndOffset(), read.logEndOffset())).build();
+    }
+
+    private ErrorCode refusal(int replicaId, ReplicaFetchPartition request) {
+        if (closed) {
+            return ErrorCode.NOT_LEADER;
+        }
+        if (request.getCurrentLeaderEpoch() < state.leaderEpoch()) {
+            return ErrorCode.FENCED_EPOCH;
+        }
+        if (request.getCurrentLeaderEpoch() > state.leaderEpoch()) {
+            // The follower saw a newer leader epoch than ours: our leadership is over, we just do not know yet.
+            return ErrorCode.NOT_LEADER;
+        }
+        if (state.follower(replicaId) == null) {
+            return ErrorCode.INVALID_REQUEST;
+        }
+        return ErrorCode.NONE;
+    }
+
+    private static void fillOffsets(ReplicaFetchPartitionResult.Builder result, PartitionState seen, long hw) {
+        result.setHighWatermark(hw).setLogStartOffset(seen.logStartOffset()).setLogEndOffset(seen.logEndOffset());
+    }
+
+    /** The produce path appended locally (the {@code HighWatermarkPolicy} hook). */
+    void afterLocalAppend() {
+        LeaderUpdate update;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            update = state.handleLocalAppend(partitionLog.logEndOffset());
+        }
+        carryOut(update);
+        wake();
+    }
+
+    /** Periodic: proposes removing lagging followers from the ISR. */
+    void maybeShrinkIsr() {
+        LeaderUpdate update;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            update = state.maybeShrinkIsr(clock.millis());
+        }
+        carryOut(update);
+    }
+
+    /** A new metadata image in which this broker still leads at the same epoch. */
+    void handlePartitionImage(PartitionImage partition) {
+        LeaderUpdate update;
+        synchronized (this) {
+            update = state.handlePartitionImage(partition, clock.millis());
+        }
+        carryOut(update);
+    }
+
+    /** For {@code acks=all}: whether the committed ISR is large enough. */
+    public synchronized boolean hasEnoughInSyncReplicas(int minInsyncReplicas) {
+        return state.hasEnoughInSyncReplicas(minInsyncReplicas);
+    }
+
+    /** The committed ISR, as this leader knows it. */
+    public synchronized java.util.List<Integer> isr() {
+        return state.isr();
+    }
+
+    private void carryOut(LeaderUpdate update) {
+        if (update.highWatermarkAdvanced()) {
+            partitionLog.updateHighWatermark(update.highWatermark());
+            wake();
+        }
+        update.isrProposal().ifPresent(this::send);
+    }
+
+    private void send(IsrProposal proposal) {
+        log.info("Proposing ISR {} for {} at leader epoch {}, partition epoch {}", proposal.newIsr(), key(),
+                proposal.leaderEpoch(), proposal.partitionEpoch());
+        PartitionKey key = key();
+        isrChanges.alterPartition(key.topicId(), key.partition(), proposal.leaderId(), proposal.leaderEpoch(),
+                proposal.partitionEpoch(), proposal.newIsr()).whenComplete((result, error) -> {
+                    ErrorCode code = error != null ? ErrorCode.UNKNOWN_SERVER_ERROR : result.error();
+                    if (code != ErrorCode.NONE) {
+                        log.info("ISR change {} for {} refused: {}", proposal.newIsr(), key,
+                                error != null ? error.toString() : code + " " + result.errorMessage());
+                    }
+                    LeaderUpdate update;
+                    synchronized (this) {
+                        update = state.handleIsrChangeResponse(proposal, code, clock.millis());
+                    }
+                    carryOut(update);
+                });
+    }
+
+    /** Registers a callback run (quickly, on the appending thread) when the log end or high watermark moves. */
+    void addWakeup(Runnable wakeup) {
+        wakeups.add(wakeup);
+    }
+
+    void removeWakeup(Runnable wakeup) {
+        wakeups.remove(wakeup);
+    }
+
+    private void wake() {
+        wakeups.forEach(Runnable::run);
+    }
+
+    /** Leadership ended: later fetches get {@code NOT_LEADER}; waiting fetches are woken to see it. */
+    void close() {
+        closed = true;
+        wake();
+    }
+}

@@ -1,0 +1,248 @@
+package dev.sluice.broker.replication;
+
+import dev.sluice.broker.log.AppendResult;
+import dev.sluice.broker.log.LogStore;
+import dev.sluice.broker.log.PartitionKey;
+import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.metadata.BrokerRegistration;
+import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.PartitionImage;
+import dev.sluice.metadata.TopicImage;
+import dev.sluice.proto.v1.ErrorCode;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicas this broker hosts and their roles: the entry point the node wires. It turns metadata images into
+ * become-leader / become-follower / stop-replica transitions, serves {@code ReplicaFetch} for led partitions
+ * ({@link #replicaFetchService}), runs the followers' fetchers, moves high watermarks after local appends
+ * ({@link #afterLocalAppend}, a {@code HighWatermarkPolicy}), checks ISR lag periodically, and backs the
+ * {@code acks=all} path ({@link #checkAcksAll}, {@link #awaitAcksAll}).
+ *
+ * <p>Transitions, per partition hosted here (replicas contain this broker), on each image:
+ * <pre>
+ *   image says            | was leader at epoch E      | was follower / nothing
+ *   leader = me, epoch E  | apply ISR/partition epoch  | become leader (stop fetching first)
+ *   leader = me, epoch E' | become leader at E'        | become leader
+ *   leader = other        | become follower (waiters   | follow (re-added when leader or epoch changed)
+ *                         |   get NOT_LEADER)          |
+ *   no leader             | stop leading, fetch nothing| stop fetching
+ *   not a replica / gone  | stop replica               | stop replica
+ * </pre>
+ *
+ * <p>Threads: metadata transitions are serialized by this object's monitor (the metadata loader thread calls them);
+ * {@link #afterLocalAppend}, the fetch service and the acks path run on request threads and read the concurrent
+ * leader map without that monitor.
+ */
+public final class PartitionReplicas implements LeaderPartitions, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionReplicas.class);
+
+    private final int localBrokerId;
+    private final LogStore logStore;
+    private final IsrChangeSender isrChanges;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final ReplicationConfig config;
+    private final ReplicaFetchers fetchers;
+    private final AcksAllWaiter acksAllWaiter;
+    private final ReplicaFetchService fetchService;
+    private final Map<PartitionKey, LeaderPartition> leaders = new ConcurrentHashMap<>();
+    /** Guarded by this: the leader and epoch each followed partition fetches from. */
+    private final Map<PartitionKey, FollowTarget> following = new HashMap<>();
+    private ScheduledFuture<?> isrCheck;
+
+    private record FollowTarget(BrokerEndpoint leader, int leaderEpoch) { }
+
+    public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore,
+                             IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
+                             ScheduledExecutorService scheduler, ReplicationConfig config) {
+        this.localBrokerId = localBrokerId;
+        this.logStore = logStore;
+        this.isrChanges = isrChanges;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.config = config;
+        this.fetchers = new ReplicaFetchers(localBrokerId, brokerEpoch, channels, config, clock);
+        this.acksAllWaiter = new AcksAllWaiter(scheduler);
+        this.fetchService = new ReplicaFetchService(this, scheduler);
+    }
+
+    /** Starts the periodic ISR lag check (every half {@code replica.lag.time.max.ms}, as Kafka). */
+    public synchronized void start() {
+        long periodMs = Math.max(1, config.replicaLagTimeMaxMs() / 2);
+        isrCheck = scheduler.scheduleWithFixedDelay(this::maybeShrinkIsrs, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** The gRPC service to add to the broker's server (the broker port serves replica fetches). */
+    public ReplicaFetchService replicaFetchService() {
+        return fetchService;
+    }
+
+    /** Applies every partition transition the image implies; call it for each new image, after logs are opened. */
+    public synchronized void applyMetadata(MetadataImage image) {
+        Set<PartitionKey> hosted = new HashSet<>();
+        for (TopicImage topic : image.topics().topicsById().values()) {
+            for (Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
+                PartitionImage partition = entry.getValue();
+                if (!partition.replicas().contains(localBrokerId)) {
+                    continue;
+                }
+                PartitionKey key = new PartitionKey(topic.id(), entry.getKey());
+                hosted.add(key);
+                applyPartition(key, partition, image);
+            }
+        }
+        Set<PartitionKey> known = new HashSet<>(leaders.keySet());
+        known.addAll(following.keySet());
+        for (PartitionKey key : known) {
+            if (!hosted.contains(key)) {
+                stopReplica(key);
+            }
+        }
+    }
+
+    private void applyPartition(PartitionKey key, PartitionImage partition, MetadataImage image) {
+        if (partition.leaderId() == localBrokerId) {
+            LeaderPartition current = leaders.get(key);
+            if (current != null && current.leaderEpoch() == partition.leaderEpoch()) {
+                current.handlePartitionImage(partition);
+            } else {
+                becomeLeader(key, partition);
+            }
+        } else if (partition.hasLeader() && image.cluster().broker(partition.leaderId()) != null) {
+            BrokerRegistration leader = image.cluster().broker(partition.leaderId());
+            becomeFollower(key, partition, new BrokerEndpoint(leader.id(), leader.host(), leader.port()));
+        } else {
+            stopLeading(key);
+            stopFetching(key);
+        }
+    }
+
+    /** Makes this broker the leader of {@code key} as of {@code partition} (which must name it leader). */
+    public synchronized void becomeLeader(PartitionKey key, PartitionImage partition) {
+        stopFetching(key);
+        stopLeading(key);
+        PartitionLog partitionLog = logStore.partition(key);
+        LeaderPartition leader = new LeaderPartition(localBrokerId, partitionLog, partition, isrChanges, clock,
+                config);
+        leaders.put(key, leader);
+        log.info("Leading {} at leader epoch {} from offset {}, ISR {}", key, partition.leaderEpoch(),
+                partitionLog.logEndOffset(), partition.isr());
+        // With no other replica in the ISR the high watermark can move at once.
+        leader.afterLocalAppend();
+    }
+
+    /** Makes this broker a follower of {@code key}, fetching from {@code leader} at the image's leader epoch. */
+    public synchronized void becomeFollower(PartitionKey key, PartitionImage partition, BrokerEndpoint leader) {
+        stopLeading(key);
+        FollowTarget target = new FollowTarget(leader, partition.leaderEpoch());
+        if (target.equals(following.get(key))) {
+            return;
+        }
+        PartitionLog partitionLog = logStore.partition(key);
+        fetchers.follow(partitionLog, leader, partition.leaderEpoch());
+        following.put(key, target);
+        log.info("Following {} on broker {} at leader epoch {} from offset {}", key, leader.brokerId(),
+                partition.leaderEpoch(), partitionLog.logEndOffset());
+    }
+
+    /** Stops leading and fetching {@code key} (the replica moved away or the topic was deleted). */
+    public synchronized void stopReplica(PartitionKey key) {
+        stopLeading(key);
+        stopFetching(key);
+    }
+
+    private void stopLeading(PartitionKey key) {
+        LeaderPartition previous = leaders.remove(key);
+        if (previous != null) {
+            previous.close();
+            acksAllWaiter.abort(key, ErrorCode.NOT_LEADER);
+            log.info("No longer leading {} (leader epoch {})", key, previous.leaderEpoch());
+        }
+    }
+
+    private void stopFetching(PartitionKey key) {
+        if (following.remove(key) != null) {
+            fetchers.unfollow(key);
+        }
+    }
+
+    @Override
+    public Optional<LeaderPartition> leaderPartition(PartitionKey key) {
+        return Optional.ofNullable(leaders.get(key));
+    }
+
+    /**
+     * The produce path's {@code HighWatermarkPolicy}: pass {@code replicas::afterLocalAppend}. Moves the high
+     * watermark when the ISR is this broker alone, and wakes the followers' waiting fetches.
+     */
+    public void afterLocalAppend(PartitionLog partitionLog, AppendResult appended) {
+        LeaderPartition leader = leaders.get(partitionLog.key());
+        if (leader != null) {
+            leader.afterLocalAppend();
+        }
+    }
+
+    /**
+     * Before an {@code acks=all} append: {@code NONE}, {@code NOT_LEADER}, or {@code NOT_ENOUGH_REPLICAS} when the
+     * ISR is smaller than the topic's {@code min.insync.replicas}.
+     */
+    public ErrorCode checkAcksAll(PartitionKey key, int minInsyncReplicas) {
+        LeaderPartition leader = leaders.get(key);
+        if (leader == null) {
+            return ErrorCode.NOT_LEADER;
+        }
+        return leader.hasEnoughInSyncReplicas(minInsyncReplicas) ? ErrorCode.NONE : ErrorCode.NOT_ENOUGH_REPLICAS;
+    }
+
+    /**
+     * After an {@code acks=all} append: completes with {@code NONE} once the high watermark reaches
+     * {@code appended.nextOffset()}, {@code REQUEST_TIMED_OUT} after {@code timeoutMs}, or {@code NOT_LEADER} when
+     * leadership moves first.
+     */
+    public CompletableFuture<ErrorCode> awaitAcksAll(PartitionLog partitionLog, AppendResult appended,
+                                                     long timeoutMs) {
+        return acksAllWaiter.await(partitionLog, appended.nextOffset(), timeoutMs);
+    }
+
+    /** The ISR this broker knows as leader of {@code key}, or empty when it does not lead it. */
+    public Optional<java.util.List<Integer>> isr(PartitionKey key) {
+        return leaderPartition(key).map(LeaderPartition::isr);
+    }
+
+    /** Runs the ISR lag check now (the scheduler runs it periodically after {@link #start}). */
+    public void maybeShrinkIsrs() {
+        for (LeaderPartition leader : leaders.values()) {
+            try {
+                leader.maybeShrinkIsr();
+            } catch (RuntimeException e) {
+                log.warn("ISR check of {} failed", leader.key(), e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (isrCheck != null) {
+            isrCheck.cancel(false);
+        }
+        fetchers.close();
+        for (PartitionKey key : new HashSet<>(leaders.keySet())) {
+            stopLeading(key);
+        }
+        following.clear();
+    }
+}

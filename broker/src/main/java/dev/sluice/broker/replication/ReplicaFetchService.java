@@ -1,0 +1,203 @@
+package dev.sluice.broker.replication;
+
+import dev.sluice.broker.log.PartitionKey;
+import dev.sluice.proto.internal.v1.ReplicaFetchPartition;
+import dev.sluice.proto.internal.v1.ReplicaFetchPartitionResult;
+import dev.sluice.proto.internal.v1.ReplicaFetchRequest;
+import dev.sluice.proto.internal.v1.ReplicaFetchResponse;
+import dev.sluice.proto.internal.v1.ReplicationGrpc;
+import dev.sluice.proto.v1.ErrorCode;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The leader side of replication: the gRPC {@code Replication} service. Each fetch is answered from the
+ * {@link LeaderPartition}s of {@link LeaderPartitions}, which count the follower's fetch offset (moving the high
+ * watermark and proposing ISR changes). A fetch with less than {@code min_bytes} of data, no error and no divergence
+ * waits, up to {@code max_wait_ms}, for a local append or a high-watermark advance on one of its partitions, then
+ * is answered with a fresh read.
+ *
+ * <p>Threads: gRPC request threads do the first read; wake-ups only schedule a re-read on the injected scheduler,
+ * which also runs the timeouts, so its threads must be allowed to read RocksDB.
+ */
+public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBase {
+
+    private final LeaderPartitions partitions;
+    private final ScheduledExecutorService scheduler;
+
+    public ReplicaFetchService(LeaderPartitions partitions, ScheduledExecutorService scheduler) {
+        this.partitions = partitions;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public void replicaFetch(ReplicaFetchRequest request, StreamObserver<ReplicaFetchResponse> observer) {
+        Pass first = read(request);
+        if (request.getMaxWaitMs() <= 0 || first.isComplete(request.getMinBytes())) {
+            observer.onNext(first.response());
+            observer.onCompleted();
+            return;
+        }
+        new Waiting(request, observer, first).start();
+    }
+
+    /** One read over every requested partition. */
+    private Pass read(ReplicaFetchRequest request) {
+        ReplicaFetchResponse.Builder response = ReplicaFetchResponse.newBuilder();
+        List<LeaderPartition> leaders = new ArrayList<>();
+        long sizeBytes = 0;
+        boolean mustAnswer = false;
+        int remainingBytes = request.getMaxBytes() > 0 ? request.getMaxBytes() : Integer.MAX_VALUE;
+        for (ReplicaFetchPartition partition : request.getPartitionsList()) {
+            ReplicaFetchPartitionResult result = readPartition(request.getReplicaId(), partition, remainingBytes,
+                    leaders);
+            response.addPartitions(result);
+            long bytes = result.getBatchesList().stream().mapToLong(b -> b.size()).sum();
+            sizeBytes += bytes;
+            remainingBytes = (int) Math.max(0, remainingBytes - bytes);
+            mustAnswer |= result.getError() != ErrorCode.NONE || result.getDivergingEpoch() >= 0
+                    || result.getDivergingEndOffset() >= 0;
+        }
+        return new Pass(response.build(), leaders, sizeBytes, mustAnswer);
+    }
+
+    private ReplicaFetchPartitionResult readPartition(int replicaId, ReplicaFetchPartition partition,
+                                                      int remainingBytes, List<LeaderPartition> leaders) {
+        UUID topicId;
+        try {
+            topicId = TopicIdBytes.decode(partition.getTopicId());
+        } catch (IllegalArgumentException e) {
+            return failure(partition, ErrorCode.INVALID_REQUEST, e.getMessage());
+        }
+        Optional<LeaderPartition> leader = partitions.leaderPartition(new PartitionKey(topicId,
+                partition.getPartition()));
+        if (leader.isEmpty()) {
+            return failure(partition, ErrorCode.NOT_LEADER, "this broker does not lead " + topicId + "-"
+                    + partition.getPartition());
+        }
+        leaders.add(leader.get());
+        // At least one batch is always returned (a partition's first batch may exceed what is left).
+        return leader.get().handleFetch(replicaId, partition, Math.max(remainingBytes, 1));
+    }
+
+    private static ReplicaFetchPartitionResult failure(ReplicaFetchPartition partition, ErrorCode error,
+                                                       String message) {
+        return ReplicaFetchPartitionResult.newBuilder().setTopicId(partition.getTopicId())
+                .setPartition(partition.getPartition()).setError(error).setErrorMessage(message)
+                .setHighWatermark(-1).setLogStartOffset(-1).setLogEndOffset(-1)
+                .setDivergingEpoch(-1).setDivergingEndOffset(-1).build();
+    }
+
+    private record Pass(ReplicaFetchResponse response, List<LeaderPartition> leaders, long sizeBytes,
+                        boolean mustAnswer) {
+
+        boolean isComplete(int minBytes) {
+            return mustAnswer || sizeBytes >= minBytes || leaders.isEmpty();
+        }
+
+        /** Whether some partition's high watermark moved since {@code first}: the follower should learn it. */
+        boolean highWatermarkMovedSince(Pass first) {
+            for (int i = 0; i < response.getPartitionsCount(); i++) {
+                if (response.getPartitions(i).getHighWatermark()
+                        > first.response.getPartitions(i).getHighWatermark()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** A fetch waiting for data; completes at most once, then unregisters its wake-ups. */
+    private final class Waiting implements Runnable {
+        private final ReplicaFetchRequest request;
+        private final StreamObserver<ReplicaFetchResponse> observer;
+        private final Pass first;
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final AtomicBoolean rereadPending = new AtomicBoolean();
+        private volatile ScheduledFuture<?> timeout;
+
+        Waiting(ReplicaFetchRequest request, StreamObserver<ReplicaFetchResponse> observer, Pass first) {
+            this.request = request;
+            this.observer = observer;
+            this.first = first;
+        }
+
+        void start() {
+            if (observer instanceof ServerCallStreamObserver<ReplicaFetchResponse> serverObserver) {
+                serverObserver.setOnCancelHandler(() -> finish(null));
+            }
+            first.leaders().forEach(leader -> leader.addWakeup(this));
+            timeout = scheduler.schedule(this::expire, request.getMaxWaitMs(), TimeUnit.MILLISECONDS);
+            // An append may have landed between the first read and the registration.
+            run();
+        }
+
+        /** A wake-up: schedule one re-read, coalescing bursts. */
+        @Override
+        public void run() {
+            if (!done.get() && rereadPending.compareAndSet(false, true)) {
+                scheduler.execute(this::reread);
+            }
+        }
+
+        private void reread() {
+            rereadPending.set(false);
+            if (done.get()) {
+                return;
+            }
+            try {
+                Pass pass = read(request);
+                if (pass.isComplete(request.getMinBytes()) || pass.highWatermarkMovedSince(first)) {
+                    finish(pass.response());
+                }
+            } catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        private void expire() {
+            if (done.get()) {
+                return;
+            }
+            try {
+                finish(read(request).response());
+            } catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        private void fail(RuntimeException error) {
+            if (done.compareAndSet(false, true)) {
+                cleanUp();
+                observer.onError(io.grpc.Status.INTERNAL.withDescription(error.toString()).asRuntimeException());
+            }
+        }
+
+        /** Sends {@code response} (null when the call was cancelled) unless already done. */
+        private void finish(ReplicaFetchResponse response) {
+            if (done.compareAndSet(false, true)) {
+                cleanUp();
+                if (response != null) {
+                    observer.onNext(response);
+                    observer.onCompleted();
+                }
+            }
+        }
+
+        private void cleanUp() {
+            first.leaders().forEach(leader -> leader.removeWakeup(this));
+            ScheduledFuture<?> scheduled = timeout;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.sluice.broker.replication;
+
+import dev.sluice.broker.log.PartitionDeletedException;
+import dev.sluice.broker.log.PartitionKey;
+import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.proto.internal.v1.ReplicaFetchPartition;
+import dev.sluice.proto.internal.v1.ReplicaFetchPartitionResult;
+import dev.sluice.proto.internal.v1.ReplicaFetchRequest;
+import dev.sluice.proto.internal.v1.ReplicaFetchResponse;
+import dev.sluice.proto.internal.v1.ReplicationGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The follower side of replication for one source broker: a thread that long-polls {@code ReplicaFetch} for every
+ * partition this broker follows on that leader, and applies each answer to the local log (see
+ * {@link FollowerLogUpdate}). A partition whose fetch fails backs off for {@code replica.fetch.backoff.ms}; a
+ * transport failure backs the whole fetcher off.
+ *
+ * <p>Threads: its own thread fetches and appends. {@link #addPartition} and {@link #removePartition} may be called
+ * from any thread; they take the fetcher's lock, which the fetcher holds while it applies a response, so once
+ * {@link #removePartition} returns the fetcher will not touch that log again.
+ */
+public final class ReplicaFetcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicaFetcher.class);
+
+    private final int localBrokerId;
+    private final LongSupplier brokerEpoch;
+    private final BrokerEndpoint source;
+    private final ManagedChannel channel;
+    private final ReplicationGrpc.ReplicationBlockingStub stub;
+    private final ReplicationConfig config;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<PartitionKey, FollowedPartition> partitions = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public ReplicaFetcher(int localBrokerId, LongSupplier brokerEpoch, BrokerEndpoint source, ManagedChannel channel,
+                          ReplicationConfig config, Clock clock) {
+        this.localBrokerId = localBrokerId;
+        this.brokerEpoch = brokerEpoch;
+        this.source = source;
+        this.channel = channel;
+        this.stub = ReplicationGrpc.newBlockingStub(channel);
+        this.config = config;
+        this.clock = clock;
+        this.thread = new Thread(this::run, "replica-fetcher-" + localBrokerId + "-from-" + source.brokerId());
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public BrokerEndpoint source() {
+        return source;
+    }
+
+    /** Starts (or restarts, at a new leader epoch) replicating {@code log} from this fetcher's source. */
+    public void addPartition(PartitionLog partitionLog, int leaderEpoch) {
+        lock.lock();
+        try {
+            partitions.put(partitionLog.key(), new FollowedPartition(partitionLog, leaderEpoch));
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops replicating {@code key}; returns once no append to its log is in progress. */
+    public void removePartition(PartitionKey key) {
+        lock.lock();
+        try {
+            partitions.remove(key);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isEmpty() {
+        lock.lock();
+        try {
+            return partitions.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            ReplicaFetchRequest request = nextRequest();
+            if (request == null) {
+                continue;
+            }
+            ReplicaFetchResponse response;
+            try {
+                response = stub.withDeadlineAfter(config.replicaFetchWaitMaxMs() + config.requestTimeoutMs(),
+                        TimeUnit.MILLISECONDS).replicaFetch(request);
+            } catch (StatusRuntimeException e) {
+                if (running) {
+                    log.warn("Replica fetch from broker {} failed: {}", source.brokerId(), e.getStatus());
+                    await(config.replicaFetchBackoffMs());
+                }
+                continue;
+            }
+            applyResponse(request, response);
+        }
+    }
+
+    /** The request for every partition not backing off, or null after waiting when there is none. */
+    private ReplicaFetchRequest nextRequest() {
+        lock.lock();
+        try {
+            long nowMs = clock.millis();
+            long nextRetryMs = Long.MAX_VALUE;
+            ReplicaFetchRequest.Builder request = ReplicaFetchRequest.newBuilder()
+                    .setReplicaId(localBrokerId).setBrokerEpoch(brokerEpoch.getAsLong())
+                    .setMaxWaitMs(config.replicaFetchWaitMaxMs()).setMinBytes(config.replicaFetchMinBytes())
+                    .setMaxBytes(config.replicaFetchMaxBytes());
+            for (FollowedPartition partition : partitions.values()) {
+                if (partition.retryAtMs > nowMs) {
+                    nextRetryMs = Math.min(nextRetryMs, partition.retryAtMs);
+                    continue;
+                }
+                request.addPartitions(ReplicaFetchPartition.newBuilder()
+                        .setTopicId(TopicIdBytes.encode(partition.log.key().topicId()))
+                        .setPartition(partition.log.key().partition())
+                        .setFetchOffset(partition.log.logEndOffset())
+                        .setLastFetchedEpoch(partition.log.state().latestEpoch())
+                        .setCurrentLeaderEpoch(partition.leaderEpoch)
+                        .setPartitionMaxBytes(config.replicaFetchPartitionMaxBytes()));
+            }
+            if (request.getPartitionsCount() > 0) {
+                return request.build();
+            }
+            long waitMs = nextRetryMs == Long.MAX_VALUE ? config.replicaFetchBackoffMs() : nextRetryMs - nowMs;
+            changed.await(Math.max(1, waitMs), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void applyResponse(ReplicaFetchRequest request, ReplicaFetchResponse response) {
+        lock.lock();
+        try {
+            for (int i = 0; i < response.getPartitionsCount(); i++) {
+                ReplicaFetchPartitionResult result = response.getPartitions(i);
+                PartitionKey key = new PartitionKey(TopicIdBytes.decode(result.getTopicId()), result.getPartition());
+                FollowedPartition partition = partitions.get(key);
+                int sentEpoch = request.getPartitions(i).getCurrentLeaderEpoch();
+                if (partition == null || partition.leaderEpoch != sentEpoch) {
+                    continue;  // removed or re-added while the fetch was in flight
+                }
+                applyPartition(key, partition, result);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void applyPartition(PartitionKey key, FollowedPartition partition, ReplicaFetchPartitionResult result) {
+        try {
+            if (FollowerLogUpdate.apply(partition.log, result) == FollowerLogUpdate.Outcome.BACK_OFF) {
+                partition.retryAtMs = clock.millis() + config.replicaFetchBackoffMs();
+            }
+        } catch (PartitionDeletedException e) {
+            partitions.remove(key);
+        } catch (IllegalArgumentException e) {
+            // A batch that does not fit the local log: refetch after a pause rather than spin.
+            log.warn("Could not apply replicated data to {}: {}", key, e.getMessage());
+            partition.retryAtMs = clock.millis() + config.replicaFetchBackoffMs();
+        }
+    }
+
+    private void await(long waitMs) {
+        lock.lock();
+        try {
+            if (running) {
+                changed.await(waitMs, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the thread and shuts the channel down; waits up to the request timeout for the thread. */
+    @Override
+    public void close() {
+        running = false;
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        channel.shutdownNow();
+        try {
+            thread.join(config.requestTimeoutMs());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

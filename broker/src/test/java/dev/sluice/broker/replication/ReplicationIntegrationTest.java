@@ -1,0 +1,228 @@
+package dev.sluice.broker.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import dev.sluice.broker.log.AppendResult;
+import dev.sluice.broker.log.LogStore;
+import dev.sluice.broker.log.PartitionKey;
+import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.broker.log.TestBatches;
+import dev.sluice.metadata.BrokerRegistration;
+import dev.sluice.metadata.ClusterImage;
+import dev.sluice.metadata.ConfigsImage;
+import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.PartitionImage;
+import dev.sluice.metadata.ProducerIdsImage;
+import dev.sluice.metadata.TopicImage;
+import dev.sluice.metadata.TopicsImage;
+import dev.sluice.proto.v1.ErrorCode;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three brokers in one JVM, each with its own {@link LogStore} and a real gRPC server on loopback, replicating one
+ * partition through {@link PartitionReplicas} driven by hand-built metadata images.
+ */
+class ReplicationIntegrationTest {
+
+    private static final UUID TOPIC = new UUID(0x5107L, 0xCE11L);
+    private static final PartitionKey KEY = new PartitionKey(TOPIC, 0);
+    private static final List<Integer> ALL = List.of(1, 2, 3);
+    private static final long LAG_MS = 30_000;
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private final ShiftableClock clock = new ShiftableClock();
+    private final RecordingIsrChanges isrChanges = new RecordingIsrChanges();
+    private final List<Broker> brokers = new ArrayList<>();
+    private ScheduledExecutorService scheduler;
+
+    private record Broker(int id, LogStore store, PartitionReplicas replicas, Server server) {
+        PartitionLog log() {
+            return store.partition(KEY);
+        }
+    }
+
+    @BeforeEach
+    void startBrokers() throws IOException {
+        scheduler = Executors.newScheduledThreadPool(2);
+        ReplicationConfig config = ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(LAG_MS)
+                .withReplicaFetchWaitMaxMs(100).withReplicaFetchBackoffMs(20);
+        for (int id = 1; id <= 3; id++) {
+            LogStore store = LogStore.open(dir.resolve("broker-" + id));
+            PartitionReplicas replicas = new PartitionReplicas(id, () -> 1L, store, isrChanges,
+                    ReplicationChannels.PLAINTEXT, clock, scheduler, config);
+            Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                    .addService(replicas.replicaFetchService()).build().start();
+            brokers.add(new Broker(id, store, replicas, server));
+        }
+    }
+
+    @AfterEach
+    void stopBrokers() {
+        for (Broker broker : brokers) {
+            broker.replicas().close();
+            broker.server().shutdownNow();
+        }
+        for (Broker broker : brokers) {
+            broker.store().close();
+        }
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void followersReplicateByteIdenticalBatchesAndTheHighWatermarkFollowsTheSlowest() {
+        publish(image(1, 0, 0, ALL));
+        for (int i = 0; i < 5; i++) {
+            append(broker(1), 3 + i, 0);
+        }
+        long end = broker(1).log().logEndOffset();
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (Broker broker : brokers) {
+                assertThat(broker.log().logEndOffset()).isEqualTo(end);
+                assertThat(broker.log().highWatermark()).isEqualTo(end);
+            }
+        });
+        for (Broker follower : List.of(broker(2), broker(3))) {
+            assertThat(batches(follower)).isEqualTo(batches(broker(1)));
+            assertThat(follower.log().state().leaderEpochs()).isEqualTo(broker(1).log().state().leaderEpochs());
+        }
+        assertThat(isrChanges.proposals).isEmpty();
+    }
+
+    @Test
+    void acksAllCompletesOnlyOnceTheFollowersHaveTheData() {
+        broker(1).replicas().applyMetadata(image(1, 0, 0, ALL));
+        assertThat(broker(1).replicas().checkAcksAll(KEY, 3)).isEqualTo(ErrorCode.NONE);
+        assertThat(broker(1).replicas().checkAcksAll(KEY, 4)).isEqualTo(ErrorCode.NOT_ENOUGH_REPLICAS);
+        assertThat(broker(2).replicas().checkAcksAll(KEY, 1)).isEqualTo(ErrorCode.NOT_LEADER);
+        AppendResult appended = append(broker(1), 4, 0);
+        CompletableFuture<ErrorCode> acked = broker(1).replicas().awaitAcksAll(broker(1).log(), appended, 60_000);
+        assertThat(acked).isNotDone();
+        assertThat(broker(1).log().highWatermark()).isZero();
+
+        broker(2).replicas().applyMetadata(image(1, 0, 0, ALL));
+        await().atMost(WAIT).until(() -> broker(2).log().logEndOffset() == appended.nextOffset());
+        assertThat(acked).as("broker 3 has not fetched yet").isNotDone();
+
+        broker(3).replicas().applyMetadata(image(1, 0, 0, ALL));
+        assertThat(acked).succeedsWithin(WAIT).isEqualTo(ErrorCode.NONE);
+        assertThat(broker(3).log().logEndOffset()).isEqualTo(appended.nextOffset());
+    }
+
+    @Test
+    void aFollowerWithADivergentTailTruncatesAfterALeaderChangeAndConverges() {
+        publish(image(1, 0, 0, ALL));
+        append(broker(1), 3, 0);
+        append(broker(1), 2, 0);
+        awaitSameLogs(List.of(broker(1), broker(2), broker(3)));
+        // Brokers 2 and 3 lose the leader; broker 1 keeps appending a tail nobody else gets.
+        MetadataImage leaderless = image(PartitionImage.NO_LEADER, 0, 1, ALL);
+        broker(2).replicas().applyMetadata(leaderless);
+        broker(3).replicas().applyMetadata(leaderless);
+        append(broker(1), 4, 0);
+        append(broker(1), 1, 0);
+        // The controller elects broker 2 in epoch 1; it appends before broker 1 hears of it.
+        MetadataImage newLeader = image(2, 1, 2, List.of(2, 3));
+        broker(2).replicas().applyMetadata(newLeader);
+        broker(3).replicas().applyMetadata(newLeader);
+        append(broker(2), 2, 1);
+        awaitSameLogs(List.of(broker(2), broker(3)));
+        assertThat(broker(2).log().highWatermark()).isEqualTo(broker(2).log().logEndOffset());
+
+        broker(1).replicas().applyMetadata(newLeader);
+        awaitSameLogs(List.of(broker(2), broker(1)));
+        assertThat(broker(1).log().state().leaderEpochs()).isEqualTo(broker(2).log().state().leaderEpochs());
+        await().atMost(WAIT).until(() -> isrChanges.proposals.contains(ALL));
+    }
+
+    @Test
+    void aStoppedFollowerLeavesTheIsrAfterTheLagTimeAndRejoinsWhenCaughtUp() {
+        publish(image(1, 0, 0, ALL));
+        append(broker(1), 3, 0);
+        awaitSameLogs(brokers);
+        broker(3).replicas().stopReplica(KEY);
+        append(broker(1), 5, 0);
+        long end = broker(1).log().logEndOffset();
+        await().atMost(WAIT).until(() -> broker(2).log().logEndOffset() == end);
+
+        broker(1).replicas().maybeShrinkIsrs();
+        assertThat(isrChanges.proposals).as("within the lag time").isEmpty();
+        clock.shiftMs(LAG_MS + 1);
+        broker(1).replicas().maybeShrinkIsrs();
+        assertThat(isrChanges.proposals).containsExactly(List.of(1, 2));
+        assertThat(broker(1).log().highWatermark()).as("held back until the change commits").isLessThan(end);
+
+        publish(image(1, 0, 1, List.of(1, 2)));
+        await().atMost(WAIT).until(() -> broker(1).log().highWatermark() == end);
+        assertThat(broker(1).replicas().checkAcksAll(KEY, 3)).isEqualTo(ErrorCode.NOT_ENOUGH_REPLICAS);
+
+        // Broker 3 followed again by that image: it catches up and the leader proposes it back.
+        await().atMost(WAIT).until(() -> isrChanges.proposals.contains(ALL));
+        assertThat(broker(3).log().logEndOffset()).isEqualTo(end);
+        publish(image(1, 0, 2, ALL));
+        assertThat(broker(1).replicas().isr(KEY)).contains(ALL);
+        assertThat(broker(1).replicas().checkAcksAll(KEY, 3)).isEqualTo(ErrorCode.NONE);
+    }
+
+    private Broker broker(int id) {
+        return brokers.get(id - 1);
+    }
+
+    private AppendResult append(Broker leader, int records, int leaderEpoch) {
+        PartitionLog log = leader.log();
+        AppendResult appended = log.append(TestBatches.batch(records, clock.millis()), leaderEpoch, clock.millis());
+        leader.replicas().afterLocalAppend(log, appended);
+        return appended;
+    }
+
+    private void awaitSameLogs(List<Broker> group) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            List<ByteString> expected = batches(group.get(0));
+            for (Broker broker : group) {
+                assertThat(batches(broker)).isEqualTo(expected);
+                assertThat(broker.log().highWatermark()).isEqualTo(group.get(0).log().logEndOffset());
+            }
+        });
+    }
+
+    private static List<ByteString> batches(Broker broker) {
+        return broker.log().read(0, Integer.MAX_VALUE, Long.MAX_VALUE).batches();
+    }
+
+    private void publish(MetadataImage image) {
+        brokers.forEach(broker -> broker.replicas().applyMetadata(image));
+    }
+
+    private MetadataImage image(int leaderId, int leaderEpoch, int partitionEpoch, List<Integer> isr) {
+        TreeMap<Integer, BrokerRegistration> registrations = new TreeMap<>();
+        for (Broker broker : brokers) {
+            registrations.put(broker.id(), new BrokerRegistration(broker.id(), 1, "127.0.0.1",
+                    broker.server().getPort(), "", false));
+        }
+        PartitionImage partition = new PartitionImage(ALL, isr, leaderId, leaderEpoch, partitionEpoch);
+        TopicImage topic = new TopicImage("orders", TOPIC, new TreeMap<>(Map.of(0, partition)));
+        return new MetadataImage(partitionEpoch + 1L, new ClusterImage(registrations), TopicsImage.of(List.of(topic)),
+                ConfigsImage.EMPTY, ProducerIdsImage.EMPTY);
+    }
+}
