@@ -38,17 +38,36 @@ public final class RaftCore {
     private final FollowerReplication followerReplication;
     private long highWatermark;
     private long nextNotifiedOffset;
+    /** The end offset of the last snapshot asked for, loaded or installed. */
+    private long lastSnapshotOffset;
     private int notifiedLeaderId = QuorumState.NONE;
     private int notifiedEpoch = -1;
 
+    /** A node whose log starts at offset 0 and that has no snapshot. */
     public RaftCore(RaftConfig config, RandomGenerator random, List<LogEntry> recoveredLog,
                     QuorumState recoveredState, long nowMs) {
+        this(config, random, RecoveredLog.of(recoveredLog), recoveredState, nowMs);
+    }
+
+    /**
+     * Restores a node from what storage read back. With a snapshot, the first effects hand it to the state machine
+     * ({@link Notification.SnapshotLoaded}) and commits continue after it.
+     */
+    public RaftCore(RaftConfig config, RandomGenerator random, RecoveredLog recovered, QuorumState recoveredState,
+                    long nowMs) {
         this.config = config;
         this.random = random;
-        this.log = RaftLog.of(recoveredLog);
+        this.log = RaftLog.of(recovered);
         this.transitions = new QuorumTransitions(config, random, effects, recoveredState, nowMs);
         this.replication = new LeaderReplication(config, log, effects);
         this.followerReplication = new FollowerReplication(config, log, effects, random);
+        Snapshot snapshot = recovered.snapshot();
+        if (snapshot != null) {
+            highWatermark = snapshot.endOffset();
+            nextNotifiedOffset = snapshot.endOffset();
+            lastSnapshotOffset = snapshot.endOffset();
+            effects.notify(new Notification.SnapshotLoaded(snapshot));
+        }
     }
 
     /** The result of {@link #append}: the entry's offset, or -1 with a leader hint when this node is not leader. */
@@ -86,9 +105,10 @@ public final class RaftCore {
         } else if (message instanceof FetchResponse response) {
             handleFetchResponse(response, nowMs);
         } else if (message instanceof FetchSnapshotRequest request) {
-            effects.send(request.sourceId(), new FetchSnapshotResponse(config.nodeId(), transitions.role().leaderId(),
-                transitions.epoch(), RaftError.UNKNOWN_SNAPSHOT, -1, -1, 0, 0, new byte[0]));
-        } else if (!(message instanceof EndQuorumEpochResponse) && !(message instanceof FetchSnapshotResponse)) {
+            handleFetchSnapshotRequest(request, nowMs);
+        } else if (message instanceof FetchSnapshotResponse response) {
+            handleFetchSnapshotResponse(response, nowMs);
+        } else if (!(message instanceof EndQuorumEpochResponse)) {
             throw new IllegalArgumentException("unknown message " + message);
         }
         return finish(nowMs);
@@ -111,9 +131,32 @@ public final class RaftCore {
         return finish(nowMs);
     }
 
+    /**
+     * Takes a snapshot the state machine made after a {@link Notification.SnapshotDue}: stores it and drops the log
+     * below the previous snapshot, so the newest snapshot always has an older one plus the log to fall back on.
+     * A snapshot no newer than the newest one (a fetched snapshot overtook it) is ignored.
+     */
+    public RaftEffects handleSnapshotCreated(Snapshot snapshot, long nowMs) {
+        Snapshot latest = log.latestSnapshot();
+        if (latest == null || snapshot.endOffset() > latest.endOffset()) {
+            if (snapshot.endOffset() > highWatermark) {
+                throw new IllegalStateException(snapshot + " covers entries above the high watermark "
+                    + highWatermark);
+            }
+            long newStart = latest == null ? log.startOffset() : latest.endOffset();
+            boolean startMoves = newStart > log.startOffset();
+            log.addSnapshot(snapshot, newStart);
+            effects.write(new StorageOperation.WriteSnapshot(snapshot));
+            if (startMoves) {
+                effects.write(new StorageOperation.TruncatePrefix(new OffsetAndEpoch(newStart, log.startEpoch())));
+            }
+        }
+        return finish(nowMs);
+    }
+
     /** Tells the core that a request it asked to send failed in transport, so it can retry sooner. */
     public RaftEffects handleRequestFailure(int destinationId, RaftMessage.Request request, long nowMs) {
-        if (request instanceof FetchRequest) {
+        if (request instanceof FetchRequest || request instanceof FetchSnapshotRequest) {
             followerReplication.handleFetchFailure(transitions.role(), destinationId, nowMs);
         }
         return finish(nowMs);
@@ -147,6 +190,16 @@ public final class RaftCore {
 
     public int lastEpoch() {
         return log.lastEpoch();
+    }
+
+    /** The offset of the first entry still in the log; everything below is in a snapshot. */
+    public long logStartOffset() {
+        return log.startOffset();
+    }
+
+    /** The newest snapshot, stored or installed, or null. */
+    public Snapshot latestSnapshot() {
+        return log.latestSnapshot();
     }
 
     public RaftConfig config() {
@@ -227,6 +280,51 @@ public final class RaftCore {
             maybeAdvanceHighWatermark(leader);
         }
         replication.answerOrPark(leader, request, highWatermark, nowMs);
+    }
+
+    private void handleFetchSnapshotRequest(FetchSnapshotRequest request, long nowMs) {
+        int epoch = transitions.epoch();
+        if (request.epoch() > epoch) {
+            transitions.transitionToUnattached(request.epoch(), nowMs);
+        }
+        RaftRole role = transitions.role();
+        if (request.epoch() < epoch || !(role instanceof Leader leader)) {
+            RaftError error = request.epoch() < epoch ? RaftError.FENCED_LEADER_EPOCH : RaftError.NOT_LEADER;
+            effects.send(request.sourceId(), new FetchSnapshotResponse(config.nodeId(), role.leaderId(), role.epoch(),
+                error, request.snapshotEndOffset(), request.snapshotEpoch(), -1, request.position(), new byte[0]));
+            return;
+        }
+        replication.answerFetchSnapshot(leader, request, nowMs);
+    }
+
+    private void handleFetchSnapshotResponse(FetchSnapshotResponse response, long nowMs) {
+        if (!(transitions.role() instanceof Follower follower)) {
+            return;
+        }
+        Snapshot snapshot = followerReplication.handleFetchSnapshotResponse(follower, response, highWatermark, nowMs);
+        if (snapshot != null) {
+            installSnapshot(snapshot);
+            followerReplication.sendFetch(follower, highWatermark, nowMs);
+        }
+    }
+
+    /**
+     * Replaces the whole log with a snapshot fetched from the leader. The fetch that led here was below the leader's
+     * log start, so the snapshot is past everything this node knows to be committed.
+     */
+    private void installSnapshot(Snapshot snapshot) {
+        if (snapshot.endOffset() <= highWatermark) {
+            throw new IllegalStateException("fetched " + snapshot + " is not past the high watermark "
+                + highWatermark);
+        }
+        log.resetTo(snapshot);
+        effects.write(new StorageOperation.WriteSnapshot(snapshot));
+        effects.write(new StorageOperation.TruncatePrefix(snapshot.id()));
+        effects.write(new StorageOperation.TruncateFrom(snapshot.endOffset()));
+        highWatermark = snapshot.endOffset();
+        nextNotifiedOffset = snapshot.endOffset();
+        lastSnapshotOffset = snapshot.endOffset();
+        effects.notify(new Notification.SnapshotLoaded(snapshot));
     }
 
     private void handleFetchResponse(FetchResponse response, long nowMs) {
@@ -363,9 +461,16 @@ public final class RaftCore {
         notifiedEpoch = epoch;
     }
 
+    /** Emits the committed entries below {@code endOffset}, then asks for a snapshot if one is due. */
     private void emitCommittedUpTo(long endOffset) {
         for (; nextNotifiedOffset < endOffset; nextNotifiedOffset++) {
             effects.notify(new Notification.Committed(log.entry(nextNotifiedOffset)));
+        }
+        if (config.snapshotIntervalEntries() > 0
+            && nextNotifiedOffset - lastSnapshotOffset >= config.snapshotIntervalEntries()) {
+            lastSnapshotOffset = nextNotifiedOffset;
+            effects.notify(new Notification.SnapshotDue(
+                new OffsetAndEpoch(nextNotifiedOffset, log.epochBefore(nextNotifiedOffset))));
         }
     }
 }

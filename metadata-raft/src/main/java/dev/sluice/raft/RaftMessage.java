@@ -89,11 +89,18 @@ public sealed interface RaftMessage permits RaftMessage.Request, RaftMessage.Res
         }
     }
 
-    /** Reads a chunk of the snapshot ending at {@code snapshotEndOffset}. Snapshots are not implemented yet. */
+    /**
+     * Reads the chunk at byte {@code position} of the leader's snapshot identified by ({@code snapshotEndOffset},
+     * {@code snapshotEpoch}), at most {@code maxBytes} long.
+     */
     record FetchSnapshotRequest(int sourceId, int epoch, long snapshotEndOffset, int snapshotEpoch, long position,
                                 int maxBytes) implements Request {
     }
 
+    /**
+     * A chunk of the snapshot: {@code chunk} holds the bytes from {@code position} of {@code sizeBytes}. The error is
+     * {@code UNKNOWN_SNAPSHOT} when the leader no longer has that snapshot (it took a newer one): fetch again.
+     */
     record FetchSnapshotResponse(int sourceId, int leaderId, int epoch, RaftError error, long snapshotEndOffset,
                                  int snapshotEpoch, long sizeBytes, long position, byte[] chunk)
         implements Response {
