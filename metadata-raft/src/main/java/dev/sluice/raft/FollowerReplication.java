@@ -41,6 +41,7 @@ final class FollowerReplication {
         } else {
             effects.send(follower.leaderId(),
                 fetchRequest(follower.epoch(), highWatermark, (int) config.fetchMaxWaitMs()));
+            follower.lastFetchSentMs = nowMs;
             follower.fetchDeadlineMs = nowMs + config.fetchMaxWaitMs() + config.requestTimeoutMs();
         }
         follower.fetchInFlight = true;
@@ -112,6 +113,10 @@ final class FollowerReplication {
         }
         if (!response.entries().isEmpty()) {
             effects.write(new StorageOperation.AppendEntries(response.entries()));
+        } else if (response.highWatermark() <= highWatermark) {
+            // Nothing new came back early: the leader answered a held fetch because a duplicate of it arrived.
+            // Fetching again at once could keep two fetches bouncing forever, so wait out the long-poll instead.
+            follower.fetchDeadlineMs = Math.max(nowMs, follower.lastFetchSentMs + config.fetchMaxWaitMs());
         }
         return Math.max(highWatermark, Math.min(response.highWatermark(), log.endOffset()));
     }

@@ -33,7 +33,8 @@ public record RaftConfig(int nodeId, Set<Integer> voterIds, long electionTimeout
         if (snapshotIntervalEntries < 0 || fetchMaxBytes <= 0) {
             throw new IllegalArgumentException("snapshotIntervalEntries must be >= 0 and fetchMaxBytes > 0");
         }
-        voterIds = Set.copyOf(voterIds);
+        // Sorted, so iterating the voters (and so a simulation) is the same in every JVM.
+        voterIds = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(voterIds));
         if (voterIds.isEmpty()) {
             throw new IllegalArgumentException("a quorum needs at least one voter");
         }

@@ -64,6 +64,8 @@ public sealed interface RaftRole
         boolean fetchInFlight;
         /** When the in-flight fetch is given up on, or when the next fetch goes out if none is in flight. */
         long fetchDeadlineMs;
+        /** When the last fetch for entries went out. */
+        long lastFetchSentMs;
         /** The leader's snapshot being fetched instead of entries, or null. */
         SnapshotDownload snapshotDownload;
 

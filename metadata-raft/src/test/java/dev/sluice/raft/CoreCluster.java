@@ -49,8 +49,8 @@ final class CoreCluster {
     /** (Re)starts a node from its durable storage. */
     void start(int nodeId) {
         SimStorage storage = storages.get(nodeId);
-        RaftCore core = new RaftCore(config(nodeId), random.split(), List.copyOf(storage.entries),
-            storage.quorumState, nowMs);
+        RaftCore core = new RaftCore(config(nodeId), random.split(), storage.recovered(false), storage.quorumState,
+            nowMs);
         cores.put(nodeId, core);
         apply(nodeId, core.tick(nowMs));
     }
