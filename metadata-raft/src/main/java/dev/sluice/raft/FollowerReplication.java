@@ -79,12 +79,12 @@ final class FollowerReplication {
 
     /**
      * Applies a fetch response from the leader and returns the high watermark it allows (never below
-     * {@code highWatermark}). Late duplicates, recognised by a fetch offset that is no longer our log end, are
-     * ignored.
+     * {@code highWatermark}). Late duplicates, recognised by a fetch offset and last epoch that are no longer
+     * those of our log end, are ignored.
      */
     long handleFetchResponse(Follower follower, FetchResponse response, long highWatermark, long nowMs) {
         if (response.sourceId() != follower.leaderId() || response.epoch() != follower.epoch()
-            || response.fetchOffset() != log.endOffset()) {
+            || response.fetchOffset() != log.endOffset() || response.lastFetchedEpoch() != log.lastEpoch()) {
             return highWatermark;
         }
         follower.fetchInFlight = false;

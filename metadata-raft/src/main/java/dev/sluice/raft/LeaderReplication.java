@@ -58,7 +58,7 @@ final class LeaderReplication {
         if (servingLeader != null && servingLeader != role) {
             for (Leader.ParkedFetch parked : servingLeader.parkedFetches.values()) {
                 FetchRequest request = parked.request();
-                effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request.fetchOffset(),
+                effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request,
                     role.leaderId(), role.epoch(), RaftError.NOT_LEADER));
             }
             servingLeader.parkedFetches.clear();
@@ -89,19 +89,19 @@ final class LeaderReplication {
     private FetchResponse response(Leader leader, FetchRequest request, long highWatermark) {
         if (needsSnapshot(request)) {
             Snapshot snapshot = log.latestSnapshot();
-            return new FetchResponse(config.nodeId(), request.fetchOffset(), config.nodeId(), leader.epoch(),
+            return new FetchResponse(config.nodeId(), request.fetchOffset(), request.lastFetchedEpoch(), config.nodeId(), leader.epoch(),
                 RaftError.NONE, highWatermark, List.of(), -1, -1, snapshot.endOffset(), snapshot.epoch(),
                 log.startOffset());
         }
         OffsetAndEpoch diverging = divergence(request);
         if (diverging != null) {
-            return new FetchResponse(config.nodeId(), request.fetchOffset(), config.nodeId(), leader.epoch(),
+            return new FetchResponse(config.nodeId(), request.fetchOffset(), request.lastFetchedEpoch(), config.nodeId(), leader.epoch(),
                 RaftError.NONE, highWatermark, List.of(), diverging.epoch(), diverging.offset(), -1, -1,
                 log.startOffset());
         }
         int maxBytes = request.maxBytes() > 0 ? Math.min(request.maxBytes(), config.fetchMaxBytes())
             : config.fetchMaxBytes();
-        return new FetchResponse(config.nodeId(), request.fetchOffset(), config.nodeId(), leader.epoch(),
+        return new FetchResponse(config.nodeId(), request.fetchOffset(), request.lastFetchedEpoch(), config.nodeId(), leader.epoch(),
             RaftError.NONE, highWatermark, log.read(request.fetchOffset(), maxBytes), -1, -1, -1, -1,
             log.startOffset());
     }

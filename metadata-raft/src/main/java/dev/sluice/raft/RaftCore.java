@@ -264,7 +264,7 @@ public final class RaftCore {
     private void handleFetchRequest(FetchRequest request, long nowMs) {
         int epoch = transitions.epoch();
         if (request.epoch() < epoch) {
-            effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request.fetchOffset(),
+            effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request,
                 transitions.role().leaderId(), epoch, RaftError.FENCED_LEADER_EPOCH));
             return;
         }
@@ -272,7 +272,7 @@ public final class RaftCore {
             transitions.transitionToUnattached(request.epoch(), nowMs);
         }
         if (!(transitions.role() instanceof Leader leader)) {
-            effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request.fetchOffset(),
+            effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request,
                 transitions.role().leaderId(), transitions.epoch(), RaftError.NOT_LEADER));
             return;
         }

@@ -68,10 +68,11 @@ public sealed interface RaftMessage permits RaftMessage.Request, RaftMessage.Res
     /**
      * Entries from the fetch offset, or a divergence ({@code divergingEndOffset >= 0}: truncate to the end of
      * {@code divergingEpoch} and fetch again), or a snapshot to fetch first ({@code snapshotEndOffset >= 0}).
-     * {@code fetchOffset} repeats the request's, so a late duplicate is recognised; it is not on the wire: the
-     * calling transport fills it in from the request it sent.
+     * {@code fetchOffset} and {@code lastFetchedEpoch} repeat the request's, so a late duplicate is recognised (it
+     * still applies only if the log ends where it did when the request left); they are not on the wire: the calling
+     * transport fills them in from the request it sent.
      */
-    record FetchResponse(int sourceId, long fetchOffset, int leaderId, int epoch, RaftError error, long highWatermark,
+    record FetchResponse(int sourceId, long fetchOffset, int lastFetchedEpoch, int leaderId, int epoch, RaftError error, long highWatermark,
                          List<LogEntry> entries, int divergingEpoch, long divergingEndOffset,
                          long snapshotEndOffset, int snapshotEpoch, long logStartOffset) implements Response {
         public FetchResponse {
@@ -79,8 +80,9 @@ public sealed interface RaftMessage permits RaftMessage.Request, RaftMessage.Res
         }
 
         /** A response that carries only an error and the sender's view of leader and epoch. */
-        public static FetchResponse error(int sourceId, long fetchOffset, int leaderId, int epoch, RaftError error) {
-            return new FetchResponse(sourceId, fetchOffset, leaderId, epoch, error, -1, List.of(), -1, -1, -1, -1,
+        public static FetchResponse error(int sourceId, FetchRequest request, int leaderId, int epoch,
+                                          RaftError error) {
+            return new FetchResponse(sourceId, request.fetchOffset(), request.lastFetchedEpoch(), leaderId, epoch, error, -1, List.of(), -1, -1, -1, -1,
                 0);
         }
 
