@@ -12,7 +12,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * The fetcher's side of pull replication for {@link RaftCore}, for voters and observers: sends fetches, appends
- * what the leader returns, truncates on divergence, downloads the leader's snapshot in chunks when told to, and lets an observer discover the leader by asking a random
+ * what the leader returns, truncates on divergence, downloads the leader's snapshot in chunks when told to, and lets
+ * an observer discover the leader by asking a random
  * voter. Runs on the core's thread. Invariant: the log is never truncated below the high watermark.
  */
 final class FollowerReplication {

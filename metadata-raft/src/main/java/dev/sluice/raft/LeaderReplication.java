@@ -89,21 +89,23 @@ final class LeaderReplication {
     private FetchResponse response(Leader leader, FetchRequest request, long highWatermark) {
         if (needsSnapshot(request)) {
             Snapshot snapshot = log.latestSnapshot();
-            return new FetchResponse(config.nodeId(), request.fetchOffset(), request.lastFetchedEpoch(), config.nodeId(), leader.epoch(),
-                RaftError.NONE, highWatermark, List.of(), -1, -1, snapshot.endOffset(), snapshot.epoch(),
-                log.startOffset());
+            return response(leader, request, highWatermark, List.of(), null, snapshot.id());
         }
         OffsetAndEpoch diverging = divergence(request);
         if (diverging != null) {
-            return new FetchResponse(config.nodeId(), request.fetchOffset(), request.lastFetchedEpoch(), config.nodeId(), leader.epoch(),
-                RaftError.NONE, highWatermark, List.of(), diverging.epoch(), diverging.offset(), -1, -1,
-                log.startOffset());
+            return response(leader, request, highWatermark, List.of(), diverging, null);
         }
         int maxBytes = request.maxBytes() > 0 ? Math.min(request.maxBytes(), config.fetchMaxBytes())
             : config.fetchMaxBytes();
-        return new FetchResponse(config.nodeId(), request.fetchOffset(), request.lastFetchedEpoch(), config.nodeId(), leader.epoch(),
-            RaftError.NONE, highWatermark, log.read(request.fetchOffset(), maxBytes), -1, -1, -1, -1,
-            log.startOffset());
+        return response(leader, request, highWatermark, log.read(request.fetchOffset(), maxBytes), null, null);
+    }
+
+    private FetchResponse response(Leader leader, FetchRequest request, long highWatermark, List<LogEntry> entries,
+                                   OffsetAndEpoch diverging, OffsetAndEpoch snapshotId) {
+        return new FetchResponse(config.nodeId(), request.fetchOffset(), request.lastFetchedEpoch(), config.nodeId(),
+            leader.epoch(), RaftError.NONE, highWatermark, entries, diverging == null ? -1 : diverging.epoch(),
+            diverging == null ? -1 : diverging.offset(), snapshotId == null ? -1 : snapshotId.offset(),
+            snapshotId == null ? -1 : snapshotId.epoch(), log.startOffset());
     }
 
     /**

@@ -24,6 +24,10 @@ import java.util.random.RandomGenerator;
  * threads. Owned by one thread (the driver's or the simulator's). Offsets are log offsets; times are
  * milliseconds.
  *
+ * <p>Snapshots: every {@code snapshotIntervalEntries} committed entries the core asks the state machine for one
+ * ({@link Notification.SnapshotDue}), stores it and drops the log below the previous snapshot; a fetcher below the
+ * log start is sent the newest snapshot, in chunks ({@link FetchHandling}).
+ *
  * <p>Invariants: the in-memory log mirrors what the shell made durable once the returned writes are applied;
  * the high watermark never decreases and never exceeds the log end; every request handled gets exactly one
  * response, at once or (for a held fetch) later; role changes happen only in {@link QuorumTransitions}.
@@ -101,13 +105,13 @@ public final class RaftCore {
         } else if (message instanceof EndQuorumEpochRequest request) {
             ElectionHandling.handleEndQuorumEpochRequest(this, request, nowMs);
         } else if (message instanceof FetchRequest request) {
-            handleFetchRequest(request, nowMs);
+            FetchHandling.handleFetchRequest(this, request, nowMs);
         } else if (message instanceof FetchResponse response) {
-            handleFetchResponse(response, nowMs);
+            FetchHandling.handleFetchResponse(this, response, nowMs);
         } else if (message instanceof FetchSnapshotRequest request) {
-            handleFetchSnapshotRequest(request, nowMs);
+            FetchHandling.handleFetchSnapshotRequest(this, request, nowMs);
         } else if (message instanceof FetchSnapshotResponse response) {
-            handleFetchSnapshotResponse(response, nowMs);
+            FetchHandling.handleFetchSnapshotResponse(this, response, nowMs);
         } else if (!(message instanceof EndQuorumEpochResponse)) {
             throw new IllegalArgumentException("unknown message " + message);
         }
@@ -252,106 +256,30 @@ public final class RaftCore {
         return entry.offset();
     }
 
-    private void maybeAdvanceHighWatermark(Leader leader) {
+    LeaderReplication replication() {
+        return replication;
+    }
+
+    FollowerReplication followerReplication() {
+        return followerReplication;
+    }
+
+    void raiseHighWatermark(long proposed) {
+        highWatermark = Math.max(highWatermark, proposed);
+    }
+
+    /** After a snapshot replaced the log: it is committed, and commits continue after it. */
+    void restartNotificationsAt(long snapshotEndOffset) {
+        highWatermark = snapshotEndOffset;
+        nextNotifiedOffset = snapshotEndOffset;
+        lastSnapshotOffset = snapshotEndOffset;
+    }
+
+    void maybeAdvanceHighWatermark(Leader leader) {
         long candidate = leader.majorityHighWatermark(config.majority());
         if (candidate > highWatermark) {
             highWatermark = candidate;
         }
-    }
-
-    // ---- fetch ----------------------------------------------------------------------------------------------
-
-    private void handleFetchRequest(FetchRequest request, long nowMs) {
-        int epoch = transitions.epoch();
-        if (request.epoch() < epoch) {
-            effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request,
-                transitions.role().leaderId(), epoch, RaftError.FENCED_LEADER_EPOCH));
-            return;
-        }
-        if (request.epoch() > epoch) {
-            transitions.transitionToUnattached(request.epoch(), nowMs);
-        }
-        if (!(transitions.role() instanceof Leader leader)) {
-            effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request,
-                transitions.role().leaderId(), transitions.epoch(), RaftError.NOT_LEADER));
-            return;
-        }
-        if (replication.recordFetch(leader, request, nowMs)) {
-            maybeAdvanceHighWatermark(leader);
-        }
-        replication.answerOrPark(leader, request, highWatermark, nowMs);
-    }
-
-    private void handleFetchSnapshotRequest(FetchSnapshotRequest request, long nowMs) {
-        int epoch = transitions.epoch();
-        if (request.epoch() > epoch) {
-            transitions.transitionToUnattached(request.epoch(), nowMs);
-        }
-        RaftRole role = transitions.role();
-        if (request.epoch() < epoch || !(role instanceof Leader leader)) {
-            RaftError error = request.epoch() < epoch ? RaftError.FENCED_LEADER_EPOCH : RaftError.NOT_LEADER;
-            effects.send(request.sourceId(), new FetchSnapshotResponse(config.nodeId(), role.leaderId(), role.epoch(),
-                error, request.snapshotEndOffset(), request.snapshotEpoch(), -1, request.position(), new byte[0]));
-            return;
-        }
-        replication.answerFetchSnapshot(leader, request, nowMs);
-    }
-
-    private void handleFetchSnapshotResponse(FetchSnapshotResponse response, long nowMs) {
-        if (!(transitions.role() instanceof Follower follower)) {
-            return;
-        }
-        Snapshot snapshot = followerReplication.handleFetchSnapshotResponse(follower, response, highWatermark, nowMs);
-        if (snapshot != null) {
-            installSnapshot(snapshot);
-            followerReplication.sendFetch(follower, highWatermark, nowMs);
-        }
-    }
-
-    /**
-     * Replaces the whole log with a snapshot fetched from the leader. The fetch that led here was below the leader's
-     * log start, so the snapshot is past everything this node knows to be committed.
-     */
-    private void installSnapshot(Snapshot snapshot) {
-        if (snapshot.endOffset() <= highWatermark) {
-            throw new IllegalStateException("fetched " + snapshot + " is not past the high watermark "
-                + highWatermark);
-        }
-        log.resetTo(snapshot);
-        effects.write(new StorageOperation.WriteSnapshot(snapshot));
-        effects.write(new StorageOperation.TruncatePrefix(snapshot.id()));
-        effects.write(new StorageOperation.TruncateFrom(snapshot.endOffset()));
-        highWatermark = snapshot.endOffset();
-        nextNotifiedOffset = snapshot.endOffset();
-        lastSnapshotOffset = snapshot.endOffset();
-        effects.notify(new Notification.SnapshotLoaded(snapshot));
-    }
-
-    private void handleFetchResponse(FetchResponse response, long nowMs) {
-        RaftRole role = transitions.role();
-        if (response.epoch() == role.epoch() && response.leaderId() >= 0 && isLeaderless(role)
-            && response.leaderId() != config.nodeId()) {
-            transitions.transitionToFollower(response.epoch(), response.leaderId(), nowMs);
-            return;
-        }
-        if (role instanceof Unattached unattached) {
-            followerReplication.handleDiscoveryFailure(unattached, nowMs);
-            return;
-        }
-        if (role instanceof Follower follower && response.sourceId() == follower.leaderId()
-            && response.epoch() == follower.epoch() && response.error() == RaftError.NOT_LEADER) {
-            // The node we follow says it does not lead this epoch (it restarted, or resigned): stop following it.
-            transitions.transitionToUnattached(follower.epoch(), nowMs);
-            return;
-        }
-        if (role instanceof Follower follower) {
-            long proposed = followerReplication.handleFetchResponse(follower, response, highWatermark, nowMs);
-            highWatermark = Math.max(highWatermark, proposed);
-        }
-    }
-
-    private static boolean isLeaderless(RaftRole role) {
-        return role instanceof Unattached || role instanceof Prospective || role instanceof Candidate;
     }
 
     /** Any response from a later epoch: follow its leader if it names one, else wait unattached in it. */

@@ -72,9 +72,10 @@ public sealed interface RaftMessage permits RaftMessage.Request, RaftMessage.Res
      * still applies only if the log ends where it did when the request left); they are not on the wire: the calling
      * transport fills them in from the request it sent.
      */
-    record FetchResponse(int sourceId, long fetchOffset, int lastFetchedEpoch, int leaderId, int epoch, RaftError error, long highWatermark,
-                         List<LogEntry> entries, int divergingEpoch, long divergingEndOffset,
-                         long snapshotEndOffset, int snapshotEpoch, long logStartOffset) implements Response {
+    record FetchResponse(int sourceId, long fetchOffset, int lastFetchedEpoch, int leaderId, int epoch,
+                         RaftError error, long highWatermark, List<LogEntry> entries, int divergingEpoch,
+                         long divergingEndOffset, long snapshotEndOffset, int snapshotEpoch, long logStartOffset)
+        implements Response {
         public FetchResponse {
             entries = List.copyOf(entries);
         }
@@ -82,8 +83,8 @@ public sealed interface RaftMessage permits RaftMessage.Request, RaftMessage.Res
         /** A response that carries only an error and the sender's view of leader and epoch. */
         public static FetchResponse error(int sourceId, FetchRequest request, int leaderId, int epoch,
                                           RaftError error) {
-            return new FetchResponse(sourceId, request.fetchOffset(), request.lastFetchedEpoch(), leaderId, epoch, error, -1, List.of(), -1, -1, -1, -1,
-                0);
+            return new FetchResponse(sourceId, request.fetchOffset(), request.lastFetchedEpoch(), leaderId, epoch,
+                error, -1, List.of(), -1, -1, -1, -1, 0);
         }
 
         public boolean isDiverging() {
