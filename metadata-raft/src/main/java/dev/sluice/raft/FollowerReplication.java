@@ -2,6 +2,8 @@ package dev.sluice.raft;
 
 import dev.sluice.raft.RaftMessage.FetchRequest;
 import dev.sluice.raft.RaftMessage.FetchResponse;
+import dev.sluice.raft.RaftMessage.FetchSnapshotRequest;
+import dev.sluice.raft.RaftMessage.FetchSnapshotResponse;
 import dev.sluice.raft.RaftRole.Follower;
 import dev.sluice.raft.RaftRole.Unattached;
 import java.util.ArrayList;
@@ -10,7 +12,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * The fetcher's side of pull replication for {@link RaftCore}, for voters and observers: sends fetches, appends
- * what the leader returns, truncates on divergence, and lets an observer discover the leader by asking a random
+ * what the leader returns, truncates on divergence, downloads the leader's snapshot in chunks when told to, and lets
+ * an observer discover the leader by asking a random
  * voter. Runs on the core's thread. Invariant: the log is never truncated below the high watermark.
  */
 final class FollowerReplication {
@@ -28,10 +31,21 @@ final class FollowerReplication {
         this.voterIds = new ArrayList<>(new java.util.TreeSet<>(config.voterIds()));
     }
 
+    /** Sends the next fetch: for entries, or for the next snapshot chunk while a snapshot download is running. */
     void sendFetch(Follower follower, long highWatermark, long nowMs) {
-        effects.send(follower.leaderId(), fetchRequest(follower.epoch(), highWatermark, (int) config.fetchMaxWaitMs()));
+        SnapshotDownload download = follower.snapshotDownload;
+        if (download != null) {
+            effects.send(follower.leaderId(), new FetchSnapshotRequest(config.nodeId(), follower.epoch(),
+                download.snapshotId().offset(), download.snapshotId().epoch(), download.position(),
+                config.fetchMaxBytes()));
+            follower.fetchDeadlineMs = nowMs + config.requestTimeoutMs();
+        } else {
+            effects.send(follower.leaderId(),
+                fetchRequest(follower.epoch(), highWatermark, (int) config.fetchMaxWaitMs()));
+            follower.lastFetchSentMs = nowMs;
+            follower.fetchDeadlineMs = nowMs + config.fetchMaxWaitMs() + config.requestTimeoutMs();
+        }
         follower.fetchInFlight = true;
-        follower.fetchDeadlineMs = nowMs + config.fetchMaxWaitMs() + config.requestTimeoutMs();
     }
 
     /** An observer without a leader asks a random voter; any answer names the leader or the epoch to wait in. */
@@ -66,12 +80,12 @@ final class FollowerReplication {
 
     /**
      * Applies a fetch response from the leader and returns the high watermark it allows (never below
-     * {@code highWatermark}). Late duplicates, recognised by a fetch offset that is no longer our log end, are
-     * ignored.
+     * {@code highWatermark}). Late duplicates, recognised by a fetch offset and last epoch that are no longer
+     * those of our log end, are ignored.
      */
     long handleFetchResponse(Follower follower, FetchResponse response, long highWatermark, long nowMs) {
         if (response.sourceId() != follower.leaderId() || response.epoch() != follower.epoch()
-            || response.fetchOffset() != log.endOffset()) {
+            || response.fetchOffset() != log.endOffset() || response.lastFetchedEpoch() != log.lastEpoch()) {
             return highWatermark;
         }
         follower.fetchInFlight = false;
@@ -87,7 +101,10 @@ final class FollowerReplication {
             return highWatermark;
         }
         if (response.snapshotEndOffset() >= 0) {
-            throw new IllegalStateException("leader asked for a snapshot fetch, which is not supported yet");
+            follower.snapshotDownload = new SnapshotDownload(
+                new OffsetAndEpoch(response.snapshotEndOffset(), response.snapshotEpoch()));
+            sendFetch(follower, highWatermark, nowMs);
+            return highWatermark;
         }
         for (LogEntry entry : response.entries()) {
             if (entry.epoch() > follower.epoch()) {
@@ -97,13 +114,52 @@ final class FollowerReplication {
         }
         if (!response.entries().isEmpty()) {
             effects.write(new StorageOperation.AppendEntries(response.entries()));
+        } else if (response.highWatermark() <= highWatermark) {
+            // Nothing new came back early: the leader answered a held fetch because a duplicate of it arrived.
+            // Fetching again at once could keep two fetches bouncing forever, so wait out the long-poll instead.
+            follower.fetchDeadlineMs = Math.max(nowMs, follower.lastFetchSentMs + config.fetchMaxWaitMs());
         }
         return Math.max(highWatermark, Math.min(response.highWatermark(), log.endOffset()));
     }
 
+    /**
+     * Applies a snapshot chunk from the leader and returns the snapshot once complete (the caller installs it), else
+     * null. Late duplicates, recognised by a position that is not where the download stands, are ignored; an error
+     * abandons the download and the next fetch asks the leader again which snapshot to load.
+     */
+    Snapshot handleFetchSnapshotResponse(Follower follower, FetchSnapshotResponse response, long highWatermark,
+                                         long nowMs) {
+        SnapshotDownload download = follower.snapshotDownload;
+        if (download == null || !follower.fetchInFlight || response.sourceId() != follower.leaderId()
+            || response.epoch() != follower.epoch()) {
+            return null;
+        }
+        boolean sameSnapshot = response.snapshotEndOffset() == download.snapshotId().offset()
+            && response.snapshotEpoch() == download.snapshotId().epoch();
+        if (response.error() == RaftError.NONE && (!sameSnapshot || response.position() != download.position())) {
+            return null;
+        }
+        follower.fetchInFlight = false;
+        follower.lastLeaderContactMs = nowMs;
+        follower.lastHeardFromLeaderMs = nowMs;
+        follower.fetchDeadlineMs = nowMs;
+        if (response.error() != RaftError.NONE
+            || !download.maybeAppend(response.sizeBytes(), response.position(), response.chunk())) {
+            follower.snapshotDownload = null;
+            follower.fetchDeadlineMs = nowMs + config.retryBackoffMs();
+            return null;
+        }
+        if (download.isComplete()) {
+            follower.snapshotDownload = null;
+            return download.toSnapshot();
+        }
+        sendFetch(follower, highWatermark, nowMs);
+        return null;
+    }
+
     private void truncateToDivergence(FetchResponse response, long highWatermark) {
-        long truncateTo = Math.min(response.divergingEndOffset(),
-            log.endOffsetForEpoch(response.divergingEpoch()).offset());
+        OffsetAndEpoch ownEnd = log.endOffsetForEpoch(response.divergingEpoch());
+        long truncateTo = Math.min(response.divergingEndOffset(), ownEnd == null ? log.startOffset() : ownEnd.offset());
         if (truncateTo < highWatermark) {
             throw new IllegalStateException("divergence at " + truncateTo + " below the high watermark "
                 + highWatermark + ": committed entries would be lost");

@@ -78,6 +78,17 @@ public final class Leader implements RaftRole {
         return state;
     }
 
+    /** Records a snapshot chunk fetch: proof of life for check-quorum, but no progress of the replica's log. */
+    void recordSnapshotFetch(int replicaId, long nowMs) {
+        ReplicaState state = voters.get(replicaId);
+        if (state == null) {
+            state = observers.computeIfAbsent(replicaId, id -> new ReplicaState(id, nowMs));
+        }
+        state.endOffset = -1;
+        state.lastFetchMs = nowMs;
+        unacknowledgedVoters.remove(replicaId);
+    }
+
     void updateSelf(long endOffset, long nowMs) {
         ReplicaState self = voters.get(nodeId);
         self.endOffset = endOffset;

@@ -2,13 +2,17 @@ package dev.sluice.raft;
 
 import dev.sluice.raft.RaftMessage.FetchRequest;
 import dev.sluice.raft.RaftMessage.FetchResponse;
+import dev.sluice.raft.RaftMessage.FetchSnapshotRequest;
+import dev.sluice.raft.RaftMessage.FetchSnapshotResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The leader's side of pull replication for {@link RaftCore}: validates a fetch against the log (answering with
  * the diverging epoch when the fetcher's log went another way), serves entries, and holds fetches that have
- * nothing new (long-poll) until new entries, a newer high watermark, or their deadline. Runs on the core's
+ * nothing new (long-poll) until new entries, a newer high watermark, or their deadline; sends fetchers below the log
+ * start to the newest snapshot and serves it in chunks. Runs on the core's
  * thread. Every held fetch is answered exactly once, also when leadership ends.
  */
 final class LeaderReplication {
@@ -27,7 +31,7 @@ final class LeaderReplication {
     /** Records the fetcher's contact and, when its log matches, its end offset. Returns whether it matched. */
     boolean recordFetch(Leader leader, FetchRequest request, long nowMs) {
         servingLeader = leader;
-        boolean matches = divergence(request) == null;
+        boolean matches = !needsSnapshot(request) && divergence(request) == null;
         leader.recordFetch(request.sourceId(), matches ? request.fetchOffset() : -1, log.endOffset(), nowMs);
         return matches;
     }
@@ -39,7 +43,8 @@ final class LeaderReplication {
             effects.send(request.sourceId(), response(leader, superseded.request(), highWatermark));
         }
         FetchResponse response = response(leader, request, highWatermark);
-        if (response.entries().isEmpty() && !response.isDiverging() && request.maxWaitMs() > 0
+        if (response.entries().isEmpty() && !response.isDiverging() && response.snapshotEndOffset() < 0
+            && request.maxWaitMs() > 0
             && isCurrent(request, highWatermark)) {
             long waitMs = Math.min(request.maxWaitMs(), config.fetchMaxWaitMs());
             leader.parkedFetches.put(request.sourceId(), new Leader.ParkedFetch(request, nowMs + waitMs));
@@ -53,7 +58,7 @@ final class LeaderReplication {
         if (servingLeader != null && servingLeader != role) {
             for (Leader.ParkedFetch parked : servingLeader.parkedFetches.values()) {
                 FetchRequest request = parked.request();
-                effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request.fetchOffset(),
+                effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request,
                     role.leaderId(), role.epoch(), RaftError.NOT_LEADER));
             }
             servingLeader.parkedFetches.clear();
@@ -82,17 +87,54 @@ final class LeaderReplication {
     }
 
     private FetchResponse response(Leader leader, FetchRequest request, long highWatermark) {
+        if (needsSnapshot(request)) {
+            Snapshot snapshot = log.latestSnapshot();
+            return response(leader, request, highWatermark, List.of(), null, snapshot.id());
+        }
         OffsetAndEpoch diverging = divergence(request);
         if (diverging != null) {
-            return new FetchResponse(config.nodeId(), request.fetchOffset(), config.nodeId(), leader.epoch(),
-                RaftError.NONE, highWatermark, List.of(), diverging.epoch(), diverging.offset(), -1, -1,
-                log.startOffset());
+            return response(leader, request, highWatermark, List.of(), diverging, null);
         }
         int maxBytes = request.maxBytes() > 0 ? Math.min(request.maxBytes(), config.fetchMaxBytes())
             : config.fetchMaxBytes();
-        return new FetchResponse(config.nodeId(), request.fetchOffset(), config.nodeId(), leader.epoch(),
-            RaftError.NONE, highWatermark, log.read(request.fetchOffset(), maxBytes), -1, -1, -1, -1,
-            log.startOffset());
+        return response(leader, request, highWatermark, log.read(request.fetchOffset(), maxBytes), null, null);
+    }
+
+    private FetchResponse response(Leader leader, FetchRequest request, long highWatermark, List<LogEntry> entries,
+                                   OffsetAndEpoch diverging, OffsetAndEpoch snapshotId) {
+        return new FetchResponse(config.nodeId(), request.fetchOffset(), request.lastFetchedEpoch(), config.nodeId(),
+            leader.epoch(), RaftError.NONE, highWatermark, entries, diverging == null ? -1 : diverging.epoch(),
+            diverging == null ? -1 : diverging.offset(), snapshotId == null ? -1 : snapshotId.offset(),
+            snapshotId == null ? -1 : snapshotId.epoch(), log.startOffset());
+    }
+
+    /**
+     * Whether the fetcher must load our snapshot first: it fetches below our log start, or its last epoch is older
+     * than anything our log still knows (so the divergence point, if any, lies inside the snapshot).
+     */
+    private boolean needsSnapshot(FetchRequest request) {
+        return request.fetchOffset() < log.startOffset() || log.endOffsetForEpoch(request.lastFetchedEpoch()) == null;
+    }
+
+    /** Serves one chunk of the newest snapshot, or UNKNOWN_SNAPSHOT when the fetcher asks for another one. */
+    void answerFetchSnapshot(Leader leader, FetchSnapshotRequest request, long nowMs) {
+        leader.recordSnapshotFetch(request.sourceId(), nowMs);
+        Snapshot snapshot = log.latestSnapshot();
+        if (snapshot == null || snapshot.endOffset() != request.snapshotEndOffset()
+            || snapshot.epoch() != request.snapshotEpoch() || request.position() < 0
+            || request.position() > snapshot.data().length) {
+            effects.send(request.sourceId(), new FetchSnapshotResponse(config.nodeId(), config.nodeId(),
+                leader.epoch(), RaftError.UNKNOWN_SNAPSHOT, request.snapshotEndOffset(), request.snapshotEpoch(), -1,
+                request.position(), new byte[0]));
+            return;
+        }
+        int maxBytes = request.maxBytes() > 0 ? Math.min(request.maxBytes(), config.fetchMaxBytes())
+            : config.fetchMaxBytes();
+        int from = (int) request.position();
+        byte[] chunk = Arrays.copyOfRange(snapshot.data(), from, (int) Math.min(snapshot.data().length,
+            (long) from + maxBytes));
+        effects.send(request.sourceId(), new FetchSnapshotResponse(config.nodeId(), config.nodeId(), leader.epoch(),
+            RaftError.NONE, snapshot.endOffset(), snapshot.epoch(), snapshot.data().length, from, chunk));
     }
 
     /**

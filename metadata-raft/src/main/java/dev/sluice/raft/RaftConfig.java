@@ -12,12 +12,29 @@ import java.util.Set;
  * @param fetchMaxWaitMs    how long a leader may hold a fetch that has nothing new (long-poll)
  * @param requestTimeoutMs  how long a sender waits for a response before it gives up on it
  * @param retryBackoffMs    pause before retrying a failed request
- * @param fetchMaxBytes     the most entry bytes one fetch response carries (always at least one entry)
+ * @param fetchMaxBytes     the most entry bytes one fetch response carries (always at least one entry), and the
+ *                          most snapshot bytes one FetchSnapshot response carries
+ * @param snapshotIntervalEntries the state machine is asked for a snapshot after this many committed entries
+ *                          since the last one; 0 never asks
  */
 public record RaftConfig(int nodeId, Set<Integer> voterIds, long electionTimeoutMs, long fetchTimeoutMs,
-                         long fetchMaxWaitMs, long requestTimeoutMs, long retryBackoffMs, int fetchMaxBytes) {
+                         long fetchMaxWaitMs, long requestTimeoutMs, long retryBackoffMs, int fetchMaxBytes,
+                         long snapshotIntervalEntries) {
+    public static final long DEFAULT_SNAPSHOT_INTERVAL_ENTRIES = 10_000;
+
+    /** Without snapshots. */
+    public RaftConfig(int nodeId, Set<Integer> voterIds, long electionTimeoutMs, long fetchTimeoutMs,
+                      long fetchMaxWaitMs, long requestTimeoutMs, long retryBackoffMs, int fetchMaxBytes) {
+        this(nodeId, voterIds, electionTimeoutMs, fetchTimeoutMs, fetchMaxWaitMs, requestTimeoutMs, retryBackoffMs,
+            fetchMaxBytes, 0);
+    }
+
     public RaftConfig {
-        voterIds = Set.copyOf(voterIds);
+        if (snapshotIntervalEntries < 0 || fetchMaxBytes <= 0) {
+            throw new IllegalArgumentException("snapshotIntervalEntries must be >= 0 and fetchMaxBytes > 0");
+        }
+        // Sorted, so iterating the voters (and so a simulation) is the same in every JVM.
+        voterIds = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(voterIds));
         if (voterIds.isEmpty()) {
             throw new IllegalArgumentException("a quorum needs at least one voter");
         }
@@ -35,7 +52,12 @@ public record RaftConfig(int nodeId, Set<Integer> voterIds, long electionTimeout
         long requestTimeoutMs = Math.max(1, fetchTimeoutMs / 4);
         long retryBackoffMs = Math.max(1, Math.min(50, electionTimeoutMs / 10));
         return new RaftConfig(nodeId, voterIds, electionTimeoutMs, fetchTimeoutMs, fetchMaxWaitMs,
-            requestTimeoutMs, retryBackoffMs, 1 << 20);
+            requestTimeoutMs, retryBackoffMs, 1 << 20, DEFAULT_SNAPSHOT_INTERVAL_ENTRIES);
+    }
+
+    public RaftConfig withSnapshotIntervalEntries(long entries) {
+        return new RaftConfig(nodeId, voterIds, electionTimeoutMs, fetchTimeoutMs, fetchMaxWaitMs, requestTimeoutMs,
+            retryBackoffMs, fetchMaxBytes, entries);
     }
 
     public boolean isVoter() {

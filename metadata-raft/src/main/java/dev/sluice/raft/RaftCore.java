@@ -24,6 +24,10 @@ import java.util.random.RandomGenerator;
  * threads. Owned by one thread (the driver's or the simulator's). Offsets are log offsets; times are
  * milliseconds.
  *
+ * <p>Snapshots: every {@code snapshotIntervalEntries} committed entries the core asks the state machine for one
+ * ({@link Notification.SnapshotDue}), stores it and drops the log below the previous snapshot; a fetcher below the
+ * log start is sent the newest snapshot, in chunks ({@link FetchHandling}).
+ *
  * <p>Invariants: the in-memory log mirrors what the shell made durable once the returned writes are applied;
  * the high watermark never decreases and never exceeds the log end; every request handled gets exactly one
  * response, at once or (for a held fetch) later; role changes happen only in {@link QuorumTransitions}.
@@ -38,17 +42,36 @@ public final class RaftCore {
     private final FollowerReplication followerReplication;
     private long highWatermark;
     private long nextNotifiedOffset;
+    /** The end offset of the last snapshot asked for, loaded or installed. */
+    private long lastSnapshotOffset;
     private int notifiedLeaderId = QuorumState.NONE;
     private int notifiedEpoch = -1;
 
+    /** A node whose log starts at offset 0 and that has no snapshot. */
     public RaftCore(RaftConfig config, RandomGenerator random, List<LogEntry> recoveredLog,
                     QuorumState recoveredState, long nowMs) {
+        this(config, random, RecoveredLog.of(recoveredLog), recoveredState, nowMs);
+    }
+
+    /**
+     * Restores a node from what storage read back. With a snapshot, the first effects hand it to the state machine
+     * ({@link Notification.SnapshotLoaded}) and commits continue after it.
+     */
+    public RaftCore(RaftConfig config, RandomGenerator random, RecoveredLog recovered, QuorumState recoveredState,
+                    long nowMs) {
         this.config = config;
         this.random = random;
-        this.log = RaftLog.of(recoveredLog);
+        this.log = RaftLog.of(recovered);
         this.transitions = new QuorumTransitions(config, random, effects, recoveredState, nowMs);
         this.replication = new LeaderReplication(config, log, effects);
         this.followerReplication = new FollowerReplication(config, log, effects, random);
+        Snapshot snapshot = recovered.snapshot();
+        if (snapshot != null) {
+            highWatermark = snapshot.endOffset();
+            nextNotifiedOffset = snapshot.endOffset();
+            lastSnapshotOffset = snapshot.endOffset();
+            effects.notify(new Notification.SnapshotLoaded(snapshot));
+        }
     }
 
     /** The result of {@link #append}: the entry's offset, or -1 with a leader hint when this node is not leader. */
@@ -82,13 +105,14 @@ public final class RaftCore {
         } else if (message instanceof EndQuorumEpochRequest request) {
             ElectionHandling.handleEndQuorumEpochRequest(this, request, nowMs);
         } else if (message instanceof FetchRequest request) {
-            handleFetchRequest(request, nowMs);
+            FetchHandling.handleFetchRequest(this, request, nowMs);
         } else if (message instanceof FetchResponse response) {
-            handleFetchResponse(response, nowMs);
+            FetchHandling.handleFetchResponse(this, response, nowMs);
         } else if (message instanceof FetchSnapshotRequest request) {
-            effects.send(request.sourceId(), new FetchSnapshotResponse(config.nodeId(), transitions.role().leaderId(),
-                transitions.epoch(), RaftError.UNKNOWN_SNAPSHOT, -1, -1, 0, 0, new byte[0]));
-        } else if (!(message instanceof EndQuorumEpochResponse) && !(message instanceof FetchSnapshotResponse)) {
+            FetchHandling.handleFetchSnapshotRequest(this, request, nowMs);
+        } else if (message instanceof FetchSnapshotResponse response) {
+            FetchHandling.handleFetchSnapshotResponse(this, response, nowMs);
+        } else if (!(message instanceof EndQuorumEpochResponse)) {
             throw new IllegalArgumentException("unknown message " + message);
         }
         return finish(nowMs);
@@ -111,9 +135,32 @@ public final class RaftCore {
         return finish(nowMs);
     }
 
+    /**
+     * Takes a snapshot the state machine made after a {@link Notification.SnapshotDue}: stores it and drops the log
+     * below the previous snapshot, so the newest snapshot always has an older one plus the log to fall back on.
+     * A snapshot no newer than the newest one (a fetched snapshot overtook it) is ignored.
+     */
+    public RaftEffects handleSnapshotCreated(Snapshot snapshot, long nowMs) {
+        Snapshot latest = log.latestSnapshot();
+        if (latest == null || snapshot.endOffset() > latest.endOffset()) {
+            if (snapshot.endOffset() > highWatermark) {
+                throw new IllegalStateException(snapshot + " covers entries above the high watermark "
+                    + highWatermark);
+            }
+            long newStart = latest == null ? log.startOffset() : latest.endOffset();
+            boolean startMoves = newStart > log.startOffset();
+            log.addSnapshot(snapshot, newStart);
+            effects.write(new StorageOperation.WriteSnapshot(snapshot));
+            if (startMoves) {
+                effects.write(new StorageOperation.TruncatePrefix(new OffsetAndEpoch(newStart, log.startEpoch())));
+            }
+        }
+        return finish(nowMs);
+    }
+
     /** Tells the core that a request it asked to send failed in transport, so it can retry sooner. */
     public RaftEffects handleRequestFailure(int destinationId, RaftMessage.Request request, long nowMs) {
-        if (request instanceof FetchRequest) {
+        if (request instanceof FetchRequest || request instanceof FetchSnapshotRequest) {
             followerReplication.handleFetchFailure(transitions.role(), destinationId, nowMs);
         }
         return finish(nowMs);
@@ -147,6 +194,16 @@ public final class RaftCore {
 
     public int lastEpoch() {
         return log.lastEpoch();
+    }
+
+    /** The offset of the first entry still in the log; everything below is in a snapshot. */
+    public long logStartOffset() {
+        return log.startOffset();
+    }
+
+    /** The newest snapshot, stored or installed, or null. */
+    public Snapshot latestSnapshot() {
+        return log.latestSnapshot();
     }
 
     public RaftConfig config() {
@@ -199,61 +256,30 @@ public final class RaftCore {
         return entry.offset();
     }
 
-    private void maybeAdvanceHighWatermark(Leader leader) {
+    LeaderReplication replication() {
+        return replication;
+    }
+
+    FollowerReplication followerReplication() {
+        return followerReplication;
+    }
+
+    void raiseHighWatermark(long proposed) {
+        highWatermark = Math.max(highWatermark, proposed);
+    }
+
+    /** After a snapshot replaced the log: it is committed, and commits continue after it. */
+    void restartNotificationsAt(long snapshotEndOffset) {
+        highWatermark = snapshotEndOffset;
+        nextNotifiedOffset = snapshotEndOffset;
+        lastSnapshotOffset = snapshotEndOffset;
+    }
+
+    void maybeAdvanceHighWatermark(Leader leader) {
         long candidate = leader.majorityHighWatermark(config.majority());
         if (candidate > highWatermark) {
             highWatermark = candidate;
         }
-    }
-
-    // ---- fetch ----------------------------------------------------------------------------------------------
-
-    private void handleFetchRequest(FetchRequest request, long nowMs) {
-        int epoch = transitions.epoch();
-        if (request.epoch() < epoch) {
-            effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request.fetchOffset(),
-                transitions.role().leaderId(), epoch, RaftError.FENCED_LEADER_EPOCH));
-            return;
-        }
-        if (request.epoch() > epoch) {
-            transitions.transitionToUnattached(request.epoch(), nowMs);
-        }
-        if (!(transitions.role() instanceof Leader leader)) {
-            effects.send(request.sourceId(), FetchResponse.error(config.nodeId(), request.fetchOffset(),
-                transitions.role().leaderId(), transitions.epoch(), RaftError.NOT_LEADER));
-            return;
-        }
-        if (replication.recordFetch(leader, request, nowMs)) {
-            maybeAdvanceHighWatermark(leader);
-        }
-        replication.answerOrPark(leader, request, highWatermark, nowMs);
-    }
-
-    private void handleFetchResponse(FetchResponse response, long nowMs) {
-        RaftRole role = transitions.role();
-        if (response.epoch() == role.epoch() && response.leaderId() >= 0 && isLeaderless(role)
-            && response.leaderId() != config.nodeId()) {
-            transitions.transitionToFollower(response.epoch(), response.leaderId(), nowMs);
-            return;
-        }
-        if (role instanceof Unattached unattached) {
-            followerReplication.handleDiscoveryFailure(unattached, nowMs);
-            return;
-        }
-        if (role instanceof Follower follower && response.sourceId() == follower.leaderId()
-            && response.epoch() == follower.epoch() && response.error() == RaftError.NOT_LEADER) {
-            // The node we follow says it does not lead this epoch (it restarted, or resigned): stop following it.
-            transitions.transitionToUnattached(follower.epoch(), nowMs);
-            return;
-        }
-        if (role instanceof Follower follower) {
-            long proposed = followerReplication.handleFetchResponse(follower, response, highWatermark, nowMs);
-            highWatermark = Math.max(highWatermark, proposed);
-        }
-    }
-
-    private static boolean isLeaderless(RaftRole role) {
-        return role instanceof Unattached || role instanceof Prospective || role instanceof Candidate;
     }
 
     /** Any response from a later epoch: follow its leader if it names one, else wait unattached in it. */
@@ -363,9 +389,16 @@ public final class RaftCore {
         notifiedEpoch = epoch;
     }
 
+    /** Emits the committed entries below {@code endOffset}, then asks for a snapshot if one is due. */
     private void emitCommittedUpTo(long endOffset) {
         for (; nextNotifiedOffset < endOffset; nextNotifiedOffset++) {
             effects.notify(new Notification.Committed(log.entry(nextNotifiedOffset)));
+        }
+        if (config.snapshotIntervalEntries() > 0
+            && nextNotifiedOffset - lastSnapshotOffset >= config.snapshotIntervalEntries()) {
+            lastSnapshotOffset = nextNotifiedOffset;
+            effects.notify(new Notification.SnapshotDue(
+                new OffsetAndEpoch(nextNotifiedOffset, log.epochBefore(nextNotifiedOffset))));
         }
     }
 }

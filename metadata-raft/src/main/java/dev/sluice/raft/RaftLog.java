@@ -4,24 +4,51 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The core's in-memory view of the replicated log, mirroring what the shell has made durable. Owned by the core's
- * thread. Invariants: offsets are contiguous from {@link #startOffset()}; epochs never decrease; {@code epochStarts}
- * holds one entry per distinct epoch, in order.
+ * The core's in-memory view of the replicated log and its newest snapshot, mirroring what the shell has made
+ * durable. Owned by the core's thread.
+ *
+ * <p>The log holds the entries from {@link #startOffset()} on; everything below is covered by a snapshot.
+ * {@link #startEpoch()} is the epoch of the entry just before the start (0 at offset 0), so fetches that continue
+ * right at the start can still be checked for consistency.
+ *
+ * <p>Invariants: offsets are contiguous from the start; epochs never decrease and none is below the start epoch;
+ * {@code epochStarts} holds one entry per distinct epoch of the retained entries, in order, none below the start;
+ * the newest snapshot, when there is one, ends at or above the start and at or below the end.
  */
 public final class RaftLog {
-    private final long startOffset = 0;
+    private long startOffset;
+    private int startEpoch;
+    private Snapshot latestSnapshot;
     private final List<LogEntry> entries = new ArrayList<>();
     private final List<OffsetAndEpoch> epochStarts = new ArrayList<>();
 
-    /** Rebuilds the view from entries read back from storage, checking the invariants as it goes. */
-    public static RaftLog of(List<LogEntry> recovered) {
+    /** Rebuilds the view from what storage read back, checking the invariants as it goes. */
+    public static RaftLog of(RecoveredLog recovered) {
         RaftLog log = new RaftLog();
-        recovered.forEach(log::append);
+        log.startOffset = recovered.logStart().offset();
+        log.startEpoch = recovered.logStart().epoch();
+        recovered.entries().forEach(log::append);
+        log.latestSnapshot = recovered.snapshot();
         return log;
+    }
+
+    /** Rebuilds the view of a log that starts at offset 0 and has no snapshot. */
+    public static RaftLog of(List<LogEntry> recovered) {
+        return of(RecoveredLog.of(recovered));
     }
 
     public long startOffset() {
         return startOffset;
+    }
+
+    /** The epoch of the entry just before {@link #startOffset()}, or 0 at offset 0. */
+    public int startEpoch() {
+        return startEpoch;
+    }
+
+    /** The newest snapshot, or null. */
+    public Snapshot latestSnapshot() {
+        return latestSnapshot;
     }
 
     /** The offset the next appended entry gets. */
@@ -29,9 +56,9 @@ public final class RaftLog {
         return startOffset + entries.size();
     }
 
-    /** The epoch of the last entry, or 0 for an empty log. */
+    /** The epoch of the last entry, or the start epoch for an empty log. */
     public int lastEpoch() {
-        return entries.isEmpty() ? 0 : entries.get(entries.size() - 1).epoch();
+        return entries.isEmpty() ? startEpoch : entries.get(entries.size() - 1).epoch();
     }
 
     public OffsetAndEpoch endOffsetAndEpoch() {
@@ -44,6 +71,11 @@ public final class RaftLog {
                 + endOffset() + ")");
         }
         return entries.get((int) (offset - startOffset));
+    }
+
+    /** The epoch of the entry at {@code offset - 1}, also when that entry is the one just before the start. */
+    public int epochBefore(long offset) {
+        return offset == startOffset ? startEpoch : entry(offset - 1).epoch();
     }
 
     public void append(LogEntry entry) {
@@ -73,8 +105,53 @@ public final class RaftLog {
     }
 
     /**
-     * The largest epoch in this log that is at most {@code epoch}, with the end offset of its entries. Answers
-     * (0, startOffset) when no such epoch exists. This is how leader and follower find where their logs diverge.
+     * Records a newer snapshot of committed entries this log holds and drops the entries below {@code newStart},
+     * which must not pass the snapshot.
+     */
+    public void addSnapshot(Snapshot snapshot, long newStart) {
+        if (latestSnapshot != null && snapshot.endOffset() <= latestSnapshot.endOffset()) {
+            throw new IllegalStateException(snapshot + " is not newer than " + latestSnapshot);
+        }
+        if (snapshot.endOffset() > endOffset() || epochBefore(snapshot.endOffset()) != snapshot.epoch()) {
+            throw new IllegalStateException(snapshot + " does not match the log [" + startOffset + ", "
+                + endOffset() + ")");
+        }
+        if (newStart < startOffset || newStart > snapshot.endOffset()) {
+            throw new IllegalStateException("log start " + newStart + " outside [" + startOffset + ", "
+                + snapshot.endOffset() + "]");
+        }
+        int newStartEpoch = epochBefore(newStart);
+        entries.subList(0, (int) (newStart - startOffset)).clear();
+        startOffset = newStart;
+        startEpoch = newStartEpoch;
+        while (epochStarts.size() > 1 && epochStarts.get(1).offset() <= newStart) {
+            epochStarts.remove(0);
+        }
+        if (!epochStarts.isEmpty()) {
+            OffsetAndEpoch first = epochStarts.get(0);
+            if (entries.isEmpty()) {
+                epochStarts.clear();
+            } else if (first.offset() < newStart) {
+                epochStarts.set(0, new OffsetAndEpoch(newStart, first.epoch()));
+            }
+        }
+        latestSnapshot = snapshot;
+    }
+
+    /** Replaces the whole log with a snapshot fetched from the leader: the log becomes empty and starts after it. */
+    public void resetTo(Snapshot snapshot) {
+        entries.clear();
+        epochStarts.clear();
+        startOffset = snapshot.endOffset();
+        startEpoch = snapshot.epoch();
+        latestSnapshot = snapshot;
+    }
+
+    /**
+     * The largest epoch in this log that is at most {@code epoch}, with the end offset of its entries; the entry
+     * before the start counts, so an epoch that ends right at the start is known. Answers null when {@code epoch}
+     * is older than anything this log knows (only a snapshot can bring such a fetcher up to date). This is how
+     * leader and follower find where their logs diverge.
      */
     public OffsetAndEpoch endOffsetForEpoch(int epoch) {
         for (int i = epochStarts.size() - 1; i >= 0; i--) {
@@ -84,7 +161,7 @@ public final class RaftLog {
                 return new OffsetAndEpoch(end, start.epoch());
             }
         }
-        return new OffsetAndEpoch(startOffset, 0);
+        return epoch >= startEpoch ? new OffsetAndEpoch(startOffset, startEpoch) : null;
     }
 
     /** Entries from {@code fromOffset}, at least one when there are any, then as many as fit in {@code maxBytes}. */

@@ -68,20 +68,23 @@ public sealed interface RaftMessage permits RaftMessage.Request, RaftMessage.Res
     /**
      * Entries from the fetch offset, or a divergence ({@code divergingEndOffset >= 0}: truncate to the end of
      * {@code divergingEpoch} and fetch again), or a snapshot to fetch first ({@code snapshotEndOffset >= 0}).
-     * {@code fetchOffset} repeats the request's, so a late duplicate is recognised; it is not on the wire: the
-     * calling transport fills it in from the request it sent.
+     * {@code fetchOffset} and {@code lastFetchedEpoch} repeat the request's, so a late duplicate is recognised (it
+     * still applies only if the log ends where it did when the request left); they are not on the wire: the calling
+     * transport fills them in from the request it sent.
      */
-    record FetchResponse(int sourceId, long fetchOffset, int leaderId, int epoch, RaftError error, long highWatermark,
-                         List<LogEntry> entries, int divergingEpoch, long divergingEndOffset,
-                         long snapshotEndOffset, int snapshotEpoch, long logStartOffset) implements Response {
+    record FetchResponse(int sourceId, long fetchOffset, int lastFetchedEpoch, int leaderId, int epoch,
+                         RaftError error, long highWatermark, List<LogEntry> entries, int divergingEpoch,
+                         long divergingEndOffset, long snapshotEndOffset, int snapshotEpoch, long logStartOffset)
+        implements Response {
         public FetchResponse {
             entries = List.copyOf(entries);
         }
 
         /** A response that carries only an error and the sender's view of leader and epoch. */
-        public static FetchResponse error(int sourceId, long fetchOffset, int leaderId, int epoch, RaftError error) {
-            return new FetchResponse(sourceId, fetchOffset, leaderId, epoch, error, -1, List.of(), -1, -1, -1, -1,
-                0);
+        public static FetchResponse error(int sourceId, FetchRequest request, int leaderId, int epoch,
+                                          RaftError error) {
+            return new FetchResponse(sourceId, request.fetchOffset(), request.lastFetchedEpoch(), leaderId, epoch,
+                error, -1, List.of(), -1, -1, -1, -1, 0);
         }
 
         public boolean isDiverging() {
@@ -89,11 +92,18 @@ public sealed interface RaftMessage permits RaftMessage.Request, RaftMessage.Res
         }
     }
 
-    /** Reads a chunk of the snapshot ending at {@code snapshotEndOffset}. Snapshots are not implemented yet. */
+    /**
+     * Reads the chunk at byte {@code position} of the leader's snapshot identified by ({@code snapshotEndOffset},
+     * {@code snapshotEpoch}), at most {@code maxBytes} long.
+     */
     record FetchSnapshotRequest(int sourceId, int epoch, long snapshotEndOffset, int snapshotEpoch, long position,
                                 int maxBytes) implements Request {
     }
 
+    /**
+     * A chunk of the snapshot: {@code chunk} holds the bytes from {@code position} of {@code sizeBytes}. The error is
+     * {@code UNKNOWN_SNAPSHOT} when the leader no longer has that snapshot (it took a newer one): fetch again.
+     */
     record FetchSnapshotResponse(int sourceId, int leaderId, int epoch, RaftError error, long snapshotEndOffset,
                                  int snapshotEpoch, long sizeBytes, long position, byte[] chunk)
         implements Response {

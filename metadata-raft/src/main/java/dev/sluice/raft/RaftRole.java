@@ -47,7 +47,10 @@ public sealed interface RaftRole
         }
     }
 
-    /** Fetches from a known leader (voters and observers alike). */
+    /**
+     * Fetches from a known leader (voters and observers alike): entries, or the leader's snapshot in chunks when
+     * its log fell behind the leader's log start.
+     */
     final class Follower implements RaftRole {
         private final int epoch;
         private final int leaderId;
@@ -61,6 +64,10 @@ public sealed interface RaftRole
         boolean fetchInFlight;
         /** When the in-flight fetch is given up on, or when the next fetch goes out if none is in flight. */
         long fetchDeadlineMs;
+        /** When the last fetch for entries went out. */
+        long lastFetchSentMs;
+        /** The leader's snapshot being fetched instead of entries, or null. */
+        SnapshotDownload snapshotDownload;
 
         Follower(int epoch, int leaderId, long nowMs) {
             this.epoch = epoch;

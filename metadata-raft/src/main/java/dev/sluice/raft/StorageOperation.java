@@ -19,6 +19,17 @@ public sealed interface StorageOperation {
     record TruncateFrom(long offset) implements StorageOperation {
     }
 
+    /**
+     * Removes every entry below {@code logStart.offset()} and every snapshot that ends below it, and records the new
+     * log start (its offset and the epoch of the entry just before it).
+     */
+    record TruncatePrefix(OffsetAndEpoch logStart) implements StorageOperation {
+    }
+
+    /** Stores a snapshot, checksummed, next to any older one. */
+    record WriteSnapshot(Snapshot snapshot) implements StorageOperation {
+    }
+
     /** Replaces the persisted quorum state. */
     record PersistQuorumState(QuorumState state) implements StorageOperation {
     }

@@ -50,4 +50,77 @@ class MetadataLoaderTest {
         loader.register((delta, image) -> deltas.add(delta));
         assertThat(deltas).singleElement().satisfies(delta -> assertThat(delta.createdTopicIds()).containsExactly(id));
     }
+
+    @Test
+    void snapshotOverANonEmptyImagePublishesTheDifference() {
+        UUID kept = new UUID(1, 1);
+        UUID deleted = new UUID(2, 2);
+        UUID created = new UUID(3, 3);
+        PartitionImage before = new PartitionImage(List.of(1, 2), List.of(1, 2), 1, 0, 0);
+        loader.handleCommit(1, MetadataRecords.serialize(List.of(
+                MetadataRecords.registerBroker(1, 10, "h1", 1, ""), MetadataRecords.registerBroker(2, 20, "h2", 2, ""),
+                MetadataRecords.unfenceBroker(1, 10),
+                MetadataRecords.topic("kept", kept), MetadataRecords.partition(kept, 0, before),
+                MetadataRecords.partition(kept, 1, before),
+                MetadataRecords.topic("gone", deleted), MetadataRecords.partition(deleted, 0, before),
+                MetadataRecords.config("gone", TopicConfigs.RETENTION_MS, "1000"),
+                MetadataRecords.config("kept", TopicConfigs.RETENTION_MS, "1000"))));
+        loader.register((delta, image) -> {
+            deltas.add(delta);
+            images.add(image);
+        });
+
+        // The state some entries later: "gone" deleted, "new" created, a leader and ISR change on kept-0 and two
+        // more changes on kept-1, broker 2 unfenced and broker 1 re-registered, configs and producer ids moved on.
+        MetadataLoader later = new MetadataLoader();
+        later.handleCommit(1, MetadataRecords.serialize(loader.image().toRecords()));
+        later.handleCommit(7, MetadataRecords.serialize(List.of(
+                MetadataRecords.removeTopic(deleted),
+                MetadataRecords.topic("new", created), MetadataRecords.partition(created, 0, before),
+                MetadataRecords.partitionChange(kept, 0, 2, List.of(2), null),
+                MetadataRecords.partitionChange(kept, 1, null, List.of(1), null),
+                MetadataRecords.partitionChange(kept, 1, 1, null, null),
+                MetadataRecords.partitionChange(kept, 1, null, List.of(1, 2), null),
+                MetadataRecords.unfenceBroker(2, 20), MetadataRecords.registerBroker(1, 11, "h1b", 1, "r"),
+                MetadataRecords.config("kept", TopicConfigs.RETENTION_MS, null),
+                MetadataRecords.config("new", TopicConfigs.CLEANUP_POLICY, "compact"),
+                MetadataRecords.producerIds(1, 1000))));
+        MetadataImage target = later.image();
+
+        loader.handleSnapshot(7, target.toRecords());
+
+        assertThat(loader.image()).isEqualTo(target);
+        MetadataDelta delta = deltas.get(deltas.size() - 1);
+        assertThat(delta.deletedTopics()).containsExactly(java.util.Map.entry(deleted, "gone"));
+        assertThat(delta.createdTopicIds()).containsExactly(created);
+        assertThat(delta.changedPartitions()).containsOnlyKeys(new TopicIdPartition(kept, 0),
+                new TopicIdPartition(kept, 1), new TopicIdPartition(created, 0));
+        assertThat(delta.changedPartitions().get(new TopicIdPartition(kept, 1)))
+                .isEqualTo(target.topics().partition(kept, 1));
+        assertThat(delta.changedBrokers()).containsOnlyKeys(1, 2);
+        assertThat(delta.changedConfigTopics()).contains("kept", "new");
+        assertThat(delta.producerIdsChanged()).isTrue();
+        assertThat(images.get(images.size() - 1)).isSameAs(loader.image());
+    }
+
+    @Test
+    void snapshotAtAnyPointOfARandomHistoryLoadsOverAnyEarlierImage() {
+        for (long seed = 1; seed <= 200; seed++) {
+            RandomMetadataRecords generator = new RandomMetadataRecords(seed, MetadataImage.EMPTY);
+            MetadataLoader current = new MetadataLoader();
+            current.handleCommit(1, MetadataRecords.serialize(generator.next(1 + (int) (seed % 40))));
+            generator.next(1 + (int) (seed * 7 % 60));
+            MetadataImage target = generator.image();
+            MetadataLoader reference = new MetadataLoader();
+            reference.handleSnapshot(50, target.toRecords());
+            current.handleSnapshot(50, target.toRecords());
+            assertThat(current.image()).as("seed %d", seed).isEqualTo(reference.image());
+        }
+    }
+
+    @Test
+    void snapshotBeforeTheImageIsABrokenInvariant() {
+        loader.handleCommit(5, new byte[0]);
+        assertThatThrownBy(() -> loader.handleSnapshot(4, List.of())).isInstanceOf(IllegalStateException.class);
+    }
 }

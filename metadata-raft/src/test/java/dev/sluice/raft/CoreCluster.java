@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * A hand-stepped cluster of {@link RaftCore}s for scenario tests: a fake clock, FIFO delivery, links that can be
- * cut, and per-node durable storage. Every effect is applied in the shell's order (write, send, notify).
+ * cut, per-node durable storage, and per-node state machines that take snapshots when asked. Every effect is
+ * applied in the shell's order (write, send, notify).
  */
 final class CoreCluster {
     record InFlight(int sourceId, Outbound outbound) {
@@ -25,6 +26,9 @@ final class CoreCluster {
     final Map<Integer, SimStorage> storages = new HashMap<>();
     final Map<Integer, List<Notification>> notifications = new HashMap<>();
     final Map<Integer, Long> deadlines = new HashMap<>();
+    final Map<Integer, SimStateMachine> stateMachines = new HashMap<>();
+    /** Passed to every core started from now on; 0 takes no snapshots. */
+    long snapshotIntervalEntries;
     final Deque<InFlight> inFlight = new ArrayDeque<>();
     /** Cut links, as "from-to"; a cut link drops messages. */
     final Set<String> cutLinks = new HashSet<>();
@@ -43,15 +47,16 @@ final class CoreCluster {
     }
 
     RaftConfig config(int nodeId) {
-        return new RaftConfig(nodeId, voterIds, 100, 200, 40, 40, 10, 1 << 20);
+        return new RaftConfig(nodeId, voterIds, 100, 200, 40, 40, 10, 64, snapshotIntervalEntries);
     }
 
     /** (Re)starts a node from its durable storage. */
     void start(int nodeId) {
         SimStorage storage = storages.get(nodeId);
-        RaftCore core = new RaftCore(config(nodeId), random.split(), List.copyOf(storage.entries),
-            storage.quorumState, nowMs);
+        RaftCore core = new RaftCore(config(nodeId), random.split(), storage.recovered(false), storage.quorumState,
+            nowMs);
         cores.put(nodeId, core);
+        stateMachines.put(nodeId, new SimStateMachine());
         apply(nodeId, core.tick(nowMs));
     }
 
@@ -62,6 +67,20 @@ final class CoreCluster {
         }
         notifications.get(nodeId).addAll(effects.notifications());
         deadlines.put(nodeId, effects.nextDeadlineMs());
+        SimStateMachine stateMachine = stateMachines.get(nodeId);
+        for (Notification notification : effects.notifications()) {
+            if (notification instanceof Notification.Committed committed) {
+                String error = stateMachine.apply(committed.entry());
+                if (error != null) {
+                    throw new AssertionError("node " + nodeId + ": " + error);
+                }
+            } else if (notification instanceof Notification.SnapshotLoaded loaded) {
+                stateMachine.load(loaded.snapshot());
+            } else if (notification instanceof Notification.SnapshotDue due) {
+                apply(nodeId, cores.get(nodeId).handleSnapshotCreated(stateMachine.createSnapshot(due.snapshotId()),
+                    nowMs));
+            }
+        }
     }
 
     void isolate(int nodeId) {

@@ -144,6 +144,17 @@ public final class Node implements AutoCloseable {
                     controller.handleLeaderChange(leaderId, epoch, epochStartOffset);
                 }
             }
+
+            @Override
+            public byte[] createSnapshot() {
+                return dev.sluice.metadata.MetadataRecords.serialize(loader.image().toRecords());
+            }
+
+            @Override
+            public void handleSnapshot(long snapshotEndOffset, int epoch, byte[] snapshot) {
+                // The image's offset is that of the last entry it covers.
+                loader.handleSnapshot(snapshotEndOffset - 1, dev.sluice.metadata.MetadataRecords.parse(snapshot));
+            }
         };
         raft = new RaftNode(new RaftNodeConfig(config.nodeId(), config.dataDir().resolve("metadata"),
                 config.controllerQuorum(), 1000, 2000), listener);

@@ -2,6 +2,7 @@ package dev.sluice.raft.io;
 
 import dev.sluice.raft.LogEntry;
 import dev.sluice.raft.Notification;
+import dev.sluice.raft.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,23 +10,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Feeds notifications to the {@link RaftListener} on one dedicated thread, in order, so a slow state machine never
- * stalls the Raft driver. An append's future completes right after its entry reached the listener. If the listener
+ * stalls the Raft driver. Snapshots are loaded into the listener, and made by it when due, in the same order. An
+ * append's future completes right after its entry reached the listener. If the listener
  * throws, the error is logged once and nothing more is delivered: the state machine can no longer be trusted.
  */
 final class CommitDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommitDispatcher.class);
 
+    private final int nodeId;
     private final RaftListener listener;
+    private final Consumer<Snapshot> snapshotSink;
     private final ExecutorService thread;
     private volatile Throwable failure;
 
-    CommitDispatcher(int nodeId, RaftListener listener) {
+    /** {@code snapshotSink} takes the snapshots the listener creates, on the listener thread. */
+    CommitDispatcher(int nodeId, RaftListener listener, Consumer<Snapshot> snapshotSink) {
+        this.nodeId = nodeId;
         this.listener = listener;
+        this.snapshotSink = snapshotSink;
         this.thread = Executors.newSingleThreadExecutor(runnable -> {
             Thread t = new Thread(runnable, "sluice-raft-listener-" + nodeId);
             t.setDaemon(true);
@@ -67,6 +75,17 @@ final class CommitDispatcher implements AutoCloseable {
                     }
                 } else if (notification instanceof Notification.LeaderChanged change) {
                     listener.handleLeaderChange(change.leaderId(), change.epoch(), change.epochStartOffset());
+                } else if (notification instanceof Notification.SnapshotLoaded loaded) {
+                    Snapshot snapshot = loaded.snapshot();
+                    log.info("[node {}] loading snapshot ending at {} (epoch {}, {} bytes)", nodeId,
+                        snapshot.endOffset(), snapshot.epoch(), snapshot.data().length);
+                    listener.handleSnapshot(snapshot.endOffset(), snapshot.epoch(), snapshot.data().clone());
+                } else if (notification instanceof Notification.SnapshotDue due) {
+                    byte[] data = listener.createSnapshot();
+                    log.debug("[node {}] created snapshot ending at {} ({} bytes)", nodeId, due.snapshotId().offset(),
+                        data.length);
+                    snapshotSink.accept(new Snapshot(due.snapshotId().offset(), due.snapshotId().epoch(),
+                        data.clone()));
                 }
             } catch (Throwable t) {
                 failure = t;

@@ -55,7 +55,7 @@ final class GrpcTransport implements Transport {
             stub.endQuorumEpoch(RaftProtos.toProto(end), observer(result, p -> RaftProtos.fromProto(destinationId, p)));
         } else if (request instanceof RaftMessage.FetchRequest fetch) {
             stub.fetch(RaftProtos.toProto(fetch),
-                observer(result, p -> RaftProtos.fromProto(destinationId, fetch.fetchOffset(), p)));
+                observer(result, p -> RaftProtos.fromProto(destinationId, fetch, p)));
         } else if (request instanceof RaftMessage.FetchSnapshotRequest snapshot) {
             stub.fetchSnapshot(RaftProtos.toProto(snapshot),
                 observer(result, p -> RaftProtos.fromProto(destinationId, p)));

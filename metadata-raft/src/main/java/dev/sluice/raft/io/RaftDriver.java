@@ -7,6 +7,7 @@ import dev.sluice.raft.RaftConfig;
 import dev.sluice.raft.RaftCore;
 import dev.sluice.raft.RaftEffects;
 import dev.sluice.raft.RaftMessage;
+import dev.sluice.raft.Snapshot;
 import dev.sluice.raft.StorageOperation;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -85,8 +86,9 @@ final class RaftDriver {
     /** Recovers log and quorum state from storage and starts the driver thread. */
     void start() {
         long nowMs = clock.millis();
-        core = new RaftCore(config, random, storage.readEntries(), storage.readQuorumState(), nowMs);
-        log.info("[node {}] recovered epoch {}, log end {}", config.nodeId(), core.epoch(), core.logEndOffset());
+        core = new RaftCore(config, random, storage.readLog(), storage.readQuorumState(), nowMs);
+        log.info("[node {}] recovered epoch {}, log [{}, {}), snapshot {}", config.nodeId(), core.epoch(),
+            core.logStartOffset(), core.logEndOffset(), core.latestSnapshot());
         running = true;
         round.add(core.tick(nowMs));
         thread.setDaemon(true);
@@ -114,6 +116,11 @@ final class RaftDriver {
             result.completeExceptionally(new NotLeaderException(-1, status.epoch()));
         }
         return result;
+    }
+
+    /** Hands a snapshot the state machine made to the core, which stores it and truncates the log. */
+    void submitSnapshot(Snapshot snapshot) {
+        enqueue(nowMs -> round.add(core.handleSnapshotCreated(snapshot, nowMs)));
     }
 
     void submitRequest(RaftMessage.Request request, Responder responder) {

@@ -4,7 +4,8 @@ package dev.sluice.raft.io;
 public interface RaftListener {
     /**
      * Called on one thread, in offset order, once per committed entry, including each leader's epoch marker (an
-     * empty payload); on start, replays every committed entry from the start of the log.
+     * empty payload); on start, replays every committed entry after the loaded snapshot (or from the start of the
+     * log when there is none).
      */
     void handleCommit(long offset, int epoch, byte[] payload);
 
@@ -14,4 +15,19 @@ public interface RaftListener {
      * {@link #handleCommit}; for another leader epochStartOffset is -1.
      */
     void handleLeaderChange(int leaderId, int epoch, long epochStartOffset);
+
+    /**
+     * Serializes the state as of the last entry passed to {@link #handleCommit}. Called between commits, every
+     * {@link RaftNodeConfig#snapshotIntervalEntries()} committed entries; the node stores the bytes durably and
+     * may then drop the log below an older snapshot. The bytes must be what {@link #handleSnapshot} reads back.
+     */
+    byte[] createSnapshot();
+
+    /**
+     * Replaces the whole state with a snapshot's: the state after every entry below {@code snapshotEndOffset};
+     * {@code epoch} is the epoch of the entry at {@code snapshotEndOffset - 1}. Called on start, before any commit,
+     * when storage holds a snapshot, and at any time when this node's log fell behind the leader's log start and it
+     * loaded the leader's snapshot. Commits continue at {@code snapshotEndOffset}.
+     */
+    void handleSnapshot(long snapshotEndOffset, int epoch, byte[] snapshot);
 }

@@ -1,6 +1,7 @@
 package dev.sluice.raft.io;
 
 import dev.sluice.raft.RaftConfig;
+import dev.sluice.raft.Snapshot;
 import io.grpc.BindableService;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -10,7 +11,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * One member of the metadata quorum (voter, or observer when its id is not among the voters): a
- * {@link dev.sluice.raft.RaftCore} driven by one thread, with its log and quorum state in RocksDB under {@code dataDir} and gRPC to the voters.
+ * {@link dev.sluice.raft.RaftCore} driven by one thread, with its log, snapshots and quorum state in RocksDB under
+ * {@code dataDir} and gRPC to the voters. The listener is asked for a snapshot every
+ * {@link RaftNodeConfig#snapshotIntervalEntries()} committed entries; the log below the previous snapshot is then
+ * dropped, and a replica that falls behind the log start fetches the leader's snapshot.
  * Thread-safe. Lifecycle: construct, mount {@link #service()} on the controller-port server, {@link #start()},
  * {@link #close()}.
  */
@@ -32,11 +36,12 @@ public final class RaftNode implements AutoCloseable {
     RaftNode(RaftNodeConfig config, RaftListener listener, Clock clock, RandomGenerator random, Transport transport) {
         this.config = Objects.requireNonNull(config, "config");
         RaftConfig raftConfig = RaftConfig.of(config.nodeId(), config.voters().keySet(), config.electionTimeoutMs(),
-            config.fetchTimeoutMs());
+            config.fetchTimeoutMs()).withSnapshotIntervalEntries(config.snapshotIntervalEntries());
         this.storage = new RocksDbLogStorage(config.dataDir().resolve("raft-log"));
         this.transport = transport != null ? transport
             : new GrpcTransport(config.voters(), raftConfig.requestTimeoutMs());
-        this.dispatcher = new CommitDispatcher(config.nodeId(), Objects.requireNonNull(listener, "listener"));
+        this.dispatcher = new CommitDispatcher(config.nodeId(), Objects.requireNonNull(listener, "listener"),
+            this::handleSnapshotCreated);
         this.driver = new RaftDriver(raftConfig, clock, random, this.transport, storage, dispatcher);
         this.service = new RaftGrpcService(driver);
     }
@@ -56,6 +61,11 @@ public final class RaftNode implements AutoCloseable {
      */
     public CompletableFuture<Long> append(byte[] payload) {
         return driver.append(payload.clone());
+    }
+
+    /** Called on the listener thread with the state machine's new snapshot; the driver stores it. */
+    private void handleSnapshotCreated(Snapshot snapshot) {
+        driver.submitSnapshot(snapshot);
     }
 
     /** The gRPC {@code Raft} service, to mount on the controller-port server. */

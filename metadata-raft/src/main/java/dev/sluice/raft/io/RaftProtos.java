@@ -20,7 +20,7 @@ import java.util.List;
 /**
  * Converts between the core's message records and the {@code sluice.internal.v1} protobuf messages: the only place
  * that knows both. Stateless. A response's sender is not always on the wire, so decoding a response takes the id of
- * the node that was called; a fetch response also takes the request's fetch offset.
+ * the node that was called; a fetch response also takes the request, whose fetch offset and last epoch it repeats.
  */
 final class RaftProtos {
     private RaftProtos() {
@@ -126,11 +126,13 @@ final class RaftProtos {
         return builder.build();
     }
 
-    static RaftMessage.FetchResponse fromProto(int sourceId, long fetchOffset, RaftFetchResponse response) {
+    static RaftMessage.FetchResponse fromProto(int sourceId, RaftMessage.FetchRequest request,
+                                               RaftFetchResponse response) {
         List<LogEntry> entries = response.getEntriesList().stream()
             .map(entry -> new LogEntry(entry.getOffset(), entry.getEpoch(), entry.getPayload().toByteArray()))
             .toList();
-        return new RaftMessage.FetchResponse(sourceId, fetchOffset, response.getLeaderId(), response.getEpoch(),
+        return new RaftMessage.FetchResponse(sourceId, request.fetchOffset(), request.lastFetchedEpoch(),
+            response.getLeaderId(), response.getEpoch(),
             fromProto(response.getError()), response.getHighWatermark(), entries, response.getDivergingEpoch(),
             response.getDivergingEndOffset(), response.getSnapshotEndOffset(), response.getSnapshotEpoch(),
             response.getLogStartOffset());

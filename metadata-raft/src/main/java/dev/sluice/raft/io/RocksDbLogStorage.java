@@ -1,14 +1,19 @@
 package dev.sluice.raft.io;
 
 import dev.sluice.raft.LogEntry;
+import dev.sluice.raft.OffsetAndEpoch;
 import dev.sluice.raft.QuorumState;
+import dev.sluice.raft.RecoveredLog;
+import dev.sluice.raft.Snapshot;
 import dev.sluice.raft.StorageOperation;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -18,16 +23,27 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link LogStorage} in RocksDB. Column family {@code default}: key = offset (8 bytes, big-endian, so iteration is
- * in offset order) → epoch (4 bytes, big-endian) + payload. Column family {@code quorum-state}: one key → epoch,
- * voted id, leader id (4 bytes each). Every {@link #write} is one {@link WriteBatch} with {@code sync = true}, so a
- * vote and the entries it depends on are durable together. Used only by the driver thread.
+ * in offset order) → epoch (4 bytes, big-endian) + payload. Column family {@code quorum-state}: key {@code q} →
+ * epoch, voted id, leader id (4 bytes each); key {@code s} → the log start offset (8 bytes) and the epoch before it
+ * (4 bytes), absent while the log starts at 0. Column family {@code snapshots}: key = end offset (8 bytes,
+ * big-endian) → epoch (4 bytes), CRC32C (4 bytes) of end offset + epoch + data, then the data.
+ *
+ * <p>Every {@link #write} is one {@link WriteBatch} with {@code sync = true}, so a vote and the entries it depends on
+ * are durable together, and a snapshot and the log truncation it allows happen together or not at all. Checksums are
+ * checked after reading; the core checks entries before writing. Used only by the driver thread.
  */
 public final class RocksDbLogStorage implements LogStorage {
+    private static final Logger log = LoggerFactory.getLogger(RocksDbLogStorage.class);
     private static final byte[] QUORUM_STATE_KEY = {'q'};
-    private static final byte[] QUORUM_STATE_FAMILY = "quorum-state".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] LOG_START_KEY = {'s'};
+    private static final byte[] QUORUM_STATE_FAMILY = "quorum-state".getBytes(StandardCharsets.UTF_8);
+    static final byte[] SNAPSHOTS_FAMILY = "snapshots".getBytes(StandardCharsets.UTF_8);
+    private static final int SNAPSHOT_HEADER_BYTES = 8;
 
     static {
         RocksDB.loadLibrary();
@@ -46,7 +62,8 @@ public final class RocksDbLogStorage implements LogStorage {
             familyOptions = new ColumnFamilyOptions();
             List<ColumnFamilyDescriptor> families = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
-                new ColumnFamilyDescriptor(QUORUM_STATE_FAMILY, familyOptions));
+                new ColumnFamilyDescriptor(QUORUM_STATE_FAMILY, familyOptions),
+                new ColumnFamilyDescriptor(SNAPSHOTS_FAMILY, familyOptions));
             db = RocksDB.open(options, directory.toString(), families, handles);
             syncedWrites = new WriteOptions().setSync(true);
         } catch (RocksDBException | java.io.IOException e) {
@@ -54,13 +71,83 @@ public final class RocksDbLogStorage implements LogStorage {
         }
     }
 
+    private ColumnFamilyHandle entriesFamily() {
+        return handles.get(0);
+    }
+
+    private ColumnFamilyHandle stateFamily() {
+        return handles.get(1);
+    }
+
+    private ColumnFamilyHandle snapshotsFamily() {
+        return handles.get(2);
+    }
+
+    @Override
+    public RecoveredLog readLog() {
+        OffsetAndEpoch start = readLogStart();
+        List<LogEntry> entries = readEntries();
+        Snapshot snapshot = readNewestUsableSnapshot(start, entries);
+        if (snapshot == null && start.offset() > 0) {
+            throw new IllegalStateException("the Raft log starts at " + start.offset()
+                + " but no valid snapshot covers it; this node's metadata must be rebuilt from the quorum");
+        }
+        return new RecoveredLog(start, snapshot, entries);
+    }
+
+    /** The newest snapshot that passes its checksum and that the log continues from, or null. */
+    private Snapshot readNewestUsableSnapshot(OffsetAndEpoch start, List<LogEntry> entries) {
+        long endOffset = start.offset() + entries.size();
+        try (RocksIterator iterator = db.newIterator(snapshotsFamily())) {
+            for (iterator.seekToLast(); iterator.isValid(); iterator.prev()) {
+                Snapshot snapshot = decodeSnapshot(iterator.key(), iterator.value());
+                if (snapshot == null) {
+                    continue;
+                }
+                if (snapshot.endOffset() < start.offset()) {
+                    log.warn("Ignoring {}: it ends below the log start {}", snapshot, start.offset());
+                    break;
+                }
+                int epochBefore = snapshot.endOffset() == start.offset() ? start.epoch()
+                    : snapshot.endOffset() <= endOffset
+                    ? entries.get((int) (snapshot.endOffset() - 1 - start.offset())).epoch() : -1;
+                if (epochBefore != snapshot.epoch()) {
+                    log.warn("Ignoring {}: it does not match the log [{}, {})", snapshot, start.offset(), endOffset);
+                    continue;
+                }
+                return snapshot;
+            }
+            iterator.status();
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read Raft snapshots", e);
+        }
+        return null;
+    }
+
+    private OffsetAndEpoch readLogStart() {
+        try {
+            byte[] value = db.get(stateFamily(), LOG_START_KEY);
+            if (value == null) {
+                return RecoveredLog.LOG_START;
+            }
+            if (value.length != 12) {
+                throw new IllegalStateException("corrupt log start of " + value.length + " bytes");
+            }
+            ByteBuffer buffer = ByteBuffer.wrap(value);
+            return new OffsetAndEpoch(buffer.getLong(), buffer.getInt());
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the log start", e);
+        }
+    }
+
     @Override
     public List<LogEntry> readEntries() {
+        long startOffset = readLogStart().offset();
         List<LogEntry> entries = new ArrayList<>();
-        try (RocksIterator iterator = db.newIterator(handles.get(0))) {
+        try (RocksIterator iterator = db.newIterator(entriesFamily())) {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
                 LogEntry entry = decodeEntry(iterator.key(), iterator.value());
-                checkFollows(entries, entry);
+                checkFollows(startOffset, entries, entry);
                 entries.add(entry);
             }
             iterator.status();
@@ -70,10 +157,10 @@ public final class RocksDbLogStorage implements LogStorage {
         return entries;
     }
 
-    private static void checkFollows(List<LogEntry> entries, LogEntry entry) {
+    private static void checkFollows(long startOffset, List<LogEntry> entries, LogEntry entry) {
         if (entries.isEmpty()) {
-            if (entry.offset() != 0) {
-                throw new IllegalStateException("Raft log starts at " + entry.offset() + ", not 0");
+            if (entry.offset() != startOffset) {
+                throw new IllegalStateException("Raft log starts at " + entry.offset() + ", not " + startOffset);
             }
             return;
         }
@@ -86,7 +173,7 @@ public final class RocksDbLogStorage implements LogStorage {
     @Override
     public QuorumState readQuorumState() {
         try {
-            byte[] value = db.get(handles.get(1), QUORUM_STATE_KEY);
+            byte[] value = db.get(stateFamily(), QUORUM_STATE_KEY);
             if (value == null) {
                 return QuorumState.INITIAL;
             }
@@ -118,13 +205,21 @@ public final class RocksDbLogStorage implements LogStorage {
     private void addToBatch(WriteBatch batch, StorageOperation operation) throws RocksDBException {
         if (operation instanceof StorageOperation.AppendEntries append) {
             for (LogEntry entry : append.entries()) {
-                batch.put(handles.get(0), key(entry.offset()), encodeValue(entry));
+                batch.put(entriesFamily(), key(entry.offset()), encodeValue(entry));
             }
         } else if (operation instanceof StorageOperation.TruncateFrom truncate) {
-            batch.deleteRange(handles.get(0), key(truncate.offset()), key(Long.MAX_VALUE));
+            batch.deleteRange(entriesFamily(), key(truncate.offset()), key(Long.MAX_VALUE));
+        } else if (operation instanceof StorageOperation.TruncatePrefix prefix) {
+            OffsetAndEpoch start = prefix.logStart();
+            batch.deleteRange(entriesFamily(), key(0), key(start.offset()));
+            batch.deleteRange(snapshotsFamily(), key(0), key(start.offset()));
+            batch.put(stateFamily(), LOG_START_KEY,
+                ByteBuffer.allocate(12).putLong(start.offset()).putInt(start.epoch()).array());
+        } else if (operation instanceof StorageOperation.WriteSnapshot write) {
+            batch.put(snapshotsFamily(), key(write.snapshot().endOffset()), encodeSnapshot(write.snapshot()));
         } else if (operation instanceof StorageOperation.PersistQuorumState persist) {
             QuorumState state = persist.state();
-            batch.put(handles.get(1), QUORUM_STATE_KEY, ByteBuffer.allocate(12).putInt(state.epoch())
+            batch.put(stateFamily(), QUORUM_STATE_KEY, ByteBuffer.allocate(12).putInt(state.epoch())
                 .putInt(state.votedId()).putInt(state.leaderId()).array());
         }
     }
@@ -145,6 +240,38 @@ public final class RocksDbLogStorage implements LogStorage {
         long offset = ByteBuffer.wrap(key).getLong();
         int epoch = ByteBuffer.wrap(value).getInt();
         return new LogEntry(offset, epoch, Arrays.copyOfRange(value, 4, value.length));
+    }
+
+    static byte[] encodeSnapshot(Snapshot snapshot) {
+        byte[] data = snapshot.data();
+        return ByteBuffer.allocate(SNAPSHOT_HEADER_BYTES + data.length).putInt(snapshot.epoch())
+            .putInt(checksum(snapshot.endOffset(), snapshot.epoch(), data, 0)).put(data).array();
+    }
+
+    /** The snapshot, or null (logged) when its checksum or framing is wrong. */
+    private static Snapshot decodeSnapshot(byte[] key, byte[] value) {
+        if (key.length != 8 || value.length < SNAPSHOT_HEADER_BYTES) {
+            log.warn("Ignoring a corrupt Raft snapshot record: key {} bytes, value {} bytes", key.length,
+                value.length);
+            return null;
+        }
+        long endOffset = ByteBuffer.wrap(key).getLong();
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        int epoch = buffer.getInt();
+        int storedChecksum = buffer.getInt();
+        if (endOffset <= 0 || epoch < 0
+            || checksum(endOffset, epoch, value, SNAPSHOT_HEADER_BYTES) != storedChecksum) {
+            log.warn("Ignoring the Raft snapshot ending at {}: bad checksum or header", endOffset);
+            return null;
+        }
+        return new Snapshot(endOffset, epoch, Arrays.copyOfRange(value, SNAPSHOT_HEADER_BYTES, value.length));
+    }
+
+    private static int checksum(long endOffset, int epoch, byte[] data, int dataStart) {
+        CRC32C crc = new CRC32C();
+        crc.update(ByteBuffer.allocate(12).putLong(endOffset).putInt(epoch).array());
+        crc.update(data, dataStart, data.length - dataStart);
+        return (int) crc.getValue();
     }
 
     @Override
