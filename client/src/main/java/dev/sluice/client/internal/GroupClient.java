@@ -11,6 +11,8 @@ import dev.sluice.proto.v1.FetchOffsetsResponse;
 import dev.sluice.proto.v1.FindCoordinatorRequest;
 import dev.sluice.proto.v1.FindCoordinatorResponse;
 import dev.sluice.proto.v1.GroupGrpc;
+import dev.sluice.proto.v1.HeartbeatRequest;
+import dev.sluice.proto.v1.HeartbeatResponse;
 import dev.sluice.proto.v1.TopicPartitionOffset;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A consumer group's offsets through its coordinator: finds the coordinator (FindCoordinator on any
  * broker), then commits and fetches offsets there, rediscovering the coordinator and retrying on
- * retriable errors until the caller's deadline. Used by the consumer's thread only.
+ * retriable errors until the caller's deadline. Used by the consumer's polling thread, its heartbeat thread and its
+ * commit thread: its only state is the cached coordinator address, a volatile that any of them may reset.
  */
 public final class GroupClient {
     private final String groupId;
@@ -30,7 +33,7 @@ public final class GroupClient {
     private final Time time;
     private final int requestTimeoutMs;
     private final RetryingCall retrying;
-    private String coordinator;
+    private volatile String coordinator;
 
     public GroupClient(String groupId, Metadata metadata, ChannelPool channels, Time time, int requestTimeoutMs,
                        long retryBackoffMs) {
@@ -122,7 +125,27 @@ public final class GroupClient {
         throw last;
     }
 
-    private void forgetCoordinator() {
+    /**
+     * One heartbeat to the coordinator (no retry: the heartbeat thread's loop retries).
+     *
+     * @throws SluiceException when the coordinator cannot be found or reached
+     */
+    public HeartbeatResponse heartbeat(HeartbeatRequest request, long timeoutMs) {
+        String address = coordinator();
+        try {
+            return GroupGrpc.newBlockingStub(channels.channel(address))
+                    .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS).heartbeat(request);
+        } catch (RuntimeException e) {
+            throw Errors.fromTransport(address, e);
+        }
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
+    /** Makes the next request look the coordinator up again. */
+    public void forgetCoordinator() {
         coordinator = null;
     }
 
