@@ -79,10 +79,16 @@ public final class GroupClient {
 
     /** Commits offsets (the next offsets to consume) for the group. */
     public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, long timeoutMs) {
+        commit(offsets, timeoutMs, false);
+    }
+
+    /** Same; with {@code requireEmptyGroup} the coordinator refuses while the group has members. */
+    public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, long timeoutMs, boolean requireEmptyGroup) {
         if (offsets.isEmpty()) {
             return;
         }
-        CommitOffsetsRequest.Builder request = CommitOffsetsRequest.newBuilder().setGroupId(groupId);
+        CommitOffsetsRequest.Builder request = CommitOffsetsRequest.newBuilder().setGroupId(groupId)
+                .setRequireEmptyGroup(requireEmptyGroup);
         offsets.forEach((tp, offset) -> request.addOffsets(TopicPartitionOffset.newBuilder().setTopic(tp.topic())
                 .setPartition(tp.partition()).setOffset(offset.offset()).setMetadata(offset.metadata()).build()));
         retrying.call(time.milliseconds() + timeoutMs, () -> {
@@ -123,6 +129,19 @@ public final class GroupClient {
             }
         }
         throw last;
+    }
+
+    /** Runs one call on the coordinator's stub (no retry); transport failures become typed exceptions. */
+    public <T> T onCoordinator(java.util.function.Function<GroupGrpc.GroupBlockingStub, T> call) {
+        String address = coordinator();
+        try {
+            return call.apply(GroupGrpc.newBlockingStub(channels.channel(address))
+                    .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS));
+        } catch (SluiceException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw Errors.fromTransport(address, e);
+        }
     }
 
     /**
