@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class GroupMembership {
     private static final Logger LOG = LoggerFactory.getLogger(GroupMembership.class);
     private static final int MAX_HEARTBEAT_INTERVAL_MS = 3000;
+    /** Suggested while a group reconciles, so partitions move in a few round trips instead of a few intervals. */
+    private static final int RECONCILING_HEARTBEAT_INTERVAL_MS = 100;
 
     private final RandomGenerator random;
     private final Map<String, ConsumerGroup> groups = new TreeMap<>();
@@ -80,8 +82,10 @@ public final class GroupMembership {
         updateSubscription(group, member, request);
         group.maybeUpdateTarget(topics);
         group.reconcile(member, request.owned(), nowMs);
+        int intervalMs = group.state().equals("Stable")
+                ? Math.min(MAX_HEARTBEAT_INTERVAL_MS, member.sessionTimeoutMs / 3) : RECONCILING_HEARTBEAT_INTERVAL_MS;
         return new HeartbeatResult(ErrorCode.NONE, "", member.memberId, member.memberEpoch, group.groupEpoch,
-                Set.copyOf(member.assigned), Math.min(MAX_HEARTBEAT_INTERVAL_MS, member.sessionTimeoutMs / 3));
+                Set.copyOf(member.assigned), intervalMs);
     }
 
     private HeartbeatResult validateJoin(ConsumerGroup group, Heartbeat request) {

@@ -210,7 +210,10 @@ public final class Membership implements AutoCloseable {
             ErrorCode error = response.getError();
             if (error == ErrorCode.NONE) {
                 handleAssignment(response);
-                return settings.heartbeatIntervalMs();
+                // The coordinator suggests a shorter interval while the group reconciles.
+                int suggestedMs = response.getHeartbeatIntervalMs();
+                return suggestedMs > 0 ? Math.min(suggestedMs, settings.heartbeatIntervalMs())
+                        : settings.heartbeatIntervalMs();
             }
             if (error == ErrorCode.UNKNOWN_MEMBER_ID || error == ErrorCode.FENCED_MEMBER_EPOCH) {
                 LOG.info("group {}: {}; rejoining", client.groupId(), response.getErrorMessage());
