@@ -11,9 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a consumer reads and where: either a topic subscription (every partition of the subscribed
- * topics, until group rebalancing exists) or a manual assignment, and per assigned partition its
- * position (next offset to return), its fetch offset (next offset to request; ahead of the position when
+ * What a consumer reads and where: either a topic subscription (the partitions the group gives, or without a group
+ * every partition of the subscribed topics) or a manual assignment, and per assigned partition its position (next offset to return), its fetch offset (next offset to request; ahead of the position when
  * data is buffered) and an epoch that changes on every seek so stale fetches are dropped.
  * Owned by the consumer's polling thread; not thread-safe.
  */
