@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
             ProduceCommand.class,
             ConsumeCommand.class,
             ClusterCommand.class,
+            GroupCommand.class,
             ServerCommand.class,
             DemoCommand.class,
             PerfCommand.class,

@@ -5,6 +5,7 @@ import dev.sluice.client.internal.AnyBroker;
 import dev.sluice.client.internal.ChannelPool;
 import dev.sluice.client.internal.ConfigReader;
 import dev.sluice.client.internal.Errors;
+import dev.sluice.client.internal.GroupAdmin;
 import dev.sluice.client.internal.RetryingCall;
 import dev.sluice.client.internal.Time;
 import dev.sluice.proto.v1.AdminGrpc;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Cluster administration: topics, configs, cluster state. Every method is synchronous, retries
+ * Cluster administration: topics, configs, cluster state, consumer groups. Every method is synchronous, retries
  * retriable errors (NOT_CONTROLLER, LEADER_NOT_AVAILABLE, ...) until {@code default.api.timeout.ms},
  * and throws a typed {@link SluiceException} otherwise ({@link TopicExistsException},
  * {@link UnknownTopicException}, {@link InvalidTopicException}, {@link BrokerUnavailableException} when no
@@ -41,12 +42,45 @@ public final class Admin implements AutoCloseable {
     private final ChannelPool channels = new ChannelPool();
     private final AnyBroker broker;
     private final RetryingCall retrying;
+    private final GroupAdmin groups;
 
     private Admin(AdminSettings settings, Time time) {
         this.settings = settings;
         this.time = time;
         this.broker = new AnyBroker(settings.bootstrapServers(), channels);
         this.retrying = new RetryingCall(time, settings.retryBackoffMs());
+        this.groups = new GroupAdmin(settings, channels, time);
+    }
+
+    /** Every consumer group of the cluster (each broker lists those it coordinates), sorted by id. */
+    public List<ConsumerGroupListing> listGroups() {
+        List<String> addresses = describeCluster().brokers().stream().filter(b -> !b.fenced())
+                .map(b -> b.host() + ":" + b.port()).toList();
+        return groups.list(addresses);
+    }
+
+    /** A group's state, members with their assignments, and committed offsets; state Dead when unknown. */
+    public ConsumerGroupDescription describeGroup(String groupId) {
+        return groups.describe(groupId);
+    }
+
+    /** Deletes a group without active members and its committed offsets. */
+    public void deleteGroup(String groupId) {
+        groups.delete(groupId);
+    }
+
+    /** Offsets per partition: {@code -2} earliest, {@code -1} latest (high watermark), else a timestamp (ms). */
+    public Map<TopicPartition, Long> listOffsets(Map<TopicPartition, Long> specs) {
+        return groups.listOffsets(specs);
+    }
+
+    /**
+     * Moves the group's committed offsets of every partition of {@code topic}; refused (GROUP_NOT_EMPTY) while the
+     * group has active members. Returns the new offsets.
+     */
+    public Map<TopicPartition, Long> resetOffsets(String groupId, String topic, OffsetResetSpec spec) {
+        int partitions = describeTopics(List.of(topic)).get(topic).partitions().size();
+        return groups.reset(groupId, topic, partitions, spec);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.sluice.client.internal.ConfigReader;
 import dev.sluice.client.internal.ConsumerSettings;
 import dev.sluice.client.internal.Fetcher;
 import dev.sluice.client.internal.GroupClient;
+import dev.sluice.client.internal.Membership;
 import dev.sluice.client.internal.Metadata;
 import dev.sluice.client.internal.OffsetLookup;
 import dev.sluice.client.internal.SubscriptionState;
@@ -15,12 +16,18 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +35,13 @@ import org.slf4j.LoggerFactory;
  * Reads records from Sluice topics with Kafka's polling model. Not thread-safe: one thread polls;
  * only {@link #wakeup()} may be called from another thread.
  *
- * <p><b>Interim group semantics:</b> group rebalancing does not exist yet, so {@link #subscribe}
- * assigns <em>every</em> partition of the subscribed topics to this consumer (two consumers of one group
- * both read everything) and picks up new partitions when metadata is refreshed
- * ({@code metadata.max.age.ms}). With a {@code group.id} the starting position is the group's committed
- * offset, else {@code auto.offset.reset}; commits go to the group coordinator, automatically every
- * {@code auto.commit.interval.ms} inside {@link #poll} and on {@link #close()} when
- * {@code enable.auto.commit} is on.
+ * <p><b>Groups:</b> with a {@code group.id}, {@link #subscribe} joins the group: a background thread heartbeats the
+ * subscription to the group coordinator, which assigns the partitions ({@code partition.assignment.strategy}); the
+ * assignment is applied inside {@link #poll}, calling the {@link ConsumerRebalanceListener} (revocations first,
+ * after an auto-commit of the revoked partitions). The starting position is the group's committed offset, else
+ * {@code auto.offset.reset}; commits go to the coordinator, automatically every {@code auto.commit.interval.ms}
+ * inside {@link #poll}, before revocations and on {@link #close()} when {@code enable.auto.commit} is on. Without a
+ * group id, {@link #subscribe(Collection)} reads every partition of the topics and {@link #assign} works as is.
  *
  * <p>Fetching is pipelined: one long-poll fetch per broker stays in flight while the application
  * processes what the last poll returned.
@@ -56,6 +63,11 @@ public final class Consumer<K, V> implements AutoCloseable {
     private final OffsetLookup offsetLookup;
     private final GroupClient group;
     private final AtomicBoolean wakeupRequested = new AtomicBoolean();
+    private final Membership membership;
+    private final ExecutorService commitExecutor;
+    private final ConcurrentLinkedQueue<Runnable> commitCallbacks = new ConcurrentLinkedQueue<>();
+    private ConsumerRebalanceListener listener = ConsumerRebalanceListener.NONE;
+    private int generation;
     private long nextAutoCommitMs;
     private boolean closed;
 
@@ -86,22 +98,57 @@ public final class Consumer<K, V> implements AutoCloseable {
         this.group = settings.groupId() == null ? null : new GroupClient(settings.groupId(), metadata, channels, time,
                 settings.requestTimeoutMs(), settings.retryBackoffMs());
         this.nextAutoCommitMs = time.milliseconds() + settings.autoCommitIntervalMs();
+        this.membership = group == null ? null : new Membership(new GroupClient(settings.groupId(), metadata,
+                channels, time, settings.requestTimeoutMs(), settings.retryBackoffMs()), settings, time,
+                fetcher::interrupt);
+        this.commitExecutor = group == null ? null : Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "sluice-commit-" + settings.clientId());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
-     * Reads every partition of {@code topics} (interim: no group rebalancing yet, see the class comment).
-     * Replaces any previous subscription or assignment.
+     * Joins the group with these topics (without a group id: reads every partition of them). Replaces any previous
+     * subscription or assignment.
      */
     public void subscribe(Collection<String> topics) {
+        subscribe(topics, ConsumerRebalanceListener.NONE);
+    }
+
+    /** Same, with a listener called inside {@link #poll} when the assignment changes. */
+    public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
         ensureOpen();
         for (String topic : topics) {
             if (topic == null || topic.isBlank()) {
                 throw new IllegalArgumentException("topic names must not be empty");
             }
         }
-        subscriptions.subscribe(topics);
+        this.listener = Objects.requireNonNull(listener, "listener");
+        subscriptions.subscribe(topics, membership != null);
         metadata.setTopics(topics);
         fetcher.retainAssigned();
+        if (membership != null) {
+            membership.subscribe(List.copyOf(topics), "");
+        }
+    }
+
+    /** Joins the group with every topic whose whole name matches (evaluated by the coordinator); needs a group. */
+    public void subscribe(Pattern pattern) {
+        subscribe(pattern, ConsumerRebalanceListener.NONE);
+    }
+
+    /** Same, with a listener. */
+    public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+        ensureOpen();
+        if (membership == null) {
+            throw new IllegalStateException("subscribe(Pattern) needs a group.id");
+        }
+        this.listener = Objects.requireNonNull(listener, "listener");
+        subscriptions.subscribe(List.of(), true);
+        metadata.setTopics(List.of());
+        fetcher.retainAssigned();
+        membership.subscribe(List.of(), pattern.pattern());
     }
 
     /** Reads exactly these partitions, replacing any subscription. */
@@ -115,8 +162,104 @@ public final class Consumer<K, V> implements AutoCloseable {
     /** Drops the subscription and the assignment. */
     public void unsubscribe() {
         ensureOpen();
-        maybeCommitOnRevoke();
+        revokeAll();
+        if (membership != null) {
+            membership.unsubscribe();
+        }
         subscriptions.unsubscribe();
+        fetcher.retainAssigned();
+    }
+
+    /** This consumer's group membership (generation = the member epoch of the assignment applied last). */
+    public ConsumerGroupMetadata groupMetadata() {
+        requireGroup();
+        return new ConsumerGroupMetadata(settings.groupId(), generation, membership.memberId(),
+                settings.groupInstanceId());
+    }
+
+    /** Applies what the heartbeat thread received: lost partitions, then a new assignment. Polling thread. */
+    private void applyMembership() {
+        if (membership == null) {
+            return;
+        }
+        runCommitCallbacks();
+        Membership.Update update = membership.poll();
+        if (update == null) {
+            return;
+        }
+        if (update.fatal() != null) {
+            throw update.fatal();
+        }
+        if (update.lost()) {
+            Set<TopicPartition> lost = subscriptions.assignment();
+            subscriptions.assignFromGroup(Set.of());
+            fetcher.retainAssigned();
+            if (!lost.isEmpty()) {
+                LOG.info("group {}: lost {}", settings.groupId(), lost);
+                listener.onPartitionsLost(lost);
+            }
+        }
+        if (update.assignment() != null) {
+            reconcile(update.assignment(), update.epoch());
+        }
+    }
+
+    private void reconcile(Set<TopicPartition> assignment, int epoch) {
+        Set<TopicPartition> owned = subscriptions.assignment();
+        boolean eager = !settings.assignor().equals("cooperative-sticky");
+        Set<TopicPartition> revoked = new LinkedHashSet<>(owned);
+        Set<TopicPartition> added = new LinkedHashSet<>(assignment);
+        if (!eager || owned.equals(assignment)) {
+            revoked.removeAll(assignment);
+            added.removeAll(owned);
+        }
+        if (!revoked.isEmpty()) {
+            commitOnRevoke(revoked);
+            listener.onPartitionsRevoked(revoked);
+            Set<TopicPartition> kept = new LinkedHashSet<>(owned);
+            kept.removeAll(revoked);
+            subscriptions.assignFromGroup(kept);
+            fetcher.retainAssigned();
+        }
+        generation = epoch;
+        subscriptions.assignFromGroup(assignment);
+        metadata.addTopics(assignment.stream().map(TopicPartition::topic).distinct().toList());
+        if (!added.isEmpty()) {
+            listener.onPartitionsAssigned(added);
+        }
+        LOG.debug("group {}: generation {} assignment {}", settings.groupId(), epoch, assignment);
+        membership.confirm(assignment);
+    }
+
+    private void commitOnRevoke(Set<TopicPartition> revoked) {
+        if (!settings.enableAutoCommit()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        subscriptions.positions().forEach((tp, position) -> {
+            if (revoked.contains(tp)) {
+                offsets.put(tp, new OffsetAndMetadata(position));
+            }
+        });
+        try {
+            group.commit(offsets, settings.requestTimeoutMs());
+        } catch (SluiceException e) {
+            LOG.warn("group {}: commit before revoking {} failed: {}", settings.groupId(), revoked, e.getMessage());
+        }
+    }
+
+    /** Gives up every partition (listener, auto-commit), as before leaving the group. */
+    private void revokeAll() {
+        if (membership == null || !subscriptions.isSubscribed()) {
+            maybeCommitOnRevoke();
+            return;
+        }
+        Set<TopicPartition> owned = subscriptions.assignment();
+        if (!owned.isEmpty()) {
+            commitOnRevoke(owned);
+            listener.onPartitionsRevoked(owned);
+        }
+        subscriptions.assignFromGroup(Set.of());
         fetcher.retainAssigned();
     }
 
@@ -140,6 +283,7 @@ public final class Consumer<K, V> implements AutoCloseable {
      */
     public ConsumerRecords<K, V> poll(Duration timeout) {
         ensureOpen();
+        applyMembership();
         if (!subscriptions.isSubscribed() && subscriptions.assignment().isEmpty()) {
             throw new IllegalStateException("consumer is not subscribed to any topic or assigned any partition");
         }
@@ -147,6 +291,7 @@ public final class Consumer<K, V> implements AutoCloseable {
         maybeAutoCommit();
         while (true) {
             checkWakeup();
+            applyMembership();
             refreshMetadata();
             boolean positionsReady = tryResolvePositions();
             fetcher.processCompleted();
@@ -282,6 +427,75 @@ public final class Consumer<K, V> implements AutoCloseable {
     public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
         ensureOpen();
         requireGroup().commit(offsets, settings.defaultApiTimeoutMs());
+        runCommitCallbacks();
+    }
+
+    /** Commits the current positions in the background. */
+    public void commitAsync() {
+        commitAsync((OffsetCommitCallback) null);
+    }
+
+    /** Same; {@code callback} runs on the polling thread in a later poll, commit or close. */
+    public void commitAsync(OffsetCommitCallback callback) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        subscriptions.positions().forEach((tp, position) -> offsets.put(tp, new OffsetAndMetadata(position)));
+        commitAsync(offsets, callback);
+    }
+
+    /** Commits the given offsets in the background, in call order. */
+    public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+        ensureOpen();
+        GroupClient client = requireGroup();
+        Map<TopicPartition, OffsetAndMetadata> copy = Map.copyOf(offsets);
+        commitExecutor.execute(() -> {
+            Exception failure = null;
+            try {
+                client.commit(copy, settings.defaultApiTimeoutMs());
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            if (callback != null) {
+                Exception result = failure;
+                commitCallbacks.add(() -> callback.onComplete(copy, result));
+            } else if (failure != null) {
+                LOG.warn("group {}: async commit failed: {}", settings.groupId(), failure.getMessage());
+            }
+        });
+    }
+
+    private void runCommitCallbacks() {
+        Runnable callback;
+        while ((callback = commitCallbacks.poll()) != null) {
+            callback.run();
+        }
+    }
+
+    /** The group's committed offset of one partition, or null. */
+    public OffsetAndMetadata committed(TopicPartition partition) {
+        return committed(Set.of(partition)).get(partition);
+    }
+
+    /**
+     * For each partition, the first offset whose batch has a record at or after the time (epoch ms), with that
+     * batch's timestamp; null where there is none.
+     */
+    public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> timestampsMs) {
+        ensureOpen();
+        timestampsMs.values().forEach(t -> {
+            if (t < 0) {
+                throw new IllegalArgumentException("timestamps must be >= 0, got " + t);
+            }
+        });
+        metadata.addTopics(timestampsMs.keySet().stream().map(TopicPartition::topic).distinct().toList());
+        refreshMetadata();
+        Map<TopicPartition, long[]> found = offsetLookup.lookupWithTimestamps(timestampsMs,
+                settings.defaultApiTimeoutMs());
+        Map<TopicPartition, OffsetAndTimestamp> result = new HashMap<>();
+        timestampsMs.keySet().forEach(tp -> {
+            long[] hit = found.get(tp);
+            result.put(tp, hit == null || hit[0] < 0 ? null : new OffsetAndTimestamp(hit[0], hit[1]));
+        });
+        return result;
     }
 
     /** The group's committed offsets; partitions without a commit map to null. */
@@ -337,11 +551,38 @@ public final class Consumer<K, V> implements AutoCloseable {
             return;
         }
         try {
-            maybeCommitOnRevoke();
+            revokeAll();
         } finally {
             closed = true;
-            channels.close();
+            try {
+                if (membership != null) {
+                    membership.close();
+                    commitExecutor.shutdown();
+                    awaitCommits();
+                    runCommitCallbacks();
+                }
+            } finally {
+                channels.close();
+            }
         }
+    }
+
+    private void awaitCommits() {
+        try {
+            commitExecutor.awaitTermination(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** As if the process died (tests): no leave, no commit, connections dropped. */
+    void abandon() {
+        closed = true;
+        if (membership != null) {
+            membership.abandon();
+            commitExecutor.shutdownNow();
+        }
+        channels.close();
     }
 
     private void maybeAutoCommit() {

@@ -33,6 +33,17 @@ public final class ConsumerConfig {
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
     /** Age after which cached metadata is refreshed (and new partitions picked up); default 300000. */
     public static final String METADATA_MAX_AGE_MS = "metadata.max.age.ms";
+    /** {@code range} (default), {@code roundrobin}, {@code sticky} or {@code cooperative-sticky}. */
+    public static final String PARTITION_ASSIGNMENT_STRATEGY = "partition.assignment.strategy";
+    /** The coordinator removes a member silent this long; default 45000. */
+    public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
+    /** Period of the background heartbeat; default 3000. */
+    public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+    /** Longest gap between polls before the consumer leaves its group (and time to confirm a revocation);
+     * default 300000. */
+    public static final String MAX_POLL_INTERVAL_MS = "max.poll.interval.ms";
+    /** Static membership: a restart within the session timeout keeps the assignment; default none. */
+    public static final String GROUP_INSTANCE_ID = "group.instance.id";
     /** A name for logs; default {@code consumer-N}. */
     public static final String CLIENT_ID = "client.id";
 

@@ -8,11 +8,15 @@ import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.FetchOffsetsRequest;
 import dev.sluice.proto.v1.FetchOffsetsResponse;
 import dev.sluice.proto.v1.TopicPartitionOffset;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.random.RandomGenerator;
 
 /**
  * Stores and serves consumer groups' committed offsets. A group belongs to partition
@@ -27,11 +31,17 @@ public final class GroupCoordinator {
 
     private final PartitionResolver resolver;
     private final Clock clock;
+    private final RandomGenerator random;
     private final ConcurrentMap<Integer, OffsetsPartition> partitions = new ConcurrentHashMap<>();
 
     public GroupCoordinator(PartitionResolver resolver, Clock clock) {
+        this(resolver, clock, new SplittableRandom(new SecureRandom().nextLong()));
+    }
+
+    public GroupCoordinator(PartitionResolver resolver, Clock clock, RandomGenerator random) {
         this.resolver = resolver;
         this.clock = clock;
+        this.random = random;
     }
 
     /** The offsets partition a group lives in. */
@@ -44,6 +54,15 @@ public final class GroupCoordinator {
         Located located = locate(request.getGroupId(), offsetsPartitions);
         if (located.error != ErrorCode.NONE) {
             return CommitOffsetsResponse.newBuilder().setError(located.error).setErrorMessage(located.message).build();
+        }
+        if (request.getRequireEmptyGroup()) {
+            synchronized (located.partition) {
+                if (located.partition.membership().hasMembers(request.getGroupId(), clock.millis())) {
+                    return CommitOffsetsResponse.newBuilder().setError(ErrorCode.GROUP_NOT_EMPTY)
+                            .setErrorMessage("group " + request.getGroupId() + " has active members; stop them first")
+                            .build();
+                }
+            }
         }
         CommitOffsetsResponse.Builder response = CommitOffsetsResponse.newBuilder();
         Map<OffsetKey, CommittedOffset> commits = new LinkedHashMap<>();
@@ -60,16 +79,107 @@ public final class GroupCoordinator {
             response.addResults(result);
         }
         if (!commits.isEmpty()) {
-            OffsetsPartition partition = located.partition;
-            synchronized (partition) {
-                partition.catchUp();
-                partition.log().append(OffsetRecords.encode(commits, nowMs), located.leaderEpoch, nowMs);
-                // One node: the leader's log end is the high watermark. Replication moves this to the ISR's minimum.
-                partition.log().updateHighWatermark(partition.log().logEndOffset());
-                partition.catchUp();
-            }
+            append(located, commits, nowMs);
         }
         return response.build();
+    }
+
+    private static void append(Located located, Map<OffsetKey, CommittedOffset> commits, long nowMs) {
+        OffsetsPartition partition = located.partition;
+        synchronized (partition) {
+            partition.catchUp();
+            partition.log().append(OffsetRecords.encode(commits, nowMs), located.leaderEpoch, nowMs);
+            // One node: the leader's log end is the high watermark. Replication moves this to the ISR's minimum.
+            partition.log().updateHighWatermark(partition.log().logEndOffset());
+            partition.catchUp();
+        }
+    }
+
+    /** A member's heartbeat; {@code topics} maps every non-internal topic to its partition count. */
+    public HeartbeatResult heartbeat(Heartbeat request, Map<String, Integer> topics, int offsetsPartitions) {
+        Located located = locate(request.groupId(), offsetsPartitions);
+        if (located.error != ErrorCode.NONE) {
+            return HeartbeatResult.failed(located.error, located.message);
+        }
+        synchronized (located.partition) {
+            return located.partition.membership().heartbeat(request, topics, clock.millis());
+        }
+    }
+
+    /**
+     * The group's membership and committed offsets, or an error result. A group this coordinator has neither
+     * members nor offsets for is described with state {@code Dead}.
+     */
+    public GroupDescribed describe(String groupId, int offsetsPartitions) {
+        Located located = locate(groupId, offsetsPartitions);
+        if (located.error != ErrorCode.NONE) {
+            return new GroupDescribed(located.error, located.message, null, Map.of());
+        }
+        synchronized (located.partition) {
+            located.partition.catchUp();
+            GroupView view = located.partition.membership().describe(groupId, clock.millis());
+            Map<OffsetKey, CommittedOffset> offsets = new TreeMap<>(java.util.Comparator.comparing(OffsetKey::topic)
+                    .thenComparingInt(OffsetKey::partition));
+            located.partition.snapshot().forEach((key, value) -> {
+                if (key.groupId().equals(groupId)) {
+                    offsets.put(key, value);
+                }
+            });
+            return new GroupDescribed(ErrorCode.NONE, "", view, offsets);
+        }
+    }
+
+    /** Outcome of {@link #describe}: {@code view} is null when no member state exists. */
+    public record GroupDescribed(ErrorCode error, String message, GroupView view,
+                                 Map<OffsetKey, CommittedOffset> offsets) {
+    }
+
+    /** Every group of the offsets partitions this broker leads: group id to view (null view: offsets only). */
+    public Map<String, GroupView> list(int offsetsPartitions) {
+        Map<String, GroupView> groups = new TreeMap<>();
+        for (int index = 0; index < offsetsPartitions; index++) {
+            Located located = locateIndex(index);
+            if (located.error != ErrorCode.NONE) {
+                continue;
+            }
+            synchronized (located.partition) {
+                located.partition.catchUp();
+                located.partition.snapshot().keySet().forEach(key -> groups.putIfAbsent(key.groupId(), null));
+                groups.putAll(located.partition.membership().list(clock.millis()));
+            }
+        }
+        return groups;
+    }
+
+    /** Deletes a group without members: its membership state and (by tombstones) its committed offsets. */
+    public ErrorResult delete(String groupId, int offsetsPartitions) {
+        Located located = locate(groupId, offsetsPartitions);
+        if (located.error != ErrorCode.NONE) {
+            return new ErrorResult(located.error, located.message);
+        }
+        synchronized (located.partition) {
+            long nowMs = clock.millis();
+            if (located.partition.membership().hasMembers(groupId, nowMs)) {
+                return new ErrorResult(ErrorCode.GROUP_NOT_EMPTY, "group " + groupId + " has active members");
+            }
+            located.partition.catchUp();
+            Map<OffsetKey, CommittedOffset> tombstones = new LinkedHashMap<>();
+            located.partition.snapshot().keySet().stream().filter(key -> key.groupId().equals(groupId))
+                    .forEach(key -> tombstones.put(key, null));
+            boolean known = located.partition.membership().describe(groupId, nowMs) != null;
+            if (tombstones.isEmpty() && !known) {
+                return new ErrorResult(ErrorCode.GROUP_ID_NOT_FOUND, "group " + groupId + " does not exist");
+            }
+            located.partition.membership().delete(groupId);
+            if (!tombstones.isEmpty()) {
+                append(located, tombstones, nowMs);
+            }
+            return new ErrorResult(ErrorCode.NONE, "");
+        }
+    }
+
+    /** An error code and message; NONE for success. */
+    public record ErrorResult(ErrorCode error, String message) {
     }
 
     public FetchOffsetsResponse fetch(FetchOffsetsRequest request, int offsetsPartitions) {
@@ -114,7 +224,10 @@ public final class GroupCoordinator {
         if (offsetsPartitions <= 0) {
             return Located.failed(ErrorCode.LEADER_NOT_AVAILABLE, OFFSETS_TOPIC + " is not created yet");
         }
-        int index = partitionFor(groupId, offsetsPartitions);
+        return locateIndex(partitionFor(groupId, offsetsPartitions));
+    }
+
+    private Located locateIndex(int index) {
         ResolvedPartition resolved = resolver.resolve(OFFSETS_TOPIC, index);
         if (resolved instanceof ResolvedPartition.Failure failure) {
             partitions.remove(index);
@@ -122,8 +235,14 @@ public final class GroupCoordinator {
         }
         ResolvedPartition.Leader leader = (ResolvedPartition.Leader) resolved;
         OffsetsPartition partition = partitions.compute(index, (i, existing) ->
-                existing != null && existing.log() == leader.log() ? existing : new OffsetsPartition(leader.log()));
+                existing != null && existing.log() == leader.log() ? existing
+                        : new OffsetsPartition(leader.log(), new GroupMembership(newRandom())));
         return new Located(partition, leader.leaderEpoch(), ErrorCode.NONE, "");
+    }
+
+    /** A generator per offsets partition, so each is used under that partition's lock only. */
+    private synchronized RandomGenerator newRandom() {
+        return new SplittableRandom(random.nextLong());
     }
 
     private record Located(OffsetsPartition partition, int leaderEpoch, ErrorCode error, String message) {

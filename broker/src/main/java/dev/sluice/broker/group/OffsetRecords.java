@@ -21,17 +21,20 @@ public final class OffsetRecords {
     private OffsetRecords() {
     }
 
-    /** One batch holding every commit of one request, so the request is applied atomically. */
+    /** One batch holding every commit of one request, so the request is applied atomically; null values delete. */
     public static RecordBatchView encode(Map<OffsetKey, CommittedOffset> commits, long nowMs) {
         Records.Builder records = Records.newBuilder();
         for (Map.Entry<OffsetKey, CommittedOffset> commit : commits.entrySet()) {
             OffsetKey key = commit.getKey();
             CommittedOffset value = commit.getValue();
-            records.addRecords(LogRecord.newBuilder()
+            LogRecord.Builder record = LogRecord.newBuilder()
                     .setKey(OffsetCommitKey.newBuilder().setGroupId(key.groupId()).setTopic(key.topic())
-                            .setPartition(key.partition()).build().toByteString())
-                    .setValue(OffsetCommitValue.newBuilder().setOffset(value.offset()).setMetadata(value.metadata())
-                            .setCommitTimestampMs(value.commitTimestampMs()).build().toByteString()));
+                            .setPartition(key.partition()).build().toByteString());
+            if (value != null) { // null: a tombstone, the committed offset is deleted
+                record.setValue(OffsetCommitValue.newBuilder().setOffset(value.offset()).setMetadata(value.metadata())
+                        .setCommitTimestampMs(value.commitTimestampMs()).build().toByteString());
+            }
+            records.addRecords(record);
         }
         ByteString bytes = records.build().toByteString();
         CRC32C crc = new CRC32C();

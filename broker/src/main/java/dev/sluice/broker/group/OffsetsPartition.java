@@ -15,11 +15,18 @@ final class OffsetsPartition {
 
     private final PartitionLog log;
     private final Map<OffsetKey, CommittedOffset> offsets = new HashMap<>();
+    private final GroupMembership membership;
     private long nextOffset;
 
-    OffsetsPartition(PartitionLog log) {
+    OffsetsPartition(PartitionLog log, GroupMembership membership) {
         this.log = log;
+        this.membership = membership;
         this.nextOffset = log.logStartOffset();
+    }
+
+    /** The membership of the groups in this partition; lives as long as this broker leads the partition. */
+    GroupMembership membership() {
+        return membership;
     }
 
     PartitionLog log() {

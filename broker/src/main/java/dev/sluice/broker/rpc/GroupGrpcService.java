@@ -13,12 +13,36 @@ import dev.sluice.proto.v1.FetchOffsetsResponse;
 import dev.sluice.proto.v1.FindCoordinatorRequest;
 import dev.sluice.proto.v1.FindCoordinatorResponse;
 import dev.sluice.proto.v1.GroupGrpc;
+import dev.sluice.broker.group.GroupView;
+import dev.sluice.broker.group.Heartbeat;
+import dev.sluice.broker.group.HeartbeatResult;
+import dev.sluice.broker.group.TopicPartition;
+import dev.sluice.proto.v1.DeleteGroupRequest;
+import dev.sluice.proto.v1.DeleteGroupResponse;
+import dev.sluice.proto.v1.DescribeGroupsRequest;
+import dev.sluice.proto.v1.DescribeGroupsResponse;
+import dev.sluice.proto.v1.GroupDescription;
+import dev.sluice.proto.v1.GroupListing;
+import dev.sluice.proto.v1.HeartbeatRequest;
+import dev.sluice.proto.v1.HeartbeatResponse;
+import dev.sluice.proto.v1.ListGroupsRequest;
+import dev.sluice.proto.v1.ListGroupsResponse;
+import dev.sluice.proto.v1.MemberDescription;
+import dev.sluice.proto.v1.TopicPartitions;
 import io.grpc.stub.StreamObserver;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
  * The public {@code sluice.v1.Group} service: finds a group's coordinator from the metadata image and serves
- * offset commits and fetches through the {@link GroupCoordinator}. Thread-safe.
+ * membership (heartbeats), describe/list/delete, and offset commits and fetches through the
+ * {@link GroupCoordinator}, converting protobuf at this edge. Thread-safe.
  */
 public final class GroupGrpcService extends GroupGrpc.GroupImplBase {
     private final GroupCoordinator coordinator;
@@ -42,6 +66,82 @@ public final class GroupGrpcService extends GroupGrpc.GroupImplBase {
     @Override
     public void fetchOffsets(FetchOffsetsRequest request, StreamObserver<FetchOffsetsResponse> responses) {
         BrokerGrpcService.reply(responses, coordinator.fetch(request, offsetsPartitions()));
+    }
+
+    @Override
+    public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responses) {
+        Set<TopicPartition> owned = new HashSet<>();
+        request.getOwnedPartitionsList().forEach(t -> t.getPartitionsList()
+                .forEach(p -> owned.add(new TopicPartition(t.getTopic(), p))));
+        Heartbeat heartbeat = new Heartbeat(request.getGroupId(), request.getMemberId(), request.getMemberEpoch(),
+                request.getInstanceId(), request.getClientId(), request.getSubscribedTopicsList(),
+                request.getSubscribedTopicRegex(), request.getAssignor(), request.getSessionTimeoutMs(),
+                request.getRebalanceTimeoutMs(), owned);
+        HeartbeatResult result = coordinator.heartbeat(heartbeat, topicPartitionCounts(), offsetsPartitions());
+        BrokerGrpcService.reply(responses, HeartbeatResponse.newBuilder().setError(result.error())
+                .setErrorMessage(result.message()).setMemberId(result.memberId())
+                .setMemberEpoch(result.memberEpoch()).setGroupEpoch(result.groupEpoch())
+                .setHeartbeatIntervalMs(result.heartbeatIntervalMs())
+                .addAllAssignment(toProto(result.assignment())).build());
+    }
+
+    @Override
+    public void describeGroups(DescribeGroupsRequest request, StreamObserver<DescribeGroupsResponse> responses) {
+        DescribeGroupsResponse.Builder response = DescribeGroupsResponse.newBuilder();
+        for (String groupId : request.getGroupIdsList()) {
+            GroupCoordinator.GroupDescribed described = coordinator.describe(groupId, offsetsPartitions());
+            GroupDescription.Builder group = GroupDescription.newBuilder().setGroupId(groupId)
+                    .setError(described.error()).setErrorMessage(described.message());
+            if (described.error() == ErrorCode.NONE) {
+                GroupView view = described.view();
+                if (view == null) {
+                    group.setState(described.offsets().isEmpty() ? "Dead" : "Empty");
+                } else {
+                    group.setState(view.state()).setGroupEpoch(view.groupEpoch()).setAssignor(view.assignor());
+                    view.members().forEach(m -> group.addMembers(MemberDescription.newBuilder()
+                            .setMemberId(m.memberId()).setInstanceId(m.instanceId()).setClientId(m.clientId())
+                            .setMemberEpoch(m.memberEpoch()).addAllAssignment(toProto(m.assigned()))
+                            .addAllPendingRevocation(toProto(m.revoking()))
+                            .addAllSubscribedTopics(m.subscribedTopics()).setSubscribedTopicRegex(m.topicRegex())));
+                }
+            }
+            response.addGroups(group);
+        }
+        BrokerGrpcService.reply(responses, response.build());
+    }
+
+    @Override
+    public void listGroups(ListGroupsRequest request, StreamObserver<ListGroupsResponse> responses) {
+        ListGroupsResponse.Builder response = ListGroupsResponse.newBuilder();
+        coordinator.list(offsetsPartitions()).forEach((groupId, view) -> response.addGroups(GroupListing.newBuilder()
+                .setGroupId(groupId).setState(view == null ? "Empty" : view.state())
+                .setMembers(view == null ? 0 : view.members().size())));
+        BrokerGrpcService.reply(responses, response.build());
+    }
+
+    @Override
+    public void deleteGroup(DeleteGroupRequest request, StreamObserver<DeleteGroupResponse> responses) {
+        GroupCoordinator.ErrorResult result = coordinator.delete(request.getGroupId(), offsetsPartitions());
+        BrokerGrpcService.reply(responses, DeleteGroupResponse.newBuilder().setError(result.error())
+                .setErrorMessage(result.message()).build());
+    }
+
+    private static List<TopicPartitions> toProto(Set<TopicPartition> partitions) {
+        Map<String, TopicPartitions.Builder> byTopic = new TreeMap<>();
+        new TreeSet<>(partitions).forEach(tp -> byTopic.computeIfAbsent(tp.topic(),
+                t -> TopicPartitions.newBuilder().setTopic(t)).addPartitions(tp.partition()));
+        return byTopic.values().stream().map(TopicPartitions.Builder::build).toList();
+    }
+
+    /** Every non-internal topic and its partition count, for subscriptions. */
+    private Map<String, Integer> topicPartitionCounts() {
+        Map<String, Integer> counts = new HashMap<>();
+        image.get().topics().topicsByName().forEach((name, topic) -> {
+            if (!topic.isInternal()) {
+                counts.put(name, topic.partitions().size());
+            }
+        });
+        return counts;
     }
 
     private int offsetsPartitions() {

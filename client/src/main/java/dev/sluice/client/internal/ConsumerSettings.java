@@ -25,17 +25,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param retryBackoffMs pause before a retry
  * @param metadataMaxAgeMs metadata refresh age
  * @param clientId client name for logs
+ * @param assignor partition.assignment.strategy
+ * @param sessionTimeoutMs group session timeout
+ * @param heartbeatIntervalMs background heartbeat period
+ * @param maxPollIntervalMs longest gap between polls
+ * @param groupInstanceId static member id, or empty
  */
 public record ConsumerSettings(List<String> bootstrapServers, String groupId, String autoOffsetReset,
                                int maxPollRecords, int fetchMaxBytes, int maxPartitionFetchBytes, int fetchMinBytes,
                                int fetchMaxWaitMs, boolean enableAutoCommit, long autoCommitIntervalMs,
                                int requestTimeoutMs, long defaultApiTimeoutMs, long retryBackoffMs,
-                               long metadataMaxAgeMs, String clientId) {
+                               long metadataMaxAgeMs, String clientId, String assignor, int sessionTimeoutMs,
+                               int heartbeatIntervalMs, int maxPollIntervalMs, String groupInstanceId) {
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Set<String> KEYS = Set.of(BOOTSTRAP_SERVERS, GROUP_ID, AUTO_OFFSET_RESET, MAX_POLL_RECORDS,
             FETCH_MAX_BYTES, MAX_PARTITION_FETCH_BYTES, FETCH_MIN_BYTES, FETCH_MAX_WAIT_MS, ENABLE_AUTO_COMMIT,
             AUTO_COMMIT_INTERVAL_MS, REQUEST_TIMEOUT_MS, DEFAULT_API_TIMEOUT_MS, RETRY_BACKOFF_MS,
-            METADATA_MAX_AGE_MS, CLIENT_ID);
+            METADATA_MAX_AGE_MS, CLIENT_ID, PARTITION_ASSIGNMENT_STRATEGY, SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS,
+            MAX_POLL_INTERVAL_MS, GROUP_INSTANCE_ID);
 
     /** Parses and validates; throws {@link IllegalArgumentException} on any bad value. */
     public static ConsumerSettings from(Map<String, ?> config) {
@@ -62,6 +69,12 @@ public record ConsumerSettings(List<String> bootstrapServers, String groupId, St
                 reader.longValue(DEFAULT_API_TIMEOUT_MS, 60000, 1, Integer.MAX_VALUE),
                 reader.longValue(RETRY_BACKOFF_MS, 100, 0, Integer.MAX_VALUE),
                 reader.longValue(METADATA_MAX_AGE_MS, 300000, 0, Long.MAX_VALUE),
-                reader.string(CLIENT_ID, "consumer-" + IDS.incrementAndGet()));
+                reader.string(CLIENT_ID, "consumer-" + IDS.incrementAndGet()),
+                reader.choice(PARTITION_ASSIGNMENT_STRATEGY, "range",
+                        Set.of("range", "roundrobin", "sticky", "cooperative-sticky")),
+                reader.intValue(SESSION_TIMEOUT_MS, 45000, 1, Integer.MAX_VALUE),
+                reader.intValue(HEARTBEAT_INTERVAL_MS, 3000, 1, Integer.MAX_VALUE),
+                reader.intValue(MAX_POLL_INTERVAL_MS, 300000, 1, Integer.MAX_VALUE),
+                reader.string(GROUP_INSTANCE_ID, ""));
     }
 }

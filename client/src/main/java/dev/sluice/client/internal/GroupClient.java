@@ -11,6 +11,8 @@ import dev.sluice.proto.v1.FetchOffsetsResponse;
 import dev.sluice.proto.v1.FindCoordinatorRequest;
 import dev.sluice.proto.v1.FindCoordinatorResponse;
 import dev.sluice.proto.v1.GroupGrpc;
+import dev.sluice.proto.v1.HeartbeatRequest;
+import dev.sluice.proto.v1.HeartbeatResponse;
 import dev.sluice.proto.v1.TopicPartitionOffset;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A consumer group's offsets through its coordinator: finds the coordinator (FindCoordinator on any
  * broker), then commits and fetches offsets there, rediscovering the coordinator and retrying on
- * retriable errors until the caller's deadline. Used by the consumer's thread only.
+ * retriable errors until the caller's deadline. Used by the consumer's polling thread, its heartbeat thread and its
+ * commit thread: its only state is the cached coordinator address, a volatile that any of them may reset.
  */
 public final class GroupClient {
     private final String groupId;
@@ -30,7 +33,7 @@ public final class GroupClient {
     private final Time time;
     private final int requestTimeoutMs;
     private final RetryingCall retrying;
-    private String coordinator;
+    private volatile String coordinator;
 
     public GroupClient(String groupId, Metadata metadata, ChannelPool channels, Time time, int requestTimeoutMs,
                        long retryBackoffMs) {
@@ -76,10 +79,16 @@ public final class GroupClient {
 
     /** Commits offsets (the next offsets to consume) for the group. */
     public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, long timeoutMs) {
+        commit(offsets, timeoutMs, false);
+    }
+
+    /** Same; with {@code requireEmptyGroup} the coordinator refuses while the group has members. */
+    public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, long timeoutMs, boolean requireEmptyGroup) {
         if (offsets.isEmpty()) {
             return;
         }
-        CommitOffsetsRequest.Builder request = CommitOffsetsRequest.newBuilder().setGroupId(groupId);
+        CommitOffsetsRequest.Builder request = CommitOffsetsRequest.newBuilder().setGroupId(groupId)
+                .setRequireEmptyGroup(requireEmptyGroup);
         offsets.forEach((tp, offset) -> request.addOffsets(TopicPartitionOffset.newBuilder().setTopic(tp.topic())
                 .setPartition(tp.partition()).setOffset(offset.offset()).setMetadata(offset.metadata()).build()));
         retrying.call(time.milliseconds() + timeoutMs, () -> {
@@ -122,7 +131,40 @@ public final class GroupClient {
         throw last;
     }
 
-    private void forgetCoordinator() {
+    /** Runs one call on the coordinator's stub (no retry); transport failures become typed exceptions. */
+    public <T> T onCoordinator(java.util.function.Function<GroupGrpc.GroupBlockingStub, T> call) {
+        String address = coordinator();
+        try {
+            return call.apply(GroupGrpc.newBlockingStub(channels.channel(address))
+                    .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS));
+        } catch (SluiceException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw Errors.fromTransport(address, e);
+        }
+    }
+
+    /**
+     * One heartbeat to the coordinator (no retry: the heartbeat thread's loop retries).
+     *
+     * @throws SluiceException when the coordinator cannot be found or reached
+     */
+    public HeartbeatResponse heartbeat(HeartbeatRequest request, long timeoutMs) {
+        String address = coordinator();
+        try {
+            return GroupGrpc.newBlockingStub(channels.channel(address))
+                    .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS).heartbeat(request);
+        } catch (RuntimeException e) {
+            throw Errors.fromTransport(address, e);
+        }
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
+    /** Makes the next request look the coordinator up again. */
+    public void forgetCoordinator() {
         coordinator = null;
     }
 

@@ -40,7 +40,14 @@ public final class OffsetLookup {
 
     /** The offset for each partition's timestamp spec; -1 where no record is at or after the timestamp. */
     public Map<TopicPartition, Long> lookup(Map<TopicPartition, Long> timestamps, long timeoutMs) {
-        Map<TopicPartition, Long> found = new HashMap<>();
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        lookupWithTimestamps(timestamps, timeoutMs).forEach((tp, found) -> offsets.put(tp, found[0]));
+        return offsets;
+    }
+
+    /** Same, each result as {offset, timestamp of the batch found (-1 when none)}. */
+    public Map<TopicPartition, long[]> lookupWithTimestamps(Map<TopicPartition, Long> timestamps, long timeoutMs) {
+        Map<TopicPartition, long[]> found = new HashMap<>();
         retrying.call(time.milliseconds() + timeoutMs, () -> {
             Map<String, ListOffsetsRequest.Builder> byLeader = new HashMap<>();
             for (Map.Entry<TopicPartition, Long> entry : timestamps.entrySet()) {
@@ -69,7 +76,7 @@ public final class OffsetLookup {
         }
     }
 
-    private Map<TopicPartition, Long> send(String leader, ListOffsetsRequest request) {
+    private Map<TopicPartition, long[]> send(String leader, ListOffsetsRequest request) {
         ListOffsetsResponse response;
         try {
             response = BrokerGrpc.newBlockingStub(channels.channel(leader))
@@ -77,12 +84,12 @@ public final class OffsetLookup {
         } catch (RuntimeException e) {
             throw Errors.fromTransport(leader, e);
         }
-        Map<TopicPartition, Long> offsets = new HashMap<>();
+        Map<TopicPartition, long[]> offsets = new HashMap<>();
         RuntimeException failure = null;
         for (ListOffsetsPartitionResult result : response.getResultsList()) {
             TopicPartition tp = new TopicPartition(result.getTopic(), result.getPartition());
             if (result.getError() == ErrorCode.NONE) {
-                offsets.put(tp, result.getOffset());
+                offsets.put(tp, new long[] {result.getOffset(), result.getTimestampMs()});
             } else if (failure == null) {
                 failure = Errors.toException(result.getError(), result.getErrorMessage().isEmpty()
                         ? Errors.describe(result.getError()) + " for " + tp : result.getErrorMessage());

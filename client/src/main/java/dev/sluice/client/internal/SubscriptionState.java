@@ -11,9 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a consumer reads and where: either a topic subscription (every partition of the subscribed
- * topics, until group rebalancing exists) or a manual assignment, and per assigned partition its
- * position (next offset to return), its fetch offset (next offset to request; ahead of the position when
+ * What a consumer reads and where: either a topic subscription (the partitions the group gives, or without a group
+ * every partition of the subscribed topics) or a manual assignment, and per assigned partition its position (next offset to return), its fetch offset (next offset to request; ahead of the position when
  * data is buffered) and an epoch that changes on every seek so stale fetches are dropped.
  * Owned by the consumer's polling thread; not thread-safe.
  */
@@ -51,17 +50,38 @@ public final class SubscriptionState {
     }
 
     private Set<String> subscribedTopics;
+    private boolean groupManaged;
     private final Map<TopicPartition, PartitionState> assigned = new LinkedHashMap<>();
 
-    /** Subscribes to topics; the assignment follows the metadata ({@link #updateFromMetadata}). */
+    /** Subscribes to topics; without a group the assignment follows the metadata ({@link #updateFromMetadata}). */
     public void subscribe(Collection<String> topics) {
+        subscribe(topics, false);
+    }
+
+    /**
+     * Subscribes to topics (empty with a regex subscription); with {@code groupManaged} the group coordinator
+     * decides the assignment ({@link #assignFromGroup}), else every partition is assigned.
+     */
+    public void subscribe(Collection<String> topics, boolean groupManaged) {
+        this.groupManaged = groupManaged;
         subscribedTopics = new LinkedHashSet<>(topics);
-        assigned.keySet().removeIf(tp -> !subscribedTopics.contains(tp.topic()));
+        if (!groupManaged) {
+            assigned.keySet().removeIf(tp -> !subscribedTopics.contains(tp.topic()));
+        }
+    }
+
+    /** Sets the group-given assignment: kept partitions keep their positions, new ones start without one. */
+    public void assignFromGroup(Set<TopicPartition> partitions) {
+        assigned.keySet().retainAll(partitions);
+        for (TopicPartition tp : partitions) {
+            assigned.computeIfAbsent(tp, p -> new PartitionState());
+        }
     }
 
     /** Assigns exactly these partitions, dropping any subscription. */
     public void assign(Collection<TopicPartition> partitions) {
         subscribedTopics = null;
+        groupManaged = false;
         Set<TopicPartition> wanted = new LinkedHashSet<>(partitions);
         assigned.keySet().retainAll(wanted);
         for (TopicPartition tp : wanted) {
@@ -71,6 +91,7 @@ public final class SubscriptionState {
 
     public void unsubscribe() {
         subscribedTopics = null;
+        groupManaged = false;
         assigned.clear();
     }
 
@@ -90,7 +111,7 @@ public final class SubscriptionState {
      * @return whether the assignment changed
      */
     public boolean updateFromMetadata(Cluster cluster) {
-        if (subscribedTopics == null) {
+        if (subscribedTopics == null || groupManaged) {
             return false;
         }
         Set<TopicPartition> wanted = new LinkedHashSet<>();
