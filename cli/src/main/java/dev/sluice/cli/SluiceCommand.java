@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
             ConsumeCommand.class,
             ClusterCommand.class,
             ServerCommand.class,
+            DevCommand.class,
             DemoCommand.class,
             PerfCommand.class,
         })
