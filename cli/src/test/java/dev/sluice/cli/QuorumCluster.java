@@ -40,4 +40,19 @@ final class QuorumCluster {
             return -1;
         }
     }
+
+    /** Waits (bounded) until a live node other than {@code excluded} reports itself as the controller. */
+    static int awaitLeader(DevCluster cluster, int excluded) {
+        java.util.concurrent.atomic.AtomicInteger leader = new java.util.concurrent.atomic.AtomicInteger(-1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+            for (int nodeId : cluster.nodes().keySet()) {
+                if (nodeId != excluded && cluster.isAlive(nodeId) && controllerSeenBy(cluster, nodeId) == nodeId) {
+                    leader.set(nodeId);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return leader.get();
+    }
 }

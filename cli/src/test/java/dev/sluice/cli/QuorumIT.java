@@ -58,11 +58,11 @@ class QuorumIT {
             creator.start();
             try {
                 await().atMost(STEP).until(() -> acknowledged.size() >= 20);
-                int leader = awaitLeader(cluster, -1);
+                int leader = QuorumCluster.awaitLeader(cluster, -1);
                 cluster.kill(leader);
                 int ackedAtKill = acknowledged.size();
 
-                int newLeader = awaitLeader(cluster, leader);
+                int newLeader = QuorumCluster.awaitLeader(cluster, leader);
                 assertThat(newLeader).isNotEqualTo(leader);
                 await().atMost(STEP).until(() -> acknowledged.size() >= ackedAtKill + 20);
 
@@ -74,6 +74,7 @@ class QuorumIT {
                 running.set(false);
                 creator.join(STEP.toMillis());
             }
+            System.out.printf("QuorumIT: acknowledged=%d refused=%d%n", acknowledged.size(), refused.get());
             assertThat(refused.get()).as("refused creations; last: %s", lastRefusal.get()).isLessThan(5);
 
             Map<String, String> idsOnFirstNode = null;
@@ -86,22 +87,6 @@ class QuorumIT {
                 }
             }
         }
-    }
-
-    /** Waits until some node other than {@code excluded} reports itself as the controller, and agrees. */
-    private static int awaitLeader(DevCluster cluster, int excluded) {
-        AtomicInteger leader = new AtomicInteger(-1);
-        await().atMost(STEP).until(() -> {
-            for (int nodeId : cluster.nodes().keySet()) {
-                if (nodeId != excluded && cluster.isAlive(nodeId)
-                        && QuorumCluster.controllerSeenBy(cluster, nodeId) == nodeId) {
-                    leader.set(nodeId);
-                    return true;
-                }
-            }
-            return false;
-        });
-        return leader.get();
     }
 
     /**
