@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
- * A local cluster of combined nodes, each a real {@code sluice server} child process on loopback, started with one
+ * A local cluster of nodes (combined unless told otherwise), each a real {@code sluice server} child process on loopback, started with one
  * shared cluster id and the same {@code --controller-quorum}. Used by {@code sluice dev} and by process-level tests,
  * which also kill -9 and restart nodes. It only ever signals processes it started itself, through their
  * {@link Process} handles. Each node logs to {@code <data dir>/node-<id>/server.log}.
@@ -25,8 +25,19 @@ import java.util.stream.Collectors;
  * <p>Not thread-safe except {@link #close()}, which a shutdown hook may call.
  */
 final class DevCluster implements AutoCloseable {
-    /** One node's ports and data directory. */
-    record NodeSpec(int nodeId, int brokerPort, int controllerPort, int httpPort) {
+    /** One node's roles ({@code controller}, {@code broker} or {@code controller,broker}) and ports. */
+    record NodeSpec(int nodeId, String roles, int brokerPort, int controllerPort, int httpPort) {
+        NodeSpec(int nodeId, int brokerPort, int controllerPort, int httpPort) {
+            this(nodeId, "controller,broker", brokerPort, controllerPort, httpPort);
+        }
+
+        boolean isController() {
+            return roles.contains("controller");
+        }
+
+        boolean isBroker() {
+            return roles.contains("broker");
+        }
     }
 
     private static final long STOP_GRACE_SECONDS = 20;
@@ -62,14 +73,15 @@ final class DevCluster implements AutoCloseable {
         return specs;
     }
 
+    /** The controllers, as {@code --controller-quorum} takes them. */
     String quorum() {
-        return specs.values().stream().map(s -> s.nodeId() + "@" + host + ":" + s.controllerPort())
+        return specs.values().stream().filter(NodeSpec::isController).map(s -> s.nodeId() + "@" + host + ":" + s.controllerPort())
                 .collect(Collectors.joining(","));
     }
 
     /** The value for {@code SLUICE_BROKERS} / {@code --brokers}. */
     String brokers() {
-        return specs.values().stream().map(s -> host + ":" + s.brokerPort()).collect(Collectors.joining(","));
+        return specs.values().stream().filter(NodeSpec::isBroker).map(s -> host + ":" + s.brokerPort()).collect(Collectors.joining(","));
     }
 
     String broker(int nodeId) {
@@ -99,7 +111,7 @@ final class DevCluster implements AutoCloseable {
         NodeSpec spec = specs.get(nodeId);
         Files.createDirectories(nodeDir(nodeId));
         List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of("server", "--node-id", Integer.toString(nodeId), "--roles", "controller,broker",
+        command.addAll(List.of("server", "--node-id", Integer.toString(nodeId), "--roles", spec.roles(),
                 "--cluster-id", clusterId, "--controller-quorum", quorum(), "--host", host,
                 "--data-dir", nodeDir(nodeId).resolve("data").toString(),
                 "--broker-port", Integer.toString(spec.brokerPort()),

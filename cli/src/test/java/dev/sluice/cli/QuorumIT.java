@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.client.Admin;
 import dev.sluice.client.NewTopic;
+import dev.sluice.client.TopicExistsException;
 import dev.sluice.client.TopicListing;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,7 @@ class QuorumIT {
         try (DevCluster cluster = QuorumCluster.start(dataDir, 3)) {
             cluster.awaitReady(Duration.ofSeconds(90));
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            Set<String> ambiguous = ConcurrentHashMap.newKeySet();
             AtomicInteger refused = new AtomicInteger();
             AtomicReference<Throwable> lastRefusal = new AtomicReference<>();
             AtomicBoolean running = new AtomicBoolean(true);
@@ -47,8 +49,11 @@ class QuorumIT {
                         try {
                             admin.createTopics(List.of(new NewTopic(name, 1, 3)));
                             acknowledged.add(name);
+                        } catch (TopicExistsException e) {
+                            // A retry (by the client or the broker) of a creation whose first try committed but
+                            // whose answer was lost with the killed node: not acknowledged, but it must exist.
+                            ambiguous.add(name);
                         } catch (RuntimeException e) {
-                            // Not acknowledged (possibly created all the same: the outcome is unknown).
                             refused.incrementAndGet();
                             lastRefusal.set(e);
                         }
@@ -74,8 +79,11 @@ class QuorumIT {
                 running.set(false);
                 creator.join(STEP.toMillis());
             }
-            System.out.printf("QuorumIT: acknowledged=%d refused=%d%n", acknowledged.size(), refused.get());
-            assertThat(refused.get()).as("refused creations; last: %s", lastRefusal.get()).isLessThan(5);
+            System.out.printf("QuorumIT: acknowledged=%d already-existed-on-retry=%d refused=%d%n",
+                    acknowledged.size(), ambiguous.size(), refused.get());
+            // Retriable errors are retried by the client for 60 s, so nothing should be refused outright.
+            assertThat(refused.get()).as("refused creations; last: %s", lastRefusal.get()).isZero();
+            acknowledged.addAll(ambiguous);
 
             Map<String, String> idsOnFirstNode = null;
             for (int nodeId : cluster.nodes().keySet()) {
