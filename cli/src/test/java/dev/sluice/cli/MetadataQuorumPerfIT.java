@@ -76,7 +76,8 @@ class MetadataQuorumPerfIT {
     private void createUntilAcknowledged(Admin admin) {
         while (true) {
             try {
-                admin.createTopics(List.of(new NewTopic(nextName(), 1, 3)));
+                // Replication factor 2: placeable while the killed node is down.
+                admin.createTopics(List.of(new NewTopic(nextName(), 1, 2)));
                 return;
             } catch (TopicExistsException e) {
                 return;  // A retry of a creation that had committed: it is acknowledged all the same.

@@ -47,7 +47,8 @@ class QuorumIT {
                     for (int i = 0; running.get(); i++) {
                         String name = String.format("t-%05d", i);
                         try {
-                            admin.createTopics(List.of(new NewTopic(name, 1, 3)));
+                            // Replication factor 2: placeable while one node is down.
+                            admin.createTopics(List.of(new NewTopic(name, 1, 2)));
                             acknowledged.add(name);
                         } catch (TopicExistsException e) {
                             // A retry (by the client or the broker) of a creation whose first try committed but
