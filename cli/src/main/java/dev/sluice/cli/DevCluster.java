@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
- * A local cluster of nodes (combined unless told otherwise), each a real {@code sluice server} child process on loopback, started with one
+ * A local cluster of nodes (combined unless told otherwise), each a real {@code sluice server} child process on
+ * loopback, started with one
  * shared cluster id and the same {@code --controller-quorum}. Used by {@code sluice dev} and by process-level tests,
  * which also kill -9 and restart nodes. It only ever signals processes it started itself, through their
  * {@link Process} handles. Each node logs to {@code <data dir>/node-<id>/server.log}.
@@ -75,13 +76,15 @@ final class DevCluster implements AutoCloseable {
 
     /** The controllers, as {@code --controller-quorum} takes them. */
     String quorum() {
-        return specs.values().stream().filter(NodeSpec::isController).map(s -> s.nodeId() + "@" + host + ":" + s.controllerPort())
+        return specs.values().stream().filter(NodeSpec::isController)
+                .map(s -> s.nodeId() + "@" + host + ":" + s.controllerPort())
                 .collect(Collectors.joining(","));
     }
 
     /** The value for {@code SLUICE_BROKERS} / {@code --brokers}. */
     String brokers() {
-        return specs.values().stream().filter(NodeSpec::isBroker).map(s -> host + ":" + s.brokerPort()).collect(Collectors.joining(","));
+        return specs.values().stream().filter(NodeSpec::isBroker).map(s -> host + ":" + s.brokerPort())
+                .collect(Collectors.joining(","));
     }
 
     String broker(int nodeId) {

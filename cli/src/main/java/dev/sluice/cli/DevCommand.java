@@ -27,11 +27,13 @@ public final class DevCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "Number of combined nodes (default ${DEFAULT-VALUE}).")
     int nodes;
     @Option(names = "--base-port", defaultValue = "7092",
-            description = "Node i gets ports base+10(i-1) (broker), +1 (controller), +2 (http); default ${DEFAULT-VALUE}.")
+            description = "Node i gets ports base+10(i-1) (broker), +1 (controller), +2 (http); "
+                    + "default ${DEFAULT-VALUE}.")
     int basePort;
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data of all nodes (default: a temporary one).")
     Path dataDir;
-    @Option(names = "--ready-timeout-s", defaultValue = "120", description = "Give up waiting for the nodes after this.")
+    @Option(names = "--ready-timeout-s", defaultValue = "120",
+            description = "Give up waiting for the nodes after this many seconds.")
     int readyTimeoutSeconds;
 
     @Override

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker's session with the active controller, reached through a {@link ControllerChannel}: registers (getting a broker epoch), then heartbeats every
+ * The broker's session with the active controller, reached through a {@link ControllerChannel}: registers (getting
+ * a broker epoch), then heartbeats every
  * {@code broker.heartbeat.interval.ms}, registering again if the controller no longer knows the epoch. Once the
  * broker is unfenced it makes sure the internal {@code __consumer_offsets} topic exists.
  *

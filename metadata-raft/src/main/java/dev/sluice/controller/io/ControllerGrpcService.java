@@ -118,7 +118,8 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
             responses.onCompleted();
             return;
         }
-        reply(controller.alterPartition(MetadataRecords.topicId(request.getTopicId()), request.getPartition(), request.getLeaderId(),
+        reply(controller.alterPartition(MetadataRecords.topicId(request.getTopicId()), request.getPartition(),
+                request.getLeaderId(),
                 request.getLeaderEpoch(), request.getPartitionEpoch(), request.getNewIsrList()), responses,
                 ControllerGrpcService::alterPartitionResponse);
     }
