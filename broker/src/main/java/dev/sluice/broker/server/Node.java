@@ -34,6 +34,8 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.Deque;
 import java.util.concurrent.Executors;
@@ -116,7 +118,7 @@ public final class Node implements AutoCloseable {
         startRaft();
         if (config.isBroker()) {
             // Combined nodes too: a node that does not lead the quorum must forward to the one that does.
-            controllerChannel = new GrpcControllerChannel(config.controllerQuorum(), () -> raft.status().leaderId(),
+            controllerChannel = new GrpcControllerChannel(controllerAddresses(), () -> raft.status().leaderId(),
                     scheduler);
             resources.push(controllerChannel);
             startBroker(scheduler, traffic);
@@ -136,6 +138,16 @@ public final class Node implements AutoCloseable {
         }
         log.info("Node {} started with roles {} (cluster {}, quorum {})", config.nodeId(), config.roles(),
                 identity.clusterId(), config.controllerQuorum().keySet());
+    }
+
+    /** The voters' controller ports; this node's own entry is the port it bound (it may be configured as 0). */
+    private Map<Integer, InetSocketAddress> controllerAddresses() {
+        Map<Integer, InetSocketAddress> addresses = new HashMap<>(config.controllerQuorum());
+        if (controllerServer != null) {
+            addresses.put(config.nodeId(), InetSocketAddress.createUnresolved(config.host(),
+                    controllerServer.getPort()));
+        }
+        return addresses;
     }
 
     private void startRaft() throws IOException {
