@@ -95,6 +95,11 @@ public record NodeConfig(
         Map<Integer, InetSocketAddress> quorum = values.get(CONTROLLER_QUORUM).isEmpty()
                 ? defaultQuorum(roles, nodeId, host, controllerPort)
                 : parseQuorum(values.get(CONTROLLER_QUORUM));
+        if (roles.contains(Role.CONTROLLER) && !quorum.containsKey(nodeId)) {
+            throw new IllegalArgumentException("node " + nodeId + " has the controller role but is not among the "
+                    + "voters of " + CONTROLLER_QUORUM + " " + quorum.keySet()
+                    + "; add it, or run it with roles=broker");
+        }
         String clusterId = values.get(CLUSTER_ID);
         if (clusterId.isEmpty() && (quorum.size() > 1 || !quorum.containsKey(nodeId))) {
             throw new IllegalArgumentException(CLUSTER_ID + " (--cluster-id) is required when the quorum has other "

@@ -44,6 +44,13 @@ class ClusterIdConfigTest {
     }
 
     @Test
+    void controllerMustBeAVoter() {
+        assertThatThrownBy(() -> NodeConfig.parse(properties(NodeConfig.NODE_ID, "4", NodeConfig.CONTROLLER_QUORUM,
+                "1@localhost:7093", NodeConfig.CLUSTER_ID, "c1")))
+                .hasMessageContaining("not among the voters");
+    }
+
+    @Test
     void singleNodeWithoutAnIdGetsARandomOneThatIsKept() throws Exception {
         ClusterIdentity first = ClusterIdentity.loadOrCreate(dataDir, 1, "");
         assertThat(first.clusterId()).isNotEmpty();
