@@ -127,6 +127,11 @@ final class DevCluster implements AutoCloseable {
         processes.put(nodeId, builder.start());
     }
 
+    /** Completes when node {@code nodeId}'s current process exits. */
+    java.util.concurrent.CompletableFuture<Process> onExit(int nodeId) {
+        return processes.get(nodeId).onExit();
+    }
+
     long pid(int nodeId) {
         return processes.get(nodeId).pid();
     }
@@ -175,7 +180,8 @@ final class DevCluster implements AutoCloseable {
     void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int id : specs.keySet()) {
-            while (!isReady(id)) {
+            // Liveness first: another process on the same HTTP port must not pass for this node.
+            while (!isAlive(id) || !isReady(id)) {
                 if (!isAlive(id)) {
                     throw new IllegalStateException("node " + id + " exited with code " + processes.get(id).exitValue()
                             + "; see " + logFile(id));

@@ -65,6 +65,10 @@ public final class DevCommand implements Callable<Integer> {
         }
         out.println("dev: controller quorum " + cluster.quorum());
         out.println("export SLUICE_BROKERS=" + cluster.brokers());
+        for (int id : cluster.nodes().keySet()) {
+            cluster.onExit(id).thenAccept(process -> System.err.printf("dev: node %d (pid %d) exited with code %d; "
+                    + "see %s%n", id, process.pid(), process.exitValue(), cluster.logFile(id)));
+        }
         out.println("dev: ready; press Ctrl-C to stop the cluster");
         out.flush();
         stopped.await();
