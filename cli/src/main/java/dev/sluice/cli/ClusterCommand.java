@@ -36,7 +36,7 @@ public final class ClusterCommand implements Runnable {
         public Integer call() {
             ClusterDescription cluster;
             try (Admin admin = Admin.create(brokers.clientConfig())) {
-                cluster = admin.describeCluster();
+                cluster = fromLeader(admin.describeCluster());
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println("Cluster: " + cluster.clusterId() + "  Controller: " + node(cluster.controllerId()));
@@ -56,6 +56,26 @@ public final class ClusterCommand implements Runnable {
             cluster.quorum().observers().forEach(v -> row(quorum, v, "observer"));
             quorum.print(out);
             return 0;
+        }
+
+        /**
+         * Replica lags are known on the quorum leader only; when the leader is also a broker, ask it directly so
+         * the table shows every voter's lag. Falls back to the first answer when the leader cannot be reached.
+         */
+        private ClusterDescription fromLeader(ClusterDescription first) {
+            int leaderId = first.quorum().leaderId();
+            BrokerNode leader = first.brokers().stream().filter(b -> b.id() == leaderId).findFirst().orElse(null);
+            if (leader == null) {
+                return first;
+            }
+            java.util.Map<String, Object> config = new java.util.HashMap<>(brokers.clientConfig());
+            config.put("bootstrap.servers", leader.host() + ":" + leader.port());
+            try (Admin admin = Admin.create(config)) {
+                ClusterDescription fromLeader = admin.describeCluster();
+                return fromLeader.quorum().leaderId() == leaderId ? fromLeader : first;
+            } catch (RuntimeException e) {
+                return first;
+            }
         }
 
         private static void row(Table table, ReplicaState state, String role) {

@@ -38,6 +38,9 @@ public final class ServerCommand implements Callable<Integer> {
     String controllerQuorum;
     @Option(names = "--rack", description = "Rack of this broker, for rack-aware replica placement.")
     String rack;
+    @Option(names = "--cluster-id", paramLabel = "ID",
+            description = "Cluster id, the same on every node; required with a multi-node quorum.")
+    String clusterId;
 
     @Override
     public Integer call() throws Exception {
@@ -50,7 +53,8 @@ public final class ServerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "sluice-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.err.println("sluice: node " + config.nodeId() + " started: broker " + node.bootstrapServers()
+        System.err.println("sluice: node " + config.nodeId() + " started with roles " + config.roles() + ": broker "
+                + (node.bootstrapServers() == null ? "none" : node.bootstrapServers())
                 + ", controller port " + node.controllerPort() + ", http port " + node.httpPort()
                 + ", data in " + config.dataDir().toAbsolutePath().normalize());
         stopped.await();
@@ -76,6 +80,7 @@ public final class ServerCommand implements Callable<Integer> {
         put(properties, NodeConfig.HTTP_PORT, httpPort);
         put(properties, NodeConfig.CONTROLLER_QUORUM, controllerQuorum);
         put(properties, NodeConfig.RACK, rack);
+        put(properties, NodeConfig.CLUSTER_ID, clusterId);
         return properties;
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
             ClusterCommand.class,
             GroupCommand.class,
             ServerCommand.class,
+            DevCommand.class,
             DemoCommand.class,
             PerfCommand.class,
         })

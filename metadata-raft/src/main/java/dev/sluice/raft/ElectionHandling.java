@@ -108,7 +108,12 @@ final class ElectionHandling {
             return;
         }
         int nodeId = core.config().nodeId();
-        if (response.epoch() == role.epoch() && response.leaderId() >= 0 && response.leaderId() != nodeId
+        // A voter that grants a pre-vote has no live leader: the leader id it reports is only a hint it was given,
+        // possibly naming a dead leader. Following it instead of counting the grant lets two survivors whose fetch
+        // timers are offset send each other back to the dead leader forever.
+        boolean grantedPreVote = response.preVote() && response.granted();
+        if (!grantedPreVote && response.epoch() == role.epoch() && response.leaderId() >= 0
+            && response.leaderId() != nodeId
             && (role instanceof Prospective || role instanceof Candidate || role instanceof Unattached)) {
             core.transitions().transitionToFollower(response.epoch(), response.leaderId(), nowMs);
             return;

@@ -75,6 +75,24 @@ class RaftCoreScenarioTest {
     }
 
     @Test
+    void survivorsOfADeadLeaderElectANewOneEvenWhenTheirFetchTimersAreOffset() {
+        CoreCluster cluster = threeVoters();
+        cluster.runFor(1_000);
+        int deadId = cluster.leader();
+        int early = deadId == 1 ? 2 : 1;
+        // The early follower loses the leader 60 ms before the other one does, so their fetch timeouts are offset:
+        // each goes prospective while the other still follows the dead leader (first by contact, then by hint).
+        cluster.cutLinks.add(early + "-" + deadId);
+        cluster.cutLinks.add(deadId + "-" + early);
+        cluster.runFor(60);
+        cluster.cores.remove(deadId);
+        cluster.runFor(3_000);
+        int newLeader = cluster.leader();
+        assertThat(newLeader).isNotEqualTo(-1).isNotEqualTo(deadId);
+        cluster.cores.values().forEach(core -> assertThat(core.leaderId()).isEqualTo(newLeader));
+    }
+
+    @Test
     void followerTruncatesItsDivergentSuffixAndCatchesUp() {
         CoreCluster cluster = threeVoters();
         // Node 1 led epoch 2 and wrote two entries nobody else got; nodes 2 and 3 moved on to epoch 3 under 2.

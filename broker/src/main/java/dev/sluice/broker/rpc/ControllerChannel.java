@@ -1,17 +1,26 @@
 package dev.sluice.broker.rpc;
 
+import dev.sluice.controller.AlterPartitionReply;
+import dev.sluice.controller.BrokerHeartbeatReply;
+import dev.sluice.controller.BrokerRegistrationReply;
+import dev.sluice.controller.ProducerIdsReply;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.AlterConfigsResponse;
 import dev.sluice.proto.v1.CreateTopicsRequest;
 import dev.sluice.proto.v1.CreateTopicsResponse;
 import dev.sluice.proto.v1.DeleteTopicsRequest;
 import dev.sluice.proto.v1.DeleteTopicsResponse;
+import dev.sluice.proto.v1.TopicResult;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * How a broker reaches the active controller for metadata changes. Each future completes once the change is
- * committed in the metadata log (or refused). In combined mode this is an in-process call; a broker-only node
- * forwards over gRPC.
+ * How a broker reaches the active controller: forwarded admin changes and the broker's own requests (registration,
+ * heartbeats, ISR changes, producer id blocks). Each future completes once the change is committed in the metadata
+ * log, or with a refusal ({@code NOT_CONTROLLER} when no active controller answered in time); it does not complete
+ * exceptionally for expected outcomes. Implementations are thread-safe.
  */
 public interface ControllerChannel {
     CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request);
@@ -19,4 +28,16 @@ public interface ControllerChannel {
     CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request);
 
     CompletableFuture<AlterConfigsResponse> alterConfigs(AlterConfigsRequest request);
+
+    CompletableFuture<TopicResult> createInternalTopic(String name, int partitionCount, int replicationFactor,
+            Map<String, String> configs);
+
+    CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port, String rack);
+
+    CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch);
+
+    CompletableFuture<AlterPartitionReply> alterPartition(UUID topicId, int partition, int leaderId, int leaderEpoch,
+            int partitionEpoch, List<Integer> newIsr);
+
+    CompletableFuture<ProducerIdsReply> allocateProducerIds(int brokerId, int count);
 }

@@ -1,9 +1,9 @@
 package dev.sluice.broker.server;
 
 import dev.sluice.broker.group.GroupCoordinator;
+import dev.sluice.broker.rpc.ControllerChannel;
 import dev.sluice.controller.BrokerHeartbeatReply;
 import dev.sluice.controller.BrokerRegistrationReply;
-import dev.sluice.controller.ControllerService;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.TopicConfigs;
@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker's session with the controller: registers (getting a broker epoch), then heartbeats every
+ * The broker's session with the active controller, reached through a {@link ControllerChannel}: registers (getting
+ * a broker epoch), then heartbeats every
  * {@code broker.heartbeat.interval.ms}, registering again if the controller no longer knows the epoch. Once the
  * broker is unfenced it makes sure the internal {@code __consumer_offsets} topic exists.
  *
@@ -27,10 +28,11 @@ import org.slf4j.LoggerFactory;
 final class BrokerLifecycle implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrokerLifecycle.class);
     private static final long RETRY_DELAY_MS = 100;
-    private static final long CONTROLLER_TIMEOUT_MS = 5_000;
+    /** Longer than the channel's own request timeout, which answers NOT_CONTROLLER when no controller does. */
+    private static final long CONTROLLER_TIMEOUT_MS = 30_000;
 
     private final NodeConfig config;
-    private final ControllerService controller;
+    private final ControllerChannel controller;
     private final Supplier<MetadataImage> image;
     private final int advertisedPort;
     private final ScheduledExecutorService scheduler;
@@ -39,7 +41,7 @@ final class BrokerLifecycle implements AutoCloseable {
     private volatile boolean closed;
     private ScheduledFuture<?> next;
 
-    BrokerLifecycle(NodeConfig config, ControllerService controller, Supplier<MetadataImage> image,
+    BrokerLifecycle(NodeConfig config, ControllerChannel controller, Supplier<MetadataImage> image,
                     int advertisedPort, ScheduledExecutorService scheduler) {
         this.config = config;
         this.controller = controller;

@@ -12,11 +12,13 @@ import dev.sluice.broker.partition.ProduceHandler;
 import dev.sluice.broker.rpc.AdminGrpcService;
 import dev.sluice.broker.rpc.BrokerGrpcService;
 import dev.sluice.broker.rpc.GroupGrpcService;
+import dev.sluice.broker.rpc.GrpcControllerChannel;
 import dev.sluice.broker.rpc.RpcMetricsInterceptor;
 import dev.sluice.broker.rpc.TrafficMetrics;
 import dev.sluice.controller.ControllerConfig;
 import dev.sluice.controller.ControllerService;
 import dev.sluice.controller.ThreadEventQueue;
+import dev.sluice.controller.io.ControllerGrpcService;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.MetadataLoader;
 import dev.sluice.raft.io.RaftListener;
@@ -32,6 +34,8 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.Deque;
 import java.util.concurrent.Executors;
@@ -42,6 +46,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code sluice server} process: the metadata quorum member (controller role) and/or the broker, wired together.
+ * A controller is a Raft voter and serves Raft and the internal {@code Controller} service on the controller port; a
+ * broker-only node is a Raft observer (it fetches the metadata log but never votes) and reaches the active controller
+ * over gRPC, as every broker does.
  * It owns every thread and resource it starts and releases them in reverse order on {@link #close()}.
  *
  * <p>Start order: identity, metrics, partition logs, metadata loader and controller, Raft (which replays the committed
@@ -60,6 +67,7 @@ public final class Node implements AutoCloseable {
     private RaftNode raft;
     private ControllerService controller;
     private LogStore logStore;
+    private GrpcControllerChannel controllerChannel;
     private BrokerLifecycle lifecycle;
     private Server brokerServer;
     private Server controllerServer;
@@ -82,13 +90,9 @@ public final class Node implements AutoCloseable {
     }
 
     private void startAll() throws IOException {
-        if (!config.isController()) {
-            throw new IllegalArgumentException("a broker-only node needs a remote controller quorum, which this "
-                    + "version does not support yet; run with process.roles=controller,broker");
-        }
         Files.createDirectories(config.dataDir());
         resources.push(DataDirLock.acquire(config.dataDir()));
-        identity = ClusterIdentity.loadOrCreate(config.dataDir(), config.nodeId());
+        identity = ClusterIdentity.loadOrCreate(config.dataDir(), config.nodeId(), config.clusterId());
         registry = NodeMetrics.createRegistry(config.nodeId());
         resources.push(registry::close);
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("sluice-scheduler"));
@@ -113,6 +117,10 @@ public final class Node implements AutoCloseable {
         }
         startRaft();
         if (config.isBroker()) {
+            // Combined nodes too: a node that does not lead the quorum must forward to the one that does.
+            controllerChannel = new GrpcControllerChannel(controllerAddresses(), () -> raft.status().leaderId(),
+                    scheduler);
+            resources.push(controllerChannel);
             startBroker(scheduler, traffic);
         }
         try {
@@ -123,12 +131,23 @@ public final class Node implements AutoCloseable {
         }
         resources.push(http);
         if (config.isBroker()) {
-            lifecycle = new BrokerLifecycle(config, controller, loader::image,
+            lifecycle = new BrokerLifecycle(config, controllerChannel, loader::image,
                     brokerServer.getPort(), scheduler);
             resources.push(lifecycle);
             lifecycle.start();
         }
-        log.info("Node {} started with roles {} (cluster {})", config.nodeId(), config.roles(), identity.clusterId());
+        log.info("Node {} started with roles {} (cluster {}, quorum {})", config.nodeId(), config.roles(),
+                identity.clusterId(), config.controllerQuorum().keySet());
+    }
+
+    /** The voters' controller ports; this node's own entry is the port it bound (it may be configured as 0). */
+    private Map<Integer, InetSocketAddress> controllerAddresses() {
+        Map<Integer, InetSocketAddress> addresses = new HashMap<>(config.controllerQuorum());
+        if (controllerServer != null) {
+            addresses.put(config.nodeId(), InetSocketAddress.createUnresolved(config.host(),
+                    controllerServer.getPort()));
+        }
+        return addresses;
     }
 
     private void startRaft() throws IOException {
@@ -163,6 +182,7 @@ public final class Node implements AutoCloseable {
                     .forAddress(new InetSocketAddress(config.host(), config.controllerPort()))
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .addService(raft.service())
+                    .addService(new ControllerGrpcService(controller, () -> raft.status().leaderId()))
                     .build(), NodeConfig.CONTROLLER_PORT, config.controllerPort());
             resources.push(() -> shutdown(controllerServer));
         }
@@ -176,7 +196,7 @@ public final class Node implements AutoCloseable {
                 new FetchHandler(resolver, scheduler), new ListOffsetsHandler(resolver),
                 new MetadataResponder(identity.clusterId(), loader::image, () -> raft.status().leaderId()), traffic);
         GroupCoordinator coordinator = new GroupCoordinator(resolver, clock);
-        AdminGrpcService adminService = new AdminGrpcService(new LocalControllerChannel(controller), loader::image,
+        AdminGrpcService adminService = new AdminGrpcService(controllerChannel, loader::image,
                 logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()));
         RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(registry);
         brokerServer = bind(NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.brokerPort()))
@@ -225,8 +245,9 @@ public final class Node implements AutoCloseable {
         return true;
     }
 
+    /** {@code host:port} of the broker API, or null on a controller-only node. */
     public String bootstrapServers() {
-        return config.host() + ":" + brokerServer.getPort();
+        return brokerServer == null ? null : config.host() + ":" + brokerServer.getPort();
     }
 
     public int brokerPort() {

@@ -31,7 +31,8 @@ public record NodeConfig(
         long retentionCheckIntervalMs,
         int offsetsTopicPartitions,
         long brokerHeartbeatIntervalMs,
-        long brokerSessionTimeoutMs) {
+        long brokerSessionTimeoutMs,
+        String clusterId) {
 
     /** The two roles a node can play; combined mode plays both. */
     public enum Role { CONTROLLER, BROKER }
@@ -51,6 +52,7 @@ public record NodeConfig(
     public static final String OFFSETS_TOPIC_PARTITIONS = "offsets.topic.num.partitions";
     public static final String HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+    public static final String CLUSTER_ID = "cluster.id";
 
     /** Keys and their defaults, in the order the README documents them. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -72,6 +74,7 @@ public record NodeConfig(
         d.put(OFFSETS_TOPIC_PARTITIONS, "10");
         d.put(HEARTBEAT_INTERVAL_MS, "2000");
         d.put(SESSION_TIMEOUT_MS, "6000");
+        d.put(CLUSTER_ID, "");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -92,12 +95,28 @@ public record NodeConfig(
         Map<Integer, InetSocketAddress> quorum = values.get(CONTROLLER_QUORUM).isEmpty()
                 ? defaultQuorum(roles, nodeId, host, controllerPort)
                 : parseQuorum(values.get(CONTROLLER_QUORUM));
+        if (roles.contains(Role.CONTROLLER) && !quorum.containsKey(nodeId)) {
+            throw new IllegalArgumentException("node " + nodeId + " has the controller role but is not among the "
+                    + "voters of " + CONTROLLER_QUORUM + " " + quorum.keySet()
+                    + "; add it, or run it with roles=broker");
+        }
+        String clusterId = values.get(CLUSTER_ID);
+        if (clusterId.isEmpty() && (quorum.size() > 1 || !quorum.containsKey(nodeId))) {
+            throw new IllegalArgumentException(CLUSTER_ID + " (--cluster-id) is required when the quorum has other "
+                    + "nodes, so that every node of the cluster agrees on it; use the same value on every node "
+                    + "(any string of letters, digits, '-' and '_', e.g. from uuidgen)");
+        }
+        if (!clusterId.matches("[A-Za-z0-9_-]{0,64}")) {
+            throw new IllegalArgumentException("bad " + CLUSTER_ID + " '" + clusterId
+                    + "': use up to 64 letters, digits, '-' and '_'");
+        }
         return new NodeConfig(nodeId, roles, Path.of(values.get(DATA_DIR)), host,
                 intValue(values, BROKER_PORT, 0, 65535), controllerPort, intValue(values, HTTP_PORT, 0, 65535),
                 values.get(RACK), quorum,
                 intValue(values, NUM_PARTITIONS, 1, 100_000), intValue(values, DEFAULT_REPLICATION_FACTOR, 1, 100),
                 longValue(values, RETENTION_CHECK_INTERVAL_MS, 100), intValue(values, OFFSETS_TOPIC_PARTITIONS, 1, 1000),
-                longValue(values, HEARTBEAT_INTERVAL_MS, 10), longValue(values, SESSION_TIMEOUT_MS, 100));
+                longValue(values, HEARTBEAT_INTERVAL_MS, 10), longValue(values, SESSION_TIMEOUT_MS, 100),
+                clusterId);
     }
 
     public boolean isController() {

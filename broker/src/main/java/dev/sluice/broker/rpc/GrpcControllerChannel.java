@@ -1,0 +1,209 @@
+package dev.sluice.broker.rpc;
+
+import dev.sluice.controller.AlterPartitionReply;
+import dev.sluice.controller.BrokerHeartbeatReply;
+import dev.sluice.controller.BrokerRegistrationReply;
+import dev.sluice.controller.ProducerIdsReply;
+import dev.sluice.metadata.MetadataRecords;
+import dev.sluice.metadata.PartitionImage;
+import dev.sluice.proto.internal.v1.AllocateProducerIdsRequest;
+import dev.sluice.proto.internal.v1.AllocateProducerIdsResponse;
+import dev.sluice.proto.internal.v1.AlterPartitionRequest;
+import dev.sluice.proto.internal.v1.AlterPartitionResponse;
+import dev.sluice.proto.internal.v1.BrokerHeartbeatRequest;
+import dev.sluice.proto.internal.v1.BrokerHeartbeatResponse;
+import dev.sluice.proto.internal.v1.CreateInternalTopicRequest;
+import dev.sluice.proto.internal.v1.CreateInternalTopicResponse;
+import dev.sluice.proto.internal.v1.ForwardedAlterConfigsResponse;
+import dev.sluice.proto.internal.v1.ForwardedCreateTopicsResponse;
+import dev.sluice.proto.internal.v1.ForwardedDeleteTopicsResponse;
+import dev.sluice.proto.internal.v1.PartitionState;
+import dev.sluice.proto.internal.v1.RegisterBrokerRequest;
+import dev.sluice.proto.internal.v1.RegisterBrokerResponse;
+import dev.sluice.proto.v1.AlterConfigsRequest;
+import dev.sluice.proto.v1.AlterConfigsResponse;
+import dev.sluice.proto.v1.ConfigAlteration;
+import dev.sluice.proto.v1.CreateTopicsRequest;
+import dev.sluice.proto.v1.CreateTopicsResponse;
+import dev.sluice.proto.v1.DeleteTopicsRequest;
+import dev.sluice.proto.v1.DeleteTopicsResponse;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.NewTopic;
+import dev.sluice.proto.v1.TopicResult;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The {@link ControllerChannel} of every broker, combined or not: requests go over gRPC to the internal
+ * {@code Controller} service of the active controller, found and followed by a {@link ControllerRouter}. A combined
+ * node that leads the quorum reaches its own controller through its own controller port, so there is one code path.
+ * When no active controller answers within the request timeout the answer is {@code NOT_CONTROLLER} (retriable).
+ *
+ * <p>Thread-safe; see {@link ControllerRouter} for threads and timing.
+ */
+public final class GrpcControllerChannel implements ControllerChannel, AutoCloseable {
+    private final ControllerRouter router;
+
+    /**
+     * {@code voters} maps each controller id to its controller-port address; {@code raftLeader} reads the leader this
+     * node's Raft replica knows of (-1 when none).
+     */
+    public GrpcControllerChannel(Map<Integer, InetSocketAddress> voters, IntSupplier raftLeader,
+                                 ScheduledExecutorService scheduler) {
+        this(voters, raftLeader, scheduler, ControllerRouter.Settings.DEFAULT);
+    }
+
+    GrpcControllerChannel(Map<Integer, InetSocketAddress> voters, IntSupplier raftLeader,
+                          ScheduledExecutorService scheduler, ControllerRouter.Settings settings) {
+        this.router = new ControllerRouter(voters, raftLeader, scheduler, settings, System::nanoTime);
+    }
+
+    @Override
+    public CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request) {
+        return router.send("CreateTopics", stub -> stub.createTopics(request), CREATE,
+                ForwardedCreateTopicsResponse::getResponse,
+                message -> CreateTopicsResponse.newBuilder().addAllResults(
+                        refusals(request.getTopicsList().stream().map(NewTopic::getName), message)).build());
+    }
+
+    @Override
+    public CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request) {
+        return router.send("DeleteTopics", stub -> stub.deleteTopics(request), DELETE,
+                ForwardedDeleteTopicsResponse::getResponse,
+                message -> DeleteTopicsResponse.newBuilder().addAllResults(
+                        refusals(request.getNamesList().stream(), message)).build());
+    }
+
+    @Override
+    public CompletableFuture<AlterConfigsResponse> alterConfigs(AlterConfigsRequest request) {
+        return router.send("AlterConfigs", stub -> stub.alterConfigs(request), ALTER,
+                ForwardedAlterConfigsResponse::getResponse,
+                message -> AlterConfigsResponse.newBuilder().addAllResults(
+                        refusals(request.getAlterationsList().stream().map(ConfigAlteration::getTopic), message))
+                        .build());
+    }
+
+    @Override
+    public CompletableFuture<TopicResult> createInternalTopic(String name, int partitionCount, int replicationFactor,
+            Map<String, String> configs) {
+        CreateInternalTopicRequest request = CreateInternalTopicRequest.newBuilder().setName(name)
+                .setPartitions(partitionCount).setReplicationFactor(replicationFactor).putAllConfigs(configs).build();
+        return router.send("CreateInternalTopic", stub -> stub.createInternalTopic(request), INTERNAL_TOPIC,
+                CreateInternalTopicResponse::getResult, message -> refusal(name, message));
+    }
+
+    @Override
+    public CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port,
+            String rack) {
+        RegisterBrokerRequest request = RegisterBrokerRequest.newBuilder().setBrokerId(brokerId).setHost(host)
+                .setPort(port).setRack(rack == null ? "" : rack).build();
+        return router.send("RegisterBroker", stub -> stub.registerBroker(request), REGISTER,
+                r -> new BrokerRegistrationReply(r.getError(), r.getErrorMessage(), r.getBrokerEpoch()),
+                message -> BrokerRegistrationReply.error(ErrorCode.NOT_CONTROLLER, message));
+    }
+
+    @Override
+    public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch) {
+        BrokerHeartbeatRequest request = BrokerHeartbeatRequest.newBuilder().setBrokerId(brokerId)
+                .setBrokerEpoch(brokerEpoch).build();
+        return router.send("BrokerHeartbeat", stub -> stub.brokerHeartbeat(request), HEARTBEAT,
+                r -> new BrokerHeartbeatReply(r.getError(), r.getErrorMessage(), r.getFenced()),
+                message -> BrokerHeartbeatReply.error(ErrorCode.NOT_CONTROLLER, message));
+    }
+
+    @Override
+    public CompletableFuture<AlterPartitionReply> alterPartition(UUID topicId, int partition, int leaderId,
+            int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
+        AlterPartitionRequest request = AlterPartitionRequest.newBuilder()
+                .setTopicId(MetadataRecords.topicIdBytes(topicId)).setPartition(partition).setLeaderId(leaderId)
+                .setLeaderEpoch(leaderEpoch).setPartitionEpoch(partitionEpoch).addAllNewIsr(newIsr).build();
+        return router.send("AlterPartition", stub -> stub.alterPartition(request), ALTER_PARTITION,
+                GrpcControllerChannel::alterPartitionReply,
+                message -> new AlterPartitionReply(ErrorCode.NOT_CONTROLLER, message, null));
+    }
+
+    @Override
+    public CompletableFuture<ProducerIdsReply> allocateProducerIds(int brokerId, int count) {
+        AllocateProducerIdsRequest request = AllocateProducerIdsRequest.newBuilder().setBrokerId(brokerId)
+                .setCount(count).build();
+        return router.send("AllocateProducerIds", stub -> stub.allocateProducerIds(request), PRODUCER_IDS,
+                r -> new ProducerIdsReply(r.getError(), r.getErrorMessage(), r.getFirstProducerId(), r.getCount()),
+                message -> ProducerIdsReply.error(ErrorCode.NOT_CONTROLLER, message));
+    }
+
+    @Override
+    public void close() {
+        router.close();
+    }
+
+    private static AlterPartitionReply alterPartitionReply(AlterPartitionResponse response) {
+        PartitionImage partition = null;
+        if (response.hasPartition()) {
+            PartitionState state = response.getPartition();
+            partition = new PartitionImage(state.getReplicasList(), state.getIsrList(), state.getLeaderId(),
+                    state.getLeaderEpoch(), state.getPartitionEpoch());
+        }
+        return new AlterPartitionReply(response.getError(), response.getErrorMessage(), partition);
+    }
+
+    private static List<TopicResult> refusals(Stream<String> names, String message) {
+        return names.map(name -> refusal(name, message)).toList();
+    }
+
+    private static TopicResult refusal(String name, String message) {
+        return TopicResult.newBuilder().setName(name).setError(ErrorCode.NOT_CONTROLLER).setErrorMessage(message)
+                .build();
+    }
+
+    private static <P> ControllerRouter.Envelope<P> envelope(Function<P, ErrorCode> error,
+            Function<P, String> message, Function<P, Integer> controllerId) {
+        return new ControllerRouter.Envelope<>() {
+            @Override
+            public ErrorCode error(P response) {
+                return error.apply(response);
+            }
+
+            @Override
+            public String errorMessage(P response) {
+                return message.apply(response);
+            }
+
+            @Override
+            public int controllerId(P response) {
+                return controllerId.apply(response);
+            }
+        };
+    }
+
+    private static final ControllerRouter.Envelope<ForwardedCreateTopicsResponse> CREATE = envelope(
+            ForwardedCreateTopicsResponse::getError, ForwardedCreateTopicsResponse::getErrorMessage,
+            ForwardedCreateTopicsResponse::getControllerId);
+    private static final ControllerRouter.Envelope<ForwardedDeleteTopicsResponse> DELETE = envelope(
+            ForwardedDeleteTopicsResponse::getError, ForwardedDeleteTopicsResponse::getErrorMessage,
+            ForwardedDeleteTopicsResponse::getControllerId);
+    private static final ControllerRouter.Envelope<ForwardedAlterConfigsResponse> ALTER = envelope(
+            ForwardedAlterConfigsResponse::getError, ForwardedAlterConfigsResponse::getErrorMessage,
+            ForwardedAlterConfigsResponse::getControllerId);
+    private static final ControllerRouter.Envelope<CreateInternalTopicResponse> INTERNAL_TOPIC = envelope(
+            CreateInternalTopicResponse::getError, CreateInternalTopicResponse::getErrorMessage,
+            CreateInternalTopicResponse::getControllerId);
+    private static final ControllerRouter.Envelope<RegisterBrokerResponse> REGISTER = envelope(
+            RegisterBrokerResponse::getError, RegisterBrokerResponse::getErrorMessage,
+            RegisterBrokerResponse::getControllerId);
+    private static final ControllerRouter.Envelope<BrokerHeartbeatResponse> HEARTBEAT = envelope(
+            BrokerHeartbeatResponse::getError, BrokerHeartbeatResponse::getErrorMessage,
+            BrokerHeartbeatResponse::getControllerId);
+    private static final ControllerRouter.Envelope<AlterPartitionResponse> ALTER_PARTITION = envelope(
+            AlterPartitionResponse::getError, AlterPartitionResponse::getErrorMessage,
+            AlterPartitionResponse::getControllerId);
+    private static final ControllerRouter.Envelope<AllocateProducerIdsResponse> PRODUCER_IDS = envelope(
+            AllocateProducerIdsResponse::getError, AllocateProducerIdsResponse::getErrorMessage,
+            AllocateProducerIdsResponse::getControllerId);
+}

@@ -1,0 +1,121 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.client.Admin;
+import dev.sluice.client.NewTopic;
+import dev.sluice.client.TopicExistsException;
+import dev.sluice.client.TopicListing;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three combined nodes as real {@code bin/sluice server} processes. A client creates topics in a loop; the Raft
+ * leader's process is killed with SIGKILL; a new leader is elected and creation keeps working; the killed node
+ * restarts and catches up. Afterwards every topic whose creation was acknowledged exists on every node, under one
+ * topic id, exactly once.
+ */
+class QuorumIT {
+    private static final Duration STEP = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void killTheLeaderWhileCreatingTopics() throws Exception {
+        try (DevCluster cluster = QuorumCluster.start(dataDir, 3)) {
+            cluster.awaitReady(Duration.ofSeconds(90));
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            Set<String> ambiguous = ConcurrentHashMap.newKeySet();
+            AtomicInteger refused = new AtomicInteger();
+            AtomicReference<Throwable> lastRefusal = new AtomicReference<>();
+            AtomicBoolean running = new AtomicBoolean(true);
+            Thread creator = new Thread(() -> {
+                try (Admin admin = QuorumCluster.admin(cluster.brokers())) {
+                    for (int i = 0; running.get(); i++) {
+                        String name = String.format("t-%05d", i);
+                        try {
+                            // Replication factor 2: placeable while one node is down.
+                            admin.createTopics(List.of(new NewTopic(name, 1, 2)));
+                            acknowledged.add(name);
+                        } catch (TopicExistsException e) {
+                            // A retry (by the client or the broker) of a creation whose first try committed but
+                            // whose answer was lost with the killed node: not acknowledged, but it must exist.
+                            ambiguous.add(name);
+                        } catch (RuntimeException e) {
+                            refused.incrementAndGet();
+                            lastRefusal.set(e);
+                        }
+                    }
+                }
+            }, "topic-creator");
+            creator.start();
+            try {
+                await().atMost(STEP).until(() -> acknowledged.size() >= 20);
+                int leader = QuorumCluster.awaitLeader(cluster, -1);
+                cluster.kill(leader);
+                int ackedAtKill = acknowledged.size();
+
+                int newLeader = QuorumCluster.awaitLeader(cluster, leader);
+                assertThat(newLeader).isNotEqualTo(leader);
+                await().atMost(STEP).until(() -> acknowledged.size() >= ackedAtKill + 20);
+
+                cluster.start(leader);
+                cluster.awaitReady(STEP);
+                int ackedAtRestart = acknowledged.size();
+                await().atMost(STEP).until(() -> acknowledged.size() >= ackedAtRestart + 20);
+            } finally {
+                running.set(false);
+                creator.join(STEP.toMillis());
+            }
+            System.out.printf("QuorumIT: acknowledged=%d already-existed-on-retry=%d refused=%d%n",
+                    acknowledged.size(), ambiguous.size(), refused.get());
+            // Retriable errors are retried by the client for 60 s, so nothing should be refused outright.
+            assertThat(refused.get()).as("refused creations; last: %s", lastRefusal.get()).isZero();
+            acknowledged.addAll(ambiguous);
+
+            Map<String, String> idsOnFirstNode = null;
+            for (int nodeId : cluster.nodes().keySet()) {
+                Map<String, String> ids = awaitTopics(cluster, nodeId, acknowledged);
+                if (idsOnFirstNode == null) {
+                    idsOnFirstNode = ids;
+                } else {
+                    assertThat(ids).as("topics and ids on node %d", nodeId).isEqualTo(idsOnFirstNode);
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until node {@code nodeId}'s own image lists every acknowledged topic; returns name to topic id, after
+     * checking that no name is listed twice.
+     */
+    private static Map<String, String> awaitTopics(DevCluster cluster, int nodeId, Set<String> expected) {
+        AtomicReference<List<TopicListing>> listings = new AtomicReference<>();
+        try (Admin admin = QuorumCluster.admin(cluster.broker(nodeId))) {
+            await().atMost(STEP).until(() -> {
+                listings.set(admin.listTopics());
+                return listings.get().stream().map(TopicListing::name).collect(Collectors.toSet())
+                        .containsAll(expected);
+            });
+        }
+        Map<String, String> ids = new HashMap<>();
+        for (TopicListing listing : listings.get()) {
+            assertThat(ids.put(listing.name(), listing.topicId())).as("duplicate %s on node %d", listing.name(),
+                    nodeId).isNull();
+        }
+        return ids;
+    }
+}

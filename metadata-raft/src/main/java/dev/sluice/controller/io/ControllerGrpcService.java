@@ -1,0 +1,165 @@
+package dev.sluice.controller.io;
+
+import dev.sluice.controller.AlterPartitionReply;
+import dev.sluice.controller.ControllerService;
+import dev.sluice.metadata.MetadataRecords;
+import dev.sluice.metadata.PartitionImage;
+import dev.sluice.proto.internal.v1.AllocateProducerIdsRequest;
+import dev.sluice.proto.internal.v1.AllocateProducerIdsResponse;
+import dev.sluice.proto.internal.v1.AlterPartitionRequest;
+import dev.sluice.proto.internal.v1.AlterPartitionResponse;
+import dev.sluice.proto.internal.v1.BrokerHeartbeatRequest;
+import dev.sluice.proto.internal.v1.BrokerHeartbeatResponse;
+import dev.sluice.proto.internal.v1.ControllerGrpc;
+import dev.sluice.proto.internal.v1.CreateInternalTopicRequest;
+import dev.sluice.proto.internal.v1.CreateInternalTopicResponse;
+import dev.sluice.proto.internal.v1.ForwardedAlterConfigsResponse;
+import dev.sluice.proto.internal.v1.ForwardedCreateTopicsResponse;
+import dev.sluice.proto.internal.v1.ForwardedDeleteTopicsResponse;
+import dev.sluice.proto.internal.v1.PartitionState;
+import dev.sluice.proto.internal.v1.RegisterBrokerRequest;
+import dev.sluice.proto.internal.v1.RegisterBrokerResponse;
+import dev.sluice.proto.v1.AlterConfigsRequest;
+import dev.sluice.proto.v1.CreateTopicsRequest;
+import dev.sluice.proto.v1.DeleteTopicsRequest;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.TopicResult;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.IntSupplier;
+
+/**
+ * The internal {@code sluice.internal.v1.Controller} gRPC service on a controller node's controller port: converts
+ * protobuf to {@link ControllerService} calls and back. A request that the service refuses because this node is not
+ * the active controller is answered with a top-level {@code NOT_CONTROLLER} and, in {@code controller_id}, the Raft
+ * leader this node knows of (-1 when none), so a broker can follow it.
+ *
+ * <p>Thread-safe: calls go to the controller's event queue; answers are sent from the thread completing the future.
+ */
+public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBase {
+    private final ControllerService controller;
+    private final IntSupplier leaderId;
+
+    /** {@code leaderId} reads the current Raft leader (-1: unknown), for the hint in refusals. */
+    public ControllerGrpcService(ControllerService controller, IntSupplier leaderId) {
+        this.controller = controller;
+        this.leaderId = leaderId;
+    }
+
+    @Override
+    public void registerBroker(RegisterBrokerRequest request, StreamObserver<RegisterBrokerResponse> responses) {
+        reply(controller.registerBroker(request.getBrokerId(), request.getHost(), request.getPort(),
+                request.getRack()), responses, (r, leader) -> RegisterBrokerResponse.newBuilder().setError(r.error())
+                .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
+                .setBrokerEpoch(r.brokerEpoch()).build());
+    }
+
+    @Override
+    public void brokerHeartbeat(BrokerHeartbeatRequest request, StreamObserver<BrokerHeartbeatResponse> responses) {
+        reply(controller.brokerHeartbeat(request.getBrokerId(), request.getBrokerEpoch()), responses,
+                (r, leader) -> BrokerHeartbeatResponse.newBuilder().setError(r.error())
+                        .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
+                        .setFenced(r.fenced()).build());
+    }
+
+    @Override
+    public void createTopics(CreateTopicsRequest request, StreamObserver<ForwardedCreateTopicsResponse> responses) {
+        reply(controller.createTopics(request), responses, (r, leader) -> {
+            TopicResult refusal = firstNotController(r.getResultsList());
+            ForwardedCreateTopicsResponse.Builder builder = ForwardedCreateTopicsResponse.newBuilder()
+                    .setControllerId(leader).setResponse(r);
+            return refusal == null ? builder.build() : builder.setError(ErrorCode.NOT_CONTROLLER)
+                    .setErrorMessage(refusal.getErrorMessage()).build();
+        });
+    }
+
+    @Override
+    public void deleteTopics(DeleteTopicsRequest request, StreamObserver<ForwardedDeleteTopicsResponse> responses) {
+        reply(controller.deleteTopics(request), responses, (r, leader) -> {
+            TopicResult refusal = firstNotController(r.getResultsList());
+            ForwardedDeleteTopicsResponse.Builder builder = ForwardedDeleteTopicsResponse.newBuilder()
+                    .setControllerId(leader).setResponse(r);
+            return refusal == null ? builder.build() : builder.setError(ErrorCode.NOT_CONTROLLER)
+                    .setErrorMessage(refusal.getErrorMessage()).build();
+        });
+    }
+
+    @Override
+    public void alterConfigs(AlterConfigsRequest request, StreamObserver<ForwardedAlterConfigsResponse> responses) {
+        reply(controller.alterConfigs(request), responses, (r, leader) -> {
+            TopicResult refusal = firstNotController(r.getResultsList());
+            ForwardedAlterConfigsResponse.Builder builder = ForwardedAlterConfigsResponse.newBuilder()
+                    .setControllerId(leader).setResponse(r);
+            return refusal == null ? builder.build() : builder.setError(ErrorCode.NOT_CONTROLLER)
+                    .setErrorMessage(refusal.getErrorMessage()).build();
+        });
+    }
+
+    @Override
+    public void createInternalTopic(CreateInternalTopicRequest request,
+            StreamObserver<CreateInternalTopicResponse> responses) {
+        reply(controller.createInternalTopic(request.getName(), request.getPartitions(),
+                request.getReplicationFactor(), request.getConfigsMap()), responses, (r, leader) -> {
+                    CreateInternalTopicResponse.Builder builder = CreateInternalTopicResponse.newBuilder()
+                            .setControllerId(leader).setResult(r);
+                    return r.getError() != ErrorCode.NOT_CONTROLLER ? builder.build()
+                            : builder.setError(ErrorCode.NOT_CONTROLLER).setErrorMessage(r.getErrorMessage()).build();
+                });
+    }
+
+    @Override
+    public void alterPartition(AlterPartitionRequest request, StreamObserver<AlterPartitionResponse> responses) {
+        if (request.getTopicId().size() != 16) {
+            responses.onNext(AlterPartitionResponse.newBuilder().setError(ErrorCode.INVALID_REQUEST)
+                    .setErrorMessage("topic_id must be 16 bytes").setControllerId(leaderId.getAsInt()).build());
+            responses.onCompleted();
+            return;
+        }
+        reply(controller.alterPartition(MetadataRecords.topicId(request.getTopicId()), request.getPartition(),
+                request.getLeaderId(),
+                request.getLeaderEpoch(), request.getPartitionEpoch(), request.getNewIsrList()), responses,
+                ControllerGrpcService::alterPartitionResponse);
+    }
+
+    @Override
+    public void allocateProducerIds(AllocateProducerIdsRequest request,
+            StreamObserver<AllocateProducerIdsResponse> responses) {
+        reply(controller.allocateProducerIds(request.getBrokerId(), request.getCount()), responses,
+                (r, leader) -> AllocateProducerIdsResponse.newBuilder().setError(r.error())
+                        .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
+                        .setFirstProducerId(r.firstProducerId()).setCount(r.count()).build());
+    }
+
+    private static AlterPartitionResponse alterPartitionResponse(AlterPartitionReply reply, int leader) {
+        AlterPartitionResponse.Builder builder = AlterPartitionResponse.newBuilder().setError(reply.error())
+                .setErrorMessage(reply.errorMessage() == null ? "" : reply.errorMessage()).setControllerId(leader);
+        PartitionImage partition = reply.partition();
+        if (partition != null) {
+            builder.setPartition(PartitionState.newBuilder().addAllReplicas(partition.replicas())
+                    .addAllIsr(partition.isr()).setLeaderId(partition.leaderId())
+                    .setLeaderEpoch(partition.leaderEpoch()).setPartitionEpoch(partition.partitionEpoch()));
+        }
+        return builder.build();
+    }
+
+    private <R, P> void reply(CompletableFuture<R> future, StreamObserver<P> responses,
+            BiFunction<R, Integer, P> convert) {
+        future.whenComplete((result, failure) -> {
+            if (failure != null) {
+                // An unexpected failure inside the controller; the caller sees a transport-level error and retries.
+                responses.onError(Status.INTERNAL.withDescription(String.valueOf(failure.getMessage()))
+                        .withCause(failure).asRuntimeException());
+                return;
+            }
+            responses.onNext(convert.apply(result, leaderId.getAsInt()));
+            responses.onCompleted();
+        });
+    }
+
+    private static TopicResult firstNotController(List<TopicResult> results) {
+        return results.stream().filter(r -> r.getError() == ErrorCode.NOT_CONTROLLER).findFirst().orElse(null);
+    }
+}
