@@ -87,7 +87,12 @@ public final class PartitionLog {
      * @param leaderEpoch the epoch of the leader appending; never lower than an earlier append's
      * @param nowMs broker time, epoch milliseconds
      * @throws IllegalArgumentException when the batch has no records
+     * <p>A batch with a producer id (&gt; 0) goes through the idempotence check of {@link ProducerStates} under the
+     * lock: a duplicate appends nothing and returns the original offsets ({@link AppendResult#duplicate()}); an
+     * accepted batch updates the producer state in the same {@code WriteBatch} as the data.
+     *
      * @throws StaleLeaderEpochException when {@code leaderEpoch} is older than the latest one that wrote
+     * @throws ProducerSequenceException when the producer's sequence is out of order or its epoch is stale
      * @throws PartitionDeletedException when the partition was deleted
      * @throws LogStorageException when RocksDB fails (nothing is appended)
      */
@@ -103,11 +108,30 @@ public final class PartitionLog {
             if (leaderEpoch < current.latestEpoch()) {
                 throw new StaleLeaderEpochException(key, leaderEpoch, current.latestEpoch());
             }
+            RecordBatchHeader header = batch.getHeader();
+            long producerId = header.getProducerId();
+            if (producerId > 0) {
+                ProducerStates.Verdict verdict = current.producers().check(producerId, header.getProducerEpoch(),
+                        header.getBaseSequence(), recordCount);
+                if (verdict instanceof ProducerStates.Verdict.Duplicate duplicate) {
+                    ProducerStates.BatchEntry original = duplicate.original();
+                    return new AppendResult(original.baseOffset(), original.baseOffset() + recordCount - 1,
+                            original.appendTimeMs(), current.logStartOffset(), true);
+                } else if (verdict instanceof ProducerStates.Verdict.OutOfOrder outOfOrder) {
+                    throw new ProducerSequenceException(key, outOfOrder.message(), false);
+                } else if (verdict instanceof ProducerStates.Verdict.Fenced fenced) {
+                    throw new ProducerSequenceException(key, fenced.message(), true);
+                }
+            }
             long baseOffset = current.logEndOffset();
             byte[] stored = toStoredBytes(batch, baseOffset, leaderEpoch, nowMs);
             BatchSummary summary = new BatchSummary(baseOffset, baseOffset + recordCount,
-                    batch.getHeader().getMaxTimestampMs(), stored.length);
+                    header.getMaxTimestampMs(), stored.length);
             PartitionState next = current.withAppend(summary.nextOffset(), stored.length, leaderEpoch, baseOffset);
+            if (producerId > 0) {
+                next = next.withProducers(next.producers().withBatch(producerId, header.getProducerEpoch(),
+                        header.getBaseSequence(), recordCount, baseOffset, nowMs));
+            }
             byte[] batchKey = key.batchKey(baseOffset);
             try (WriteBatch writes = new WriteBatch()) {
                 writes.put(handles.batches(), batchKey, stored);

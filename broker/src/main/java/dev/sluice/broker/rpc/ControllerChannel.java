@@ -19,4 +19,7 @@ public interface ControllerChannel {
     CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request);
 
     CompletableFuture<AlterConfigsResponse> alterConfigs(AlterConfigsRequest request);
+
+    /** A block of {@code count} producer ids for broker {@code brokerId}, committed before it is handed out. */
+    CompletableFuture<dev.sluice.controller.ProducerIdsReply> allocateProducerIds(int brokerId, int count);
 }

@@ -32,4 +32,9 @@ final class LocalControllerChannel implements ControllerChannel {
     public CompletableFuture<AlterConfigsResponse> alterConfigs(AlterConfigsRequest request) {
         return controller.alterConfigs(request);
     }
+
+    @Override
+    public CompletableFuture<dev.sluice.controller.ProducerIdsReply> allocateProducerIds(int brokerId, int count) {
+        return controller.allocateProducerIds(brokerId, count);
+    }
 }

@@ -9,6 +9,7 @@ import dev.sluice.broker.partition.FetchHandler;
 import dev.sluice.broker.partition.HighWatermarkPolicy;
 import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ProduceHandler;
+import dev.sluice.broker.partition.ProducerIdHandler;
 import dev.sluice.broker.rpc.AdminGrpcService;
 import dev.sluice.broker.rpc.BrokerGrpcService;
 import dev.sluice.broker.rpc.GroupGrpcService;
@@ -163,7 +164,8 @@ public final class Node implements AutoCloseable {
         MetadataPartitionResolver resolver = new MetadataPartitionResolver(config.nodeId(), loader::image, logStore);
         BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver, HighWatermarkPolicy.SINGLE_REPLICA, clock),
                 new FetchHandler(resolver, scheduler), new ListOffsetsHandler(resolver),
-                new MetadataResponder(identity.clusterId(), loader::image, () -> raft.status().leaderId()), traffic);
+                new MetadataResponder(identity.clusterId(), loader::image, () -> raft.status().leaderId()), traffic,
+                new ProducerIdHandler(config.nodeId(), 1000, new LocalControllerChannel(controller)::allocateProducerIds));
         GroupCoordinator coordinator = new GroupCoordinator(resolver, clock);
         AdminGrpcService adminService = new AdminGrpcService(new LocalControllerChannel(controller), loader::image,
                 logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()));

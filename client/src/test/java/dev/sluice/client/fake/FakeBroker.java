@@ -32,6 +32,7 @@ public final class FakeBroker implements AutoCloseable {
     private final ConcurrentLinkedDeque<ErrorCode> produceFailures = new ConcurrentLinkedDeque<>();
     private final AtomicInteger produceRequests = new AtomicInteger();
     private final AtomicInteger metadataRequests = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong producerIds = new java.util.concurrent.atomic.AtomicLong();
     private final Object appended = new Object();
     private final Server server;
 
@@ -183,6 +184,15 @@ public final class FakeBroker implements AutoCloseable {
                 response.addResults(result);
             }
             observer.onNext(response.build());
+            observer.onCompleted();
+        }
+
+        /** Hands out ids; unlike a real broker, this fake does not check sequences. */
+        @Override
+        public void initProducerId(dev.sluice.proto.v1.InitProducerIdRequest request,
+                                   StreamObserver<dev.sluice.proto.v1.InitProducerIdResponse> observer) {
+            observer.onNext(dev.sluice.proto.v1.InitProducerIdResponse.newBuilder()
+                    .setProducerId(producerIds.incrementAndGet()).build());
             observer.onCompleted();
         }
 
