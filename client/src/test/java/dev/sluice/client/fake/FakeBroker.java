@@ -32,6 +32,8 @@ public final class FakeBroker implements AutoCloseable {
     private final ConcurrentLinkedDeque<ErrorCode> produceFailures = new ConcurrentLinkedDeque<>();
     private final AtomicInteger produceRequests = new AtomicInteger();
     private final AtomicInteger metadataRequests = new AtomicInteger();
+    private final AtomicInteger droppedResponses = new AtomicInteger();
+    private volatile boolean holdProduces;
     private final java.util.concurrent.atomic.AtomicLong producerIds = new java.util.concurrent.atomic.AtomicLong();
     private final Object appended = new Object();
     private final Server server;
@@ -66,6 +68,16 @@ public final class FakeBroker implements AutoCloseable {
     }
 
     /** The next produce partition results fail with these codes, one per partition result. */
+    /** The next {@code times} produce requests are appended but never answered: a lost response. */
+    public void dropNextProduceResponses(int times) {
+        droppedResponses.addAndGet(times);
+    }
+
+    /** While held, produce requests are neither appended nor answered (a stalled broker). */
+    public void holdProduces(boolean hold) {
+        holdProduces = hold;
+    }
+
     public void failNextProduces(ErrorCode code, int times) {
         for (int i = 0; i < times; i++) {
             produceFailures.add(code);
@@ -102,6 +114,9 @@ public final class FakeBroker implements AutoCloseable {
         @Override
         public void produce(ProduceRequest request, StreamObserver<ProduceResponse> observer) {
             produceRequests.incrementAndGet();
+            if (holdProduces) {
+                return;
+            }
             ProduceResponse.Builder response = ProduceResponse.newBuilder();
             for (ProducePartition p : request.getPartitionsList()) {
                 ProducePartitionResult.Builder result = ProducePartitionResult.newBuilder().setTopic(p.getTopic())
@@ -121,6 +136,9 @@ public final class FakeBroker implements AutoCloseable {
             }
             synchronized (appended) {
                 appended.notifyAll();
+            }
+            if (droppedResponses.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return;
             }
             observer.onNext(response.build());
             observer.onCompleted();
