@@ -45,6 +45,8 @@ public final class PartitionLog {
     private volatile boolean deleted;
     /** Guarded by {@link #lock}: the in-memory high watermark is ahead of the stored checkpoint. */
     private boolean highWatermarkDirty;
+    /** Bumped (under the lock) whenever batches are removed, so a compaction computed before gives up. */
+    private volatile long generation;
 
     PartitionLog(PartitionKey key, StoreHandles handles, PartitionState initialState) {
         this.key = key;
@@ -345,6 +347,7 @@ public final class PartitionLog {
                 }
             }
             PartitionState next = current.withLogStart(newLogStartOffset, removedBytes);
+            generation++;
             state = next;
             // With nothing removed, the batch straddling the new start stays and no range is deleted.
             byte[][] range = removedBytes == 0 ? null : new byte[][] {key.batchKey(0), key.batchKey(firstKeptOffset)};
@@ -389,9 +392,64 @@ public final class PartitionLog {
             }
             PartitionState next = current.withLogEnd(Math.max(firstRemovedBase, current.logStartOffset()),
                     removedBytes);
+            generation++;
             state = next;
             writeState(next, new byte[][] {key.batchKey(firstRemovedBase), key.endKey()});
             highWatermarkDirty = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Compacts the batches below the high watermark (see {@link PartitionCompactor}); called by the
+     * {@link LogCleaner}'s thread. Reads without the lock; only the final write takes it.
+     */
+    public PartitionCompactor.Result compact(long deleteRetentionMs, long nowMs) {
+        checkNotDeleted();
+        return PartitionCompactor.compact(this, handles, deleteRetentionMs, nowMs);
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    /**
+     * Stores rewritten batches (same keys, same offset spans, fewer bytes) with their index entries and the new
+     * size in one {@code WriteBatch}.
+     *
+     * @return false, writing nothing, when batches were removed since {@code expectedGeneration} was read (retention
+     *     or truncation raced the cleaner) or a rewritten batch is no longer below the high watermark
+     */
+    boolean applyCompaction(long expectedGeneration, List<PartitionCompactor.Rewrite> rewrites) {
+        lock.lock();
+        try {
+            checkNotDeleted();
+            PartitionState current = state;
+            PartitionCompactor.Rewrite first = rewrites.get(0);
+            PartitionCompactor.Rewrite last = rewrites.get(rewrites.size() - 1);
+            if (generation != expectedGeneration || first.baseOffset() < current.logStartOffset()
+                    || last.nextOffset() > current.highWatermark()) {
+                return false;
+            }
+            long removedBytes = 0;
+            try (WriteBatch writes = new WriteBatch()) {
+                for (PartitionCompactor.Rewrite rewrite : rewrites) {
+                    byte[] batchKey = key.batchKey(rewrite.baseOffset());
+                    writes.put(handles.batches(), batchKey, rewrite.stored());
+                    writes.put(handles.index(), batchKey, new BatchSummary(rewrite.baseOffset(), rewrite.nextOffset(),
+                            rewrite.maxTimestampMs(), rewrite.stored().length).encodeValue());
+                    removedBytes += rewrite.oldSizeBytes() - rewrite.stored().length;
+                }
+                PartitionState next = current.withCompacted(removedBytes);
+                writes.put(handles.state(), stateKey, next.encode());
+                handles.db().write(handles.writeOptions(), writes);
+                state = next;
+                highWatermarkDirty = false;
+            } catch (RocksDBException e) {
+                throw new LogStorageException("compaction write of " + key + " failed", e);
+            }
+            return true;
         } finally {
             lock.unlock();
         }

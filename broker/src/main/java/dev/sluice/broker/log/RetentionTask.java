@@ -45,7 +45,8 @@ public final class RetentionTask implements Runnable {
         int trimmed = 0;
         for (PartitionLog partition : store.partitions()) {
             LogConfig config = configs.apply(partition.key());
-            if (config == null) {
+            if (config == null || !config.delete()) {
+                // A compact-only topic keeps every key's latest record however old or large the log is.
                 continue;
             }
             try {

@@ -2,6 +2,7 @@ package dev.sluice.broker.server;
 
 import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.log.LogStore;
+import dev.sluice.broker.log.LogCleaner;
 import dev.sluice.broker.log.RetentionTask;
 import dev.sluice.broker.metrics.HttpEndpoints;
 import dev.sluice.broker.metrics.NodeMetrics;
@@ -180,6 +181,11 @@ public final class Node implements AutoCloseable {
         RetentionTask retention = new RetentionTask(logStore, key -> LogConfigs.forPartition(loader.image(), key), clock);
         scheduler.scheduleWithFixedDelay(retention, config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        // The cleaner has its own thread so a long compaction pass never delays retention or fetch long-polls.
+        ScheduledExecutorService cleanerThread = Executors.newSingleThreadScheduledExecutor(daemon("sluice-log-cleaner"));
+        resources.push(cleanerThread::shutdownNow);
+        cleanerThread.scheduleWithFixedDelay(new LogCleaner(logStore, key -> LogConfigs.forPartition(loader.image(), key),
+                clock), config.retentionCheckIntervalMs(), config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         // The high watermark is kept in memory and saved with writes; this bounds how far it can lag after a crash.
         scheduler.scheduleWithFixedDelay(logStore::checkpointHighWatermarks, 5, 5, TimeUnit.SECONDS);
     }
