@@ -218,6 +218,16 @@ public final class Producer<K, V> implements AutoCloseable {
         }
     }
 
+    /**
+     * A few producer metrics, Kafka-named: {@code compression-rate-avg} (bytes sent / bytes before compression,
+     * so 0.25 means 4:1), {@code record-bytes-uncompressed-total} and {@code record-bytes-sent-total}.
+     */
+    public Map<String, Double> metrics() {
+        long[] bytes = sender.bytesSent();
+        return Map.of("compression-rate-avg", bytes[0] == 0 ? 1.0 : (double) bytes[1] / bytes[0],
+                "record-bytes-uncompressed-total", (double) bytes[0], "record-bytes-sent-total", (double) bytes[1]);
+    }
+
     /** The client id, for logs. */
     public String clientId() {
         return settings.clientId();

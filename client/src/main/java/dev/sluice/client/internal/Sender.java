@@ -57,6 +57,8 @@ public final class Sender implements Runnable {
     private volatile SluiceException lastError;
     private final ProducerIdempotence idempotence;
     private long nextProducerIdAttemptMs;
+    private final java.util.concurrent.atomic.AtomicLong uncompressedBytesSent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong payloadBytesSent = new java.util.concurrent.atomic.AtomicLong();
 
     public Sender(ProducerSettings settings, RecordAccumulator accumulator, Metadata metadata, ChannelPool channels,
                   Time time) {
@@ -165,6 +167,10 @@ public final class Sender implements Runnable {
     private void sendProduceRequest(String address, List<ProducerBatch> batches) {
         EncodedProduceRequest request =
                 EncodedProduceRequest.encode(settings.acks(), settings.requestTimeoutMs(), batches);
+        for (ProducerBatch batch : batches) {
+            uncompressedBytesSent.addAndGet(batch.uncompressedSize());
+            payloadBytesSent.addAndGet(batch.payloadSize());
+        }
         inFlightCount(address).incrementAndGet();
         inFlightTotal.incrementAndGet();
         ListenableFuture<ProduceResponse> response;
@@ -282,6 +288,11 @@ public final class Sender implements Runnable {
             }
             accumulator.deallocate(batch);
         }
+    }
+
+    /** Record bytes sent before compression, and as sent (after compression), retries included. */
+    public long[] bytesSent() {
+        return new long[] {uncompressedBytesSent.get(), payloadBytesSent.get()};
     }
 
     /** Wakes the thread early (new batch, full batch, flush, response). */
