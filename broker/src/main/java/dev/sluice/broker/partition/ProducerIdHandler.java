@@ -82,8 +82,9 @@ public final class ProducerIdHandler {
                                 : "could not reach the controller: " + failure.getMessage())
                         .setProducerId(-1).setProducerEpoch(-1).build();
             }
+            long available = error == null ? blockEnd - nextId : 0;
             while (!waiting.isEmpty()) {
-                if (error == null && nextId < blockEnd) {
+                if (answered.size() < available) {
                     answered.add(waiting.poll());
                 } else {
                     failed.add(waiting.poll());
