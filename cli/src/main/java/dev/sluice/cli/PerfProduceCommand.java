@@ -52,7 +52,8 @@ public final class PerfProduceCommand implements Callable<Integer> {
             description = "compression.type: none, gzip, snappy, lz4 or zstd (default ${DEFAULT-VALUE}).")
     String compression;
     @Option(names = "--payload", defaultValue = "random",
-            description = "random (letters, as Kafka's perf tool) or json (JSON-like events) (default ${DEFAULT-VALUE}).")
+            description = "random (letters, as Kafka's perf tool) or json (JSON-like events); "
+                    + "default ${DEFAULT-VALUE}.")
     String payload;
     @Option(names = "--idempotence", description = "enable.idempotence (default: the producer's; needs --acks all).")
     Boolean idempotence;

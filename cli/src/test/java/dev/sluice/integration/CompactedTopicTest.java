@@ -12,12 +12,14 @@ import dev.sluice.client.Producer;
 import dev.sluice.client.ProducerRecord;
 import dev.sluice.client.StringDeserializer;
 import dev.sluice.client.StringSerializer;
+import dev.sluice.client.TopicPartition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,7 +80,8 @@ class CompactedTopicTest {
             // The log ends at offset 106; the consumer's position passes removed offsets too.
             while (System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(100)).forEach(all::add);
-                if (!consumer.assignment().isEmpty() && consumer.position(consumer.assignment().iterator().next()) >= 106) {
+                Set<TopicPartition> assigned = consumer.assignment();
+                if (!assigned.isEmpty() && consumer.position(assigned.iterator().next()) >= 106) {
                     break;
                 }
             }

@@ -14,9 +14,9 @@ import net.jpountz.lz4.LZ4FrameOutputStream;
 import org.xerial.snappy.Snappy;
 
 /**
- * The batch codecs (the same formats as the client's {@code Compression}; used only by the log cleaner,
- * never on the produce or fetch path): compresses the serialized {@code Records} of a batch into {@code compressed_records} and
- * back. Formats: gzip (RFC 1952), snappy (raw block format), lz4 (LZ4 frame format), zstd (zstd frame with
+ * The batch codecs, in the same formats as the client's {@code Compression}; the broker uses them only in the
+ * log cleaner, never on the produce or fetch path. Compresses the serialized {@code Records} of a batch into
+ * {@code compressed_records} and back. Formats: gzip (RFC 1952), snappy (raw block format), lz4 (LZ4 frame format), zstd (zstd frame with
  * its content size). Stateless and thread-safe.
  */
 public final class BatchCompression {
@@ -63,7 +63,8 @@ public final class BatchCompression {
                 }
                 case CODEC_ZSTD -> {
                     byte[] out = new byte[(int) Zstd.compressBound(length)];
-                    long written = Zstd.compressByteArray(out, 0, out.length, input, 0, length, Zstd.defaultCompressionLevel());
+                    long written = Zstd.compressByteArray(out, 0, out.length, input, 0, length,
+                            Zstd.defaultCompressionLevel());
                     if (Zstd.isError(written)) {
                         throw new IOException("zstd: " + Zstd.getErrorName(written));
                     }

@@ -13,8 +13,8 @@ import java.time.Duration;
  *     per key
  * @param deleteRetentionMs how long compaction keeps a tombstone after its timestamp
  */
-public record LogConfig(long retentionMs, long retentionBytes, int maxMessageBytes, boolean delete, boolean compact,
-                        long deleteRetentionMs) {
+public record LogConfig(long retentionMs, long retentionBytes, int maxMessageBytes, boolean delete,
+                        boolean compact, long deleteRetentionMs) {
 
     /** Kafka's {@code delete.retention.ms} default: 1 day. */
     public static final long DEFAULT_DELETE_RETENTION_MS = Duration.ofDays(1).toMillis();
@@ -35,8 +35,8 @@ public record LogConfig(long retentionMs, long retentionBytes, int maxMessageByt
         if (retentionMs < -1 || retentionBytes < -1 || maxMessageBytes <= 0 || deleteRetentionMs < 0
                 || !delete && !compact) {
             throw new IllegalArgumentException("bad log config: retention.ms=" + retentionMs
-                    + " retention.bytes=" + retentionBytes + " max.message.bytes=" + maxMessageBytes + " delete=" + delete
-                    + " compact=" + compact + " delete.retention.ms=" + deleteRetentionMs);
+                    + " retention.bytes=" + retentionBytes + " max.message.bytes=" + maxMessageBytes
+                    + " delete=" + delete + " compact=" + compact + " delete.retention.ms=" + deleteRetentionMs);
         }
     }
 }

@@ -57,7 +57,8 @@ final class PartitionCompactor {
             RecordBatchHeader header = batch.batch().getHeader();
             for (int i = 0; i < batch.records().size(); i++) {
                 LogRecord record = batch.records().get(i);
-                entries.add(new CompactionPlanner.Entry(batch.offsets().get(i), record.hasKey() ? record.getKey() : null,
+                entries.add(new CompactionPlanner.Entry(batch.offsets().get(i),
+                        record.hasKey() ? record.getKey() : null,
                         !record.hasValue(), header.getFirstTimestampMs() + record.getTimestampDeltaMs()));
             }
         }

@@ -1,8 +1,8 @@
 package dev.sluice.broker.server;
 
 import dev.sluice.broker.group.GroupCoordinator;
-import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.LogCleaner;
+import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.RetentionTask;
 import dev.sluice.broker.metrics.HttpEndpoints;
 import dev.sluice.broker.metrics.NodeMetrics;
@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    /** Producer ids the broker asks the controller for at once (Kafka: 1000). */
+    private static final int PRODUCER_ID_BLOCK_SIZE = 1000;
 
     private final NodeConfig config;
     private final Clock clock = Clock.systemUTC();
@@ -166,7 +168,8 @@ public final class Node implements AutoCloseable {
         BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver, HighWatermarkPolicy.SINGLE_REPLICA, clock),
                 new FetchHandler(resolver, scheduler), new ListOffsetsHandler(resolver),
                 new MetadataResponder(identity.clusterId(), loader::image, () -> raft.status().leaderId()), traffic,
-                new ProducerIdHandler(config.nodeId(), 1000, new LocalControllerChannel(controller)::allocateProducerIds));
+                new ProducerIdHandler(config.nodeId(), PRODUCER_ID_BLOCK_SIZE,
+                        new LocalControllerChannel(controller)::allocateProducerIds));
         GroupCoordinator coordinator = new GroupCoordinator(resolver, clock);
         AdminGrpcService adminService = new AdminGrpcService(new LocalControllerChannel(controller), loader::image,
                 logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()));
@@ -182,9 +185,9 @@ public final class Node implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(retention, config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         // The cleaner has its own thread so a long compaction pass never delays retention or fetch long-polls.
-        ScheduledExecutorService cleanerThread = Executors.newSingleThreadScheduledExecutor(daemon("sluice-log-cleaner"));
-        resources.push(cleanerThread::shutdownNow);
-        cleanerThread.scheduleWithFixedDelay(new LogCleaner(logStore, key -> LogConfigs.forPartition(loader.image(), key),
+        ScheduledExecutorService cleaner = Executors.newSingleThreadScheduledExecutor(daemon("sluice-log-cleaner"));
+        resources.push(cleaner::shutdownNow);
+        cleaner.scheduleWithFixedDelay(new LogCleaner(logStore, key -> LogConfigs.forPartition(loader.image(), key),
                 clock), config.retentionCheckIntervalMs(), config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         // The high watermark is kept in memory and saved with writes; this bounds how far it can lag after a crash.
         scheduler.scheduleWithFixedDelay(logStore::checkpointHighWatermarks, 5, 5, TimeUnit.SECONDS);

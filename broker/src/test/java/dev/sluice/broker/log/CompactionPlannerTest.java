@@ -24,7 +24,8 @@ class CompactionPlannerTest {
     @Provide
     Arbitrary<List<Spec>> logs() {
         Arbitrary<Spec> spec = Combinators.combine(Arbitraries.integers().between(-1, 6),
-                Arbitraries.of(true, false), Arbitraries.longs().between(0, 2_000), Arbitraries.integers().between(1, 3))
+                Arbitraries.of(true, false), Arbitraries.longs().between(0, 2_000),
+                Arbitraries.integers().between(1, 3))
                 .as(Spec::new);
         return spec.list().ofMaxSize(60);
     }

@@ -62,7 +62,8 @@ public final class Compression {
                 }
                 case CODEC_ZSTD -> {
                     byte[] out = new byte[(int) Zstd.compressBound(length)];
-                    long written = Zstd.compressByteArray(out, 0, out.length, input, 0, length, Zstd.defaultCompressionLevel());
+                    long written = Zstd.compressByteArray(out, 0, out.length, input, 0, length,
+                            Zstd.defaultCompressionLevel());
                     if (Zstd.isError(written)) {
                         throw new IOException("zstd: " + Zstd.getErrorName(written));
                     }

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +58,8 @@ public final class Sender implements Runnable {
     private volatile SluiceException lastError;
     private final ProducerIdempotence idempotence;
     private long nextProducerIdAttemptMs;
-    private final java.util.concurrent.atomic.AtomicLong uncompressedBytesSent = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong payloadBytesSent = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong uncompressedBytesSent = new AtomicLong();
+    private final AtomicLong payloadBytesSent = new AtomicLong();
 
     public Sender(ProducerSettings settings, RecordAccumulator accumulator, Metadata metadata, ChannelPool channels,
                   Time time) {
