@@ -96,6 +96,8 @@ class CompressionAndIdempotenceTest {
                 ProducePartitionResult replay = produce(broker, batch(producerId, 0, 3));
                 assertThat(replay.getError()).isEqualTo(ErrorCode.NONE);
                 assertThat(replay.getBaseOffset()).isEqualTo(firstOffset);
+                assertThat(produce(broker, batch(producerId + 1000, 4, 1)).getError())
+                        .as("a producer the leader has no state for").isEqualTo(ErrorCode.UNKNOWN_PRODUCER_ID);
                 ProducePartitionResult gap = produce(broker, batch(producerId, 5, 2));
                 assertThat(gap.getError()).isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
                 assertThat(produce(broker, batch(producerId, 3, 2)).getBaseOffset()).isEqualTo(firstOffset + 3);

@@ -120,9 +120,13 @@ public final class PartitionLog {
                     return new AppendResult(original.baseOffset(), original.baseOffset() + recordCount - 1,
                             original.appendTimeMs(), current.logStartOffset(), true);
                 } else if (verdict instanceof ProducerStates.Verdict.OutOfOrder outOfOrder) {
-                    throw new ProducerSequenceException(key, outOfOrder.message(), false);
+                    throw new ProducerSequenceException(key, outOfOrder.message(),
+                            ProducerSequenceException.Reason.OUT_OF_ORDER);
                 } else if (verdict instanceof ProducerStates.Verdict.Fenced fenced) {
-                    throw new ProducerSequenceException(key, fenced.message(), true);
+                    throw new ProducerSequenceException(key, fenced.message(), ProducerSequenceException.Reason.FENCED);
+                } else if (verdict instanceof ProducerStates.Verdict.UnknownProducer unknown) {
+                    throw new ProducerSequenceException(key, unknown.message(),
+                            ProducerSequenceException.Reason.UNKNOWN_PRODUCER);
                 }
             }
             long baseOffset = current.logEndOffset();

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * <p>The rules, as Kafka's leader applies them to a batch with producer id {@code pid}, epoch {@code e} and
  * sequences {@code [base, last]}:
  * <ul>
- *   <li>unknown {@code pid}: {@code base} must be 0;</li>
+ *   <li>unknown {@code pid}: {@code base} must be 0, else {@link Verdict.UnknownProducer};</li>
  *   <li>{@code e} below the known epoch: {@link Verdict.Fenced};</li>
  *   <li>{@code e} above the known epoch: {@code base} must be 0 (a new epoch restarts the sequences);</li>
  *   <li>same epoch: a batch with the same {@code [base, last]} among the cached ones is a {@link Verdict.Duplicate}
@@ -62,6 +62,9 @@ public final class ProducerStates {
 
         /** The producer's epoch is stale. */
         record Fenced(String message) implements Verdict { }
+
+        /** No state for this producer id and a sequence other than 0: the producer must start over. */
+        record UnknownProducer(String message) implements Verdict { }
     }
 
     private static final Verdict APPEND = new Verdict.Append();
@@ -98,7 +101,11 @@ public final class ProducerStates {
             return new Verdict.OutOfOrder("negative base sequence " + baseSequence);
         }
         Entry entry = producers.get(producerId);
-        if (entry == null || epoch > entry.epoch()) {
+        if (entry == null) {
+            return baseSequence == 0 ? APPEND : new Verdict.UnknownProducer("producer " + producerId
+                    + " has no state here, so its first sequence must be 0, not " + baseSequence);
+        }
+        if (epoch > entry.epoch()) {
             return baseSequence == 0 ? APPEND : new Verdict.OutOfOrder("producer " + producerId + " epoch " + epoch
                     + " has no batch here yet, so its first sequence must be 0, not " + baseSequence);
         }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * value fails every partition with {@code INVALID_REQUEST} and writes nothing.
  *
  * <p>Idempotent producers: a retried batch already in the log is answered {@code NONE} with its original offset
- * (Kafka's DUPLICATE_SEQUENCE handling); a sequence gap is {@code OUT_OF_ORDER_SEQUENCE_NUMBER} (retriable) and a
- * stale producer epoch {@code INVALID_PRODUCER_EPOCH}. The check runs under the partition lock in
+ * (Kafka's DUPLICATE_SEQUENCE handling); a sequence gap is {@code OUT_OF_ORDER_SEQUENCE_NUMBER} (retriable), a
+ * stale producer epoch {@code INVALID_PRODUCER_EPOCH}, and a producer this leader has no state for, sending a
+ * sequence other than 0 (a new leader without the producer state), {@code UNKNOWN_PRODUCER_ID} (retriable). The check runs under the partition lock in
  * {@code PartitionLog#append}.
  *
  * <p>Threads: stateless apart from its collaborators; called concurrently from request threads. Appends to
@@ -82,8 +83,12 @@ public final class ProduceHandler {
                 highWatermarkPolicy.afterLocalAppend(leader.log(), appended);
             }
         } catch (ProducerSequenceException e) {
-            return failure(partition, e.fenced() ? ErrorCode.INVALID_PRODUCER_EPOCH
-                    : ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, e.getMessage(), -1);
+            ErrorCode error = switch (e.reason()) {
+                case OUT_OF_ORDER -> ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER;
+                case FENCED -> ErrorCode.INVALID_PRODUCER_EPOCH;
+                case UNKNOWN_PRODUCER -> ErrorCode.UNKNOWN_PRODUCER_ID;
+            };
+            return failure(partition, error, e.getMessage(), -1);
         } catch (StaleLeaderEpochException e) {
             return failure(partition, ErrorCode.NOT_LEADER, e.getMessage(), -1);
         } catch (PartitionDeletedException e) {

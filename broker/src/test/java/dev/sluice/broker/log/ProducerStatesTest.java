@@ -26,7 +26,7 @@ class ProducerStatesTest {
     @Test
     void checksFollowKafkasRules() {
         ProducerStates states = ProducerStates.EMPTY;
-        assertThat(states.check(7, 0, 3, 1)).isInstanceOf(ProducerStates.Verdict.OutOfOrder.class);
+        assertThat(states.check(7, 0, 3, 1)).isInstanceOf(ProducerStates.Verdict.UnknownProducer.class);
         assertThat(states.check(7, 0, 0, 2)).isInstanceOf(ProducerStates.Verdict.Append.class);
         for (int i = 0; i < 6; i++) {
             states = states.withBatch(7, 0, 2 * i, 2, 100 + 2 * i, 50);

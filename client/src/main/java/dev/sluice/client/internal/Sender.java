@@ -237,6 +237,12 @@ public final class Sender implements Runnable {
         } else {
             SluiceException error = Errors.toException(result.getError(), result.getErrorMessage().isEmpty()
                     ? Errors.describe(result.getError()) + " for " + batch.partition() : result.getErrorMessage());
+            if (result.getError() == ErrorCode.UNKNOWN_PRODUCER_ID && idempotence != null
+                    && idempotence.breaksSequence(batch)) {
+                // The leader lost (or never had) our state: start over with a new id; the retry is re-sequenced.
+                LOG.info("{}: {}; getting a new producer id", settings.clientId(), error.getMessage());
+                idempotence.reset();
+            }
             if (Errors.isRetriable(result.getError())) {
                 lastError = error;
                 if (result.getError() != ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) {
