@@ -112,22 +112,9 @@ public final class PartitionLog {
             }
             RecordBatchHeader header = batch.getHeader();
             long producerId = header.getProducerId();
-            if (producerId > 0) {
-                ProducerStates.Verdict verdict = current.producers().check(producerId, header.getProducerEpoch(),
-                        header.getBaseSequence(), recordCount);
-                if (verdict instanceof ProducerStates.Verdict.Duplicate duplicate) {
-                    ProducerStates.BatchEntry original = duplicate.original();
-                    return new AppendResult(original.baseOffset(), original.baseOffset() + recordCount - 1,
-                            original.appendTimeMs(), current.logStartOffset(), true);
-                } else if (verdict instanceof ProducerStates.Verdict.OutOfOrder outOfOrder) {
-                    throw new ProducerSequenceException(key, outOfOrder.message(),
-                            ProducerSequenceException.Reason.OUT_OF_ORDER);
-                } else if (verdict instanceof ProducerStates.Verdict.Fenced fenced) {
-                    throw new ProducerSequenceException(key, fenced.message(), ProducerSequenceException.Reason.FENCED);
-                } else if (verdict instanceof ProducerStates.Verdict.UnknownProducer unknown) {
-                    throw new ProducerSequenceException(key, unknown.message(),
-                            ProducerSequenceException.Reason.UNKNOWN_PRODUCER);
-                }
+            AppendResult duplicate = producerId > 0 ? checkSequence(current, header) : null;
+            if (duplicate != null) {
+                return duplicate;
             }
             long baseOffset = current.logEndOffset();
             byte[] stored = toStoredBytes(batch, baseOffset, leaderEpoch, nowMs);
@@ -153,6 +140,30 @@ public final class PartitionLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The idempotence check of a batch with a producer id: the original batch's offsets for a duplicate, null for
+     * a batch to append; throws for a refused one.
+     */
+    private AppendResult checkSequence(PartitionState current, RecordBatchHeader header) {
+        int recordCount = header.getRecordCount();
+        ProducerStates.Verdict verdict = current.producers().check(header.getProducerId(),
+                header.getProducerEpoch(), header.getBaseSequence(), recordCount);
+        if (verdict instanceof ProducerStates.Verdict.Duplicate duplicate) {
+            ProducerStates.BatchEntry original = duplicate.original();
+            return new AppendResult(original.baseOffset(), original.baseOffset() + recordCount - 1,
+                    original.appendTimeMs(), current.logStartOffset(), true);
+        } else if (verdict instanceof ProducerStates.Verdict.OutOfOrder outOfOrder) {
+            throw new ProducerSequenceException(key, outOfOrder.message(),
+                    ProducerSequenceException.Reason.OUT_OF_ORDER);
+        } else if (verdict instanceof ProducerStates.Verdict.Fenced fenced) {
+            throw new ProducerSequenceException(key, fenced.message(), ProducerSequenceException.Reason.FENCED);
+        } else if (verdict instanceof ProducerStates.Verdict.UnknownProducer unknown) {
+            throw new ProducerSequenceException(key, unknown.message(),
+                    ProducerSequenceException.Reason.UNKNOWN_PRODUCER);
+        }
+        return null;
     }
 
     private static byte[] toStoredBytes(RecordBatchView batch, long baseOffset, int leaderEpoch, long nowMs) {
