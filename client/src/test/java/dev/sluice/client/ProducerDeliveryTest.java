@@ -53,6 +53,7 @@ class ProducerDeliveryTest {
         }
         assertThat(broker.produceRequests()).isGreaterThanOrEqualTo(3);
         assertThat(broker.log("t", 0).values()).containsExactly("v0", "v1");
+        assertThat(broker.producerIdsIssued()).isEqualTo(2);
     }
 
     @Test
@@ -63,6 +64,39 @@ class ProducerDeliveryTest {
             producer.send(new ProducerRecord<>("t", "k", "v0")).get(10, TimeUnit.SECONDS);
         }
         assertThat(broker.log("t", 0).values()).containsExactly("v0", "v0");
+    }
+
+    @Test
+    void aRetriableFailureAmongFiveInFlightBatchesKeepsTheOrder() throws Exception {
+        List<String> sent = new ArrayList<>();
+        try (Producer<String, String> producer = producer("batch.size", 100, "max.in.flight.requests.per.connection",
+                5)) {
+            producer.send(new ProducerRecord<>("t", "k", "warm-up")).get(10, TimeUnit.SECONDS);
+            sent.add("warm-up");
+            broker.failNextProduces(dev.sluice.proto.v1.ErrorCode.NOT_LEADER, 1);
+            List<Future<RecordMetadata>> futures = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String value = "v" + i + "-" + "x".repeat(40);
+                sent.add(value);
+                futures.add(producer.send(new ProducerRecord<>("t", "k", value)));
+            }
+            producer.flush();
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get().offset()).isEqualTo(i + 1);
+            }
+        }
+        assertThat(broker.log("t", 0).values()).containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void unknownProducerIdMakesTheProducerStartOverWithANewId() throws Exception {
+        try (Producer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>("t", "k", "v0")).get(10, TimeUnit.SECONDS);
+            broker.failNextProduces(dev.sluice.proto.v1.ErrorCode.UNKNOWN_PRODUCER_ID, 1);
+            assertThat(producer.send(new ProducerRecord<>("t", "k", "v1")).get(10, TimeUnit.SECONDS).offset())
+                    .isEqualTo(1);
+        }
+        assertThat(broker.log("t", 0).values()).containsExactly("v0", "v1");
     }
 
     @Test

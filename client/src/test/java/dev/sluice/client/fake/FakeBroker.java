@@ -78,6 +78,11 @@ public final class FakeBroker implements AutoCloseable {
         holdProduces = hold;
     }
 
+    /** How many producer ids InitProducerId handed out. */
+    public long producerIdsIssued() {
+        return producerIds.get();
+    }
+
     public void failNextProduces(ErrorCode code, int times) {
         for (int i = 0; i < times; i++) {
             produceFailures.add(code);
