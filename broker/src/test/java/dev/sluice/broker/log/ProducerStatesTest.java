@@ -46,6 +46,19 @@ class ProducerStatesTest {
     }
 
     @Test
+    void theValidatorRefusesCleanerOnlyAndBadProducerFields() {
+        RecordBatchView batch = TestBatches.batch(1);
+        RecordBatchView withSpan = batch.toBuilder().setHeader(batch.getHeader().toBuilder().setLastOffsetDelta(3))
+                .build();
+        assertThat(dev.sluice.broker.partition.BatchValidator.validate(withSpan, 1 << 20))
+                .isInstanceOf(dev.sluice.broker.partition.ValidationResult.Invalid.class);
+        assertThat(dev.sluice.broker.partition.BatchValidator.validate(idempotent(5, 0, -1, 1), 1 << 20))
+                .isInstanceOf(dev.sluice.broker.partition.ValidationResult.Invalid.class);
+        assertThat(dev.sluice.broker.partition.BatchValidator.validate(idempotent(5, 0, 0, 1), 1 << 20))
+                .isInstanceOf(dev.sluice.broker.partition.ValidationResult.Valid.class);
+    }
+
+    @Test
     void partitionLogRefusesGapsAnswersDuplicatesAndKeepsStateAcrossARestart() {
         try (LogStore store = LogStore.open(dir)) {
             PartitionLog log = store.partition(KEY);

@@ -85,11 +85,13 @@ public final class FetchedRecords {
                 recordIndex = 0;
             }
             long base = batch.getHeader().getBaseOffset();
-            while (recordIndex < current.size() && offsetOf(base, current.get(recordIndex), recordIndex) < next) {
+            boolean compacted = batch.getHeader().hasLastOffsetDelta();
+            while (recordIndex < current.size()
+                    && offsetOf(base, compacted, current.get(recordIndex), recordIndex) < next) {
                 recordIndex++;
             }
             while (taken < max && recordIndex < current.size()) {
-                long offset = offsetOf(base, current.get(recordIndex), recordIndex);
+                long offset = offsetOf(base, compacted, current.get(recordIndex), recordIndex);
                 out.add(toConsumerRecord(batch, current.get(recordIndex), offset, keys, values));
                 recordIndex++;
                 taken++;
@@ -105,8 +107,9 @@ public final class FetchedRecords {
         return next;
     }
 
-    private static long offsetOf(long base, LogRecord record, int index) {
-        return base + (record.hasOffsetDelta() ? record.getOffsetDelta() : index);
+    /** Only batches rewritten by the log cleaner (marked by last_offset_delta) may carry offset deltas. */
+    private static long offsetOf(long base, boolean compacted, LogRecord record, int index) {
+        return base + (compacted && record.hasOffsetDelta() ? record.getOffsetDelta() : index);
     }
 
     private List<LogRecord> decode(RecordBatch batch) {
