@@ -38,8 +38,17 @@ public final class LogCleaner implements Runnable {
 
     /** One pass over all compacted partitions; returns how many had batches rewritten. */
     public int runOnce() {
+        int[] cleaned = {0};
+        store.runWhileOpen(() -> cleaned[0] = cleanAll());
+        return cleaned[0];
+    }
+
+    private int cleanAll() {
         int cleaned = 0;
         for (PartitionLog partition : store.partitions()) {
+            if (store.isClosing()) {
+                break;
+            }
             LogConfig config = configs.apply(partition.key());
             if (config == null || !config.compact()) {
                 continue;
