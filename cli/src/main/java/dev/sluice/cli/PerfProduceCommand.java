@@ -48,6 +48,15 @@ public final class PerfProduceCommand implements Callable<Integer> {
     int partitions;
     @Option(names = "--workload", defaultValue = "produce", description = "Name printed as workload=NAME.")
     String workload;
+    @Option(names = "--compression", defaultValue = "none",
+            description = "compression.type: none, gzip, snappy, lz4 or zstd (default ${DEFAULT-VALUE}).")
+    String compression;
+    @Option(names = "--payload", defaultValue = "random",
+            description = "random (letters, as Kafka's perf tool) or json (JSON-like events); "
+                    + "default ${DEFAULT-VALUE}.")
+    String payload;
+    @Option(names = "--idempotence", description = "enable.idempotence (default: the producer's; needs --acks all).")
+    Boolean idempotence;
 
     @Override
     public Integer call() throws Exception {
@@ -58,7 +67,15 @@ public final class PerfProduceCommand implements Callable<Integer> {
         createTopicIfMissing();
         Map<String, Object> config = brokers.clientConfig();
         config.putAll(Map.of("acks", acks, "batch.size", batchSize, "linger.ms", lingerMs,
-                "buffer.memory", bufferMemory, "client.id", "sluice-perf-producer"));
+                "buffer.memory", bufferMemory, "client.id", "sluice-perf-producer", "compression.type", compression));
+        if (idempotence != null) {
+            config.put("enable.idempotence", idempotence.toString());
+        }
+        if (!payload.equals("random") && !payload.equals("json")) {
+            throw new IllegalArgumentException("--payload must be random or json, was " + payload);
+        }
+        boolean json = payload.equals("json");
+        double[] compressionRate = {1.0};
         int sampleEvery = (int) Math.max(1, records / 500_000);
         long[] latencyMs = new long[(int) (records / sampleEvery) + 1];
         AtomicLong samples = new AtomicLong();
@@ -70,8 +87,8 @@ public final class PerfProduceCommand implements Callable<Integer> {
         try (Producer<byte[], byte[]> producer = new Producer<>(config, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (long i = 0; i < records; i++) {
-                byte[] value = new byte[recordSize];
-                for (int b = 0; b < recordSize; b++) {
+                byte[] value = json ? JsonPayload.next(random, i, recordSize) : new byte[recordSize];
+                for (int b = 0; !json && b < recordSize; b++) {
                     value[b] = (byte) ('A' + random.nextInt(26));
                 }
                 long sendNanos = System.nanoTime();
@@ -98,6 +115,8 @@ public final class PerfProduceCommand implements Callable<Integer> {
                                     now - start)));
                 }
             }
+            producer.flush();
+            compressionRate[0] = producer.metrics().getOrDefault("compression-rate-avg", 1.0);
         }
         long elapsed = System.nanoTime() - start;
         double rate = PerfStats.recordsPerSecond(acknowledged.get(), elapsed);
@@ -107,7 +126,10 @@ public final class PerfProduceCommand implements Callable<Integer> {
                 + " mb_per_sec=" + PerfStats.formatMb(PerfStats.mebibytesPerSecond(rate, recordSize))
                 + " ack_p50_ms=" + PerfStats.percentile(latencyMs, count, 0.5)
                 + " ack_p99_ms=" + PerfStats.percentile(latencyMs, count, 0.99)
-                + " records=" + acknowledged.get() + " status=" + status);
+                + " records=" + acknowledged.get()
+                + (compression.equals("none") ? "" : " compression=" + compression + " compression_ratio="
+                        + String.format(java.util.Locale.ROOT, "%.2f", 1 / Math.max(compressionRate[0], 1e-9)))
+                + " status=" + status);
         if (firstError.get() != null) {
             System.err.println("error: " + firstError.get().getMessage());
         }

@@ -6,6 +6,7 @@ import dev.sluice.client.internal.ConfigReader;
 import dev.sluice.client.internal.Metadata;
 import dev.sluice.client.internal.Murmur2Partitioner;
 import dev.sluice.client.internal.ProducerBatch;
+import dev.sluice.client.internal.ProducerIdempotence;
 import dev.sluice.client.internal.ProducerSettings;
 import dev.sluice.client.internal.RecordAccumulator;
 import dev.sluice.client.internal.RecordFuture;
@@ -69,9 +70,11 @@ public final class Producer<K, V> implements AutoCloseable {
         this.time = time;
         this.metadata = new Metadata(settings.bootstrapServers(), channels, time, settings.metadataMaxAgeMs(),
                 settings.retryBackoffMs(), settings.requestTimeoutMs());
+        ProducerIdempotence idempotence = settings.idempotent() ? new ProducerIdempotence() : null;
         this.accumulator = new RecordAccumulator(settings.batchSizeBytes(), settings.lingerMs(),
-                new BufferPool(settings.bufferMemoryBytes(), settings.batchSizeBytes()));
-        this.sender = new Sender(settings, accumulator, metadata, channels, time);
+                new BufferPool(settings.bufferMemoryBytes(), settings.batchSizeBytes()), settings.codec(),
+                idempotence, settings.maxInFlightPerBroker());
+        this.sender = new Sender(settings, accumulator, metadata, channels, time, idempotence);
         this.stickyPartitioner = new StickyPartitioner(RandomGenerator.getDefault());
         this.ioThread = new Thread(sender, "sluice-producer-" + settings.clientId());
         this.ioThread.setDaemon(true);
@@ -213,6 +216,16 @@ public final class Producer<K, V> implements AutoCloseable {
                 channels.close();
             }
         }
+    }
+
+    /**
+     * A few producer metrics, Kafka-named: {@code compression-rate-avg} (bytes sent / bytes before compression,
+     * so 0.25 means 4:1), {@code record-bytes-uncompressed-total} and {@code record-bytes-sent-total}.
+     */
+    public Map<String, Double> metrics() {
+        long[] bytes = sender.bytesSent();
+        return Map.of("compression-rate-avg", bytes[0] == 0 ? 1.0 : (double) bytes[1] / bytes[0],
+                "record-bytes-uncompressed-total", (double) bytes[0], "record-bytes-sent-total", (double) bytes[1]);
     }
 
     /** The client id, for logs. */

@@ -27,10 +27,21 @@ public final class ProducerConfig {
     public static final String BUFFER_MEMORY = "buffer.memory";
     /** Longest time {@code send} blocks for metadata or buffer space; default 60000. */
     public static final String MAX_BLOCK_MS = "max.block.ms";
-    /** Unacknowledged produce requests per broker; default 5. */
+    /**
+     * Unacknowledged produce requests per broker; default 5. Without idempotence a partition still has one
+     * batch in flight at a time (gRPC may reorder calls); with it, up to this many (at most 5).
+     */
     public static final String MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = "max.in.flight.requests.per.connection";
     /** Age after which cached metadata is refreshed; default 300000. */
     public static final String METADATA_MAX_AGE_MS = "metadata.max.age.ms";
+    /** Batch codec: {@code none}, {@code gzip}, {@code snappy}, {@code lz4} or {@code zstd}; default none. */
+    public static final String COMPRESSION_TYPE = "compression.type";
+    /**
+     * Exactly-once delivery per partition: the broker drops retried duplicates and refuses out-of-order
+     * batches; default true. Requires {@code acks=all} and {@code max.in.flight.requests.per.connection <= 5};
+     * when left at the default it turns itself off if either is set otherwise.
+     */
+    public static final String ENABLE_IDEMPOTENCE = "enable.idempotence";
     /** A name for logs; default {@code producer-N}. */
     public static final String CLIENT_ID = "client.id";
 

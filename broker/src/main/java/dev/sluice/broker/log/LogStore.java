@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: thread-safe. {@link #partition} and {@link #deletePartition} may race freely; the partition map
  * is concurrent and each {@link PartitionLog} has its own lock, so there is no lock across partitions.
- * {@link #close} must come after every other call has returned.
+ * {@link #close} must come after every request-path call has returned; background passes (retention, the cleaner,
+ * high-watermark checkpoints) go through {@link #runWhileOpen}, so {@code close} waits for a running pass and
+ * later passes do nothing (a RocksDB call on a closed database crashes the JVM).
  *
  * <p>Invariant: the map holds exactly the partitions with a stored state (loaded eagerly at open, written at
  * creation), so a reopened store lists the same partitions with the same state.
@@ -46,6 +48,12 @@ public final class LogStore implements AutoCloseable {
     private final List<ColumnFamilyHandle> familyHandles;
     private final StoreHandles handles;
     private final ConcurrentMap<PartitionKey, PartitionLog> partitions = new ConcurrentHashMap<>();
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    /** Set when {@link #close} starts, so long background passes can stop early. */
+    private volatile boolean closing;
+    /** Guarded by {@link #lifecycle}. */
+    private boolean closed;
 
     private LogStore(Path dir, LogStoreOptions options, RocksDB db, List<ColumnFamilyHandle> familyHandles) {
         this.dir = dir;
@@ -184,6 +192,36 @@ public final class LogStore implements AutoCloseable {
      * does not lose much high-watermark progress on partitions that stopped receiving appends.
      */
     public void checkpointHighWatermarks() {
+        runWhileOpen(this::checkpointAll);
+    }
+
+    /**
+     * Runs a background pass unless the store is closed or closing; {@link #close} waits for a running one.
+     *
+     * @return whether it ran
+     */
+    boolean runWhileOpen(Runnable pass) {
+        if (closing) {
+            return false;
+        }
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            pass.run();
+            return true;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Whether {@link #close} has started; a long background pass checks it between partitions. */
+    boolean isClosing() {
+        return closing;
+    }
+
+    private void checkpointAll() {
         for (PartitionLog partition : partitions.values()) {
             try {
                 partition.checkpointHighWatermark();
@@ -196,7 +234,21 @@ public final class LogStore implements AutoCloseable {
     /** Checkpoints every partition's high watermark, then closes RocksDB and its native options. */
     @Override
     public void close() {
-        checkpointHighWatermarks();
+        closing = true;
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeDatabase();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void closeDatabase() {
+        checkpointAll();
         try {
             db.syncWal();
         } catch (RocksDBException e) {

@@ -45,6 +45,8 @@ public final class PartitionLog {
     private volatile boolean deleted;
     /** Guarded by {@link #lock}: the in-memory high watermark is ahead of the stored checkpoint. */
     private boolean highWatermarkDirty;
+    /** Bumped (under the lock) whenever batches are removed, so a compaction computed before gives up. */
+    private volatile long generation;
 
     PartitionLog(PartitionKey key, StoreHandles handles, PartitionState initialState) {
         this.key = key;
@@ -87,7 +89,12 @@ public final class PartitionLog {
      * @param leaderEpoch the epoch of the leader appending; never lower than an earlier append's
      * @param nowMs broker time, epoch milliseconds
      * @throws IllegalArgumentException when the batch has no records
+     * <p>A batch with a producer id (&gt; 0) goes through the idempotence check of {@link ProducerStates} under the
+     * lock: a duplicate appends nothing and returns the original offsets ({@link AppendResult#duplicate()}); an
+     * accepted batch updates the producer state in the same {@code WriteBatch} as the data.
+     *
      * @throws StaleLeaderEpochException when {@code leaderEpoch} is older than the latest one that wrote
+     * @throws ProducerSequenceException when the producer's sequence is out of order or its epoch is stale
      * @throws PartitionDeletedException when the partition was deleted
      * @throws LogStorageException when RocksDB fails (nothing is appended)
      */
@@ -103,11 +110,21 @@ public final class PartitionLog {
             if (leaderEpoch < current.latestEpoch()) {
                 throw new StaleLeaderEpochException(key, leaderEpoch, current.latestEpoch());
             }
+            RecordBatchHeader header = batch.getHeader();
+            long producerId = header.getProducerId();
+            AppendResult duplicate = producerId > 0 ? checkSequence(current, header) : null;
+            if (duplicate != null) {
+                return duplicate;
+            }
             long baseOffset = current.logEndOffset();
             byte[] stored = toStoredBytes(batch, baseOffset, leaderEpoch, nowMs);
             BatchSummary summary = new BatchSummary(baseOffset, baseOffset + recordCount,
-                    batch.getHeader().getMaxTimestampMs(), stored.length);
+                    header.getMaxTimestampMs(), stored.length);
             PartitionState next = current.withAppend(summary.nextOffset(), stored.length, leaderEpoch, baseOffset);
+            if (producerId > 0) {
+                next = next.withProducers(next.producers().withBatch(producerId, header.getProducerEpoch(),
+                        header.getBaseSequence(), recordCount, baseOffset, nowMs));
+            }
             byte[] batchKey = key.batchKey(baseOffset);
             try (WriteBatch writes = new WriteBatch()) {
                 writes.put(handles.batches(), batchKey, stored);
@@ -123,6 +140,30 @@ public final class PartitionLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The idempotence check of a batch with a producer id: the original batch's offsets for a duplicate, null for
+     * a batch to append; throws for a refused one.
+     */
+    private AppendResult checkSequence(PartitionState current, RecordBatchHeader header) {
+        int recordCount = header.getRecordCount();
+        ProducerStates.Verdict verdict = current.producers().check(header.getProducerId(),
+                header.getProducerEpoch(), header.getBaseSequence(), recordCount);
+        if (verdict instanceof ProducerStates.Verdict.Duplicate duplicate) {
+            ProducerStates.BatchEntry original = duplicate.original();
+            return new AppendResult(original.baseOffset(), original.baseOffset() + recordCount - 1,
+                    original.appendTimeMs(), current.logStartOffset(), true);
+        } else if (verdict instanceof ProducerStates.Verdict.OutOfOrder outOfOrder) {
+            throw new ProducerSequenceException(key, outOfOrder.message(),
+                    ProducerSequenceException.Reason.OUT_OF_ORDER);
+        } else if (verdict instanceof ProducerStates.Verdict.Fenced fenced) {
+            throw new ProducerSequenceException(key, fenced.message(), ProducerSequenceException.Reason.FENCED);
+        } else if (verdict instanceof ProducerStates.Verdict.UnknownProducer unknown) {
+            throw new ProducerSequenceException(key, unknown.message(),
+                    ProducerSequenceException.Reason.UNKNOWN_PRODUCER);
+        }
+        return null;
     }
 
     private static byte[] toStoredBytes(RecordBatchView batch, long baseOffset, int leaderEpoch, long nowMs) {
@@ -321,6 +362,7 @@ public final class PartitionLog {
                 }
             }
             PartitionState next = current.withLogStart(newLogStartOffset, removedBytes);
+            generation++;
             state = next;
             // With nothing removed, the batch straddling the new start stays and no range is deleted.
             byte[][] range = removedBytes == 0 ? null : new byte[][] {key.batchKey(0), key.batchKey(firstKeptOffset)};
@@ -365,6 +407,7 @@ public final class PartitionLog {
             }
             PartitionState next = current.withLogEnd(Math.max(firstRemovedBase, current.logStartOffset()),
                     removedBytes);
+            generation++;
             state = next;
             writeState(next, new byte[][] {key.batchKey(firstRemovedBase), key.endKey()});
             highWatermarkDirty = false;
@@ -459,6 +502,60 @@ public final class PartitionLog {
             state = next;
             writeState(next, new byte[][] {key.batchKey(0), key.endKey()});
             highWatermarkDirty = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Compacts the batches below the high watermark (see {@link PartitionCompactor}); called by the
+     * {@link LogCleaner}'s thread. Reads without the lock; only the final write takes it.
+     */
+    public PartitionCompactor.Result compact(long deleteRetentionMs, long nowMs) {
+        checkNotDeleted();
+        return PartitionCompactor.compact(this, handles, deleteRetentionMs, nowMs);
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    /**
+     * Stores rewritten batches (same keys, same offset spans, fewer bytes) with their index entries and the new
+     * size in one {@code WriteBatch}.
+     *
+     * @return false, writing nothing, when batches were removed since {@code expectedGeneration} was read (retention
+     *     or truncation raced the cleaner) or a rewritten batch is no longer below the high watermark
+     */
+    boolean applyCompaction(long expectedGeneration, List<PartitionCompactor.Rewrite> rewrites) {
+        lock.lock();
+        try {
+            checkNotDeleted();
+            PartitionState current = state;
+            PartitionCompactor.Rewrite first = rewrites.get(0);
+            PartitionCompactor.Rewrite last = rewrites.get(rewrites.size() - 1);
+            if (generation != expectedGeneration || first.baseOffset() < current.logStartOffset()
+                    || last.nextOffset() > current.highWatermark()) {
+                return false;
+            }
+            long removedBytes = 0;
+            try (WriteBatch writes = new WriteBatch()) {
+                for (PartitionCompactor.Rewrite rewrite : rewrites) {
+                    byte[] batchKey = key.batchKey(rewrite.baseOffset());
+                    writes.put(handles.batches(), batchKey, rewrite.stored());
+                    writes.put(handles.index(), batchKey, new BatchSummary(rewrite.baseOffset(), rewrite.nextOffset(),
+                            rewrite.maxTimestampMs(), rewrite.stored().length).encodeValue());
+                    removedBytes += rewrite.oldSizeBytes() - rewrite.stored().length;
+                }
+                PartitionState next = current.withCompacted(removedBytes);
+                writes.put(handles.state(), stateKey, next.encode());
+                handles.db().write(handles.writeOptions(), writes);
+                state = next;
+                highWatermarkDirty = false;
+            } catch (RocksDBException e) {
+                throw new LogStorageException("compaction write of " + key + " failed", e);
+            }
+            return true;
         } finally {
             lock.unlock();
         }

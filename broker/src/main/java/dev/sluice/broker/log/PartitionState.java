@@ -20,18 +20,26 @@ import java.util.List;
  * @param highWatermark offsets below it are visible to consumers
  * @param sizeBytes sum of the stored batches' sizes
  * @param leaderEpochs the leader-epoch cache: for each epoch, the first offset its leader wrote
+ * @param producers the idempotent producers' last batches, for duplicate and sequence checks
  */
 public record PartitionState(long logStartOffset, long logEndOffset, long highWatermark, long sizeBytes,
-                             List<LeaderEpochEntry> leaderEpochs) {
+                             List<LeaderEpochEntry> leaderEpochs, ProducerStates producers) {
 
     /** The first offset written in a leader epoch. */
     public record LeaderEpochEntry(int epoch, long startOffset) { }
 
     static final PartitionState EMPTY = new PartitionState(0, 0, 0, 0, List.of());
+
+    /** A state without idempotent producers. */
+    public PartitionState(long logStartOffset, long logEndOffset, long highWatermark, long sizeBytes,
+                          List<LeaderEpochEntry> leaderEpochs) {
+        this(logStartOffset, logEndOffset, highWatermark, sizeBytes, leaderEpochs, ProducerStates.EMPTY);
+    }
     private static final int FORMAT_VERSION = 1;
 
     public PartitionState {
         leaderEpochs = List.copyOf(leaderEpochs);
+        java.util.Objects.requireNonNull(producers, "producers");
         if (logStartOffset < 0 || logStartOffset > highWatermark || highWatermark > logEndOffset || sizeBytes < 0) {
             throw new IllegalStateException("inconsistent partition state: start=" + logStartOffset
                     + " hw=" + highWatermark + " end=" + logEndOffset + " size=" + sizeBytes);
@@ -58,11 +66,24 @@ public record PartitionState(long logStartOffset, long logEndOffset, long highWa
             epochs = new ArrayList<>(leaderEpochs);
             epochs.add(new LeaderEpochEntry(leaderEpoch, baseOffset));
         }
-        return new PartitionState(logStartOffset, nextOffset, highWatermark, sizeBytes + batchBytes, epochs);
+        return new PartitionState(logStartOffset, nextOffset, highWatermark, sizeBytes + batchBytes, epochs,
+                producers);
+    }
+
+    PartitionState withProducers(ProducerStates newProducers) {
+        return new PartitionState(logStartOffset, logEndOffset, highWatermark, sizeBytes, leaderEpochs,
+                newProducers);
+    }
+
+    /** After the log cleaner rewrote batches: same offsets, {@code removedBytes} fewer stored bytes. */
+    PartitionState withCompacted(long removedBytes) {
+        return new PartitionState(logStartOffset, logEndOffset, highWatermark, sizeBytes - removedBytes,
+                leaderEpochs, producers);
     }
 
     PartitionState withHighWatermark(long newHighWatermark) {
-        return new PartitionState(logStartOffset, logEndOffset, newHighWatermark, sizeBytes, leaderEpochs);
+        return new PartitionState(logStartOffset, logEndOffset, newHighWatermark, sizeBytes, leaderEpochs,
+                producers);
     }
 
     /**
@@ -82,14 +103,14 @@ public record PartitionState(long logStartOffset, long logEndOffset, long highWa
             }
         }
         return new PartitionState(newStart, logEndOffset, Math.max(highWatermark, newStart),
-                sizeBytes - removedBytes, epochs);
+                sizeBytes - removedBytes, epochs, producers);
     }
 
     /** After removing every batch at or above {@code newEnd}. */
     PartitionState withLogEnd(long newEnd, long removedBytes) {
         List<LeaderEpochEntry> epochs = leaderEpochs.stream().filter(e -> e.startOffset() < newEnd).toList();
         return new PartitionState(logStartOffset, newEnd, Math.min(highWatermark, newEnd),
-                sizeBytes - removedBytes, epochs);
+                sizeBytes - removedBytes, epochs, producers.truncatedTo(newEnd));
     }
 
     byte[] encode() {
@@ -103,6 +124,7 @@ public record PartitionState(long logStartOffset, long logEndOffset, long highWa
             builder.addLeaderEpochs(StoredEpochEntry.newBuilder()
                     .setEpoch(entry.epoch()).setStartOffset(entry.startOffset()));
         }
+        builder.addAllProducers(producers.encode());
         return builder.build().toByteArray();
     }
 
@@ -120,6 +142,7 @@ public record PartitionState(long logStartOffset, long logEndOffset, long highWa
                 .map(e -> new LeaderEpochEntry(e.getEpoch(), e.getStartOffset()))
                 .toList();
         return new PartitionState(stored.getLogStartOffset(), stored.getLogEndOffset(),
-                stored.getHighWatermark(), stored.getSizeBytes(), epochs);
+                stored.getHighWatermark(), stored.getSizeBytes(), epochs,
+                ProducerStates.decode(stored.getProducersList()));
     }
 }

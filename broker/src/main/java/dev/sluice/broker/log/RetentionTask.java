@@ -41,11 +41,21 @@ public final class RetentionTask implements Runnable {
 
     /** One pass over all partitions; returns how many had batches deleted. */
     public int runOnce() {
+        int[] trimmed = {0};
+        store.runWhileOpen(() -> trimmed[0] = applyRetention());
+        return trimmed[0];
+    }
+
+    private int applyRetention() {
         long nowMs = clock.millis();
         int trimmed = 0;
         for (PartitionLog partition : store.partitions()) {
+            if (store.isClosing()) {
+                break;
+            }
             LogConfig config = configs.apply(partition.key());
-            if (config == null) {
+            if (config == null || !config.delete()) {
+                // A compact-only topic keeps every key's latest record however old or large the log is.
                 continue;
             }
             try {

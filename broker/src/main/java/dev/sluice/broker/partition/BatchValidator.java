@@ -16,8 +16,9 @@ import java.io.IOException;
  * <p>Checks, in order (the first failure wins):
  * <ol>
  *   <li>the serialized batch fits {@code max.message.bytes} ({@code MESSAGE_TOO_LARGE});</li>
- *   <li>a header is present, {@code record_count >= 1}, {@code max_timestamp_ms >= first_timestamp_ms}
- *       ({@code INVALID_RECORD});</li>
+ *   <li>a header is present, {@code record_count >= 1}, {@code max_timestamp_ms >= first_timestamp_ms},
+ *       {@code producer_id >= 0}, and with a producer id {@code base_sequence >= 0}; no
+ *       {@code last_offset_delta}, which only the log cleaner sets ({@code INVALID_RECORD});</li>
  *   <li>exactly one of {@code records} / {@code compressed_records} is non-empty, and the codec is
  *       {@code CODEC_NONE} exactly when the records are uncompressed ({@code INVALID_RECORD}; an unknown
  *       codec is {@code UNSUPPORTED_COMPRESSION});</li>
@@ -78,6 +79,13 @@ public final class BatchValidator {
         if (header.getMaxTimestampMs() < header.getFirstTimestampMs()) {
             return invalid(ErrorCode.INVALID_RECORD, "max_timestamp_ms " + header.getMaxTimestampMs()
                     + " is before first_timestamp_ms " + header.getFirstTimestampMs());
+        }
+        if (header.hasLastOffsetDelta()) {
+            return invalid(ErrorCode.INVALID_RECORD, "last_offset_delta is set only by log compaction");
+        }
+        if (header.getProducerId() < 0 || header.getProducerId() > 0 && header.getBaseSequence() < 0) {
+            return invalid(ErrorCode.INVALID_RECORD, "bad idempotent producer fields: producer_id="
+                    + header.getProducerId() + " base_sequence=" + header.getBaseSequence());
         }
         boolean hasRecords = !batch.getRecords().isEmpty();
         boolean hasCompressed = !batch.getCompressedRecords().isEmpty();

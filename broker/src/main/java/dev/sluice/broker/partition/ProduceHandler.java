@@ -3,6 +3,7 @@ package dev.sluice.broker.partition;
 import dev.sluice.broker.log.AppendResult;
 import dev.sluice.broker.log.LogStorageException;
 import dev.sluice.broker.log.PartitionDeletedException;
+import dev.sluice.broker.log.ProducerSequenceException;
 import dev.sluice.broker.log.StaleLeaderEpochException;
 import dev.sluice.proto.internal.v1.ProducePartitionView;
 import dev.sluice.proto.internal.v1.ProduceRequestView;
@@ -23,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * only once the high watermark covers the batch (and fail with {@code NOT_ENOUGH_REPLICAS} while the ISR is
  * below {@code min.insync.replicas}); that needs an asynchronous variant of {@link #handle}. Any other acks
  * value fails every partition with {@code INVALID_REQUEST} and writes nothing.
+ *
+ * <p>Idempotent producers: a retried batch already in the log is answered {@code NONE} with its original offset
+ * (Kafka's DUPLICATE_SEQUENCE handling); a sequence gap is {@code OUT_OF_ORDER_SEQUENCE_NUMBER} (retriable), a
+ * stale producer epoch {@code INVALID_PRODUCER_EPOCH}, and a producer this leader has no state for, sending a
+ * sequence other than 0 (a new leader without the producer state), {@code UNKNOWN_PRODUCER_ID} (retriable). The check runs under the partition lock in
+ * {@code PartitionLog#append}.
  *
  * <p>Threads: stateless apart from its collaborators; called concurrently from request threads. Appends to
  * one partition serialize on that partition's lock inside {@code PartitionLog}.
@@ -72,7 +79,16 @@ public final class ProduceHandler {
         AppendResult appended;
         try {
             appended = leader.log().append(valid.batch(), leader.leaderEpoch(), clock.millis());
-            highWatermarkPolicy.afterLocalAppend(leader.log(), appended);
+            if (!appended.duplicate()) {
+                highWatermarkPolicy.afterLocalAppend(leader.log(), appended);
+            }
+        } catch (ProducerSequenceException e) {
+            ErrorCode error = switch (e.reason()) {
+                case OUT_OF_ORDER -> ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER;
+                case FENCED -> ErrorCode.INVALID_PRODUCER_EPOCH;
+                case UNKNOWN_PRODUCER -> ErrorCode.UNKNOWN_PRODUCER_ID;
+            };
+            return failure(partition, error, e.getMessage(), -1);
         } catch (StaleLeaderEpochException e) {
             return failure(partition, ErrorCode.NOT_LEADER, e.getMessage(), -1);
         } catch (PartitionDeletedException e) {

@@ -3,10 +3,13 @@ package dev.sluice.broker.rpc;
 import dev.sluice.broker.partition.FetchHandler;
 import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ProduceHandler;
+import dev.sluice.broker.partition.ProducerIdHandler;
 import dev.sluice.proto.internal.v1.FetchResponseView;
 import dev.sluice.proto.internal.v1.ProduceRequestView;
 import dev.sluice.proto.v1.BrokerGrpc;
 import dev.sluice.proto.v1.FetchRequest;
+import dev.sluice.proto.v1.InitProducerIdRequest;
+import dev.sluice.proto.v1.InitProducerIdResponse;
 import dev.sluice.proto.v1.ListOffsetsRequest;
 import dev.sluice.proto.v1.ListOffsetsResponse;
 import dev.sluice.proto.v1.MetadataRequest;
@@ -43,11 +46,21 @@ public final class BrokerGrpcService {
     private final ListOffsetsHandler listOffsetsHandler;
     private final Function<MetadataRequest, MetadataResponse> metadataHandler;
     private final TrafficMetrics trafficMetrics;
+    private final ProducerIdHandler producerIdHandler;
 
     public BrokerGrpcService(ProduceHandler produceHandler, FetchHandler fetchHandler,
                              ListOffsetsHandler listOffsetsHandler,
                              Function<MetadataRequest, MetadataResponse> metadataHandler,
                              TrafficMetrics trafficMetrics) {
+        this(produceHandler, fetchHandler, listOffsetsHandler, metadataHandler, trafficMetrics, null);
+    }
+
+    /** @param producerIdHandler answers InitProducerId; null: the method is not served (UNIMPLEMENTED) */
+    public BrokerGrpcService(ProduceHandler produceHandler, FetchHandler fetchHandler,
+                             ListOffsetsHandler listOffsetsHandler,
+                             Function<MetadataRequest, MetadataResponse> metadataHandler,
+                             TrafficMetrics trafficMetrics, ProducerIdHandler producerIdHandler) {
+        this.producerIdHandler = producerIdHandler;
         this.produceHandler = produceHandler;
         this.fetchHandler = fetchHandler;
         this.listOffsetsHandler = listOffsetsHandler;
@@ -56,12 +69,25 @@ public final class BrokerGrpcService {
     }
 
     public ServerServiceDefinition definition() {
-        return ServerServiceDefinition.builder(BrokerGrpc.SERVICE_NAME)
+        ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(BrokerGrpc.SERVICE_NAME)
                 .addMethod(PRODUCE, ServerCalls.asyncUnaryCall(this::produce))
                 .addMethod(FETCH, ServerCalls.asyncUnaryCall(this::fetch))
                 .addMethod(BrokerGrpc.getListOffsetsMethod(), ServerCalls.asyncUnaryCall(this::listOffsets))
-                .addMethod(BrokerGrpc.getMetadataMethod(), ServerCalls.asyncUnaryCall(this::metadata))
-                .build();
+                .addMethod(BrokerGrpc.getMetadataMethod(), ServerCalls.asyncUnaryCall(this::metadata));
+        if (producerIdHandler != null) {
+            builder.addMethod(BrokerGrpc.getInitProducerIdMethod(), ServerCalls.asyncUnaryCall(this::initProducerId));
+        }
+        return builder.build();
+    }
+
+    private void initProducerId(InitProducerIdRequest request, StreamObserver<InitProducerIdResponse> responses) {
+        producerIdHandler.handle(request).whenComplete((response, failure) -> {
+            if (failure != null) {
+                responses.onError(GrpcErrors.internal(failure));
+            } else {
+                reply(responses, response);
+            }
+        });
     }
 
     private void produce(ProduceRequestView request, StreamObserver<ProduceResponse> responses) {

@@ -54,6 +54,7 @@ final class MetadataPartitionResolver implements PartitionResolver {
     }
 
     static LogConfig logConfig(TopicConfigs configs) {
-        return new LogConfig(configs.retentionMs(), configs.retentionBytes(), configs.maxMessageBytes());
+        return new LogConfig(configs.retentionMs(), configs.retentionBytes(), configs.maxMessageBytes(),
+                configs.deleteEnabled(), configs.compactEnabled(), configs.deleteRetentionMs());
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.broker.server;
 
 import dev.sluice.broker.group.GroupCoordinator;
+import dev.sluice.broker.log.LogCleaner;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.RetentionTask;
 import dev.sluice.broker.metrics.HttpEndpoints;
@@ -9,6 +10,7 @@ import dev.sluice.broker.partition.FetchHandler;
 import dev.sluice.broker.partition.HighWatermarkPolicy;
 import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ProduceHandler;
+import dev.sluice.broker.partition.ProducerIdHandler;
 import dev.sluice.broker.rpc.AdminGrpcService;
 import dev.sluice.broker.rpc.BrokerGrpcService;
 import dev.sluice.broker.rpc.GroupGrpcService;
@@ -57,6 +59,8 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    /** Producer ids the broker asks the controller for at once (Kafka: 1000). */
+    private static final int PRODUCER_ID_BLOCK_SIZE = 1000;
 
     private final NodeConfig config;
     private final Clock clock = Clock.systemUTC();
@@ -194,7 +198,9 @@ public final class Node implements AutoCloseable {
         MetadataPartitionResolver resolver = new MetadataPartitionResolver(config.nodeId(), loader::image, logStore);
         BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver, HighWatermarkPolicy.SINGLE_REPLICA, clock),
                 new FetchHandler(resolver, scheduler), new ListOffsetsHandler(resolver),
-                new MetadataResponder(identity.clusterId(), loader::image, () -> raft.status().leaderId()), traffic);
+                new MetadataResponder(identity.clusterId(), loader::image, () -> raft.status().leaderId()), traffic,
+                new ProducerIdHandler(config.nodeId(), PRODUCER_ID_BLOCK_SIZE,
+                        controllerChannel::allocateProducerIds));
         GroupCoordinator coordinator = new GroupCoordinator(resolver, clock);
         AdminGrpcService adminService = new AdminGrpcService(controllerChannel, loader::image,
                 logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()));
@@ -209,6 +215,11 @@ public final class Node implements AutoCloseable {
         RetentionTask retention = new RetentionTask(logStore, key -> LogConfigs.forPartition(loader.image(), key), clock);
         scheduler.scheduleWithFixedDelay(retention, config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        // The cleaner has its own thread so a long compaction pass never delays retention or fetch long-polls.
+        ScheduledExecutorService cleaner = Executors.newSingleThreadScheduledExecutor(daemon("sluice-log-cleaner"));
+        resources.push(cleaner::shutdownNow);
+        cleaner.scheduleWithFixedDelay(new LogCleaner(logStore, key -> LogConfigs.forPartition(loader.image(), key),
+                clock), config.retentionCheckIntervalMs(), config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         // The high watermark is kept in memory and saved with writes; this bounds how far it can lag after a crash.
         scheduler.scheduleWithFixedDelay(logStore::checkpointHighWatermarks, 5, 5, TimeUnit.SECONDS);
     }

@@ -58,7 +58,7 @@ public final class EncodedProduceRequest {
         byte[] topic = batch.partition().topic().getBytes(StandardCharsets.UTF_8);
         int partition = batch.partition().partition();
         byte[] header = batch.headerBytes();
-        int recordsBytes = batch.recordsSize();
+        int recordsBytes = batch.payloadSize();
         int batchContent = Wire.fieldSize(header.length) + Wire.fieldSize(recordsBytes);
         int partitionContent = Wire.fieldSize(topic.length) + (partition == 0 ? 0 : 1 + Wire.varintSize(partition))
                 + Wire.fieldSize(batchContent);
@@ -74,10 +74,10 @@ public final class EncodedProduceRequest {
         prefix[position++] = (byte) Wire.tag(3, Wire.LENGTH_DELIMITED);
         position = Wire.writeVarint(prefix, position, batchContent);
         position = Wire.writeBytesField(prefix, position, 1, header);
-        prefix[position++] = (byte) Wire.tag(2, Wire.LENGTH_DELIMITED);
+        prefix[position++] = (byte) Wire.tag(batch.payloadField(), Wire.LENGTH_DELIMITED);
         position = Wire.writeVarint(prefix, position, recordsBytes);
         add(prefix, position);
-        add(batch.recordsBuffer(), recordsBytes);
+        add(batch.payload(), recordsBytes);
     }
 
     private void add(byte[] array, int length) {

@@ -10,7 +10,10 @@ import dev.sluice.proto.v1.Codec;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.LogRecord;
 import dev.sluice.proto.v1.RecordBatch;
+import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.proto.v1.RecordHeader;
+import dev.sluice.proto.v1.Records;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +22,10 @@ import java.util.List;
  * {@code base_offset + i}; records below the consumer's position (a batch may start before the fetch
  * offset) are skipped. Tagged with the partition epoch at fetch time so data fetched before a seek is
  * dropped. Owned by the consumer's polling thread.
+ *
+ * <p>Compressed batches ({@code compressed_records} with a codec) are decompressed here, one batch at a time as
+ * the cursor reaches it. A batch rewritten by log compaction may hold fewer records than its offset span:
+ * its records then carry {@code offset_delta} and its header {@code last_offset_delta}.
  */
 public final class FetchedRecords {
     private final TopicPartition partition;
@@ -26,6 +33,8 @@ public final class FetchedRecords {
     private final List<RecordBatch> batches;
     private int batchIndex;
     private int recordIndex;
+    /** The decoded records of batch {@link #batchIndex}, or null before it is decoded. */
+    private List<LogRecord> current;
 
     public FetchedRecords(TopicPartition partition, int epoch, List<RecordBatch> batches) {
         this.partition = partition;
@@ -46,8 +55,14 @@ public final class FetchedRecords {
         if (batches.isEmpty()) {
             return -1;
         }
-        RecordBatch last = batches.get(batches.size() - 1);
-        return last.getHeader().getBaseOffset() + last.getHeader().getRecordCount();
+        return endOffset(batches.get(batches.size() - 1));
+    }
+
+    /** The offset after the last offset the batch spans (compaction may have removed records inside it). */
+    static long endOffset(RecordBatch batch) {
+        RecordBatchHeader header = batch.getHeader();
+        return header.getBaseOffset() + (header.hasLastOffsetDelta() ? header.getLastOffsetDelta() + 1L
+                : header.getRecordCount());
     }
 
     public boolean isExhausted() {
@@ -65,32 +80,55 @@ public final class FetchedRecords {
         int taken = 0;
         while (taken < max && batchIndex < batches.size()) {
             RecordBatch batch = batches.get(batchIndex);
-            checkCodec(batch);
-            List<LogRecord> records = batch.getRecords().getRecordsList();
-            long base = batch.getHeader().getBaseOffset();
-            if (recordIndex < next - base) {
-                recordIndex = (int) Math.min(records.size(), next - base);
+            if (current == null) {
+                current = decode(batch);
+                recordIndex = 0;
             }
-            while (taken < max && recordIndex < records.size()) {
-                long offset = base + recordIndex;
-                out.add(toConsumerRecord(batch, records.get(recordIndex), offset, keys, values));
+            long base = batch.getHeader().getBaseOffset();
+            boolean compacted = batch.getHeader().hasLastOffsetDelta();
+            while (recordIndex < current.size()
+                    && offsetOf(base, compacted, current.get(recordIndex), recordIndex) < next) {
+                recordIndex++;
+            }
+            while (taken < max && recordIndex < current.size()) {
+                long offset = offsetOf(base, compacted, current.get(recordIndex), recordIndex);
+                out.add(toConsumerRecord(batch, current.get(recordIndex), offset, keys, values));
                 recordIndex++;
                 taken++;
                 next = offset + 1;
             }
-            if (recordIndex >= records.size()) {
+            if (recordIndex >= current.size()) {
+                // Offsets compaction removed at the end of the batch are skipped too.
+                next = Math.max(next, endOffset(batch));
                 batchIndex++;
-                recordIndex = 0;
+                current = null;
             }
         }
         return next;
     }
 
-    private void checkCodec(RecordBatch batch) {
-        if (batch.getHeader().getCodec() != Codec.CODEC_NONE || !batch.getCompressedRecords().isEmpty()) {
+    /** Only batches rewritten by the log cleaner (marked by last_offset_delta) may carry offset deltas. */
+    private static long offsetOf(long base, boolean compacted, LogRecord record, int index) {
+        return base + (compacted && record.hasOffsetDelta() ? record.getOffsetDelta() : index);
+    }
+
+    private List<LogRecord> decode(RecordBatch batch) {
+        Codec codec = batch.getHeader().getCodec();
+        if (codec == Codec.CODEC_NONE && batch.getCompressedRecords().isEmpty()) {
+            return batch.getRecords().getRecordsList();
+        }
+        if (codec == Codec.CODEC_NONE || codec == Codec.UNRECOGNIZED) {
             throw new SluiceException(ErrorCode.UNSUPPORTED_COMPRESSION, "batch at offset "
-                    + batch.getHeader().getBaseOffset() + " of " + partition + " uses "
-                    + batch.getHeader().getCodec() + ", which this client cannot decompress yet");
+                    + batch.getHeader().getBaseOffset() + " of " + partition + " uses codec "
+                    + batch.getHeader().getCodecValue() + ", which this client cannot decompress");
+        }
+        try {
+            byte[] plain = Compression.decompress(codec, batch.getCompressedRecords().toByteArray());
+            return Records.parseFrom(plain).getRecordsList();
+        } catch (IOException e) {
+            throw new SluiceException(ErrorCode.CORRUPT_MESSAGE, "batch at offset "
+                    + batch.getHeader().getBaseOffset() + " of " + partition + " does not decompress with "
+                    + codec + ": " + e.getMessage());
         }
     }
 

@@ -18,8 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One partition's batch under construction: records are encoded straight into a byte array in the
  * protobuf wire format of the {@code Records} message (each a {@code LogRecord}, field 1), so appending
- * allocates nothing per record. {@link #close()} freezes it and builds the {@code RecordBatchHeader}
- * (record count, first/max timestamp, CRC32C over the records bytes).
+ * allocates nothing per record. {@link #close()} freezes it, compresses the records when a codec is set
+ * ({@code compressed_records}, field 3, instead of {@code records}, field 2) and fixes the CRC32C over the
+ * bytes sent. The {@code RecordBatchHeader} (record count, first/max timestamp, codec, CRC, and for an
+ * idempotent producer the producer id, epoch and base sequence) is built from these fields when asked for,
+ * so {@link #setProducerState} may assign or reassign the sequence before each send.
  *
  * <p>Appends happen under the accumulator's partition lock; after {@link #close()} the batch is owned by
  * the sender thread. Times are epoch milliseconds.
@@ -32,7 +35,13 @@ public final class ProducerBatch {
     private final long createdMs;
     private final BatchResult result = new BatchResult();
     private final int targetSizeBytes;
+    private final Codec codec;
     private byte[] buffer;
+    private byte[] compressed;
+    private int crc32c;
+    private long producerId;
+    private int producerEpoch;
+    private int baseSequence = -1;
     private int size;
     private int recordCount;
     private long firstTimestampMs;
@@ -49,6 +58,12 @@ public final class ProducerBatch {
      * @param targetSizeBytes batch.size: once reached the batch counts as full
      */
     public ProducerBatch(TopicPartition partition, byte[] buffer, int targetSizeBytes, long createdMs) {
+        this(partition, buffer, targetSizeBytes, createdMs, Codec.CODEC_NONE);
+    }
+
+    /** @param codec how {@link #close()} compresses the records; CODEC_NONE sends them as they are */
+    public ProducerBatch(TopicPartition partition, byte[] buffer, int targetSizeBytes, long createdMs, Codec codec) {
+        this.codec = codec;
         this.partition = partition;
         this.buffer = buffer;
         this.targetSizeBytes = targetSizeBytes;
@@ -153,32 +168,75 @@ public final class ProducerBatch {
         return position;
     }
 
-    /** Freezes the batch and builds its header; idempotent. */
+    /** Freezes the batch, compresses its records when a codec is set and computes the CRC; idempotent. */
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
         CRC32C crc = new CRC32C();
-        crc.update(buffer, 0, size);
-        headerBytes = RecordBatchHeader.newBuilder()
+        if (codec != Codec.CODEC_NONE && recordCount > 0) {
+            compressed = Compression.compress(codec, buffer, size);
+            crc.update(compressed, 0, compressed.length);
+        } else {
+            crc.update(buffer, 0, size);
+        }
+        crc32c = (int) crc.getValue();
+        headerBytes = null;
+    }
+
+    /**
+     * Stamps the idempotent producer's id, epoch and this batch's base sequence into the header. Called by
+     * the sender thread before each send; a retry keeps the sequence unless the producer id changed.
+     */
+    public void setProducerState(long producerId, int producerEpoch, int baseSequence) {
+        this.producerId = producerId;
+        this.producerEpoch = producerEpoch;
+        this.baseSequence = baseSequence;
+        this.headerBytes = null;
+    }
+
+    public long producerId() {
+        return producerId;
+    }
+
+    public int producerEpoch() {
+        return producerEpoch;
+    }
+
+    /** The base sequence, or -1 when none was assigned (not idempotent, or never sent). */
+    public int baseSequence() {
+        return baseSequence;
+    }
+
+    public boolean hasSequence() {
+        return baseSequence >= 0;
+    }
+
+    private RecordBatchHeader header() {
+        RecordBatchHeader.Builder header = RecordBatchHeader.newBuilder()
                 .setRecordCount(recordCount)
                 .setFirstTimestampMs(firstTimestampMs)
                 .setMaxTimestampMs(recordCount == 0 ? firstTimestampMs : maxTimestampMs)
-                .setCodec(Codec.CODEC_NONE)
-                .setCrc32C((int) crc.getValue())
-                .build()
-                .toByteArray();
+                .setCodec(compressed == null ? Codec.CODEC_NONE : codec)
+                .setCrc32C(crc32c);
+        if (baseSequence >= 0) {
+            header.setProducerId(producerId).setProducerEpoch(producerEpoch).setBaseSequence(baseSequence);
+        }
+        return header.build();
     }
 
     /** The batch as a {@link RecordBatch} message (parses the encoded records; for tests and tools). */
     public RecordBatch toProto() {
         close();
         try {
-            return RecordBatch.newBuilder()
-                    .setHeader(RecordBatchHeader.parseFrom(headerBytes))
-                    .setRecords(Records.parseFrom(java.util.Arrays.copyOf(buffer, size)))
-                    .build();
+            RecordBatch.Builder batch = RecordBatch.newBuilder().setHeader(header());
+            if (compressed != null) {
+                batch.setCompressedRecords(com.google.protobuf.ByteString.copyFrom(compressed));
+            } else {
+                batch.setRecords(Records.parseFrom(java.util.Arrays.copyOf(buffer, size)));
+            }
+            return batch.build();
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("batch encoding is broken", e);
         }
@@ -249,7 +307,29 @@ public final class ProducerBatch {
 
     /** The serialized header; only after {@link #close()}. */
     public byte[] headerBytes() {
+        if (headerBytes == null) {
+            headerBytes = header().toByteArray();
+        }
         return headerBytes;
+    }
+
+    /** The field of {@code RecordBatch} the payload goes in: 2 (records) or 3 (compressed_records). */
+    public int payloadField() {
+        return compressed == null ? 2 : 3;
+    }
+
+    /** The bytes sent as the batch payload; valid up to {@link #payloadSize()}. Only after {@link #close()}. */
+    public byte[] payload() {
+        return compressed == null ? buffer : compressed;
+    }
+
+    public int payloadSize() {
+        return compressed == null ? size : compressed.length;
+    }
+
+    /** Size of the records before compression, in bytes. */
+    public int uncompressedSize() {
+        return size;
     }
 
     /** Size of the batch inside a produce request, excluding the topic and partition around it. */

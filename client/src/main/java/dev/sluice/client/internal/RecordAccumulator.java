@@ -21,6 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the partition's queue lock); the sender thread asks which brokers have {@link #ready} batches (full,
  * lingered {@code linger.ms}, flushing or closing) and {@link #drain}s them into requests. No clock
  * inside: every call takes {@code nowMs} (epoch milliseconds), so tests drive it with a fake clock.
+ *
+ * <p>In flight per partition: gRPC may run concurrent calls in any order, so without idempotence a partition
+ * sends one batch at a time. With idempotence up to {@code maxInFlightPerPartition} (at most 5) go at once: the
+ * leader's sequence check refuses a batch that overtook an earlier one, and the retry comes back here in
+ * sequence order ({@link #reenqueue}); a retried batch waits until nothing of its partition is in flight, so
+ * retries go out one by one, in order.
  */
 public final class RecordAccumulator {
     private final int batchSizeBytes;
@@ -29,8 +35,12 @@ public final class RecordAccumulator {
     private final ConcurrentMap<TopicPartition, Deque<ProducerBatch>> queues = new ConcurrentHashMap<>();
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushesInProgress = new AtomicInteger();
-    /** Partitions with a batch in flight: gRPC may run concurrent calls in any order, so one at a time keeps order. */
-    private final Set<TopicPartition> muted = ConcurrentHashMap.newKeySet();
+    /** Batches in flight per partition (absent: none). Touched by the sender thread only. */
+    private final ConcurrentMap<TopicPartition, Integer> inFlight = new ConcurrentHashMap<>();
+    private final int maxInFlightPerPartition;
+    private final dev.sluice.proto.v1.Codec codec;
+    /** Null without idempotence. */
+    private final ProducerIdempotence idempotence;
     private volatile boolean closing;
 
     /**
@@ -59,9 +69,28 @@ public final class RecordAccumulator {
     }
 
     public RecordAccumulator(int batchSizeBytes, long lingerMs, BufferPool pool) {
+        this(batchSizeBytes, lingerMs, pool, dev.sluice.proto.v1.Codec.CODEC_NONE, null, 1);
+    }
+
+    /**
+     * @param codec compression of the batches
+     * @param idempotence sequence numbering, or null without idempotence
+     * @param maxInFlightPerPartition batches of one partition sent and not yet answered (1 without idempotence)
+     */
+    public RecordAccumulator(int batchSizeBytes, long lingerMs, BufferPool pool, dev.sluice.proto.v1.Codec codec,
+                             ProducerIdempotence idempotence, int maxInFlightPerPartition) {
         this.batchSizeBytes = batchSizeBytes;
         this.lingerMs = lingerMs;
         this.pool = pool;
+        this.codec = codec;
+        this.idempotence = idempotence;
+        this.maxInFlightPerPartition = idempotence == null ? 1 : Math.max(1, maxInFlightPerPartition);
+    }
+
+    /** Whether the partition may send its head batch now. */
+    private boolean sendable(TopicPartition partition, ProducerBatch head) {
+        int sending = inFlight.getOrDefault(partition, 0);
+        return head.attempts() > 0 ? sending == 0 : sending < maxInFlightPerPartition;
     }
 
     /**
@@ -92,7 +121,7 @@ public final class RecordAccumulator {
                 pool.deallocate(buffer);
                 return result;
             }
-            ProducerBatch batch = new ProducerBatch(partition, buffer, batchSizeBytes, nowMs);
+            ProducerBatch batch = new ProducerBatch(partition, buffer, batchSizeBytes, nowMs, codec);
             RecordFuture future = batch.tryAppend(timestampMs, key, value, headers, callback);
             if (future == null) {
                 pool.deallocate(buffer);
@@ -128,7 +157,7 @@ public final class RecordAccumulator {
                 first = queue.peekFirst();
                 full = queue.size() > 1 || first != null && first.isFull();
             }
-            if (first == null || muted.contains(entry.getKey())) {
+            if (first == null || !sendable(entry.getKey(), first)) {
                 continue;
             }
             String leader = cluster.leaderAddress(entry.getKey());
@@ -157,13 +186,14 @@ public final class RecordAccumulator {
         Map<String, Integer> sizes = new HashMap<>();
         for (Map.Entry<TopicPartition, Deque<ProducerBatch>> entry : queues.entrySet()) {
             String leader = cluster.leaderAddress(entry.getKey());
-            if (leader == null || !nodes.contains(leader) || muted.contains(entry.getKey())) {
+            if (leader == null || !nodes.contains(leader)) {
                 continue;
             }
             Deque<ProducerBatch> queue = entry.getValue();
             synchronized (queue) {
                 ProducerBatch first = queue.peekFirst();
-                if (first == null || first.attempts() > 0 && nowMs < first.retryAfterMs()) {
+                if (first == null || first.attempts() > 0 && nowMs < first.retryAfterMs()
+                        || !sendable(entry.getKey(), first)) {
                     continue;
                 }
                 int size = sizes.getOrDefault(leader, 0);
@@ -173,7 +203,10 @@ public final class RecordAccumulator {
                 }
                 queue.pollFirst();
                 first.close();
-                muted.add(entry.getKey());
+                if (idempotence != null) {
+                    idempotence.maybeAssignSequence(first);
+                }
+                inFlight.merge(entry.getKey(), 1, Integer::sum);
                 list.add(first);
                 sizes.put(leader, size + first.estimatedRequestBytes());
             }
@@ -182,17 +215,35 @@ public final class RecordAccumulator {
         return drained;
     }
 
-    /** Lets the partition send again once its in-flight batch is answered (success, retry or failure). */
+    /** Counts an in-flight batch of the partition as answered (success, retry or failure). */
     public void unmute(TopicPartition partition) {
-        muted.remove(partition);
+        inFlight.computeIfPresent(partition, (p, n) -> n <= 1 ? null : n - 1);
     }
 
-    /** Puts a batch that failed retriably back at the head of its queue, held back until its retry time. */
+    /**
+     * Puts a batch that failed retriably back near the head of its queue, held back until its retry time: after
+     * the queued retries with lower (producer id, sequence), so batches are resent in sequence order.
+     */
     public void reenqueue(ProducerBatch batch) {
         Deque<ProducerBatch> queue = queues.computeIfAbsent(batch.partition(), p -> new ArrayDeque<>());
         synchronized (queue) {
+            Deque<ProducerBatch> before = new ArrayDeque<>();
+            while (!queue.isEmpty() && precedes(queue.peekFirst(), batch)) {
+                before.addLast(queue.pollFirst());
+            }
             queue.addFirst(batch);
+            while (!before.isEmpty()) {
+                queue.addFirst(before.pollLast());
+            }
         }
+    }
+
+    private static boolean precedes(ProducerBatch queued, ProducerBatch batch) {
+        if (!queued.hasSequence() || !batch.hasSequence()) {
+            return false;
+        }
+        return queued.producerId() < batch.producerId() || queued.producerId() == batch.producerId()
+                && queued.baseSequence() < batch.baseSequence();
     }
 
     /** Removes and returns queued batches older than {@code deliveryTimeoutMs}. */

@@ -6,7 +6,10 @@ import dev.sluice.client.RetriableException;
 import dev.sluice.client.SluiceException;
 import dev.sluice.client.TimeoutException;
 import dev.sluice.client.TopicPartition;
+import dev.sluice.proto.v1.BrokerGrpc;
 import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.InitProducerIdRequest;
+import dev.sluice.proto.v1.InitProducerIdResponse;
 import dev.sluice.proto.v1.ProducePartitionResult;
 import dev.sluice.proto.v1.ProduceResponse;
 import io.grpc.CallOptions;
@@ -20,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * unanswered per broker), sends them asynchronously, and fails batches past {@code delivery.timeout.ms}.
  * gRPC threads only enqueue responses; this thread handles them, so batch completion, retries and user
  * callbacks all run here and batch state needs no locks.
+ *
+ * <p>With idempotence it first gets a producer id ({@code InitProducerId}, from any broker, retried every
+ * {@code retry.backoff.ms}) and sends nothing until it has one; {@code OUT_OF_ORDER_SEQUENCE_NUMBER} is retried
+ * like any retriable error, and a sequenced batch failing for good makes it fetch a new id
+ * ({@link ProducerIdempotence}).
  */
 public final class Sender implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
@@ -47,9 +56,20 @@ public final class Sender implements Runnable {
     private volatile boolean running = true;
     private volatile boolean forceClose;
     private volatile SluiceException lastError;
+    private final ProducerIdempotence idempotence;
+    private long nextProducerIdAttemptMs;
+    private final AtomicLong uncompressedBytesSent = new AtomicLong();
+    private final AtomicLong payloadBytesSent = new AtomicLong();
 
     public Sender(ProducerSettings settings, RecordAccumulator accumulator, Metadata metadata, ChannelPool channels,
                   Time time) {
+        this(settings, accumulator, metadata, channels, time, null);
+    }
+
+    /** @param idempotence the producer's sequence state, or null without idempotence */
+    public Sender(ProducerSettings settings, RecordAccumulator accumulator, Metadata metadata, ChannelPool channels,
+                  Time time, ProducerIdempotence idempotence) {
+        this.idempotence = idempotence;
         this.settings = settings;
         this.accumulator = accumulator;
         this.metadata = metadata;
@@ -89,6 +109,9 @@ public final class Sender implements Runnable {
             metadata.requestUpdate();
         }
         ready.readyNodes().removeIf(node -> inFlightCount(node).get() >= settings.maxInFlightPerBroker());
+        if (idempotence != null && !idempotence.hasProducerId() && !maybeInitProducerId(nowMs)) {
+            ready.readyNodes().clear();
+        }
         Map<String, List<ProducerBatch>> drained =
                 accumulator.drain(cluster, ready.readyNodes(), settings.maxRequestSizeBytes(), nowMs);
         drained.forEach(this::sendProduceRequest);
@@ -106,6 +129,31 @@ public final class Sender implements Runnable {
         }
     }
 
+    /** Asks any broker for a producer id, at most once per retry.backoff.ms; returns whether one is set. */
+    private boolean maybeInitProducerId(long nowMs) {
+        if (nowMs < nextProducerIdAttemptMs) {
+            return false;
+        }
+        nextProducerIdAttemptMs = nowMs + Math.max(settings.retryBackoffMs(), 1);
+        List<String> addresses = metadata.brokerAddresses();
+        for (String address : addresses) {
+            try {
+                InitProducerIdResponse response = BrokerGrpc.newBlockingStub(channels.channel(address))
+                        .withDeadlineAfter(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS)
+                        .initProducerId(InitProducerIdRequest.newBuilder().setClientId(settings.clientId()).build());
+                if (response.getError() == ErrorCode.NONE) {
+                    idempotence.setProducerId(response.getProducerId(), response.getProducerEpoch());
+                    LOG.debug("{} got producer id {}", settings.clientId(), response.getProducerId());
+                    return true;
+                }
+                lastError = Errors.toException(response.getError(), response.getErrorMessage());
+            } catch (RuntimeException e) {
+                lastError = Errors.fromTransport(address, e);
+            }
+        }
+        return false;
+    }
+
     private TimeoutException expiredError(ProducerBatch batch, long nowMs) {
         SluiceException cause = lastError;
         return new TimeoutException("expiring " + batch.recordCount() + " record(s) for " + batch.partition() + ": "
@@ -120,6 +168,10 @@ public final class Sender implements Runnable {
     private void sendProduceRequest(String address, List<ProducerBatch> batches) {
         EncodedProduceRequest request =
                 EncodedProduceRequest.encode(settings.acks(), settings.requestTimeoutMs(), batches);
+        for (ProducerBatch batch : batches) {
+            uncompressedBytesSent.addAndGet(batch.uncompressedSize());
+            payloadBytesSent.addAndGet(batch.payloadSize());
+        }
         inFlightCount(address).incrementAndGet();
         inFlightTotal.incrementAndGet();
         ListenableFuture<ProduceResponse> response;
@@ -185,9 +237,17 @@ public final class Sender implements Runnable {
         } else {
             SluiceException error = Errors.toException(result.getError(), result.getErrorMessage().isEmpty()
                     ? Errors.describe(result.getError()) + " for " + batch.partition() : result.getErrorMessage());
+            if (result.getError() == ErrorCode.UNKNOWN_PRODUCER_ID && idempotence != null
+                    && idempotence.breaksSequence(batch)) {
+                // The leader lost (or never had) our state: start over with a new id; the retry is re-sequenced.
+                LOG.info("{}: {}; getting a new producer id", settings.clientId(), error.getMessage());
+                idempotence.reset();
+            }
             if (Errors.isRetriable(result.getError())) {
                 lastError = error;
-                metadata.requestUpdate();
+                if (result.getError() != ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER) {
+                    metadata.requestUpdate();
+                }
             }
             retryOrFail(batch, error);
         }
@@ -209,6 +269,11 @@ public final class Sender implements Runnable {
     }
 
     private void failBatch(ProducerBatch batch, RuntimeException error) {
+        if (idempotence != null && idempotence.breaksSequence(batch)) {
+            LOG.warn("{}: a batch for {} failed after it got sequence {}; getting a new producer id",
+                    settings.clientId(), batch.partition(), batch.baseSequence());
+            idempotence.reset();
+        }
         batch.fail(error);
         accumulator.deallocate(batch);
     }
@@ -230,6 +295,11 @@ public final class Sender implements Runnable {
             }
             accumulator.deallocate(batch);
         }
+    }
+
+    /** Record bytes sent before compression, and as sent (after compression), retries included. */
+    public long[] bytesSent() {
+        return new long[] {uncompressedBytesSent.get(), payloadBytesSent.get()};
     }
 
     /** Wakes the thread early (new batch, full batch, flush, response). */

@@ -32,6 +32,9 @@ public final class FakeBroker implements AutoCloseable {
     private final ConcurrentLinkedDeque<ErrorCode> produceFailures = new ConcurrentLinkedDeque<>();
     private final AtomicInteger produceRequests = new AtomicInteger();
     private final AtomicInteger metadataRequests = new AtomicInteger();
+    private final AtomicInteger droppedResponses = new AtomicInteger();
+    private volatile boolean holdProduces;
+    private final java.util.concurrent.atomic.AtomicLong producerIds = new java.util.concurrent.atomic.AtomicLong();
     private final Object appended = new Object();
     private final Server server;
 
@@ -65,6 +68,21 @@ public final class FakeBroker implements AutoCloseable {
     }
 
     /** The next produce partition results fail with these codes, one per partition result. */
+    /** The next {@code times} produce requests are appended but never answered: a lost response. */
+    public void dropNextProduceResponses(int times) {
+        droppedResponses.addAndGet(times);
+    }
+
+    /** While held, produce requests are neither appended nor answered (a stalled broker). */
+    public void holdProduces(boolean hold) {
+        holdProduces = hold;
+    }
+
+    /** How many producer ids InitProducerId handed out. */
+    public long producerIdsIssued() {
+        return producerIds.get();
+    }
+
     public void failNextProduces(ErrorCode code, int times) {
         for (int i = 0; i < times; i++) {
             produceFailures.add(code);
@@ -101,6 +119,9 @@ public final class FakeBroker implements AutoCloseable {
         @Override
         public void produce(ProduceRequest request, StreamObserver<ProduceResponse> observer) {
             produceRequests.incrementAndGet();
+            if (holdProduces) {
+                return;
+            }
             ProduceResponse.Builder response = ProduceResponse.newBuilder();
             for (ProducePartition p : request.getPartitionsList()) {
                 ProducePartitionResult.Builder result = ProducePartitionResult.newBuilder().setTopic(p.getTopic())
@@ -120,6 +141,9 @@ public final class FakeBroker implements AutoCloseable {
             }
             synchronized (appended) {
                 appended.notifyAll();
+            }
+            if (droppedResponses.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return;
             }
             observer.onNext(response.build());
             observer.onCompleted();
@@ -183,6 +207,15 @@ public final class FakeBroker implements AutoCloseable {
                 response.addResults(result);
             }
             observer.onNext(response.build());
+            observer.onCompleted();
+        }
+
+        /** Hands out ids; unlike a real broker, this fake does not check sequences. */
+        @Override
+        public void initProducerId(dev.sluice.proto.v1.InitProducerIdRequest request,
+                                   StreamObserver<dev.sluice.proto.v1.InitProducerIdResponse> observer) {
+            observer.onNext(dev.sluice.proto.v1.InitProducerIdResponse.newBuilder()
+                    .setProducerId(producerIds.incrementAndGet()).build());
             observer.onCompleted();
         }
 

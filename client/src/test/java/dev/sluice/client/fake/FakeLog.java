@@ -17,6 +17,10 @@ public final class FakeLog {
     private final List<RecordBatch> batches = new ArrayList<>();
     private long logStartOffset;
     private long logEndOffset;
+    /** Next expected sequence per producer id; the fake refuses gaps and answers duplicates. */
+    private final java.util.Map<Long, Integer> nextSequence = new java.util.HashMap<>();
+    /** Base offset of every idempotent batch, by "producerId/baseSequence". */
+    private final java.util.Map<String, Long> sequencedOffsets = new java.util.HashMap<>();
 
     /** Appends a batch after checking count and CRC; returns the base offset, or -1 with an error. */
     synchronized long append(RecordBatch batch, long nowMs, ErrorCode[] error) {
@@ -32,6 +36,19 @@ public final class FakeLog {
                 error[0] = ErrorCode.CORRUPT_MESSAGE;
                 return -1;
             }
+        }
+        if (header.getProducerId() > 0) {
+            int expected = nextSequence.getOrDefault(header.getProducerId(), 0);
+            Long original = sequencedOffsets.get(header.getProducerId() + "/" + header.getBaseSequence());
+            if (original != null) {
+                return original;
+            }
+            if (header.getBaseSequence() != expected) {
+                error[0] = ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER;
+                return -1;
+            }
+            nextSequence.put(header.getProducerId(), expected + header.getRecordCount());
+            sequencedOffsets.put(header.getProducerId() + "/" + header.getBaseSequence(), logEndOffset);
         }
         long base = logEndOffset;
         batches.add(batch.toBuilder().setHeader(header.toBuilder().setBaseOffset(base).setAppendTimeMs(nowMs)).build());

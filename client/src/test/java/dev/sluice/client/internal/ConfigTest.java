@@ -23,6 +23,26 @@ class ConfigTest {
         assertThat(settings.lingerMs()).isEqualTo(5);
         assertThat(settings.deliveryTimeoutMs()).isEqualTo(120000);
         assertThat(settings.maxRequestSizeBytes()).isEqualTo(1048576);
+        assertThat(settings.idempotent()).isTrue();
+        assertThat(settings.codec()).isEqualTo(dev.sluice.proto.v1.Codec.CODEC_NONE);
+    }
+
+    @Test
+    void idempotenceNeedsAcksAllAndAtMostFiveInFlight() {
+        Map<String, Object> config = base();
+        config.put("acks", "1");
+        assertThat(ProducerSettings.from(config).idempotent()).as("default quietly off").isFalse();
+        config.put("enable.idempotence", "true");
+        assertThatThrownBy(() -> ProducerSettings.from(config)).hasMessageContaining("acks must be all");
+        config.put("acks", "all");
+        config.put("max.in.flight.requests.per.connection", 6);
+        assertThatThrownBy(() -> ProducerSettings.from(config)).hasMessageContaining("at most 5");
+        config.put("enable.idempotence", "false");
+        assertThat(ProducerSettings.from(config).idempotent()).isFalse();
+        config.put("compression.type", "zstd");
+        assertThat(ProducerSettings.from(config).codec()).isEqualTo(dev.sluice.proto.v1.Codec.CODEC_ZSTD);
+        config.put("compression.type", "brotli");
+        assertThatThrownBy(() -> ProducerSettings.from(config)).hasMessageContaining("compression.type");
     }
 
     @Test

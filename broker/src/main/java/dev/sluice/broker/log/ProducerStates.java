@@ -1,0 +1,199 @@
+package dev.sluice.broker.log;
+
+import dev.sluice.proto.internal.v1.StoredProducerBatch;
+import dev.sluice.proto.internal.v1.StoredProducerState;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The idempotent producers of one partition: for each producer id, its epoch and its last
+ * {@value #MAX_BATCHES} appended batches (sequence range, base offset, append time). Immutable and pure; part of
+ * {@link PartitionState}, so it is persisted in the same {@code WriteBatch} as the data it describes and comes
+ * back with the partition after a restart.
+ *
+ * <p>The rules, as Kafka's leader applies them to a batch with producer id {@code pid}, epoch {@code e} and
+ * sequences {@code [base, last]}:
+ * <ul>
+ *   <li>unknown {@code pid}: {@code base} must be 0, else {@link Verdict.UnknownProducer};</li>
+ *   <li>{@code e} below the known epoch: {@link Verdict.Fenced};</li>
+ *   <li>{@code e} above the known epoch: {@code base} must be 0 (a new epoch restarts the sequences);</li>
+ *   <li>same epoch: a batch with the same {@code [base, last]} among the cached ones is a {@link Verdict.Duplicate}
+ *       (answered with its original offset); {@code base} one past the last cached batch's {@code last} is
+ *       appended; anything else is {@link Verdict.OutOfOrder}.</li>
+ * </ul>
+ * Sequences are non-negative ints that wrap from {@link Integer#MAX_VALUE} to 0, as in Kafka.
+ */
+public final class ProducerStates {
+
+    /** Batches remembered per producer: Kafka's limit, matching the client's 5 batches in flight. */
+    public static final int MAX_BATCHES = 5;
+    static final ProducerStates EMPTY = new ProducerStates(Map.of());
+
+    /** One remembered batch. */
+    public record BatchEntry(int baseSequence, int lastSequence, long baseOffset, long appendTimeMs) { }
+
+    /** One producer: its epoch and its last batches, oldest first. */
+    public record Entry(int epoch, List<BatchEntry> batches) {
+        public Entry {
+            batches = List.copyOf(batches);
+            if (batches.isEmpty() || batches.size() > MAX_BATCHES) {
+                throw new IllegalStateException("producer entry with " + batches.size() + " batches");
+            }
+        }
+
+        BatchEntry last() {
+            return batches.get(batches.size() - 1);
+        }
+    }
+
+    /** What to do with a batch. */
+    public sealed interface Verdict {
+        /** Append it. */
+        record Append() implements Verdict { }
+
+        /** Already in the log: answer success with where it went. */
+        record Duplicate(BatchEntry original) implements Verdict { }
+
+        /** A sequence gap or an unknown older batch; retriable for the producer. */
+        record OutOfOrder(String message) implements Verdict { }
+
+        /** The producer's epoch is stale. */
+        record Fenced(String message) implements Verdict { }
+
+        /** No state for this producer id and a sequence other than 0: the producer must start over. */
+        record UnknownProducer(String message) implements Verdict { }
+    }
+
+    private static final Verdict APPEND = new Verdict.Append();
+
+    private final Map<Long, Entry> producers;
+
+    private ProducerStates(Map<Long, Entry> producers) {
+        this.producers = producers;
+    }
+
+    /** The producers, by id (sorted). */
+    public Map<Long, Entry> producers() {
+        return producers;
+    }
+
+    public Entry entry(long producerId) {
+        return producers.get(producerId);
+    }
+
+    /** The last sequence of a batch of {@code recordCount} records starting at {@code baseSequence}. */
+    public static int lastSequence(int baseSequence, int recordCount) {
+        return incrementSequence(baseSequence, recordCount - 1);
+    }
+
+    /** {@code sequence + delta}, wrapping past {@link Integer#MAX_VALUE} to 0. */
+    public static int incrementSequence(int sequence, int delta) {
+        long next = (long) sequence + delta;
+        return (int) (next > Integer.MAX_VALUE ? next - Integer.MAX_VALUE - 1 : next);
+    }
+
+    /** Judges a batch from producer {@code producerId} (>= 1). */
+    public Verdict check(long producerId, int epoch, int baseSequence, int recordCount) {
+        if (baseSequence < 0) {
+            return new Verdict.OutOfOrder("negative base sequence " + baseSequence);
+        }
+        Entry entry = producers.get(producerId);
+        if (entry == null) {
+            return baseSequence == 0 ? APPEND : new Verdict.UnknownProducer("producer " + producerId
+                    + " has no state here, so its first sequence must be 0, not " + baseSequence);
+        }
+        if (epoch > entry.epoch()) {
+            return baseSequence == 0 ? APPEND : new Verdict.OutOfOrder("producer " + producerId + " epoch " + epoch
+                    + " has no batch here yet, so its first sequence must be 0, not " + baseSequence);
+        }
+        if (epoch < entry.epoch()) {
+            return new Verdict.Fenced("producer " + producerId + " epoch " + epoch + " is older than epoch "
+                    + entry.epoch());
+        }
+        int lastSequence = lastSequence(baseSequence, recordCount);
+        for (BatchEntry batch : entry.batches()) {
+            if (batch.baseSequence() == baseSequence && batch.lastSequence() == lastSequence) {
+                return new Verdict.Duplicate(batch);
+            }
+        }
+        int expected = incrementSequence(entry.last().lastSequence(), 1);
+        return baseSequence == expected ? APPEND : new Verdict.OutOfOrder("producer " + producerId
+                + " sent base sequence " + baseSequence + " but the next expected one is " + expected);
+    }
+
+    /** After appending the batch at {@code baseOffset}: remembers it, keeping the last {@value #MAX_BATCHES}. */
+    ProducerStates withBatch(long producerId, int epoch, int baseSequence, int recordCount, long baseOffset,
+                             long appendTimeMs) {
+        Entry entry = producers.get(producerId);
+        List<BatchEntry> batches = new ArrayList<>();
+        if (entry != null && entry.epoch() == epoch) {
+            batches.addAll(entry.batches());
+        }
+        batches.add(new BatchEntry(baseSequence, lastSequence(baseSequence, recordCount), baseOffset, appendTimeMs));
+        while (batches.size() > MAX_BATCHES) {
+            batches.remove(0);
+        }
+        Map<Long, Entry> next = new TreeMap<>(producers);
+        next.put(producerId, new Entry(epoch, batches));
+        return new ProducerStates(Collections.unmodifiableMap(next));
+    }
+
+    /** Forgets batches at or above {@code newEnd} (truncation), and producers left with none. */
+    ProducerStates truncatedTo(long newEnd) {
+        Map<Long, Entry> next = new TreeMap<>();
+        producers.forEach((id, entry) -> {
+            List<BatchEntry> kept = entry.batches().stream().filter(b -> b.baseOffset() < newEnd).toList();
+            if (!kept.isEmpty()) {
+                next.put(id, new Entry(entry.epoch(), kept));
+            }
+        });
+        return next.size() == producers.size() && next.equals(producers) ? this
+                : new ProducerStates(Collections.unmodifiableMap(next));
+    }
+
+    List<StoredProducerState> encode() {
+        List<StoredProducerState> stored = new ArrayList<>(producers.size());
+        producers.forEach((id, entry) -> {
+            StoredProducerState.Builder builder = StoredProducerState.newBuilder()
+                    .setProducerId(id).setProducerEpoch(entry.epoch());
+            for (BatchEntry batch : entry.batches()) {
+                builder.addBatches(StoredProducerBatch.newBuilder().setBaseSequence(batch.baseSequence())
+                        .setLastSequence(batch.lastSequence()).setBaseOffset(batch.baseOffset())
+                        .setAppendTimeMs(batch.appendTimeMs()));
+            }
+            stored.add(builder.build());
+        });
+        return stored;
+    }
+
+    static ProducerStates decode(List<StoredProducerState> stored) {
+        if (stored.isEmpty()) {
+            return EMPTY;
+        }
+        Map<Long, Entry> producers = new TreeMap<>();
+        for (StoredProducerState state : stored) {
+            List<BatchEntry> batches = state.getBatchesList().stream().map(b -> new BatchEntry(b.getBaseSequence(),
+                    b.getLastSequence(), b.getBaseOffset(), b.getAppendTimeMs())).toList();
+            producers.put(state.getProducerId(), new Entry(state.getProducerEpoch(), batches));
+        }
+        return new ProducerStates(Collections.unmodifiableMap(producers));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ProducerStates that && producers.equals(that.producers);
+    }
+
+    @Override
+    public int hashCode() {
+        return producers.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ProducerStates" + producers;
+    }
+}
