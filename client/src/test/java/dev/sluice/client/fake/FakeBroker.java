@@ -377,6 +377,35 @@ public final class FakeBroker implements AutoCloseable {
             observer.onCompleted();
         }
 
+        /**
+         * A one-member-per-group stand-in for the real coordinator: a joining member gets every partition of its
+         * subscribed topics at epoch 1 and keeps them; a leave is acknowledged.
+         */
+        @Override
+        public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> observer) {
+            HeartbeatResponse.Builder response = HeartbeatResponse.newBuilder()
+                    .setMemberId(request.getMemberId().isEmpty() ? "member-" + request.getClientId()
+                            : request.getMemberId())
+                    .setHeartbeatIntervalMs(100).setGroupEpoch(1);
+            if (request.getMemberEpoch() < 0) {
+                response.setMemberEpoch(request.getMemberEpoch());
+            } else {
+                response.setMemberEpoch(1);
+                for (String topic : request.getSubscribedTopicsList()) {
+                    List<FakeLog> logs = topics.get(topic);
+                    if (logs != null) {
+                        TopicPartitions.Builder owned = TopicPartitions.newBuilder().setTopic(topic);
+                        for (int p = 0; p < logs.size(); p++) {
+                            owned.addPartitions(p);
+                        }
+                        response.addAssignment(owned);
+                    }
+                }
+            }
+            observer.onNext(response.build());
+            observer.onCompleted();
+        }
+
         private String key(String group, String topic, int partition) {
             return group + "/" + topic + "/" + partition;
         }
