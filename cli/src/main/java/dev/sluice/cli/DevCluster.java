@@ -52,6 +52,8 @@ final class DevCluster implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** {@code launcher}: the command that runs {@code sluice} (e.g. {@code bin/sluice}), before its arguments. */
+    private List<String> extraServerArgs = List.of();
+
     DevCluster(List<String> launcher, String host, Path dataDir, String clusterId, List<NodeSpec> nodes) {
         this.launcher = List.copyOf(launcher);
         this.host = host;
@@ -99,6 +101,11 @@ final class DevCluster implements AutoCloseable {
         return nodeDir(nodeId).resolve("server.log");
     }
 
+    /** Further {@code sluice server} arguments for every node started from now on (e.g. {@code --config FILE}). */
+    void setExtraServerArgs(List<String> args) {
+        extraServerArgs = List.copyOf(args);
+    }
+
     void startAll() throws IOException {
         for (int id : specs.keySet()) {
             start(id);
@@ -120,6 +127,7 @@ final class DevCluster implements AutoCloseable {
                 "--broker-port", Integer.toString(spec.brokerPort()),
                 "--controller-port", Integer.toString(spec.controllerPort()),
                 "--http-port", Integer.toString(spec.httpPort())));
+        command.addAll(extraServerArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(nodeId).toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -139,6 +147,23 @@ final class DevCluster implements AutoCloseable {
     boolean isAlive(int nodeId) {
         Process process = processes.get(nodeId);
         return process != null && process.isAlive();
+    }
+
+    /** SIGSTOP: the node freezes (no heartbeats, no fetches) until {@link #resume}; its sockets stay open. */
+    void pause(int nodeId) throws IOException, InterruptedException {
+        signal(nodeId, "STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume(int nodeId) throws IOException, InterruptedException {
+        signal(nodeId, "CONT");
+    }
+
+    private void signal(int nodeId, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid(nodeId))).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + pid(nodeId) + " failed");
+        }
     }
 
     /** SIGKILL: the node gets no chance to shut down cleanly. Waits until the process is gone. */

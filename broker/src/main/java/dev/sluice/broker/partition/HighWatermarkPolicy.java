@@ -2,13 +2,16 @@ package dev.sluice.broker.partition;
 
 import dev.sluice.broker.log.AppendResult;
 import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.proto.v1.ErrorCode;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Decides what happens to a partition's high watermark after a local append. This is the hook replication
- * replaces: with followers, the leader moves the high watermark only when every in-sync replica has fetched
- * past it, so its policy does nothing here.
+ * The produce path's hook into replication: what happens to a partition's high watermark after a local append,
+ * and what {@code acks=all} needs before and after it. With followers the leader moves the high watermark only when
+ * every in-sync replica has fetched past it, so {@code acks=all} waits for that; with a single replica everything
+ * appended is committed at once.
  *
- * <p>Called on the produce request thread right after the append; must not block.
+ * <p>Called on produce request threads; no method may block.
  */
 @FunctionalInterface
 public interface HighWatermarkPolicy {
@@ -17,4 +20,20 @@ public interface HighWatermarkPolicy {
     HighWatermarkPolicy SINGLE_REPLICA = (log, appended) -> log.updateHighWatermark(appended.nextOffset());
 
     void afterLocalAppend(PartitionLog log, AppendResult appended);
+
+    /**
+     * Before an {@code acks=all} append: NONE to go ahead, NOT_ENOUGH_REPLICAS while the ISR is smaller than
+     * {@code min.insync.replicas}, or NOT_LEADER. Nothing is appended unless this says NONE.
+     */
+    default ErrorCode checkAcksAll(PartitionLog log, int minInsyncReplicas) {
+        return ErrorCode.NONE;
+    }
+
+    /**
+     * After an {@code acks=all} append: completes with NONE once the high watermark covers the batch, or with
+     * REQUEST_TIMED_OUT / NOT_LEADER.
+     */
+    default CompletableFuture<ErrorCode> awaitAcksAll(PartitionLog log, AppendResult appended, long timeoutMs) {
+        return CompletableFuture.completedFuture(ErrorCode.NONE);
+    }
 }

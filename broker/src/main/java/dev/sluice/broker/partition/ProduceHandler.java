@@ -11,7 +11,11 @@ import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.ProducePartitionResult;
 import dev.sluice.proto.v1.ProduceResponse;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Idempotent producers: a retried batch already in the log is answered {@code NONE} with its original offset
  * (Kafka's DUPLICATE_SEQUENCE handling); a sequence gap is {@code OUT_OF_ORDER_SEQUENCE_NUMBER} (retriable), a
  * stale producer epoch {@code INVALID_PRODUCER_EPOCH}, and a producer this leader has no state for, sending a
- * sequence other than 0 (a new leader without the producer state), {@code UNKNOWN_PRODUCER_ID} (retriable). The check runs under the partition lock in
+ * sequence other than 0 (a new leader without the producer state), {@code UNKNOWN_PRODUCER_ID} (retriable). The
+ * check runs under the partition lock in
  * {@code PartitionLog#append}.
  *
  * <p>Threads: stateless apart from its collaborators; called concurrently from request threads. Appends to
@@ -38,32 +43,80 @@ public final class ProduceHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
 
+    /** Used when a request carries no timeout, as Kafka's {@code request.timeout.ms} default. */
+    static final long DEFAULT_ACKS_ALL_TIMEOUT_MS = 30_000;
+
     private final PartitionResolver resolver;
     private final HighWatermarkPolicy highWatermarkPolicy;
+    private final ToIntFunction<String> minInsyncReplicas;
     private final Clock clock;
 
     public ProduceHandler(PartitionResolver resolver, HighWatermarkPolicy highWatermarkPolicy, Clock clock) {
+        this(resolver, highWatermarkPolicy, topic -> 1, clock);
+    }
+
+    /**
+     * @param minInsyncReplicas a topic's {@code min.insync.replicas}, read for each {@code acks=all} batch
+     */
+    public ProduceHandler(PartitionResolver resolver, HighWatermarkPolicy highWatermarkPolicy,
+                          ToIntFunction<String> minInsyncReplicas, Clock clock) {
         this.resolver = Objects.requireNonNull(resolver);
         this.highWatermarkPolicy = Objects.requireNonNull(highWatermarkPolicy);
+        this.minInsyncReplicas = Objects.requireNonNull(minInsyncReplicas);
         this.clock = Objects.requireNonNull(clock);
     }
 
-    public ProduceResponse handle(ProduceRequestView request) {
-        ProduceResponse.Builder response = ProduceResponse.newBuilder();
+    /**
+     * Appends every partition's batch and completes once each is answered: at once for {@code acks} 0 and 1, and
+     * for {@code acks=all} when the high watermark covers the batch (or the wait fails). Results keep the
+     * request's partition order.
+     */
+    public CompletableFuture<ProduceResponse> handle(ProduceRequestView request) {
         boolean validAcks = request.getAcks() == 0 || request.getAcks() == 1 || request.getAcks() == -1;
+        long timeoutMs = request.getTimeoutMs() > 0 ? request.getTimeoutMs() : DEFAULT_ACKS_ALL_TIMEOUT_MS;
+        List<CompletableFuture<ProducePartitionResult>> results = new ArrayList<>(request.getPartitionsCount());
         for (ProducePartitionView partition : request.getPartitionsList()) {
             if (validAcks) {
-                response.addResults(produce(partition));
+                results.add(produce(partition, request.getAcks() == -1, timeoutMs));
             } else {
-                response.addResults(failure(partition, ErrorCode.INVALID_REQUEST,
-                        "acks must be 0, 1 or -1, was " + request.getAcks(), -1));
+                results.add(CompletableFuture.completedFuture(failure(partition, ErrorCode.INVALID_REQUEST,
+                        "acks must be 0, 1 or -1, was " + request.getAcks(), -1)));
             }
         }
-        return response.build();
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            ProduceResponse.Builder response = ProduceResponse.newBuilder();
+            results.forEach(result -> response.addResults(result.join()));
+            return response.build();
+        });
     }
 
-    private ProducePartitionResult produce(ProducePartitionView partition) {
+    private CompletableFuture<ProducePartitionResult> produce(ProducePartitionView partition, boolean acksAll,
+                                                             long timeoutMs) {
         ResolvedPartition resolved = resolver.resolve(partition.getTopic(), partition.getPartition());
+        if (acksAll && resolved instanceof ResolvedPartition.Leader leader) {
+            ErrorCode gate = highWatermarkPolicy.checkAcksAll(leader.log(),
+                    minInsyncReplicas.applyAsInt(partition.getTopic()));
+            if (gate != ErrorCode.NONE) {
+                return CompletableFuture.completedFuture(failure(partition, gate, gate == ErrorCode.NOT_ENOUGH_REPLICAS
+                        ? "the in-sync replicas of " + partition.getTopic() + "-" + partition.getPartition()
+                        + " are fewer than min.insync.replicas" : "this broker no longer leads the partition", -1));
+            }
+        }
+        ProducePartitionResult appended = append(partition, resolved);
+        if (!acksAll || appended.getError() != ErrorCode.NONE) {
+            return CompletableFuture.completedFuture(appended);
+        }
+        ResolvedPartition.Leader leader = (ResolvedPartition.Leader) resolved;
+        AppendResult position = new AppendResult(appended.getBaseOffset(), appended.getBaseOffset()
+                + partition.getBatch().getHeader().getRecordCount() - 1, appended.getLogAppendTimeMs(),
+                appended.getLogStartOffset());
+        return highWatermarkPolicy.awaitAcksAll(leader.log(), position, timeoutMs).thenApply(error ->
+                error == ErrorCode.NONE ? appended : failure(partition, error, error == ErrorCode.REQUEST_TIMED_OUT
+                        ? "the in-sync replicas did not confirm the batch within " + timeoutMs + " ms"
+                        : "leadership moved before the in-sync replicas confirmed the batch", -1));
+    }
+
+    private ProducePartitionResult append(ProducePartitionView partition, ResolvedPartition resolved) {
         if (resolved instanceof ResolvedPartition.Failure failure) {
             return failure(partition, failure.error(), failure.message(), failure.leaderIdHint());
         }

@@ -92,7 +92,13 @@ public final class BrokerGrpcService {
 
     private void produce(ProduceRequestView request, StreamObserver<ProduceResponse> responses) {
         trafficMetrics.recordProduced(request);
-        reply(responses, produceHandler.handle(request));
+        produceHandler.handle(request).whenComplete((response, failure) -> {
+            if (failure != null) {
+                responses.onError(GrpcErrors.internal(failure));
+            } else {
+                reply(responses, response);
+            }
+        });
     }
 
     private void fetch(FetchRequest request, StreamObserver<FetchResponseView> responses) {

@@ -119,6 +119,11 @@ final class BrokerLifecycle implements AutoCloseable {
         return registration == null || registration.fenced();
     }
 
+    /** The epoch of this broker's current registration, -1 while unregistered. */
+    long brokerEpoch() {
+        return brokerEpoch;
+    }
+
     /** Null once registered, unfenced and the offsets topic exists; otherwise why not. */
     String notReadyReason() {
         if (brokerEpoch < 0) {

@@ -3,6 +3,7 @@ package dev.sluice.broker.server;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.broker.replication.PartitionReplicas;
 import dev.sluice.broker.rpc.TrafficMetrics;
 import dev.sluice.metadata.MetadataDelta;
 import dev.sluice.metadata.MetadataImage;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the broker's local state follow the metadata image: opens a log for every partition that lists this broker
- * as a replica, deletes the logs of removed topics, and keeps per-partition gauges (log start/end offsets, size) in
+ * as a replica, makes replication lead or follow each of them, deletes the logs of removed topics (stopping their
+ * replication first), and keeps per-partition gauges (log start/end offsets, size) in
  * step. It compares each new image with the previous one, so it needs nothing from the delta but the new image.
  *
  * <p>Called on the metadata loader's thread only.
@@ -35,14 +37,17 @@ final class BrokerMetadataPublisher implements MetadataPublisher {
     private final LogStore logStore;
     private final MeterRegistry registry;
     private final TrafficMetrics trafficMetrics;
+    private final PartitionReplicas replicas;
     private final Map<PartitionKey, List<Meter>> gauges = new HashMap<>();
     private MetadataImage previous = MetadataImage.EMPTY;
 
-    BrokerMetadataPublisher(int nodeId, LogStore logStore, MeterRegistry registry, TrafficMetrics trafficMetrics) {
+    BrokerMetadataPublisher(int nodeId, LogStore logStore, MeterRegistry registry, TrafficMetrics trafficMetrics,
+                            PartitionReplicas replicas) {
         this.nodeId = nodeId;
         this.logStore = logStore;
         this.registry = registry;
         this.trafficMetrics = trafficMetrics;
+        this.replicas = replicas;
     }
 
     @Override
@@ -59,6 +64,8 @@ final class BrokerMetadataPublisher implements MetadataPublisher {
                 openLocalPartitions(topic);
             }
         }
+        // Logs exist now; replication becomes leader or follower of each local partition from the same image.
+        replicas.applyMetadata(newImage);
         previous = newImage;
     }
 
@@ -80,6 +87,7 @@ final class BrokerMetadataPublisher implements MetadataPublisher {
             if (meters != null) {
                 meters.forEach(registry::remove);
             }
+            replicas.stopReplica(key);
             logStore.deletePartition(key);
         }
         trafficMetrics.forgetTopic(topic.name());

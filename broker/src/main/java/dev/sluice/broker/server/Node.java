@@ -7,10 +7,13 @@ import dev.sluice.broker.log.RetentionTask;
 import dev.sluice.broker.metrics.HttpEndpoints;
 import dev.sluice.broker.metrics.NodeMetrics;
 import dev.sluice.broker.partition.FetchHandler;
-import dev.sluice.broker.partition.HighWatermarkPolicy;
 import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ProduceHandler;
 import dev.sluice.broker.partition.ProducerIdHandler;
+import dev.sluice.broker.replication.AlterPartitionResult;
+import dev.sluice.broker.replication.PartitionReplicas;
+import dev.sluice.broker.replication.ReplicationChannels;
+import dev.sluice.broker.replication.ReplicationConfig;
 import dev.sluice.broker.rpc.AdminGrpcService;
 import dev.sluice.broker.rpc.BrokerGrpcService;
 import dev.sluice.broker.rpc.GroupGrpcService;
@@ -38,7 +41,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.Deque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +70,7 @@ public final class Node implements AutoCloseable {
 
     private final NodeConfig config;
     private final Clock clock = Clock.systemUTC();
+    private PartitionReplicas replicas;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final MetadataLoader loader = new MetadataLoader();
     private PrometheusMeterRegistry registry;
@@ -99,12 +106,22 @@ public final class Node implements AutoCloseable {
         identity = ClusterIdentity.loadOrCreate(config.dataDir(), config.nodeId(), config.clusterId());
         registry = NodeMetrics.createRegistry(config.nodeId());
         resources.push(registry::close);
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("sluice-scheduler"));
-        resources.push(scheduler::shutdownNow);
         if (config.isBroker()) {
             logStore = LogStore.open(config.dataDir().resolve("log"));
             resources.push(logStore);
             RocksDbMeters.bind(registry, logStore);
+        }
+        // Created after the log store so that it is stopped (and its tasks with it) before the store closes.
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("sluice-scheduler"));
+        resources.push(() -> {
+            scheduler.shutdownNow();
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        });
+        if (config.isBroker()) {
+            replicas = new PartitionReplicas(config.nodeId(), () -> lifecycle == null ? -1 : lifecycle.brokerEpoch(),
+                    logStore, this::sendIsrChange, ReplicationChannels.PLAINTEXT, clock, scheduler,
+                    ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(config.replicaLagTimeMaxMs()));
+            resources.push(replicas);
         }
         if (config.isController()) {
             ControllerConfig controllerConfig = ControllerConfig.DEFAULT
@@ -117,7 +134,7 @@ public final class Node implements AutoCloseable {
         }
         TrafficMetrics traffic = new TrafficMetrics(registry);
         if (config.isBroker()) {
-            loader.register(new BrokerMetadataPublisher(config.nodeId(), logStore, registry, traffic));
+            loader.register(new BrokerMetadataPublisher(config.nodeId(), logStore, registry, traffic, replicas));
         }
         startRaft();
         if (config.isBroker()) {
@@ -196,7 +213,9 @@ public final class Node implements AutoCloseable {
 
     private void startBroker(ScheduledExecutorService scheduler, TrafficMetrics traffic) throws IOException {
         MetadataPartitionResolver resolver = new MetadataPartitionResolver(config.nodeId(), loader::image, logStore);
-        BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver, HighWatermarkPolicy.SINGLE_REPLICA, clock),
+        BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver,
+                new ReplicationHighWatermarkPolicy(replicas),
+                topic -> loader.image().configs().effective(topic).minInsyncReplicas(), clock),
                 new FetchHandler(resolver, scheduler), new ListOffsetsHandler(resolver),
                 new MetadataResponder(identity.clusterId(), loader::image, () -> raft.status().leaderId()), traffic,
                 new ProducerIdHandler(config.nodeId(), PRODUCER_ID_BLOCK_SIZE,
@@ -210,8 +229,10 @@ public final class Node implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(brokerService.definition(), interceptor))
                 .addService(ServerInterceptors.intercept(adminService, interceptor))
                 .addService(ServerInterceptors.intercept(new GroupGrpcService(coordinator, loader::image), interceptor))
+                .addService(ServerInterceptors.intercept(replicas.replicaFetchService(), interceptor))
                 .build(), NodeConfig.BROKER_PORT, config.brokerPort());
         resources.push(() -> shutdown(brokerServer));
+        replicas.start();
         RetentionTask retention = new RetentionTask(logStore, key -> LogConfigs.forPartition(loader.image(), key), clock);
         scheduler.scheduleWithFixedDelay(retention, config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
@@ -222,6 +243,14 @@ public final class Node implements AutoCloseable {
                 clock), config.retentionCheckIntervalMs(), config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         // The high watermark is kept in memory and saved with writes; this bounds how far it can lag after a crash.
         scheduler.scheduleWithFixedDelay(logStore::checkpointHighWatermarks, 5, 5, TimeUnit.SECONDS);
+    }
+
+    /** A partition leader's ISR change, sent to the active controller; answered once committed or refused. */
+    private CompletableFuture<AlterPartitionResult> sendIsrChange(UUID topicId, int partition, int leaderId,
+                                                                  int leaderEpoch, int partitionEpoch,
+                                                                  List<Integer> newIsr) {
+        return controllerChannel.alterPartition(topicId, partition, leaderId, leaderEpoch, partitionEpoch, newIsr)
+                .thenApply(reply -> new AlterPartitionResult(reply.error(), reply.errorMessage(), reply.partition()));
     }
 
     /**

@@ -32,7 +32,8 @@ public record NodeConfig(
         int offsetsTopicPartitions,
         long brokerHeartbeatIntervalMs,
         long brokerSessionTimeoutMs,
-        String clusterId) {
+        String clusterId,
+        long replicaLagTimeMaxMs) {
 
     /** The two roles a node can play; combined mode plays both. */
     public enum Role { CONTROLLER, BROKER }
@@ -53,6 +54,7 @@ public record NodeConfig(
     public static final String HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
     public static final String CLUSTER_ID = "cluster.id";
+    public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
 
     /** Keys and their defaults, in the order the README documents them. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -75,6 +77,7 @@ public record NodeConfig(
         d.put(HEARTBEAT_INTERVAL_MS, "2000");
         d.put(SESSION_TIMEOUT_MS, "6000");
         d.put(CLUSTER_ID, "");
+        d.put(REPLICA_LAG_TIME_MAX_MS, "30000");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -116,7 +119,7 @@ public record NodeConfig(
                 intValue(values, NUM_PARTITIONS, 1, 100_000), intValue(values, DEFAULT_REPLICATION_FACTOR, 1, 100),
                 longValue(values, RETENTION_CHECK_INTERVAL_MS, 100), intValue(values, OFFSETS_TOPIC_PARTITIONS, 1, 1000),
                 longValue(values, HEARTBEAT_INTERVAL_MS, 10), longValue(values, SESSION_TIMEOUT_MS, 100),
-                clusterId);
+                clusterId, longValue(values, REPLICA_LAG_TIME_MAX_MS, 100));
     }
 
     public boolean isController() {

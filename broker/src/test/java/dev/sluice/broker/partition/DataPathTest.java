@@ -72,7 +72,7 @@ class DataPathTest {
     }
 
     private ProducePartitionResult produceOne(String topic, int partition, int records) throws Exception {
-        return produce.handle(request(1, topic, partition, TestBatches.clientBatch(records, 10, 20)))
+        return produce.handle(request(1, topic, partition, TestBatches.clientBatch(records, 10, 20))).join()
                 .getResults(0);
     }
 
@@ -109,10 +109,10 @@ class DataPathTest {
         RecordBatch lying = TestBatches.clientBatch(3, 10, 20).toBuilder()
                 .setHeader(TestBatches.clientBatch(3, 10, 20).getHeader().toBuilder().setRecordCount(4)).build();
 
-        assertThat(produce.handle(request(1, "orders", 0, lying)).getResults(0).getError())
+        assertThat(produce.handle(request(1, "orders", 0, lying)).join().getResults(0).getError())
                 .isEqualTo(ErrorCode.INVALID_RECORD);
         assertThat(produceOne("tiny", 0, 50).getError()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
-        assertThat(produce.handle(request(2, "orders", 0, TestBatches.clientBatch(1, 1, 1))).getResults(0)
+        assertThat(produce.handle(request(2, "orders", 0, TestBatches.clientBatch(1, 1, 1))).join().getResults(0)
                 .getError()).isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThat(produceOne("nope", 0, 1).getError()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         assertThat(produceOne("orders", 7, 1).getError()).isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -199,7 +199,7 @@ class DataPathTest {
         RecordBatch big = TestBatches.clientBatch(1, 10, 20).toBuilder().setRecords(
                 TestBatches.clientBatch(1, 10, 20).getRecords().toBuilder().setRecords(0,
                         LogRecord.newBuilder().setValue(ByteString.copyFrom(new byte[20_000])))).build();
-        produce.handle(request(-1, "orders", 0, big));
+        produce.handle(request(-1, "orders", 0, big)).join();
 
         await().atMost(10, SECONDS).until(waiting::isDone);
         assertThat(waiting.get().getResults(0).getBatchesCount()).isEqualTo(2);
@@ -220,7 +220,7 @@ class DataPathTest {
     void acksZeroAndAllAreAnsweredAfterTheLocalAppend() throws Exception {
         for (int acks : new int[] {0, -1}) {
             ProducePartitionResult result = produce.handle(request(acks, "orders", 0,
-                    TestBatches.clientBatch(1, 1, 1))).getResults(0);
+                    TestBatches.clientBatch(1, 1, 1))).join().getResults(0);
             assertThat(result.getError()).isEqualTo(ErrorCode.NONE);
         }
         assertThat(resolver.log("orders", 0).highWatermark()).isEqualTo(2);

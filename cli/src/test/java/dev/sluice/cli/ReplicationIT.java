@@ -1,0 +1,204 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.client.Admin;
+import dev.sluice.client.Consumer;
+import dev.sluice.client.ConsumerRecord;
+import dev.sluice.client.NewTopic;
+import dev.sluice.client.PartitionDescription;
+import dev.sluice.client.Producer;
+import dev.sluice.client.ProducerRecord;
+import dev.sluice.client.StringDeserializer;
+import dev.sluice.client.StringSerializer;
+import dev.sluice.client.TopicPartition;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replicated partitions on real {@code bin/sluice server} processes: no record acknowledged with {@code acks=all}
+ * is lost when the partition leader is killed -9; a paused follower leaves the ISR and comes back;
+ * {@code min.insync.replicas} refuses writes while too few replicas are in sync.
+ */
+class ReplicationIT {
+    private static final Duration STEP = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dataDir;
+
+    private DevCluster start(List<DevCluster.NodeSpec> specs) throws Exception {
+        Path config = dataDir.resolve("server.properties");
+        Files.writeString(config, "replica.lag.time.max.ms=2000\n");
+        DevCluster cluster = new DevCluster(List.of(SluiceProcess.LAUNCHER.toString()), "127.0.0.1", dataDir,
+                "replication-" + UUID.randomUUID(), specs);
+        cluster.setExtraServerArgs(List.of("--config", config.toString()));
+        cluster.startAll();
+        cluster.awaitReady(Duration.ofSeconds(90));
+        return cluster;
+    }
+
+    private DevCluster combinedNodes(int count) throws Exception {
+        List<DevCluster.NodeSpec> specs = new ArrayList<>();
+        for (int id = 1; id <= count; id++) {
+            specs.add(new DevCluster.NodeSpec(id, SluiceProcess.freePort(), SluiceProcess.freePort(),
+                    SluiceProcess.freePort()));
+        }
+        return start(specs);
+    }
+
+    private static PartitionDescription partition(Admin admin, String topic) {
+        return admin.describeTopics(List.of(topic)).get(topic).partitions().get(0);
+    }
+
+    private static Producer<String, String> producer(String brokers, Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", brokers, "acks", "all",
+                "linger.ms", 1, "request.timeout.ms", 5000, "delivery.timeout.ms", 120_000));
+        config.putAll(extra);
+        return new Producer<>(config, new StringSerializer(), new StringSerializer());
+    }
+
+    @Test
+    void acknowledgedRecordsSurviveKillingThePartitionLeader() throws Exception {
+        try (DevCluster cluster = combinedNodes(3); Admin admin = QuorumCluster.admin(cluster.brokers())) {
+            admin.createTopics(List.of(new NewTopic("ledger", 1, (short) 3, Map.of("min.insync.replicas", "2"))));
+            await().atMost(STEP).until(() -> partition(admin, "ledger").isr().size() == 3);
+            Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicBoolean running = new AtomicBoolean(true);
+            Thread writer = new Thread(() -> {
+                try (Producer<String, String> producer = producer(cluster.brokers(), Map.of())) {
+                    for (int i = 0; running.get(); i++) {
+                        int value = i;
+                        producer.send(new ProducerRecord<>("ledger", null, Integer.toString(value)),
+                                (metadata, error) -> {
+                                    if (error == null) {
+                                        acknowledged.add(value);
+                                    }
+                                });
+                        if (i % 200 == 199) {
+                            producer.flush();
+                        }
+                    }
+                    producer.flush();
+                }
+            }, "ledger-writer");
+            writer.start();
+            int leader;
+            try {
+                await().atMost(STEP).until(() -> acknowledged.size() >= 2000);
+                leader = partition(admin, "ledger").leader();
+                cluster.kill(leader);
+                int atKill = acknowledged.size();
+                await().atMost(STEP).until(() -> acknowledged.size() >= atKill + 2000);
+                cluster.start(leader);
+                cluster.awaitReady(STEP);
+                await().atMost(STEP).until(() -> partition(admin, "ledger").isr().size() == 3);
+            } finally {
+                running.set(false);
+                writer.join(STEP.toMillis());
+            }
+            assertThat(partition(admin, "ledger").leader()).as("a new leader was elected").isNotEqualTo(-1);
+            List<ConsumerRecord<String, String>> log = readAll(cluster.brokers(), "ledger");
+            List<Integer> values = log.stream().map(r -> Integer.parseInt(r.value())).toList();
+            assertThat(values).as("no acknowledged record is lost").containsAll(acknowledged);
+            assertThat(values).as("no record appears twice").doesNotHaveDuplicates();
+            assertThat(values).as("records keep the order they were sent in").isSorted();
+            for (int i = 1; i < log.size(); i++) {
+                assertThat(log.get(i).offset()).as("visible offsets have no gap")
+                        .isEqualTo(log.get(i - 1).offset() + 1);
+            }
+            System.out.printf("ReplicationIT: acknowledged=%d read=%d killed leader=%d%n", acknowledged.size(),
+                    values.size(), leader);
+        }
+    }
+
+    @Test
+    void aPausedFollowerLeavesTheIsrAndReturns() throws Exception {
+        try (DevCluster cluster = combinedNodes(3); Admin admin = QuorumCluster.admin(cluster.brokers())) {
+            admin.createTopics(List.of(new NewTopic("paused", 1, (short) 3, Map.of())));
+            await().atMost(STEP).until(() -> partition(admin, "paused").isr().size() == 3);
+            PartitionDescription before = partition(admin, "paused");
+            int follower = before.replicas().stream().filter(id -> id != before.leader()).findFirst().orElseThrow();
+            String otherBrokers = cluster.nodes().keySet().stream().filter(id -> id != follower)
+                    .map(cluster::broker).reduce((a, b) -> a + "," + b).orElseThrow();
+            try (Admin live = QuorumCluster.admin(otherBrokers);
+                 Producer<String, String> producer = producer(otherBrokers, Map.of())) {
+                cluster.pause(follower);
+                try {
+                    producer.send(new ProducerRecord<>("paused", null, "while-paused")).get(60, TimeUnit.SECONDS);
+                    await().atMost(STEP).until(() -> !partition(live, "paused").isr().contains(follower));
+                } finally {
+                    cluster.resume(follower);
+                }
+                producer.send(new ProducerRecord<>("paused", null, "after-resume")).get(60, TimeUnit.SECONDS);
+                await().atMost(STEP).until(() -> partition(live, "paused").isr().contains(follower));
+            }
+        }
+    }
+
+    @Test
+    void minInsyncReplicasRefusesAcksAllWhileTwoReplicasAreDown() throws Exception {
+        // One controller-only node keeps the metadata quorum alive while two of the three brokers are down.
+        List<DevCluster.NodeSpec> specs = List.of(
+                new DevCluster.NodeSpec(1, "controller", SluiceProcess.freePort(), SluiceProcess.freePort(),
+                        SluiceProcess.freePort()),
+                new DevCluster.NodeSpec(2, "broker", SluiceProcess.freePort(), SluiceProcess.freePort(),
+                        SluiceProcess.freePort()),
+                new DevCluster.NodeSpec(3, "broker", SluiceProcess.freePort(), SluiceProcess.freePort(),
+                        SluiceProcess.freePort()),
+                new DevCluster.NodeSpec(4, "broker", SluiceProcess.freePort(), SluiceProcess.freePort(),
+                        SluiceProcess.freePort()));
+        try (DevCluster cluster = start(specs); Admin admin = QuorumCluster.admin(cluster.brokers())) {
+            admin.createTopics(List.of(new NewTopic("guarded", 1, (short) 3, Map.of("min.insync.replicas", "2"))));
+            await().atMost(STEP).until(() -> partition(admin, "guarded").isr().size() == 3);
+            int leader = partition(admin, "guarded").leader();
+            List<Integer> followers = partition(admin, "guarded").replicas().stream()
+                    .filter(id -> id != leader).toList();
+            for (int follower : followers) {
+                cluster.kill(follower);
+            }
+            try (Admin live = QuorumCluster.admin(cluster.broker(leader))) {
+                await().atMost(STEP).until(() -> partition(live, "guarded").isr().size() == 1);
+                try (Producer<String, String> producer = producer(cluster.broker(leader),
+                        Map.of("delivery.timeout.ms", 3000, "request.timeout.ms", 1000))) {
+                    assertThatThrownBy(() -> producer.send(new ProducerRecord<>("guarded", null, "refused"))
+                            .get(60, TimeUnit.SECONDS)).hasMessageContaining("min.insync.replicas");
+                }
+                cluster.start(followers.get(0));
+                await().atMost(STEP).until(() -> partition(live, "guarded").isr().size() == 2);
+                try (Producer<String, String> producer = producer(cluster.broker(leader), Map.of())) {
+                    assertThat(producer.send(new ProducerRecord<>("guarded", null, "accepted"))
+                            .get(60, TimeUnit.SECONDS).offset()).isGreaterThanOrEqualTo(0);
+                }
+            }
+        }
+    }
+
+    private static List<ConsumerRecord<String, String>> readAll(String brokers, String topic) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (Consumer<String, String> consumer = new Consumer<>(Map.of("bootstrap.servers", brokers,
+                "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            long deadline = System.nanoTime() + STEP.toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
