@@ -57,7 +57,7 @@ start_node() { # id quorum broker_port controller_port http_port
   mkdir -p "$dir"
   SLUICE_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP $JVM_PERF_OPTS" setsid "$root/bin/sluice" server --node-id "$1" \
     --data-dir "$dir/data" --host 127.0.0.1 --broker-port "$3" --controller-port "$4" --http-port "$5" \
-    --controller-quorum "$2" >"$dir/server.log" 2>&1 &
+    --controller-quorum "$2" --cluster-id "$CLUSTER_ID" >"$dir/server.log" 2>&1 &
   PIDS+=("$!")
 }
 
@@ -73,6 +73,7 @@ await_ready() { # http_port...
 
 cluster_start() { # nodes
   local n="$1" quorum="" i
+  CLUSTER_ID="perf-$(date +%s)-$n"
   local -a bp cp hp
   for ((i = 1; i <= n; i++)); do bp[i]=$(free_port); cp[i]=$(free_port); hp[i]=$(free_port); done
   for ((i = 1; i <= n; i++)); do quorum+="${quorum:+,}$i@127.0.0.1:${cp[i]}"; done
