@@ -14,6 +14,11 @@ final class QuorumCluster {
     }
 
     static DevCluster start(Path dataDir, int nodes) throws Exception {
+        return start(dataDir, nodes, List.of());
+    }
+
+    /** Like {@link #start(Path, int)}, with further {@code sluice server} arguments for every node. */
+    static DevCluster start(Path dataDir, int nodes, List<String> serverArgs) throws Exception {
         List<DevCluster.NodeSpec> specs = new ArrayList<>();
         for (int id = 1; id <= nodes; id++) {
             specs.add(new DevCluster.NodeSpec(id, SluiceProcess.freePort(), SluiceProcess.freePort(),
@@ -21,6 +26,7 @@ final class QuorumCluster {
         }
         DevCluster cluster = new DevCluster(List.of(SluiceProcess.LAUNCHER.toString()), "127.0.0.1", dataDir,
                 "test-" + UUID.randomUUID(), specs);
+        cluster.setExtraServerArgs(serverArgs);
         cluster.startAll();
         return cluster;
     }

@@ -35,7 +35,11 @@ class QuorumIT {
 
     @Test
     void killTheLeaderWhileCreatingTopics() throws Exception {
-        try (DevCluster cluster = QuorumCluster.start(dataDir, 3)) {
+        // Small snapshot intervals: while the killed node is down the leader snapshots and drops its log prefix
+        // twice, so the restarted node can only catch up through FetchSnapshot.
+        Path config = dataDir.resolve("quorum.properties");
+        java.nio.file.Files.writeString(config, "metadata.snapshot.interval.entries=20\n");
+        try (DevCluster cluster = QuorumCluster.start(dataDir, 3, List.of("--config", config.toString()))) {
             cluster.awaitReady(Duration.ofSeconds(90));
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             Set<String> ambiguous = ConcurrentHashMap.newKeySet();
@@ -70,12 +74,21 @@ class QuorumIT {
 
                 int newLeader = QuorumCluster.awaitLeader(cluster, leader);
                 assertThat(newLeader).isNotEqualTo(leader);
-                await().atMost(STEP).until(() -> acknowledged.size() >= ackedAtKill + 20);
+                // The new leader holds every entry the old one committed, so no snapshot the killed node took
+                // itself can end beyond this.
+                long committedAtKill;
+                try (Admin admin = QuorumCluster.admin(cluster.broker(newLeader))) {
+                    committedAtKill = admin.describeCluster().quorum().highWatermark();
+                }
+                await().atMost(STEP).until(() -> acknowledged.size() >= ackedAtKill + 60);
 
                 cluster.start(leader);
                 cluster.awaitReady(STEP);
                 int ackedAtRestart = acknowledged.size();
                 await().atMost(STEP).until(() -> acknowledged.size() >= ackedAtRestart + 20);
+                assertThat(snapshotEndsLoaded(cluster, leader)).as("the restarted node loaded a snapshot newer than "
+                        + "anything it had committed before the kill (%d): it came from the leader", committedAtKill)
+                        .anyMatch(end -> end > committedAtKill);
             } finally {
                 running.set(false);
                 creator.join(STEP.toMillis());
@@ -96,6 +109,14 @@ class QuorumIT {
                 }
             }
         }
+    }
+
+    /** The end offsets of the metadata snapshots node {@code nodeId} loaded, from its server log. */
+    private static List<Long> snapshotEndsLoaded(DevCluster cluster, int nodeId) throws java.io.IOException {
+        java.util.regex.Pattern loaded = java.util.regex.Pattern.compile("loading snapshot ending at (\\d+)");
+        return java.nio.file.Files.readAllLines(cluster.logFile(nodeId)).stream()
+                .map(loaded::matcher).filter(java.util.regex.Matcher::find)
+                .map(m -> Long.parseLong(m.group(1))).toList();
     }
 
     /**

@@ -197,7 +197,7 @@ public final class Node implements AutoCloseable {
             }
         };
         raft = new RaftNode(new RaftNodeConfig(config.nodeId(), config.dataDir().resolve("metadata"),
-                config.controllerQuorum(), 1000, 2000), listener);
+                config.controllerQuorum(), 1000, 2000, config.metadataSnapshotIntervalEntries()), listener);
         if (config.isController()) {
             controllerServer = bind(NettyServerBuilder
                     .forAddress(new InetSocketAddress(config.host(), config.controllerPort()))

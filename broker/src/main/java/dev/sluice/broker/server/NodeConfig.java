@@ -33,7 +33,8 @@ public record NodeConfig(
         long brokerHeartbeatIntervalMs,
         long brokerSessionTimeoutMs,
         String clusterId,
-        long replicaLagTimeMaxMs) {
+        long replicaLagTimeMaxMs,
+        long metadataSnapshotIntervalEntries) {
 
     /** The two roles a node can play; combined mode plays both. */
     public enum Role { CONTROLLER, BROKER }
@@ -55,6 +56,7 @@ public record NodeConfig(
     public static final String SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
     public static final String CLUSTER_ID = "cluster.id";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String SNAPSHOT_INTERVAL_ENTRIES = "metadata.snapshot.interval.entries";
 
     /** Keys and their defaults, in the order the README documents them. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -78,6 +80,7 @@ public record NodeConfig(
         d.put(SESSION_TIMEOUT_MS, "6000");
         d.put(CLUSTER_ID, "");
         d.put(REPLICA_LAG_TIME_MAX_MS, "30000");
+        d.put(SNAPSHOT_INTERVAL_ENTRIES, "10000");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -119,7 +122,8 @@ public record NodeConfig(
                 intValue(values, NUM_PARTITIONS, 1, 100_000), intValue(values, DEFAULT_REPLICATION_FACTOR, 1, 100),
                 longValue(values, RETENTION_CHECK_INTERVAL_MS, 100), intValue(values, OFFSETS_TOPIC_PARTITIONS, 1, 1000),
                 longValue(values, HEARTBEAT_INTERVAL_MS, 10), longValue(values, SESSION_TIMEOUT_MS, 100),
-                clusterId, longValue(values, REPLICA_LAG_TIME_MAX_MS, 100));
+                clusterId, longValue(values, REPLICA_LAG_TIME_MAX_MS, 100),
+                longValue(values, SNAPSHOT_INTERVAL_ENTRIES, 0));
     }
 
     public boolean isController() {
