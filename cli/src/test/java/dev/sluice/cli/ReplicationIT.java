@@ -168,6 +168,14 @@ class ReplicationIT {
                 PartitionDescription moved = partition(live, "orderly");
                 assertThat(moved.leader()).as("leadership moved off the stopped broker").isNotIn(preferred, -1);
                 assertThat(moved.isr()).as("the stopped broker left the ISR").doesNotContain(preferred);
+                SluiceProcess.Result info = SluiceProcess.run(null, 60, "cluster", "info", "--brokers", others);
+                // __consumer_offsets may be listed too: its replication factor depends on how many brokers were up
+                // when it was created, so some of its partitions may be offline or under-replicated now.
+                String[] sections = info.stdout().split("Offline partitions: ");
+                assertThat(sections).as(info.stdout()).hasSize(2);
+                assertThat(sections[0]).as(info.stdout()).doesNotContain("Under-replicated partitions: 0")
+                        .containsPattern("(?m)^orderly +0 +" + moved.leader() + " ");
+                assertThat(sections[1]).as(info.stdout()).doesNotContain("orderly");
                 System.out.printf("ReplicationIT: SIGTERM of leader %d took %d ms; new leader %d%n", preferred,
                         stopMs, moved.leader());
                 cluster.start(preferred);
