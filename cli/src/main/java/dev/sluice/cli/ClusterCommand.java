@@ -4,7 +4,14 @@ import dev.sluice.client.Admin;
 import dev.sluice.client.BrokerNode;
 import dev.sluice.client.ClusterDescription;
 import dev.sluice.client.ReplicaState;
+import dev.sluice.client.PartitionDescription;
+import dev.sluice.client.TopicDescription;
+import dev.sluice.client.TopicListing;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,8 +31,12 @@ public final class ClusterCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "missing subcommand: info");
     }
 
-    /** Prints cluster id, controller, brokers and the metadata quorum. */
-    @Command(name = "info", mixinStandardHelpOptions = true, description = "Show brokers, controller and quorum.")
+    /**
+     * Prints cluster id, controller, brokers and the metadata quorum, then the under-replicated (ISR smaller than
+     * the replicas) and offline (no leader) partitions.
+     */
+    @Command(name = "info", mixinStandardHelpOptions = true,
+            description = "Show brokers, controller, quorum, under-replicated and offline partitions.")
     static final class Info implements Callable<Integer> {
         @Mixin
         BrokerOptions brokers;
@@ -35,8 +46,11 @@ public final class ClusterCommand implements Runnable {
         @Override
         public Integer call() {
             ClusterDescription cluster;
+            List<TopicDescription> topics;
             try (Admin admin = Admin.create(brokers.clientConfig())) {
                 cluster = fromLeader(admin.describeCluster());
+                List<String> names = admin.listTopics(true).stream().map(TopicListing::name).sorted().toList();
+                topics = names.isEmpty() ? List.of() : new ArrayList<>(admin.describeTopics(names).values());
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println("Cluster: " + cluster.clusterId() + "  Controller: " + node(cluster.controllerId()));
@@ -55,7 +69,34 @@ public final class ClusterCommand implements Runnable {
                     ? "leader" : "voter"));
             cluster.quorum().observers().forEach(v -> row(quorum, v, "observer"));
             quorum.print(out);
+            printPartitions(out, "Under-replicated", topics, p -> p.isr().size() < p.replicas().size());
+            printPartitions(out, "Offline", topics, p -> p.leader() < 0);
             return 0;
+        }
+
+        /** The count of partitions that {@code matches} selects, then a table of them when there are any. */
+        private static void printPartitions(PrintWriter out, String what, List<TopicDescription> topics,
+                Predicate<PartitionDescription> matches) {
+            Table table = new Table("TOPIC", "PARTITION", "LEADER", "REPLICAS", "ISR");
+            int count = 0;
+            for (TopicDescription topic : topics) {
+                for (PartitionDescription partition : topic.partitions()) {
+                    if (matches.test(partition)) {
+                        count++;
+                        table.row(topic.name(), partition.partition(), node(partition.leader()),
+                                join(partition.replicas()), join(partition.isr()));
+                    }
+                }
+            }
+            out.println();
+            out.println(what + " partitions: " + count);
+            if (count > 0) {
+                table.print(out);
+            }
+        }
+
+        private static String join(List<Integer> ids) {
+            return ids.stream().map(String::valueOf).collect(Collectors.joining(","));
         }
 
         /**

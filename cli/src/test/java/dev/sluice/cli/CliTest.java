@@ -127,7 +127,7 @@ class CliTest {
     void clusterInfoIsAligned() {
         assertThat(run("cluster", "info", brokers())).isZero();
         assertThat(out.toString()).contains("Cluster: fake-cluster  Controller: 1", "BROKER  HOST       PORT",
-                "Quorum: leader 1", "leader");
+                "Quorum: leader 1", "leader", "Under-replicated partitions: 0", "Offline partitions: 0");
     }
 
     @Test

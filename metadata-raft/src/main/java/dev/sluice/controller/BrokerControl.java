@@ -48,6 +48,27 @@ final class BrokerControl {
         return new ControllerResult<>(working.records(), new BrokerRegistrationReply(ErrorCode.NONE, "", epoch));
     }
 
+    /**
+     * A broker stopping cleanly: fences it and moves leadership and ISR membership off it, as a session expiry
+     * would, but at once. Already fenced: nothing to do.
+     */
+    ControllerResult<ControlledShutdownReply> controlledShutdown(MetadataImage image, int brokerId,
+            long brokerEpoch) {
+        BrokerRegistration broker = image.cluster().broker(brokerId);
+        if (broker == null) {
+            return ControllerResult.of(new ControlledShutdownReply(ErrorCode.INVALID_REQUEST,
+                    "broker " + brokerId + " is not registered"));
+        }
+        if (broker.epoch() != brokerEpoch) {
+            return ControllerResult.of(new ControlledShutdownReply(ErrorCode.FENCED_EPOCH, "broker " + brokerId
+                    + " shutdown with epoch " + brokerEpoch + " but its registration has epoch " + broker.epoch()));
+        }
+        if (broker.fenced()) {
+            return ControllerResult.of(ControlledShutdownReply.OK);
+        }
+        return new ControllerResult<>(fence(image, broker), ControlledShutdownReply.OK);
+    }
+
     ControllerResult<BrokerHeartbeatReply> brokerHeartbeat(MetadataImage image, int brokerId, long brokerEpoch) {
         BrokerRegistration broker = image.cluster().broker(brokerId);
         if (broker == null) {

@@ -9,29 +9,40 @@ package dev.sluice.controller;
  * @param tickIntervalMs            how often the active controller checks for expired sessions
  * @param maxPartitionsPerTopic     a request for more is refused with {@code INVALID_PARTITIONS}
  * @param maxProducerIdBlock        the largest block of producer ids handed out at once
+ * @param autoLeaderRebalanceEnable move leadership back to each partition's first replica when it is eligible
+ *                                  ({@code auto.leader.rebalance.enable})
+ * @param leaderRebalanceIntervalMs how often the active controller looks for such partitions
  */
 public record ControllerConfig(int defaultPartitions, int defaultReplicationFactor, long sessionTimeoutMs,
-        long tickIntervalMs, int maxPartitionsPerTopic, int maxProducerIdBlock) {
-    public static final ControllerConfig DEFAULT = new ControllerConfig(1, 1, 6000, 500, 100_000, 1_000_000);
+        long tickIntervalMs, int maxPartitionsPerTopic, int maxProducerIdBlock, boolean autoLeaderRebalanceEnable,
+        long leaderRebalanceIntervalMs) {
+    public static final ControllerConfig DEFAULT = new ControllerConfig(1, 1, 6000, 500, 100_000, 1_000_000, true,
+            5000);
 
     public ControllerConfig {
         if (defaultPartitions < 1 || defaultReplicationFactor < 1 || sessionTimeoutMs < 1 || tickIntervalMs < 1
-                || maxPartitionsPerTopic < 1 || maxProducerIdBlock < 1) {
+                || maxPartitionsPerTopic < 1 || maxProducerIdBlock < 1 || leaderRebalanceIntervalMs < 1) {
             throw new IllegalArgumentException("controller settings must be positive: defaultPartitions="
                     + defaultPartitions + ", defaultReplicationFactor=" + defaultReplicationFactor
                     + ", sessionTimeoutMs=" + sessionTimeoutMs + ", tickIntervalMs=" + tickIntervalMs
                     + ", maxPartitionsPerTopic=" + maxPartitionsPerTopic + ", maxProducerIdBlock="
-                    + maxProducerIdBlock);
+                    + maxProducerIdBlock + ", leaderRebalanceIntervalMs=" + leaderRebalanceIntervalMs);
         }
     }
 
     public ControllerConfig withSessionTimeoutMs(long newSessionTimeoutMs) {
         return new ControllerConfig(defaultPartitions, defaultReplicationFactor, newSessionTimeoutMs, tickIntervalMs,
-                maxPartitionsPerTopic, maxProducerIdBlock);
+                maxPartitionsPerTopic, maxProducerIdBlock, autoLeaderRebalanceEnable, leaderRebalanceIntervalMs);
     }
 
     public ControllerConfig withDefaults(int newDefaultPartitions, int newDefaultReplicationFactor) {
         return new ControllerConfig(newDefaultPartitions, newDefaultReplicationFactor, sessionTimeoutMs,
-                tickIntervalMs, maxPartitionsPerTopic, maxProducerIdBlock);
+                tickIntervalMs, maxPartitionsPerTopic, maxProducerIdBlock, autoLeaderRebalanceEnable,
+                leaderRebalanceIntervalMs);
+    }
+
+    public ControllerConfig withAutoLeaderRebalanceEnable(boolean enable) {
+        return new ControllerConfig(defaultPartitions, defaultReplicationFactor, sessionTimeoutMs, tickIntervalMs,
+                maxPartitionsPerTopic, maxProducerIdBlock, enable, leaderRebalanceIntervalMs);
     }
 }

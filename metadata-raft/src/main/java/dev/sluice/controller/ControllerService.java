@@ -47,7 +47,10 @@ import org.slf4j.LoggerFactory;
  * {@code NOT_CONTROLLER} and resets it to the committed one.
  *
  * <p>Soft state: each broker's last heartbeat time (ms, from the injected clock), not in the log; when the service
- * becomes active it gives every registered broker a fresh session. A periodic tick fences expired sessions.
+ * becomes active it gives every registered broker a fresh session. A periodic tick fences expired sessions and,
+ * every {@code leaderRebalanceIntervalMs} when enabled, moves leadership back to preferred replicas. Also soft: the
+ * epoch of each broker that asked for a controlled shutdown, so that a heartbeat of that epoch still in flight does
+ * not unfence it again (after a controller fail-over the broker has stopped heartbeating anyway).
  */
 public final class ControllerService implements MetadataPublisher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControllerService.class);
@@ -59,6 +62,9 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     private final ControllerEventQueue queue;
     private final ProposalQueue proposals = new ProposalQueue();
     private final Map<Integer, Long> lastHeartbeatMs = new HashMap<>();
+    private final Map<Integer, Long> shutdownEpochs = new HashMap<>();
+    private final ControllerConfig config;
+    private long nextRebalanceMs = Long.MIN_VALUE;
 
     private MetadataImage committed = MetadataImage.EMPTY;
     private MetadataImage speculative = MetadataImage.EMPTY;
@@ -72,6 +78,7 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     public ControllerService(int nodeId, ControllerConfig config, MetadataLog metadataLog, InstantSource clock,
             RandomGenerator random, ControllerEventQueue queue) {
         this.nodeId = nodeId;
+        this.config = config;
         this.controller = new MetadataController(config, random);
         this.metadataLog = metadataLog;
         this.clock = clock;
@@ -122,12 +129,30 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
 
     public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch) {
         return submit(image -> {
+            Long shutdownEpoch = shutdownEpochs.get(brokerId);
+            if (shutdownEpoch != null && shutdownEpoch == brokerEpoch) {
+                return ControllerResult.of(new BrokerHeartbeatReply(ErrorCode.NONE, "", true));
+            }
             ControllerResult<BrokerHeartbeatReply> result = controller.brokerHeartbeat(image, brokerId, brokerEpoch);
             if (result.response().error() == ErrorCode.NONE) {
                 lastHeartbeatMs.put(brokerId, clock.millis());
             }
             return result;
         }, message -> BrokerHeartbeatReply.error(ErrorCode.NOT_CONTROLLER, message));
+    }
+
+    /** Fences the broker and moves its leaderships away; answered once committed. */
+    public CompletableFuture<ControlledShutdownReply> controlledShutdown(int brokerId, long brokerEpoch) {
+        return submit(image -> {
+            ControllerResult<ControlledShutdownReply> result =
+                    controller.controlledShutdown(image, brokerId, brokerEpoch);
+            if (result.response().error() == ErrorCode.NONE) {
+                shutdownEpochs.put(brokerId, brokerEpoch);
+                log.info("Node {} epoch {}: controlled shutdown of broker {} (epoch {}), {} records", nodeId,
+                        leaderEpoch, brokerId, brokerEpoch, result.records().size());
+            }
+            return result;
+        }, message -> new ControlledShutdownReply(ErrorCode.NOT_CONTROLLER, message));
     }
 
     public CompletableFuture<AlterPartitionReply> alterPartition(UUID topicId, int partition, int leaderId,
@@ -288,6 +313,26 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
             log.info("Node {} epoch {}: fencing brokers {} after a missed session", nodeId, leaderEpoch,
                     result.response());
             propose(result, new CompletableFuture<>(), message -> List.of());
+        }
+        maybeRebalanceLeaders(clock.millis());
+    }
+
+    private void maybeRebalanceLeaders(long nowMs) {
+        if (!config.autoLeaderRebalanceEnable()) {
+            return;
+        }
+        if (nextRebalanceMs == Long.MIN_VALUE || nowMs < nextRebalanceMs) {
+            // The first interval starts when the tick first runs, so a new controller lets brokers settle first.
+            nextRebalanceMs = nextRebalanceMs == Long.MIN_VALUE ? nowMs + config.leaderRebalanceIntervalMs()
+                    : nextRebalanceMs;
+            return;
+        }
+        nextRebalanceMs = nowMs + config.leaderRebalanceIntervalMs();
+        ControllerResult<Integer> result = controller.rebalanceLeaders(speculative);
+        if (!result.records().isEmpty()) {
+            log.info("Node {} epoch {}: moving leadership of {} partitions back to their preferred replicas", nodeId,
+                    leaderEpoch, result.response());
+            propose(result, new CompletableFuture<>(), message -> 0);
         }
     }
 

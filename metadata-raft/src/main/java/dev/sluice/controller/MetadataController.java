@@ -1,6 +1,7 @@
 package dev.sluice.controller;
 
 import dev.sluice.metadata.MetadataImage;
+import dev.sluice.proto.internal.v1.MetadataRecord;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.AlterConfigsResponse;
 import dev.sluice.proto.v1.CreateTopicsRequest;
@@ -74,5 +75,17 @@ public final class MetadataController {
 
     public ControllerResult<ProducerIdsReply> allocateProducerIds(MetadataImage image, int brokerId, int count) {
         return partitions.allocateProducerIds(image, brokerId, count);
+    }
+
+    /** A broker stopping cleanly: fenced now, its leaderships and ISR memberships moved to other replicas. */
+    public ControllerResult<ControlledShutdownReply> controlledShutdown(MetadataImage image, int brokerId,
+            long brokerEpoch) {
+        return brokers.controlledShutdown(image, brokerId, brokerEpoch);
+    }
+
+    /** Moves leadership back to each partition's first replica where it is unfenced and in the ISR. */
+    public ControllerResult<Integer> rebalanceLeaders(MetadataImage image) {
+        List<MetadataRecord> records = PartitionElection.preferredLeaders(image);
+        return new ControllerResult<>(records, records.size());
     }
 }

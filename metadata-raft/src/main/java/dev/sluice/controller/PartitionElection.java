@@ -27,6 +27,9 @@ import java.util.function.Predicate;
  *   <li>With no such replica: if the topic sets {@code unclean.leader.election.enable}, the first unfenced replica
  *       becomes leader with an ISR of itself (data may be lost); else the partition has no leader (-1).</li>
  * </ul>
+ *
+ * <p>Preferred leader ({@link #preferredLeaders}): a partition whose first replica is unfenced, in the ISR and not
+ * the leader gets it back as leader, so leadership spreads again after brokers restart.
  */
 final class PartitionElection {
     private PartitionElection() {
@@ -94,5 +97,22 @@ final class PartitionElection {
         }
         return MetadataRecords.partitionChange(topicId, index, leaderChanged ? leader : null,
                 isrChanged ? isr : null, null);
+    }
+
+    /** Records that make each partition's first replica its leader again where it is eligible and is not. */
+    static List<MetadataRecord> preferredLeaders(MetadataImage image) {
+        List<MetadataRecord> records = new ArrayList<>();
+        ClusterImage cluster = image.cluster();
+        for (TopicImage topic : new TreeMap<>(image.topics().topicsByName()).values()) {
+            for (Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
+                PartitionImage partition = entry.getValue();
+                int preferred = partition.replicas().get(0);
+                if (preferred != partition.leaderId() && partition.isr().contains(preferred)
+                        && cluster.isUnfenced(preferred)) {
+                    records.add(MetadataRecords.partitionChange(topic.id(), entry.getKey(), preferred, null, null));
+                }
+            }
+        }
+        return records;
     }
 }

@@ -170,4 +170,48 @@ class BrokerAndPartitionControlTest {
         assertThat(image.topics().topic("t").partitions().values())
                 .allSatisfy(partition -> assertThat(partition.leaderId()).isEqualTo(3));
     }
+
+    @Test
+    void controlledShutdownMovesLeadershipAndIsrOffTheBroker() {
+        MetadataImage image = ordersImage(Map.of());
+        assertThat(controller.controlledShutdown(image, 1, 2).response().error()).isEqualTo(ErrorCode.FENCED_EPOCH);
+        assertThat(controller.controlledShutdown(image, 9, 1).response().error())
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
+        ControllerResult<ControlledShutdownReply> result = controller.controlledShutdown(image, 1, 1);
+        assertThat(result.response()).isEqualTo(ControlledShutdownReply.OK);
+        MetadataImage after = apply(image, result.records());
+        assertThat(after.cluster().broker(1).fenced()).isTrue();
+        assertThat(orders(after).leaderId()).isEqualTo(2);
+        assertThat(orders(after).leaderEpoch()).isEqualTo(1);
+        assertThat(orders(after).isr()).containsExactly(2, 3);
+        assertThat(controller.controlledShutdown(after, 1, 1).records()).as("already shut down").isEmpty();
+    }
+
+    @Test
+    void controlledShutdownOfTheLastIsrMemberLeavesThePartitionOffline() {
+        MetadataImage image = ordersImage(Map.of());
+        image = apply(image, List.of(MetadataRecords.partitionChange(ordersId(image), 0, null, List.of(1), null)));
+        MetadataImage after = apply(image, controller.controlledShutdown(image, 1, 1).records());
+        assertThat(orders(after).leaderId()).isEqualTo(PartitionImage.NO_LEADER);
+        assertThat(orders(after).isr()).containsExactly(1);
+    }
+
+    @Test
+    void rebalanceMovesLeadershipBackToAnEligiblePreferredReplica() {
+        MetadataImage image = ordersImage(Map.of());
+        UUID id = ordersId(image);
+        assertThat(controller.rebalanceLeaders(image).records()).as("already on the preferred replica").isEmpty();
+        MetadataImage moved = apply(image, List.of(MetadataRecords.partitionChange(id, 0, 2, List.of(2, 3), null)));
+        assertThat(controller.rebalanceLeaders(moved).records()).as("preferred replica not in the ISR").isEmpty();
+        MetadataImage rejoined = apply(moved, List.of(MetadataRecords.partitionChange(id, 0, null,
+                List.of(2, 3, 1), null)));
+        MetadataImage fenced = apply(rejoined, List.of(MetadataRecords.fenceBroker(1, 1)));
+        assertThat(controller.rebalanceLeaders(fenced).records()).as("preferred replica fenced").isEmpty();
+        ControllerResult<Integer> result = controller.rebalanceLeaders(rejoined);
+        assertThat(result.response()).isEqualTo(1);
+        PartitionImage back = orders(apply(rejoined, result.records()));
+        assertThat(back.leaderId()).isEqualTo(1);
+        assertThat(back.leaderEpoch()).isEqualTo(orders(rejoined).leaderEpoch() + 1);
+        assertThat(back.isr()).containsExactly(2, 3, 1);
+    }
 }

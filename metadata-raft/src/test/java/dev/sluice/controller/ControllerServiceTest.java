@@ -182,6 +182,33 @@ class ControllerServiceTest {
     }
 
     @Test
+    void aControlledShutdownStaysFencedAndTheTickRebalancesOnceTheBrokerIsBack() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        registerAndUnfence(2);
+        settle(service.createTopics(create("orders", 2, 2)));
+        int preferred = loader.image().topics().topic("orders").partition(0).replicas().get(0);
+        assertThat(settle(service.controlledShutdown(preferred, 1)).error()).isEqualTo(ErrorCode.NONE);
+        assertThat(loader.image().topics().topic("orders").partition(0).leaderId()).isNotEqualTo(preferred);
+        assertThat(settle(service.brokerHeartbeat(preferred, 1)).fenced())
+                .as("a late heartbeat of the shut-down epoch does not unfence").isTrue();
+        assertThat(loader.image().cluster().broker(preferred).fenced()).isTrue();
+
+        long epoch = settle(service.registerBroker(preferred, "host", 7092, "")).brokerEpoch();
+        assertThat(settle(service.brokerHeartbeat(preferred, epoch)).fenced()).isFalse();
+        var topic = loader.image().topics().topic("orders");
+        PartitionImage moved = topic.partition(0);
+        settle(service.alterPartition(topic.id(), 0, moved.leaderId(), moved.leaderEpoch(), moved.partitionEpoch(),
+                List.of(moved.leaderId(), preferred)));
+        queue.runPeriodic();
+        clock.advance(ControllerConfig.DEFAULT.leaderRebalanceIntervalMs());
+        queue.runPeriodic();
+        metadataLog.commitAll();
+        queue.runAll();
+        assertThat(loader.image().topics().topic("orders").partition(0).leaderId()).isEqualTo(preferred);
+    }
+
+    @Test
     void staleHeartbeatsAndIsrChangesAreFenced() {
         becomeLeader(1);
         registerAndUnfence(1);

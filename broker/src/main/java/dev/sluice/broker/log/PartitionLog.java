@@ -463,6 +463,13 @@ public final class PartitionLog {
                     header.getMaxTimestampMs(), stored.length);
             PartitionState next = current.withAppend(summary.nextOffset(), stored.length, header.getLeaderEpoch(),
                     baseOffset);
+            if (header.getProducerId() > 0) {
+                // A follower keeps the producers' state as the leader does, so that after it becomes leader a
+                // retry of a batch it already holds is answered as a duplicate rather than appended twice.
+                next = next.withProducers(next.producers().withBatch(header.getProducerId(),
+                        header.getProducerEpoch(), header.getBaseSequence(), header.getRecordCount(), baseOffset,
+                        header.getAppendTimeMs()));
+            }
             byte[] batchKey = key.batchKey(baseOffset);
             try (WriteBatch writes = new WriteBatch()) {
                 writes.put(handles.batches(), batchKey, stored);

@@ -3,6 +3,7 @@ package dev.sluice.broker.rpc;
 import dev.sluice.controller.AlterPartitionReply;
 import dev.sluice.controller.BrokerHeartbeatReply;
 import dev.sluice.controller.BrokerRegistrationReply;
+import dev.sluice.controller.ControlledShutdownReply;
 import dev.sluice.controller.ProducerIdsReply;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.AlterConfigsResponse;
@@ -40,4 +41,7 @@ public interface ControllerChannel {
             int partitionEpoch, List<Integer> newIsr);
 
     CompletableFuture<ProducerIdsReply> allocateProducerIds(int brokerId, int count);
+
+    /** A broker stopping cleanly asks the controller to move its leaderships away. */
+    CompletableFuture<ControlledShutdownReply> controlledShutdown(int brokerId, long brokerEpoch);
 }

@@ -3,6 +3,7 @@ package dev.sluice.broker.rpc;
 import dev.sluice.controller.AlterPartitionReply;
 import dev.sluice.controller.BrokerHeartbeatReply;
 import dev.sluice.controller.BrokerRegistrationReply;
+import dev.sluice.controller.ControlledShutdownReply;
 import dev.sluice.controller.ProducerIdsReply;
 import dev.sluice.metadata.MetadataRecords;
 import dev.sluice.metadata.PartitionImage;
@@ -12,6 +13,8 @@ import dev.sluice.proto.internal.v1.AlterPartitionRequest;
 import dev.sluice.proto.internal.v1.AlterPartitionResponse;
 import dev.sluice.proto.internal.v1.BrokerHeartbeatRequest;
 import dev.sluice.proto.internal.v1.BrokerHeartbeatResponse;
+import dev.sluice.proto.internal.v1.ControlledShutdownRequest;
+import dev.sluice.proto.internal.v1.ControlledShutdownResponse;
 import dev.sluice.proto.internal.v1.CreateInternalTopicRequest;
 import dev.sluice.proto.internal.v1.CreateInternalTopicResponse;
 import dev.sluice.proto.internal.v1.ForwardedAlterConfigsResponse;
@@ -139,6 +142,15 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     }
 
     @Override
+    public CompletableFuture<ControlledShutdownReply> controlledShutdown(int brokerId, long brokerEpoch) {
+        ControlledShutdownRequest request = ControlledShutdownRequest.newBuilder().setBrokerId(brokerId)
+                .setBrokerEpoch(brokerEpoch).build();
+        return router.send("ControlledShutdown", stub -> stub.controlledShutdown(request), SHUTDOWN,
+                r -> new ControlledShutdownReply(r.getError(), r.getErrorMessage()),
+                message -> new ControlledShutdownReply(ErrorCode.NOT_CONTROLLER, message));
+    }
+
+    @Override
     public void close() {
         router.close();
     }
@@ -197,6 +209,9 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     private static final ControllerRouter.Envelope<RegisterBrokerResponse> REGISTER = envelope(
             RegisterBrokerResponse::getError, RegisterBrokerResponse::getErrorMessage,
             RegisterBrokerResponse::getControllerId);
+    private static final ControllerRouter.Envelope<ControlledShutdownResponse> SHUTDOWN = envelope(
+            ControlledShutdownResponse::getError, ControlledShutdownResponse::getErrorMessage,
+            ControlledShutdownResponse::getControllerId);
     private static final ControllerRouter.Envelope<BrokerHeartbeatResponse> HEARTBEAT = envelope(
             BrokerHeartbeatResponse::getError, BrokerHeartbeatResponse::getErrorMessage,
             BrokerHeartbeatResponse::getControllerId);

@@ -4,8 +4,11 @@ import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.rpc.ControllerChannel;
 import dev.sluice.controller.BrokerHeartbeatReply;
 import dev.sluice.controller.BrokerRegistrationReply;
+import dev.sluice.controller.ControlledShutdownReply;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.PartitionImage;
+import dev.sluice.metadata.TopicImage;
 import dev.sluice.metadata.TopicConfigs;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.TopicResult;
@@ -136,6 +139,56 @@ final class BrokerLifecycle implements AutoCloseable {
             return GroupCoordinator.OFFSETS_TOPIC + " not created yet";
         }
         return null;
+    }
+
+    /**
+     * Controlled shutdown: stops heartbeating, asks the controller to fence this broker and move its leaderships
+     * away, then waits until the image shows this broker leads no partition (some may have had no other eligible
+     * replica). Bounded by {@code timeoutMs} in total; a refusal or a timeout is logged and the node stops anyway,
+     * as after a crash.
+     */
+    void controlledShutdown(long timeoutMs) {
+        close();
+        long epoch = brokerEpoch;
+        if (epoch < 0) {
+            return;
+        }
+        long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        try {
+            ControlledShutdownReply reply = controller.controlledShutdown(config.nodeId(), epoch)
+                    .get(timeoutMs, TimeUnit.MILLISECONDS);
+            if (reply.error() != ErrorCode.NONE) {
+                log.warn("Broker {}: controlled shutdown refused: {} {}", config.nodeId(), reply.error(),
+                        reply.errorMessage());
+                return;
+            }
+            while (ledPartitions() > 0 && System.nanoTime() < deadlineNanos) {
+                Thread.sleep(20);
+            }
+            int left = ledPartitions();
+            if (left > 0) {
+                log.warn("Broker {}: controlled shutdown: still leads {} partitions (no other eligible replica or "
+                        + "the image is late); stopping anyway", config.nodeId(), left);
+            } else {
+                log.info("Broker {}: controlled shutdown done, leads no partition", config.nodeId());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("Broker {}: controlled shutdown failed, stopping anyway: {}", config.nodeId(), e.toString());
+        }
+    }
+
+    private int ledPartitions() {
+        int count = 0;
+        for (TopicImage topic : image.get().topics().topicsByName().values()) {
+            for (PartitionImage partition : topic.partitions().values()) {
+                if (partition.leaderId() == config.nodeId()) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     @Override

@@ -126,7 +126,8 @@ public final class Node implements AutoCloseable {
         if (config.isController()) {
             ControllerConfig controllerConfig = ControllerConfig.DEFAULT
                     .withDefaults(config.defaultPartitions(), config.defaultReplicationFactor())
-                    .withSessionTimeoutMs(config.brokerSessionTimeoutMs());
+                    .withSessionTimeoutMs(config.brokerSessionTimeoutMs())
+                    .withAutoLeaderRebalanceEnable(config.autoLeaderRebalanceEnable());
             controller = new ControllerService(config.nodeId(), controllerConfig, bytes -> raft.append(bytes), clock,
                     new SplittableRandom(), new ThreadEventQueue("sluice-controller-" + config.nodeId(), this::fault));
             loader.register(controller);
@@ -306,8 +307,15 @@ public final class Node implements AutoCloseable {
         return loader.image();
     }
 
+    /**
+     * Stops the node: a registered broker first moves its leaderships to other replicas (controlled shutdown,
+     * bounded by {@code controlled.shutdown.timeout.ms}), then every resource stops in reverse start order.
+     */
     @Override
     public synchronized void close() {
+        if (lifecycle != null && config.controlledShutdownTimeoutMs() > 0) {
+            lifecycle.controlledShutdown(config.controlledShutdownTimeoutMs());
+        }
         while (!resources.isEmpty()) {
             AutoCloseable resource = resources.pop();
             try {

@@ -34,7 +34,9 @@ public record NodeConfig(
         long brokerSessionTimeoutMs,
         String clusterId,
         long replicaLagTimeMaxMs,
-        long metadataSnapshotIntervalEntries) {
+        long metadataSnapshotIntervalEntries,
+        boolean autoLeaderRebalanceEnable,
+        long controlledShutdownTimeoutMs) {
 
     /** The two roles a node can play; combined mode plays both. */
     public enum Role { CONTROLLER, BROKER }
@@ -57,6 +59,8 @@ public record NodeConfig(
     public static final String CLUSTER_ID = "cluster.id";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
     public static final String SNAPSHOT_INTERVAL_ENTRIES = "metadata.snapshot.interval.entries";
+    public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
+    public static final String CONTROLLED_SHUTDOWN_TIMEOUT_MS = "controlled.shutdown.timeout.ms";
 
     /** Keys and their defaults, in the order the README documents them. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -81,6 +85,8 @@ public record NodeConfig(
         d.put(CLUSTER_ID, "");
         d.put(REPLICA_LAG_TIME_MAX_MS, "30000");
         d.put(SNAPSHOT_INTERVAL_ENTRIES, "10000");
+        d.put(AUTO_LEADER_REBALANCE_ENABLE, "true");
+        d.put(CONTROLLED_SHUTDOWN_TIMEOUT_MS, "5000");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -123,7 +129,8 @@ public record NodeConfig(
                 longValue(values, RETENTION_CHECK_INTERVAL_MS, 100), intValue(values, OFFSETS_TOPIC_PARTITIONS, 1, 1000),
                 longValue(values, HEARTBEAT_INTERVAL_MS, 10), longValue(values, SESSION_TIMEOUT_MS, 100),
                 clusterId, longValue(values, REPLICA_LAG_TIME_MAX_MS, 100),
-                longValue(values, SNAPSHOT_INTERVAL_ENTRIES, 0));
+                longValue(values, SNAPSHOT_INTERVAL_ENTRIES, 0), booleanValue(values, AUTO_LEADER_REBALANCE_ENABLE),
+                longValue(values, CONTROLLED_SHUTDOWN_TIMEOUT_MS, 0));
     }
 
     public boolean isController() {
@@ -183,6 +190,14 @@ public record NodeConfig(
             throw new IllegalArgumentException(key + " must be at most " + max + ", got " + value);
         }
         return (int) value;
+    }
+
+    private static boolean booleanValue(Map<String, String> values, String key) {
+        String text = values.get(key).toLowerCase(Locale.ROOT);
+        if (!text.equals("true") && !text.equals("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + values.get(key) + "'");
+        }
+        return Boolean.parseBoolean(text);
     }
 
     private static long longValue(Map<String, String> values, String key, long min) {

@@ -54,4 +54,29 @@ class AppendAsFollowerTest {
             assertThat(log.read(40, 1000, Long.MAX_VALUE).batches()).isEmpty();
         }
     }
+
+    @Test
+    void aPromotedFollowerAnswersARetryOfAReplicatedBatchAsADuplicate() {
+        try (LogStore leaderStore = LogStore.open(dir.resolve("leader"));
+             LogStore followerStore = LogStore.open(dir.resolve("follower"))) {
+            PartitionLog leader = leaderStore.partition(KEY);
+            leader.append(idempotent(0, 2), 0, 10);
+            leader.append(idempotent(2, 3), 0, 11);
+            PartitionLog follower = followerStore.partition(KEY);
+            leader.read(0, Integer.MAX_VALUE, Long.MAX_VALUE).batches().forEach(follower::appendAsFollower);
+            var retry = follower.append(idempotent(2, 3), 1, 12);
+            assertThat(retry.duplicate()).as("the retry is not appended again").isTrue();
+            assertThat(retry.baseOffset()).isEqualTo(2);
+            assertThat(follower.logEndOffset()).isEqualTo(5);
+            follower.truncateTo(2);
+            assertThat(follower.append(idempotent(2, 3), 1, 13).duplicate())
+                    .as("a truncated batch is forgotten, so its retry is appended").isFalse();
+        }
+    }
+
+    private static dev.sluice.proto.internal.v1.RecordBatchView idempotent(int baseSequence, int count) {
+        var batch = TestBatches.batch(count);
+        return batch.toBuilder().setHeader(batch.getHeader().toBuilder().setProducerId(42).setProducerEpoch(0)
+                .setBaseSequence(baseSequence)).build();
+    }
 }

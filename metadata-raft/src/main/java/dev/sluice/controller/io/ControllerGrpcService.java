@@ -10,6 +10,8 @@ import dev.sluice.proto.internal.v1.AlterPartitionRequest;
 import dev.sluice.proto.internal.v1.AlterPartitionResponse;
 import dev.sluice.proto.internal.v1.BrokerHeartbeatRequest;
 import dev.sluice.proto.internal.v1.BrokerHeartbeatResponse;
+import dev.sluice.proto.internal.v1.ControlledShutdownRequest;
+import dev.sluice.proto.internal.v1.ControlledShutdownResponse;
 import dev.sluice.proto.internal.v1.ControllerGrpc;
 import dev.sluice.proto.internal.v1.CreateInternalTopicRequest;
 import dev.sluice.proto.internal.v1.CreateInternalTopicResponse;
@@ -131,6 +133,15 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
                 (r, leader) -> AllocateProducerIdsResponse.newBuilder().setError(r.error())
                         .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
                         .setFirstProducerId(r.firstProducerId()).setCount(r.count()).build());
+    }
+
+    @Override
+    public void controlledShutdown(ControlledShutdownRequest request,
+            StreamObserver<ControlledShutdownResponse> responses) {
+        reply(controller.controlledShutdown(request.getBrokerId(), request.getBrokerEpoch()), responses,
+                (r, leader) -> ControlledShutdownResponse.newBuilder().setError(r.error())
+                        .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
+                        .build());
     }
 
     private static AlterPartitionResponse alterPartitionResponse(AlterPartitionReply reply, int leader) {
