@@ -48,6 +48,9 @@ public final class ConsumeCommand implements Callable<Integer> {
     Long timeoutMs;
     @Option(names = "--print-key", description = "Print KEY<TAB>VALUE.")
     boolean printKey;
+    @Option(names = "--consumer-property", paramLabel = "KEY=VALUE",
+            description = "A consumer config, e.g. session.timeout.ms=10000 (repeatable).")
+    Map<String, String> consumerProperties = new java.util.LinkedHashMap<>();
 
     @Override
     public Integer call() {
@@ -60,6 +63,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         Map<String, Object> config = brokers.clientConfig();
         config.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
         config.put("enable.auto.commit", false);
+        config.putAll(consumerProperties);
         if (group != null) {
             config.put("group.id", group);
         }

@@ -5,6 +5,7 @@ import dev.sluice.client.internal.ConfigReader;
 import dev.sluice.client.internal.ConsumerSettings;
 import dev.sluice.client.internal.Fetcher;
 import dev.sluice.client.internal.GroupClient;
+import dev.sluice.client.internal.GroupReconciler;
 import dev.sluice.client.internal.Membership;
 import dev.sluice.client.internal.Metadata;
 import dev.sluice.client.internal.OffsetLookup;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,8 +66,7 @@ public final class Consumer<K, V> implements AutoCloseable {
     private final Membership membership;
     private final ExecutorService commitExecutor;
     private final ConcurrentLinkedQueue<Runnable> commitCallbacks = new ConcurrentLinkedQueue<>();
-    private ConsumerRebalanceListener listener = ConsumerRebalanceListener.NONE;
-    private int generation;
+    private final GroupReconciler reconciler;
     private long nextAutoCommitMs;
     private boolean closed;
 
@@ -101,6 +100,8 @@ public final class Consumer<K, V> implements AutoCloseable {
         this.membership = group == null ? null : new Membership(new GroupClient(settings.groupId(), metadata,
                 channels, time, settings.requestTimeoutMs(), settings.retryBackoffMs()), settings, time,
                 fetcher::interrupt);
+        this.reconciler = membership == null ? null : new GroupReconciler(settings, membership, group, subscriptions,
+                metadata, fetcher::retainAssigned);
         this.commitExecutor = group == null ? null : Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "sluice-commit-" + settings.clientId());
             thread.setDaemon(true);
@@ -124,7 +125,10 @@ public final class Consumer<K, V> implements AutoCloseable {
                 throw new IllegalArgumentException("topic names must not be empty");
             }
         }
-        this.listener = Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(listener, "listener");
+        if (reconciler != null) {
+            reconciler.setListener(listener);
+        }
         subscriptions.subscribe(topics, membership != null);
         metadata.setTopics(topics);
         fetcher.retainAssigned();
@@ -144,7 +148,7 @@ public final class Consumer<K, V> implements AutoCloseable {
         if (membership == null) {
             throw new IllegalStateException("subscribe(Pattern) needs a group.id");
         }
-        this.listener = Objects.requireNonNull(listener, "listener");
+        reconciler.setListener(listener);
         subscriptions.subscribe(List.of(), true);
         metadata.setTopics(List.of());
         fetcher.retainAssigned();
@@ -173,79 +177,17 @@ public final class Consumer<K, V> implements AutoCloseable {
     /** This consumer's group membership (generation = the member epoch of the assignment applied last). */
     public ConsumerGroupMetadata groupMetadata() {
         requireGroup();
-        return new ConsumerGroupMetadata(settings.groupId(), generation, membership.memberId(),
+        return new ConsumerGroupMetadata(settings.groupId(), reconciler.generation(), membership.memberId(),
                 settings.groupInstanceId());
     }
 
-    /** Applies what the heartbeat thread received: lost partitions, then a new assignment. Polling thread. */
+    /** Applies what the heartbeat thread received (see {@link GroupReconciler}). Polling thread. */
     private void applyMembership() {
         if (membership == null) {
             return;
         }
         runCommitCallbacks();
-        Membership.Update update = membership.poll();
-        if (update == null) {
-            return;
-        }
-        if (update.fatal() != null) {
-            throw update.fatal();
-        }
-        if (update.lost()) {
-            Set<TopicPartition> lost = subscriptions.assignment();
-            subscriptions.assignFromGroup(Set.of());
-            fetcher.retainAssigned();
-            if (!lost.isEmpty()) {
-                LOG.info("group {}: lost {}", settings.groupId(), lost);
-                listener.onPartitionsLost(lost);
-            }
-        }
-        if (update.assignment() != null) {
-            reconcile(update.assignment(), update.epoch());
-        }
-    }
-
-    private void reconcile(Set<TopicPartition> assignment, int epoch) {
-        Set<TopicPartition> owned = subscriptions.assignment();
-        boolean eager = !settings.assignor().equals("cooperative-sticky");
-        Set<TopicPartition> revoked = new LinkedHashSet<>(owned);
-        Set<TopicPartition> added = new LinkedHashSet<>(assignment);
-        if (!eager || owned.equals(assignment)) {
-            revoked.removeAll(assignment);
-            added.removeAll(owned);
-        }
-        if (!revoked.isEmpty()) {
-            commitOnRevoke(revoked);
-            listener.onPartitionsRevoked(revoked);
-            Set<TopicPartition> kept = new LinkedHashSet<>(owned);
-            kept.removeAll(revoked);
-            subscriptions.assignFromGroup(kept);
-            fetcher.retainAssigned();
-        }
-        generation = epoch;
-        subscriptions.assignFromGroup(assignment);
-        metadata.addTopics(assignment.stream().map(TopicPartition::topic).distinct().toList());
-        if (!added.isEmpty()) {
-            listener.onPartitionsAssigned(added);
-        }
-        LOG.debug("group {}: generation {} assignment {}", settings.groupId(), epoch, assignment);
-        membership.confirm(assignment);
-    }
-
-    private void commitOnRevoke(Set<TopicPartition> revoked) {
-        if (!settings.enableAutoCommit()) {
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
-        subscriptions.positions().forEach((tp, position) -> {
-            if (revoked.contains(tp)) {
-                offsets.put(tp, new OffsetAndMetadata(position));
-            }
-        });
-        try {
-            group.commit(offsets, settings.requestTimeoutMs());
-        } catch (SluiceException e) {
-            LOG.warn("group {}: commit before revoking {} failed: {}", settings.groupId(), revoked, e.getMessage());
-        }
+        reconciler.apply();
     }
 
     /** Gives up every partition (listener, auto-commit), as before leaving the group. */
@@ -254,13 +196,7 @@ public final class Consumer<K, V> implements AutoCloseable {
             maybeCommitOnRevoke();
             return;
         }
-        Set<TopicPartition> owned = subscriptions.assignment();
-        if (!owned.isEmpty()) {
-            commitOnRevoke(owned);
-            listener.onPartitionsRevoked(owned);
-        }
-        subscriptions.assignFromGroup(Set.of());
-        fetcher.retainAssigned();
+        reconciler.revokeAll();
     }
 
     /** The partitions this consumer reads now. */

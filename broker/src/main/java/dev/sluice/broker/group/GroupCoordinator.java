@@ -1,5 +1,7 @@
 package dev.sluice.broker.group;
 
+import dev.sluice.broker.log.AppendResult;
+import dev.sluice.broker.partition.HighWatermarkPolicy;
 import dev.sluice.broker.partition.PartitionResolver;
 import dev.sluice.broker.partition.ResolvedPartition;
 import dev.sluice.proto.v1.CommitOffsetsRequest;
@@ -16,30 +18,49 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 
 /**
  * Stores and serves consumer groups' committed offsets. A group belongs to partition
  * {@code abs(groupId.hashCode()) % partitions} of {@code __consumer_offsets} (Kafka's rule), and this broker answers
  * for it only while it leads that partition. A commit is one batch appended to that partition: it is durable and
- * replicated like any data, and a new coordinator rebuilds the offsets by reading the partition.
+ * replicated like any data (answered once the partition's in-sync replicas have it), and a new coordinator
+ * rebuilds the offsets by reading the partition.
  *
  * <p>Thread-safe: requests for one offsets partition are serialized on its {@link OffsetsPartition}.
  */
 public final class GroupCoordinator {
     public static final String OFFSETS_TOPIC = "__consumer_offsets";
 
+    /** How long a commit waits for the in-sync replicas of its offsets partition before failing retriably. */
+    static final long COMMIT_REPLICATION_TIMEOUT_MS = 10_000;
+
     private final PartitionResolver resolver;
+    private final HighWatermarkPolicy highWatermarkPolicy;
     private final Clock clock;
     private final RandomGenerator random;
     private final ConcurrentMap<Integer, OffsetsPartition> partitions = new ConcurrentHashMap<>();
 
+    /** A coordinator whose offsets partitions have a single replica: a commit is committed once appended. */
     public GroupCoordinator(PartitionResolver resolver, Clock clock) {
-        this(resolver, clock, new SplittableRandom(new SecureRandom().nextLong()));
+        this(resolver, HighWatermarkPolicy.SINGLE_REPLICA, clock, new SplittableRandom(new SecureRandom().nextLong()));
     }
 
-    public GroupCoordinator(PartitionResolver resolver, Clock clock, RandomGenerator random) {
+    /**
+     * @param highWatermarkPolicy the replication hook: a commit is answered only once every in-sync replica of the
+     *     offsets partition has it (as {@code acks=all}), so it survives the loss of this broker
+     */
+    public GroupCoordinator(PartitionResolver resolver, HighWatermarkPolicy highWatermarkPolicy, Clock clock) {
+        this(resolver, highWatermarkPolicy, clock, new SplittableRandom(new SecureRandom().nextLong()));
+    }
+
+    public GroupCoordinator(PartitionResolver resolver, HighWatermarkPolicy highWatermarkPolicy, Clock clock,
+                            RandomGenerator random) {
         this.resolver = resolver;
+        this.highWatermarkPolicy = highWatermarkPolicy;
         this.clock = clock;
         this.random = random;
     }
@@ -79,19 +100,42 @@ public final class GroupCoordinator {
             response.addResults(result);
         }
         if (!commits.isEmpty()) {
-            append(located, commits, nowMs);
+            ErrorCode error = awaitReplicated(located, append(located, commits, nowMs));
+            if (error != ErrorCode.NONE) {
+                return CommitOffsetsResponse.newBuilder().setError(error).setErrorMessage(error
+                        == ErrorCode.REQUEST_TIMED_OUT ? "the in-sync replicas of the offsets partition did not "
+                        + "confirm the commit in time" : "the coordinator moved before the commit was replicated")
+                        .build();
+            }
         }
         return response.build();
     }
 
-    private static void append(Located located, Map<OffsetKey, CommittedOffset> commits, long nowMs) {
+    /** Appends one batch; the high watermark then moves as the replication policy decides. */
+    private AppendResult append(Located located, Map<OffsetKey, CommittedOffset> commits, long nowMs) {
         OffsetsPartition partition = located.partition;
         synchronized (partition) {
             partition.catchUp();
-            partition.log().append(OffsetRecords.encode(commits, nowMs), located.leaderEpoch, nowMs);
-            // One node: the leader's log end is the high watermark. Replication moves this to the ISR's minimum.
-            partition.log().updateHighWatermark(partition.log().logEndOffset());
-            partition.catchUp();
+            AppendResult appended = partition.log().append(OffsetRecords.encode(commits, nowMs),
+                    located.leaderEpoch, nowMs);
+            highWatermarkPolicy.afterLocalAppend(partition.log(), appended);
+            return appended;
+        }
+    }
+
+    /**
+     * Waits, outside the partition's lock, until the high watermark covers the appended batch; the commit is only
+     * visible to fetches from then on ({@link OffsetsPartition#catchUp} reads below the high watermark).
+     */
+    private ErrorCode awaitReplicated(Located located, AppendResult appended) {
+        try {
+            return highWatermarkPolicy.awaitAcksAll(located.partition.log(), appended, COMMIT_REPLICATION_TIMEOUT_MS)
+                    .get(COMMIT_REPLICATION_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ErrorCode.REQUEST_TIMED_OUT;
+        } catch (ExecutionException | TimeoutException e) {
+            return ErrorCode.REQUEST_TIMED_OUT;
         }
     }
 
@@ -157,6 +201,7 @@ public final class GroupCoordinator {
         if (located.error != ErrorCode.NONE) {
             return new ErrorResult(located.error, located.message);
         }
+        AppendResult appended;
         synchronized (located.partition) {
             long nowMs = clock.millis();
             if (located.partition.membership().hasMembers(groupId, nowMs)) {
@@ -171,11 +216,13 @@ public final class GroupCoordinator {
                 return new ErrorResult(ErrorCode.GROUP_ID_NOT_FOUND, "group " + groupId + " does not exist");
             }
             located.partition.membership().delete(groupId);
-            if (!tombstones.isEmpty()) {
-                append(located, tombstones, nowMs);
+            if (tombstones.isEmpty()) {
+                return new ErrorResult(ErrorCode.NONE, "");
             }
-            return new ErrorResult(ErrorCode.NONE, "");
+            appended = append(located, tombstones, nowMs);
         }
+        ErrorCode error = awaitReplicated(located, appended);
+        return new ErrorResult(error, error == ErrorCode.NONE ? "" : "the deletion was not replicated in time");
     }
 
     /** An error code and message; NONE for success. */
@@ -237,6 +284,10 @@ public final class GroupCoordinator {
         OffsetsPartition partition = partitions.compute(index, (i, existing) ->
                 existing != null && existing.log() == leader.log() ? existing
                         : new OffsetsPartition(leader.log(), new GroupMembership(newRandom())));
+        if (!partition.loaded()) {
+            return Located.failed(ErrorCode.LEADER_NOT_AVAILABLE, "group coordinator: still loading " + OFFSETS_TOPIC
+                    + "-" + index + " (high watermark below the log end at takeover); retry");
+        }
         return new Located(partition, leader.leaderEpoch(), ErrorCode.NONE, "");
     }
 

@@ -10,7 +10,6 @@ import dev.sluice.proto.v1.LogRecord;
 import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.proto.v1.Records;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -49,26 +48,52 @@ public final class OffsetRecords {
         return RecordBatchView.newBuilder().setHeader(header).setRecords(bytes).build();
     }
 
+    /** Receives the commits of a decoded batch, each with its offset in the partition. */
+    @FunctionalInterface
+    public interface CommitSink {
+        /** {@code value} null: the committed offset was deleted (a tombstone). */
+        void accept(long offset, OffsetKey key, CommittedOffset value);
+    }
+
     /**
-     * Decodes a stored batch and hands each commit to {@code sink} in log order; a null value means the committed
-     * offset was deleted.
+     * Decodes a stored batch and hands each commit to {@code sink} in log order. A record's offset is the batch's
+     * base offset plus the record's {@code offset_delta} when it has one (compaction keeps offsets by setting it and
+     * {@code last_offset_delta}), else plus its index in the batch.
      */
-    public static void decode(ByteString storedBatch, BiConsumer<OffsetKey, CommittedOffset> sink) {
+    public static void decode(ByteString storedBatch, CommitSink sink) {
         try {
             RecordBatchView batch = RecordBatchView.parseFrom(storedBatch);
+            long baseOffset = batch.getHeader().getBaseOffset();
+            int index = 0;
             for (LogRecord record : Records.parseFrom(batch.getRecords()).getRecordsList()) {
+                long offset = baseOffset + (record.hasOffsetDelta() ? record.getOffsetDelta() : index);
+                index++;
                 OffsetCommitKey key = OffsetCommitKey.parseFrom(record.getKey());
                 OffsetKey offsetKey = new OffsetKey(key.getGroupId(), key.getTopic(), key.getPartition());
                 if (!record.hasValue()) {
-                    sink.accept(offsetKey, null);
+                    sink.accept(offset, offsetKey, null);
                     continue;
                 }
                 OffsetCommitValue value = OffsetCommitValue.parseFrom(record.getValue());
-                sink.accept(offsetKey, new CommittedOffset(value.getOffset(), value.getMetadata(),
+                sink.accept(offset, offsetKey, new CommittedOffset(value.getOffset(), value.getMetadata(),
                         value.getCommitTimestampMs()));
             }
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("corrupt record in __consumer_offsets: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The offset after the last one a stored batch spans: base + {@code last_offset_delta} + 1 when the header has
+     * it (a compacted batch, possibly empty), else base + record count.
+     */
+    public static long nextOffset(ByteString storedBatch) {
+        try {
+            RecordBatchHeader header = RecordBatchView.parseFrom(storedBatch).getHeader();
+            return header.getBaseOffset()
+                    + (header.hasLastOffsetDelta() ? header.getLastOffsetDelta() + 1L : header.getRecordCount());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt batch in __consumer_offsets: " + e.getMessage(), e);
         }
     }
 }

@@ -16,12 +16,27 @@ final class OffsetsPartition {
     private final PartitionLog log;
     private final Map<OffsetKey, CommittedOffset> offsets = new HashMap<>();
     private final GroupMembership membership;
+    /**
+     * The log end when this broker took the partition over: commits up to here may be in the log but not yet below
+     * the high watermark, so the offsets are not served before the high watermark reaches it.
+     */
+    private final long loadEndOffset;
     private long nextOffset;
 
     OffsetsPartition(PartitionLog log, GroupMembership membership) {
         this.log = log;
         this.membership = membership;
         this.nextOffset = log.logStartOffset();
+        this.loadEndOffset = log.logEndOffset();
+    }
+
+    /**
+     * Whether every record the log held at takeover is committed, so the map is complete once caught up. A new
+     * leader's high watermark can trail its log end until the followers fetch again; serving offsets before that
+     * would hand out older commits than the previous coordinator acknowledged (Kafka's COORDINATOR_LOAD_IN_PROGRESS).
+     */
+    boolean loaded() {
+        return log.highWatermark() >= loadEndOffset;
     }
 
     /** The membership of the groups in this partition; lives as long as this broker leads the partition. */
@@ -43,12 +58,9 @@ final class OffsetsPartition {
                 break;
             }
             for (ByteString batch : batches) {
-                long[] next = {nextOffset};
-                long base = baseOffset(batch);
-                int[] index = {0};
-                OffsetRecords.decode(batch, (key, value) -> {
-                    long offset = base + index[0]++;
-                    if (offset < next[0]) {
+                long skipBelow = nextOffset;
+                OffsetRecords.decode(batch, (offset, key, value) -> {
+                    if (offset < skipBelow) {
                         return; // a batch that starts before where we stopped: skip what was applied
                     }
                     if (value == null) {
@@ -57,7 +69,7 @@ final class OffsetsPartition {
                         offsets.put(key, value);
                     }
                 });
-                nextOffset = Math.max(nextOffset, base + index[0]);
+                nextOffset = Math.max(nextOffset, OffsetRecords.nextOffset(batch));
             }
         }
     }
@@ -68,13 +80,5 @@ final class OffsetsPartition {
 
     Map<OffsetKey, CommittedOffset> snapshot() {
         return Map.copyOf(offsets);
-    }
-
-    private static long baseOffset(ByteString batch) {
-        try {
-            return dev.sluice.proto.internal.v1.RecordBatchView.parseFrom(batch).getHeader().getBaseOffset();
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException("corrupt batch in __consumer_offsets", e);
-        }
     }
 }

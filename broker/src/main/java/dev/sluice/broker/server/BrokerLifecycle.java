@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * The broker's session with the active controller, reached through a {@link ControllerChannel}: registers (getting
  * a broker epoch), then heartbeats every
  * {@code broker.heartbeat.interval.ms}, registering again if the controller no longer knows the epoch. Once the
- * broker is unfenced it makes sure the internal {@code __consumer_offsets} topic exists.
+ * broker is unfenced it makes sure the internal {@code __consumer_offsets} topic exists, creating it (compacted)
+ * once enough brokers are unfenced for its replication factor ({@link #offsetsTopicReplicationFactor}).
  *
  * <p>Runs on a scheduler thread, one step at a time; {@link #notReadyReason()} may be read from any thread.
  */
@@ -104,17 +105,38 @@ final class BrokerLifecycle implements AutoCloseable {
     }
 
     private void maybeCreateOffsetsTopic() throws Exception {
-        if (image.get().topics().topic(GroupCoordinator.OFFSETS_TOPIC) != null) {
+        MetadataImage current = image.get();
+        if (current.topics().topic(GroupCoordinator.OFFSETS_TOPIC) != null) {
             return;
         }
-        int replicationFactor = Math.min(3, image.get().cluster().unfencedBrokers().size());
-        // Committed offsets must outlive the default 7-day retention; compaction takes over when it exists.
+        int replicationFactor = offsetsTopicReplicationFactor(config.offsetsTopicReplicationFactor(),
+                config.controllerQuorum().size(), current.cluster().brokers().size());
+        int unfenced = current.cluster().unfencedBrokers().size();
+        if (unfenced < replicationFactor) {
+            lastProblem = "waiting for " + replicationFactor + " unfenced brokers to create "
+                    + GroupCoordinator.OFFSETS_TOPIC + " (have " + unfenced + ")";
+            return;
+        }
+        // Compacted: the latest commit per (group, topic, partition) is kept forever, older ones are cleaned.
         TopicResult result = controller.createInternalTopic(GroupCoordinator.OFFSETS_TOPIC,
-                config.offsetsTopicPartitions(), Math.max(1, replicationFactor),
-                Map.of(TopicConfigs.RETENTION_MS, "-1")).get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                config.offsetsTopicPartitions(), replicationFactor,
+                Map.of(TopicConfigs.CLEANUP_POLICY, "compact")).get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (result.getError() != ErrorCode.NONE && result.getError() != ErrorCode.TOPIC_ALREADY_EXISTS) {
             lastProblem = "cannot create " + GroupCoordinator.OFFSETS_TOPIC + ": " + result.getErrorMessage();
+        } else {
+            log.info("Broker {} created {} with replication factor {}", config.nodeId(),
+                    GroupCoordinator.OFFSETS_TOPIC, replicationFactor);
         }
+    }
+
+    /**
+     * The replication factor of {@code __consumer_offsets}: {@code offsets.topic.replication.factor}, capped by the
+     * brokers the cluster can be expected to have, the larger of the controller quorum's size (in a combined
+     * cluster every voter is a broker) and the brokers registered so far. So a single combined node gets 1 at once,
+     * while three combined nodes wait for all three instead of creating the topic with the first one.
+     */
+    static int offsetsTopicReplicationFactor(int configured, int quorumVoters, int registeredBrokers) {
+        return Math.max(1, Math.min(configured, Math.max(quorumVoters, registeredBrokers)));
     }
 
     private boolean isFenced() {
@@ -136,7 +158,7 @@ final class BrokerLifecycle implements AutoCloseable {
             return "broker is fenced: " + lastProblem;
         }
         if (image.get().topics().topic(GroupCoordinator.OFFSETS_TOPIC) == null) {
-            return GroupCoordinator.OFFSETS_TOPIC + " not created yet";
+            return GroupCoordinator.OFFSETS_TOPIC + " not created yet: " + lastProblem;
         }
         return null;
     }

@@ -221,7 +221,8 @@ public final class Node implements AutoCloseable {
                 new MetadataResponder(identity.clusterId(), loader::image, () -> raft.status().leaderId()), traffic,
                 new ProducerIdHandler(config.nodeId(), PRODUCER_ID_BLOCK_SIZE,
                         controllerChannel::allocateProducerIds));
-        GroupCoordinator coordinator = new GroupCoordinator(resolver, clock);
+        GroupCoordinator coordinator =
+                new GroupCoordinator(resolver, new ReplicationHighWatermarkPolicy(replicas), clock);
         AdminGrpcService adminService = new AdminGrpcService(controllerChannel, loader::image,
                 logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()));
         RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(registry);

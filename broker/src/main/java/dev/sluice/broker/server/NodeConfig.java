@@ -30,6 +30,7 @@ public record NodeConfig(
         int defaultReplicationFactor,
         long retentionCheckIntervalMs,
         int offsetsTopicPartitions,
+        int offsetsTopicReplicationFactor,
         long brokerHeartbeatIntervalMs,
         long brokerSessionTimeoutMs,
         String clusterId,
@@ -54,6 +55,7 @@ public record NodeConfig(
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
     public static final String RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String OFFSETS_TOPIC_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
     public static final String CLUSTER_ID = "cluster.id";
@@ -80,6 +82,7 @@ public record NodeConfig(
         d.put(DEFAULT_REPLICATION_FACTOR, "1");
         d.put(RETENTION_CHECK_INTERVAL_MS, "30000");
         d.put(OFFSETS_TOPIC_PARTITIONS, "10");
+        d.put(OFFSETS_TOPIC_REPLICATION_FACTOR, "3");
         d.put(HEARTBEAT_INTERVAL_MS, "2000");
         d.put(SESSION_TIMEOUT_MS, "6000");
         d.put(CLUSTER_ID, "");
@@ -127,6 +130,7 @@ public record NodeConfig(
                 values.get(RACK), quorum,
                 intValue(values, NUM_PARTITIONS, 1, 100_000), intValue(values, DEFAULT_REPLICATION_FACTOR, 1, 100),
                 longValue(values, RETENTION_CHECK_INTERVAL_MS, 100), intValue(values, OFFSETS_TOPIC_PARTITIONS, 1, 1000),
+                intValue(values, OFFSETS_TOPIC_REPLICATION_FACTOR, 1, 100),
                 longValue(values, HEARTBEAT_INTERVAL_MS, 10), longValue(values, SESSION_TIMEOUT_MS, 100),
                 clusterId, longValue(values, REPLICA_LAG_TIME_MAX_MS, 100),
                 longValue(values, SNAPSHOT_INTERVAL_ENTRIES, 0), booleanValue(values, AUTO_LEADER_REBALANCE_ENABLE),
