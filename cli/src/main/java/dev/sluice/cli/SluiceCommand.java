@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
             ProduceCommand.class,
             ConsumeCommand.class,
             ClusterCommand.class,
+            PartitionCommand.class,
             GroupCommand.class,
             ServerCommand.class,
             DevCommand.class,

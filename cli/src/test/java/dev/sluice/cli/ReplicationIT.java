@@ -198,6 +198,34 @@ class ReplicationIT {
     }
 
     @Test
+    void partitionReassignMovesAPartitionToNewReplicas() throws Exception {
+        try (DevCluster cluster = combinedNodes(3); Admin admin = QuorumCluster.admin(cluster.brokers())) {
+            admin.createTopics(List.of(new NewTopic("moving", 1, (short) 1, Map.of())));
+            await().atMost(STEP).until(() -> partition(admin, "moving").leader() >= 0);
+            try (Producer<String, String> producer = producer(cluster.brokers(), Map.of())) {
+                for (int i = 0; i < 100; i++) {
+                    producer.send(new ProducerRecord<>("moving", null, Integer.toString(i)));
+                }
+                producer.flush();
+            }
+            int old = partition(admin, "moving").replicas().get(0);
+            List<Integer> target = cluster.nodes().keySet().stream().filter(id -> id != old).sorted().toList();
+            SluiceProcess.Result result = SluiceProcess.run(null, 120, "partition", "reassign", "--topic", "moving",
+                    "--partition", "0", "--replicas", target.get(0) + "," + target.get(1), "--brokers",
+                    cluster.brokers());
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+            assertThat(result.stdout()).contains("Before:", "Adding:", "Done:");
+            await().atMost(STEP).until(() -> partition(admin, "moving").replicas().equals(target)
+                    && partition(admin, "moving").isr().size() == 2 && target.contains(partition(admin, "moving")
+                    .leader()));
+            List<Integer> values = readAll(cluster.brokers(), "moving").stream()
+                    .map(r -> Integer.parseInt(r.value())).toList();
+            assertThat(values).as("every record is on the new replicas").hasSize(100);
+            System.out.printf("ReplicationIT: reassign output:%n%s", result.stdout());
+        }
+    }
+
+    @Test
     void aPausedFollowerLeavesTheIsrAndReturns() throws Exception {
         try (DevCluster cluster = combinedNodes(3); Admin admin = QuorumCluster.admin(cluster.brokers())) {
             admin.createTopics(List.of(new NewTopic("paused", 1, (short) 3, Map.of())));

@@ -160,6 +160,18 @@ public final class Admin implements AutoCloseable {
         call(stub -> checkResults(stub.alterConfigs(request).getResultsList()));
     }
 
+    /**
+     * One step of moving a partition to {@code replicas}: {@code complete=false} adds them (the replica list becomes
+     * the target followed by the old replicas); once all are in the ISR, {@code complete=true} drops the others.
+     * Throws when refused (e.g. {@link dev.sluice.proto.v1.ErrorCode#NOT_ENOUGH_REPLICAS} before they caught up).
+     */
+    public void reassignPartition(String topic, int partition, List<Integer> replicas, boolean complete) {
+        dev.sluice.proto.v1.ReassignPartitionRequest request = dev.sluice.proto.v1.ReassignPartitionRequest
+                .newBuilder().setTopic(topic).setPartition(partition).addAllReplicas(replicas).setComplete(complete)
+                .build();
+        call(stub -> checkResults(List.of(stub.reassignPartition(request))));
+    }
+
     /** The cluster id, the active controller, the brokers and the metadata quorum. */
     public ClusterDescription describeCluster() {
         return call(stub -> {

@@ -155,6 +155,11 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
         }, message -> new ControlledShutdownReply(ErrorCode.NOT_CONTROLLER, message));
     }
 
+    public CompletableFuture<TopicResult> reassignPartition(dev.sluice.proto.v1.ReassignPartitionRequest request) {
+        return submit(image -> controller.reassignPartition(image, request),
+                message -> notController(request.getTopic(), message));
+    }
+
     public CompletableFuture<AlterPartitionReply> alterPartition(UUID topicId, int partition, int leaderId,
             int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
         return submit(image -> controller.alterPartition(image, topicId, partition, leaderId, leaderEpoch,

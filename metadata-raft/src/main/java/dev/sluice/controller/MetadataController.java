@@ -83,6 +83,11 @@ public final class MetadataController {
         return brokers.controlledShutdown(image, brokerId, brokerEpoch);
     }
 
+    public ControllerResult<TopicResult> reassignPartition(MetadataImage image,
+            dev.sluice.proto.v1.ReassignPartitionRequest request) {
+        return partitions.reassignPartition(image, request);
+    }
+
     /** Moves leadership back to each partition's first replica where it is unfenced and in the ISR. */
     public ControllerResult<Integer> rebalanceLeaders(MetadataImage image) {
         List<MetadataRecord> records = PartitionElection.preferredLeaders(image);

@@ -6,6 +6,9 @@ import dev.sluice.metadata.PartitionImage;
 import dev.sluice.metadata.TopicImage;
 import dev.sluice.proto.internal.v1.MetadataRecord;
 import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.ReassignPartitionRequest;
+import dev.sluice.proto.v1.TopicResult;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -99,5 +102,57 @@ final class PartitionControl {
         }
         return new ControllerResult<>(List.of(MetadataRecords.producerIds(brokerId, first + count)),
                 new ProducerIdsReply(ErrorCode.NONE, "", first, count));
+    }
+
+    /** See {@code ReassignPartitionRequest} in {@code admin.proto}: the two steps of a replica move. */
+    ControllerResult<TopicResult> reassignPartition(MetadataImage image, ReassignPartitionRequest request) {
+        String name = request.getTopic();
+        TopicImage topic = image.topics().topic(name);
+        PartitionImage partition = topic == null ? null : topic.partition(request.getPartition());
+        if (partition == null) {
+            return reassignRefusal(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "partition " + name + "-"
+                    + request.getPartition() + " does not exist");
+        }
+        List<Integer> target = request.getReplicasList();
+        if (target.isEmpty() || new HashSet<>(target).size() != target.size()) {
+            return reassignRefusal(name, ErrorCode.INVALID_REQUEST, "replicas " + target
+                    + " are empty or have duplicates");
+        }
+        for (int broker : target) {
+            if (image.cluster().broker(broker) == null) {
+                return reassignRefusal(name, ErrorCode.INVALID_REQUEST, "broker " + broker + " is not registered");
+            }
+        }
+        MetadataRecord change;
+        if (!request.getComplete()) {
+            List<Integer> replicas = new ArrayList<>(target);
+            partition.replicas().stream().filter(r -> !target.contains(r)).forEach(replicas::add);
+            if (replicas.equals(partition.replicas())) {
+                return ControllerResult.of(reassignOk(name));
+            }
+            change = MetadataRecords.partitionChange(topic.id(), request.getPartition(), null, null, replicas);
+        } else {
+            if (!partition.isr().containsAll(target)) {
+                return reassignRefusal(name, ErrorCode.NOT_ENOUGH_REPLICAS, "replicas " + target
+                        + " are not all in the ISR " + partition.isr() + " yet");
+            }
+            if (target.equals(partition.replicas())) {
+                return ControllerResult.of(reassignOk(name));
+            }
+            List<Integer> isr = partition.isr().stream().filter(target::contains).toList();
+            Integer leader = target.contains(partition.leaderId()) ? null : target.stream()
+                    .filter(r -> image.cluster().isUnfenced(r)).findFirst().orElse(PartitionImage.NO_LEADER);
+            change = MetadataRecords.partitionChange(topic.id(), request.getPartition(), leader, isr, target);
+        }
+        return new ControllerResult<>(List.of(change), reassignOk(name));
+    }
+
+    private static TopicResult reassignOk(String name) {
+        return TopicResult.newBuilder().setName(name).setError(ErrorCode.NONE).build();
+    }
+
+    private static ControllerResult<TopicResult> reassignRefusal(String name, ErrorCode code, String message) {
+        return ControllerResult.of(TopicResult.newBuilder().setName(name).setError(code).setErrorMessage(message)
+                .build());
     }
 }

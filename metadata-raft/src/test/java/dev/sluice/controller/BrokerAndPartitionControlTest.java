@@ -214,4 +214,30 @@ class BrokerAndPartitionControlTest {
         assertThat(back.leaderEpoch()).isEqualTo(orders(rejoined).leaderEpoch() + 1);
         assertThat(back.isr()).containsExactly(2, 3, 1);
     }
+
+    @Test
+    void reassignmentAddsTheTargetThenDropsTheOldReplicasOnceInSync() {
+        MetadataImage image = apply(brokers(5), List.of());
+        UUID id = new UUID(6, 6);
+        image = apply(image, List.of(MetadataRecords.topic("orders", id), MetadataRecords.partition(id, 0,
+                new PartitionImage(List.of(1, 2), List.of(1, 2), 1, 0, 0))));
+        var request = dev.sluice.proto.v1.ReassignPartitionRequest.newBuilder().setTopic("orders").setPartition(0)
+                .addAllReplicas(List.of(3, 4, 2));
+        assertThat(controller.reassignPartition(image, request.build()).response().getError())
+                .isEqualTo(ErrorCode.NONE);
+        MetadataImage added = apply(image, controller.reassignPartition(image, request.build()).records());
+        assertThat(orders(added).replicas()).containsExactly(3, 4, 2, 1);
+        assertThat(orders(added).isr()).containsExactly(1, 2);
+        var complete = request.setComplete(true).build();
+        assertThat(controller.reassignPartition(added, complete).response().getError())
+                .as("3 and 4 have not caught up").isEqualTo(ErrorCode.NOT_ENOUGH_REPLICAS);
+        MetadataImage synced = apply(added, List.of(MetadataRecords.partitionChange(id, 0, null,
+                List.of(1, 2, 3, 4), null)));
+        PartitionImage done = orders(apply(synced, controller.reassignPartition(synced, complete).records()));
+        assertThat(done.replicas()).containsExactly(3, 4, 2);
+        assertThat(done.isr()).containsExactly(2, 3, 4);
+        assertThat(done.leaderId()).as("the dropped leader is replaced").isEqualTo(3);
+        assertThat(controller.reassignPartition(image, request.clearReplicas().addReplicas(9).build()).response()
+                .getError()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    }
 }

@@ -102,6 +102,14 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
         });
     }
 
+    /** Forwarded to the controller; answered once committed (the replicas then follow the image). */
+    @Override
+    public void reassignPartition(dev.sluice.proto.v1.ReassignPartitionRequest request,
+            StreamObserver<TopicResult> responses) {
+        controller.reassignPartition(request).whenComplete((result, failure) -> BrokerGrpcService.reply(responses,
+                failure != null ? controllerFailure(request.getTopic(), failure) : result));
+    }
+
     @Override
     public void listTopics(ListTopicsRequest request, StreamObserver<ListTopicsResponse> responses) {
         ListTopicsResponse.Builder response = ListTopicsResponse.newBuilder();

@@ -42,6 +42,8 @@ public interface ControllerChannel {
 
     CompletableFuture<ProducerIdsReply> allocateProducerIds(int brokerId, int count);
 
+    CompletableFuture<TopicResult> reassignPartition(dev.sluice.proto.v1.ReassignPartitionRequest request);
+
     /** A broker stopping cleanly asks the controller to move its leaderships away. */
     CompletableFuture<ControlledShutdownReply> controlledShutdown(int brokerId, long brokerEpoch);
 }

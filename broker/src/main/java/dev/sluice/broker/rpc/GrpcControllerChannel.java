@@ -142,6 +142,13 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     }
 
     @Override
+    public CompletableFuture<TopicResult> reassignPartition(dev.sluice.proto.v1.ReassignPartitionRequest request) {
+        return router.send("ReassignPartition", stub -> stub.reassignPartition(request), REASSIGN,
+                dev.sluice.proto.internal.v1.ForwardedReassignPartitionResponse::getResult,
+                message -> refusal(request.getTopic(), message));
+    }
+
+    @Override
     public CompletableFuture<ControlledShutdownReply> controlledShutdown(int brokerId, long brokerEpoch) {
         ControlledShutdownRequest request = ControlledShutdownRequest.newBuilder().setBrokerId(brokerId)
                 .setBrokerEpoch(brokerEpoch).build();
@@ -209,6 +216,10 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     private static final ControllerRouter.Envelope<RegisterBrokerResponse> REGISTER = envelope(
             RegisterBrokerResponse::getError, RegisterBrokerResponse::getErrorMessage,
             RegisterBrokerResponse::getControllerId);
+    private static final ControllerRouter.Envelope<dev.sluice.proto.internal.v1.ForwardedReassignPartitionResponse>
+            REASSIGN = envelope(dev.sluice.proto.internal.v1.ForwardedReassignPartitionResponse::getError,
+            dev.sluice.proto.internal.v1.ForwardedReassignPartitionResponse::getErrorMessage,
+            dev.sluice.proto.internal.v1.ForwardedReassignPartitionResponse::getControllerId);
     private static final ControllerRouter.Envelope<ControlledShutdownResponse> SHUTDOWN = envelope(
             ControlledShutdownResponse::getError, ControlledShutdownResponse::getErrorMessage,
             ControlledShutdownResponse::getControllerId);

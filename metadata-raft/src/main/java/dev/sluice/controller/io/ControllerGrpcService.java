@@ -136,6 +136,17 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
     }
 
     @Override
+    public void reassignPartition(dev.sluice.proto.v1.ReassignPartitionRequest request,
+            StreamObserver<dev.sluice.proto.internal.v1.ForwardedReassignPartitionResponse> responses) {
+        reply(controller.reassignPartition(request), responses, (r, leader) -> {
+            var builder = dev.sluice.proto.internal.v1.ForwardedReassignPartitionResponse.newBuilder()
+                    .setControllerId(leader).setResult(r);
+            return r.getError() != ErrorCode.NOT_CONTROLLER ? builder.build()
+                    : builder.setError(ErrorCode.NOT_CONTROLLER).setErrorMessage(r.getErrorMessage()).build();
+        });
+    }
+
+    @Override
     public void controlledShutdown(ControlledShutdownRequest request,
             StreamObserver<ControlledShutdownResponse> responses) {
         reply(controller.controlledShutdown(request.getBrokerId(), request.getBrokerEpoch()), responses,
