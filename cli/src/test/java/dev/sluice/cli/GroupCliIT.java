@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.client.Consumer;
 import dev.sluice.client.StringDeserializer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,58 +20,24 @@ import org.junit.jupiter.api.io.TempDir;
 class GroupCliIT {
     @TempDir
     static Path dataDir;
-    static Process server;
+    static ServerProcess server;
     static String brokers;
 
     @BeforeAll
     static void startServer() throws Exception {
-        int brokerPort = SluiceProcess.freePort();
-        int httpPort = SluiceProcess.freePort();
-        brokers = "127.0.0.1:" + brokerPort;
-        server = SluiceProcess.builder(List.of("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
-                        "--broker-port", Integer.toString(brokerPort),
-                        "--controller-port", Integer.toString(SluiceProcess.freePort()),
-                        "--http-port", Integer.toString(httpPort)))
-                .redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve("server.log").toFile())
-                .start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (true) {
-            try {
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + httpPort + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    break;
-                }
-            } catch (java.io.IOException e) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline || !server.isAlive()) {
-                throw new AssertionError("server did not become ready; log in " + dataDir.resolve("server.log"));
-            }
-            Thread.onSpinWait();
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
-        }
+        server = ServerProcess.start(dataDir);
+        brokers = server.brokers();
     }
 
     @AfterAll
     static void stopServer() throws Exception {
         if (server != null) {
-            server.destroy();  // SIGTERM: a graceful shutdown
-            if (!server.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+            server.close();
         }
     }
 
     private static SluiceProcess.Result sluice(String stdin, String... args) throws Exception {
-        String[] withBrokers = new String[args.length + 2];
-        System.arraycopy(args, 0, withBrokers, 0, args.length);
-        withBrokers[args.length] = "--brokers";
-        withBrokers[args.length + 1] = brokers;
-        return SluiceProcess.run(stdin, 120, withBrokers);
+        return SluiceProcess.runAgainst(brokers, stdin, args);
     }
 
 

@@ -57,6 +57,14 @@ final class SluiceProcess {
         return new Result(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
     }
 
+    /** {@link #run} with {@code --brokers BROKERS} appended, as every client command accepts it. */
+    static Result runAgainst(String brokers, String stdin, String... args) throws Exception {
+        String[] withBrokers = java.util.Arrays.copyOf(args, args.length + 2);
+        withBrokers[args.length] = "--brokers";
+        withBrokers[args.length + 1] = brokers;
+        return run(stdin, 120, withBrokers);
+    }
+
     static CompletableFuture<String> drain(InputStream stream) {
         return CompletableFuture.supplyAsync(() -> {
             try (stream) {
