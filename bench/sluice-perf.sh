@@ -36,7 +36,9 @@ cleanup() {
   for pid in "${PIDS[@]:-}"; do
     [[ -n "$pid" ]] && { timeout 20 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; }
   done
-  rm -rf "$run_dir"
+  # Keep every log (server logs, each tool's stderr) for diagnosis; drop only the nodes' data.
+  rm -rf "$run_dir"/node-*/data
+  echo "# sluice logs: $run_dir" >&2
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
