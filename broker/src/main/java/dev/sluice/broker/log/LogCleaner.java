@@ -38,34 +38,16 @@ public final class LogCleaner implements Runnable {
 
     /** One pass over all compacted partitions; returns how many had batches rewritten. */
     public int runOnce() {
-        int[] cleaned = {0};
-        store.runWhileOpen(() -> cleaned[0] = cleanAll());
-        return cleaned[0];
+        return PartitionPass.run(store, configs, LogConfig::compact, "compaction", this::compact);
     }
 
-    private int cleanAll() {
-        int cleaned = 0;
-        for (PartitionLog partition : store.partitions()) {
-            if (store.isClosing()) {
-                break;
-            }
-            LogConfig config = configs.apply(partition.key());
-            if (config == null || !config.compact()) {
-                continue;
-            }
-            try {
-                PartitionCompactor.Result result = partition.compact(config.deleteRetentionMs(), clock.millis());
-                if (result.batchesRewritten() > 0) {
-                    cleaned++;
-                    log.debug("Compacted {}: {} batches rewritten, {} records and {} bytes removed", partition.key(),
-                            result.batchesRewritten(), result.recordsRemoved(), result.bytesRemoved());
-                }
-            } catch (PartitionDeletedException e) {
-                log.debug("Partition {} was deleted during compaction", partition.key());
-            } catch (LogStorageException e) {
-                log.warn("Compaction failed for {}", partition.key(), e);
-            }
+    private boolean compact(PartitionLog partition, LogConfig config) {
+        PartitionCompactor.Result result = partition.compact(config.deleteRetentionMs(), clock.millis());
+        if (result.batchesRewritten() == 0) {
+            return false;
         }
-        return cleaned;
+        log.debug("Compacted {}: {} batches rewritten, {} records and {} bytes removed", partition.key(),
+                result.batchesRewritten(), result.recordsRemoved(), result.bytesRemoved());
+        return true;
     }
 }

@@ -39,38 +39,23 @@ public final class RetentionTask implements Runnable {
         runOnce();
     }
 
-    /** One pass over all partitions; returns how many had batches deleted. */
+    /**
+     * One pass over all partitions with {@code cleanup.policy} including {@code delete} (a compact-only topic keeps
+     * every key's latest record however old or large the log is); returns how many had batches deleted.
+     */
     public int runOnce() {
-        int[] trimmed = {0};
-        store.runWhileOpen(() -> trimmed[0] = applyRetention());
-        return trimmed[0];
+        long nowMs = clock.millis();
+        return PartitionPass.run(store, configs, LogConfig::delete, "retention",
+                (partition, config) -> applyRetention(partition, config, nowMs));
     }
 
-    private int applyRetention() {
-        long nowMs = clock.millis();
-        int trimmed = 0;
-        for (PartitionLog partition : store.partitions()) {
-            if (store.isClosing()) {
-                break;
-            }
-            LogConfig config = configs.apply(partition.key());
-            if (config == null || !config.delete()) {
-                // A compact-only topic keeps every key's latest record however old or large the log is.
-                continue;
-            }
-            try {
-                long startBefore = partition.logStartOffset();
-                if (partition.maybeApplyRetention(config, nowMs)) {
-                    trimmed++;
-                    log.debug("Retention moved the log start of {} from {} to {}", partition.key(), startBefore,
-                            partition.logStartOffset());
-                }
-            } catch (PartitionDeletedException e) {
-                log.debug("Partition {} was deleted during retention", partition.key());
-            } catch (LogStorageException e) {
-                log.warn("Retention failed for {}", partition.key(), e);
-            }
+    private static boolean applyRetention(PartitionLog partition, LogConfig config, long nowMs) {
+        long startBefore = partition.logStartOffset();
+        if (!partition.maybeApplyRetention(config, nowMs)) {
+            return false;
         }
-        return trimmed;
+        log.debug("Retention moved the log start of {} from {} to {}", partition.key(), startBefore,
+                partition.logStartOffset());
+        return true;
     }
 }
