@@ -100,6 +100,9 @@ public final class Consumer<K, V> implements AutoCloseable {
         this.membership = group == null ? null : new Membership(new GroupClient(settings.groupId(), metadata,
                 channels, time, settings.requestTimeoutMs(), settings.retryBackoffMs()), settings, time,
                 fetcher::interrupt);
+        if (membership != null) {
+            group.commitAs(membership::commitIdentity);
+        }
         this.reconciler = membership == null ? null : new GroupReconciler(settings, membership, group, subscriptions,
                 metadata, fetcher::retainAssigned);
         this.commitExecutor = group == null ? null : Executors.newSingleThreadExecutor(r -> {

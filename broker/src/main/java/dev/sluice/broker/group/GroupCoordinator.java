@@ -100,7 +100,13 @@ public final class GroupCoordinator {
             response.addResults(result);
         }
         if (!commits.isEmpty()) {
-            ErrorCode error = awaitReplicated(located, append(located, commits, nowMs));
+            MemberAppend guarded = appendIfMember(located, request, commits, nowMs);
+            if (guarded.error() != ErrorCode.NONE) {
+                return CommitOffsetsResponse.newBuilder().setError(guarded.error())
+                        .setErrorMessage(rejection(guarded.error(), request)).build();
+            }
+            AppendResult appended = guarded.appended();
+            ErrorCode error = awaitReplicated(located, appended);
             if (error != ErrorCode.NONE) {
                 return CommitOffsetsResponse.newBuilder().setError(error).setErrorMessage(error
                         == ErrorCode.REQUEST_TIMED_OUT ? "the in-sync replicas of the offsets partition did not "
@@ -109,6 +115,35 @@ public final class GroupCoordinator {
             }
         }
         return response.build();
+    }
+
+    /** A commit's append, or why the committing member was refused ({@code appended} is then null). */
+    private record MemberAppend(ErrorCode error, AppendResult appended) {
+    }
+
+    /**
+     * Appends the commit as one batch if the committing member may commit; checked under the same lock as the
+     * append, so a member that expires in between cannot slip a commit in.
+     */
+    private MemberAppend appendIfMember(Located located, CommitOffsetsRequest request,
+                                        Map<OffsetKey, CommittedOffset> commits, long nowMs) {
+        synchronized (located.partition) {
+            ErrorCode refused = located.partition.membership().validateCommit(request.getGroupId(),
+                    request.getMemberId(), request.getMemberEpoch(), nowMs);
+            return refused != ErrorCode.NONE ? new MemberAppend(refused, null)
+                    : new MemberAppend(ErrorCode.NONE, append(located, commits, nowMs));
+        }
+    }
+
+    private static String rejection(ErrorCode error, CommitOffsetsRequest request) {
+        return switch (error) {
+            case STALE_MEMBER_EPOCH -> "member " + request.getMemberId() + " committed with an old member epoch "
+                    + request.getMemberEpoch() + "; retry with the current one";
+            case FENCED_MEMBER_EPOCH -> "member " + request.getMemberId() + " committed with member epoch "
+                    + request.getMemberEpoch() + ", which the coordinator never gave it; rejoin";
+            default -> "group " + request.getGroupId() + " has no member " + request.getMemberId()
+                    + " (expired, removed, or the coordinator moved); rejoin before committing";
+        };
     }
 
     /** Appends one batch; the high watermark then moves as the replication policy decides. */

@@ -191,6 +191,29 @@ public final class GroupMembership {
         return views;
     }
 
+    /**
+     * Whether {@code memberId} at {@code memberEpoch} may commit offsets for the group now. An empty member id is a
+     * commit outside membership (assign mode, admin tools) and is not checked. Otherwise the member must exist
+     * ({@code UNKNOWN_MEMBER_ID}: expired, removed, or unknown to this coordinator) and the epoch must be the one the
+     * coordinator last gave it: a newer one was never given ({@code FENCED_MEMBER_EPOCH}), an older one means the
+     * member has not seen its latest heartbeat answer yet ({@code STALE_MEMBER_EPOCH}, retriable).
+     */
+    public ErrorCode validateCommit(String groupId, String memberId, int memberEpoch, long nowMs) {
+        if (memberId.isEmpty()) {
+            return ErrorCode.NONE;
+        }
+        tick(nowMs);
+        ConsumerGroup group = groups.get(groupId);
+        GroupMember member = group == null ? null : group.members.get(memberId);
+        if (member == null || member.departed) {
+            return ErrorCode.UNKNOWN_MEMBER_ID;
+        }
+        if (memberEpoch > member.memberEpoch) {
+            return ErrorCode.FENCED_MEMBER_EPOCH;
+        }
+        return memberEpoch < member.memberEpoch ? ErrorCode.STALE_MEMBER_EPOCH : ErrorCode.NONE;
+    }
+
     /** Whether the group has members (static members that left temporarily count until they expire). */
     public boolean hasMembers(String groupId, long nowMs) {
         tick(nowMs);

@@ -124,6 +124,42 @@ class GroupMembershipTest {
     }
 
     @Test
+    void aMemberWhoseSessionExpiredCannotCommitWhileTheNewOwnerCan() {
+        Member zombie = new Member("", "range");
+        Member survivor = new Member("", "range");
+        converge(List.of(zombie, survivor));
+        assertThat(membership.validateCommit("g", zombie.memberId, zombie.epoch, nowMs)).isEqualTo(ErrorCode.NONE);
+        for (int i = 0; i < 3; i++) {
+            nowMs += SESSION_MS / 2;
+            survivor.beat();
+        }
+        survivor.beat();
+        assertThat(survivor.owned).isEqualTo(all());
+        // The paused member wakes up still believing it owns its partitions: its commit must not go through.
+        assertThat(membership.validateCommit("g", zombie.memberId, zombie.epoch, nowMs))
+                .isEqualTo(ErrorCode.UNKNOWN_MEMBER_ID);
+        assertThat(membership.validateCommit("g", survivor.memberId, survivor.epoch, nowMs))
+                .isEqualTo(ErrorCode.NONE);
+    }
+
+    @Test
+    void commitEpochsNewerThanGivenAreFencedAndOlderOnesAreStale() {
+        Member a = new Member("", "range");
+        Member b = new Member("", "range");
+        converge(List.of(a));
+        int firstEpoch = a.epoch;
+        converge(List.of(a, b));
+        assertThat(a.epoch).isGreaterThan(firstEpoch);
+        assertThat(membership.validateCommit("g", a.memberId, a.epoch + 1, nowMs))
+                .isEqualTo(ErrorCode.FENCED_MEMBER_EPOCH);
+        assertThat(membership.validateCommit("g", a.memberId, firstEpoch, nowMs))
+                .isEqualTo(ErrorCode.STALE_MEMBER_EPOCH);
+        assertThat(membership.validateCommit("g", "", 0, nowMs)).isEqualTo(ErrorCode.NONE);
+        assertThat(membership.validateCommit("other", a.memberId, a.epoch, nowMs))
+                .isEqualTo(ErrorCode.UNKNOWN_MEMBER_ID);
+    }
+
+    @Test
     void memberThatNeverConfirmsRevocationIsRemovedAfterItsRebalanceTimeout() {
         Member a = new Member("", "range");
         a.beat();

@@ -28,7 +28,7 @@ public final class Errors {
         return switch (code) {
             case NOT_LEADER, UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, REQUEST_TIMED_OUT,
                  NOT_ENOUGH_REPLICAS, KAFKA_STORAGE_ERROR, NOT_CONTROLLER, OUT_OF_ORDER_SEQUENCE_NUMBER,
-                 UNKNOWN_PRODUCER_ID -> true;
+                 UNKNOWN_PRODUCER_ID, STALE_MEMBER_EPOCH -> true;
             default -> false;
         };
     }

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A consumer group's offsets through its coordinator: finds the coordinator (FindCoordinator on any
@@ -34,6 +35,12 @@ public final class GroupClient {
     private final int requestTimeoutMs;
     private final RetryingCall retrying;
     private volatile String coordinator;
+    private volatile Supplier<MemberIdentity> committer = () -> MemberIdentity.NONE;
+
+    /** The member a commit is made as; {@link #NONE} outside group membership (assign mode, admin tools). */
+    public record MemberIdentity(String memberId, int memberEpoch) {
+        public static final MemberIdentity NONE = new MemberIdentity("", 0);
+    }
 
     public GroupClient(String groupId, Metadata metadata, ChannelPool channels, Time time, int requestTimeoutMs,
                        long retryBackoffMs) {
@@ -77,6 +84,15 @@ public final class GroupClient {
         }, this::forgetCoordinator);
     }
 
+    /**
+     * Makes commits carry the member's id and current epoch, read again on every attempt: the coordinator refuses a
+     * member it no longer knows (so a consumer whose partitions moved on cannot move offsets back), and a stale epoch
+     * is retried with the epoch the latest heartbeat brought.
+     */
+    public void commitAs(Supplier<MemberIdentity> committer) {
+        this.committer = committer;
+    }
+
     /** Commits offsets (the next offsets to consume) for the group. */
     public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, long timeoutMs) {
         commit(offsets, timeoutMs, false);
@@ -93,6 +109,12 @@ public final class GroupClient {
                 .setPartition(tp.partition()).setOffset(offset.offset()).setMetadata(offset.metadata()).build()));
         retrying.call(time.milliseconds() + timeoutMs, () -> {
             String address = coordinator();
+            MemberIdentity member = committer.get();
+            if (member == null) {
+                throw new SluiceException(ErrorCode.UNKNOWN_MEMBER_ID, "group " + groupId + ": this consumer is not "
+                        + "a member of the group right now (not joined yet, or its membership was lost); poll to rejoin");
+            }
+            request.setMemberId(member.memberId()).setMemberEpoch(member.memberEpoch());
             CommitOffsetsResponse response;
             try {
                 response = GroupGrpc.newBlockingStub(channels.channel(address))

@@ -259,6 +259,18 @@ public final class Membership implements AutoCloseable {
         onUpdate.run();
     }
 
+    /**
+     * Who this consumer commits as: its member id and the member epoch the coordinator last gave it; {@code NONE}
+     * when it does not take part in membership (not subscribed); null while subscribed but not a member (before
+     * the first join, or after its membership was lost), when a commit must not go through.
+     */
+    public synchronized GroupClient.MemberIdentity commitIdentity() {
+        if (!active) {
+            return GroupClient.MemberIdentity.NONE;
+        }
+        return memberId.isEmpty() ? null : new GroupClient.MemberIdentity(memberId, memberEpoch);
+    }
+
     /** The current generation for an unchanged assignment (it may advance without a change). */
     public synchronized int currentEpoch() {
         return pendingEpoch;
