@@ -96,6 +96,9 @@ public final class LinearizabilityChecker<S> {
         Op last = prefix.get(prefix.size() - 1);
         Set<Op> ops = new LinkedHashSet<>();
         stuck.blocker().ops().stream().filter(op -> op.index() <= last.index()).forEach(ops::add);
+        if (stuck.lastLinearized() != null) {
+            stuck.lastLinearized().ops().stream().filter(op -> op.index() <= last.index()).forEach(ops::add);
+        }
         for (Call candidate : stuck.candidates()) {
             candidate.ops().stream().filter(op -> op.index() <= last.index()).forEach(ops::add);
         }

@@ -32,8 +32,11 @@ final class LinearizationSearch<S> {
         LINEARIZABLE, NOT_LINEARIZABLE, UNDECIDED
     }
 
-    /** The deepest point where no call could go next before {@code blocker} returned. */
-    record Stuck(int linearizedCount, Object state, Call blocker, List<Call> candidates) {
+    /**
+     * The deepest point where no call could go next before {@code blocker} returned: {@code lastLinearized} (or
+     * {@code null}) brought the model to {@code state}, and none of {@code candidates} could follow it.
+     */
+    record Stuck(int linearizedCount, Object state, Call lastLinearized, Call blocker, List<Call> candidates) {
     }
 
     private record Configuration(BitSet linearized, Object state) {
@@ -126,7 +129,7 @@ final class LinearizationSearch<S> {
                 }
                 entry = next[entry];
             } else {
-                noteStuck(entry, linearized.cardinality(), state);
+                noteStuck(entry, linearized.cardinality(), state, stack.peek());
                 if (stack.isEmpty()) {
                     return Outcome.NOT_LINEARIZABLE;
                 }
@@ -166,7 +169,7 @@ final class LinearizationSearch<S> {
         }
     }
 
-    private void noteStuck(int returnEntry, int linearizedCount, S state) {
+    private void noteStuck(int returnEntry, int linearizedCount, S state, Frame<S> last) {
         if (returnEntry == -1 || (deepestStuck != null && deepestStuck.linearizedCount() >= linearizedCount)) {
             return;
         }
@@ -176,7 +179,8 @@ final class LinearizationSearch<S> {
                 candidates.add(calls.get(callOf[e]));
             }
         }
-        deepestStuck = new Stuck(linearizedCount, state, calls.get(callOf[returnEntry]), candidates);
+        Call lastLinearized = last == null ? null : calls.get(callOf[last.entry()]);
+        deepestStuck = new Stuck(linearizedCount, state, lastLinearized, calls.get(callOf[returnEntry]), candidates);
     }
 
     long configurations() {
