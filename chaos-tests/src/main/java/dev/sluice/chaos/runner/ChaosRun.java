@@ -208,6 +208,7 @@ public final class ChaosRun {
         facts.put("op_counts", countByWorkload(history));
         facts.put("fault_count", faults.size() / 2);
         facts.put("notes", List.copyOf(notes));
+        facts.put("fabric_notes", cluster.fabric().notes());
         ReportWriter.write(runDir, facts, history, faults, verdicts);
         return verdicts;
     }
