@@ -1,0 +1,228 @@
+package dev.sluice.chaos.checker;
+
+import dev.sluice.chaos.history.Op;
+import dev.sluice.chaos.history.OpFunctions;
+import dev.sluice.chaos.history.OpType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks the append workload: idempotent producers ({@code acks=all}) send unique values, then a final read lists
+ * every record of the topics ({@code send} and {@code read} entries, see {@link OpFunctions}).
+ *
+ * <p>Anomalies:
+ * <ul>
+ *   <li>{@code lost}: a send acknowledged ok whose value the final read did not return anywhere.</li>
+ *   <li>{@code duplicate}: a value the final read returned more than once.</li>
+ *   <li>{@code phantom}: a value read that no send ever invoked.</li>
+ *   <li>{@code offset-mismatch}: an ok send's acknowledged topic, partition and offset differ from every place the
+ *       read found its value.</li>
+ *   <li>{@code failed-but-present}: a send that definitely failed ({@code fail}) whose value was read anyway. Sends
+ *       completed {@code info} (or never) may be present or not; those present are counted as {@code
+ *       unknown_present}.</li>
+ *   <li>{@code reordered}: two values of one producer read in one partition where the higher {@code seq} (from
+ *       {@code "<process>-<seq>"}) sits at the lower offset. Only values that were both read are compared: an
+ *       idempotent producer keeps its order within a partition.</li>
+ *   <li>{@code offset-gap-or-repeat}: within one partition the read's offsets, in read order, are not strictly
+ *       increasing (a repeated or backwards offset). Gaps alone are legal in a log (retention, compaction) and are
+ *       only counted, as {@code offset_gaps}.</li>
+ * </ul>
+ *
+ * <p>Stats: {@code invoked, acknowledged, failed, unknown, read, lost, duplicates, unknown_present, offset_gaps}.
+ * Pure and single-threaded: one call to {@link #check} looks only at its argument.
+ */
+public final class AppendChecker implements Checker {
+
+    /** Where a record sits: acknowledged by a send or found by the read. */
+    private record Location(String topic, long partition, long offset) {
+        static Location of(Op op) {
+            return new Location(op.stringValue("topic"), op.longValue("partition"), op.longValue("offset"));
+        }
+
+        @Override
+        public String toString() {
+            return topic + "-" + partition + "@" + offset;
+        }
+    }
+
+    public AppendChecker() {
+    }
+
+    @Override
+    public String name() {
+        return "append";
+    }
+
+    @Override
+    public Verdict check(List<Op> history) {
+        Map<String, Call> sendByValue = new LinkedHashMap<>();
+        for (Call call : Call.pair(history)) {
+            if (call.f().equals(OpFunctions.SEND)) {
+                sendByValue.put(call.invoke().stringValue("value"), call);
+            }
+        }
+        List<Op> reads = history.stream()
+                .filter(op -> op.f().equals(OpFunctions.READ) && op.type() == OpType.OK).toList();
+        Map<String, List<Op>> readsByValue = new LinkedHashMap<>();
+        for (Op read : reads) {
+            readsByValue.computeIfAbsent(read.stringValue("value"), v -> new ArrayList<>()).add(read);
+        }
+        Anomalies anomalies = new Anomalies();
+        Map<String, Long> stats = new LinkedHashMap<>();
+        checkSends(sendByValue, readsByValue, anomalies, stats);
+        checkReadValues(sendByValue, readsByValue, anomalies, stats);
+        checkOffsets(reads, anomalies, stats);
+        checkProducerOrder(sendByValue, readsByValue, anomalies);
+        stats.put("read", (long) reads.size());
+        stats.put("lost", anomalies.count("lost"));
+        return Verdict.of(name(), anomalies.list(), stats);
+    }
+
+    /** Each send against the read: lost, failed-but-present, offset-mismatch; counts outcomes. */
+    private static void checkSends(Map<String, Call> sendByValue, Map<String, List<Op>> readsByValue,
+            Anomalies anomalies, Map<String, Long> stats) {
+        long acknowledged = 0;
+        long failed = 0;
+        long unknown = 0;
+        long unknownPresent = 0;
+        for (Map.Entry<String, Call> entry : sendByValue.entrySet()) {
+            Call send = entry.getValue();
+            List<Op> found = readsByValue.getOrDefault(entry.getKey(), List.of());
+            switch (send.outcome()) {
+                case OK -> {
+                    acknowledged++;
+                    checkAcknowledged(entry.getKey(), send, found, anomalies);
+                }
+                case FAIL -> {
+                    failed++;
+                    if (!found.isEmpty()) {
+                        anomalies.add("failed-but-present", "send of " + entry.getKey() + " failed ("
+                                + send.completion().error() + ") but the read found it at "
+                                + Location.of(found.get(0)), concat(send.ops(), found));
+                    }
+                }
+                default -> {
+                    unknown++;
+                    unknownPresent += found.isEmpty() ? 0 : 1;
+                }
+            }
+        }
+        stats.put("invoked", (long) sendByValue.size());
+        stats.put("acknowledged", acknowledged);
+        stats.put("failed", failed);
+        stats.put("unknown", unknown);
+        stats.put("unknown_present", unknownPresent);
+    }
+
+    private static void checkAcknowledged(String value, Call send, List<Op> found, Anomalies anomalies) {
+        if (found.isEmpty()) {
+            anomalies.add("lost", "send of " + value + " was acknowledged at " + Location.of(send.completion())
+                    + " but the final read did not return it", send.ops());
+            return;
+        }
+        Location acknowledged = new Location(send.invoke().stringValue("topic"),
+                send.completion().longValue("partition"), send.completion().longValue("offset"));
+        boolean matches = found.stream().anyMatch(read -> Location.of(read).equals(acknowledged));
+        if (!matches) {
+            anomalies.add("offset-mismatch", "send of " + value + " was acknowledged at " + acknowledged
+                    + " but the read found it at " + Location.of(found.get(0)), concat(send.ops(), found));
+        }
+    }
+
+    /** Each read value: phantom (never sent) and duplicate (read twice). */
+    private static void checkReadValues(Map<String, Call> sendByValue, Map<String, List<Op>> readsByValue,
+            Anomalies anomalies, Map<String, Long> stats) {
+        long duplicates = 0;
+        for (Map.Entry<String, List<Op>> entry : readsByValue.entrySet()) {
+            List<Op> found = entry.getValue();
+            if (!sendByValue.containsKey(entry.getKey())) {
+                anomalies.add("phantom", "the read returned " + entry.getKey() + " at " + Location.of(found.get(0))
+                        + " but no send ever carried it", found);
+            }
+            if (found.size() > 1) {
+                duplicates++;
+                List<String> where = found.stream().map(read -> Location.of(read).toString()).toList();
+                anomalies.add("duplicate", "the read returned " + entry.getKey() + " " + found.size()
+                        + " times, at " + where, found);
+            }
+        }
+        stats.put("duplicates", duplicates);
+    }
+
+    /** Per partition, the read's offsets in read order must strictly increase; gaps are only counted. */
+    private static void checkOffsets(List<Op> reads, Anomalies anomalies, Map<String, Long> stats) {
+        Map<TopicPartition, Op> previousByPartition = new HashMap<>();
+        long gaps = 0;
+        for (Op read : reads) {
+            TopicPartition partition = new TopicPartition(read.stringValue("topic"), (int) read.longValue("partition"));
+            Op previous = previousByPartition.put(partition, read);
+            if (previous == null) {
+                continue;
+            }
+            long before = previous.longValue("offset");
+            long now = read.longValue("offset");
+            if (now <= before) {
+                anomalies.add("offset-gap-or-repeat", "the read of " + partition + " returned offset " + now
+                        + " after offset " + before + (now == before ? " (repeated)" : " (backwards)"),
+                        List.of(previous, read));
+            } else if (now > before + 1) {
+                gaps++;
+            }
+        }
+        stats.put("offset_gaps", gaps);
+    }
+
+    /** Per producer and partition, sequence numbers must increase with the offset among the values read. */
+    private static void checkProducerOrder(Map<String, Call> sendByValue, Map<String, List<Op>> readsByValue,
+            Anomalies anomalies) {
+        Map<String, List<Op>> byProducerPartition = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Op>> entry : readsByValue.entrySet()) {
+            ProducerSeq seq = ProducerSeq.parse(entry.getKey());
+            if (seq == null || !sendByValue.containsKey(entry.getKey())) {
+                continue;
+            }
+            // A duplicated value is already reported; its first copy stands for it here.
+            Op first = entry.getValue().get(0);
+            String key = seq.producer() + " " + Location.of(first).topic() + "-" + first.longValue("partition");
+            byProducerPartition.computeIfAbsent(key, k -> new ArrayList<>()).add(first);
+        }
+        for (List<Op> values : byProducerPartition.values()) {
+            values.sort(Comparator.comparingLong(read -> read.longValue("offset")));
+            for (int i = 1; i < values.size(); i++) {
+                Op lower = values.get(i - 1);
+                Op higher = values.get(i);
+                if (ProducerSeq.parse(lower.stringValue("value")).seq()
+                        > ProducerSeq.parse(higher.stringValue("value")).seq()) {
+                    anomalies.add("reordered", lower.stringValue("value") + " at " + Location.of(lower)
+                            + " precedes " + higher.stringValue("value") + " at " + Location.of(higher)
+                            + " though it was sent later by the same producer", List.of(lower, higher));
+                }
+            }
+        }
+    }
+
+    private static List<Op> concat(List<Op> first, List<Op> second) {
+        List<Op> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    /** The producer and sequence number of a value {@code "<process>-<seq>"}; process names may contain '-'. */
+    private record ProducerSeq(String producer, long seq) {
+        static ProducerSeq parse(String value) {
+            int dash = value == null ? -1 : value.lastIndexOf('-');
+            if (dash <= 0) {
+                return null;
+            }
+            try {
+                return new ProducerSeq(value.substring(0, dash), Long.parseLong(value.substring(dash + 1)));
+            } catch (NumberFormatException notASequence) {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.sluice.chaos.cluster;
+
+import dev.sluice.chaos.net.NetworkFabric;
+import dev.sluice.client.Admin;
+import dev.sluice.client.PartitionDescription;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+/**
+ * The nodes of one chaos run: starts them through a {@link NodeRuntime} on the addresses a {@link NetworkFabric}
+ * gives, and kills, pauses and restarts them (a restart keeps the data dir). Node directories are
+ * {@code <runDir>/nodes/<id>/} with {@code data/} and {@code server.log}. Thread-safe: the runner and one nemesis at a
+ * time call it.
+ */
+public final class ChaosCluster implements AutoCloseable {
+    public static final int BROKER_PORT = 7092;
+    public static final int CONTROLLER_PORT = 7093;
+    public static final int HTTP_PORT = 7094;
+
+    private final Topology topology;
+    private final NetworkFabric fabric;
+    private final NodeRuntime runtime;
+    private final Path runDir;
+    private final String clusterId;
+    private final int portOffset;
+    private final Map<Integer, RunningNode> running = new ConcurrentHashMap<>();
+    private final Map<Integer, Map<String, String>> environments = new ConcurrentHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** {@code portOffset}: added to the default ports (0 with namespaces; distinct per run on loopback). */
+    public ChaosCluster(Topology topology, NetworkFabric fabric, NodeRuntime runtime, Path runDir, String clusterId,
+            int portOffset) {
+        this.topology = topology;
+        this.fabric = fabric;
+        this.runtime = runtime;
+        this.runDir = runDir;
+        this.clusterId = clusterId;
+        this.portOffset = portOffset;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public NetworkFabric fabric() {
+        return fabric;
+    }
+
+    public Path nodeDir(int nodeId) {
+        return runDir.resolve("nodes").resolve(Integer.toString(nodeId));
+    }
+
+    public Path dataDir(int nodeId) {
+        return nodeDir(nodeId).resolve("data");
+    }
+
+    public void startAll() throws IOException {
+        Path config = runDir.resolve("nodes").resolve("server.properties");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, String.join("\n", "default.replication.factor=3",
+                "offsets.topic.replication.factor=3", "offsets.topic.num.partitions=3",
+                "replica.lag.time.max.ms=10000", "") );
+        for (NodeSpec node : topology.nodes()) {
+            start(node.id());
+        }
+    }
+
+    /** Starts (or restarts, on the same data dir) node {@code nodeId}. */
+    public synchronized void start(int nodeId) throws IOException {
+        RunningNode current = running.get(nodeId);
+        if (current != null && current.isAlive()) {
+            throw new IllegalStateException("node " + nodeId + " is already running (" + current.id() + ")");
+        }
+        NodeSpec spec = topology.nodes().stream().filter(n -> n.id() == nodeId).findFirst().orElseThrow();
+        Files.createDirectories(dataDir(nodeId));
+        List<String> args = new ArrayList<>(List.of("server", "--node-id", Integer.toString(nodeId),
+                "--roles", spec.roles(), "--cluster-id", clusterId, "--controller-quorum", quorum(),
+                "--host", fabric.address(nodeId), "--data-dir", dataDir(nodeId).toString(),
+                "--broker-port", Integer.toString(BROKER_PORT + portOffset),
+                "--controller-port", Integer.toString(CONTROLLER_PORT + portOffset),
+                "--http-port", Integer.toString(HTTP_PORT + portOffset),
+                "--config", runDir.resolve("nodes").resolve("server.properties").toString()));
+        Map<String, String> env = environments.getOrDefault(nodeId, Map.of());
+        running.put(nodeId, runtime.start(new NodeLaunch(nodeId, args, env, dataDir(nodeId),
+                nodeDir(nodeId).resolve("server.log"))));
+    }
+
+    /** Environment for node {@code nodeId}'s next start (e.g. libfaketime); empty map to clear. */
+    public void setEnvironment(int nodeId, Map<String, String> environment) {
+        environments.put(nodeId, new HashMap<>(environment));
+    }
+
+    public boolean isAlive(int nodeId) {
+        RunningNode node = running.get(nodeId);
+        return node != null && node.isAlive();
+    }
+
+    public String processId(int nodeId) {
+        RunningNode node = running.get(nodeId);
+        return node == null ? "none" : node.id();
+    }
+
+    public void kill(int nodeId) {
+        RunningNode node = running.get(nodeId);
+        if (node != null) {
+            node.kill();
+        }
+    }
+
+    public void pause(int nodeId) {
+        running.get(nodeId).pause();
+    }
+
+    public void resume(int nodeId) {
+        RunningNode node = running.get(nodeId);
+        if (node != null) {
+            node.resume();
+        }
+    }
+
+    /** Starts every node that is not running, and resumes every paused one. */
+    public void restartDead() throws IOException {
+        for (int id : topology.nodeIds()) {
+            resume(id);
+            if (!isAlive(id)) {
+                start(id);
+            }
+        }
+    }
+
+    /** Bootstrap list of every broker, {@code host:port,...}. */
+    public String bootstrapServers() {
+        return topology.brokerIds().stream().map(id -> fabric.address(id) + ":" + (BROKER_PORT + portOffset))
+                .collect(Collectors.joining(","));
+    }
+
+    /** An admin client; short timeouts so a nemesis query never blocks long. */
+    public Admin admin(int apiTimeoutMs) {
+        return Admin.create(Map.of("bootstrap.servers", bootstrapServers(), "request.timeout.ms",
+                Math.min(5_000, apiTimeoutMs), "default.api.timeout.ms", apiTimeoutMs));
+    }
+
+    /** The active controller (Raft leader) as the cluster reports it, or -1 when unknown. */
+    public int activeController() {
+        try (Admin admin = admin(5_000)) {
+            int leader = admin.describeCluster().quorum().leaderId();
+            return leader;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The leader of {@code topic}'s partition {@code partition}, or -1 when unknown. */
+    public int partitionLeader(String topic, int partition) {
+        try (Admin admin = admin(5_000)) {
+            List<PartitionDescription> partitions = admin.describeTopics(List.of(topic)).get(topic).partitions();
+            return partitions.get(partition).leader();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    public boolean isReady(int nodeId) {
+        URI uri = URI.create("http://" + fabric.address(nodeId) + ":" + (HTTP_PORT + portOffset) + "/readyz");
+        try {
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build();
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Waits (bounded) until every node answers /readyz and every broker is registered and unfenced. */
+    public boolean awaitHealthy(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (topology.nodeIds().stream().allMatch(this::isReady) && brokersUnfenced()) {
+                return true;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+        }
+        return false;
+    }
+
+    private boolean brokersUnfenced() {
+        try (Admin admin = admin(5_000)) {
+            var brokers = admin.describeCluster().brokers();
+            return brokers.size() == topology.brokerIds().size() && brokers.stream().noneMatch(b -> b.fenced());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private String quorum() {
+        return topology.controllerIds().stream()
+                .map(id -> id + "@" + fabric.address(id) + ":" + (CONTROLLER_PORT + portOffset))
+                .collect(Collectors.joining(","));
+    }
+
+    /** Stops every node (SIGCONT first, so a paused node can exit). */
+    @Override
+    public void close() {
+        running.values().forEach(RunningNode::stop);
+        runtime.close();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.sluice.chaos.workload;
+
+import dev.sluice.client.InvalidTopicException;
+import dev.sluice.client.RecordTooLargeException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Sorts client failures into definite ones (the operation certainly did not happen: {@code fail}) and indefinite ones
+ * (it may have: {@code info}). Anything not known to be definite, every timeout included, is indefinite.
+ */
+final class Errors {
+    private Errors() {
+    }
+
+    static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof ExecutionException || cause instanceof java.util.concurrent.CompletionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** True for a send refused before it could reach any log. */
+    static boolean definiteSendFailure(Throwable error) {
+        Throwable cause = unwrap(error);
+        return cause instanceof RecordTooLargeException || cause instanceof InvalidTopicException;
+    }
+
+    static String describe(Throwable error) {
+        Throwable cause = unwrap(error);
+        String message = cause.getMessage();
+        String text = cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return text.length() > 300 ? text.substring(0, 300) : text;
+    }
+}

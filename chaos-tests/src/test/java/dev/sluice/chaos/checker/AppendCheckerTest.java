@@ -1,0 +1,169 @@
+package dev.sluice.chaos.checker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.chaos.history.OpFunctions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AppendCheckerTest {
+    private static final String TOPIC = "events";
+
+    private final HistoryBuilder history = new HistoryBuilder();
+
+    private static Map<String, Object> sendArgs(String value) {
+        return Map.of("topic", TOPIC, "key", "k", "value", value);
+    }
+
+    private void sendOk(String value, int partition, long offset) {
+        String process = value.substring(0, value.lastIndexOf('-'));
+        history.invoke(process, OpFunctions.SEND, sendArgs(value));
+        history.ok(process, OpFunctions.SEND, Map.of("topic", TOPIC, "key", "k", "value", value,
+                "partition", partition, "offset", offset));
+    }
+
+    private void read(String value, int partition, long offset) {
+        history.ok("final-reader", OpFunctions.READ,
+                Map.of("topic", TOPIC, "partition", partition, "offset", offset, "value", value));
+    }
+
+    private Verdict check() {
+        return new AppendChecker().check(history.build());
+    }
+
+    private static List<String> kinds(Verdict verdict) {
+        return verdict.anomalies().stream().map(Verdict.Anomaly::kind).toList();
+    }
+
+    @Test
+    void everyAcknowledgedValueReadOnceInOrderIsValid() {
+        sendOk("p1-0", 0, 0);
+        sendOk("p2-0", 1, 0);
+        sendOk("p1-1", 0, 1);
+        history.invoke("p2", OpFunctions.SEND, sendArgs("p2-1")).info("p2", OpFunctions.SEND, sendArgs("p2-1"));
+        history.invoke("p2", OpFunctions.SEND, sendArgs("p2-2")).fail("p2", OpFunctions.SEND, sendArgs("p2-2"), "x");
+        history.invoke("p3", OpFunctions.SEND, sendArgs("p3-0"));
+        read("p1-0", 0, 0);
+        read("p1-1", 0, 1);
+        read("p2-0", 1, 0);
+        read("p2-1", 1, 3);
+
+        Verdict verdict = check();
+
+        assertThat(verdict.valid()).as("%s", verdict.anomalies()).isTrue();
+        assertThat(verdict.checker()).isEqualTo("append");
+        assertThat(verdict.stats()).containsEntry("invoked", 6L).containsEntry("acknowledged", 3L)
+                .containsEntry("failed", 1L).containsEntry("unknown", 2L).containsEntry("read", 4L)
+                .containsEntry("lost", 0L).containsEntry("duplicates", 0L).containsEntry("unknown_present", 1L)
+                .containsEntry("offset_gaps", 1L);
+    }
+
+    @Test
+    void acknowledgedValueMissingFromReadIsLost() {
+        sendOk("p1-0", 0, 0);
+        sendOk("p1-1", 0, 1);
+        read("p1-0", 0, 0);
+
+        Verdict verdict = check();
+
+        assertThat(kinds(verdict)).containsExactly("lost");
+        assertThat(verdict.anomalies().get(0).ops()).extracting(op -> op.value().get("value")).contains("p1-1");
+        assertThat(verdict.stats()).containsEntry("lost", 1L);
+    }
+
+    @Test
+    void valueReadTwiceIsDuplicate() {
+        sendOk("p1-0", 0, 0);
+        read("p1-0", 0, 0);
+        read("p1-0", 0, 1);
+
+        Verdict verdict = check();
+
+        assertThat(kinds(verdict)).containsExactly("duplicate");
+        assertThat(verdict.stats()).containsEntry("duplicates", 1L);
+    }
+
+    @Test
+    void valueNeverSentIsPhantom() {
+        sendOk("p1-0", 0, 0);
+        read("p1-0", 0, 0);
+        read("ghost-7", 0, 1);
+
+        assertThat(kinds(check())).containsExactly("phantom");
+    }
+
+    @Test
+    void valueFoundAwayFromItsAcknowledgedOffsetIsOffsetMismatch() {
+        sendOk("p1-0", 0, 0);
+        sendOk("p1-1", 0, 1);
+        read("p1-0", 0, 0);
+        read("p1-1", 0, 5);
+
+        assertThat(kinds(check())).containsExactly("offset-mismatch");
+    }
+
+    @Test
+    void definitelyFailedValueThatIsReadIsFailedButPresent() {
+        history.invoke("p1", OpFunctions.SEND, sendArgs("p1-0"))
+                .fail("p1", OpFunctions.SEND, sendArgs("p1-0"), "not_enough_replicas");
+        read("p1-0", 0, 0);
+
+        assertThat(kinds(check())).containsExactly("failed-but-present");
+    }
+
+    @Test
+    void laterSequenceAtLowerOffsetIsReordered() {
+        sendOk("p1-0", 0, 1);
+        sendOk("p1-1", 0, 0);
+        sendOk("p2-0", 0, 2);
+        read("p1-1", 0, 0);
+        read("p1-0", 0, 1);
+        read("p2-0", 0, 2);
+
+        Verdict verdict = check();
+
+        assertThat(kinds(verdict)).containsExactly("reordered");
+        assertThat(verdict.anomalies().get(0).ops()).extracting(op -> op.value().get("value"))
+                .containsExactly("p1-1", "p1-0");
+    }
+
+    @Test
+    void producersWithDashesInTheirNamesAreOrderedBySeqOnly() {
+        sendOk("producer-a-9", 0, 0);
+        sendOk("producer-a-10", 0, 1);
+        read("producer-a-9", 0, 0);
+        read("producer-a-10", 0, 1);
+
+        assertThat(check().valid()).isTrue();
+    }
+
+    @Test
+    void repeatedOrBackwardsReadOffsetsAreOffsetGapOrRepeat() {
+        history.invoke("p1", OpFunctions.SEND, sendArgs("p1-0")).info("p1", OpFunctions.SEND, sendArgs("p1-0"));
+        history.invoke("p2", OpFunctions.SEND, sendArgs("p2-0")).info("p2", OpFunctions.SEND, sendArgs("p2-0"));
+        history.invoke("p3", OpFunctions.SEND, sendArgs("p3-0")).info("p3", OpFunctions.SEND, sendArgs("p3-0"));
+        read("p1-0", 0, 4);
+        read("p2-0", 0, 4);
+        read("p3-0", 0, 2);
+
+        Verdict verdict = check();
+
+        assertThat(kinds(verdict)).containsExactly("offset-gap-or-repeat", "offset-gap-or-repeat");
+        assertThat(verdict.anomalies().get(0).message()).contains("repeated");
+        assertThat(verdict.anomalies().get(1).message()).contains("backwards");
+    }
+
+    @Test
+    void manyAnomaliesOfOneKindAreCappedButCounted() {
+        for (int seq = 0; seq < Anomalies.DEFAULT_LIMIT_PER_KIND + 10; seq++) {
+            sendOk("p1-" + seq, 0, seq);
+        }
+
+        Verdict verdict = check();
+
+        assertThat(verdict.anomalies()).hasSize(Anomalies.DEFAULT_LIMIT_PER_KIND + 1);
+        assertThat(verdict.anomalies().get(verdict.anomalies().size() - 1).message()).contains("10 more");
+        assertThat(verdict.stats()).containsEntry("lost", (long) Anomalies.DEFAULT_LIMIT_PER_KIND + 10);
+    }
+}
