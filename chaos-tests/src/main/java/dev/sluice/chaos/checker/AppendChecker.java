@@ -26,7 +26,8 @@ import java.util.Map;
  *       unknown_present}.</li>
  *   <li>{@code reordered}: two values of one producer read in one partition where the higher {@code seq} (from
  *       {@code "<process>-<seq>"}) sits at the lower offset. Only values that were both read are compared: an
- *       idempotent producer keeps its order within a partition.</li>
+ *       idempotent producer keeps its order within a partition. (This assumes the workload keeps one producer per
+ *       process for the whole run; a producer re-created after a timeout has no ordering tie to its predecessor.)</li>
  *   <li>{@code offset-gap-or-repeat}: within one partition the read's offsets, in read order, are not strictly
  *       increasing (a repeated or backwards offset). Gaps alone are legal in a log (retention, compaction) and are
  *       only counted, as {@code offset_gaps}.</li>

@@ -24,7 +24,8 @@ import java.util.Set;
  *       its {@code assign} entry to its next {@code revoke}/{@code lost} entry for it (see {@link Ownership}).
  *       Overlaps alone are tolerated: a zombie that has not yet heard of the rebalance is expected, and it is harmless
  *       as long as the coordinator fences its commits. A commit invoked before the overlap began may have been applied
- *       before it, so it is not counted.</li>
+ *       before it, so it is not counted. Times are compared as history positions, which order entries as their
+ *       {@code time_ns} do.</li>
  *   <li>{@code commit-regressed}: for one partition, an ok commit of a lower offset than an ok commit that had
  *       already completed before it was invoked. Commits that overlap in time may be applied in either order, so only
  *       commits ordered in real time are compared.</li>

@@ -15,7 +15,8 @@ import java.util.Set;
  * never) may take effect at any point after their invocation, or not at all.
  *
  * <p>The search ({@link LinearizationSearch}) is exponential in the worst case, so it is bounded by {@code
- * maxConfigurations}; past it the answer is {@link Result.Undecided}. When a history is not linearizable, the checker
+ * maxConfigurations} (and by a fixed memory cap, see {@link LinearizationSearch}); past it the answer is {@link
+ * Result.Undecided}. When a history is not linearizable, the checker
  * also finds the shortest prefix of the history that is already not linearizable (a binary search over prefixes,
  * since a prefix of a linearizable history is linearizable) and reports the operations around the point where that
  * prefix's search got stuck. Stateless apart from its model; one instance may be reused.

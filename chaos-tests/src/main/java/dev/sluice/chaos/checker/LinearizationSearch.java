@@ -22,6 +22,9 @@ import java.util.Set;
  * anywhere after their invocation, and the search succeeds once only such calls remain: they may never have happened.
  * Failed calls must be removed by the caller.
  *
+ * <p>Besides the caller's bound on configurations, the memo is capped at {@link #MAX_MEMO_WORDS} words of linearized
+ * sets (256 MiB), so that a search over a long history gives up as undecided before it exhausts the heap.
+ *
  * <p>While searching it remembers the deepest point it got stuck at: the most calls linearized, the model state, the
  * call whose return could not be passed and the calls that were candidates there. That is what a report shows.
  */
@@ -39,6 +42,8 @@ final class LinearizationSearch<S> {
     record Stuck(int linearizedCount, Object state, Call lastLinearized, Call blocker, List<Call> candidates) {
     }
 
+    static final long MAX_MEMO_WORDS = 32L << 20;
+
     private record Configuration(BitSet linearized, Object state) {
     }
 
@@ -55,6 +60,7 @@ final class LinearizationSearch<S> {
     private final int[] next;
     private final int[] previous;
     private long configurations;
+    private long memoWords;
     private Stuck deepestStuck;
 
     LinearizationSearch(Model<S> model, List<Call> calls, long maxConfigurations) {
@@ -112,20 +118,22 @@ final class LinearizationSearch<S> {
                 Call call = calls.get(callOf[entry]);
                 Optional<S> after = model.step(state, call.invoke(), unknown(call) ? null : call.completion());
                 if (after.isPresent()) {
-                    BitSet withCall = (BitSet) linearized.clone();
-                    withCall.set(callOf[entry]);
-                    if (seen.add(new Configuration(withCall, after.get()))) {
-                        if (++configurations > maxConfigurations) {
+                    linearized.set(callOf[entry]);
+                    // The memo keeps its own exact-size copy: the working set changes again when the search backtracks.
+                    long[] words = linearized.toLongArray();
+                    if (seen.add(new Configuration(BitSet.valueOf(words), after.get()))) {
+                        memoWords += words.length + 1;
+                        if (++configurations > maxConfigurations || memoWords > MAX_MEMO_WORDS) {
                             return Outcome.UNDECIDED;
                         }
                         stack.push(new Frame<>(entry, state));
                         state = after.get();
-                        linearized = withCall;
                         okRemaining -= unknown(call) ? 0 : 1;
                         lift(entry);
                         entry = next[0];
                         continue;
                     }
+                    linearized.clear(callOf[entry]);
                 }
                 entry = next[entry];
             } else {

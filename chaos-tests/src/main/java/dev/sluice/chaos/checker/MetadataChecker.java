@@ -17,7 +17,8 @@ import java.util.Set;
  * <p>Linearizability is compositional, so each topic's sub-history is checked on its own, which keeps every search
  * small. A failure that is a result of the model ({@code create} failing with {@code exists}, {@code delete} or
  * {@code alter} failing with {@code unknown}) says what the topic looked like, so it is checked as an ok operation
- * returning that error; every other failure did not happen and is dropped.
+ * returning that error; every other failure did not happen and is dropped. A {@code describe} whose result is unknown
+ * changes nothing and constrains nothing, so it is dropped too: it would only widen the search.
  *
  * <p>Anomaly: {@code not-linearizable}, one per topic, with the operations around the point where the shortest
  * non-linearizable prefix of that topic's history got stuck. A topic whose search exceeds its bound is counted in
@@ -83,6 +84,9 @@ public final class MetadataChecker implements Checker {
     private static Map<String, List<Op>> splitByTopic(List<Op> ops) {
         Map<String, List<Op>> byTopic = new LinkedHashMap<>();
         for (Call call : Call.pair(ops)) {
+            if (call.f().equals(OpFunctions.DESCRIBE) && call.outcome() != OpType.OK) {
+                continue;
+            }
             List<Op> topicOps = byTopic.computeIfAbsent(call.invoke().stringValue("topic"), t -> new ArrayList<>());
             topicOps.addAll(call.ops());
         }

@@ -12,6 +12,7 @@ import java.util.Random;
 import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +83,24 @@ class LinearizabilityCheckerTest {
         assertThat(checker.check(history.build())).isInstanceOf(LinearizabilityChecker.Result.NotLinearizable.class);
     }
 
+    @Test
+    void eachConfigurationIsExploredOnce() {
+        for (int i = 0; i < 8; i++) {
+            history.invoke("w" + i, RegisterModel.WRITE, value(1));
+        }
+        for (int i = 0; i < 8; i++) {
+            history.ok("w" + i, RegisterModel.WRITE, value(1));
+        }
+        read("r", 2);
+        List<Call> calls = Call.pair(history.build());
+
+        LinearizationSearch<Long> search = new LinearizationSearch<>(new RegisterModel(), calls, 1_000_000);
+
+        assertThat(search.run()).isEqualTo(LinearizationSearch.Outcome.NOT_LINEARIZABLE);
+        // Every non-empty subset of the writes, each in the one state 1; without the memo it would be 8! orders.
+        assertThat(search.configurations()).isEqualTo(255);
+    }
+
     @Property(tries = 300)
     void registerHistoriesFromTheModelAreLinearizable(@ForAll long seed, @ForAll @IntRange(min = 1, max = 40) int n) {
         List<Op> ops = ModelHistories.generate(LinearizabilityCheckerTest::runRegister, 0L, new Random(seed), n, 250);
@@ -89,7 +108,7 @@ class LinearizabilityCheckerTest {
         assertThat(checker.check(ops)).isInstanceOf(LinearizabilityChecker.Result.Linearizable.class);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void registerHistoriesWithAReadOfAValueNeverWrittenAreNot(@ForAll long seed,
             @ForAll @IntRange(min = 1, max = 40) int n) {
         Random random = new Random(seed);
@@ -109,6 +128,11 @@ class LinearizabilityCheckerTest {
         Assume.that(corrupted != null);
 
         boolean expected = BruteForce.linearizable(new RegisterModel(), corrupted);
+        Statistics.label("linearizable").collect(expected);
+        Statistics.label("linearizable").coverage(coverage -> {
+            coverage.check(true).percentage(p -> p > 10);
+            coverage.check(false).percentage(p -> p > 10);
+        });
 
         assertThat(checker.check(corrupted) instanceof LinearizabilityChecker.Result.Linearizable)
                 .as("%s", corrupted).isEqualTo(expected);

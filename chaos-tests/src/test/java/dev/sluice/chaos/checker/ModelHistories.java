@@ -4,6 +4,7 @@ import dev.sluice.chaos.history.Op;
 import dev.sluice.chaos.history.OpType;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -71,7 +72,7 @@ final class ModelHistories {
         }
         events.sort(Comparator.comparingLong(Event::time));
         List<Long> busyUntil = new ArrayList<>();
-        Map<Integer, String> processOf = new java.util.HashMap<>();
+        Map<Integer, String> processOf = new HashMap<>();
         List<Op> ops = new ArrayList<>();
         for (Event event : events) {
             Planned p = event.planned();
