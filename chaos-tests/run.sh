@@ -5,10 +5,13 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 if [ ! -f cli/target/dist/lib/sluice-cli.jar ] || [ ! -d chaos-tests/target/classes/dev/sluice/chaos ]; then
-  ./mvnw -q -o -B -pl chaos-tests -am package -DskipTests
+  ./mvnw -q -B -pl chaos-tests -am package -DskipTests
 fi
 cp_file="chaos-tests/target/chaos-classpath.txt"
 if [ ! -s "$cp_file" ]; then
-  ./mvnw -q -o -B -pl chaos-tests dependency:build-classpath -Dmdep.outputFile="$root/$cp_file" >/dev/null
+  ./mvnw -q -B -pl chaos-tests dependency:build-classpath -Dmdep.outputFile="$root/$cp_file" >/dev/null
 fi
-exec java -Xmx1g -Dsluice.root="$root" -cp "chaos-tests/target/classes:$(cat "$cp_file")" dev.sluice.chaos.ChaosMain "$@"
+# A private copy of the classes, so a rebuild during a long run cannot change code under the running JVM.
+classes="chaos-tests/target/run-classes-$$"
+cp -r chaos-tests/target/classes "$classes"
+exec java -Xmx3g -Dsluice.root="$root" -cp "$classes:$(cat "$cp_file")" dev.sluice.chaos.ChaosMain "$@"

@@ -11,18 +11,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 
 /**
- * Several idempotent {@code acks=all} producers (processes {@code producer-<n>}), each sending one unique value
- * {@code "<process>-<seq>"} at a time to the append topic and recording {@code send} ops; then the final read of every
- * partition (see {@link FinalRead}). One thread per producer.
+ * Several idempotent {@code acks=all} producers, each sending unique values {@code "<producer>-<seq>"} to the append
+ * topic with up to {@value #MAX_IN_FLIGHT} sends outstanding (pipelined, as real producers run, so retries of
+ * several in-flight batches after a leader change are exercised), then the final read of every partition (see
+ * {@link FinalRead}). Each send is its own history process {@code "<producer>#<seq>"} (one operation per process,
+ * as the history format wants); the producer and sequence the ordering check needs are in the value. One thread per
+ * producer; completions are written from the producer's callback.
  */
 public final class AppendWorkload implements Workload {
     private static final int PRODUCERS = 3;
     private static final long PAUSE_MS = 20;
+    static final int MAX_IN_FLIGHT = 32;
 
     private final WorkloadContext context;
     private final List<Thread> threads = new ArrayList<>();
@@ -49,42 +53,59 @@ public final class AppendWorkload implements Workload {
         }
     }
 
-    private void produce(String process, RandomGenerator random) {
+    private void produce(String producerName, RandomGenerator random) {
         Map<String, Object> config = Map.of("bootstrap.servers", context.bootstrapServers(), "acks", "all",
                 "enable.idempotence", true, "linger.ms", 0, "request.timeout.ms", 10_000,
-                "delivery.timeout.ms", 30_000, "max.block.ms", 10_000, "client.id", process);
+                "delivery.timeout.ms", 30_000, "max.block.ms", 10_000, "client.id", producerName);
+        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
         try (Producer<String, String> producer = new Producer<>(config, new StringSerializer(),
                 new StringSerializer())) {
             for (long seq = 0; running; seq++) {
-                sendOne(producer, process, "k" + random.nextInt(64), process + "-" + seq);
+                if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
+                    seq--;
+                    continue;
+                }
+                sendOne(producer, producerName + "#" + seq, "k" + random.nextInt(64), producerName + "-" + seq,
+                        inFlight::release);
                 sleep(PAUSE_MS);
             }
+            // Let outstanding sends complete (delivery.timeout.ms bounds each) so their outcome is recorded.
+            inFlight.tryAcquire(MAX_IN_FLIGHT, 45, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             // Closing a producer whose brokers are unreachable may fail; its ops are already recorded.
         }
     }
 
-    private void sendOne(Producer<String, String> producer, String process, String key, String value) {
+    private void sendOne(Producer<String, String> producer, String process, String key, String value,
+                         Runnable done) {
         Map<String, Object> invoke = new LinkedHashMap<>();
         invoke.put("topic", context.appendTopic());
         invoke.put("key", key);
         invoke.put("value", value);
         context.history().append(process, OpType.INVOKE, OpFunctions.SEND, invoke, null);
         try {
-            RecordMetadata metadata = producer.send(new ProducerRecord<>(context.appendTopic(), key, value))
-                    .get(45, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(context.appendTopic(), key, value), (metadata, error) -> {
+                complete(process, invoke, metadata, error);
+                done.run();
+            });
+        } catch (RuntimeException e) {
+            complete(process, invoke, null, e);
+            done.run();
+        }
+    }
+
+    private void complete(String process, Map<String, Object> invoke, RecordMetadata metadata, Exception error) {
+        if (error == null) {
             Map<String, Object> ok = new LinkedHashMap<>(invoke);
             ok.put("partition", metadata.partition());
             ok.put("offset", metadata.offset());
             context.history().append(process, OpType.OK, OpFunctions.SEND, ok, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            context.history().append(process, OpType.INFO, OpFunctions.SEND, invoke, "interrupted");
-        } catch (TimeoutException e) {
-            context.history().append(process, OpType.INFO, OpFunctions.SEND, invoke, "timeout");
-        } catch (Exception e) {
-            OpType type = Errors.definiteSendFailure(e) ? OpType.FAIL : OpType.INFO;
-            context.history().append(process, type, OpFunctions.SEND, invoke, Errors.describe(e));
+        } else {
+            // Only a definite refusal is a failure; a timeout or a lost connection may have written the record.
+            OpType type = Errors.definiteSendFailure(error) ? OpType.FAIL : OpType.INFO;
+            context.history().append(process, type, OpFunctions.SEND, invoke, Errors.describe(error));
         }
     }
 
