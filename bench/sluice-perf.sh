@@ -96,7 +96,9 @@ cluster_stop() {
 result() { # name cap command...: runs, prints its workload= line or a status line
   local name="$1" cap="$2"; shift 2
   local line rc=0
-  line="$(tool "$cap" "$@" --workload "$name" 2>>"$run_dir/$name.err" | grep '^workload=' | tail -n1)" || rc=$?
+  # The tool's own exit status (124/137: the cap), not grep's: a pipeline's status under pipefail would say 1.
+  tool "$cap" "$@" --workload "$name" >"$run_dir/$name.out" 2>>"$run_dir/$name.err" || rc=$?
+  line="$(grep '^workload=' "$run_dir/$name.out" | tail -n1)" || true
   if [[ -n "$line" ]]; then echo "$line"; else
     echo "workload=$name status=$([[ $rc -eq 124 || $rc -eq 137 ]] && echo timeout || echo error) rc=$rc"
   fi

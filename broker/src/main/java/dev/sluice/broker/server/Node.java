@@ -16,6 +16,7 @@ import dev.sluice.broker.replication.ReplicationChannels;
 import dev.sluice.broker.replication.ReplicationConfig;
 import dev.sluice.broker.rpc.AdminGrpcService;
 import dev.sluice.broker.rpc.BrokerGrpcService;
+import dev.sluice.broker.rpc.ConnectionOrderedCalls;
 import dev.sluice.broker.rpc.GroupGrpcService;
 import dev.sluice.broker.rpc.GrpcControllerChannel;
 import dev.sluice.broker.rpc.RpcMetricsInterceptor;
@@ -26,6 +27,7 @@ import dev.sluice.controller.ThreadEventQueue;
 import dev.sluice.controller.io.ControllerGrpcService;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.MetadataLoader;
+import dev.sluice.proto.v1.BrokerGrpc;
 import dev.sluice.raft.io.RaftListener;
 import dev.sluice.raft.io.RaftNode;
 import dev.sluice.raft.io.RaftNodeConfig;
@@ -42,10 +44,12 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.Deque;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -226,7 +230,13 @@ public final class Node implements AutoCloseable {
         AdminGrpcService adminService = new AdminGrpcService(controllerChannel, loader::image,
                 logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()));
         RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(registry);
-        brokerServer = bind(NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.brokerPort()))
+        // Calls run on this pool; each connection's Produce calls one at a time, in arrival order, so that an
+        // idempotent producer's pipelined batches reach the log in sequence.
+        ExecutorService rpcPool = Executors.newCachedThreadPool(daemon("sluice-broker-rpc"));
+        resources.push(rpcPool::shutdownNow);
+        ConnectionOrderedCalls ordering = new ConnectionOrderedCalls(rpcPool, Set.of(BrokerGrpc.getProduceMethod()));
+        brokerServer = bind(ordering.install(NettyServerBuilder.forAddress(
+                        new InetSocketAddress(config.host(), config.brokerPort())))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .addService(ServerInterceptors.intercept(brokerService.definition(), interceptor))
                 .addService(ServerInterceptors.intercept(adminService, interceptor))
