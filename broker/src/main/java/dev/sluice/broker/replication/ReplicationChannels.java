@@ -7,9 +7,17 @@ import io.grpc.ManagedChannelBuilder;
 @FunctionalInterface
 public interface ReplicationChannels {
 
+    /**
+     * The largest replica-fetch response a follower accepts. gRPC's default inbound limit (4 MiB) is below
+     * {@code replica.fetch.response.max.bytes} (10 MiB) and below one oversized batch that a fetch must still return,
+     * so a follower far behind would fail every fetch with RESOURCE_EXHAUSTED and never catch up; this matches the
+     * broker's own inbound limit instead.
+     */
+    int MAX_FETCH_RESPONSE_BYTES = 64 * 1024 * 1024;
+
     /** Plaintext channels to the broker's advertised host and port. */
     ReplicationChannels PLAINTEXT = endpoint -> ManagedChannelBuilder.forAddress(endpoint.host(), endpoint.port())
-            .usePlaintext().build();
+            .usePlaintext().maxInboundMessageSize(MAX_FETCH_RESPONSE_BYTES).build();
 
     ManagedChannel open(BrokerEndpoint endpoint);
 }
