@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs each node as {@code [ip netns exec NS] bin/sluice server ...}, a child of the test JVM. {@code ip netns exec}
  * and {@code bin/sluice} both exec, so the child's pid is the node JVM's pid and signals reach it directly. Nodes get a
- * modest heap ({@code -Xmx384m}) since the machine is small.
+ * modest heap ({@code -Xmx384m}) and the serial collector since the machine is small; these replace bin/sluice's server
+ * JVM defaults ({@code SLUICE_SERVER_JVM_OPTS}, which choose G1, and two collectors cannot be combined).
  */
 public final class ProcessNodeRuntime implements NodeRuntime {
     private static final String JAVA_OPTS = "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
@@ -42,7 +43,8 @@ public final class ProcessNodeRuntime implements NodeRuntime {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().put("SLUICE_SKIP_BUILD", "1");
-        builder.environment().put("SLUICE_JAVA_OPTS", JAVA_OPTS);
+        builder.environment().put("SLUICE_SERVER_JVM_OPTS", JAVA_OPTS);
+        builder.environment().remove("SLUICE_JAVA_OPTS");
         builder.environment().remove("SLUICE_BROKERS");
         builder.environment().putAll(launch.environment());
         Files.writeString(launch.logFile(), "=== chaos: starting " + String.join(" ", command) + " "
