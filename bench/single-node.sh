@@ -58,6 +58,14 @@ client() { # cap args...: a client command under a wall-clock cap, with a small 
     "$ROOT/bin/sluice" "$@" --brokers "$BROKERS"
 }
 
+client_background() { # cap output_prefix args...: like client, in the background with output in files; $! is
+  # the pid of `timeout`, which passes SIGTERM on to the client's JVM
+  local cap="$1" out="$2"; shift 2
+  SLUICE_JAVA_OPTS="${CLIENT_JAVA_OPTS:--Xmx512m}" timeout --signal=TERM --kill-after=10 "$cap" \
+    "$ROOT/bin/sluice" "$@" --brokers "$BROKERS" >"$out.out" 2>"$out.err" &
+  CHILD_PIDS+=("$!")
+}
+
 rss_mib() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$NODE_PID/status"; }
 
 thread_count() { awk '/^Threads:/ { print $2 }' "/proc/$NODE_PID/status"; }
@@ -66,7 +74,7 @@ thread_count() { awk '/^Threads:/ { print $2 }' "/proc/$NODE_PID/status"; }
 #   [12.345s][info][gc] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 120M->30M(1024M) 4.321ms
 # Remark and Cleanup are pauses too; concurrent phases ("Concurrent Mark ...") are not.
 gc_pauses() { # gc_log
-  sed -n 's/.*\]\[gc *\] GC([0-9]*) \(Pause [^0-9]*\).* \([0-9.]*\)ms$/\2 \1/p' "$1"
+  sed -n 's/.*\]\[gc *\] GC([0-9]*) \(Pause .*\) [0-9]*[KMG]->[0-9]*[KMG]([0-9]*[KMG]) \([0-9.]*\)ms$/\2 \1/p' "$1"
 }
 
 # count, p50, p99 and max of the pause times (ms) on stdin, nearest-rank percentiles.
