@@ -42,6 +42,7 @@ public final class GroupCoordinator {
     private final HighWatermarkPolicy highWatermarkPolicy;
     private final Clock clock;
     private final RandomGenerator random;
+    private volatile CoordinatorLease lease = CoordinatorLease.ALWAYS;
     private final ConcurrentMap<Integer, OffsetsPartition> partitions = new ConcurrentHashMap<>();
 
     /** A coordinator whose offsets partitions have a single replica: a commit is committed once appended. */
@@ -63,6 +64,14 @@ public final class GroupCoordinator {
         this.highWatermarkPolicy = highWatermarkPolicy;
         this.clock = clock;
         this.random = random;
+    }
+
+    /**
+     * Makes this coordinator refuse (retriable {@code NOT_LEADER}) while the broker's controller lease has expired,
+     * so a broker cut off from the controller stops coordinating before its offsets partitions move elsewhere.
+     */
+    public void useLease(CoordinatorLease lease) {
+        this.lease = lease;
     }
 
     /** The offsets partition a group lives in. */
@@ -310,6 +319,10 @@ public final class GroupCoordinator {
     }
 
     private Located locateIndex(int index) {
+        if (!lease.isValid()) {
+            return Located.failed(ErrorCode.NOT_LEADER, "group coordinator: this broker has lost contact with the "
+                    + "controller, so " + OFFSETS_TOPIC + "-" + index + " may have moved; find the coordinator again");
+        }
         ResolvedPartition resolved = resolver.resolve(OFFSETS_TOPIC, index);
         if (resolved instanceof ResolvedPartition.Failure failure) {
             partitions.remove(index);

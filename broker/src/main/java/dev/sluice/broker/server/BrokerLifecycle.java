@@ -2,6 +2,7 @@ package dev.sluice.broker.server;
 
 import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.rpc.ControllerChannel;
+import dev.sluice.broker.group.CoordinatorLease;
 import dev.sluice.controller.BrokerHeartbeatReply;
 import dev.sluice.controller.BrokerRegistrationReply;
 import dev.sluice.controller.ControlledShutdownReply;
@@ -40,14 +41,16 @@ final class BrokerLifecycle implements AutoCloseable {
     private final Supplier<MetadataImage> image;
     private final int advertisedPort;
     private final ScheduledExecutorService scheduler;
+    private final CoordinatorLease lease;
     private volatile long brokerEpoch = -1;
     private volatile String lastProblem = "not registered yet";
     private volatile boolean closed;
     private ScheduledFuture<?> next;
 
     BrokerLifecycle(NodeConfig config, ControllerChannel controller, Supplier<MetadataImage> image,
-                    int advertisedPort, ScheduledExecutorService scheduler) {
+                    int advertisedPort, ScheduledExecutorService scheduler, CoordinatorLease lease) {
         this.config = config;
+        this.lease = lease;
         this.controller = controller;
         this.image = image;
         this.advertisedPort = advertisedPort;
@@ -91,9 +94,11 @@ final class BrokerLifecycle implements AutoCloseable {
     }
 
     private boolean heartbeat() throws Exception {
+        long sentNanos = lease.now();
         BrokerHeartbeatReply reply = controller.brokerHeartbeat(config.nodeId(), brokerEpoch)
                 .get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (reply.error() == ErrorCode.NONE) {
+            lease.acknowledged(sentNanos);
             return true;
         }
         lastProblem = "heartbeat refused: " + reply.errorMessage();

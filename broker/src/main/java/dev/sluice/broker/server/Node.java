@@ -1,5 +1,6 @@
 package dev.sluice.broker.server;
 
+import dev.sluice.broker.group.CoordinatorLease;
 import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.log.LogCleaner;
 import dev.sluice.broker.log.LogStore;
@@ -84,6 +85,7 @@ public final class Node implements AutoCloseable {
     private LogStore logStore;
     private GrpcControllerChannel controllerChannel;
     private BrokerLifecycle lifecycle;
+    private CoordinatorLease coordinatorLease;
     private Server brokerServer;
     private Server controllerServer;
     private HttpEndpoints http;
@@ -158,7 +160,7 @@ public final class Node implements AutoCloseable {
         resources.push(http);
         if (config.isBroker()) {
             lifecycle = new BrokerLifecycle(config, controllerChannel, loader::image,
-                    brokerServer.getPort(), scheduler);
+                    brokerServer.getPort(), scheduler, coordinatorLease);
             resources.push(lifecycle);
             lifecycle.start();
         }
@@ -227,6 +229,9 @@ public final class Node implements AutoCloseable {
                         controllerChannel::allocateProducerIds));
         GroupCoordinator coordinator =
                 new GroupCoordinator(resolver, new ReplicationHighWatermarkPolicy(replicas), clock);
+        // Three quarters of the session timeout: the lease ends before the controller may fence this broker.
+        coordinatorLease = new CoordinatorLease(System::nanoTime, config.brokerSessionTimeoutMs() * 3 / 4);
+        coordinator.useLease(coordinatorLease);
         AdminGrpcService adminService = new AdminGrpcService(controllerChannel, loader::image,
                 logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()));
         RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(registry);
