@@ -2,6 +2,8 @@ package dev.sluice.chaos.workload;
 
 import dev.sluice.client.InvalidTopicException;
 import dev.sluice.client.RecordTooLargeException;
+import dev.sluice.client.RetriableException;
+import dev.sluice.client.SluiceException;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -25,6 +27,22 @@ final class Errors {
     static boolean definiteSendFailure(Throwable error) {
         Throwable cause = unwrap(error);
         return cause instanceof RecordTooLargeException || cause instanceof InvalidTopicException;
+    }
+
+    /**
+     * Whether a topic create/delete/alter certainly did not happen: the controller validates these before it writes
+     * anything, so a refusal for bad input (replication factor larger than the unfenced brokers, bad config, bad
+     * name) means nothing was written. Timeouts and transport errors stay unknown.
+     */
+    static boolean definiteMetadataFailure(Throwable error) {
+        Throwable cause = unwrap(error);
+        if (!(cause instanceof SluiceException sluice) || cause instanceof RetriableException) {
+            return false;
+        }
+        return switch (sluice.errorCode()) {
+            case INVALID_REPLICATION_FACTOR, INVALID_CONFIG, INVALID_TOPIC, INVALID_PARTITIONS, INVALID_REQUEST -> true;
+            default -> false;
+        };
     }
 
     static String describe(Throwable error) {

@@ -88,7 +88,8 @@ public final class MetadataWorkload implements Workload {
         } catch (UnknownTopicException e) {
             context.history().append(process, OpType.FAIL, f, invoke, OpFunctions.ERROR_UNKNOWN);
         } catch (RuntimeException e) {
-            context.history().append(process, OpType.INFO, f, invoke, Errors.describe(e));
+            OpType type = Errors.definiteMetadataFailure(e) ? OpType.FAIL : OpType.INFO;
+            context.history().append(process, type, f, invoke, Errors.describe(e));
         }
     }
 
