@@ -18,6 +18,7 @@ import dev.sluice.proto.v1.DescribeClusterResponse;
 import dev.sluice.proto.v1.DescribeTopicsRequest;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.ListTopicsRequest;
+import dev.sluice.proto.v1.ListTopicsResponse;
 import dev.sluice.proto.v1.TopicResult;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
@@ -121,11 +122,14 @@ public final class Admin implements AutoCloseable {
     /** The topics of the cluster, sorted by name. */
     public List<TopicListing> listTopics(boolean includeInternal) {
         ListTopicsRequest request = ListTopicsRequest.newBuilder().setIncludeInternal(includeInternal).build();
-        return call(stub -> stub.listTopics(request).getTopicsList().stream()
-                .map(t -> new TopicListing(t.getName(), t.getTopicId(), t.getPartitions(), t.getReplicationFactor(),
+        return call(stub -> {
+            ListTopicsResponse response = stub.listTopics(request);
+            check(response.getError(), response.getErrorMessage(), null);
+            return response.getTopicsList().stream().map(t -> new TopicListing(t.getName(), t.getTopicId(), t.getPartitions(), t.getReplicationFactor(),
                         t.getInternal()))
                 .sorted(java.util.Comparator.comparing(TopicListing::name))
-                .toList());
+                .toList();
+        });
     }
 
     /**

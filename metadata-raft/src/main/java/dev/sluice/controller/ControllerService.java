@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -64,6 +65,7 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     private final Map<Integer, Long> lastHeartbeatMs = new HashMap<>();
     private final Map<Integer, Long> shutdownEpochs = new HashMap<>();
     private final ControllerConfig config;
+    private final ReadBarriers readBarriers;
     private long nextRebalanceMs = Long.MIN_VALUE;
 
     private MetadataImage committed = MetadataImage.EMPTY;
@@ -83,6 +85,7 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
         this.metadataLog = metadataLog;
         this.clock = clock;
         this.queue = queue;
+        this.readBarriers = new ReadBarriers(this::appendBarrier);
         queue.schedulePeriodic(this::handleTick, config.tickIntervalMs());
     }
 
@@ -169,6 +172,26 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     public CompletableFuture<ProducerIdsReply> allocateProducerIds(int brokerId, int count) {
         return submit(image -> controller.allocateProducerIds(image, brokerId, count),
                 message -> ProducerIdsReply.error(ErrorCode.NOT_CONTROLLER, message));
+    }
+
+    /**
+     * A read index for a broker's admin read: answered, once committed, with the offset of an empty entry appended
+     * after this call (see {@link ReadBarriers}); {@code NOT_CONTROLLER} unless this node is the active controller.
+     */
+    public CompletableFuture<ReadBarrierReply> readBarrier() {
+        CompletableFuture<ReadBarrierReply> reply = new CompletableFuture<>();
+        try {
+            queue.append(() -> {
+                if (active) {
+                    readBarriers.add(reply);
+                } else {
+                    reply.complete(ReadBarrierReply.error(ErrorCode.NOT_CONTROLLER, notControllerMessage()));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            reply.complete(ReadBarrierReply.error(ErrorCode.NOT_CONTROLLER, "node " + nodeId + " is shutting down"));
+        }
+        return reply;
     }
 
     /** From the Raft driver: {@code leaderId} (-1 when unknown) leads {@code epoch}, starting at that offset. */
@@ -306,7 +329,25 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
         active = false;
         activeView = false;
         proposals.failAll(notControllerMessage() + " (" + reason + ")");
+        readBarriers.failWaiting(notControllerMessage() + " (" + reason + ")");
         speculative = committed;
+    }
+
+    private void appendBarrier(byte[] payload, Consumer<Long> committedAt,
+            Consumer<Throwable> failed) {
+        CompletableFuture<Long> appended;
+        try {
+            appended = metadataLog.append(payload);
+        } catch (RuntimeException e) {
+            appended = CompletableFuture.failedFuture(e);
+        }
+        appended.whenComplete((offset, error) -> enqueue(() -> {
+            if (error != null) {
+                failed.accept(error);
+            } else {
+                committedAt.accept(offset);
+            }
+        }));
     }
 
     private void handleTick() {

@@ -271,4 +271,52 @@ class ControllerServiceTest {
             assertThat(threadLoader.image().topics().topic("orders").partitions()).hasSize(3);
         }
     }
+
+    @Test
+    void readBarrierIsRefusedUnlessActive() {
+        CompletableFuture<ReadBarrierReply> reply = service.readBarrier();
+        queue.runAll();
+        assertThat(reply.join().error()).isEqualTo(ErrorCode.NOT_CONTROLLER);
+        assertThat(metadataLog.pendingCount()).isZero();
+    }
+
+    @Test
+    void readBarrierAnswersWithTheOffsetOfACommittedEntryAppendedAfterTheRequest() {
+        becomeLeader(1);
+        CompletableFuture<ReadBarrierReply> first = service.readBarrier();
+        queue.runAll();
+        assertThat(metadataLog.pendingCount()).isEqualTo(1);
+        // Arrives while the first append is in flight: it must not share it, and waits for the next one.
+        CompletableFuture<ReadBarrierReply> second = service.readBarrier();
+        CompletableFuture<ReadBarrierReply> third = service.readBarrier();
+        queue.runAll();
+        assertThat(metadataLog.pendingCount()).isEqualTo(1);
+        long firstOffset = metadataLog.nextOffset();
+        metadataLog.commitNext();
+        queue.runAll();
+        assertThat(first.join()).isEqualTo(new ReadBarrierReply(ErrorCode.NONE, "", firstOffset));
+        assertThat(second).isNotDone();
+        assertThat(metadataLog.pendingCount()).isEqualTo(1);
+        metadataLog.commitNext();
+        queue.runAll();
+        assertThat(second.join().offset()).isEqualTo(firstOffset + 1);
+        assertThat(third.join().offset()).isEqualTo(firstOffset + 1);
+        assertThat(loader.image().offset()).isEqualTo(firstOffset + 1);
+    }
+
+    @Test
+    void readBarrierFailsWhenItsAppendFailsOrLeadershipMoves() {
+        becomeLeader(1);
+        CompletableFuture<ReadBarrierReply> inFlight = service.readBarrier();
+        queue.runAll();
+        CompletableFuture<ReadBarrierReply> waiting = service.readBarrier();
+        queue.runAll();
+        service.handleLeaderChange(2, 2, metadataLog.nextOffset());
+        queue.runAll();
+        assertThat(waiting.join().error()).isEqualTo(ErrorCode.NOT_CONTROLLER);
+        metadataLog.failAll(new IllegalStateException("not the leader"));
+        queue.runAll();
+        assertThat(inFlight.join().error()).isEqualTo(ErrorCode.NOT_CONTROLLER);
+        assertThat(inFlight.join().errorMessage()).contains("not the leader");
+    }
 }

@@ -2,6 +2,7 @@ package dev.sluice.broker.rpc;
 
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
+import dev.sluice.controller.ReadBarrierReply;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.PartitionImage;
@@ -29,26 +30,42 @@ import dev.sluice.proto.v1.TopicResult;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * The public {@code sluice.v1.Admin} service on the broker port. Changes go to the controller through a
- * {@link ControllerChannel}; reads come from this broker's metadata image and local logs. After a successful create
- * or delete it waits (briefly, bounded) until this broker's image shows the change, so a client that creates a topic
- * and then produces to the same broker is not told the topic is unknown. Thread-safe.
+ * {@link ControllerChannel}; reads come from this broker's metadata image and local logs.
+ *
+ * <p>Linearizable metadata reads: before answering DescribeTopics or ListTopics the broker takes a read barrier, the
+ * offset of an entry the active controller committed after the request arrived
+ * ({@link ControllerChannel#readBarrier()}), and waits until its own image has applied that offset, so the answer
+ * reflects every change acknowledged before the read began, whichever broker acknowledged it. When the barrier is
+ * refused or the image does not get there within {@value #APPLY_WAIT_MS} ms the read is answered with a retriable
+ * error ({@code NOT_CONTROLLER} or {@code REQUEST_TIMED_OUT}) instead of possibly stale data.
+ *
+ * <p>Read your writes at this broker: after a successful create, delete or config change it takes a barrier the same
+ * way before acknowledging, so this broker's image (which produce, fetch and Metadata use) already shows the change.
+ * If that barrier fails, the change is acknowledged anyway, since it is committed.
+ *
+ * <p>Thread-safe; answers that waited are sent from the common pool, not from the thread applying metadata.
  */
 public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
-    private static final long PROPAGATION_WAIT_MS = 5_000;
+    /** How long a read waits for this broker's image to reach the barrier, in milliseconds. */
+    static final long APPLY_WAIT_MS = 5_000;
 
     private final ControllerChannel controller;
     private final Supplier<MetadataImage> image;
     private final LogStore logStore;
     private final String clusterId;
     private final Supplier<QuorumInfo> quorum;
+    private final AppliedOffsetWaiters applied;
 
+    /** {@code applied} follows the same image as {@code image}. */
     public AdminGrpcService(ControllerChannel controller, Supplier<MetadataImage> image, LogStore logStore,
-                            String clusterId, Supplier<QuorumInfo> quorum) {
+                            String clusterId, Supplier<QuorumInfo> quorum, AppliedOffsetWaiters applied) {
         this.controller = controller;
+        this.applied = applied;
         this.image = image;
         this.logStore = logStore;
         this.clusterId = clusterId;
@@ -64,12 +81,11 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                 BrokerGrpcService.reply(responses, failed.build());
                 return;
             }
-            if (!request.getValidateOnly()) {
-                awaitImage(img -> response.getResultsList().stream()
-                        .filter(r -> r.getError() == ErrorCode.NONE)
-                        .allMatch(r -> img.topics().topic(r.getName()) != null));
+            if (request.getValidateOnly() || !anySucceeded(response.getResultsList())) {
+                BrokerGrpcService.reply(responses, response);
+                return;
             }
-            BrokerGrpcService.reply(responses, response);
+            readBarrier().whenComplete((barrier, ignored) -> BrokerGrpcService.reply(responses, response));
         });
     }
 
@@ -82,10 +98,11 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                 BrokerGrpcService.reply(responses, failed.build());
                 return;
             }
-            awaitImage(img -> response.getResultsList().stream()
-                    .filter(r -> r.getError() == ErrorCode.NONE)
-                    .allMatch(r -> img.topics().topic(r.getName()) == null));
-            BrokerGrpcService.reply(responses, response);
+            if (!anySucceeded(response.getResultsList())) {
+                BrokerGrpcService.reply(responses, response);
+                return;
+            }
+            readBarrier().whenComplete((barrier, ignored) -> BrokerGrpcService.reply(responses, response));
         });
     }
 
@@ -98,7 +115,11 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                 BrokerGrpcService.reply(responses, failed.build());
                 return;
             }
-            BrokerGrpcService.reply(responses, response);
+            if (!anySucceeded(response.getResultsList())) {
+                BrokerGrpcService.reply(responses, response);
+                return;
+            }
+            readBarrier().whenComplete((barrier, ignored) -> BrokerGrpcService.reply(responses, response));
         });
     }
 
@@ -112,6 +133,17 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void listTopics(ListTopicsRequest request, StreamObserver<ListTopicsResponse> responses) {
+        readBarrier().whenCompleteAsync((barrier, failure) -> {
+            if (barrier.error() != ErrorCode.NONE) {
+                BrokerGrpcService.reply(responses, ListTopicsResponse.newBuilder().setError(barrier.error())
+                        .setErrorMessage(barrier.errorMessage()).build());
+                return;
+            }
+            BrokerGrpcService.reply(responses, listTopics(request));
+        });
+    }
+
+    private ListTopicsResponse listTopics(ListTopicsRequest request) {
         ListTopicsResponse.Builder response = ListTopicsResponse.newBuilder();
         for (TopicImage topic : image.get().topics().topicsByName().values()) {
             if (topic.isInternal() && !request.getIncludeInternal()) {
@@ -123,11 +155,24 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                     .setReplicationFactor(first == null ? 0 : first.replicas().size())
                     .setInternal(topic.isInternal()));
         }
-        BrokerGrpcService.reply(responses, response.build());
+        return response.build();
     }
 
     @Override
     public void describeTopics(DescribeTopicsRequest request, StreamObserver<DescribeTopicsResponse> responses) {
+        readBarrier().whenCompleteAsync((barrier, failure) -> {
+            if (barrier.error() != ErrorCode.NONE) {
+                DescribeTopicsResponse.Builder refused = DescribeTopicsResponse.newBuilder();
+                request.getNamesList().forEach(name -> refused.addTopics(TopicDescription.newBuilder().setName(name)
+                        .setError(barrier.error()).setErrorMessage(barrier.errorMessage())));
+                BrokerGrpcService.reply(responses, refused.build());
+                return;
+            }
+            BrokerGrpcService.reply(responses, describeTopics(request));
+        });
+    }
+
+    private DescribeTopicsResponse describeTopics(DescribeTopicsRequest request) {
         MetadataImage current = image.get();
         DescribeTopicsResponse.Builder response = DescribeTopicsResponse.newBuilder();
         for (String name : request.getNamesList()) {
@@ -145,7 +190,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
             }
             response.addTopics(description);
         }
-        BrokerGrpcService.reply(responses, response.build());
+        return response.build();
     }
 
     @Override
@@ -178,11 +223,24 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                 .setErrorMessage("the controller could not complete the request: " + cause.getMessage()).build();
     }
 
-    /** Waits, bounded, until the local image satisfies {@code condition}; propagation is normally sub-millisecond. */
-    private void awaitImage(java.util.function.Predicate<MetadataImage> condition) {
-        long deadline = System.nanoTime() + PROPAGATION_WAIT_MS * 1_000_000;
-        while (!condition.test(image.get()) && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
+    /**
+     * The read barrier: completes (never exceptionally) with {@code NONE} once this broker's image has applied an
+     * offset the active controller committed after this call, or with the retriable error that stopped it.
+     */
+    private CompletableFuture<ReadBarrierReply> readBarrier() {
+        return controller.readBarrier().thenCompose(barrier -> {
+            if (barrier.error() != ErrorCode.NONE) {
+                return CompletableFuture.completedFuture(barrier);
+            }
+            return applied.await(barrier.offset(), APPLY_WAIT_MS).thenApply(reached -> reached ? barrier
+                    : ReadBarrierReply.error(ErrorCode.REQUEST_TIMED_OUT, "this broker's metadata did not reach offset "
+                    + barrier.offset() + " within " + APPLY_WAIT_MS + " ms (it is at " + applied.appliedOffset()
+                    + "); retry, possibly on another broker"));
+        }).exceptionally(failure -> ReadBarrierReply.error(ErrorCode.NOT_CONTROLLER,
+                "the read barrier failed: " + failure));
+    }
+
+    private static boolean anySucceeded(java.util.List<TopicResult> results) {
+        return results.stream().anyMatch(r -> r.getError() == ErrorCode.NONE);
     }
 }

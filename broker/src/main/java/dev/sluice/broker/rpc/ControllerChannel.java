@@ -5,6 +5,7 @@ import dev.sluice.controller.BrokerHeartbeatReply;
 import dev.sluice.controller.BrokerRegistrationReply;
 import dev.sluice.controller.ControlledShutdownReply;
 import dev.sluice.controller.ProducerIdsReply;
+import dev.sluice.controller.ReadBarrierReply;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.AlterConfigsResponse;
 import dev.sluice.proto.v1.CreateTopicsRequest;
@@ -43,6 +44,12 @@ public interface ControllerChannel {
     CompletableFuture<ProducerIdsReply> allocateProducerIds(int brokerId, int count);
 
     CompletableFuture<TopicResult> reassignPartition(dev.sluice.proto.v1.ReassignPartitionRequest request);
+
+    /**
+     * A read index for an admin read: the offset of an entry the active controller committed after this call, so the
+     * broker's image holds every acknowledged change once it has applied that offset.
+     */
+    CompletableFuture<ReadBarrierReply> readBarrier();
 
     /** A broker stopping cleanly asks the controller to move its leaderships away. */
     CompletableFuture<ControlledShutdownReply> controlledShutdown(int brokerId, long brokerEpoch);

@@ -5,6 +5,7 @@ import dev.sluice.controller.BrokerHeartbeatReply;
 import dev.sluice.controller.BrokerRegistrationReply;
 import dev.sluice.controller.ControlledShutdownReply;
 import dev.sluice.controller.ProducerIdsReply;
+import dev.sluice.controller.ReadBarrierReply;
 import dev.sluice.metadata.MetadataRecords;
 import dev.sluice.metadata.PartitionImage;
 import dev.sluice.proto.internal.v1.AllocateProducerIdsRequest;
@@ -21,6 +22,8 @@ import dev.sluice.proto.internal.v1.ForwardedAlterConfigsResponse;
 import dev.sluice.proto.internal.v1.ForwardedCreateTopicsResponse;
 import dev.sluice.proto.internal.v1.ForwardedDeleteTopicsResponse;
 import dev.sluice.proto.internal.v1.PartitionState;
+import dev.sluice.proto.internal.v1.ReadBarrierRequest;
+import dev.sluice.proto.internal.v1.ReadBarrierResponse;
 import dev.sluice.proto.internal.v1.RegisterBrokerRequest;
 import dev.sluice.proto.internal.v1.RegisterBrokerResponse;
 import dev.sluice.proto.v1.AlterConfigsRequest;
@@ -158,6 +161,14 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     }
 
     @Override
+    public CompletableFuture<ReadBarrierReply> readBarrier() {
+        ReadBarrierRequest request = ReadBarrierRequest.getDefaultInstance();
+        return router.send("ReadBarrier", stub -> stub.readBarrier(request), READ_BARRIER,
+                r -> new ReadBarrierReply(r.getError(), r.getErrorMessage(), r.getOffset()),
+                message -> ReadBarrierReply.error(ErrorCode.NOT_CONTROLLER, message));
+    }
+
+    @Override
     public void close() {
         router.close();
     }
@@ -232,4 +243,6 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     private static final ControllerRouter.Envelope<AllocateProducerIdsResponse> PRODUCER_IDS = envelope(
             AllocateProducerIdsResponse::getError, AllocateProducerIdsResponse::getErrorMessage,
             AllocateProducerIdsResponse::getControllerId);
+    private static final ControllerRouter.Envelope<ReadBarrierResponse> READ_BARRIER = envelope(
+            ReadBarrierResponse::getError, ReadBarrierResponse::getErrorMessage, ReadBarrierResponse::getControllerId);
 }

@@ -16,6 +16,7 @@ import dev.sluice.broker.replication.PartitionReplicas;
 import dev.sluice.broker.replication.ReplicationChannels;
 import dev.sluice.broker.replication.ReplicationConfig;
 import dev.sluice.broker.rpc.AdminGrpcService;
+import dev.sluice.broker.rpc.AppliedOffsetWaiters;
 import dev.sluice.broker.rpc.BrokerGrpcService;
 import dev.sluice.broker.rpc.ConnectionOrderedCalls;
 import dev.sluice.broker.rpc.GroupGrpcService;
@@ -75,6 +76,10 @@ public final class Node implements AutoCloseable {
 
     private final NodeConfig config;
     private final Clock clock = Clock.systemUTC();
+    /** The offset this broker's image has applied, for the admin read barrier. */
+    private final AppliedOffsetWaiters appliedOffsets = new AppliedOffsetWaiters(clock::millis, -1);
+    /** Test hook: while set, committed metadata is not applied on this node (see {@link #holdMetadataForTest}). */
+    private volatile java.util.concurrent.CountDownLatch metadataHold;
     private PartitionReplicas replicas;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final MetadataLoader loader = new MetadataLoader();
@@ -92,6 +97,36 @@ public final class Node implements AutoCloseable {
 
     private Node(NodeConfig config) {
         this.config = config;
+    }
+
+    /**
+     * Test hook: stops applying committed metadata on this node (the Raft log still replicates) until the returned
+     * handle is closed, so a test can hold one broker's image behind the quorum.
+     */
+    AutoCloseable holdMetadataForTest() {
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        metadataHold = hold;
+        return () -> {
+            metadataHold = null;
+            hold.countDown();
+        };
+    }
+
+    /** The Raft node's view of the quorum, for tests. */
+    dev.sluice.raft.io.QuorumStatus quorumStatusForTest() {
+        return raft.status();
+    }
+
+    private void awaitMetadataHoldReleased() {
+        java.util.concurrent.CountDownLatch hold = metadataHold;
+        if (hold == null) {
+            return;
+        }
+        try {
+            hold.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Starts a node; on failure everything already started is stopped again before the exception propagates. */
@@ -142,6 +177,7 @@ public final class Node implements AutoCloseable {
         TrafficMetrics traffic = new TrafficMetrics(registry);
         if (config.isBroker()) {
             loader.register(new BrokerMetadataPublisher(config.nodeId(), logStore, registry, traffic, replicas));
+            loader.register((delta, newImage) -> appliedOffsets.handleApplied(newImage.offset()));
         }
         startRaft();
         if (config.isBroker()) {
@@ -182,6 +218,7 @@ public final class Node implements AutoCloseable {
         RaftListener listener = new RaftListener() {
             @Override
             public void handleCommit(long offset, int epoch, byte[] payload) {
+                awaitMetadataHoldReleased();
                 loader.handleCommit(offset, payload);
             }
 
@@ -233,7 +270,8 @@ public final class Node implements AutoCloseable {
         coordinatorLease = new CoordinatorLease(System::nanoTime, config.brokerSessionTimeoutMs() * 3 / 4);
         coordinator.useLease(coordinatorLease);
         AdminGrpcService adminService = new AdminGrpcService(controllerChannel, loader::image,
-                logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()));
+                logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()), appliedOffsets);
+        scheduler.scheduleWithFixedDelay(appliedOffsets::expireOverdue, 100, 100, TimeUnit.MILLISECONDS);
         RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(registry);
         // Calls run on this pool; each connection's Produce calls one at a time, in arrival order, so that an
         // idempotent producer's pipelined batches reach the log in sequence.

@@ -19,6 +19,8 @@ import dev.sluice.proto.internal.v1.ForwardedAlterConfigsResponse;
 import dev.sluice.proto.internal.v1.ForwardedCreateTopicsResponse;
 import dev.sluice.proto.internal.v1.ForwardedDeleteTopicsResponse;
 import dev.sluice.proto.internal.v1.PartitionState;
+import dev.sluice.proto.internal.v1.ReadBarrierRequest;
+import dev.sluice.proto.internal.v1.ReadBarrierResponse;
 import dev.sluice.proto.internal.v1.RegisterBrokerRequest;
 import dev.sluice.proto.internal.v1.RegisterBrokerResponse;
 import dev.sluice.proto.v1.AlterConfigsRequest;
@@ -153,6 +155,14 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
                 (r, leader) -> ControlledShutdownResponse.newBuilder().setError(r.error())
                         .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
                         .build());
+    }
+
+    /** A read index for a broker's admin read; see {@link ControllerService#readBarrier()}. */
+    @Override
+    public void readBarrier(ReadBarrierRequest request, StreamObserver<ReadBarrierResponse> responses) {
+        reply(controller.readBarrier(), responses, (r, leader) -> ReadBarrierResponse.newBuilder().setError(r.error())
+                .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
+                .setOffset(r.offset()).build());
     }
 
     private static AlterPartitionResponse alterPartitionResponse(AlterPartitionReply reply, int leader) {
