@@ -1,5 +1,6 @@
 package dev.sluice.broker.log;
 
+import dev.sluice.controller.FaultHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,21 +56,36 @@ public final class LogStore implements AutoCloseable {
     /** Guarded by {@link #lifecycle}. */
     private boolean closed;
 
-    private LogStore(Path dir, LogStoreOptions options, RocksDB db, List<ColumnFamilyHandle> familyHandles) {
+    private LogStore(Path dir, LogStoreOptions options, RocksDB db, List<ColumnFamilyHandle> familyHandles,
+                     StoreWriter writer) {
         this.dir = dir;
         this.options = options;
         this.db = db;
         this.familyHandles = familyHandles;
         this.handles = new StoreHandles(db, familyHandles.get(1), familyHandles.get(2), familyHandles.get(3),
-                options.writeOptions);
+                writer);
+    }
+
+    /**
+     * {@link #open(Path, FaultHandler)} for tools and tests that handle {@link LogStorageException} themselves: a
+     * failed write is only logged here, the store still refuses every later write.
+     */
+    public static LogStore open(Path dir) {
+        return open(dir, (message, cause) -> log.error("Log store in {}: {}", dir, message, cause));
     }
 
     /**
      * Opens (creating if needed) the store in {@code dir} and loads every partition's state.
      *
+     * @param faultHandler told once about the first failed write (see {@link StoreWriter}); the node's stops it
      * @throws LogStorageException when RocksDB cannot open the directory or the state is unreadable
      */
-    public static LogStore open(Path dir) {
+    public static LogStore open(Path dir, FaultHandler faultHandler) {
+        return open(dir, faultHandler, WriteSink.ROCKSDB);
+    }
+
+    /** {@link #open(Path, FaultHandler)} writing through {@code sink}, where tests put a failing disk. */
+    public static LogStore open(Path dir, FaultHandler faultHandler, WriteSink sink) {
         LogStoreOptions options = new LogStoreOptions();
         List<ColumnFamilyHandle> familyHandles = new ArrayList<>();
         RocksDB db;
@@ -80,7 +96,8 @@ public final class LogStore implements AutoCloseable {
             options.close();
             throw new LogStorageException("cannot open log store in " + dir, e);
         }
-        LogStore store = new LogStore(dir, options, db, familyHandles);
+        LogStore store = new LogStore(dir, options, db, familyHandles,
+                new StoreWriter(db, options.writeOptions, sink, faultHandler));
         try {
             store.loadPartitions();
         } catch (RuntimeException e) {
@@ -118,8 +135,9 @@ public final class LogStore implements AutoCloseable {
     }
 
     private PartitionLog create(PartitionKey key) {
-        try {
-            db.put(handles.state(), handles.writeOptions(), key.prefix(), PartitionState.EMPTY.encode());
+        try (WriteBatch writes = new WriteBatch()) {
+            writes.put(handles.state(), key.prefix(), PartitionState.EMPTY.encode());
+            handles.writer().write(writes, "creation of partition " + key);
         } catch (RocksDBException e) {
             throw new LogStorageException("cannot create partition " + key, e);
         }
@@ -152,7 +170,7 @@ public final class LogStore implements AutoCloseable {
             writes.deleteRange(handles.batches(), begin, end);
             writes.deleteRange(handles.index(), begin, end);
             writes.delete(handles.state(), key.prefix());
-            db.write(handles.writeOptions(), writes);
+            handles.writer().write(writes, "deletion of partition " + key);
         } catch (RocksDBException e) {
             throw new LogStorageException("cannot delete partition " + key, e);
         }
@@ -222,6 +240,9 @@ public final class LogStore implements AutoCloseable {
     }
 
     private void checkpointAll() {
+        if (handles.writer().isFailed()) {
+            return;  // reported once already; the store takes no more writes
+        }
         for (PartitionLog partition : partitions.values()) {
             try {
                 partition.checkpointHighWatermark();
@@ -250,7 +271,9 @@ public final class LogStore implements AutoCloseable {
     private void closeDatabase() {
         checkpointAll();
         try {
-            db.syncWal();
+            if (!handles.writer().isFailed()) {
+                db.syncWal();
+            }
         } catch (RocksDBException e) {
             log.warn("Could not sync the WAL of {} at close", dir, e);
         }

@@ -130,7 +130,7 @@ public final class PartitionLog {
                 writes.put(handles.batches(), batchKey, stored);
                 writes.put(handles.index(), batchKey, summary.encodeValue());
                 writes.put(handles.state(), stateKey, next.encode());
-                handles.db().write(handles.writeOptions(), writes);
+                handles.writer().write(writes, "append to " + key);
             } catch (RocksDBException e) {
                 throw new LogStorageException("append to " + key + " failed", e);
             }
@@ -425,7 +425,10 @@ public final class PartitionLog {
      *
      * @param storedBatch a serialized {@code RecordBatchView} as the leader stored it
      * @return where the batch went
-     * @throws IllegalArgumentException when the batch does not parse, has no records, fails its CRC32C, does not
+     * <p>A batch the leader's cleaner compacted keeps its offset span in {@code last_offset_delta} with fewer
+     * records, possibly none; it is stored as it is and moves the log end by its whole span.
+     *
+     * @throws IllegalArgumentException when the batch does not parse, spans no offset, fails its CRC32C, does not
      *     start at the log end, or carries a leader epoch older than the latest one in the cache
      * @throws PartitionDeletedException when the partition was deleted
      * @throws LogStorageException when RocksDB fails (nothing is appended)
@@ -438,8 +441,12 @@ public final class PartitionLog {
             throw new IllegalArgumentException("replicated batch does not parse in " + key, e);
         }
         RecordBatchHeader header = batch.getHeader();
-        if (header.getRecordCount() < 1) {
-            throw new IllegalArgumentException("replicated batch without records in " + key);
+        // Compaction keeps a batch's offset span but may drop records, down to none (see PartitionCompactor), so
+        // the span comes from last_offset_delta when it is set and the record count only bounds it.
+        long span = header.hasLastOffsetDelta() ? header.getLastOffsetDelta() + 1L : header.getRecordCount();
+        if (span < 1 || header.getRecordCount() < 0 || header.getRecordCount() > span) {
+            throw new IllegalArgumentException("replicated batch with " + header.getRecordCount()
+                    + " records over " + span + " offsets in " + key);
         }
         if (header.hasCrc32C() && header.getCrc32C() != BatchChecksum.crc32c(batch)) {
             throw new IllegalArgumentException("replicated batch at " + header.getBaseOffset() + " fails its CRC in "
@@ -459,15 +466,16 @@ public final class PartitionLog {
                         + " after epoch " + current.latestEpoch() + " in " + key);
             }
             byte[] stored = storedBatch.toByteArray();
-            BatchSummary summary = new BatchSummary(baseOffset, baseOffset + header.getRecordCount(),
-                    header.getMaxTimestampMs(), stored.length);
+            BatchSummary summary = new BatchSummary(baseOffset, baseOffset + span, header.getMaxTimestampMs(),
+                    stored.length);
             PartitionState next = current.withAppend(summary.nextOffset(), stored.length, header.getLeaderEpoch(),
                     baseOffset);
             if (header.getProducerId() > 0) {
                 // A follower keeps the producers' state as the leader does, so that after it becomes leader a
                 // retry of a batch it already holds is answered as a duplicate rather than appended twice.
+                // The span is the batch's record count as appended, before any compaction.
                 next = next.withProducers(next.producers().withBatch(header.getProducerId(),
-                        header.getProducerEpoch(), header.getBaseSequence(), header.getRecordCount(), baseOffset,
+                        header.getProducerEpoch(), header.getBaseSequence(), Math.toIntExact(span), baseOffset,
                         header.getAppendTimeMs()));
             }
             byte[] batchKey = key.batchKey(baseOffset);
@@ -475,7 +483,7 @@ public final class PartitionLog {
                 writes.put(handles.batches(), batchKey, stored);
                 writes.put(handles.index(), batchKey, summary.encodeValue());
                 writes.put(handles.state(), stateKey, next.encode());
-                handles.db().write(handles.writeOptions(), writes);
+                handles.writer().write(writes, "follower append to " + key);
             } catch (RocksDBException e) {
                 throw new LogStorageException("follower append to " + key + " failed", e);
             }
@@ -556,7 +564,7 @@ public final class PartitionLog {
                 }
                 PartitionState next = current.withCompacted(removedBytes);
                 writes.put(handles.state(), stateKey, next.encode());
-                handles.db().write(handles.writeOptions(), writes);
+                handles.writer().write(writes, "compaction write of " + key);
                 state = next;
                 highWatermarkDirty = false;
             } catch (RocksDBException e) {
@@ -586,7 +594,7 @@ public final class PartitionLog {
                 writes.deleteRange(handles.index(), deleteRange[0], deleteRange[1]);
             }
             writes.put(handles.state(), stateKey, next.encode());
-            handles.db().write(handles.writeOptions(), writes);
+            handles.writer().write(writes, "state write for " + key);
         } catch (RocksDBException e) {
             throw new LogStorageException("state write for " + key + " failed", e);
         }

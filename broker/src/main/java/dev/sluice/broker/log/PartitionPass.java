@@ -49,7 +49,11 @@ final class PartitionPass {
             } catch (PartitionDeletedException e) {
                 log.debug("Partition {} was deleted during {}", partition.key(), what);
             } catch (LogStorageException e) {
-                log.warn("{} failed for {}", what, partition.key(), e);
+                // A failed write was already reported to the fault handler by the store; this is a read failure.
+                log.warn("{} failed for {}: {}", what, partition.key(), e.getMessage());
+            } catch (RuntimeException e) {
+                // Unexpected: logged, and retried with the next pass, so one partition cannot stop the schedule.
+                log.error("{} failed for {}; retrying next pass", what, partition.key(), e);
             }
         }
         return changed;

@@ -2,12 +2,12 @@ package dev.sluice.broker.log;
 
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
-import org.rocksdb.WriteOptions;
 
 /**
  * The open database and its column families, shared by the {@link LogStore} and all its partitions. RocksDB
- * handles are thread-safe; they stay valid until the store closes.
+ * handles are thread-safe; they stay valid until the store closes. Reads go to {@code db}, writes through
+ * {@code writer} only.
  */
 record StoreHandles(RocksDB db, ColumnFamilyHandle batches, ColumnFamilyHandle index, ColumnFamilyHandle state,
-                    WriteOptions writeOptions) {
+                    StoreWriter writer) {
 }

@@ -147,7 +147,9 @@ public final class ProduceHandler {
         } catch (PartitionDeletedException e) {
             return failure(partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, e.getMessage(), -1);
         } catch (LogStorageException e) {
-            log.error("Append to {}-{} failed", partition.getTopic(), partition.getPartition(), e);
+            // The log store reported the failed write to the fault handler, which logged it with its cause and
+            // stops the node; every append after it is refused, so logging each one again would only flood the log.
+            log.debug("Append to {}-{} failed: {}", partition.getTopic(), partition.getPartition(), e.getMessage());
             return failure(partition, ErrorCode.KAFKA_STORAGE_ERROR, e.getMessage(), -1);
         }
         return ProducePartitionResult.newBuilder()

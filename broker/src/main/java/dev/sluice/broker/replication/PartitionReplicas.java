@@ -4,6 +4,7 @@ import dev.sluice.broker.log.AppendResult;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.controller.FaultHandler;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.PartitionImage;
@@ -66,16 +67,27 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
 
     private record FollowTarget(BrokerEndpoint leader, int leaderEpoch) { }
 
+    /** For tests: a replica fetcher thread that dies of an {@link Error} is only logged. */
     public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore,
                              IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
                              ScheduledExecutorService scheduler, ReplicationConfig config) {
+        this(localBrokerId, brokerEpoch, logStore, isrChanges, channels, clock, scheduler, config,
+                (message, cause) -> log.error("Fault: {}", message, cause));
+    }
+
+    /** @param faultHandler told when a replica fetcher thread dies of something it cannot handle */
+    public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore,
+                             IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
+                             ScheduledExecutorService scheduler, ReplicationConfig config,
+                             FaultHandler faultHandler) {
         this.localBrokerId = localBrokerId;
         this.logStore = logStore;
         this.isrChanges = isrChanges;
         this.clock = clock;
         this.scheduler = scheduler;
         this.config = config;
-        this.fetchers = new ReplicaFetchers(localBrokerId, brokerEpoch, channels, config, clock);
+        this.fetchers = new ReplicaFetchers(localBrokerId, brokerEpoch, channels, config, clock,
+                faultHandler);
         this.acksAllWaiter = new AcksAllWaiter(scheduler);
         this.fetchService = new ReplicaFetchService(this, scheduler);
     }

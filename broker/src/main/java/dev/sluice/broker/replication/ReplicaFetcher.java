@@ -1,5 +1,6 @@
 package dev.sluice.broker.replication;
 
+import dev.sluice.broker.log.LogStorageException;
 import dev.sluice.broker.log.PartitionDeletedException;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
@@ -8,6 +9,7 @@ import dev.sluice.proto.internal.v1.ReplicaFetchPartitionResult;
 import dev.sluice.proto.internal.v1.ReplicaFetchRequest;
 import dev.sluice.proto.internal.v1.ReplicaFetchResponse;
 import dev.sluice.proto.internal.v1.ReplicationGrpc;
+import dev.sluice.controller.FaultHandler;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.time.Clock;
@@ -24,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * The follower side of replication for one source broker: a thread that long-polls {@code ReplicaFetch} for every
  * partition this broker follows on that leader, and applies each answer to the local log (see
  * {@link FollowerLogUpdate}). A partition whose fetch fails backs off for {@code replica.fetch.backoff.ms}; a
- * transport failure backs the whole fetcher off.
+ * transport failure backs the whole fetcher off. The thread never dies silently: a failed local write was reported to
+ * the node's {@link FaultHandler} by the log store (which then refuses every write, so the partition only backs off
+ * until the node stops); any other unexpected exception is logged and the whole fetcher retries after the backoff;
+ * an {@link Error} escaping the loop goes to the fault handler.
  *
  * <p>Threads: its own thread fetches and appends. {@link #addPartition} and {@link #removePartition} may be called
  * from any thread; they take the fetcher's lock, which the fetcher holds while it applies a response, so once
@@ -48,7 +53,7 @@ public final class ReplicaFetcher implements AutoCloseable {
     private volatile boolean running = true;
 
     public ReplicaFetcher(int localBrokerId, LongSupplier brokerEpoch, BrokerEndpoint source, ManagedChannel channel,
-                          ReplicationConfig config, Clock clock) {
+                          ReplicationConfig config, Clock clock, FaultHandler faultHandler) {
         this.localBrokerId = localBrokerId;
         this.brokerEpoch = brokerEpoch;
         this.source = source;
@@ -58,6 +63,8 @@ public final class ReplicaFetcher implements AutoCloseable {
         this.clock = clock;
         this.thread = new Thread(this::run, "replica-fetcher-" + localBrokerId + "-from-" + source.brokerId());
         this.thread.setDaemon(true);
+        this.thread.setUncaughtExceptionHandler((dead, error) ->
+                faultHandler.handleFault("thread " + dead.getName() + " died", error));
     }
 
     public void start() {
@@ -100,9 +107,23 @@ public final class ReplicaFetcher implements AutoCloseable {
 
     private void run() {
         while (running) {
+            try {
+                fetchOnce();
+            } catch (RuntimeException e) {
+                // A bug or an unexpected failure (e.g. a storage read): keep replicating the other partitions.
+                log.error("Replica fetcher from broker {} failed; retrying in {} ms", source.brokerId(),
+                        config.replicaFetchBackoffMs(), e);
+                await(config.replicaFetchBackoffMs());
+            }
+        }
+    }
+
+    /** One fetch round: build the request, long-poll the leader, apply the answer. */
+    private void fetchOnce() {
+        {
             ReplicaFetchRequest request = nextRequest();
             if (request == null) {
-                continue;
+                return;
             }
             ReplicaFetchResponse response;
             try {
@@ -113,7 +134,7 @@ public final class ReplicaFetcher implements AutoCloseable {
                     log.warn("Replica fetch from broker {} failed: {}", source.brokerId(), e.getStatus());
                     await(config.replicaFetchBackoffMs());
                 }
-                continue;
+                return;
             }
             applyResponse(request, response);
         }
@@ -182,6 +203,11 @@ public final class ReplicaFetcher implements AutoCloseable {
             }
         } catch (PartitionDeletedException e) {
             partitions.remove(key);
+        } catch (LogStorageException e) {
+            // The store reported the failed write to the fault handler (logged there, with the cause) and takes no
+            // more writes; the node is stopping. Nothing was appended, so the leader never counts it as replicated.
+            log.warn("Could not store replicated data of {}: {}", key, e.getMessage());
+            partition.retryAtMs = clock.millis() + config.replicaFetchBackoffMs();
         } catch (IllegalArgumentException e) {
             // A batch that does not fit the local log: refetch after a pause rather than spin.
             log.warn("Could not apply replicated data to {}: {}", key, e.getMessage());

@@ -2,6 +2,7 @@ package dev.sluice.broker.replication;
 
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.controller.FaultHandler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,16 +22,18 @@ final class ReplicaFetchers implements AutoCloseable {
     private final ReplicationChannels channels;
     private final ReplicationConfig config;
     private final Clock clock;
+    private final FaultHandler faultHandler;
     private final Map<BrokerEndpoint, ReplicaFetcher> fetchers = new HashMap<>();
     private final Map<PartitionKey, ReplicaFetcher> followed = new HashMap<>();
 
     ReplicaFetchers(int localBrokerId, LongSupplier brokerEpoch, ReplicationChannels channels,
-                    ReplicationConfig config, Clock clock) {
+                    ReplicationConfig config, Clock clock, FaultHandler faultHandler) {
         this.localBrokerId = localBrokerId;
         this.brokerEpoch = brokerEpoch;
         this.channels = channels;
         this.config = config;
         this.clock = clock;
+        this.faultHandler = faultHandler;
     }
 
     /** Replicates {@code log} from {@code leader} at {@code leaderEpoch}, moving it off any other fetcher. */
@@ -38,7 +41,7 @@ final class ReplicaFetchers implements AutoCloseable {
         unfollow(log.key());
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(leader, endpoint -> {
             ReplicaFetcher created = new ReplicaFetcher(localBrokerId, brokerEpoch, endpoint,
-                    channels.open(endpoint), config, clock);
+                    channels.open(endpoint), config, clock, faultHandler);
             created.start();
             return created;
         });

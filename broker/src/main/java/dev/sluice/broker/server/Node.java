@@ -25,6 +25,7 @@ import dev.sluice.broker.rpc.RpcMetricsInterceptor;
 import dev.sluice.broker.rpc.TrafficMetrics;
 import dev.sluice.controller.ControllerConfig;
 import dev.sluice.controller.ControllerService;
+import dev.sluice.controller.FaultHandler;
 import dev.sluice.controller.ThreadEventQueue;
 import dev.sluice.controller.io.ControllerGrpcService;
 import dev.sluice.metadata.MetadataImage;
@@ -75,6 +76,7 @@ public final class Node implements AutoCloseable {
     private static final int PRODUCER_ID_BLOCK_SIZE = 1000;
 
     private final NodeConfig config;
+    private final FaultHandler faultHandler;
     private final Clock clock = Clock.systemUTC();
     /** The offset this broker's image has applied, for the admin read barrier. */
     private final AppliedOffsetWaiters appliedOffsets = new AppliedOffsetWaiters(clock::millis, -1);
@@ -95,8 +97,9 @@ public final class Node implements AutoCloseable {
     private Server controllerServer;
     private HttpEndpoints http;
 
-    private Node(NodeConfig config) {
+    private Node(NodeConfig config, FaultHandler faultHandler) {
         this.config = config;
+        this.faultHandler = faultHandler;
     }
 
     /**
@@ -129,9 +132,17 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Starts a node; on failure everything already started is stopped again before the exception propagates. */
+    /**
+     * Starts a node whose faults (a broken invariant, a failed storage write) halt the process; on failure to start,
+     * everything already started is stopped again before the exception propagates.
+     */
     public static Node start(NodeConfig config) throws IOException {
-        Node node = new Node(config);
+        return start(config, new HaltingFaultHandler(config.nodeId()));
+    }
+
+    /** {@link #start(NodeConfig)} with another fault handler, for tests that record faults instead of halting. */
+    public static Node start(NodeConfig config, FaultHandler faultHandler) throws IOException {
+        Node node = new Node(config, faultHandler);
         try {
             node.startAll();
             return node;
@@ -148,7 +159,7 @@ public final class Node implements AutoCloseable {
         registry = NodeMetrics.createRegistry(config.nodeId());
         resources.push(registry::close);
         if (config.isBroker()) {
-            logStore = LogStore.open(config.dataDir().resolve("log"));
+            logStore = LogStore.open(config.dataDir().resolve("log"), faultHandler);
             resources.push(logStore);
             RocksDbMeters.bind(registry, logStore);
         }
@@ -161,7 +172,7 @@ public final class Node implements AutoCloseable {
         if (config.isBroker()) {
             replicas = new PartitionReplicas(config.nodeId(), () -> lifecycle == null ? -1 : lifecycle.brokerEpoch(),
                     logStore, this::sendIsrChange, ReplicationChannels.PLAINTEXT, clock, scheduler,
-                    ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(config.replicaLagTimeMaxMs()));
+                    ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(config.replicaLagTimeMaxMs()), faultHandler);
             resources.push(replicas);
         }
         if (config.isController()) {
@@ -170,7 +181,7 @@ public final class Node implements AutoCloseable {
                     .withSessionTimeoutMs(config.brokerSessionTimeoutMs())
                     .withAutoLeaderRebalanceEnable(config.autoLeaderRebalanceEnable());
             controller = new ControllerService(config.nodeId(), controllerConfig, bytes -> raft.append(bytes), clock,
-                    new SplittableRandom(), new ThreadEventQueue("sluice-controller-" + config.nodeId(), this::fault));
+                    new SplittableRandom(), new ThreadEventQueue("sluice-controller-" + config.nodeId(), faultHandler));
             loader.register(controller);
             resources.push(controller);
         }
@@ -241,7 +252,8 @@ public final class Node implements AutoCloseable {
             }
         };
         raft = new RaftNode(new RaftNodeConfig(config.nodeId(), config.dataDir().resolve("metadata"),
-                config.controllerQuorum(), 1000, 2000, config.metadataSnapshotIntervalEntries()), listener);
+                config.controllerQuorum(), 1000, 2000, config.metadataSnapshotIntervalEntries()), listener,
+                faultHandler);
         if (config.isController()) {
             controllerServer = bind(NettyServerBuilder
                     .forAddress(new InetSocketAddress(config.host(), config.controllerPort()))
@@ -289,15 +301,16 @@ public final class Node implements AutoCloseable {
         resources.push(() -> shutdown(brokerServer));
         replicas.start();
         RetentionTask retention = new RetentionTask(logStore, key -> LogConfigs.forPartition(loader.image(), key), clock);
-        scheduler.scheduleWithFixedDelay(retention, config.retentionCheckIntervalMs(),
+        scheduler.scheduleWithFixedDelay(guarded("retention", retention), config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         // The cleaner has its own thread so a long compaction pass never delays retention or fetch long-polls.
         ScheduledExecutorService cleaner = Executors.newSingleThreadScheduledExecutor(daemon("sluice-log-cleaner"));
         resources.push(cleaner::shutdownNow);
-        cleaner.scheduleWithFixedDelay(new LogCleaner(logStore, key -> LogConfigs.forPartition(loader.image(), key),
-                clock), config.retentionCheckIntervalMs(), config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        cleaner.scheduleWithFixedDelay(guarded("log cleaner", new LogCleaner(logStore,
+                key -> LogConfigs.forPartition(loader.image(), key), clock)), config.retentionCheckIntervalMs(), config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         // The high watermark is kept in memory and saved with writes; this bounds how far it can lag after a crash.
-        scheduler.scheduleWithFixedDelay(logStore::checkpointHighWatermarks, 5, 5, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(guarded("high-watermark checkpoint", logStore::checkpointHighWatermarks),
+                5, 5, TimeUnit.SECONDS);
     }
 
     /** A partition leader's ISR change, sent to the active controller; answered once committed or refused. */
@@ -309,12 +322,17 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * A broken invariant: the node's state can no longer be trusted, so the process stops at once rather than
-     * serve wrong data. Restarting recovers from the durable logs.
+     * A periodic task that never throws: an exception would silently cancel its schedule. Storage write failures
+     * reached the fault handler in the store already; anything else is logged and the next run retries.
      */
-    private void fault(String message, Throwable cause) {
-        log.error("Fatal fault on node {}: {}; stopping the process", config.nodeId(), message, cause);
-        Runtime.getRuntime().halt(70);
+    private static Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("Background task {} failed; retrying at its next run", what, e);
+            }
+        };
     }
 
     /** Null when the node can serve every role it has; otherwise the first reason it cannot yet. */

@@ -69,6 +69,34 @@ class LogCleanerTest {
     }
 
     @Test
+    void aFollowerReplicatesCompactedBatchesIncludingOnesLeftWithoutRecords() throws IOException {
+        FakeClock clock = new FakeClock(10 * DAY_MS);
+        long old = clock.millis() - 2 * DAY_MS;
+        try (LogStore leaderStore = LogStore.open(dir.resolve("leader"));
+             LogStore followerStore = LogStore.open(dir.resolve("follower"))) {
+            PartitionLog leader = leaderStore.partition(KEY);
+            leader.append(batch(old, Codec.CODEC_NONE, "a", "a1", "b", "b1"), 0, old);
+            leader.append(batch(old, Codec.CODEC_ZSTD, "a", "a2", "c", "c1"), 0, old);
+            leader.append(batch(old, Codec.CODEC_NONE, "a", "a3", "b", "b2"), 0, old);
+            leader.updateHighWatermark(leader.logEndOffset());
+            new LogCleaner(leaderStore, key -> COMPACT, clock).runOnce();
+            List<ByteString> stored = leader.read(0, Integer.MAX_VALUE, Long.MAX_VALUE).batches();
+            assertThat(RecordBatch.parseFrom(stored.get(0)).getHeader().getRecordCount())
+                    .as("the first batch lost every record to compaction").isZero();
+
+            PartitionLog follower = followerStore.partition(KEY);
+            stored.forEach(follower::appendAsFollower);
+
+            assertThat(follower.read(0, Integer.MAX_VALUE, Long.MAX_VALUE).batches()).isEqualTo(stored);
+            assertThat(follower.logEndOffset()).isEqualTo(leader.logEndOffset()).isEqualTo(6);
+            assertThat(contents(follower)).isEqualTo(contents(leader));
+            leader.append(batch(clock.millis(), Codec.CODEC_NONE, "d", "d1"), 1, clock.millis());
+            follower.appendAsFollower(leader.read(6, Integer.MAX_VALUE, Long.MAX_VALUE).batches().get(0));
+            assertThat(follower.logEndOffset()).isEqualTo(7);
+        }
+    }
+
+    @Test
     void keepsTheLatestValuePerKeyAtItsOffsetAndDropsExpiredTombstones() throws IOException {
         FakeClock clock = new FakeClock(10 * DAY_MS);
         try (LogStore store = LogStore.open(dir)) {

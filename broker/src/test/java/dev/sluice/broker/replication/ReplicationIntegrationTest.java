@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.sluice.broker.log.AppendResult;
+import dev.sluice.broker.log.FakeFullDisk;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.broker.log.RecordingFaultHandler;
 import dev.sluice.broker.log.TestBatches;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.ClusterImage;
@@ -57,7 +59,8 @@ class ReplicationIntegrationTest {
     private final List<Broker> brokers = new ArrayList<>();
     private ScheduledExecutorService scheduler;
 
-    private record Broker(int id, LogStore store, PartitionReplicas replicas, Server server) {
+    private record Broker(int id, LogStore store, PartitionReplicas replicas, Server server, FakeFullDisk disk,
+                          RecordingFaultHandler faults) {
         PartitionLog log() {
             return store.partition(KEY);
         }
@@ -69,12 +72,14 @@ class ReplicationIntegrationTest {
         ReplicationConfig config = ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(LAG_MS)
                 .withReplicaFetchWaitMaxMs(100).withReplicaFetchBackoffMs(20);
         for (int id = 1; id <= 3; id++) {
-            LogStore store = LogStore.open(dir.resolve("broker-" + id));
+            FakeFullDisk disk = new FakeFullDisk();
+            RecordingFaultHandler faults = new RecordingFaultHandler();
+            LogStore store = LogStore.open(dir.resolve("broker-" + id), faults, disk);
             PartitionReplicas replicas = new PartitionReplicas(id, () -> 1L, store, isrChanges,
-                    ReplicationChannels.PLAINTEXT, clock, scheduler, config);
+                    ReplicationChannels.PLAINTEXT, clock, scheduler, config, faults);
             Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(replicas.replicaFetchService()).build().start();
-            brokers.add(new Broker(id, store, replicas, server));
+            brokers.add(new Broker(id, store, replicas, server, disk, faults));
         }
     }
 
@@ -183,6 +188,33 @@ class ReplicationIntegrationTest {
         publish(image(1, 0, 2, ALL));
         assertThat(broker(1).replicas().isr(KEY)).contains(ALL);
         assertThat(broker(1).replicas().checkAcksAll(KEY, 3)).isEqualTo(ErrorCode.NONE);
+    }
+
+    @Test
+    void aFollowerWhoseDiskFillsReportsTheFaultKeepsItsFetcherAliveAndHoldsTheHighWatermarkBack() {
+        publish(image(1, 0, 0, ALL));
+        append(broker(1), 2, 0);
+        awaitSameLogs(brokers);
+        broker(2).disk().fill();
+        AppendResult appended = append(broker(1), 3, 0);
+
+        await().atMost(WAIT).until(() -> broker(2).faults().faults.size() == 1);
+        assertThat(broker(2).faults().faults.get(0).message()).contains("follower append");
+        await().atMost(WAIT).until(() -> broker(3).log().logEndOffset() == appended.nextOffset());
+        // The fetcher backs the partition off (the store refuses writes until the node stops) instead of dying.
+        assertThat(fetcherThreads(2)).as("broker 2's fetcher thread is alive").isEqualTo(1);
+        assertThat(broker(2).log().logEndOffset()).isEqualTo(2);
+        assertThat(broker(1).log().highWatermark()).as("the failed follower append is never counted")
+                .isEqualTo(2);
+        assertThat(broker(2).faults().faults).as("reported once").hasSize(1);
+        assertThat(broker(1).faults().faults).isEmpty();
+        assertThat(broker(3).faults().faults).isEmpty();
+    }
+
+    private static int fetcherThreads(int brokerId) {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("replica-fetcher-" + brokerId + "-from-"))
+                .filter(Thread::isAlive).count();
     }
 
     private Broker broker(int id) {

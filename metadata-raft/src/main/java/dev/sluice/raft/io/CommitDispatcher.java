@@ -1,5 +1,6 @@
 package dev.sluice.raft.io;
 
+import dev.sluice.controller.FaultHandler;
 import dev.sluice.raft.LogEntry;
 import dev.sluice.raft.Notification;
 import dev.sluice.raft.Snapshot;
@@ -25,15 +26,17 @@ final class CommitDispatcher implements AutoCloseable {
 
     private final int nodeId;
     private final RaftListener listener;
+    private final FaultHandler faultHandler;
     private final Consumer<Snapshot> snapshotSink;
     private final ExecutorService thread;
     private volatile Throwable failure;
 
     /** {@code snapshotSink} takes the snapshots the listener creates, on the listener thread. */
-    CommitDispatcher(int nodeId, RaftListener listener, Consumer<Snapshot> snapshotSink) {
+    CommitDispatcher(int nodeId, RaftListener listener, Consumer<Snapshot> snapshotSink, FaultHandler faultHandler) {
         this.nodeId = nodeId;
         this.listener = listener;
         this.snapshotSink = snapshotSink;
+        this.faultHandler = faultHandler;
         this.thread = Executors.newSingleThreadExecutor(runnable -> {
             Thread t = new Thread(runnable, "sluice-raft-listener-" + nodeId);
             t.setDaemon(true);
@@ -89,7 +92,7 @@ final class CommitDispatcher implements AutoCloseable {
                 }
             } catch (Throwable t) {
                 failure = t;
-                log.error("Raft listener failed; no further commits are delivered", t);
+                faultHandler.handleFault("Raft listener failed; no further commits are delivered", t);
                 if (future != null) {
                     future.completeExceptionally(t);
                 }

@@ -1,5 +1,6 @@
 package dev.sluice.raft.io;
 
+import dev.sluice.controller.FaultHandler;
 import dev.sluice.raft.Leader;
 import dev.sluice.raft.NotLeaderException;
 import dev.sluice.raft.Outbound;
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
 final class RaftDriver {
     private static final Logger log = LoggerFactory.getLogger(RaftDriver.class);
 
+    /** For tests and embedders without a node to stop: the failure is logged and the driver stops. */
+    static final FaultHandler LOG_ONLY = (message, cause) -> log.error("{}; the Raft member stops", message, cause);
+
     /** Where the answer to one inbound request goes. Called on the driver thread. */
     interface Responder {
         void respond(RaftMessage.Response response);
@@ -58,6 +62,7 @@ final class RaftDriver {
     private final Transport transport;
     private final LogStorage storage;
     private final CommitDispatcher dispatcher;
+    private final FaultHandler faultHandler;
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final List<RaftEffects> round = new ArrayList<>();
     private final Map<PendingKey, ArrayDeque<Responder>> responders = new HashMap<>();
@@ -72,13 +77,14 @@ final class RaftDriver {
     private volatile QuorumStatus status;
 
     RaftDriver(RaftConfig config, Clock clock, RandomGenerator random, Transport transport, LogStorage storage,
-               CommitDispatcher dispatcher) {
+               CommitDispatcher dispatcher, FaultHandler faultHandler) {
         this.config = config;
         this.clock = clock;
         this.random = random;
         this.transport = transport;
         this.storage = storage;
         this.dispatcher = dispatcher;
+        this.faultHandler = faultHandler;
         this.thread = new Thread(this::runLoop, "sluice-raft-" + config.nodeId());
         this.status = new QuorumStatus(-1, 0, 0, 0, List.of(), List.of());
     }
@@ -206,7 +212,13 @@ final class RaftDriver {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            log.error("[node {}] Raft driver failed; stopping the node", config.nodeId(), t);
+            if (!running) {
+                log.debug("[node {}] Raft driver stopped while closing: {}", config.nodeId(), t.toString());
+                return;
+            }
+            // A failed log or quorum-state write (a full disk) included: this member can no longer persist what it
+            // votes on or acknowledges, so it must stop rather than carry on from state it did not store.
+            faultHandler.handleFault("Raft driver of node " + config.nodeId() + " failed", t);
         } finally {
             running = false;
             shutDown();

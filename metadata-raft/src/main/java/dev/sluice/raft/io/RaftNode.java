@@ -1,5 +1,6 @@
 package dev.sluice.raft.io;
 
+import dev.sluice.controller.FaultHandler;
 import dev.sluice.raft.RaftConfig;
 import dev.sluice.raft.Snapshot;
 import io.grpc.BindableService;
@@ -28,12 +29,26 @@ public final class RaftNode implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
+    /** A node whose driver, when it fails (e.g. a Raft log write on a full disk), only logs and stops. */
     public RaftNode(RaftNodeConfig config, RaftListener listener) {
-        this(config, listener, Clock.systemUTC(), new SecureRandom(), null);
+        this(config, listener, RaftDriver.LOG_ONLY);
+    }
+
+    /**
+     * @param faultHandler told when the driver or the listener thread fails (a Raft log or snapshot write, a
+     *     listener exception); the node's stops the process, as a member that cannot persist must not vote on
+     */
+    public RaftNode(RaftNodeConfig config, RaftListener listener, FaultHandler faultHandler) {
+        this(config, listener, Clock.systemUTC(), new SecureRandom(), null, faultHandler);
     }
 
     /** For tests: inject the clock, the random source and (when not null) the transport. */
     RaftNode(RaftNodeConfig config, RaftListener listener, Clock clock, RandomGenerator random, Transport transport) {
+        this(config, listener, clock, random, transport, RaftDriver.LOG_ONLY);
+    }
+
+    private RaftNode(RaftNodeConfig config, RaftListener listener, Clock clock, RandomGenerator random,
+                     Transport transport, FaultHandler faultHandler) {
         this.config = Objects.requireNonNull(config, "config");
         RaftConfig raftConfig = RaftConfig.of(config.nodeId(), config.voters().keySet(), config.electionTimeoutMs(),
             config.fetchTimeoutMs()).withSnapshotIntervalEntries(config.snapshotIntervalEntries());
@@ -41,8 +56,8 @@ public final class RaftNode implements AutoCloseable {
         this.transport = transport != null ? transport
             : new GrpcTransport(config.voters(), raftConfig.requestTimeoutMs());
         this.dispatcher = new CommitDispatcher(config.nodeId(), Objects.requireNonNull(listener, "listener"),
-            this::handleSnapshotCreated);
-        this.driver = new RaftDriver(raftConfig, clock, random, this.transport, storage, dispatcher);
+            this::handleSnapshotCreated, faultHandler);
+        this.driver = new RaftDriver(raftConfig, clock, random, this.transport, storage, dispatcher, faultHandler);
         this.service = new RaftGrpcService(driver);
     }
 
