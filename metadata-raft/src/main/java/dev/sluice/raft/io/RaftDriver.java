@@ -80,7 +80,7 @@ final class RaftDriver {
         this.storage = storage;
         this.dispatcher = dispatcher;
         this.thread = new Thread(this::runLoop, "sluice-raft-" + config.nodeId());
-        this.status = new QuorumStatus(-1, 0, 0, 0, List.of(), List.of());
+        this.status = new QuorumStatus(-1, 0, 0, 0, List.of(), List.of(), -1);
     }
 
     /** Recovers log and quorum state from storage and starts the driver thread. */
