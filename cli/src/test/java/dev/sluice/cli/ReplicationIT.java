@@ -126,6 +126,98 @@ class ReplicationIT {
         }
     }
 
+    /**
+     * Chaos run 30001: a node restarted after many leadership changes replayed the metadata log and acted on every
+     * intermediate image, leading and following the partition at long-gone leader epochs (and following a deposed
+     * leader truncated acknowledged records). Now the broker acts only on the image caught up with the quorum.
+     */
+    @Test
+    void aRestartedBrokerNeverActsOnAnOlderLeaderEpochAndLosesNothing() throws Exception {
+        try (DevCluster cluster = combinedNodes(3); Admin admin = QuorumCluster.admin(cluster.brokers())) {
+            admin.createTopics(List.of(new NewTopic("replayed", 1, (short) 3, Map.of("min.insync.replicas", "2"))));
+            await().atMost(STEP).until(() -> partition(admin, "replayed").isr().size() == 3);
+            String topicId = admin.describeTopics(List.of("replayed")).get("replayed").topicId();
+            Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicBoolean running = new AtomicBoolean(true);
+            Thread writer = new Thread(() -> writeUntilStopped(cluster.brokers(), "replayed", running, acknowledged),
+                    "replayed-writer");
+            writer.start();
+            int restarted;
+            int epochAtKill;
+            try {
+                for (int round = 0; round < 2; round++) {
+                    int leader = partition(admin, "replayed").leader();
+                    int atStop = acknowledged.size();
+                    cluster.stop(leader);
+                    await().atMost(STEP).until(() -> acknowledged.size() >= atStop + 300);
+                    cluster.start(leader);
+                    cluster.awaitReady(STEP);
+                    await().atMost(STEP).until(() -> partition(admin, "replayed").isr().size() == 3);
+                }
+                restarted = partition(admin, "replayed").leader();
+                epochAtKill = partition(admin, "replayed").leaderEpoch();
+                cluster.kill(restarted);
+                int atKill = acknowledged.size();
+                await().atMost(STEP).until(() -> acknowledged.size() >= atKill + 1000);
+                cluster.start(restarted);
+                cluster.awaitReady(STEP);
+                await().atMost(STEP).until(() -> partition(admin, "replayed").isr().size() == 3);
+            } finally {
+                running.set(false);
+                writer.join(STEP.toMillis());
+            }
+            List<Integer> values = readAll(cluster.brokers(), "replayed").stream()
+                    .map(r -> Integer.parseInt(r.value())).toList();
+            assertThat(values).as("no acknowledged record is lost").containsAll(acknowledged);
+            List<Integer> epochs = transitionEpochsSinceLastStart(cluster, restarted, topicId + "-0");
+            assertThat(epochs).as("node %d led or followed the partition after its restart", restarted).isNotEmpty();
+            assertThat(epochs).as("node %d never leads or follows at a leader epoch older than %d after a restart",
+                    restarted, epochAtKill).allMatch(epoch -> epoch >= epochAtKill);
+            System.out.printf("ReplicationIT: replayed acknowledged=%d read=%d restarted=%d epoch at kill=%d "
+                    + "epochs after restart=%s%n", acknowledged.size(), values.size(), restarted, epochAtKill, epochs);
+        }
+    }
+
+    private static void writeUntilStopped(String brokers, String topic, AtomicBoolean running,
+                                          Set<Integer> acknowledged) {
+        try (Producer<String, String> producer = producer(brokers, Map.of())) {
+            for (int i = 0; running.get(); i++) {
+                int value = i;
+                producer.send(new ProducerRecord<>(topic, null, Integer.toString(value)), (metadata, error) -> {
+                    if (error == null) {
+                        acknowledged.add(value);
+                    }
+                });
+                if (i % 200 == 199) {
+                    producer.flush();
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    /** The leader epochs of node {@code nodeId}'s lead/follow transitions of {@code partition} since it last started. */
+    private static List<Integer> transitionEpochsSinceLastStart(DevCluster cluster, int nodeId, String partition)
+            throws java.io.IOException {
+        List<String> lines = Files.readAllLines(cluster.logFile(nodeId));
+        int start = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("Opened log store in")) {
+                start = i;
+            }
+        }
+        java.util.regex.Pattern transition = java.util.regex.Pattern.compile(
+                "(Leading|Following) " + java.util.regex.Pattern.quote(partition) + " .*at leader epoch (\\d+)");
+        List<Integer> epochs = new ArrayList<>();
+        for (String line : lines.subList(start, lines.size())) {
+            java.util.regex.Matcher matcher = transition.matcher(line);
+            if (matcher.find()) {
+                epochs.add(Integer.parseInt(matcher.group(2)));
+            }
+        }
+        return epochs;
+    }
+
     @Test
     void controlledShutdownFailsNoSendAndLeadershipReturnsToThePreferredReplica() throws Exception {
         try (DevCluster cluster = combinedNodes(3); Admin admin = QuorumCluster.admin(cluster.brokers())) {

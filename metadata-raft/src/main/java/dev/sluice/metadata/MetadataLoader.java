@@ -8,25 +8,55 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Folds committed metadata log entries into images and hands each (delta, image) to the registered publishers.
  *
- * <p>Thread: one thread (the Raft driver's, which learns the commits) calls {@link #handleCommit},
- * {@link #handleSnapshot} and {@link #register}. Any thread may read {@link #image()}: a {@code volatile} reference
- * to an immutable image, so no locks.
+ * <p>Catch-up (Kafka's {@code MetadataLoader} rule): a publisher registered with {@link #registerAfterCatchUp} hears
+ * nothing while this node replays the metadata log (or loads a snapshot) after a start. Only once the image covers the
+ * quorum's high watermark as first learned from the quorum (offsets below it are committed, so the image must reach
+ * {@code highWatermark - 1}) does it get one update from {@link MetadataImage#EMPTY} to the current image, and then
+ * every image. A broker that acted on each intermediate image would lead and follow partitions at long-gone leader
+ * epochs. Publishers registered with {@link #register} (the controller) get every image.
+ *
+ * <p>Thread: one thread (the Raft listener's, which learns the commits) calls {@link #handleCommit} and
+ * {@link #handleSnapshot}; {@link #maybeFinishCatchUp} may be called from any thread (a commit can reach the loader
+ * before the quorum status shows the high watermark that committed it). These methods and the registrations are
+ * serialized by this object's monitor, so publishers are never called concurrently. Any thread may read
+ * {@link #image()}: a {@code volatile} reference to an immutable image, so no locks.
  *
  * <p>Invariants: offsets strictly increase; every payload parses and every record applies. A violation means the log
  * or this node is broken and throws {@link IllegalStateException} for the fault handler, leaving the image as it
- * was.
+ * was. Once caught up, the loader never goes back to catching up.
  */
 public final class MetadataLoader {
     private static final Logger log = LoggerFactory.getLogger(MetadataLoader.class);
 
     private final List<MetadataPublisher> publishers = new CopyOnWriteArrayList<>();
+    private final List<MetadataPublisher> afterCatchUp = new CopyOnWriteArrayList<>();
+    /** The quorum's high watermark as this node learned it, -1 while unknown. */
+    private final LongSupplier quorumHighWatermark;
     private volatile MetadataImage image = MetadataImage.EMPTY;
+    /** The offset to replay to before publishing to {@link #afterCatchUp}; -1 until the high watermark is known. */
+    private long catchUpOffset = -1;
+    private volatile boolean caughtUp;
+
+    /** A loader that is caught up from the start: every publisher gets every image (tests, single-use replays). */
+    public MetadataLoader() {
+        this(() -> 0);
+        caughtUp = true;
+    }
+
+    /**
+     * @param quorumHighWatermark the metadata quorum's high watermark as this node learned it from the quorum's
+     *     leader (exclusive: the first offset not committed), or -1 while none is known
+     */
+    public MetadataLoader(LongSupplier quorumHighWatermark) {
+        this.quorumHighWatermark = quorumHighWatermark;
+    }
 
     /** The image as of the last committed entry applied. */
     public MetadataImage image() {
@@ -37,22 +67,74 @@ public final class MetadataLoader {
      * Adds a publisher. When the image is not empty the publisher first gets a catch-up update: a delta from
      * {@link MetadataImage#EMPTY} that creates everything in the current image.
      */
-    public void register(MetadataPublisher publisher) {
+    public synchronized void register(MetadataPublisher publisher) {
+        catchUpUpdate(publisher, image);
+        publishers.add(publisher);
+    }
+
+    /**
+     * Adds a publisher that hears nothing until the loader caught up with the quorum's high watermark (see the class
+     * comment); then, or at once when it already has, it gets the catch-up update of {@link #register}.
+     */
+    public synchronized void registerAfterCatchUp(MetadataPublisher publisher) {
+        if (caughtUp) {
+            catchUpUpdate(publisher, image);
+        }
+        afterCatchUp.add(publisher);
+    }
+
+    public synchronized void unregister(MetadataPublisher publisher) {
+        publishers.remove(publisher);
+        afterCatchUp.remove(publisher);
+    }
+
+    /** Whether the image has reached the quorum's high watermark as first learned (it stays so). */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /**
+     * Checks whether the image now covers the quorum's high watermark as first learned and, if so, publishes it to
+     * the publishers that waited for that. Returns whether the loader is caught up. Called after every commit and
+     * snapshot, and by the node until it returns true, since the last commit before the high watermark may arrive
+     * before the high watermark itself is known.
+     */
+    public synchronized boolean maybeFinishCatchUp() {
+        if (caughtUp) {
+            return true;
+        }
+        if (catchUpOffset < 0) {
+            long highWatermark = quorumHighWatermark.getAsLong();
+            if (highWatermark < 0) {
+                return false;
+            }
+            catchUpOffset = highWatermark - 1;
+            log.info("Replaying the metadata log to offset {} (the quorum's high watermark) before publishing; "
+                    + "the image is at {}", catchUpOffset, image.offset());
+        }
         MetadataImage current = image;
+        if (current.offset() < catchUpOffset) {
+            return false;
+        }
+        caughtUp = true;
+        log.info("Metadata caught up at offset {}: publishing the image to the broker", current.offset());
+        for (MetadataPublisher publisher : afterCatchUp) {
+            catchUpUpdate(publisher, current);
+        }
+        return true;
+    }
+
+    /** A delta from {@link MetadataImage#EMPTY} that creates everything in {@code current}, unless it is empty. */
+    private static void catchUpUpdate(MetadataPublisher publisher, MetadataImage current) {
         if (!current.isEmpty()) {
             MetadataDelta delta = new MetadataDelta(MetadataImage.EMPTY);
             delta.replayAll(current.toRecords());
             publisher.onMetadataUpdate(delta, current);
         }
-        publishers.add(publisher);
-    }
-
-    public void unregister(MetadataPublisher publisher) {
-        publishers.remove(publisher);
     }
 
     /** Applies one committed entry: {@code payload} is a serialized {@code MetadataRecordBatch}, applied whole. */
-    public void handleCommit(long offset, byte[] payload) {
+    public synchronized void handleCommit(long offset, byte[] payload) {
         MetadataImage current = image;
         if (offset <= current.offset()) {
             throw new IllegalStateException("commit at offset " + offset + " is not after " + current.offset());
@@ -74,7 +156,7 @@ public final class MetadataLoader {
      * snapshot's, so they see the topics created and deleted, the partitions and brokers changed, the configs and
      * producer ids moved on, as if the entries in between had been replayed.
      */
-    public void handleSnapshot(long offset, List<MetadataRecord> records) {
+    public synchronized void handleSnapshot(long offset, List<MetadataRecord> records) {
         MetadataImage current = image;
         if (offset < current.offset()) {
             throw new IllegalStateException("snapshot at " + offset + " is before the image at " + current.offset());
@@ -197,6 +279,13 @@ public final class MetadataLoader {
         image = newImage;
         for (MetadataPublisher publisher : publishers) {
             publisher.onMetadataUpdate(delta, newImage);
+        }
+        if (caughtUp) {
+            for (MetadataPublisher publisher : afterCatchUp) {
+                publisher.onMetadataUpdate(delta, newImage);
+            }
+        } else {
+            maybeFinishCatchUp();
         }
     }
 }

@@ -102,6 +102,10 @@ final class FetchHandling {
             return;
         }
         if (role instanceof Follower follower) {
+            if (response.sourceId() == follower.leaderId() && response.epoch() == follower.epoch()
+                && response.error() == RaftError.NONE) {
+                core.learnQuorumHighWatermark(response.highWatermark());
+            }
             core.raiseHighWatermark(core.followerReplication().handleFetchResponse(follower, response,
                 core.highWatermark(), nowMs));
         }

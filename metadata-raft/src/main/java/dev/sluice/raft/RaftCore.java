@@ -41,6 +41,12 @@ public final class RaftCore {
     private final LeaderReplication replication;
     private final FollowerReplication followerReplication;
     private long highWatermark;
+    /**
+     * The quorum's high watermark as last learned from the leader (its fetch responses, or this node's own once it
+     * leads and its epoch marker committed); -1 until then. Unlike {@link #highWatermark} it is not capped by this
+     * node's log end, so a restarted node can tell how far it still has to replay.
+     */
+    private long quorumHighWatermark = -1;
     private long nextNotifiedOffset;
     /** The end offset of the last snapshot asked for, loaded or installed. */
     private long lastSnapshotOffset;
@@ -186,6 +192,15 @@ public final class RaftCore {
 
     public long highWatermark() {
         return highWatermark;
+    }
+
+    /** The quorum's high watermark as last learned from its leader, or -1 while none was learned since start. */
+    public long quorumHighWatermark() {
+        return quorumHighWatermark;
+    }
+
+    void learnQuorumHighWatermark(long leaderHighWatermark) {
+        quorumHighWatermark = Math.max(quorumHighWatermark, leaderHighWatermark);
     }
 
     public long logEndOffset() {
@@ -379,6 +394,9 @@ public final class RaftCore {
         } else if (role.leaderId() != notifiedLeaderId
             || role.leaderId() != QuorumState.NONE && role.epoch() != notifiedEpoch) {
             notifyLeader(role.leaderId(), role.epoch(), -1);
+        }
+        if (role instanceof Leader leader && leader.leaderChangeNotified) {
+            learnQuorumHighWatermark(highWatermark);
         }
         emitCommittedUpTo(highWatermark);
     }

@@ -123,4 +123,49 @@ class MetadataLoaderTest {
         loader.handleCommit(5, new byte[0]);
         assertThatThrownBy(() -> loader.handleSnapshot(4, List.of())).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void publishersAfterCatchUpHearNothingUntilTheQuorumHighWatermarkIsReachedThenOneWholeImage() {
+        long[] highWatermark = {-1};
+        MetadataLoader replaying = new MetadataLoader(() -> highWatermark[0]);
+        List<MetadataImage> everyImage = new ArrayList<>();
+        List<MetadataDelta> brokerDeltas = new ArrayList<>();
+        replaying.register((delta, image) -> everyImage.add(image));
+        replaying.registerAfterCatchUp((delta, image) -> {
+            brokerDeltas.add(delta);
+            images.add(image);
+        });
+        UUID id = new UUID(7, 7);
+        replaying.handleSnapshot(3, List.of(MetadataRecords.topic("orders", id)));
+        replaying.handleCommit(4, new byte[0]);
+        assertThat(replaying.maybeFinishCatchUp()).as("no high watermark learned yet").isFalse();
+        highWatermark[0] = 7;
+        replaying.handleCommit(5, MetadataRecords.serialize(List.of(MetadataRecords.removeTopic(id))));
+        assertThat(replaying.caughtUp()).isFalse();
+        assertThat(images).isEmpty();
+        highWatermark[0] = 20;
+        UUID again = new UUID(7, 8);
+        replaying.handleCommit(6, MetadataRecords.serialize(List.of(MetadataRecords.topic("orders", again))));
+        assertThat(replaying.caughtUp()).as("the high watermark first learned was 7").isTrue();
+        assertThat(everyImage).hasSize(4);
+        assertThat(images).containsExactly(replaying.image());
+        assertThat(brokerDeltas.get(0).createdTopicIds()).as("one update from the empty image").containsExactly(again);
+        replaying.handleCommit(7, new byte[0]);
+        assertThat(images).hasSize(2);
+    }
+
+    @Test
+    void catchUpFinishesWhenTheHighWatermarkIsLearnedAfterTheLastCommit() {
+        long[] highWatermark = {-1};
+        MetadataLoader replaying = new MetadataLoader(() -> highWatermark[0]);
+        replaying.registerAfterCatchUp((delta, image) -> images.add(image));
+        replaying.handleCommit(1, MetadataRecords.serialize(List.of(MetadataRecords.topic("orders", new UUID(8, 8)))));
+        assertThat(images).isEmpty();
+        highWatermark[0] = 2;
+        assertThat(replaying.maybeFinishCatchUp()).isTrue();
+        assertThat(images).containsExactly(replaying.image());
+        List<MetadataImage> late = new ArrayList<>();
+        replaying.registerAfterCatchUp((delta, image) -> late.add(image));
+        assertThat(late).containsExactly(replaying.image());
+    }
 }

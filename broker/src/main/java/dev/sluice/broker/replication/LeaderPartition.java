@@ -113,8 +113,10 @@ public final class LeaderPartition {
         if (request.getCurrentLeaderEpoch() < state.leaderEpoch()) {
             return ErrorCode.FENCED_EPOCH;
         }
-        if (request.getCurrentLeaderEpoch() > state.leaderEpoch()) {
-            // The follower saw a newer leader epoch than ours: our leadership is over, we just do not know yet.
+        if (request.getCurrentLeaderEpoch() > state.leaderEpoch()
+                || request.getLastFetchedEpoch() > state.leaderEpoch()) {
+            // The follower saw a newer leader epoch than ours, or holds records a newer leader wrote: our leadership
+            // is over, we just do not know yet. Answering with a divergence would truncate those records.
             return ErrorCode.NOT_LEADER;
         }
         if (state.follower(replicaId) == null) {

@@ -41,7 +41,13 @@ import org.slf4j.LoggerFactory;
  *                         |   get NOT_LEADER)          |
  *   no leader             | stop leading, fetch nothing| stop fetching
  *   not a replica / gone  | stop replica               | stop replica
+ *   leader epoch older    | ignored (logged)           | ignored (logged)
  * </pre>
+ *
+ * <p>Leader epochs only move forward: an image whose leader epoch for a partition is older than the one already
+ * applied here, or than the latest epoch in the partition's own log (which survives restarts), is stale and ignored.
+ * Acting on it would follow a deposed leader, whose divergence answer truncates records newer leaders wrote, or lead
+ * at a dead epoch.
  *
  * <p>Threads: metadata transitions are serialized by this object's monitor (the metadata loader thread calls them);
  * {@link #afterLocalAppend}, the fetch service and the acks path run on request threads and read the concurrent
@@ -63,6 +69,8 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
     private final Map<PartitionKey, LeaderPartition> leaders = new ConcurrentHashMap<>();
     /** Guarded by this: the leader and epoch each followed partition fetches from. */
     private final Map<PartitionKey, FollowTarget> following = new HashMap<>();
+    /** Guarded by this: the leader epoch of the last transition applied per hosted partition. */
+    private final Map<PartitionKey, Integer> appliedLeaderEpochs = new HashMap<>();
     private ScheduledFuture<?> isrCheck;
 
     private record FollowTarget(BrokerEndpoint leader, int leaderEpoch) { }
@@ -117,6 +125,7 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
                 applyPartition(key, partition, image);
             }
         }
+        appliedLeaderEpochs.keySet().retainAll(hosted);
         Set<PartitionKey> known = new HashSet<>(leaders.keySet());
         known.addAll(following.keySet());
         for (PartitionKey key : known) {
@@ -127,6 +136,9 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
     }
 
     private void applyPartition(PartitionKey key, PartitionImage partition, MetadataImage image) {
+        if (!maybeAdvanceLeaderEpoch(key, partition)) {
+            return;
+        }
         if (partition.leaderId() == localBrokerId) {
             LeaderPartition current = leaders.get(key);
             if (current != null && current.leaderEpoch() == partition.leaderEpoch()) {
@@ -141,6 +153,24 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
             stopLeading(key);
             stopFetching(key);
         }
+    }
+
+    /**
+     * Records {@code partition}'s leader epoch as applied for {@code key} and returns true, unless it is older than
+     * the last one applied or than the latest epoch that wrote the local log: then the image is stale, nothing
+     * changes, and it returns false.
+     */
+    private boolean maybeAdvanceLeaderEpoch(PartitionKey key, PartitionImage partition) {
+        int applied = appliedLeaderEpochs.getOrDefault(key, -1);
+        int written = logStore.partition(key).state().latestEpoch();
+        if (partition.leaderEpoch() < applied || partition.leaderEpoch() < written) {
+            log.warn("Ignoring stale metadata for {}: leader {} at leader epoch {}, but leader epoch {} was applied "
+                    + "here and the log holds leader epoch {}", key, partition.leaderId(), partition.leaderEpoch(),
+                    applied, written);
+            return false;
+        }
+        appliedLeaderEpochs.put(key, partition.leaderEpoch());
+        return true;
     }
 
     /** Makes this broker the leader of {@code key} as of {@code partition} (which must name it leader). */
@@ -175,6 +205,7 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
     public synchronized void stopReplica(PartitionKey key) {
         stopLeading(key);
         stopFetching(key);
+        appliedLeaderEpochs.remove(key);
     }
 
     private void stopLeading(PartitionKey key) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * a broker epoch), then heartbeats every
  * {@code broker.heartbeat.interval.ms}, registering again if the controller no longer knows the epoch. Once the
  * broker is unfenced it makes sure the internal {@code __consumer_offsets} topic exists, creating it (compacted)
- * once enough brokers are unfenced for its replication factor ({@link #offsetsTopicReplicationFactor}).
+ * once enough brokers are unfenced for its replication factor ({@link #offsetsTopicReplicationFactor}). It registers
+ * only once the node's metadata loader caught up with the quorum's high watermark.
  *
  * <p>Runs on a scheduler thread, one step at a time; {@link #notReadyReason()} may be read from any thread.
  */
@@ -39,6 +41,7 @@ final class BrokerLifecycle implements AutoCloseable {
     private final NodeConfig config;
     private final ControllerChannel controller;
     private final Supplier<MetadataImage> image;
+    private final BooleanSupplier metadataCaughtUp;
     private final int advertisedPort;
     private final ScheduledExecutorService scheduler;
     private final CoordinatorLease lease;
@@ -48,11 +51,13 @@ final class BrokerLifecycle implements AutoCloseable {
     private ScheduledFuture<?> next;
 
     BrokerLifecycle(NodeConfig config, ControllerChannel controller, Supplier<MetadataImage> image,
-                    int advertisedPort, ScheduledExecutorService scheduler, CoordinatorLease lease) {
+                    BooleanSupplier metadataCaughtUp, int advertisedPort, ScheduledExecutorService scheduler,
+                    CoordinatorLease lease) {
         this.config = config;
         this.lease = lease;
         this.controller = controller;
         this.image = image;
+        this.metadataCaughtUp = metadataCaughtUp;
         this.advertisedPort = advertisedPort;
         this.scheduler = scheduler;
     }
@@ -82,6 +87,12 @@ final class BrokerLifecycle implements AutoCloseable {
     }
 
     private boolean register() throws Exception {
+        if (!metadataCaughtUp.getAsBoolean()) {
+            // Registering gets the broker unfenced, so partitions are led here and clients sent here: wait until
+            // replication acts on the current image, not on one replayed from the log on the way to it.
+            lastProblem = "metadata not caught up with the quorum's high watermark";
+            return false;
+        }
         BrokerRegistrationReply reply = controller.registerBroker(config.nodeId(), config.host(), advertisedPort,
                 config.rack()).get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (reply.error() != ErrorCode.NONE) {

@@ -68,6 +68,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start order: identity, metrics, partition logs, metadata loader and controller, Raft (which replays the committed
  * metadata log into the loader), gRPC servers, HTTP, then broker registration with the controller.
+ *
+ * <p>The broker side (replication, partition logs, client requests, registration) sees no metadata until the loader
+ * has replayed the log to the quorum's high watermark as learned after this start: acting on each intermediate image
+ * of a replay would lead and follow partitions at leader epochs long gone (and follow deposed leaders that truncate
+ * this replica's acknowledged records). Until then its image is {@link MetadataImage#EMPTY} and it does not register.
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -84,7 +89,9 @@ public final class Node implements AutoCloseable {
     private volatile java.util.concurrent.CountDownLatch metadataHold;
     private PartitionReplicas replicas;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private final MetadataLoader loader = new MetadataLoader();
+    /** Publishes to the broker only once replayed to the quorum's high watermark learned since this start. */
+    private final MetadataLoader loader =
+            new MetadataLoader(this::quorumHighWatermark);
     private PrometheusMeterRegistry registry;
     private ClusterIdentity identity;
     private RaftNode raft;
@@ -187,10 +194,12 @@ public final class Node implements AutoCloseable {
         }
         TrafficMetrics traffic = new TrafficMetrics(registry);
         if (config.isBroker()) {
-            loader.register(new BrokerMetadataPublisher(config.nodeId(), logStore, registry, traffic, replicas));
-            loader.register((delta, newImage) -> appliedOffsets.handleApplied(newImage.offset()));
+            loader.registerAfterCatchUp(new BrokerMetadataPublisher(config.nodeId(), logStore, registry, traffic,
+                    replicas));
+            loader.registerAfterCatchUp((delta, newImage) -> appliedOffsets.handleApplied(newImage.offset()));
         }
         startRaft();
+        scheduleCatchUpCheck(scheduler);
         if (config.isBroker()) {
             // Combined nodes too: a node that does not lead the quorum must forward to the one that does.
             controllerChannel = new GrpcControllerChannel(controllerAddresses(), () -> raft.status().leaderId(),
@@ -206,13 +215,43 @@ public final class Node implements AutoCloseable {
         }
         resources.push(http);
         if (config.isBroker()) {
-            lifecycle = new BrokerLifecycle(config, controllerChannel, loader::image,
+            lifecycle = new BrokerLifecycle(config, controllerChannel, this::brokerImage, loader::caughtUp,
                     brokerServer.getPort(), scheduler, coordinatorLease);
             resources.push(lifecycle);
             lifecycle.start();
         }
         log.info("Node {} started with roles {} (cluster {}, quorum {})", config.nodeId(), config.roles(),
                 identity.clusterId(), config.controllerQuorum().keySet());
+    }
+
+    /** The metadata quorum's high watermark as this node learned it since it started, -1 while unknown. */
+    private long quorumHighWatermark() {
+        RaftNode node = raft;
+        return node == null ? -1 : node.status().quorumHighWatermark();
+    }
+
+    /**
+     * The image the broker side reads: {@link MetadataImage#EMPTY} until the loader caught up after this start, so
+     * that no request is answered from a stale image replayed on the way.
+     */
+    private MetadataImage brokerImage() {
+        return loader.caughtUp() ? loader.image() : MetadataImage.EMPTY;
+    }
+
+    /**
+     * Checks for the end of the metadata catch-up every 50 ms until it happened: the last commit of a replay may reach
+     * the loader before the quorum status shows the high watermark that committed it, and no commit may follow.
+     */
+    private void scheduleCatchUpCheck(ScheduledExecutorService scheduler) {
+        scheduler.schedule(() -> {
+            try {
+                if (!loader.maybeFinishCatchUp()) {
+                    scheduleCatchUpCheck(scheduler);
+                }
+            } catch (RuntimeException e) {
+                fault("publishing the caught-up metadata image failed", e);
+            }
+        }, 50, TimeUnit.MILLISECONDS);
     }
 
     /** The voters' controller ports; this node's own entry is the port it bound (it may be configured as 0). */
@@ -268,12 +307,12 @@ public final class Node implements AutoCloseable {
     }
 
     private void startBroker(ScheduledExecutorService scheduler, TrafficMetrics traffic) throws IOException {
-        MetadataPartitionResolver resolver = new MetadataPartitionResolver(config.nodeId(), loader::image, logStore);
+        MetadataPartitionResolver resolver = new MetadataPartitionResolver(config.nodeId(), this::brokerImage, logStore);
         BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver,
                 new ReplicationHighWatermarkPolicy(replicas),
-                topic -> loader.image().configs().effective(topic).minInsyncReplicas(), clock),
+                topic -> brokerImage().configs().effective(topic).minInsyncReplicas(), clock),
                 new FetchHandler(resolver, scheduler), new ListOffsetsHandler(resolver),
-                new MetadataResponder(identity.clusterId(), loader::image, () -> raft.status().leaderId()), traffic,
+                new MetadataResponder(identity.clusterId(), this::brokerImage, () -> raft.status().leaderId()), traffic,
                 new ProducerIdHandler(config.nodeId(), PRODUCER_ID_BLOCK_SIZE,
                         controllerChannel::allocateProducerIds));
         GroupCoordinator coordinator =
@@ -281,7 +320,7 @@ public final class Node implements AutoCloseable {
         // Three quarters of the session timeout: the lease ends before the controller may fence this broker.
         coordinatorLease = new CoordinatorLease(System::nanoTime, config.brokerSessionTimeoutMs() * 3 / 4);
         coordinator.useLease(coordinatorLease);
-        AdminGrpcService adminService = new AdminGrpcService(controllerChannel, loader::image,
+        AdminGrpcService adminService = new AdminGrpcService(controllerChannel, this::brokerImage,
                 logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()), appliedOffsets);
         scheduler.scheduleWithFixedDelay(appliedOffsets::expireOverdue, 100, 100, TimeUnit.MILLISECONDS);
         RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(registry);
@@ -295,19 +334,19 @@ public final class Node implements AutoCloseable {
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .addService(ServerInterceptors.intercept(brokerService.definition(), interceptor))
                 .addService(ServerInterceptors.intercept(adminService, interceptor))
-                .addService(ServerInterceptors.intercept(new GroupGrpcService(coordinator, loader::image), interceptor))
+                .addService(ServerInterceptors.intercept(new GroupGrpcService(coordinator, this::brokerImage), interceptor))
                 .addService(ServerInterceptors.intercept(replicas.replicaFetchService(), interceptor))
                 .build(), NodeConfig.BROKER_PORT, config.brokerPort());
         resources.push(() -> shutdown(brokerServer));
         replicas.start();
-        RetentionTask retention = new RetentionTask(logStore, key -> LogConfigs.forPartition(loader.image(), key), clock);
+        RetentionTask retention = new RetentionTask(logStore, key -> LogConfigs.forPartition(brokerImage(), key), clock);
         scheduler.scheduleWithFixedDelay(guarded("retention", retention), config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         // The cleaner has its own thread so a long compaction pass never delays retention or fetch long-polls.
         ScheduledExecutorService cleaner = Executors.newSingleThreadScheduledExecutor(daemon("sluice-log-cleaner"));
         resources.push(cleaner::shutdownNow);
         cleaner.scheduleWithFixedDelay(guarded("log cleaner", new LogCleaner(logStore,
-                key -> LogConfigs.forPartition(loader.image(), key), clock)), config.retentionCheckIntervalMs(), config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+                key -> LogConfigs.forPartition(brokerImage(), key), clock)), config.retentionCheckIntervalMs(), config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         // The high watermark is kept in memory and saved with writes; this bounds how far it can lag after a crash.
         scheduler.scheduleWithFixedDelay(guarded("high-watermark checkpoint", logStore::checkpointHighWatermarks),
                 5, 5, TimeUnit.SECONDS);
@@ -339,6 +378,9 @@ public final class Node implements AutoCloseable {
     private String notReadyReason() {
         if (raft == null || raft.status().leaderId() < 0) {
             return "no metadata quorum leader known";
+        }
+        if (!loader.caughtUp()) {
+            return "metadata not caught up with the quorum's high watermark";
         }
         if (lifecycle != null) {
             return lifecycle.notReadyReason();

@@ -217,6 +217,65 @@ class ReplicationIntegrationTest {
                 .filter(Thread::isAlive).count();
     }
 
+    /**
+     * The chaos-test loss: broker 1 led epoch 0 and was deposed without hearing of it; broker 2 led epoch 1 and
+     * broker 3 replicated its records. Broker 3 restarts and its metadata replay hands it the old image of epoch 0.
+     * Following broker 1 there would get a divergence answer at broker 1's log end (broker 3's last epoch, 1, is newer
+     * than anything broker 1 wrote) and truncate the acknowledged records of epoch 1.
+     */
+    @Test
+    void aRestartedReplicaIgnoresAStaleImageAndKeepsRecordsOfANewerEpoch() throws Exception {
+        publish(image(1, 0, 0, ALL));
+        append(broker(1), 3, 0);
+        awaitSameLogs(List.of(broker(1), broker(2), broker(3)));
+        MetadataImage newLeader = image(2, 1, 1, List.of(2, 3));
+        broker(2).replicas().applyMetadata(newLeader);
+        broker(3).replicas().applyMetadata(newLeader);
+        append(broker(2), 4, 1);
+        awaitSameLogs(List.of(broker(2), broker(3)));
+        long end = broker(2).log().logEndOffset();
+
+        broker(3).replicas().close();
+        try (PartitionReplicas restarted = restartedReplicas(broker(3))) {
+            restarted.applyMetadata(image(1, 0, 0, ALL));
+            assertThat(restarted.leaderPartition(KEY)).isEmpty();
+            await().during(Duration.ofMillis(500)).atMost(WAIT)
+                    .until(() -> broker(3).log().logEndOffset() == end);
+            restarted.applyMetadata(newLeader);
+            append(broker(2), 2, 1);
+            awaitSameLogs(List.of(broker(2), broker(3)));
+        }
+    }
+
+    /** Defence in depth: a deposed leader refuses a follower holding records of a newer epoch, it does not truncate it. */
+    @Test
+    void aDeposedLeaderRefusesAFollowerWithANewerEpochInsteadOfTruncatingIt() throws Exception {
+        publish(image(1, 0, 0, ALL));
+        append(broker(1), 3, 0);
+        awaitSameLogs(List.of(broker(1), broker(2), broker(3)));
+        MetadataImage newLeader = image(2, 1, 1, List.of(2, 3));
+        broker(2).replicas().applyMetadata(newLeader);
+        broker(3).replicas().applyMetadata(newLeader);
+        append(broker(2), 4, 1);
+        awaitSameLogs(List.of(broker(2), broker(3)));
+        long end = broker(3).log().logEndOffset();
+
+        broker(3).replicas().close();
+        try (PartitionReplicas restarted = restartedReplicas(broker(3))) {
+            // Straight to the transition, past the stale-image check.
+            restarted.becomeFollower(KEY, image(1, 0, 0, ALL).topics().topic(TOPIC).partition(0),
+                    new BrokerEndpoint(1, "127.0.0.1", broker(1).server().getPort()));
+            await().during(Duration.ofMillis(500)).atMost(WAIT)
+                    .until(() -> broker(3).log().logEndOffset() == end);
+        }
+    }
+
+    private PartitionReplicas restartedReplicas(Broker broker) {
+        return new PartitionReplicas(broker.id(), () -> 2L, broker.store(), isrChanges, ReplicationChannels.PLAINTEXT,
+                clock, scheduler, ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(LAG_MS)
+                        .withReplicaFetchWaitMaxMs(100).withReplicaFetchBackoffMs(20));
+    }
+
     private Broker broker(int id) {
         return brokers.get(id - 1);
     }

@@ -7,10 +7,11 @@ import java.util.List;
 
 /**
  * A snapshot of the quorum as one node sees it. Replica details are known on the leader only; elsewhere they hold
- * -1 except for this node itself.
+ * -1 except for this node itself. {@code highWatermark} is this node's (never above its log end);
+ * {@code quorumHighWatermark} is the leader's as last learned, -1 until this node heard one since it started.
  */
 public record QuorumStatus(int leaderId, int epoch, long highWatermark, long logEndOffset,
-                           List<ReplicaStatus> voters, List<ReplicaStatus> observers) {
+                           List<ReplicaStatus> voters, List<ReplicaStatus> observers, long quorumHighWatermark) {
     public QuorumStatus {
         voters = List.copyOf(voters);
         observers = List.copyOf(observers);
@@ -30,7 +31,8 @@ public record QuorumStatus(int leaderId, int epoch, long highWatermark, long log
                 voters.add(new ReplicaStatus(voterId, self ? endOffset : -1, -1, -1));
             }
         }
-        return new QuorumStatus(core.leaderId(), core.epoch(), core.highWatermark(), endOffset, voters, observers);
+        return new QuorumStatus(core.leaderId(), core.epoch(), core.highWatermark(), endOffset, voters, observers,
+            core.quorumHighWatermark());
     }
 
     private static ReplicaStatus replicaStatus(Leader.ReplicaState state, long leaderEndOffset, long nowMs) {
