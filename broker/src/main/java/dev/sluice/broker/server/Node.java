@@ -249,7 +249,7 @@ public final class Node implements AutoCloseable {
                     scheduleCatchUpCheck(scheduler);
                 }
             } catch (RuntimeException e) {
-                fault("publishing the caught-up metadata image failed", e);
+                faultHandler.handleFault("publishing the caught-up metadata image failed", e);
             }
         }, 50, TimeUnit.MILLISECONDS);
     }

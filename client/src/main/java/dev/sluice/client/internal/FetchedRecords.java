@@ -1,20 +1,16 @@
 package dev.sluice.client.internal;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import dev.sluice.client.ConsumerRecord;
 import dev.sluice.client.Deserializer;
-import dev.sluice.client.Header;
 import dev.sluice.client.SluiceException;
 import dev.sluice.client.TopicPartition;
+import dev.sluice.proto.internal.v1.RecordBatchView;
 import dev.sluice.proto.v1.Codec;
 import dev.sluice.proto.v1.ErrorCode;
-import dev.sluice.proto.v1.LogRecord;
-import dev.sluice.proto.v1.RecordBatch;
 import dev.sluice.proto.v1.RecordBatchHeader;
-import dev.sluice.proto.v1.RecordHeader;
-import dev.sluice.proto.v1.Records;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,23 +19,31 @@ import java.util.List;
  * offset) are skipped. Tagged with the partition epoch at fetch time so data fetched before a seek is
  * dropped. Owned by the consumer's polling thread.
  *
- * <p>Compressed batches ({@code compressed_records} with a codec) are decompressed here, one batch at a time as
- * the cursor reaches it. A batch rewritten by log compaction may hold fewer records than its offset span:
- * its records then carry {@code offset_delta} and its header {@code last_offset_delta}.
+ * <p>Each batch arrives as the bytes of a serialized {@code RecordBatch} (a {@code RecordBatchView}, usually a slice
+ * of the fetch response: see {@link ViewFetch}). Its header is parsed when the cursor or {@link #nextOffsetAfter()}
+ * needs it, and its records are decoded one at a time by a {@link RecordReader} as they are drained. Compressed
+ * batches ({@code compressed_records} with a codec) are decompressed when the cursor reaches them. A batch
+ * rewritten by log compaction may hold fewer records than its offset span: its records then carry
+ * {@code offset_delta} and its header {@code last_offset_delta}.
  */
 public final class FetchedRecords {
     private final TopicPartition partition;
     private final int epoch;
-    private final List<RecordBatch> batches;
+    private final List<ByteString> batches;
+    /** Parsed batches, filled in as they are needed. */
+    private final RecordBatchView[] views;
     private int batchIndex;
+    /** Records read from batch {@link #batchIndex}, skipped ones included. */
     private int recordIndex;
-    /** The decoded records of batch {@link #batchIndex}, or null before it is decoded. */
-    private List<LogRecord> current;
+    /** The reader of batch {@link #batchIndex}, or null before the cursor reaches it. */
+    private RecordReader current;
 
-    public FetchedRecords(TopicPartition partition, int epoch, List<RecordBatch> batches) {
+    /** @param batches serialized batches, in offset order; they are read in place and must not change */
+    public FetchedRecords(TopicPartition partition, int epoch, List<ByteString> batches) {
         this.partition = partition;
         this.epoch = epoch;
         this.batches = batches;
+        this.views = new RecordBatchView[batches.size()];
     }
 
     public TopicPartition partition() {
@@ -55,12 +59,11 @@ public final class FetchedRecords {
         if (batches.isEmpty()) {
             return -1;
         }
-        return endOffset(batches.get(batches.size() - 1));
+        return endOffset(view(batches.size() - 1).getHeader());
     }
 
     /** The offset after the last offset the batch spans (compaction may have removed records inside it). */
-    static long endOffset(RecordBatch batch) {
-        RecordBatchHeader header = batch.getHeader();
+    static long endOffset(RecordBatchHeader header) {
         return header.getBaseOffset() + (header.hasLastOffsetDelta() ? header.getLastOffsetDelta() + 1L
                 : header.getRecordCount());
     }
@@ -78,44 +81,64 @@ public final class FetchedRecords {
                                Deserializer<V> values) {
         long next = position;
         int taken = 0;
-        while (taken < max && batchIndex < batches.size()) {
-            RecordBatch batch = batches.get(batchIndex);
-            if (current == null) {
-                current = decode(batch);
-                recordIndex = 0;
+        try {
+            while (taken < max && batchIndex < batches.size()) {
+                RecordBatchView batch = view(batchIndex);
+                RecordBatchHeader header = batch.getHeader();
+                if (current == null) {
+                    current = reader(batch);
+                    recordIndex = 0;
+                }
+                long base = header.getBaseOffset();
+                boolean compacted = header.hasLastOffsetDelta();
+                boolean exhausted = current.atEnd();
+                while (taken < max && !exhausted && current.next()) {
+                    long offset = base + (compacted && current.hasOffsetDelta() ? current.offsetDelta() : recordIndex);
+                    recordIndex++;
+                    if (offset >= next) {
+                        out.add(toConsumerRecord(header, offset, keys, values));
+                        taken++;
+                        next = offset + 1;
+                    }
+                    exhausted = current.atEnd();
+                }
+                if (exhausted || taken < max) {
+                    // Offsets compaction removed at the end of the batch are skipped too.
+                    next = Math.max(next, endOffset(header));
+                    batchIndex++;
+                    current = null;
+                }
             }
-            long base = batch.getHeader().getBaseOffset();
-            boolean compacted = batch.getHeader().hasLastOffsetDelta();
-            while (recordIndex < current.size()
-                    && offsetOf(base, compacted, current.get(recordIndex), recordIndex) < next) {
-                recordIndex++;
-            }
-            while (taken < max && recordIndex < current.size()) {
-                long offset = offsetOf(base, compacted, current.get(recordIndex), recordIndex);
-                out.add(toConsumerRecord(batch, current.get(recordIndex), offset, keys, values));
-                recordIndex++;
-                taken++;
-                next = offset + 1;
-            }
-            if (recordIndex >= current.size()) {
-                // Offsets compaction removed at the end of the batch are skipped too.
-                next = Math.max(next, endOffset(batch));
-                batchIndex++;
-                current = null;
-            }
+        } catch (IOException e) {
+            throw corrupt(e);
         }
         return next;
     }
 
-    /** Only batches rewritten by the log cleaner (marked by last_offset_delta) may carry offset deltas. */
-    private static long offsetOf(long base, boolean compacted, LogRecord record, int index) {
-        return base + (compacted && record.hasOffsetDelta() ? record.getOffsetDelta() : index);
+    private RecordBatchView view(int index) {
+        RecordBatchView view = views[index];
+        if (view == null) {
+            try {
+                CodedInputStream in = batches.get(index).newCodedInput();
+                in.enableAliasing(true);
+                view = RecordBatchView.parseFrom(in);
+            } catch (IOException e) {
+                throw corrupt(e);
+            }
+            views[index] = view;
+        }
+        return view;
     }
 
-    private List<LogRecord> decode(RecordBatch batch) {
+    private SluiceException corrupt(IOException e) {
+        return new SluiceException(ErrorCode.CORRUPT_MESSAGE, "a fetched batch of " + partition
+                + " does not parse: " + e.getMessage());
+    }
+
+    private RecordReader reader(RecordBatchView batch) {
         Codec codec = batch.getHeader().getCodec();
         if (codec == Codec.CODEC_NONE && batch.getCompressedRecords().isEmpty()) {
-            return batch.getRecords().getRecordsList();
+            return RecordReader.of(batch.getRecords());
         }
         if (codec == Codec.CODEC_NONE || codec == Codec.UNRECOGNIZED) {
             throw new SluiceException(ErrorCode.UNSUPPORTED_COMPRESSION, "batch at offset "
@@ -123,8 +146,7 @@ public final class FetchedRecords {
                     + batch.getHeader().getCodecValue() + ", which this client cannot decompress");
         }
         try {
-            byte[] plain = Compression.decompress(codec, batch.getCompressedRecords().toByteArray());
-            return Records.parseFrom(plain).getRecordsList();
+            return RecordReader.of(Compression.decompress(codec, batch.getCompressedRecords().toByteArray()));
         } catch (IOException e) {
             throw new SluiceException(ErrorCode.CORRUPT_MESSAGE, "batch at offset "
                     + batch.getHeader().getBaseOffset() + " of " + partition + " does not decompress with "
@@ -132,23 +154,11 @@ public final class FetchedRecords {
         }
     }
 
-    private <K, V> ConsumerRecord<K, V> toConsumerRecord(RecordBatch batch, LogRecord record, long offset,
-                                                         Deserializer<K> keys, Deserializer<V> values) {
-        byte[] key = record.hasKey() ? record.getKey().toByteArray() : null;
-        byte[] value = record.hasValue() ? record.getValue().toByteArray() : null;
-        List<Header> headers = List.of();
-        if (record.getHeadersCount() > 0) {
-            headers = new ArrayList<>(record.getHeadersCount());
-            for (RecordHeader header : record.getHeadersList()) {
-                headers.add(new Header(header.getKey(), bytes(header.getValue())));
-            }
-        }
-        long timestamp = batch.getHeader().getFirstTimestampMs() + record.getTimestampDeltaMs();
+    private <K, V> ConsumerRecord<K, V> toConsumerRecord(RecordBatchHeader header, long offset, Deserializer<K> keys,
+                                                         Deserializer<V> values) {
+        long timestamp = header.getFirstTimestampMs() + current.timestampDeltaMs();
         return new ConsumerRecord<>(partition.topic(), partition.partition(), offset, timestamp,
-                keys.deserialize(partition.topic(), key), values.deserialize(partition.topic(), value), headers);
-    }
-
-    private static byte[] bytes(ByteString value) {
-        return value.toByteArray();
+                keys.deserialize(partition.topic(), current.key()),
+                values.deserialize(partition.topic(), current.value()), current.headers());
     }
 }

@@ -7,12 +7,13 @@ import dev.sluice.client.ConsumerRecords;
 import dev.sluice.client.Deserializer;
 import dev.sluice.client.OffsetOutOfRangeException;
 import dev.sluice.client.TopicPartition;
-import dev.sluice.proto.v1.BrokerGrpc;
+import dev.sluice.proto.internal.v1.FetchPartitionResultView;
+import dev.sluice.proto.internal.v1.FetchResponseView;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.FetchPartition;
-import dev.sluice.proto.v1.FetchPartitionResult;
 import dev.sluice.proto.v1.FetchRequest;
-import dev.sluice.proto.v1.FetchResponse;
+import io.grpc.CallOptions;
+import io.grpc.stub.ClientCalls;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -41,7 +42,7 @@ public final class Fetcher<K, V> {
     private static final int MAX_BUFFERED_PER_PARTITION = 2;
 
     /** A fetch response (or failure) with what was asked, for staleness checks. */
-    private record CompletedFetch(String node, Map<TopicPartition, long[]> requested, FetchResponse response,
+    private record CompletedFetch(String node, Map<TopicPartition, long[]> requested, FetchResponseView response,
                                   Throwable failure) {
     }
 
@@ -101,9 +102,10 @@ public final class Fetcher<K, V> {
 
     private void send(String leader, FetchRequest request, Map<TopicPartition, long[]> requested) {
         inFlight.add(leader);
-        ListenableFuture<FetchResponse> future = BrokerGrpc.newFutureStub(channels.channel(leader))
-                .withDeadlineAfter((long) settings.fetchMaxWaitMs() + settings.requestTimeoutMs(), TimeUnit.MILLISECONDS)
-                .fetch(request);
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(
+                (long) settings.fetchMaxWaitMs() + settings.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        ListenableFuture<FetchResponseView> future = ClientCalls.futureUnaryCall(
+                channels.channel(leader).newCall(ViewFetch.FETCH, options), request);
         future.addListener(() -> {
             try {
                 completed.add(new CompletedFetch(leader, requested, future.get(), null));
@@ -148,7 +150,7 @@ public final class Fetcher<K, V> {
                 if (fetch.failure() != null) {
                     handleFailure(fetch);
                 } else {
-                    for (FetchPartitionResult result : fetch.response().getResultsList()) {
+                    for (FetchPartitionResultView result : fetch.response().getResultsList()) {
                         handlePartition(fetch, result);
                     }
                 }
@@ -162,7 +164,7 @@ public final class Fetcher<K, V> {
         backoffUntilMs.put(fetch.node(), time.milliseconds() + settings.retryBackoffMs());
     }
 
-    private void handlePartition(CompletedFetch fetch, FetchPartitionResult result) {
+    private void handlePartition(CompletedFetch fetch, FetchPartitionResultView result) {
         TopicPartition tp = new TopicPartition(result.getTopic(), result.getPartition());
         long[] asked = fetch.requested().get(tp);
         SubscriptionState.PartitionState state = subscriptions.state(tp);
@@ -187,7 +189,7 @@ public final class Fetcher<K, V> {
         }
     }
 
-    private void handleOutOfRange(TopicPartition tp, long offset, FetchPartitionResult result) {
+    private void handleOutOfRange(TopicPartition tp, long offset, FetchPartitionResultView result) {
         buffered.remove(tp);
         String reset = settings.autoOffsetReset();
         if (reset.equals("none")) {

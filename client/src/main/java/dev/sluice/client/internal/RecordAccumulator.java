@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -246,19 +245,25 @@ public final class RecordAccumulator {
                 && queued.baseSequence() < batch.baseSequence();
     }
 
-    /** Removes and returns queued batches older than {@code deliveryTimeoutMs}. */
+    /**
+     * Removes and returns queued batches older than {@code deliveryTimeoutMs}. A queue is in creation order
+     * (appends go to the tail; a retried batch goes back before every batch created after it), so the scan of
+     * each queue stops at its first batch that has not expired. The sender calls this every round, and a queue
+     * can hold thousands of batches (buffer.memory / batch.size) while its partition waits for an answer, so a
+     * full scan each round cost the producer's I/O thread most of its time.
+     */
     public List<ProducerBatch> expiredBatches(long deliveryTimeoutMs, long nowMs) {
-        List<ProducerBatch> expired = new ArrayList<>();
+        List<ProducerBatch> expired = List.of();
         for (Deque<ProducerBatch> queue : queues.values()) {
             synchronized (queue) {
-                Iterator<ProducerBatch> it = queue.iterator();
-                while (it.hasNext()) {
-                    ProducerBatch batch = it.next();
-                    if (nowMs - batch.createdMs() >= deliveryTimeoutMs) {
-                        it.remove();
-                        batch.close();
-                        expired.add(batch);
+                ProducerBatch head;
+                while ((head = queue.peekFirst()) != null && nowMs - head.createdMs() >= deliveryTimeoutMs) {
+                    queue.pollFirst();
+                    head.close();
+                    if (expired.isEmpty()) {
+                        expired = new ArrayList<>();
                     }
+                    expired.add(head);
                 }
             }
         }

@@ -57,7 +57,7 @@ class CompressionTest {
         assertThat(proto.getCompressedRecords().isEmpty()).isEqualTo(codec == Codec.CODEC_NONE);
         RecordBatch stored = proto.toBuilder().setHeader(proto.getHeader().toBuilder().setBaseOffset(100)).build();
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        long next = new FetchedRecords(TP, 0, List.of(stored)).drainTo(out, 100, 105, new ByteArrayDeserializer(),
+        long next = new FetchedRecords(TP, 0, List.of(stored.toByteString())).drainTo(out, 100, 105, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         assertThat(next).isEqualTo(120);
         assertThat(out).hasSize(15);
@@ -75,7 +75,7 @@ class CompressionTest {
                 .setRecordCount(2).setLastOffsetDelta(4)).setRecords(kept).build();
         RecordBatch empty = RecordBatch.newBuilder().setHeader(RecordBatchHeader.newBuilder().setBaseOffset(15)
                 .setRecordCount(0).setLastOffsetDelta(2)).build();
-        FetchedRecords fetched = new FetchedRecords(TP, 0, List.of(compacted, empty));
+        FetchedRecords fetched = new FetchedRecords(TP, 0, List.of(compacted.toByteString(), empty.toByteString()));
         assertThat(fetched.nextOffsetAfter()).isEqualTo(18);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         long next = fetched.drainTo(out, 100, 12, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -88,12 +88,12 @@ class CompressionTest {
     void anUnknownCodecIsUnsupportedAndGarbageIsCorrupt() {
         RecordBatch unknown = RecordBatch.newBuilder().setHeader(RecordBatchHeader.newBuilder().setRecordCount(1)
                 .setCodecValue(9)).setCompressedRecords(ByteString.copyFromUtf8("x")).build();
-        assertThatThrownBy(() -> new FetchedRecords(TP, 0, List.of(unknown)).drainTo(new ArrayList<>(), 1, 0,
+        assertThatThrownBy(() -> new FetchedRecords(TP, 0, List.of(unknown.toByteString())).drainTo(new ArrayList<>(), 1, 0,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())).isInstanceOf(SluiceException.class)
                 .hasMessageContaining("cannot decompress");
         RecordBatch garbage = RecordBatch.newBuilder().setHeader(RecordBatchHeader.newBuilder().setRecordCount(1)
                 .setCodec(Codec.CODEC_GZIP)).setCompressedRecords(ByteString.copyFromUtf8("not gzip")).build();
-        assertThatThrownBy(() -> new FetchedRecords(TP, 0, List.of(garbage)).drainTo(new ArrayList<>(), 1, 0,
+        assertThatThrownBy(() -> new FetchedRecords(TP, 0, List.of(garbage.toByteString())).drainTo(new ArrayList<>(), 1, 0,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())).isInstanceOf(SluiceException.class)
                 .hasMessageContaining("does not decompress");
     }

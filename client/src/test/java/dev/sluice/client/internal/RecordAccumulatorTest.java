@@ -106,4 +106,21 @@ class RecordAccumulatorTest {
         acc.beginFlush();
         assertThat(acc.ready(cluster, 0).readyNodes()).containsExactly("b1:7092");
     }
+
+    @Test
+    void expiryTakesOnlyTheExpiredPrefixOfEachQueue() throws Exception {
+        RecordAccumulator acc = accumulator(100, 0);
+        for (int i = 0; i < 3; i++) {
+            acc.append(TP0, 0, null, new byte[90], List.of(), null, time.milliseconds(), false, 0);
+            acc.append(TP1, 0, null, new byte[90], List.of(), null, time.milliseconds(), false, 0);
+            time.advance(100);
+        }
+        // Batches were created at 1000, 1100 and 1200 in both partitions; at 1300 the first two are 200+ ms old.
+        List<ProducerBatch> expired = acc.expiredBatches(200, time.milliseconds());
+        assertThat(expired).hasSize(4).allMatch(ProducerBatch::isClosed)
+                .extracting(ProducerBatch::createdMs).containsOnly(1_000L, 1_100L);
+        assertThat(acc.expiredBatches(200, time.milliseconds())).isEmpty();
+        Map<String, List<ProducerBatch>> drained = acc.drain(cluster, Set.of("b1:7092"), 1 << 20, time.milliseconds());
+        assertThat(drained.get("b1:7092")).extracting(ProducerBatch::createdMs).containsExactly(1_200L, 1_200L);
+    }
 }
