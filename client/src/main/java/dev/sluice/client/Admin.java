@@ -28,7 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Cluster administration: topics, configs, cluster state, consumer groups. Every method is synchronous, retries
@@ -105,13 +107,15 @@ public final class Admin implements AutoCloseable {
                     .setPartitions(topic.partitions()).setReplicationFactor(topic.replicationFactor())
                     .putAllConfigs(topic.configs()));
         }
-        call(stub -> checkResults(stub.createTopics(request.build()).getResultsList()));
+        callOnce("create", stub -> checkResults(stub.createTopics(request.build()).getResultsList()),
+                TopicExistsException.class);
     }
 
     /** Deletes topics; throws for the first topic that failed. */
     public void deleteTopics(Collection<String> names) {
         DeleteTopicsRequest request = DeleteTopicsRequest.newBuilder().addAllNames(names).build();
-        call(stub -> checkResults(stub.deleteTopics(request).getResultsList()));
+        callOnce("delete", stub -> checkResults(stub.deleteTopics(request).getResultsList()),
+                UnknownTopicException.class);
     }
 
     /** The topics of the cluster, internal ones excluded, sorted by name. */
@@ -197,10 +201,40 @@ public final class Admin implements AutoCloseable {
     }
 
     private <T> T call(Function<AdminGrpc.AdminBlockingStub, T> request) {
+        return call(request, Admin::worthRetrying);
+    }
+
+    private <T> T call(Function<AdminGrpc.AdminBlockingStub, T> request, Predicate<RetriableException> retry) {
         long deadlineMs = time.milliseconds() + settings.defaultApiTimeoutMs();
         return retrying.call(deadlineMs, () -> broker.call((ManagedChannel channel) -> request.apply(
                 AdminGrpc.newBlockingStub(channel).withDeadlineAfter(settings.requestTimeoutMs(),
-                        TimeUnit.MILLISECONDS))), () -> { }, Admin::worthRetrying);
+                        TimeUnit.MILLISECONDS))), () -> { }, retry);
+    }
+
+    /**
+     * A create or delete, retried like any admin call. After an attempt timed out, that attempt may still have taken
+     * effect, so a retry that finds its own effect ({@code ownEffect}: the topic exists after a create, is gone after
+     * a delete) cannot tell whose it was: reporting "already exists" would be wrong when it was this call's own
+     * create (the chaos metadata checker caught exactly that). Such an outcome is reported as a timeout, meaning
+     * "unknown"; without an earlier timeout the answer stands.
+     */
+    private void callOnce(String what, Function<AdminGrpc.AdminBlockingStub, Void> request,
+                          Class<? extends SluiceException> ownEffect) {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        try {
+            call(request, error -> {
+                if (error instanceof TimeoutException) {
+                    timedOut.set(true);
+                }
+                return worthRetrying(error);
+            });
+        } catch (SluiceException e) {
+            if (timedOut.get() && ownEffect.isInstance(e)) {
+                throw new TimeoutException(what + " timed out, and a retry found " + e.getMessage()
+                        + "; the timed-out attempt may have done it", e);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -57,6 +57,21 @@ class AdminTest {
     }
 
     @Test
+    void aRetryThatFindsTheEffectOfItsOwnTimedOutAttemptReportsAnUnknownOutcome() {
+        broker.timeOutNextAdminWrites(1);
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("t", 1, 1))))
+                .isInstanceOf(TimeoutException.class).hasMessageContaining("may have done it");
+        assertThat(admin.listTopics()).extracting(TopicListing::name).containsExactly("t");
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("t", 1, 1))))
+                .as("without an earlier timeout the answer stands").isInstanceOf(TopicExistsException.class);
+
+        broker.timeOutNextAdminWrites(1);
+        assertThatThrownBy(() -> admin.deleteTopics(List.of("t")))
+                .isInstanceOf(TimeoutException.class).hasMessageContaining("may have done it");
+        assertThat(admin.listTopics()).isEmpty();
+    }
+
+    @Test
     void describeCluster() {
         ClusterDescription cluster = admin.describeCluster();
         assertThat(cluster.clusterId()).isEqualTo("fake-cluster");

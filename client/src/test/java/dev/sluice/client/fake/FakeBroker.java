@@ -32,6 +32,7 @@ public final class FakeBroker implements AutoCloseable {
     private final ConcurrentLinkedDeque<ErrorCode> produceFailures = new ConcurrentLinkedDeque<>();
     private final AtomicInteger produceRequests = new AtomicInteger();
     private final AtomicInteger metadataRequests = new AtomicInteger();
+    private final AtomicInteger adminWritesToTimeOut = new AtomicInteger();
     private final AtomicInteger droppedResponses = new AtomicInteger();
     private volatile boolean holdProduces;
     private final java.util.concurrent.atomic.AtomicLong producerIds = new java.util.concurrent.atomic.AtomicLong();
@@ -81,6 +82,11 @@ public final class FakeBroker implements AutoCloseable {
     /** How many producer ids InitProducerId handed out. */
     public long producerIdsIssued() {
         return producerIds.get();
+    }
+
+    /** The next {@code times} creates/deletes take effect but are answered REQUEST_TIMED_OUT (committed, reply lost). */
+    public void timeOutNextAdminWrites(int times) {
+        adminWritesToTimeOut.set(times);
     }
 
     public void failNextProduces(ErrorCode code, int times) {
@@ -261,6 +267,9 @@ public final class FakeBroker implements AutoCloseable {
                 } else {
                     createTopic(topic.getName(), topic.getPartitions() == 0 ? 1 : topic.getPartitions());
                     configs.get(topic.getName()).putAll(topic.getConfigsMap());
+                    if (adminWritesToTimeOut.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        result.setError(ErrorCode.REQUEST_TIMED_OUT).setErrorMessage("controller did not answer");
+                    }
                 }
                 response.addResults(result);
             }
@@ -275,6 +284,8 @@ public final class FakeBroker implements AutoCloseable {
                 TopicResult.Builder result = TopicResult.newBuilder().setName(name);
                 if (topics.remove(name) == null) {
                     result.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+                } else if (adminWritesToTimeOut.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    result.setError(ErrorCode.REQUEST_TIMED_OUT).setErrorMessage("controller did not answer");
                 }
                 response.addResults(result);
             }
