@@ -37,7 +37,7 @@ cleanup() {
     [[ -n "$pid" ]] && { timeout 20 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; }
   done
   # Keep every log (server logs, each tool's stderr) for diagnosis; drop only the nodes' data.
-  rm -rf "$run_dir"/node-*/data
+  rm -rf "$run_dir"/*node-*/data
   echo "# sluice logs: $run_dir" >&2
 }
 trap cleanup EXIT
@@ -55,7 +55,8 @@ tool() { # cap args...: a sluice client command under a wall-clock cap, with the
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 start_node() { # id quorum broker_port controller_port http_port
-  local dir="$run_dir/node-$1"
+  # One directory per cluster shape: the 3-node suite must not find the 1-node suite's data (another cluster id).
+  local dir="$run_dir/${CLUSTER_NODES}node-$1"
   mkdir -p "$dir"
   SLUICE_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP $JVM_PERF_OPTS" setsid "$root/bin/sluice" server --node-id "$1" \
     --data-dir "$dir/data" --host 127.0.0.1 --broker-port "$3" --controller-port "$4" --http-port "$5" \
@@ -76,6 +77,7 @@ await_ready() { # http_port...
 cluster_start() { # nodes
   local n="$1" quorum="" i
   CLUSTER_ID="perf-$(date +%s)-$n"
+  CLUSTER_NODES="$n"
   local -a bp cp hp
   for ((i = 1; i <= n; i++)); do bp[i]=$(free_port); cp[i]=$(free_port); hp[i]=$(free_port); done
   for ((i = 1; i <= n; i++)); do quorum+="${quorum:+,}$i@127.0.0.1:${cp[i]}"; done
