@@ -179,7 +179,8 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
             TopicImage topic = current.topics().topic(name);
             if (topic == null) {
                 response.addTopics(TopicDescription.newBuilder().setName(name)
-                        .setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).setErrorMessage("unknown topic '" + name + "'"));
+                        .setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+                        .setErrorMessage("unknown topic '" + name + "'"));
                 continue;
             }
             TopicDescription.Builder description = TopicDescription.newBuilder().setName(name)

@@ -307,7 +307,8 @@ public final class Node implements AutoCloseable {
     }
 
     private void startBroker(ScheduledExecutorService scheduler, TrafficMetrics traffic) throws IOException {
-        MetadataPartitionResolver resolver = new MetadataPartitionResolver(config.nodeId(), this::brokerImage, logStore);
+        MetadataPartitionResolver resolver =
+                new MetadataPartitionResolver(config.nodeId(), this::brokerImage, logStore);
         BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver,
                 new ReplicationHighWatermarkPolicy(replicas),
                 topic -> brokerImage().configs().effective(topic).minInsyncReplicas(), clock),
@@ -334,19 +335,22 @@ public final class Node implements AutoCloseable {
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .addService(ServerInterceptors.intercept(brokerService.definition(), interceptor))
                 .addService(ServerInterceptors.intercept(adminService, interceptor))
-                .addService(ServerInterceptors.intercept(new GroupGrpcService(coordinator, this::brokerImage), interceptor))
+                .addService(ServerInterceptors.intercept(new GroupGrpcService(coordinator, this::brokerImage),
+                        interceptor))
                 .addService(ServerInterceptors.intercept(replicas.replicaFetchService(), interceptor))
                 .build(), NodeConfig.BROKER_PORT, config.brokerPort());
         resources.push(() -> shutdown(brokerServer));
         replicas.start();
-        RetentionTask retention = new RetentionTask(logStore, key -> LogConfigs.forPartition(brokerImage(), key), clock);
+        RetentionTask retention =
+                new RetentionTask(logStore, key -> LogConfigs.forPartition(brokerImage(), key), clock);
         scheduler.scheduleWithFixedDelay(guarded("retention", retention), config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         // The cleaner has its own thread so a long compaction pass never delays retention or fetch long-polls.
         ScheduledExecutorService cleaner = Executors.newSingleThreadScheduledExecutor(daemon("sluice-log-cleaner"));
         resources.push(cleaner::shutdownNow);
         cleaner.scheduleWithFixedDelay(guarded("log cleaner", new LogCleaner(logStore,
-                key -> LogConfigs.forPartition(brokerImage(), key), clock)), config.retentionCheckIntervalMs(), config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+                key -> LogConfigs.forPartition(brokerImage(), key), clock)), config.retentionCheckIntervalMs(),
+                config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         // The high watermark is kept in memory and saved with writes; this bounds how far it can lag after a crash.
         scheduler.scheduleWithFixedDelay(guarded("high-watermark checkpoint", logStore::checkpointHighWatermarks),
                 5, 5, TimeUnit.SECONDS);
@@ -446,7 +450,8 @@ public final class Node implements AutoCloseable {
             return server.start();
         } catch (IOException e) {
             if (e.getCause() instanceof java.net.BindException || e instanceof java.net.BindException
-                    || String.valueOf(e.getMessage()).contains("bind") || String.valueOf(e.getCause()).contains("bind")) {
+                    || String.valueOf(e.getMessage()).contains("bind")
+                    || String.valueOf(e.getCause()).contains("bind")) {
                 throw portInUse(portKey, port);
             }
             throw e;

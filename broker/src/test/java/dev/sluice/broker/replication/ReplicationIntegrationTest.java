@@ -225,14 +225,7 @@ class ReplicationIntegrationTest {
      */
     @Test
     void aRestartedReplicaIgnoresAStaleImageAndKeepsRecordsOfANewerEpoch() throws Exception {
-        publish(image(1, 0, 0, ALL));
-        append(broker(1), 3, 0);
-        awaitSameLogs(List.of(broker(1), broker(2), broker(3)));
-        MetadataImage newLeader = image(2, 1, 1, List.of(2, 3));
-        broker(2).replicas().applyMetadata(newLeader);
-        broker(3).replicas().applyMetadata(newLeader);
-        append(broker(2), 4, 1);
-        awaitSameLogs(List.of(broker(2), broker(3)));
+        MetadataImage newLeader = deposeBroker1WithoutItKnowing();
         long end = broker(2).log().logEndOffset();
 
         broker(3).replicas().close();
@@ -250,14 +243,7 @@ class ReplicationIntegrationTest {
     /** Defence in depth: a deposed leader refuses a follower holding records of a newer epoch, it does not truncate it. */
     @Test
     void aDeposedLeaderRefusesAFollowerWithANewerEpochInsteadOfTruncatingIt() throws Exception {
-        publish(image(1, 0, 0, ALL));
-        append(broker(1), 3, 0);
-        awaitSameLogs(List.of(broker(1), broker(2), broker(3)));
-        MetadataImage newLeader = image(2, 1, 1, List.of(2, 3));
-        broker(2).replicas().applyMetadata(newLeader);
-        broker(3).replicas().applyMetadata(newLeader);
-        append(broker(2), 4, 1);
-        awaitSameLogs(List.of(broker(2), broker(3)));
+        deposeBroker1WithoutItKnowing();
         long end = broker(3).log().logEndOffset();
 
         broker(3).replicas().close();
@@ -268,6 +254,22 @@ class ReplicationIntegrationTest {
             await().during(Duration.ofMillis(500)).atMost(WAIT)
                     .until(() -> broker(3).log().logEndOffset() == end);
         }
+    }
+
+    /**
+     * Broker 1 leads epoch 0 and all three replicate its records; then brokers 2 and 3 (not 1) learn that broker 2
+     * leads epoch 1 and replicate records of that epoch. Returns the image of epoch 1.
+     */
+    private MetadataImage deposeBroker1WithoutItKnowing() {
+        publish(image(1, 0, 0, ALL));
+        append(broker(1), 3, 0);
+        awaitSameLogs(List.of(broker(1), broker(2), broker(3)));
+        MetadataImage newLeader = image(2, 1, 1, List.of(2, 3));
+        broker(2).replicas().applyMetadata(newLeader);
+        broker(3).replicas().applyMetadata(newLeader);
+        append(broker(2), 4, 1);
+        awaitSameLogs(List.of(broker(2), broker(3)));
+        return newLeader;
     }
 
     private PartitionReplicas restartedReplicas(Broker broker) {

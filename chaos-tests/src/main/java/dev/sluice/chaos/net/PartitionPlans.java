@@ -81,7 +81,9 @@ public final class PartitionPlans {
                 drops.add(new LinkPair(from, target));
             }
         }
-        return new Plan(drops, "one-way: " + from + " -/-> " + new TreeSet<>(to));
+        Set<Integer> targets = new TreeSet<>(to);
+        targets.remove(from);
+        return new Plan(drops, "one-way: " + from + " -/-> " + targets);
     }
 
     private static List<Integer> shuffled(List<Integer> nodes, RandomGenerator random) {

@@ -89,6 +89,10 @@ public final class FakeBroker implements AutoCloseable {
         adminWritesToTimeOut.set(times);
     }
 
+    private boolean timeOutThisAdminWrite() {
+        return adminWritesToTimeOut.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
     public void failNextProduces(ErrorCode code, int times) {
         for (int i = 0; i < times; i++) {
             produceFailures.add(code);
@@ -267,7 +271,7 @@ public final class FakeBroker implements AutoCloseable {
                 } else {
                     createTopic(topic.getName(), topic.getPartitions() == 0 ? 1 : topic.getPartitions());
                     configs.get(topic.getName()).putAll(topic.getConfigsMap());
-                    if (adminWritesToTimeOut.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    if (timeOutThisAdminWrite()) {
                         result.setError(ErrorCode.REQUEST_TIMED_OUT).setErrorMessage("controller did not answer");
                     }
                 }
@@ -284,7 +288,7 @@ public final class FakeBroker implements AutoCloseable {
                 TopicResult.Builder result = TopicResult.newBuilder().setName(name);
                 if (topics.remove(name) == null) {
                     result.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-                } else if (adminWritesToTimeOut.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                } else if (timeOutThisAdminWrite()) {
                     result.setError(ErrorCode.REQUEST_TIMED_OUT).setErrorMessage("controller did not answer");
                 }
                 response.addResults(result);
