@@ -329,9 +329,12 @@ public final class GroupCoordinator {
             return Located.failed(failure.error(), "group coordinator: " + failure.message());
         }
         ResolvedPartition.Leader leader = (ResolvedPartition.Leader) resolved;
+        // A new leader epoch starts afresh even on the same log: leadership may have gone elsewhere and come back,
+        // and the membership kept from the earlier term would hand out generations the other coordinator replaced.
         OffsetsPartition partition = partitions.compute(index, (i, existing) ->
-                existing != null && existing.log() == leader.log() ? existing
-                        : new OffsetsPartition(leader.log(), new GroupMembership(newRandom())));
+                existing != null && existing.log() == leader.log() && existing.leaderEpoch() == leader.leaderEpoch()
+                        ? existing
+                        : new OffsetsPartition(leader.log(), leader.leaderEpoch(), new GroupMembership(newRandom())));
         if (!partition.loaded()) {
             return Located.failed(ErrorCode.LEADER_NOT_AVAILABLE, "group coordinator: still loading " + OFFSETS_TOPIC
                     + "-" + index + " (high watermark below the log end at takeover); retry");

@@ -16,6 +16,7 @@ final class OffsetsPartition {
     private final PartitionLog log;
     private final Map<OffsetKey, CommittedOffset> offsets = new HashMap<>();
     private final GroupMembership membership;
+    private final int leaderEpoch;
     /**
      * The log end when this broker took the partition over: commits up to here may be in the log but not yet below
      * the high watermark, so the offsets are not served before the high watermark reaches it.
@@ -23,8 +24,9 @@ final class OffsetsPartition {
     private final long loadEndOffset;
     private long nextOffset;
 
-    OffsetsPartition(PartitionLog log, GroupMembership membership) {
+    OffsetsPartition(PartitionLog log, int leaderEpoch, GroupMembership membership) {
         this.log = log;
+        this.leaderEpoch = leaderEpoch;
         this.membership = membership;
         this.nextOffset = log.logStartOffset();
         this.loadEndOffset = log.logEndOffset();
@@ -37,6 +39,11 @@ final class OffsetsPartition {
      */
     boolean loaded() {
         return log.highWatermark() >= loadEndOffset;
+    }
+
+    /** The leader epoch in which this broker took the partition over. */
+    int leaderEpoch() {
+        return leaderEpoch;
     }
 
     /** The membership of the groups in this partition; lives as long as this broker leads the partition. */

@@ -2,7 +2,6 @@ package dev.sluice.broker.server;
 
 import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.rpc.ControllerChannel;
-import dev.sluice.broker.group.CoordinatorLease;
 import dev.sluice.controller.BrokerHeartbeatReply;
 import dev.sluice.controller.BrokerRegistrationReply;
 import dev.sluice.controller.ControlledShutdownReply;
@@ -28,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code broker.heartbeat.interval.ms}, registering again if the controller no longer knows the epoch. Once the
  * broker is unfenced it makes sure the internal {@code __consumer_offsets} topic exists, creating it (compacted)
  * once enough brokers are unfenced for its replication factor ({@link #offsetsTopicReplicationFactor}). It registers
- * only once the node's metadata loader caught up with the quorum's high watermark.
+ * only once the node's metadata loader caught up with the quorum's high watermark. An accepted heartbeat renews the
+ * group coordinators' lease once the image has caught up ({@link CaughtUpLeaseRenewal}).
  *
  * <p>Runs on a scheduler thread, one step at a time; {@link #notReadyReason()} may be read from any thread.
  */
@@ -44,7 +44,7 @@ final class BrokerLifecycle implements AutoCloseable {
     private final BooleanSupplier metadataCaughtUp;
     private final int advertisedPort;
     private final ScheduledExecutorService scheduler;
-    private final CoordinatorLease lease;
+    private final CaughtUpLeaseRenewal leaseRenewal;
     private volatile long brokerEpoch = -1;
     private volatile String lastProblem = "not registered yet";
     private volatile boolean closed;
@@ -52,9 +52,9 @@ final class BrokerLifecycle implements AutoCloseable {
 
     BrokerLifecycle(NodeConfig config, ControllerChannel controller, Supplier<MetadataImage> image,
                     BooleanSupplier metadataCaughtUp, int advertisedPort, ScheduledExecutorService scheduler,
-                    CoordinatorLease lease) {
+                    CaughtUpLeaseRenewal leaseRenewal) {
         this.config = config;
-        this.lease = lease;
+        this.leaseRenewal = leaseRenewal;
         this.controller = controller;
         this.image = image;
         this.metadataCaughtUp = metadataCaughtUp;
@@ -105,11 +105,11 @@ final class BrokerLifecycle implements AutoCloseable {
     }
 
     private boolean heartbeat() throws Exception {
-        long sentNanos = lease.now();
+        long sentNanos = leaseRenewal.now();
         BrokerHeartbeatReply reply = controller.brokerHeartbeat(config.nodeId(), brokerEpoch)
                 .get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (reply.error() == ErrorCode.NONE) {
-            lease.acknowledged(sentNanos);
+            leaseRenewal.renew(sentNanos);
             return true;
         }
         lastProblem = "heartbeat refused: " + reply.errorMessage();

@@ -216,7 +216,9 @@ public final class Node implements AutoCloseable {
         resources.push(http);
         if (config.isBroker()) {
             lifecycle = new BrokerLifecycle(config, controllerChannel, this::brokerImage, loader::caughtUp,
-                    brokerServer.getPort(), scheduler, coordinatorLease);
+                    brokerServer.getPort(), scheduler, new CaughtUpLeaseRenewal(coordinatorLease,
+                            controllerChannel::readBarrier, appliedOffsets::await,
+                            config.brokerSessionTimeoutMs() * 3 / 4));
             resources.push(lifecycle);
             lifecycle.start();
         }
