@@ -11,7 +11,17 @@ cp_file="chaos-tests/target/chaos-classpath.txt"
 if [ ! -s "$cp_file" ]; then
   ./mvnw -q -B -pl chaos-tests dependency:build-classpath -Dmdep.outputFile="$root/$cp_file" >/dev/null
 fi
-# A private copy of the classes, so a rebuild during a long run cannot change code under the running JVM.
+# A private copy of the classes and of Sluice's own jars (the client, from the local Maven repository), so a
+# rebuild or an `install` during a long run cannot change code under the running JVM.
 classes="chaos-tests/target/run-classes-$$"
 cp -r chaos-tests/target/classes "$classes"
-exec java -Xmx3g -Dsluice.root="$root" -cp "$classes:$(cat "$cp_file")" dev.sluice.chaos.ChaosMain "$@"
+mkdir -p "$classes-jars"
+classpath="$classes"
+IFS=':' read -r -a entries < "$cp_file"
+for entry in "${entries[@]}"; do
+  case "$entry" in
+    */dev/sluice/*.jar) cp "$entry" "$classes-jars/" && entry="$classes-jars/$(basename "$entry")" ;;
+  esac
+  classpath="$classpath:$entry"
+done
+exec java -Xmx3g -Dsluice.root="$root" -cp "$classpath" dev.sluice.chaos.ChaosMain "$@"
