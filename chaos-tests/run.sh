@@ -17,7 +17,7 @@ classes="chaos-tests/target/run-classes-$$"
 cp -r chaos-tests/target/classes "$classes"
 mkdir -p "$classes-jars"
 classpath="$classes"
-IFS=':' read -r -a entries < "$cp_file"
+IFS=":" read -r -a entries < "$cp_file" || true  # no newline at the end: read says EOF
 for entry in "${entries[@]}"; do
   case "$entry" in
     */dev/sluice/*.jar) cp "$entry" "$classes-jars/" && entry="$classes-jars/$(basename "$entry")" ;;
