@@ -89,7 +89,7 @@ class ProducerDeliveryTest {
     }
 
     @Test
-    void unknownProducerIdMakesTheProducerStartOverWithANewId() throws Exception {
+    void unknownProducerIdMakesThePartitionStartOverUnderABumpedEpoch() throws Exception {
         try (Producer<String, String> producer = producer()) {
             producer.send(new ProducerRecord<>("t", "k", "v0")).get(10, TimeUnit.SECONDS);
             broker.failNextProduces(dev.sluice.proto.v1.ErrorCode.UNKNOWN_PRODUCER_ID, 1);
@@ -97,7 +97,48 @@ class ProducerDeliveryTest {
                     .isEqualTo(1);
         }
         assertThat(broker.log("t", 0).values()).containsExactly("v0", "v1");
-        assertThat(broker.producerIdsIssued()).isEqualTo(2);
+        assertThat(broker.producerIdsIssued()).as("KIP-360: the id is kept, the epoch bumped").isEqualTo(1);
+        List<dev.sluice.proto.v1.RecordBatch> batches = broker.log("t", 0).batches();
+        assertThat(batches.get(1).getHeader().getProducerId()).isEqualTo(batches.get(0).getHeader().getProducerId());
+        assertThat(batches.get(1).getHeader().getProducerEpoch()).isEqualTo(1);
+        assertThat(batches.get(1).getHeader().getBaseSequence()).isZero();
+    }
+
+    /**
+     * Chaos run seed 30001: a new leader of one partition answered UNKNOWN_PRODUCER_ID while a batch of another
+     * partition, already written, waited for its retry; the producer took a new id and the retry, renumbered under
+     * it, was written twice, and a later batch went out ahead of the one still in flight.
+     */
+    @Test
+    void unknownProducerIdOnOnePartitionNeitherDuplicatesNorReordersAnother() throws Exception {
+        broker.createTopic("t", 2);
+        try (Producer<String, String> producer = producer("request.timeout.ms", 500, "delivery.timeout.ms", 20_000)) {
+            producer.send(new ProducerRecord<>("t", 0, "k", "a0")).get(10, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>("t", 1, "k", "b0")).get(10, TimeUnit.SECONDS);
+            int requests = broker.produceRequests();
+            // a1 is written but its answer is lost: the producer retries it after request.timeout.ms.
+            broker.dropNextProduceResponses(1);
+            Future<RecordMetadata> a1 = producer.send(new ProducerRecord<>("t", 0, "k", "a1"));
+            awaitProduceRequests(requests + 1);
+            // Meanwhile partition 1's leader has no state for the producer.
+            broker.failNextProduces(dev.sluice.proto.v1.ErrorCode.UNKNOWN_PRODUCER_ID, 1);
+            Future<RecordMetadata> b1 = producer.send(new ProducerRecord<>("t", 1, "k", "b1"));
+            assertThat(b1.get(10, TimeUnit.SECONDS).offset()).isEqualTo(1);
+            // Sent after the epoch bump, while a1 is still in flight: it must not overtake a1.
+            Future<RecordMetadata> a2 = producer.send(new ProducerRecord<>("t", 0, "k", "a2"));
+            assertThat(a1.get(10, TimeUnit.SECONDS).offset()).isEqualTo(1);
+            assertThat(a2.get(10, TimeUnit.SECONDS).offset()).isEqualTo(2);
+        }
+        assertThat(broker.log("t", 0).values()).containsExactly("a0", "a1", "a2");
+        assertThat(broker.log("t", 1).values()).containsExactly("b0", "b1");
+    }
+
+    private void awaitProduceRequests(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (broker.produceRequests() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(broker.produceRequests()).isGreaterThanOrEqualTo(count);
     }
 
     @Test

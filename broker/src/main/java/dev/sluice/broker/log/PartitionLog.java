@@ -377,7 +377,8 @@ public final class PartitionLog {
     /**
      * Removes every batch containing an offset at or above {@code offset}, for a follower whose log diverged
      * from its leader's. A batch straddling {@code offset} goes entirely, as in Kafka, so the new log end may
-     * be below {@code offset}; the high watermark and leader-epoch cache are cut back to match.
+     * be below {@code offset}; the high watermark and leader-epoch cache are cut back to match, and the producer
+     * state is rebuilt from the remaining batches (see {@link ProducerStates#rebuiltAfterTruncation}).
      *
      * @throws IllegalArgumentException when {@code offset} is below the log start
      */
@@ -405,8 +406,12 @@ public final class PartitionLog {
             if (firstRemovedBase < 0) {
                 throw new IllegalStateException("no batch holds offset " + offset + " below log end in " + key);
             }
-            PartitionState next = current.withLogEnd(Math.max(firstRemovedBase, current.logStartOffset()),
-                    removedBytes);
+            long newEnd = Math.max(firstRemovedBase, current.logStartOffset());
+            PartitionState next = current.withLogEnd(newEnd, removedBytes);
+            // Read before the range is deleted: the producers cut back get their last batches below newEnd back.
+            try (StoredBatchesNewestFirst belowNewEnd = new StoredBatchesNewestFirst(handles, key, newEnd)) {
+                next = next.withProducers(current.producers().rebuiltAfterTruncation(newEnd, belowNewEnd));
+            }
             generation++;
             state = next;
             writeState(next, new byte[][] {key.batchKey(firstRemovedBase), key.endKey()});

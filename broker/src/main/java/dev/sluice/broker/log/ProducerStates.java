@@ -141,6 +141,66 @@ public final class ProducerStates {
         return new ProducerStates(Collections.unmodifiableMap(next));
     }
 
+    /** An idempotent batch as stored in the log, for rebuilding the state from it. */
+    public record StoredBatch(long producerId, int epoch, int baseSequence, int lastSequence, long baseOffset,
+                              long appendTimeMs) { }
+
+    /**
+     * The state after a truncation to {@code newEnd}, rebuilt from the log for every producer that had a remembered
+     * batch at or above it. Only the last {@value #MAX_BATCHES} batches are remembered, so cutting them off would
+     * forget a producer whose older batches are still in the log: as leader this replica would then answer its
+     * retry {@code UNKNOWN_PRODUCER_ID} (or take its sequence 0 again). Like Kafka, which rebuilds producer state
+     * from the log on truncation, such a producer gets back its last batches below {@code newEnd} of its latest
+     * epoch there.
+     *
+     * @param belowNewEnd the log's batches below {@code newEnd}, newest first; read only as far as needed (the caller
+     *     may bound it, and a producer not found within it is forgotten, as before)
+     */
+    ProducerStates rebuiltAfterTruncation(long newEnd, java.util.Iterator<StoredBatch> belowNewEnd) {
+        ProducerStates kept = truncatedTo(newEnd);
+        // Newest first, per producer cut back by the truncation; complete at MAX_BATCHES or at an older epoch.
+        Map<Long, List<BatchEntry>> found = new TreeMap<>();
+        Map<Long, Integer> epochs = new TreeMap<>();
+        java.util.Set<Long> complete = new java.util.HashSet<>();
+        producers.forEach((id, entry) -> {
+            if (entry.last().baseOffset() >= newEnd) {
+                found.put(id, new ArrayList<>());
+            }
+        });
+        if (found.isEmpty()) {
+            return kept;
+        }
+        while (complete.size() < found.size() && belowNewEnd.hasNext()) {
+            StoredBatch batch = belowNewEnd.next();
+            List<BatchEntry> batches = found.get(batch.producerId());
+            if (batches == null || complete.contains(batch.producerId())) {
+                continue;
+            }
+            int epoch = epochs.computeIfAbsent(batch.producerId(), id -> batch.epoch());
+            if (batch.epoch() != epoch) {
+                // An older epoch: its sequences say nothing about the latest one's.
+                complete.add(batch.producerId());
+                continue;
+            }
+            batches.add(new BatchEntry(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
+                    batch.appendTimeMs()));
+            if (batches.size() == MAX_BATCHES) {
+                complete.add(batch.producerId());
+            }
+        }
+        Map<Long, Entry> next = new TreeMap<>(kept.producers);
+        found.forEach((id, newestFirst) -> {
+            if (newestFirst.isEmpty()) {
+                next.remove(id);
+            } else {
+                List<BatchEntry> oldestFirst = new ArrayList<>(newestFirst);
+                Collections.reverse(oldestFirst);
+                next.put(id, new Entry(epochs.get(id), oldestFirst));
+            }
+        });
+        return new ProducerStates(Collections.unmodifiableMap(next));
+    }
+
     /** Forgets batches at or above {@code newEnd} (truncation), and producers left with none. */
     ProducerStates truncatedTo(long newEnd) {
         Map<Long, Entry> next = new TreeMap<>();

@@ -79,4 +79,48 @@ class ProducerStatesTest {
             assertThat(log.append(idempotent(9, 0, 3, 1), 0, 6).duplicate()).isFalse();
         }
     }
+
+    @Test
+    void aTruncationBelowEveryRememberedBatchRebuildsTheProducerFromTheLog() {
+        ProducerStates states = ProducerStates.EMPTY;
+        List<ProducerStates.StoredBatch> log = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int epoch = i < 2 ? 0 : 1;
+            int sequence = i < 2 ? i : i - 2;
+            states = states.withBatch(7, epoch, sequence, 1, 100 + i, 50);
+            log.add(new ProducerStates.StoredBatch(7, epoch, sequence, sequence, 100 + i, 50));
+        }
+        states = states.withBatch(8, 0, 0, 1, 110, 50);
+        assertThat(states.truncatedTo(105).entry(7)).as("the old rule forgot the producer").isNull();
+        List<ProducerStates.StoredBatch> newestFirst = new java.util.ArrayList<>(log.subList(0, 5));
+        java.util.Collections.reverse(newestFirst);
+        ProducerStates rebuilt = states.rebuiltAfterTruncation(105, newestFirst.iterator());
+        assertThat(rebuilt.entry(7)).as("the latest epoch only").isEqualTo(new ProducerStates.Entry(1, List.of(
+                new ProducerStates.BatchEntry(0, 0, 102, 50), new ProducerStates.BatchEntry(1, 1, 103, 50),
+                new ProducerStates.BatchEntry(2, 2, 104, 50))));
+        assertThat(rebuilt.check(7, 1, 3, 1)).isInstanceOf(ProducerStates.Verdict.Append.class);
+        assertThat(rebuilt.check(7, 1, 2, 1)).isInstanceOf(ProducerStates.Verdict.Duplicate.class);
+        assertThat(rebuilt.entry(8)).as("no batch of it below the new end").isNull();
+        assertThat(states.rebuiltAfterTruncation(111, List.<ProducerStates.StoredBatch>of().iterator()))
+                .as("nothing remembered was cut").isEqualTo(states);
+    }
+
+    @Test
+    void aLeaderTruncatedBelowAProducersLastFiveBatchesStillKnowsIt() {
+        try (LogStore store = LogStore.open(dir)) {
+            PartitionLog log = store.partition(KEY);
+            for (int sequence = 0; sequence < 7; sequence++) {
+                log.append(idempotent(9, 0, sequence, 1), 0, 1);
+            }
+            log.append(TestBatches.batch(1), 0, 1);
+            log.truncateTo(2);
+            assertThat(log.state().producers().entry(9).batches()).extracting(ProducerStates.BatchEntry::baseOffset)
+                    .containsExactly(0L, 1L);
+            assertThat(log.append(idempotent(9, 0, 1, 1), 1, 2).duplicate()).isTrue();
+            assertThat(log.append(idempotent(9, 0, 2, 1), 1, 2).baseOffset()).isEqualTo(2);
+        }
+        try (LogStore store = LogStore.open(dir)) {
+            assertThat(store.partition(KEY).state().producers().entry(9).batches()).hasSize(3);
+        }
+    }
 }

@@ -52,6 +52,7 @@ public final class ProducerBatch {
     private byte[] headerBytes;
     private int attempts;
     private long retryAfterMs;
+    private long creationOrder;
 
     /**
      * @param buffer where records are encoded; its length is the capacity
@@ -187,13 +188,22 @@ public final class ProducerBatch {
 
     /**
      * Stamps the idempotent producer's id, epoch and this batch's base sequence into the header. Called by
-     * the sender thread before each send; a retry keeps the sequence unless the producer id changed.
+     * the sender thread before each send; a retry keeps the sequence unless its partition is renumbered.
      */
     public void setProducerState(long producerId, int producerEpoch, int baseSequence) {
         this.producerId = producerId;
         this.producerEpoch = producerEpoch;
         this.baseSequence = baseSequence;
         this.headerBytes = null;
+    }
+
+    /** Orders the batches of one accumulator by creation; set once by the accumulator, 0 by default. */
+    public void setCreationOrder(long creationOrder) {
+        this.creationOrder = creationOrder;
+    }
+
+    public long creationOrder() {
+        return creationOrder;
     }
 
     public long producerId() {

@@ -2,22 +2,43 @@ package dev.sluice.client.internal;
 
 import dev.sluice.client.TopicPartition;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The idempotent producer's identity and per-partition sequence numbers (Kafka's idempotent part of the
+ * The idempotent producer's identity and per-partition sequence numbers (the idempotent part of Kafka's
  * {@code TransactionManager}). A batch gets its base sequence when it is first drained and keeps it through its
  * retries, so the leader can drop a retried duplicate and refuse a batch that overtook an earlier one.
  *
- * <p>When a batch that carries a sequence fails for good (a fatal error, retries or delivery time exhausted), the
- * partition's sequence would have a hole the leader can never fill; as Kafka did before KIP-360, the producer
- * then drops its id and asks for a new one ({@link #reset()}), and every unacknowledged batch is re-sequenced
- * under the new id. Ordering across such a reset is best effort.
+ * <p>Each partition numbers its batches under one <em>numbering</em>, a (producer id, epoch) pair. When a partition's
+ * sequence is broken (a sequenced batch failed for good, leaving a hole the leader can never fill, or the leader
+ * answered {@code UNKNOWN_PRODUCER_ID}), only that partition starts over, as in Kafka after KIP-360: the producer
+ * bumps its epoch (locally, as Kafka's idempotent producer does; the broker accepts a higher epoch starting at
+ * sequence 0 and from then on fences the old one), and the partition's unacknowledged batches are renumbered from 0
+ * under the new epoch, in their original order, once none of them is in flight. Every other partition keeps its
+ * numbering: its sequenced batches are retried unchanged (so a leader that already holds one answers it as a
+ * duplicate), and it moves to the new numbering only when nothing of it is in flight. Renumbering a batch of another
+ * partition could write it twice, and numbering a new batch while an older one is still in flight could put it
+ * ahead of that one.
+ *
+ * <p>Invariants: a partition restarts at sequence 0 only under a numbering it has never used, and only with nothing
+ * of it in flight ({@link #maySend} is the accumulator's gate, {@link #assignSequence} the only place sequences are
+ * given).
  *
  * <p>Owned by the sender thread (drain, responses); {@link #hasProducerId()} may be read by any.
  */
 public final class ProducerIdempotence {
-    private final Map<TopicPartition, Integer> nextSequence = new HashMap<>();
+
+    /** The producer id and epoch a batch's sequence belongs to. */
+    public record Numbering(long producerId, int epoch) { }
+
+    /** A partition's numbering and the next sequence in it. */
+    private record PartitionSequence(Numbering numbering, int nextSequence) { }
+
+    private final Map<TopicPartition, PartitionSequence> partitions = new HashMap<>();
+    /** Partitions whose unacknowledged batches must be renumbered under a newer epoch. */
+    private final Set<TopicPartition> toRenumber = new HashSet<>();
     private volatile long producerId = -1;
     private int producerEpoch;
 
@@ -29,35 +50,93 @@ public final class ProducerIdempotence {
         return producerId;
     }
 
-    /** Takes a new identity from {@code InitProducerId}; every partition's sequence restarts at 0. */
-    public void setProducerId(long newProducerId, int newEpoch) {
-        producerId = newProducerId;
-        producerEpoch = newEpoch;
-        nextSequence.clear();
-    }
-
-    /** Forgets the identity after a batch failed for good; a new one is fetched before the next send. */
-    public void reset() {
-        producerId = -1;
-        nextSequence.clear();
+    public int producerEpoch() {
+        return producerEpoch;
     }
 
     /**
-     * Gives {@code batch} the partition's next sequence unless it already has one under the current producer
-     * id (a retry keeps its sequence).
+     * Takes an identity from {@code InitProducerId}. Partitions keep their numbering and move to the new one as
+     * they become idle, like after an epoch bump.
      */
-    public void maybeAssignSequence(ProducerBatch batch) {
-        if (batch.hasSequence() && batch.producerId() == producerId) {
-            return;
-        }
-        int sequence = nextSequence.getOrDefault(batch.partition(), 0);
-        batch.setProducerState(producerId, producerEpoch, sequence);
-        long next = (long) sequence + batch.recordCount();
-        nextSequence.put(batch.partition(), (int) (next > Integer.MAX_VALUE ? next - Integer.MAX_VALUE - 1 : next));
+    public void setProducerId(long newProducerId, int newEpoch) {
+        producerId = newProducerId;
+        producerEpoch = newEpoch;
     }
 
-    /** Whether a batch that failed for good breaks this producer's sequence (and so needs {@link #reset()}). */
-    public boolean breaksSequence(ProducerBatch batch) {
-        return batch.hasSequence() && batch.producerId() == producerId;
+    /**
+     * Called when {@code batch} failed for good or its leader answered {@code UNKNOWN_PRODUCER_ID}: when the batch
+     * belongs to its partition's live numbering, that partition is marked to be renumbered and, if it numbers under
+     * the current epoch, the epoch is bumped (after the last epoch the producer drops its id and gets a new one).
+     *
+     * @return whether the partition was marked (false: the batch is already due to be renumbered, or had no sequence)
+     */
+    public boolean requestRenumbering(ProducerBatch batch) {
+        TopicPartition partition = batch.partition();
+        PartitionSequence sequence = partitions.get(partition);
+        if (!batch.hasSequence() || sequence == null || !sequence.numbering().equals(numberingOf(batch))) {
+            return false;
+        }
+        toRenumber.add(partition);
+        if (sequence.numbering().equals(current())) {
+            if (producerEpoch == Integer.MAX_VALUE) {
+                producerId = -1;
+            } else {
+                producerEpoch++;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the partition may send {@code head}, its first queued batch, with {@code inFlight} of its batches
+     * unanswered. A partition behind the current numbering sends the retries of its own numbering as they are, and
+     * switches (new batches, or renumbering after {@link #requestRenumbering}) only once nothing is in flight.
+     */
+    public boolean maySend(TopicPartition partition, ProducerBatch head, int inFlight) {
+        PartitionSequence sequence = partitions.get(partition);
+        if (sequence != null && sequence.numbering().equals(current())) {
+            return true;
+        }
+        if (!toRenumber.contains(partition) && head.hasSequence() && sequence != null
+                && sequence.numbering().equals(numberingOf(head))) {
+            return true;
+        }
+        return inFlight == 0;
+    }
+
+    /**
+     * Gives {@code batch} its partition's next sequence unless it already has one in the partition's numbering (a
+     * retry keeps its sequence). A partition behind the current numbering restarts at 0 under it; the caller has
+     * checked {@link #maySend}, so nothing of the partition is in flight then.
+     */
+    public void assignSequence(ProducerBatch batch) {
+        TopicPartition partition = batch.partition();
+        PartitionSequence sequence = partitions.get(partition);
+        boolean renumber = toRenumber.contains(partition);
+        if (!renumber && batch.hasSequence() && sequence != null
+                && sequence.numbering().equals(numberingOf(batch))) {
+            return;
+        }
+        Numbering current = current();
+        if (renumber && sequence.numbering().equals(current)) {
+            throw new IllegalStateException(partition + " would be renumbered under the numbering it already used");
+        }
+        if (sequence == null || !sequence.numbering().equals(current)) {
+            // requestRenumbering moved the epoch past the marked partition's numbering, so 0 is unused here.
+            sequence = new PartitionSequence(current, 0);
+            toRenumber.remove(partition);
+        }
+        batch.setProducerState(current.producerId(), current.epoch(), sequence.nextSequence());
+        long next = (long) sequence.nextSequence() + batch.recordCount();
+        partitions.put(partition, new PartitionSequence(current,
+                (int) (next > Integer.MAX_VALUE ? next - Integer.MAX_VALUE - 1 : next)));
+    }
+
+    private Numbering current() {
+        return new Numbering(producerId, producerEpoch);
+    }
+
+    private static Numbering numberingOf(ProducerBatch batch) {
+        return new Numbering(batch.producerId(), batch.producerEpoch());
     }
 }

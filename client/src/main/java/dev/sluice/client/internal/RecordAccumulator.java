@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Per-partition queues of {@link ProducerBatch}es. Application threads {@link #append} records (under
@@ -24,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>In flight per partition: gRPC may run concurrent calls in any order, so without idempotence a partition
  * sends one batch at a time. With idempotence up to {@code maxInFlightPerPartition} (at most 5) go at once: the
  * leader's sequence check refuses a batch that overtook an earlier one, and the retry comes back here in
- * sequence order ({@link #reenqueue}); a retried batch waits until nothing of its partition is in flight, so
- * retries go out one by one, in order.
+ * creation order ({@link #reenqueue}); a retried batch waits until nothing of its partition is in flight, so
+ * retries go out one by one, in order. {@link ProducerIdempotence#maySend} also holds a partition back while it
+ * moves to a new producer epoch, so no batch overtakes an older one across the move.
  */
 public final class RecordAccumulator {
     private final int batchSizeBytes;
@@ -34,6 +36,7 @@ public final class RecordAccumulator {
     private final ConcurrentMap<TopicPartition, Deque<ProducerBatch>> queues = new ConcurrentHashMap<>();
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushesInProgress = new AtomicInteger();
+    private final AtomicLong nextCreationOrder = new AtomicLong();
     /** Batches in flight per partition (absent: none). Touched by the sender thread only. */
     private final ConcurrentMap<TopicPartition, Integer> inFlight = new ConcurrentHashMap<>();
     private final int maxInFlightPerPartition;
@@ -89,7 +92,10 @@ public final class RecordAccumulator {
     /** Whether the partition may send its head batch now. */
     private boolean sendable(TopicPartition partition, ProducerBatch head) {
         int sending = inFlight.getOrDefault(partition, 0);
-        return head.attempts() > 0 ? sending == 0 : sending < maxInFlightPerPartition;
+        if (head.attempts() > 0 ? sending != 0 : sending >= maxInFlightPerPartition) {
+            return false;
+        }
+        return idempotence == null || idempotence.maySend(partition, head, sending);
     }
 
     /**
@@ -121,6 +127,7 @@ public final class RecordAccumulator {
                 return result;
             }
             ProducerBatch batch = new ProducerBatch(partition, buffer, batchSizeBytes, nowMs, codec);
+            batch.setCreationOrder(nextCreationOrder.getAndIncrement());
             RecordFuture future = batch.tryAppend(timestampMs, key, value, headers, callback);
             if (future == null) {
                 pool.deallocate(buffer);
@@ -203,7 +210,7 @@ public final class RecordAccumulator {
                 queue.pollFirst();
                 first.close();
                 if (idempotence != null) {
-                    idempotence.maybeAssignSequence(first);
+                    idempotence.assignSequence(first);
                 }
                 inFlight.merge(entry.getKey(), 1, Integer::sum);
                 list.add(first);
@@ -221,7 +228,9 @@ public final class RecordAccumulator {
 
     /**
      * Puts a batch that failed retriably back near the head of its queue, held back until its retry time: after
-     * the queued retries with lower (producer id, sequence), so batches are resent in sequence order.
+     * the queued batches created before it, so the queue stays in creation order and batches are resent (or
+     * renumbered, after an epoch bump) in the order they were first sent. Creation order decides rather than the
+     * sequence because the queue may hold batches of two numberings while a partition is renumbered.
      */
     public void reenqueue(ProducerBatch batch) {
         Deque<ProducerBatch> queue = queues.computeIfAbsent(batch.partition(), p -> new ArrayDeque<>());
@@ -238,11 +247,7 @@ public final class RecordAccumulator {
     }
 
     private static boolean precedes(ProducerBatch queued, ProducerBatch batch) {
-        if (!queued.hasSequence() || !batch.hasSequence()) {
-            return false;
-        }
-        return queued.producerId() < batch.producerId() || queued.producerId() == batch.producerId()
-                && queued.baseSequence() < batch.baseSequence();
+        return queued.creationOrder() < batch.creationOrder();
     }
 
     /**

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With idempotence it first gets a producer id ({@code InitProducerId}, from any broker, retried every
  * {@code retry.backoff.ms}) and sends nothing until it has one; {@code OUT_OF_ORDER_SEQUENCE_NUMBER} is retried
- * like any retriable error, and a sequenced batch failing for good makes it fetch a new id
- * ({@link ProducerIdempotence}).
+ * like any retriable error, and a sequenced batch failing for good or answered {@code UNKNOWN_PRODUCER_ID} makes
+ * its partition start over under a bumped producer epoch ({@link ProducerIdempotence}).
  */
 public final class Sender implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
@@ -238,10 +238,12 @@ public final class Sender implements Runnable {
             SluiceException error = Errors.toException(result.getError(), result.getErrorMessage().isEmpty()
                     ? Errors.describe(result.getError()) + " for " + batch.partition() : result.getErrorMessage());
             if (result.getError() == ErrorCode.UNKNOWN_PRODUCER_ID && idempotence != null
-                    && idempotence.breaksSequence(batch)) {
-                // The leader lost (or never had) our state: start over with a new id; the retry is re-sequenced.
-                LOG.info("{}: {}; getting a new producer id", settings.clientId(), error.getMessage());
-                idempotence.reset();
+                    && idempotence.requestRenumbering(batch)) {
+                // The leader has no state for our numbering in this partition (a new leader never got our batches):
+                // this partition alone starts over under a bumped epoch once its in-flight batches are answered.
+                // Other partitions keep their sequences, so a retry there is still recognised as a duplicate.
+                LOG.info("{}: {}; renumbering {} under epoch {}", settings.clientId(), error.getMessage(),
+                        batch.partition(), idempotence.producerEpoch());
             }
             if (Errors.isRetriable(result.getError())) {
                 lastError = error;
@@ -269,10 +271,9 @@ public final class Sender implements Runnable {
     }
 
     private void failBatch(ProducerBatch batch, RuntimeException error) {
-        if (idempotence != null && idempotence.breaksSequence(batch)) {
-            LOG.warn("{}: a batch for {} failed after it got sequence {}; getting a new producer id",
-                    settings.clientId(), batch.partition(), batch.baseSequence());
-            idempotence.reset();
+        if (idempotence != null && idempotence.requestRenumbering(batch)) {
+            LOG.warn("{}: a batch for {} failed after it got sequence {}; renumbering the partition under epoch {}",
+                    settings.clientId(), batch.partition(), batch.baseSequence(), idempotence.producerEpoch());
         }
         batch.fail(error);
         accumulator.deallocate(batch);

@@ -19,7 +19,9 @@ public final class FakeLog {
     private long logEndOffset;
     /** Next expected sequence per producer id; the fake refuses gaps and answers duplicates. */
     private final java.util.Map<Long, Integer> nextSequence = new java.util.HashMap<>();
-    /** Base offset of every idempotent batch, by "producerId/baseSequence". */
+    /** Latest epoch per producer id: a higher one restarts the sequence at 0, a lower one is fenced. */
+    private final java.util.Map<Long, Integer> epochs = new java.util.HashMap<>();
+    /** Base offset of every idempotent batch, by "producerId/epoch/baseSequence". */
     private final java.util.Map<String, Long> sequencedOffsets = new java.util.HashMap<>();
 
     /** Appends a batch after checking count and CRC; returns the base offset, or -1 with an error. */
@@ -38,17 +40,25 @@ public final class FakeLog {
             }
         }
         if (header.getProducerId() > 0) {
-            int expected = nextSequence.getOrDefault(header.getProducerId(), 0);
-            Long original = sequencedOffsets.get(header.getProducerId() + "/" + header.getBaseSequence());
+            long producerId = header.getProducerId();
+            int epoch = epochs.getOrDefault(producerId, header.getProducerEpoch());
+            if (header.getProducerEpoch() < epoch) {
+                error[0] = ErrorCode.INVALID_PRODUCER_EPOCH;
+                return -1;
+            }
+            String key = producerId + "/" + header.getProducerEpoch() + "/" + header.getBaseSequence();
+            Long original = sequencedOffsets.get(key);
             if (original != null) {
                 return original;
             }
+            int expected = header.getProducerEpoch() > epoch ? 0 : nextSequence.getOrDefault(producerId, 0);
             if (header.getBaseSequence() != expected) {
                 error[0] = ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER;
                 return -1;
             }
-            nextSequence.put(header.getProducerId(), expected + header.getRecordCount());
-            sequencedOffsets.put(header.getProducerId() + "/" + header.getBaseSequence(), logEndOffset);
+            epochs.put(producerId, header.getProducerEpoch());
+            nextSequence.put(producerId, expected + header.getRecordCount());
+            sequencedOffsets.put(key, logEndOffset);
         }
         long base = logEndOffset;
         batches.add(batch.toBuilder().setHeader(header.toBuilder().setBaseOffset(base).setAppendTimeMs(nowMs)).build());

@@ -17,22 +17,35 @@ import org.junit.jupiter.api.Test;
 /** Sequence numbers, up to five batches in flight per partition, and in-order retries. */
 class IdempotentAccumulatorTest {
     private static final TopicPartition TP0 = new TopicPartition("t", 0);
+    private static final TopicPartition TP1 = new TopicPartition("t", 1);
     private static final String NODE = "b1:7092";
     private final Cluster cluster = Cluster.EMPTY.merge(MetadataResponse.newBuilder()
             .addBrokers(BrokerInfo.newBuilder().setNodeId(1).setHost("b1").setPort(7092))
             .addTopics(TopicMetadata.newBuilder().setName("t")
-                    .addPartitions(PartitionMetadata.newBuilder().setPartition(0).setLeaderId(1)))
+                    .addPartitions(PartitionMetadata.newBuilder().setPartition(0).setLeaderId(1))
+                    .addPartitions(PartitionMetadata.newBuilder().setPartition(1).setLeaderId(1)))
             .build(), 0);
     private final ProducerIdempotence idempotence = new ProducerIdempotence();
     private final RecordAccumulator accumulator = new RecordAccumulator(64, 0, new BufferPool(1 << 20, 64),
             Codec.CODEC_NONE, idempotence, 5);
 
     private void appendBatches(int batches, int recordsEach) throws InterruptedException {
+        appendBatches(TP0, batches, recordsEach);
+    }
+
+    private void appendBatches(TopicPartition partition, int batches, int recordsEach) throws InterruptedException {
         for (int b = 0; b < batches; b++) {
             for (int r = 0; r < recordsEach; r++) {
-                accumulator.append(TP0, 0, null, new byte[40 / recordsEach], List.of(), null, 0, false, 0);
+                accumulator.append(partition, 0, null, new byte[40 / recordsEach], List.of(), null, 0, false, 0);
             }
         }
+    }
+
+    /** A batch answered with a retriable error goes back to its queue. */
+    private void retry(ProducerBatch batch) {
+        batch.scheduleRetry(0);
+        accumulator.unmute(batch.partition());
+        accumulator.reenqueue(batch);
     }
 
     private List<ProducerBatch> drainAll(long nowMs) {
@@ -86,18 +99,89 @@ class IdempotentAccumulatorTest {
     }
 
     @Test
-    void aNewProducerIdResequencesUnacknowledgedBatches() throws Exception {
+    void unknownProducerIdRenumbersThatPartitionUnderABumpedEpochOnceNothingOfItIsInFlight() throws Exception {
         idempotence.setProducerId(42, 0);
-        appendBatches(2, 2);
+        appendBatches(3, 1);
         List<ProducerBatch> sent = drainAll(0);
-        assertThat(sent).extracting(ProducerBatch::baseSequence).containsExactly(0, 2);
-        assertThat(idempotence.breaksSequence(sent.get(0))).isTrue();
-        idempotence.reset();
+        assertThat(sent).extracting(ProducerBatch::baseSequence).containsExactly(0, 1, 2);
+        // Batch 1 is refused (the leader lost our state); batches 0 and 2 are still in flight.
+        assertThat(idempotence.requestRenumbering(sent.get(1))).isTrue();
+        assertThat(idempotence.producerId()).isEqualTo(42);
+        assertThat(idempotence.producerEpoch()).isEqualTo(1);
+        retry(sent.get(1));
+        appendBatches(1, 1);
+        assertThat(drainAll(0)).as("nothing may overtake the batches in flight").isEmpty();
+        accumulator.unmute(TP0);
+        sent.get(0).complete(0, 0);
+        assertThat(drainAll(0)).as("batch 2 is still in flight").isEmpty();
+        retry(sent.get(2));
+        List<ProducerBatch> resent = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            List<ProducerBatch> next = drainAll(0);
+            resent.addAll(next);
+            next.forEach(batch -> accumulator.unmute(TP0));
+        }
+        assertThat(resent).hasSize(3);
+        assertThat(resent.subList(0, 2)).containsExactly(sent.get(1), sent.get(2));
+        assertThat(resent).extracting(ProducerBatch::baseSequence).containsExactly(0, 1, 2);
+        assertThat(resent).allMatch(b -> b.producerId() == 42 && b.producerEpoch() == 1);
+    }
+
+    @Test
+    void anotherPartitionKeepsItsSequencesAndMovesToTheNewEpochOnlyWhenIdle() throws Exception {
+        idempotence.setProducerId(42, 0);
+        appendBatches(TP0, 1, 1);
+        appendBatches(TP1, 2, 1);
+        List<ProducerBatch> sent = drainAll(0);
+        ProducerBatch tp0 = sent.stream().filter(b -> b.partition().equals(TP0)).findFirst().orElseThrow();
+        List<ProducerBatch> tp1 = sent.stream().filter(b -> b.partition().equals(TP1)).toList();
+        assertThat(tp1).extracting(ProducerBatch::baseSequence).containsExactly(0, 1);
+        idempotence.requestRenumbering(tp0);
+        // TP1's first batch was written but its answer lost: the retry must keep its sequence so the leader
+        // recognises it, and a new TP1 batch must wait for both.
+        retry(tp1.get(0));
+        appendBatches(TP1, 1, 1);
+        assertThat(drainAll(0)).filteredOn(b -> b.partition().equals(TP1)).isEmpty();
+        accumulator.unmute(TP1);
+        tp1.get(1).complete(1, 0);
+        List<ProducerBatch> retried = drainAll(0).stream().filter(b -> b.partition().equals(TP1)).toList();
+        assertThat(retried).containsExactly(tp1.get(0));
+        assertThat(retried.get(0).producerEpoch()).isZero();
+        assertThat(retried.get(0).baseSequence()).isZero();
+        accumulator.unmute(TP1);
+        tp1.get(0).complete(0, 0);
+        List<ProducerBatch> fresh = drainAll(0).stream().filter(b -> b.partition().equals(TP1)).toList();
+        assertThat(fresh).hasSize(1);
+        assertThat(fresh.get(0).producerEpoch()).isEqualTo(1);
+        assertThat(fresh.get(0).baseSequence()).isZero();
+    }
+
+    @Test
+    void aFailedBatchOfAnOlderNumberingBumpsNothing() throws Exception {
+        idempotence.setProducerId(42, 0);
+        appendBatches(2, 1);
+        List<ProducerBatch> sent = drainAll(0);
+        assertThat(idempotence.requestRenumbering(sent.get(0))).isTrue();
+        assertThat(idempotence.requestRenumbering(sent.get(1))).as("same numbering, already marked").isTrue();
+        assertThat(idempotence.producerEpoch()).as("one bump for the partition").isEqualTo(1);
+        retry(sent.get(0));
+        retry(sent.get(1));
+        List<ProducerBatch> resent = drainAll(0);
+        assertThat(resent).containsExactly(sent.get(0));
+        assertThat(resent.get(0).producerEpoch()).isEqualTo(1);
+        assertThat(idempotence.requestRenumbering(sent.get(1))).as("still in the old numbering").isFalse();
+        assertThat(idempotence.producerEpoch()).isEqualTo(1);
+    }
+
+    @Test
+    void theLastEpochMakesTheProducerFetchANewId() throws Exception {
+        idempotence.setProducerId(42, Integer.MAX_VALUE);
+        appendBatches(1, 1);
+        ProducerBatch sent = drainAll(0).get(0);
+        idempotence.requestRenumbering(sent);
+        assertThat(idempotence.hasProducerId()).isFalse();
         idempotence.setProducerId(43, 0);
-        sent.get(1).scheduleRetry(0);
-        accumulator.unmute(TP0);
-        accumulator.unmute(TP0);
-        accumulator.reenqueue(sent.get(1));
+        retry(sent);
         ProducerBatch retried = drainAll(0).get(0);
         assertThat(retried.producerId()).isEqualTo(43);
         assertThat(retried.baseSequence()).isZero();
