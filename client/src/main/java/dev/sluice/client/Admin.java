@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -107,15 +106,13 @@ public final class Admin implements AutoCloseable {
                     .setPartitions(topic.partitions()).setReplicationFactor(topic.replicationFactor())
                     .putAllConfigs(topic.configs()));
         }
-        callOnce("create", stub -> checkResults(stub.createTopics(request.build()).getResultsList()),
-                TopicExistsException.class);
+        callAtMostOnce("create", stub -> checkResults(stub.createTopics(request.build()).getResultsList()));
     }
 
     /** Deletes topics; throws for the first topic that failed. */
     public void deleteTopics(Collection<String> names) {
         DeleteTopicsRequest request = DeleteTopicsRequest.newBuilder().addAllNames(names).build();
-        callOnce("delete", stub -> checkResults(stub.deleteTopics(request).getResultsList()),
-                UnknownTopicException.class);
+        callAtMostOnce("delete", stub -> checkResults(stub.deleteTopics(request).getResultsList()));
     }
 
     /** The topics of the cluster, internal ones excluded, sorted by name. */
@@ -165,7 +162,7 @@ public final class Admin implements AutoCloseable {
         AlterConfigsRequest request = AlterConfigsRequest.newBuilder()
                 .addAlterations(ConfigAlteration.newBuilder().setTopic(topic).putAllSet(set).addAllDelete(delete))
                 .build();
-        call(stub -> checkResults(stub.alterConfigs(request).getResultsList()));
+        callAtMostOnce("alter", stub -> checkResults(stub.alterConfigs(request).getResultsList()));
     }
 
     /**
@@ -212,28 +209,18 @@ public final class Admin implements AutoCloseable {
     }
 
     /**
-     * A create or delete, retried like any admin call. After an attempt timed out, that attempt may still have taken
-     * effect, so a retry that finds its own effect ({@code ownEffect}: the topic exists after a create, is gone after
-     * a delete) cannot tell whose it was: reporting "already exists" would be wrong when it was this call's own
-     * create (the chaos metadata checker caught exactly that). Such an outcome is reported as a timeout, meaning
-     * "unknown"; without an earlier timeout the answer stands.
+     * A create, delete or config change: retried after answers that say it was not applied (no controller yet, the
+     * leader moving), but never after a timeout. A timed-out attempt may still take effect, and a retry could then
+     * apply the change a second time, after another client's change in between (the chaos metadata checker saw a
+     * create and a concurrent delete each applied twice); a retry's "already exists" could also be this call's own
+     * create. So a timeout is reported as it is: a {@link TimeoutException}, meaning the outcome is unknown.
      */
-    private void callOnce(String what, Function<AdminGrpc.AdminBlockingStub, Void> request,
-                          Class<? extends SluiceException> ownEffect) {
-        AtomicBoolean timedOut = new AtomicBoolean();
+    private void callAtMostOnce(String what, Function<AdminGrpc.AdminBlockingStub, Void> request) {
         try {
-            call(request, error -> {
-                if (error instanceof TimeoutException) {
-                    timedOut.set(true);
-                }
-                return worthRetrying(error);
-            });
-        } catch (SluiceException e) {
-            if (timedOut.get() && ownEffect.isInstance(e)) {
-                throw new TimeoutException(what + " timed out, and a retry found " + e.getMessage()
-                        + "; the timed-out attempt may have done it", e);
-            }
-            throw e;
+            call(request, error -> !(error instanceof TimeoutException) && worthRetrying(error));
+        } catch (TimeoutException e) {
+            throw new TimeoutException(what + " timed out; it may or may not have taken effect (not retried, since "
+                    + "a retry could apply it twice): " + e.getMessage(), e);
         }
     }
 

@@ -7,6 +7,7 @@ import com.google.common.util.concurrent.MoreExecutors;
 import dev.sluice.proto.internal.v1.ControllerGrpc;
 import dev.sluice.proto.v1.ErrorCode;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -81,11 +82,49 @@ final class ControllerRouter implements AutoCloseable {
      */
     <P, R> CompletableFuture<R> send(String name, Rpc<P> rpc, Envelope<P> envelope, Function<P, R> convert,
             Function<String, R> refusal) {
+        return send(name, rpc, envelope, convert, refusal, null);
+    }
+
+    /**
+     * {@link #send} for a request that must take effect at most once (a topic create, delete or config change):
+     * it is resent only after answers and failures that prove the controller did not take it (a
+     * {@code NOT_CONTROLLER} answer, a connection that was never made). After any other failure (a timed-out or
+     * broken call) the controller may have it queued and still apply it, and a resend could apply it a second time,
+     * after another client's change (the chaos metadata checker saw a create and a delete each applied twice, in
+     * turn); so {@code unknownOutcome} answers then, meaning "may or may not have taken effect".
+     */
+    <P, R> CompletableFuture<R> sendAtMostOnce(String name, Rpc<P> rpc, Envelope<P> envelope,
+            Function<P, R> convert, Function<String, R> refusal, Function<String, R> unknownOutcome) {
+        return send(name, rpc, envelope, convert, refusal, unknownOutcome);
+    }
+
+    private <P, R> CompletableFuture<R> send(String name, Rpc<P> rpc, Envelope<P> envelope, Function<P, R> convert,
+            Function<String, R> refusal, Function<String, R> unknownOutcome) {
         CompletableFuture<R> result = new CompletableFuture<>();
-        Attempts<P, R> attempts = new Attempts<>(name, rpc, envelope, convert, refusal, result,
+        Attempts<P, R> attempts = new Attempts<>(name, rpc, envelope, convert, refusal, unknownOutcome, result,
                 nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMs()));
         attempts.run(firstTarget());
         return result;
+    }
+
+    /**
+     * Whether a failed call may have reached the controller: only a connection that was never made proves it did
+     * not (refused, or still waiting for the connection when the deadline passed).
+     */
+    static boolean mayHaveBeenDelivered(Throwable failure) {
+        Status status = Status.fromThrowable(failure);
+        String description = String.valueOf(status.getDescription());
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            return !description.contains("waiting_for_connection");
+        }
+        if (status.getCode() == Status.Code.UNAVAILABLE) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.net.ConnectException) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The voter to try first: the Raft leader if known, else the last controller that answered. */
@@ -124,6 +163,8 @@ final class ControllerRouter implements AutoCloseable {
         private final Envelope<P> envelope;
         private final Function<P, R> convert;
         private final Function<String, R> refusal;
+        /** Null: the request may be resent after any failure. */
+        private final Function<String, R> unknownOutcome;
         private final CompletableFuture<R> result;
         private final long deadlineNanos;
         private long backoffMs = settings.initialBackoffMs();
@@ -131,12 +172,13 @@ final class ControllerRouter implements AutoCloseable {
         private String lastProblem = "no controller tried";
 
         Attempts(String name, Rpc<P> rpc, Envelope<P> envelope, Function<P, R> convert, Function<String, R> refusal,
-                 CompletableFuture<R> result, long deadlineNanos) {
+                 Function<String, R> unknownOutcome, CompletableFuture<R> result, long deadlineNanos) {
             this.name = name;
             this.rpc = rpc;
             this.envelope = envelope;
             this.convert = convert;
             this.refusal = refusal;
+            this.unknownOutcome = unknownOutcome;
             this.result = result;
             this.deadlineNanos = deadlineNanos;
         }
@@ -152,7 +194,7 @@ final class ControllerRouter implements AutoCloseable {
             try {
                 call = rpc.call(stub(target, Math.min(remainingMs, settings.attemptTimeoutMs())));
             } catch (RuntimeException e) {
-                handleFailure(target, e);
+                handleUndelivered(target, e);  // thrown before anything was sent
                 return;
             }
             Futures.addCallback(call, new FutureCallback<>() {
@@ -186,6 +228,17 @@ final class ControllerRouter implements AutoCloseable {
         }
 
         private void handleFailure(int target, Throwable failure) {
+            if (unknownOutcome != null && mayHaveBeenDelivered(failure)) {
+                log.debug("{}: controller {} failed after the request may have reached it: {}", name, target,
+                        failure.toString());
+                result.complete(unknownOutcome.apply(name + " to controller " + target + " failed (" + failure
+                        + ") after the request may have reached it; it may still take effect, so it was not resent"));
+                return;
+            }
+            handleUndelivered(target, failure);
+        }
+
+        private void handleUndelivered(int target, Throwable failure) {
             lastProblem = "node " + target + " unreachable: " + failure;
             lastUnreachable = target;
             log.debug("{}: controller {} failed: {}", name, target, failure.toString());

@@ -51,6 +51,8 @@ import java.util.stream.Stream;
  * {@code Controller} service of the active controller, found and followed by a {@link ControllerRouter}. A combined
  * node that leads the quorum reaches its own controller through its own controller port, so there is one code path.
  * When no active controller answers within the request timeout the answer is {@code NOT_CONTROLLER} (retriable).
+ * Topic creates, deletes and config changes are never resent after a call that may have reached a controller;
+ * they answer {@code REQUEST_TIMED_OUT} (outcome unknown) instead ({@link ControllerRouter#sendAtMostOnce}).
  *
  * <p>Thread-safe; see {@link ControllerRouter} for threads and timing.
  */
@@ -73,27 +75,34 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
 
     @Override
     public CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request) {
-        return router.send("CreateTopics", stub -> stub.createTopics(request), CREATE,
+        return router.sendAtMostOnce("CreateTopics", stub -> stub.createTopics(request), CREATE,
                 ForwardedCreateTopicsResponse::getResponse,
                 message -> CreateTopicsResponse.newBuilder().addAllResults(
-                        refusals(request.getTopicsList().stream().map(NewTopic::getName), message)).build());
+                        refusals(request.getTopicsList().stream().map(NewTopic::getName), message)).build(),
+                message -> CreateTopicsResponse.newBuilder().addAllResults(
+                        unknownOutcomes(request.getTopicsList().stream().map(NewTopic::getName), message)).build());
     }
 
     @Override
     public CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request) {
-        return router.send("DeleteTopics", stub -> stub.deleteTopics(request), DELETE,
+        return router.sendAtMostOnce("DeleteTopics", stub -> stub.deleteTopics(request), DELETE,
                 ForwardedDeleteTopicsResponse::getResponse,
                 message -> DeleteTopicsResponse.newBuilder().addAllResults(
-                        refusals(request.getNamesList().stream(), message)).build());
+                        refusals(request.getNamesList().stream(), message)).build(),
+                message -> DeleteTopicsResponse.newBuilder().addAllResults(
+                        unknownOutcomes(request.getNamesList().stream(), message)).build());
     }
 
     @Override
     public CompletableFuture<AlterConfigsResponse> alterConfigs(AlterConfigsRequest request) {
-        return router.send("AlterConfigs", stub -> stub.alterConfigs(request), ALTER,
+        return router.sendAtMostOnce("AlterConfigs", stub -> stub.alterConfigs(request), ALTER,
                 ForwardedAlterConfigsResponse::getResponse,
                 message -> AlterConfigsResponse.newBuilder().addAllResults(
                         refusals(request.getAlterationsList().stream().map(ConfigAlteration::getTopic), message))
-                        .build());
+                        .build(),
+                message -> AlterConfigsResponse.newBuilder().addAllResults(
+                        unknownOutcomes(request.getAlterationsList().stream().map(ConfigAlteration::getTopic),
+                                message)).build());
     }
 
     @Override
@@ -185,6 +194,12 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
 
     private static List<TopicResult> refusals(Stream<String> names, String message) {
         return names.map(name -> refusal(name, message)).toList();
+    }
+
+    /** {@code REQUEST_TIMED_OUT}: the change may or may not have been applied. */
+    private static List<TopicResult> unknownOutcomes(Stream<String> names, String message) {
+        return names.map(name -> TopicResult.newBuilder().setName(name).setError(ErrorCode.REQUEST_TIMED_OUT)
+                .setErrorMessage(message).build()).toList();
     }
 
     private static TopicResult refusal(String name, String message) {

@@ -55,6 +55,9 @@ class GrpcControllerChannelTest {
             this.refusals = refusals;
         }
 
+        /** Takes requests but never answers them (a controller cut off after the request reached it). */
+        volatile boolean silent;
+
         private boolean refuse() {
             return calls.incrementAndGet() <= refusals;
         }
@@ -64,6 +67,10 @@ class GrpcControllerChannelTest {
                 StreamObserver<ForwardedCreateTopicsResponse> responses) {
             ForwardedCreateTopicsResponse.Builder response = ForwardedCreateTopicsResponse.newBuilder()
                     .setControllerId(hint);
+            if (silent) {
+                calls.incrementAndGet();
+                return;
+            }
             if (refuse()) {
                 response.setError(ErrorCode.NOT_CONTROLLER).setErrorMessage("node " + nodeId + " is not active");
             } else {
@@ -77,6 +84,10 @@ class GrpcControllerChannelTest {
         @Override
         public void registerBroker(RegisterBrokerRequest request, StreamObserver<RegisterBrokerResponse> responses) {
             RegisterBrokerResponse.Builder response = RegisterBrokerResponse.newBuilder().setControllerId(hint);
+            if (silent) {
+                calls.incrementAndGet();
+                return;
+            }
             if (refuse()) {
                 response.setError(ErrorCode.NOT_CONTROLLER).setErrorMessage("node " + nodeId + " is not active");
             } else {
@@ -181,6 +192,47 @@ class GrpcControllerChannelTest {
         assertThat(response.getResults(0).getError()).isEqualTo(ErrorCode.NOT_CONTROLLER);
         assertThat(response.getResults(0).getErrorMessage()).contains("no active controller answered CreateTopics");
         assertThat(fakes.get(1).calls.get()).isGreaterThan(1);
+    }
+
+    @Test
+    void aCreateThatMayHaveReachedAControllerIsNotResentAndAnswersUnknownOutcome() throws Exception {
+        FakeController silent = new FakeController(1, 1, 0);
+        silent.silent = true;
+        voter(1, silent);
+        voter(2, new FakeController(2, 2, 0));   // would create it, a second time if the first one is applied
+
+        CreateTopicsResponse response = channel(1).createTopics(create("t")).get(10, TimeUnit.SECONDS);
+
+        assertThat(response.getResults(0).getError()).isEqualTo(ErrorCode.REQUEST_TIMED_OUT);
+        assertThat(response.getResults(0).getErrorMessage()).contains("may still take effect");
+        assertThat(silent.calls).hasValue(1);
+        assertThat(fakes.get(2).calls).hasValue(0);
+    }
+
+    @Test
+    void aCreateIsResentWhenTheConnectionWasNeverMade() throws Exception {
+        voter(1, null);                           // nothing listens: the request cannot have arrived
+        voter(2, new FakeController(2, 2, 0));
+
+        CreateTopicsResponse response = channel(1).createTopics(create("t")).get(10, TimeUnit.SECONDS);
+
+        assertThat(response.getResults(0).getError()).isEqualTo(ErrorCode.NONE);
+        assertThat(response.getResults(0).getErrorMessage()).isEqualTo("created by 2");
+    }
+
+    @Test
+    void anIdempotentRequestIsResentAfterAnyFailure() throws Exception {
+        FakeController silent = new FakeController(1, 1, 0);
+        silent.silent = true;
+        voter(1, silent);
+        voter(2, new FakeController(2, 2, 0));
+
+        // A registration is safe to repeat: after the silent controller's attempt times out it goes to the next.
+        BrokerRegistrationReply reply = channel(1).registerBroker(7, "h", 1, "").get(10, TimeUnit.SECONDS);
+
+        assertThat(reply.error()).isEqualTo(ErrorCode.NONE);
+        assertThat(reply.brokerEpoch()).isEqualTo(2007);
+        assertThat(silent.calls).hasValue(1);
     }
 
     private static int freePort() throws IOException {
