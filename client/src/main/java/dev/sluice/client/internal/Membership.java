@@ -45,6 +45,13 @@ public final class Membership implements AutoCloseable {
     private Set<TopicPartition> pendingAssignment;
     private int pendingEpoch;
     private boolean lost;
+    /**
+     * Counts memberships: a new one starts whenever one is lost (the next join gets a new member id). The polling
+     * thread's records and positions belong to the membership {@code appliedIncarnation} it last took an update
+     * from, and it commits only as that membership.
+     */
+    private long incarnation;
+    private long appliedIncarnation;
     private SluiceException fatal;
     private long lastPollMs;
     private boolean waitingForPoll;
@@ -82,6 +89,7 @@ public final class Membership implements AutoCloseable {
             owned = Set.of();
             pendingAssignment = null;
             lost = false;
+            appliedIncarnation = ++incarnation;
         }
         if (leave != null) {
             try {
@@ -109,6 +117,7 @@ public final class Membership implements AutoCloseable {
             return null;
         }
         Update update = new Update(lost, pendingAssignment, pendingEpoch, null);
+        appliedIncarnation = incarnation;
         lost = false;
         pendingAssignment = null;
         return update;
@@ -256,19 +265,24 @@ public final class Membership implements AutoCloseable {
         pendingAssignment = null;
         owned = Set.of();
         lost = true;
+        incarnation++;
         onUpdate.run();
     }
 
     /**
      * Who this consumer commits as: its member id and the member epoch the coordinator last gave it; {@code NONE}
      * when it does not take part in membership (not subscribed); null while subscribed but not a member (before
-     * the first join, or after its membership was lost), when a commit must not go through.
+     * the first join, or after its membership was lost), when a commit must not go through. Also null once the
+     * membership was lost and rejoined until the polling thread has taken the loss in {@link #poll}: the offsets it
+     * commits until then come from the lost membership's partitions, which the new member may not own (the
+     * coordinator would accept them from the new member id and move another member's offsets).
      */
     public synchronized GroupClient.MemberIdentity commitIdentity() {
         if (!active) {
             return GroupClient.MemberIdentity.NONE;
         }
-        return memberId.isEmpty() ? null : new GroupClient.MemberIdentity(memberId, memberEpoch);
+        return memberId.isEmpty() || appliedIncarnation != incarnation ? null
+                : new GroupClient.MemberIdentity(memberId, memberEpoch);
     }
 
     /** The current generation for an unchanged assignment (it may advance without a change). */
