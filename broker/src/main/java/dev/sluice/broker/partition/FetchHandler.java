@@ -5,6 +5,7 @@ import dev.sluice.proto.v1.FetchRequest;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 
 /**
  * The fetch data path with long-poll. Reads stored batches below each partition's high watermark (see
@@ -23,7 +24,16 @@ public final class FetchHandler {
     private final ScheduledExecutorService scheduler;
 
     public FetchHandler(PartitionResolver resolver, ScheduledExecutorService scheduler) {
-        this.reader = new FetchReader(Objects.requireNonNull(resolver));
+        this(resolver, scheduler, () -> true);
+    }
+
+    /**
+     * @param inContactWithController whether this broker's controller lease is valid; without it an offset beyond
+     *     the log end is answered {@code NOT_LEADER} rather than {@code OFFSET_OUT_OF_RANGE} (see {@link FetchReader})
+     */
+    public FetchHandler(PartitionResolver resolver, ScheduledExecutorService scheduler,
+                        BooleanSupplier inContactWithController) {
+        this.reader = new FetchReader(Objects.requireNonNull(resolver), inContactWithController);
         this.scheduler = Objects.requireNonNull(scheduler);
     }
 

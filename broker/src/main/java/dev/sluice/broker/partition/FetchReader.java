@@ -10,6 +10,7 @@ import dev.sluice.proto.v1.FetchPartition;
 import dev.sluice.proto.v1.FetchRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +41,15 @@ final class FetchReader {
     record Snapshot(FetchResponseView response, long sizeBytes, boolean hasError, List<PartitionLog> logs) { }
 
     private final PartitionResolver resolver;
+    private final BooleanSupplier inContactWithController;
 
     FetchReader(PartitionResolver resolver) {
+        this(resolver, () -> true);
+    }
+
+    FetchReader(PartitionResolver resolver, BooleanSupplier inContactWithController) {
         this.resolver = resolver;
+        this.inContactWithController = inContactWithController;
     }
 
     Snapshot read(FetchRequest request) {
@@ -67,6 +74,17 @@ final class FetchReader {
                 ResolvedPartition.Leader leader = (ResolvedPartition.Leader) resolved;
                 logs.add(leader.log());
                 totalBytes += readPartition(leader, partition, maxBytes - totalBytes, totalBytes == 0, result);
+                if (result.getError() == ErrorCode.OFFSET_OUT_OF_RANGE
+                        && partition.getFetchOffset() > leader.log().logEndOffset()
+                        && !inContactWithController.getAsBoolean()) {
+                    // Beyond our log end while cut off from the controller: most likely the partition moved and a
+                    // newer leader has written past us. OFFSET_OUT_OF_RANGE would make the consumer reset its
+                    // position (to 0 with auto.offset.reset=earliest) and commit offsets backwards, as the chaos
+                    // groups checker saw; NOT_LEADER makes it find the current leader instead.
+                    result.setError(ErrorCode.NOT_LEADER).setErrorMessage("fetch offset " + partition.getFetchOffset()
+                            + " is beyond this broker's log end, and it has lost contact with the controller, so "
+                            + "the partition may have a newer leader; refresh metadata");
+                }
                 hasError |= result.getError() != ErrorCode.NONE;
             }
             response.addResults(result);

@@ -311,17 +311,17 @@ public final class Node implements AutoCloseable {
     private void startBroker(ScheduledExecutorService scheduler, TrafficMetrics traffic) throws IOException {
         MetadataPartitionResolver resolver =
                 new MetadataPartitionResolver(config.nodeId(), this::brokerImage, logStore);
+        // Three quarters of the session timeout: the lease ends before the controller may fence this broker.
+        coordinatorLease = new CoordinatorLease(System::nanoTime, config.brokerSessionTimeoutMs() * 3 / 4);
         BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver,
                 new ReplicationHighWatermarkPolicy(replicas),
                 topic -> brokerImage().configs().effective(topic).minInsyncReplicas(), clock),
-                new FetchHandler(resolver, scheduler), new ListOffsetsHandler(resolver),
+                new FetchHandler(resolver, scheduler, coordinatorLease::isValid), new ListOffsetsHandler(resolver),
                 new MetadataResponder(identity.clusterId(), this::brokerImage, () -> raft.status().leaderId()), traffic,
                 new ProducerIdHandler(config.nodeId(), PRODUCER_ID_BLOCK_SIZE,
                         controllerChannel::allocateProducerIds));
         GroupCoordinator coordinator =
                 new GroupCoordinator(resolver, new ReplicationHighWatermarkPolicy(replicas), clock);
-        // Three quarters of the session timeout: the lease ends before the controller may fence this broker.
-        coordinatorLease = new CoordinatorLease(System::nanoTime, config.brokerSessionTimeoutMs() * 3 / 4);
         coordinator.useLease(coordinatorLease);
         AdminGrpcService adminService = new AdminGrpcService(controllerChannel, this::brokerImage,
                 logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()), appliedOffsets);

@@ -143,6 +143,28 @@ class DataPathTest {
     }
 
     @Test
+    void beyondTheLogEndWithoutControllerContactIsNotLeaderNotOutOfRange() throws Exception {
+        produceOne("orders", 0, 2);
+        java.util.concurrent.atomic.AtomicBoolean inContact = new java.util.concurrent.atomic.AtomicBoolean(false);
+        FetchHandler cutOff = new FetchHandler(resolver, scheduler, inContact::get);
+        FetchRequest beyondEnd = FetchRequest.newBuilder()
+                .addPartitions(FetchPartition.newBuilder().setTopic("orders").setPartition(0).setFetchOffset(50))
+                .build();
+        FetchRequest belowStart = FetchRequest.newBuilder()
+                .addPartitions(FetchPartition.newBuilder().setTopic("orders").setPartition(0).setFetchOffset(-1))
+                .build();
+
+        // A consumer whose position came from a newer leader must not be told to reset by a deposed one.
+        assertThat(cutOff.handle(beyondEnd).get(5, SECONDS).getResults(0).getError())
+                .isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(cutOff.handle(belowStart).get(5, SECONDS).getResults(0).getError())
+                .isEqualTo(ErrorCode.OFFSET_OUT_OF_RANGE);
+        inContact.set(true);
+        assertThat(cutOff.handle(beyondEnd).get(5, SECONDS).getResults(0).getError())
+                .as("in contact, the partition really ends there").isEqualTo(ErrorCode.OFFSET_OUT_OF_RANGE);
+    }
+
+    @Test
     void totalMaxBytesStillReturnsOneBatchOverall() throws Exception {
         produceOne("orders", 0, 2);
         produceOne("orders", 1, 2);
