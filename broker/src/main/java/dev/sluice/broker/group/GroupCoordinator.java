@@ -173,7 +173,8 @@ public final class GroupCoordinator {
      */
     private ErrorCode awaitReplicated(Located located, AppendResult appended) {
         try {
-            return highWatermarkPolicy.awaitAcksAll(located.partition.log(), appended, COMMIT_REPLICATION_TIMEOUT_MS)
+            return highWatermarkPolicy.awaitAcksAll(located.partition.log(), located.leaderEpoch, appended,
+                    COMMIT_REPLICATION_TIMEOUT_MS)
                     .get(COMMIT_REPLICATION_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

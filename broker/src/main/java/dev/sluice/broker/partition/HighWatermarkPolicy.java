@@ -30,10 +30,13 @@ public interface HighWatermarkPolicy {
     }
 
     /**
-     * After an {@code acks=all} append: completes with NONE once the high watermark covers the batch, or with
-     * REQUEST_TIMED_OUT / NOT_LEADER.
+     * After an {@code acks=all} append at {@code leaderEpoch}: completes with NONE once the high watermark covers the
+     * batch, or with REQUEST_TIMED_OUT / NOT_LEADER. NOT_LEADER also when this broker stopped leading at that epoch
+     * before the call: the append and this wait are not atomic with leadership changes, and a demoted broker's high
+     * watermark says nothing about a batch the new leader may have truncated.
      */
-    default CompletableFuture<ErrorCode> awaitAcksAll(PartitionLog log, AppendResult appended, long timeoutMs) {
+    default CompletableFuture<ErrorCode> awaitAcksAll(PartitionLog log, int leaderEpoch, AppendResult appended,
+                                                      long timeoutMs) {
         return CompletableFuture.completedFuture(ErrorCode.NONE);
     }
 }

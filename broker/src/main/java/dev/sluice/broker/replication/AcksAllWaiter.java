@@ -18,6 +18,12 @@ import java.util.concurrent.TimeUnit;
  * the partition's high watermark reaches the batch's next offset, with {@code REQUEST_TIMED_OUT} after the
  * request's timeout, or with {@code NOT_LEADER} when this broker stops leading the partition ({@link #abort}).
  *
+ * <p>A wait belongs to the leadership (leader epoch) the batch was appended under, opened by {@link #lead} and ended
+ * by {@link #abort}. A wait that arrives when that leadership is over is refused with {@code NOT_LEADER} at once:
+ * the produce path appends and then waits without holding a lock against leadership changes, and a late wait
+ * attached to the demoted broker's log would otherwise complete on its follower high watermark, which passes the
+ * offset once the new leader has written something else there (chaos seed 30003: two acknowledged sends lost).
+ *
  * <p>Threads: any. One high-watermark listener per partition completes the waiters it covers, on the thread that
  * advanced the high watermark (so callbacks attached to the futures must be quick); timeouts run on the injected
  * scheduler.
@@ -32,17 +38,33 @@ public final class AcksAllWaiter {
     }
 
     /**
+     * Opens the waits of {@code log}'s partition for leadership at {@code leaderEpoch}; a previous leadership's
+     * waiters, if any are left, complete with {@code NOT_LEADER}.
+     */
+    public void lead(PartitionLog log, int leaderEpoch) {
+        PartitionWaiters opened = new PartitionWaiters(log, leaderEpoch);
+        PartitionWaiters previous = waiters.put(log.key(), opened);
+        if (previous != null) {
+            previous.close().forEach(future -> future.complete(ErrorCode.NOT_LEADER));
+        }
+        log.addHighWatermarkListener(opened);
+    }
+
+    /**
+     * @param leaderEpoch the leader epoch the batch was appended at: unless this broker still leads at it (since
+     *     {@link #lead}), the wait completes with {@code NOT_LEADER} at once
      * @param requiredHighWatermark the appended batch's next offset ({@code AppendResult.nextOffset()})
      * @param timeoutMs the produce request's timeout
      */
-    public CompletableFuture<ErrorCode> await(PartitionLog log, long requiredHighWatermark, long timeoutMs) {
-        PartitionWaiters partition = waiters.computeIfAbsent(log.key(), key -> {
-            PartitionWaiters created = new PartitionWaiters(log);
-            log.addHighWatermarkListener(created);
-            return created;
-        });
+    public CompletableFuture<ErrorCode> await(PartitionLog log, int leaderEpoch, long requiredHighWatermark,
+                                              long timeoutMs) {
         CompletableFuture<ErrorCode> future = new CompletableFuture<>();
-        partition.add(requiredHighWatermark, future);
+        PartitionWaiters partition = waiters.get(log.key());
+        if (partition == null || partition.leaderEpoch != leaderEpoch
+                || !partition.add(requiredHighWatermark, future)) {
+            future.complete(ErrorCode.NOT_LEADER);
+            return future;
+        }
         // The high watermark may have passed the offset before the waiter was registered.
         partition.onHighWatermarkAdvanced(log, log.highWatermark());
         if (!future.isDone()) {
@@ -56,14 +78,13 @@ public final class AcksAllWaiter {
     }
 
     /**
-     * Completes every waiter of {@code key} with {@code error} ({@code NOT_LEADER} on losing leadership) and stops
-     * listening to its log.
+     * Completes every waiter of {@code key} with {@code error} ({@code NOT_LEADER} on losing leadership), stops
+     * listening to its log, and refuses later waits until the next {@link #lead}.
      */
     public void abort(PartitionKey key, ErrorCode error) {
         PartitionWaiters partition = waiters.remove(key);
         if (partition != null) {
-            partition.log.removeHighWatermarkListener(partition);
-            partition.drainAll().forEach(future -> future.complete(error));
+            partition.close().forEach(future -> future.complete(error));
         }
     }
 
@@ -75,18 +96,26 @@ public final class AcksAllWaiter {
 
     private record Waiter(long requiredHighWatermark, CompletableFuture<ErrorCode> future) { }
 
-    /** One partition's waiters, smallest required offset first; guarded by its own monitor. */
+    /** One leadership's waiters, smallest required offset first; guarded by its own monitor. */
     private static final class PartitionWaiters implements HighWatermarkListener {
         private final PartitionLog log;
+        private final int leaderEpoch;
         private final PriorityQueue<Waiter> queue =
                 new PriorityQueue<>((a, b) -> Long.compare(a.requiredHighWatermark(), b.requiredHighWatermark()));
+        private boolean closed;
 
-        PartitionWaiters(PartitionLog log) {
+        PartitionWaiters(PartitionLog log, int leaderEpoch) {
             this.log = log;
+            this.leaderEpoch = leaderEpoch;
         }
 
-        synchronized void add(long requiredHighWatermark, CompletableFuture<ErrorCode> future) {
+        /** False once closed: an {@link #await} that looked this up may race with {@link #abort}. */
+        synchronized boolean add(long requiredHighWatermark, CompletableFuture<ErrorCode> future) {
+            if (closed) {
+                return false;
+            }
             queue.add(new Waiter(requiredHighWatermark, future));
+            return true;
         }
 
         synchronized void remove(CompletableFuture<ErrorCode> future) {
@@ -97,10 +126,15 @@ public final class AcksAllWaiter {
             return queue.size();
         }
 
-        synchronized List<CompletableFuture<ErrorCode>> drainAll() {
+        /** Ends this leadership: stops listening and returns the waiters left, for the caller to complete. */
+        List<CompletableFuture<ErrorCode>> close() {
+            log.removeHighWatermarkListener(this);
             List<CompletableFuture<ErrorCode>> drained = new ArrayList<>();
-            queue.forEach(waiter -> drained.add(waiter.future()));
-            queue.clear();
+            synchronized (this) {
+                closed = true;
+                queue.forEach(waiter -> drained.add(waiter.future()));
+                queue.clear();
+            }
             return drained;
         }
 

@@ -180,6 +180,8 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
         PartitionLog partitionLog = logStore.partition(key);
         LeaderPartition leader = new LeaderPartition(localBrokerId, partitionLog, partition, isrChanges, clock,
                 config);
+        // Before the produce path can see this leader: its acks=all waits need the leadership open.
+        acksAllWaiter.lead(partitionLog, partition.leaderEpoch());
         leaders.put(key, leader);
         log.info("Leading {} at leader epoch {} from offset {}, ISR {}", key, partition.leaderEpoch(),
                 partitionLog.logEndOffset(), partition.isr());
@@ -252,13 +254,13 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
     }
 
     /**
-     * After an {@code acks=all} append: completes with {@code NONE} once the high watermark reaches
-     * {@code appended.nextOffset()}, {@code REQUEST_TIMED_OUT} after {@code timeoutMs}, or {@code NOT_LEADER} when
-     * leadership moves first.
+     * After an {@code acks=all} append at {@code leaderEpoch}: completes with {@code NONE} once the high watermark
+     * reaches {@code appended.nextOffset()}, {@code REQUEST_TIMED_OUT} after {@code timeoutMs}, or {@code NOT_LEADER}
+     * when this broker no longer leads at that epoch, even if leadership moved before this call.
      */
-    public CompletableFuture<ErrorCode> awaitAcksAll(PartitionLog partitionLog, AppendResult appended,
+    public CompletableFuture<ErrorCode> awaitAcksAll(PartitionLog partitionLog, int leaderEpoch, AppendResult appended,
                                                      long timeoutMs) {
-        return acksAllWaiter.await(partitionLog, appended.nextOffset(), timeoutMs);
+        return acksAllWaiter.await(partitionLog, leaderEpoch, appended.nextOffset(), timeoutMs);
     }
 
     /** The ISR this broker knows as leader of {@code key}, or empty when it does not lead it. */

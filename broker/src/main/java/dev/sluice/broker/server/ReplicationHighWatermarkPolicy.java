@@ -29,7 +29,8 @@ final class ReplicationHighWatermarkPolicy implements HighWatermarkPolicy {
     }
 
     @Override
-    public CompletableFuture<ErrorCode> awaitAcksAll(PartitionLog log, AppendResult appended, long timeoutMs) {
-        return replicas.awaitAcksAll(log, appended, timeoutMs);
+    public CompletableFuture<ErrorCode> awaitAcksAll(PartitionLog log, int leaderEpoch, AppendResult appended,
+                                                     long timeoutMs) {
+        return replicas.awaitAcksAll(log, leaderEpoch, appended, timeoutMs);
     }
 }

@@ -122,7 +122,7 @@ class ReplicationIntegrationTest {
         assertThat(broker(1).replicas().checkAcksAll(KEY, 4)).isEqualTo(ErrorCode.NOT_ENOUGH_REPLICAS);
         assertThat(broker(2).replicas().checkAcksAll(KEY, 1)).isEqualTo(ErrorCode.NOT_LEADER);
         AppendResult appended = append(broker(1), 4, 0);
-        CompletableFuture<ErrorCode> acked = broker(1).replicas().awaitAcksAll(broker(1).log(), appended, 60_000);
+        CompletableFuture<ErrorCode> acked = broker(1).replicas().awaitAcksAll(broker(1).log(), 0, appended, 60_000);
         assertThat(acked).isNotDone();
         assertThat(broker(1).log().highWatermark()).isZero();
 
@@ -133,6 +133,32 @@ class ReplicationIntegrationTest {
         broker(3).replicas().applyMetadata(image(1, 0, 0, ALL));
         assertThat(acked).succeedsWithin(WAIT).isEqualTo(ErrorCode.NONE);
         assertThat(broker(3).log().logEndOffset()).isEqualTo(appended.nextOffset());
+    }
+
+    /**
+     * Chaos seed 30003 lost two acknowledged sends this way: the produce path appended on the old leader, leadership
+     * moved (aborting the waiters) before it registered its {@code acks=all} wait, and the late wait then completed
+     * on the demoted broker's follower high watermark, which passed the offset once the new leader had put another
+     * batch there. The batch itself had been truncated, and the producer was told NONE with that offset.
+     */
+    @Test
+    void anAcksAllWaitRegisteredAfterLeadershipMovedIsRefusedNotCompletedByTheFollowerHighWatermark() {
+        publish(image(1, 0, 0, ALL));
+        append(broker(1), 2, 0);
+        awaitSameLogs(brokers);
+        // Broker 1 appends a batch nobody fetches: brokers 2 and 3 elect broker 2 first.
+        MetadataImage newLeader = image(2, 1, 1, List.of(2, 3));
+        broker(2).replicas().applyMetadata(newLeader);
+        broker(3).replicas().applyMetadata(newLeader);
+        AppendResult lost = append(broker(1), 1, 0);
+        broker(1).replicas().applyMetadata(newLeader);
+        // The produce request that appended `lost` registers its wait only now.
+        CompletableFuture<ErrorCode> acked = broker(1).replicas().awaitAcksAll(broker(1).log(), 0, lost, 60_000);
+
+        append(broker(2), 3, 1);
+        awaitSameLogs(List.of(broker(2), broker(3), broker(1)));
+        await().atMost(WAIT).until(() -> broker(1).log().highWatermark() > lost.lastOffset());
+        assertThat(acked).succeedsWithin(WAIT).isEqualTo(ErrorCode.NOT_LEADER);
     }
 
     @Test
