@@ -43,6 +43,7 @@ class QuorumIT {
             cluster.awaitReady(Duration.ofSeconds(90));
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             Set<String> ambiguous = ConcurrentHashMap.newKeySet();
+            Set<String> unknownOutcome = ConcurrentHashMap.newKeySet();
             AtomicInteger refused = new AtomicInteger();
             AtomicReference<Throwable> lastRefusal = new AtomicReference<>();
             AtomicBoolean running = new AtomicBoolean(true);
@@ -55,9 +56,14 @@ class QuorumIT {
                             admin.createTopics(List.of(new NewTopic(name, 1, 2)));
                             acknowledged.add(name);
                         } catch (TopicExistsException e) {
-                            // A retry (by the client or the broker) of a creation whose first try committed but
-                            // whose answer was lost with the killed node: not acknowledged, but it must exist.
+                            // Nothing else creates these names, so this would be a resend of a creation whose first
+                            // try committed; creates are no longer resent after such a try, but if one were, the
+                            // topic must exist.
                             ambiguous.add(name);
+                        } catch (dev.sluice.client.TimeoutException e) {
+                            // The call in flight when the leader died: it may or may not have been applied, and is
+                            // reported so rather than resent (a resend could apply it twice).
+                            unknownOutcome.add(name);
                         } catch (RuntimeException e) {
                             refused.incrementAndGet();
                             lastRefusal.set(e);
@@ -93,10 +99,12 @@ class QuorumIT {
                 running.set(false);
                 creator.join(STEP.toMillis());
             }
-            System.out.printf("QuorumIT: acknowledged=%d already-existed-on-retry=%d refused=%d%n",
-                    acknowledged.size(), ambiguous.size(), refused.get());
-            // Retriable errors are retried by the client for 60 s, so nothing should be refused outright.
+            System.out.printf("QuorumIT: acknowledged=%d already-existed-on-retry=%d unknown-outcome=%d refused=%d%n",
+                    acknowledged.size(), ambiguous.size(), unknownOutcome.size(), refused.get());
+            // Retriable errors are retried by the client for 60 s, so nothing should be refused outright; only the
+            // one creation in flight at the kill may end with an unknown outcome.
             assertThat(refused.get()).as("refused creations; last: %s", lastRefusal.get()).isZero();
+            assertThat(unknownOutcome).as("creations with an unknown outcome").hasSizeLessThanOrEqualTo(1);
             acknowledged.addAll(ambiguous);
 
             Map<String, String> idsOnFirstNode = null;
