@@ -203,24 +203,30 @@ public final class Admin implements AutoCloseable {
 
     private <T> T call(Function<AdminGrpc.AdminBlockingStub, T> request, Predicate<RetriableException> retry) {
         long deadlineMs = time.milliseconds() + settings.defaultApiTimeoutMs();
-        return retrying.call(deadlineMs, () -> broker.call((ManagedChannel channel) -> request.apply(
-                AdminGrpc.newBlockingStub(channel).withDeadlineAfter(settings.requestTimeoutMs(),
-                        TimeUnit.MILLISECONDS))), () -> { }, retry);
+        return retrying.call(deadlineMs, () -> broker.call(stubbed(request)), () -> { }, retry);
+    }
+
+    private <T> Function<ManagedChannel, T> stubbed(Function<AdminGrpc.AdminBlockingStub, T> request) {
+        return channel -> request.apply(AdminGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS));
     }
 
     /**
      * A create, delete or config change: retried after answers that say it was not applied (no controller yet, the
-     * leader moving), but never after a timeout. A timed-out attempt may still take effect, and a retry could then
-     * apply the change a second time, after another client's change in between (the chaos metadata checker saw a
-     * create and a concurrent delete each applied twice); a retry's "already exists" could also be this call's own
-     * create. So a timeout is reported as it is: a {@link TimeoutException}, meaning the outcome is unknown.
+     * leader moving), but never after a timeout or a connection that broke while the call was in flight. Such an
+     * attempt may still take effect, and a retry could then apply the change a second time, after another client's
+     * change in between (the chaos metadata checker saw a create and a concurrent delete each applied twice); a
+     * retry's "already exists" could also be this call's own create. So it is reported as it is: a
+     * {@link TimeoutException}, meaning the outcome is unknown.
      */
     private void callAtMostOnce(String what, Function<AdminGrpc.AdminBlockingStub, Void> request) {
         try {
-            call(request, error -> !(error instanceof TimeoutException) && worthRetrying(error));
+            long deadlineMs = time.milliseconds() + settings.defaultApiTimeoutMs();
+            retrying.call(deadlineMs, () -> broker.callAtMostOnce(stubbed(request)), () -> { },
+                    error -> !(error instanceof TimeoutException) && worthRetrying(error));
         } catch (TimeoutException e) {
-            throw new TimeoutException(what + " timed out; it may or may not have taken effect (not retried, since "
-                    + "a retry could apply it twice): " + e.getMessage(), e);
+            throw new TimeoutException(what + " did not complete; it may or may not have taken effect (not retried, "
+                    + "since a retry could apply it twice): " + e.getMessage(), e);
         }
     }
 

@@ -73,6 +73,36 @@ class AdminTest {
     }
 
     @Test
+    void aCreateOrDeleteWhoseBrokerDiesMidCallIsReportedAsUnknownAndNotSentToTheNextBroker() throws Exception {
+        try (FakeBroker dying = new FakeBroker(); FakeBroker next = new FakeBroker();
+             Admin twoBrokers = Admin.create(Map.of("bootstrap.servers", dying.address() + "," + next.address()))) {
+            dying.dieDuringNextAdminWrite();
+            // Both fakes stand for one cluster: sending the create on to the next broker would apply it twice.
+            assertThatThrownBy(() -> twoBrokers.createTopics(List.of(new NewTopic("t", 1, 1))))
+                    .isInstanceOf(TimeoutException.class).hasMessageContaining("may or may not have taken effect");
+            try (Admin nextOnly = Admin.create(Map.of("bootstrap.servers", next.address()))) {
+                assertThat(nextOnly.listTopics()).as("the create was not sent on").isEmpty();
+            }
+
+            // Reads are safe to repeat: with the first broker gone they move on to the next one.
+            assertThat(twoBrokers.listTopics()).isEmpty();
+            next.createTopic("u", 1);
+            next.dieDuringNextAdminWrite();
+            assertThatThrownBy(() -> twoBrokers.deleteTopics(List.of("u")))
+                    .isInstanceOf(TimeoutException.class).hasMessageContaining("may or may not have taken effect");
+        }
+    }
+
+    @Test
+    void aCreateIsSentToTheNextBrokerWhenTheFirstRefusesTheConnection() throws Exception {
+        try (FakeBroker next = new FakeBroker();
+             Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:1," + next.address()))) {
+            admin.createTopics(List.of(new NewTopic("t", 1, 1)));
+            assertThat(admin.listTopics()).extracting(TopicListing::name).containsExactly("t");
+        }
+    }
+
+    @Test
     void describeCluster() {
         ClusterDescription cluster = admin.describeCluster();
         assertThat(cluster.clusterId()).isEqualTo("fake-cluster");

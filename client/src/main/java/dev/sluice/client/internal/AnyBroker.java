@@ -2,6 +2,7 @@ package dev.sluice.client.internal;
 
 import dev.sluice.client.BrokerUnavailableException;
 import dev.sluice.client.SluiceException;
+import dev.sluice.client.TimeoutException;
 import io.grpc.ManagedChannel;
 import java.util.List;
 import java.util.function.Function;
@@ -24,6 +25,22 @@ public final class AnyBroker {
 
     /** Runs {@code request} against one broker's channel; gRPC failures become typed exceptions. */
     public <T> T call(Function<ManagedChannel, T> request) {
+        return call(request, false);
+    }
+
+    /**
+     * {@link #call} for a request that must take effect at most once (a topic create, delete or config change). It
+     * moves on to the next address only after a failure that proves the request never reached the broker (the
+     * connection was never made). A call whose connection broke while it was in flight may have been forwarded to
+     * the controller already, and the next broker would apply it a second time (the chaos metadata checker saw a
+     * create, in flight when its broker was killed, resent to another broker and answered "already exists"); so it
+     * is reported as a {@link TimeoutException}: the outcome is unknown.
+     */
+    public <T> T callAtMostOnce(Function<ManagedChannel, T> request) {
+        return call(request, true);
+    }
+
+    private <T> T call(Function<ManagedChannel, T> request, boolean atMostOnce) {
         SluiceException first = null;
         int start = preferred;
         for (int i = 0; i < addresses.size(); i++) {
@@ -36,6 +53,10 @@ public final class AnyBroker {
             } catch (SluiceException e) {
                 throw e;
             } catch (RuntimeException e) {
+                if (atMostOnce && Errors.mayHaveBeenDelivered(e)) {
+                    throw new TimeoutException("the call to " + address + " failed after the request may have "
+                            + "reached it (" + Errors.fromTransport(address, e).getMessage() + ")", e);
+                }
                 SluiceException error = Errors.fromTransport(address, e);
                 if (!(error instanceof BrokerUnavailableException)) {
                     throw error;

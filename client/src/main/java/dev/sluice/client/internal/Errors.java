@@ -79,6 +79,27 @@ public final class Errors {
         };
     }
 
+    /**
+     * Whether a failed gRPC call may have reached the server. Only a connection that was never made proves it did not:
+     * a refused connection, or a deadline that passed while the call still waited for one. A connection that broke
+     * mid-call, a deadline on a sent call, or any other status leaves it open.
+     */
+    public static boolean mayHaveBeenDelivered(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        Status status = Status.fromThrowable(cause);
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            return !String.valueOf(status.getDescription()).contains("waiting_for_connection");
+        }
+        if (status.getCode() == Status.Code.UNAVAILABLE) {
+            for (Throwable current = cause; current != null; current = current.getCause()) {
+                if (current instanceof java.net.ConnectException) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Whether a transport failure is worth retrying against the same or another broker. */
     public static boolean isRetriable(Throwable failure) {
         return unwrap(failure) instanceof RetriableException || failure instanceof StatusRuntimeException

@@ -35,6 +35,7 @@ public final class FakeBroker implements AutoCloseable {
     private final AtomicInteger adminWritesToTimeOut = new AtomicInteger();
     private final AtomicInteger droppedResponses = new AtomicInteger();
     private volatile boolean holdProduces;
+    private volatile boolean dieDuringAdminWrite;
     private final java.util.concurrent.atomic.AtomicLong producerIds = new java.util.concurrent.atomic.AtomicLong();
     private final Object appended = new Object();
     private final Server server;
@@ -91,6 +92,24 @@ public final class FakeBroker implements AutoCloseable {
 
     private boolean timeOutThisAdminWrite() {
         return adminWritesToTimeOut.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
+    /**
+     * The next create or delete takes effect, then this broker dies before it answers: its server shuts down and the
+     * caller's connection breaks while the call is in flight.
+     */
+    public void dieDuringNextAdminWrite() {
+        dieDuringAdminWrite = true;
+    }
+
+    /** True when this admin write killed the broker; the caller must then not answer. */
+    private boolean maybeDieDuringThisAdminWrite() {
+        if (!dieDuringAdminWrite) {
+            return false;
+        }
+        dieDuringAdminWrite = false;
+        server.shutdownNow();
+        return true;
     }
 
     public void failNextProduces(ErrorCode code, int times) {
@@ -277,6 +296,9 @@ public final class FakeBroker implements AutoCloseable {
                 }
                 response.addResults(result);
             }
+            if (maybeDieDuringThisAdminWrite()) {
+                return;
+            }
             observer.onNext(response.build());
             observer.onCompleted();
         }
@@ -292,6 +314,9 @@ public final class FakeBroker implements AutoCloseable {
                     result.setError(ErrorCode.REQUEST_TIMED_OUT).setErrorMessage("controller did not answer");
                 }
                 response.addResults(result);
+            }
+            if (maybeDieDuringThisAdminWrite()) {
+                return;
             }
             observer.onNext(response.build());
             observer.onCompleted();
