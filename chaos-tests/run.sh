@@ -1,18 +1,32 @@
 #!/usr/bin/env bash
 # Long chaos runs: chaos-tests/run.sh --minutes M --nemesis NAME,...|all [--seed S] [--topology combined|split]
 #   [--workload append,groups,metadata] [--report-dir DIR]. Prints the seed; exits non-zero when a checker fails.
+# Builds Sluice and the chaos tests first when they were never built or a source changed since the last build.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-if [ ! -f cli/target/dist/lib/sluice-cli.jar ] || [ ! -d chaos-tests/target/classes/dev/sluice/chaos ]; then
-  ./mvnw -q -B -pl chaos-tests -am package -DskipTests
-fi
 cp_file="chaos-tests/target/chaos-classpath.txt"
-if [ ! -s "$cp_file" ]; then
-  ./mvnw -q -B -pl chaos-tests dependency:build-classpath -Dmdep.outputFile="$root/$cp_file" >/dev/null
+marker="chaos-tests/target/run-build.marker"
+needs_build() {
+  [ ! -s "$cp_file" ] || [ ! -f "$marker" ] || [ ! -f cli/target/dist/lib/sluice-cli.jar ] && return 0
+  [ -n "$(find "$root" -path "$root/*/target" -prune -o \( -name '*.java' -o -name '*.proto' -o -name 'pom.xml' \
+          -o -name '*.xml' -path '*/src/main/resources/*' \) -newer "$marker" -print -quit 2>/dev/null)" ]
+}
+if needs_build; then
+  echo "chaos: building Sluice and the chaos tests (first use or changed sources; takes a few minutes)..." >&2
+  # One reactor build: the classpath then names the modules' freshly packaged jars, never stale copies in ~/.m2.
+  # Each module writes target/chaos-classpath.txt; the chaos-tests module's is the one used.
+  ./mvnw -q -B -pl chaos-tests -am package -DskipTests dependency:build-classpath \
+    -Dmdep.outputFile=target/chaos-classpath.txt >/dev/null
+  touch "$marker"
 fi
-# A private copy of the classes and of Sluice's own jars (the client, from the local Maven repository), so a
-# rebuild or an `install` during a long run cannot change code under the running JVM.
+# A private copy of the classes and of Sluice's own jars, so a rebuild during a long run cannot change code under
+# the running JVM (the nodes run cli/target/dist: do not rebuild while a run is going).
+for old in chaos-tests/target/run-classes-*; do  # copies of earlier runs whose JVM is gone
+  [ -e "$old" ] || continue
+  pid="${old#chaos-tests/target/run-classes-}"
+  kill -0 "${pid%-jars}" 2>/dev/null || rm -rf "$old"
+done
 classes="chaos-tests/target/run-classes-$$"
 cp -r chaos-tests/target/classes "$classes"
 mkdir -p "$classes-jars"
@@ -20,7 +34,7 @@ classpath="$classes"
 IFS=":" read -r -a entries < "$cp_file" || true  # no newline at the end: read says EOF
 for entry in "${entries[@]}"; do
   case "$entry" in
-    */dev/sluice/*.jar) cp "$entry" "$classes-jars/" && entry="$classes-jars/$(basename "$entry")" ;;
+    "$root"/*/target/*.jar) cp "$entry" "$classes-jars/" && entry="$classes-jars/$(basename "$entry")" ;;
   esac
   classpath="$classpath:$entry"
 done
