@@ -44,8 +44,11 @@ import org.slf4j.LoggerFactory;
  * <p>Speculation: decisions are taken against a speculative image, the committed image plus the records proposed
  * but not committed yet, so two quick creates of the same name conflict. Proposals complete in log order; a result
  * with no records waits behind the proposals before it, since it may depend on them. When nothing is in flight the
- * speculative image is the committed one; a failure or a lost leadership fails what is in flight with
- * {@code NOT_CONTROLLER} and resets it to the committed one.
+ * speculative image is the committed one; a failure or a lost leadership fails what is in flight and resets it to
+ * the committed one. A decision with no records answers {@code NOT_CONTROLLER} then (nothing was written, so it may be
+ * sent again); a topic create, delete or config change whose records went to the log answers
+ * {@code REQUEST_TIMED_OUT} instead, since those records may still commit under the next leader, and a resend could
+ * apply the change a second time (or answer "already exists" to the call that created the topic).
  *
  * <p>Soft state: each broker's last heartbeat time (ms, from the injected clock), not in the log; when the service
  * becomes active it gives every registered broker a fresh session. A periodic tick fences expired sessions and,
@@ -95,9 +98,12 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     }
 
     public CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request) {
-        return submit(image -> controller.createTopics(image, request), message -> CreateTopicsResponse.newBuilder()
-                .addAllResults(request.getTopicsList().stream().map(NewTopic::getName)
-                        .map(name -> notController(name, message)).toList()).build());
+        List<String> names = request.getTopicsList().stream().map(NewTopic::getName).toList();
+        return submit(image -> controller.createTopics(image, request),
+                message -> CreateTopicsResponse.newBuilder().addAllResults(topicResults(names,
+                        ErrorCode.NOT_CONTROLLER, message)).build(),
+                message -> CreateTopicsResponse.newBuilder().addAllResults(topicResults(names,
+                        ErrorCode.REQUEST_TIMED_OUT, unknownOutcomeMessage(message))).build());
     }
 
     public CompletableFuture<TopicResult> createInternalTopic(String name, int partitionCount, int replicationFactor,
@@ -107,15 +113,21 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     }
 
     public CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request) {
-        return submit(image -> controller.deleteTopics(image, request), message -> DeleteTopicsResponse.newBuilder()
-                .addAllResults(request.getNamesList().stream().map(name -> notController(name, message)).toList())
-                .build());
+        List<String> names = request.getNamesList();
+        return submit(image -> controller.deleteTopics(image, request),
+                message -> DeleteTopicsResponse.newBuilder().addAllResults(topicResults(names,
+                        ErrorCode.NOT_CONTROLLER, message)).build(),
+                message -> DeleteTopicsResponse.newBuilder().addAllResults(topicResults(names,
+                        ErrorCode.REQUEST_TIMED_OUT, unknownOutcomeMessage(message))).build());
     }
 
     public CompletableFuture<AlterConfigsResponse> alterConfigs(AlterConfigsRequest request) {
-        return submit(image -> controller.alterConfigs(image, request), message -> AlterConfigsResponse.newBuilder()
-                .addAllResults(request.getAlterationsList().stream().map(ConfigAlteration::getTopic)
-                        .map(name -> notController(name, message)).toList()).build());
+        List<String> names = request.getAlterationsList().stream().map(ConfigAlteration::getTopic).toList();
+        return submit(image -> controller.alterConfigs(image, request),
+                message -> AlterConfigsResponse.newBuilder().addAllResults(topicResults(names,
+                        ErrorCode.NOT_CONTROLLER, message)).build(),
+                message -> AlterConfigsResponse.newBuilder().addAllResults(topicResults(names,
+                        ErrorCode.REQUEST_TIMED_OUT, unknownOutcomeMessage(message))).build());
     }
 
     public CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port,
@@ -218,6 +230,16 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
 
     private <R> CompletableFuture<R> submit(Function<MetadataImage, ControllerResult<R>> operation,
             Function<String, R> notController) {
+        return submit(operation, notController, notController);
+    }
+
+    /**
+     * Decides {@code operation} against the speculative image and answers once its records commit. If the controller
+     * stops being active first, the answer is {@code notController} for a decision with no records and
+     * {@code unknownOutcome} for one whose records went to the log (they may still commit).
+     */
+    private <R> CompletableFuture<R> submit(Function<MetadataImage, ControllerResult<R>> operation,
+            Function<String, R> notController, Function<String, R> unknownOutcome) {
         CompletableFuture<R> future = new CompletableFuture<>();
         try {
             queue.append(() -> {
@@ -226,7 +248,7 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
                     return;
                 }
                 try {
-                    propose(operation.apply(speculative), future, notController);
+                    propose(operation.apply(speculative), future, notController, unknownOutcome);
                 } catch (RuntimeException e) {
                     future.completeExceptionally(e);
                     throw e;
@@ -239,10 +261,11 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     }
 
     private <R> void propose(ControllerResult<R> result, CompletableFuture<R> future,
-            Function<String, R> notController) {
+            Function<String, R> notController, Function<String, R> unknownOutcome) {
+        Function<String, R> failure = result.records().isEmpty() ? notController : unknownOutcome;
         Proposal proposal = new Proposal(!result.records().isEmpty(),
                 () -> future.complete(result.response()),
-                message -> future.complete(notController.apply(message)));
+                message -> future.complete(failure.apply(message)));
         if (!proposal.hasRecords()) {
             proposals.add(proposal);
             proposals.completeCommitted(committed.offset());
@@ -358,7 +381,7 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
         if (!result.records().isEmpty()) {
             log.info("Node {} epoch {}: fencing brokers {} after a missed session", nodeId, leaderEpoch,
                     result.response());
-            propose(result, new CompletableFuture<>(), message -> List.of());
+            propose(result, new CompletableFuture<>(), message -> List.of(), message -> List.of());
         }
         maybeRebalanceLeaders(clock.millis());
     }
@@ -378,7 +401,7 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
         if (!result.records().isEmpty()) {
             log.info("Node {} epoch {}: moving leadership of {} partitions back to their preferred replicas", nodeId,
                     leaderEpoch, result.response());
-            propose(result, new CompletableFuture<>(), message -> 0);
+            propose(result, new CompletableFuture<>(), message -> 0, message -> 0);
         }
     }
 
@@ -394,6 +417,16 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     private static TopicResult notController(String name, String message) {
         return TopicResult.newBuilder().setName(name).setError(ErrorCode.NOT_CONTROLLER).setErrorMessage(message)
                 .build();
+    }
+
+    private static List<TopicResult> topicResults(List<String> names, ErrorCode error, String message) {
+        return names.stream().map(name -> TopicResult.newBuilder().setName(name).setError(error)
+                .setErrorMessage(message).build()).toList();
+    }
+
+    private static String unknownOutcomeMessage(String reason) {
+        return "the change went to the metadata log but its commit was not seen; it may or may not take effect ("
+                + reason + ")";
     }
 
     private void enqueue(Runnable event) {

@@ -7,6 +7,8 @@ import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.MetadataLoader;
 import dev.sluice.metadata.MetadataRecords;
 import dev.sluice.metadata.PartitionImage;
+import dev.sluice.proto.v1.AlterConfigsRequest;
+import dev.sluice.proto.v1.ConfigAlteration;
 import dev.sluice.proto.v1.CreateTopicsResponse;
 import dev.sluice.proto.v1.DeleteTopicsRequest;
 import dev.sluice.proto.v1.ErrorCode;
@@ -125,7 +127,7 @@ class ControllerServiceTest {
     }
 
     @Test
-    void aFailedAppendAnswersNotControllerAndResetsTheSpeculativeImage() {
+    void aFailedAppendAnswersUnknownOutcomeForWhatWentToTheLogAndResetsTheSpeculativeImage() {
         becomeLeader(1);
         registerAndUnfence(1);
         CompletableFuture<CreateTopicsResponse> first = service.createTopics(create("orders", 1, 1));
@@ -134,13 +136,36 @@ class ControllerServiceTest {
         queue.runAll();
         metadataLog.failAll(new IllegalStateException("not the leader"));
         queue.runAll();
+        // The creates' records went to the log and might still commit: not resent, answered as unknown. The second
+        // create wrote nothing (it was refused against the first), so it may be sent again.
         assertThat(List.of(first.join(), second.join(), third.join())).extracting(ControllerServiceTest::firstError)
-                .containsOnly(ErrorCode.NOT_CONTROLLER);
+                .containsExactly(ErrorCode.REQUEST_TIMED_OUT, ErrorCode.NOT_CONTROLLER, ErrorCode.REQUEST_TIMED_OUT);
+        assertThat(first.join().getResults(0).getErrorMessage()).contains("may or may not take effect");
         assertThat(service.isActive()).isFalse();
 
         becomeLeader(2);
         CompletableFuture<CreateTopicsResponse> retry = service.createTopics(create("orders", 1, 1));
         assertThat(firstError(settle(retry))).as("the failed create left no trace").isEqualTo(ErrorCode.NONE);
+    }
+
+    @Test
+    void aDeleteOrConfigChangeInFlightWhenLeadershipMovesAnswersUnknownOutcome() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        settle(service.createTopics(create("orders", 1, 1)));
+        settle(service.createTopics(create("payments", 1, 1)));
+        var deleted = service.deleteTopics(DeleteTopicsRequest.newBuilder().addNames("orders").build());
+        var altered = service.alterConfigs(AlterConfigsRequest.newBuilder()
+                .addAlterations(ConfigAlteration.newBuilder().setTopic("payments")
+                        .putSet("retention.ms", "1000")).build());
+        var refusedDelete = service.deleteTopics(DeleteTopicsRequest.newBuilder().addNames("ghost").build());
+        queue.runAll();
+        service.handleLeaderChange(2, 2, metadataLog.nextOffset());
+        queue.runAll();
+        assertThat(deleted.join().getResults(0).getError()).isEqualTo(ErrorCode.REQUEST_TIMED_OUT);
+        assertThat(altered.join().getResults(0).getError()).isEqualTo(ErrorCode.REQUEST_TIMED_OUT);
+        assertThat(refusedDelete.join().getResults(0).getError())
+                .as("a refusal wrote nothing and may be judged again").isEqualTo(ErrorCode.NOT_CONTROLLER);
     }
 
     @Test
@@ -151,7 +176,8 @@ class ControllerServiceTest {
         queue.runAll();
         service.handleLeaderChange(2, 2, 10);
         queue.runAll();
-        assertThat(firstError(created.join())).isEqualTo(ErrorCode.NOT_CONTROLLER);
+        // Its record may still commit under node 2, which would then answer a resend "already exists".
+        assertThat(firstError(created.join())).isEqualTo(ErrorCode.REQUEST_TIMED_OUT);
         assertThat(created.join().getResults(0).getErrorMessage()).contains("node 2");
         CompletableFuture<TopicResult> internal = service.createInternalTopic("__consumer_offsets", 1, 1, Map.of());
         queue.runAll();
@@ -242,7 +268,7 @@ class ControllerServiceTest {
         CompletableFuture<CreateTopicsResponse> pending = service.createTopics(create("orders", 1, 1));
         queue.runAll();
         service.close();
-        assertThat(firstError(pending.join())).isEqualTo(ErrorCode.NOT_CONTROLLER);
+        assertThat(firstError(pending.join())).isEqualTo(ErrorCode.REQUEST_TIMED_OUT);
         assertThat(firstError(service.createTopics(create("x", 1, 1)).join())).isEqualTo(ErrorCode.NOT_CONTROLLER);
     }
 
