@@ -133,6 +133,35 @@ class ProducerDeliveryTest {
         assertThat(broker.log("t", 1).values()).containsExactly("b0", "b1");
     }
 
+    /**
+     * Found by review: v1 and v2 were both written but their answers lost; v1 then failed for good, which made the
+     * partition start over under a bumped epoch, and v2's retry, renumbered to sequence 0 of the new epoch, could not
+     * be recognised as the duplicate it was and was written a second time.
+     */
+    @Test
+    void aBatchThatMayBeInTheLogIsNotRenumberedWhenAnEarlierOneFailsForGood() throws Exception {
+        try (Producer<String, String> producer = producer("request.timeout.ms", 300, "delivery.timeout.ms", 20_000)) {
+            producer.send(new ProducerRecord<>("t", "k", "v0")).get(10, TimeUnit.SECONDS);
+            int requests = broker.produceRequests();
+            broker.dropNextProduceResponses(2);
+            Future<RecordMetadata> v1 = producer.send(new ProducerRecord<>("t", "k", "v1"));
+            awaitProduceRequests(requests + 1);
+            Future<RecordMetadata> v2 = producer.send(new ProducerRecord<>("t", "k", "v2"));  // its own batch
+            awaitProduceRequests(requests + 2);
+            assertThat(broker.log("t", 0).values()).containsExactly("v0", "v1", "v2");
+            // Both are in the log; their answers never come. v1's retry (after request.timeout.ms) is refused for good.
+            broker.failNextProduces(dev.sluice.proto.v1.ErrorCode.CORRUPT_MESSAGE, 1);
+            assertThatThrownBy(() -> v1.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(SluiceException.class);
+            assertThat(v2.get(10, TimeUnit.SECONDS).offset()).isEqualTo(2);
+            assertThat(producer.send(new ProducerRecord<>("t", "k", "v3")).get(10, TimeUnit.SECONDS).offset())
+                    .isEqualTo(3);
+        }
+        assertThat(broker.log("t", 0).values()).containsExactly("v0", "v1", "v2", "v3");
+        List<dev.sluice.proto.v1.RecordBatch> batches = broker.log("t", 0).batches();
+        assertThat(batches.get(3).getHeader().getProducerEpoch()).as("v3 starts the bumped epoch").isEqualTo(1);
+        assertThat(batches.get(3).getHeader().getBaseSequence()).isZero();
+    }
+
     private void awaitProduceRequests(int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (broker.produceRequests() < count && System.nanoTime() < deadline) {

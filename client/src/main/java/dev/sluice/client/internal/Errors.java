@@ -48,6 +48,27 @@ public final class Errors {
         };
     }
 
+    /**
+     * Whether a produce answered with {@code code} proves, by the leader's sequence check, that the batch is not in its
+     * log: the leader would have answered a batch it holds as a duplicate.
+     */
+    public static boolean provesBatchNotInLog(ErrorCode code) {
+        return code == ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER || code == ErrorCode.UNKNOWN_PRODUCER_ID;
+    }
+
+    /**
+     * Whether the leader gives {@code code} only before it appends (bad input, a missing partition, a fenced epoch), so
+     * this attempt wrote nothing (an earlier attempt still may have). Every other error (a timed-out {@code acks=all}
+     * wait, a leadership that ended while waiting, a storage error) leaves open that this attempt wrote the batch.
+     */
+    public static boolean refusedBeforeAppend(ErrorCode code) {
+        return switch (code) {
+            case INVALID_REQUEST, CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, INVALID_RECORD, INVALID_TOPIC,
+                 UNSUPPORTED_COMPRESSION, UNKNOWN_TOPIC_OR_PARTITION, INVALID_PRODUCER_EPOCH -> true;
+            default -> false;
+        };
+    }
+
     /** A readable default message for a code that came without one. */
     public static String describe(ErrorCode code) {
         return code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');

@@ -52,6 +52,7 @@ public final class ProducerBatch {
     private byte[] headerBytes;
     private int attempts;
     private long retryAfterMs;
+    private boolean mayBeInTheLog;
     private long creationOrder;
 
     /**
@@ -359,6 +360,29 @@ public final class ProducerBatch {
     public void scheduleRetry(long retryAfterMs) {
         this.attempts++;
         this.retryAfterMs = retryAfterMs;
+    }
+
+    /**
+     * Whether some attempt may have written this batch to its partition's log: one timed out, broke, or was answered
+     * with an error that the leader may give after appending (a timed-out {@code acks=all} wait, a leadership that
+     * ended). Such a batch must never be renumbered, or the leader could not recognise it and would write it twice.
+     */
+    public boolean mayBeInTheLog() {
+        return mayBeInTheLog;
+    }
+
+    /** An attempt ended without proof that nothing was written. */
+    public void markMayBeInTheLog() {
+        mayBeInTheLog = true;
+    }
+
+    /**
+     * The leader answered by its sequence state that it does not hold this batch ({@code OUT_OF_ORDER_SEQUENCE_NUMBER}
+     * or {@code UNKNOWN_PRODUCER_ID}; a batch it held would have been answered as a duplicate), so earlier attempts
+     * wrote nothing that survives.
+     */
+    public void markNotInTheLog() {
+        mayBeInTheLog = false;
     }
 
     /** Hands the buffer back (for pooling); the batch must not be read afterwards. */

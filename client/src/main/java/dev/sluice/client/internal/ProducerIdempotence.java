@@ -20,10 +20,14 @@ import java.util.Set;
  * numbering: its sequenced batches are retried unchanged (so a leader that already holds one answers it as a
  * duplicate), and it moves to the new numbering only when nothing of it is in flight. Renumbering a batch of another
  * partition could write it twice, and numbering a new batch while an older one is still in flight could put it
- * ahead of that one.
+ * ahead of that one. For the same reason a batch of the renumbered partition itself that may already be in the log
+ * ({@link ProducerBatch#mayBeInTheLog}: an attempt timed out or broke) is resent under its old numbering until the
+ * leader either acknowledges it (as a duplicate or a new append) or proves by its sequence check that it is not
+ * there; only then is it renumbered. The batches after it hold higher sequences of the same numbering, so the leader
+ * cannot hold them without it.
  *
- * <p>Invariants: a partition restarts at sequence 0 only under a numbering it has never used, and only with nothing
- * of it in flight ({@link #maySend} is the accumulator's gate, {@link #assignSequence} the only place sequences are
+ * <p>Invariants: a partition restarts at sequence 0 only under a numbering it has never used, only with nothing of
+ * it in flight, and never with a batch that may be in the log ({@link #maySend} is the accumulator's gate, {@link #assignSequence} the only place sequences are
  * given).
  *
  * <p>Owned by the sender thread (drain, responses); {@link #hasProducerId()} may be read by any.
@@ -97,11 +101,19 @@ public final class ProducerIdempotence {
         if (sequence != null && sequence.numbering().equals(current())) {
             return true;
         }
-        if (!toRenumber.contains(partition) && head.hasSequence() && sequence != null
-                && sequence.numbering().equals(numberingOf(head))) {
+        if (keepsItsSequence(partition, head, sequence)) {
             return true;
         }
         return inFlight == 0;
+    }
+
+    /**
+     * Whether {@code batch} is resent with the sequence it has: it was numbered in its partition's live numbering, and
+     * that partition is not being renumbered or the batch may already be in the log.
+     */
+    private boolean keepsItsSequence(TopicPartition partition, ProducerBatch batch, PartitionSequence sequence) {
+        return batch.hasSequence() && sequence != null && sequence.numbering().equals(numberingOf(batch))
+                && (!toRenumber.contains(partition) || batch.mayBeInTheLog());
     }
 
     /**
@@ -112,11 +124,10 @@ public final class ProducerIdempotence {
     public void assignSequence(ProducerBatch batch) {
         TopicPartition partition = batch.partition();
         PartitionSequence sequence = partitions.get(partition);
-        boolean renumber = toRenumber.contains(partition);
-        if (!renumber && batch.hasSequence() && sequence != null
-                && sequence.numbering().equals(numberingOf(batch))) {
+        if (keepsItsSequence(partition, batch, sequence)) {
             return;
         }
+        boolean renumber = toRenumber.contains(partition);
         Numbering current = current();
         if (renumber && sequence.numbering().equals(current)) {
             throw new IllegalStateException(partition + " would be renumbered under the numbering it already used");

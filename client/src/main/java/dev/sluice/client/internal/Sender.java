@@ -204,7 +204,11 @@ public final class Sender implements Runnable {
             SluiceException error = Errors.fromTransport(address, e);
             lastError = error;
             metadata.requestUpdate();
+            boolean mayHaveBeenDelivered = Errors.mayHaveBeenDelivered(e);
             batches.forEach(batch -> {
+                if (mayHaveBeenDelivered) {
+                    batch.markMayBeInTheLog();
+                }
                 accumulator.unmute(batch.partition());
                 retryOrFail(batch, error);
             });
@@ -229,6 +233,7 @@ public final class Sender implements Runnable {
 
     private void handlePartitionResult(ProducerBatch batch, ProducePartitionResult result) {
         if (result == null) {
+            batch.markMayBeInTheLog();
             retryOrFail(batch, new RetriableException(ErrorCode.UNKNOWN_SERVER_ERROR,
                     "broker sent no result for " + batch.partition()));
         } else if (result.getError() == ErrorCode.NONE) {
@@ -237,6 +242,11 @@ public final class Sender implements Runnable {
         } else {
             SluiceException error = Errors.toException(result.getError(), result.getErrorMessage().isEmpty()
                     ? Errors.describe(result.getError()) + " for " + batch.partition() : result.getErrorMessage());
+            if (Errors.provesBatchNotInLog(result.getError())) {
+                batch.markNotInTheLog();
+            } else if (!Errors.refusedBeforeAppend(result.getError())) {
+                batch.markMayBeInTheLog();
+            }
             if (result.getError() == ErrorCode.UNKNOWN_PRODUCER_ID && idempotence != null
                     && idempotence.requestRenumbering(batch)) {
                 // The leader has no state for our numbering in this partition (a new leader never got our batches):

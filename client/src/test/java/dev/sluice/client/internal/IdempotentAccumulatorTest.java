@@ -128,6 +128,57 @@ class IdempotentAccumulatorTest {
     }
 
     @Test
+    void aBatchThatMayBeInTheLogKeepsItsSequenceUntilTheLeaderProvesItIsNotThere() throws Exception {
+        idempotence.setProducerId(42, 0);
+        appendBatches(2, 1);
+        List<ProducerBatch> sent = drainAll(0);
+        // Batch 0 failed for good; batch 1 timed out, so the leader may hold it at sequence 1 of epoch 0.
+        assertThat(idempotence.requestRenumbering(sent.get(0))).isTrue();
+        accumulator.unmute(TP0);
+        sent.get(1).markMayBeInTheLog();
+        retry(sent.get(1));
+        appendBatches(1, 1);
+        List<ProducerBatch> resent = drainAll(0);
+        assertThat(resent).containsExactly(sent.get(1));
+        assertThat(resent.get(0).producerEpoch()).as("resent as it was, so a leader holding it sees a duplicate")
+                .isZero();
+        assertThat(resent.get(0).baseSequence()).isEqualTo(1);
+
+        // The leader refuses it by sequence (batch 0 is not there), so batch 1 is not there either: renumber.
+        sent.get(1).markNotInTheLog();
+        retry(sent.get(1));
+        List<ProducerBatch> renumbered = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            List<ProducerBatch> next = drainAll(0);
+            renumbered.addAll(next);
+            next.forEach(batch -> accumulator.unmute(TP0));
+        }
+        assertThat(renumbered).hasSize(2);
+        assertThat(renumbered.get(0)).isSameAs(sent.get(1));
+        assertThat(renumbered).extracting(ProducerBatch::producerEpoch).containsExactly(1, 1);
+        assertThat(renumbered).extracting(ProducerBatch::baseSequence).containsExactly(0, 1);
+    }
+
+    @Test
+    void aBatchThatMayBeInTheLogAndIsAcknowledgedLetsTheNextBatchStartTheNewEpoch() throws Exception {
+        idempotence.setProducerId(42, 0);
+        appendBatches(2, 1);
+        List<ProducerBatch> sent = drainAll(0);
+        idempotence.requestRenumbering(sent.get(0));
+        accumulator.unmute(TP0);
+        sent.get(1).markMayBeInTheLog();
+        retry(sent.get(1));
+        assertThat(drainAll(0)).extracting(ProducerBatch::baseSequence).containsExactly(1);
+        accumulator.unmute(TP0);
+        sent.get(1).complete(1, 0);
+        appendBatches(1, 1);
+        List<ProducerBatch> fresh = drainAll(0);
+        assertThat(fresh).hasSize(1);
+        assertThat(fresh.get(0).producerEpoch()).isEqualTo(1);
+        assertThat(fresh.get(0).baseSequence()).isZero();
+    }
+
+    @Test
     void anotherPartitionKeepsItsSequencesAndMovesToTheNewEpochOnlyWhenIdle() throws Exception {
         idempotence.setProducerId(42, 0);
         appendBatches(TP0, 1, 1);
