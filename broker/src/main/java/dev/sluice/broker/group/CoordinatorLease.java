@@ -22,6 +22,7 @@ public final class CoordinatorLease {
     private final long leaseNanos;
     private long lastAcknowledgedSendNanos;
     private boolean acknowledged;
+    private boolean revoked;
 
     public CoordinatorLease(LongSupplier nanoClock, long leaseMs) {
         this.nanoClock = nanoClock;
@@ -41,7 +42,18 @@ public final class CoordinatorLease {
         }
     }
 
+    /**
+     * Ends the lease for good: the broker is shutting down. Called before a controlled shutdown asks the controller to
+     * move its leaderships away, so that the new leaders need not wait out this lease (see {@link CoordinatorHandoffs}).
+     */
+    public synchronized void revoke() {
+        revoked = true;
+    }
+
     public synchronized boolean isValid() {
+        if (revoked) {
+            return false;
+        }
         if (leaseNanos == Long.MAX_VALUE) {
             return true;
         }

@@ -43,6 +43,7 @@ public final class GroupCoordinator {
     private final Clock clock;
     private final RandomGenerator random;
     private volatile CoordinatorLease lease = CoordinatorLease.ALWAYS;
+    private volatile CoordinatorHandoffs handoffs = CoordinatorHandoffs.NONE;
     private final ConcurrentMap<Integer, OffsetsPartition> partitions = new ConcurrentHashMap<>();
 
     /** A coordinator whose offsets partitions have a single replica: a commit is committed once appended. */
@@ -72,6 +73,14 @@ public final class GroupCoordinator {
      */
     public void useLease(CoordinatorLease lease) {
         this.lease = lease;
+    }
+
+    /**
+     * Makes this coordinator wait, after taking an offsets partition over from a broker that may still coordinate it
+     * from a stale image, until that broker's lease has surely ended (retriable {@code LEADER_NOT_AVAILABLE}).
+     */
+    public void useHandoffs(CoordinatorHandoffs handoffs) {
+        this.handoffs = handoffs;
     }
 
     /** The offsets partition a group lives in. */
@@ -339,6 +348,12 @@ public final class GroupCoordinator {
         if (!partition.loaded()) {
             return Located.failed(ErrorCode.LEADER_NOT_AVAILABLE, "group coordinator: still loading " + OFFSETS_TOPIC
                     + "-" + index + " (high watermark below the log end at takeover); retry");
+        }
+        long handoffMs = handoffs.remainingMs(index, leader.leaderEpoch());
+        if (handoffMs > 0) {
+            return Located.failed(ErrorCode.LEADER_NOT_AVAILABLE, "group coordinator: took " + OFFSETS_TOPIC + "-"
+                    + index + " over from a broker that may still be coordinating it; ready in " + handoffMs
+                    + " ms; retry");
         }
         return new Located(partition, leader.leaderEpoch(), ErrorCode.NONE, "");
     }

@@ -1,5 +1,6 @@
 package dev.sluice.broker.server;
 
+import dev.sluice.broker.group.CoordinatorHandoffs;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes the broker's local state follow the metadata image: opens a log for every partition that lists this broker
  * as a replica, makes replication lead or follow each of them, deletes the logs of removed topics (stopping their
- * replication first), and keeps per-partition gauges (log start/end offsets, size) in
- * step. It compares each new image with the previous one, so it needs nothing from the delta but the new image.
+ * replication first), records the group coordinator's takeovers of offsets partitions
+ * ({@link CoordinatorHandoffs}), and keeps per-partition gauges (log start/end offsets, size) in step. It compares each new image with the previous one, so it needs nothing from the delta but the new image.
  *
  * <p>Called on the metadata loader's thread only.
  */
@@ -38,16 +39,18 @@ final class BrokerMetadataPublisher implements MetadataPublisher {
     private final MeterRegistry registry;
     private final TrafficMetrics trafficMetrics;
     private final PartitionReplicas replicas;
+    private final CoordinatorHandoffs handoffs;
     private final Map<PartitionKey, List<Meter>> gauges = new HashMap<>();
     private MetadataImage previous = MetadataImage.EMPTY;
 
     BrokerMetadataPublisher(int nodeId, LogStore logStore, MeterRegistry registry, TrafficMetrics trafficMetrics,
-                            PartitionReplicas replicas) {
+                            PartitionReplicas replicas, CoordinatorHandoffs handoffs) {
         this.nodeId = nodeId;
         this.logStore = logStore;
         this.registry = registry;
         this.trafficMetrics = trafficMetrics;
         this.replicas = replicas;
+        this.handoffs = handoffs;
     }
 
     @Override
@@ -64,6 +67,8 @@ final class BrokerMetadataPublisher implements MetadataPublisher {
                 openLocalPartitions(topic);
             }
         }
+        // Before replication leads a new offsets partition: the coordinator must find its takeover recorded.
+        handoffs.onImage(previous, newImage);
         // Logs exist now; replication becomes leader or follower of each local partition from the same image.
         replicas.applyMetadata(newImage);
         previous = newImage;

@@ -1,5 +1,6 @@
 package dev.sluice.broker.server;
 
+import dev.sluice.broker.group.CoordinatorHandoffs;
 import dev.sluice.broker.group.CoordinatorLease;
 import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.log.LogCleaner;
@@ -100,6 +101,7 @@ public final class Node implements AutoCloseable {
     private GrpcControllerChannel controllerChannel;
     private BrokerLifecycle lifecycle;
     private CoordinatorLease coordinatorLease;
+    private CoordinatorHandoffs coordinatorHandoffs;
     private Server brokerServer;
     private Server controllerServer;
     private HttpEndpoints http;
@@ -194,8 +196,9 @@ public final class Node implements AutoCloseable {
         }
         TrafficMetrics traffic = new TrafficMetrics(registry);
         if (config.isBroker()) {
+            coordinatorHandoffs = new CoordinatorHandoffs(config.nodeId(), System::nanoTime, coordinatorLeaseMs());
             loader.registerAfterCatchUp(new BrokerMetadataPublisher(config.nodeId(), logStore, registry, traffic,
-                    replicas));
+                    replicas, coordinatorHandoffs));
             loader.registerAfterCatchUp((delta, newImage) -> appliedOffsets.handleApplied(newImage.offset()));
         }
         startRaft();
@@ -217,13 +220,17 @@ public final class Node implements AutoCloseable {
         if (config.isBroker()) {
             lifecycle = new BrokerLifecycle(config, controllerChannel, this::brokerImage, loader::caughtUp,
                     brokerServer.getPort(), scheduler, new CaughtUpLeaseRenewal(coordinatorLease,
-                            controllerChannel::readBarrier, appliedOffsets::await,
-                            config.brokerSessionTimeoutMs() * 3 / 4));
+                            controllerChannel::readBarrier, appliedOffsets::await, coordinatorLeaseMs()));
             resources.push(lifecycle);
             lifecycle.start();
         }
         log.info("Node {} started with roles {} (cluster {}, quorum {})", config.nodeId(), config.roles(),
                 identity.clusterId(), config.controllerQuorum().keySet());
+    }
+
+    /** Three quarters of the session timeout: the lease ends before the controller may fence this broker. */
+    private long coordinatorLeaseMs() {
+        return config.brokerSessionTimeoutMs() * 3 / 4;
     }
 
     /** The metadata quorum's high watermark as this node learned it since it started, -1 while unknown. */
@@ -311,8 +318,7 @@ public final class Node implements AutoCloseable {
     private void startBroker(ScheduledExecutorService scheduler, TrafficMetrics traffic) throws IOException {
         MetadataPartitionResolver resolver =
                 new MetadataPartitionResolver(config.nodeId(), this::brokerImage, logStore);
-        // Three quarters of the session timeout: the lease ends before the controller may fence this broker.
-        coordinatorLease = new CoordinatorLease(System::nanoTime, config.brokerSessionTimeoutMs() * 3 / 4);
+        coordinatorLease = new CoordinatorLease(System::nanoTime, coordinatorLeaseMs());
         BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver,
                 new ReplicationHighWatermarkPolicy(replicas),
                 topic -> brokerImage().configs().effective(topic).minInsyncReplicas(), clock),
@@ -323,6 +329,7 @@ public final class Node implements AutoCloseable {
         GroupCoordinator coordinator =
                 new GroupCoordinator(resolver, new ReplicationHighWatermarkPolicy(replicas), clock);
         coordinator.useLease(coordinatorLease);
+        coordinator.useHandoffs(coordinatorHandoffs);
         AdminGrpcService adminService = new AdminGrpcService(controllerChannel, this::brokerImage,
                 logStore, identity.clusterId(), () -> QuorumInfos.of(raft.status()), appliedOffsets);
         scheduler.scheduleWithFixedDelay(appliedOffsets::expireOverdue, 100, 100, TimeUnit.MILLISECONDS);
@@ -433,6 +440,9 @@ public final class Node implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        if (coordinatorLease != null) {
+            coordinatorLease.revoke();  // before leaderships move away: see CoordinatorHandoffs
+        }
         if (lifecycle != null && config.controlledShutdownTimeoutMs() > 0) {
             lifecycle.controlledShutdown(config.controlledShutdownTimeoutMs());
         }

@@ -37,4 +37,14 @@ class CoordinatorLeaseTest {
         nanos.addAndGet(4_000_000_000L);
         assertThat(lease.isValid()).isTrue();
     }
+
+    @Test
+    void aRevokedLeaseStaysInvalidWhateverIsAcknowledgedLater() {
+        lease.acknowledged(lease.now());
+        lease.revoke();
+        assertThat(lease.isValid()).isFalse();
+        lease.acknowledged(lease.now());
+        assertThat(lease.isValid()).as("a shutting-down broker's heartbeats renew nothing").isFalse();
+        assertThat(CoordinatorLease.ALWAYS.isValid()).isTrue();
+    }
 }
