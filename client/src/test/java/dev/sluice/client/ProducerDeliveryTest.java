@@ -162,6 +162,30 @@ class ProducerDeliveryTest {
         assertThat(batches.get(3).getHeader().getBaseSequence()).isZero();
     }
 
+    /**
+     * Found by review: a leader remembers only each producer's last 5 batches, so a batch it holds can be refused by
+     * sequence once later ones were appended. A later acknowledged batch proves it is in the log; it must be neither
+     * resent for ever nor renumbered (which would write it twice), so it fails at once, saying so.
+     */
+    @Test
+    void aBatchRefusedBySequenceAfterALaterOneWasAcknowledgedFailsAtOnceAndIsNotWrittenAgain() throws Exception {
+        try (Producer<String, String> producer = producer("request.timeout.ms", 300, "delivery.timeout.ms", 20_000)) {
+            producer.send(new ProducerRecord<>("t", "k", "v0")).get(10, TimeUnit.SECONDS);
+            int requests = broker.produceRequests();
+            broker.dropNextProduceResponses(1);
+            Future<RecordMetadata> v1 = producer.send(new ProducerRecord<>("t", "k", "v1"));
+            awaitProduceRequests(requests + 1);
+            assertThat(producer.send(new ProducerRecord<>("t", "k", "v2")).get(10, TimeUnit.SECONDS).offset())
+                    .isEqualTo(2);
+            // v1's retry (after request.timeout.ms) meets a leader that has forgotten it.
+            broker.failNextProduces(dev.sluice.proto.v1.ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 1);
+            assertThatThrownBy(() -> v1.get(10, TimeUnit.SECONDS)).hasMessageContaining("offset is unknown");
+            assertThat(producer.send(new ProducerRecord<>("t", "k", "v3")).get(10, TimeUnit.SECONDS).offset())
+                    .isEqualTo(3);
+        }
+        assertThat(broker.log("t", 0).values()).containsExactly("v0", "v1", "v2", "v3");
+    }
+
     private void awaitProduceRequests(int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (broker.produceRequests() < count && System.nanoTime() < deadline) {

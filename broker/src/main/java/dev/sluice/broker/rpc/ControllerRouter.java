@@ -109,7 +109,8 @@ final class ControllerRouter implements AutoCloseable {
 
     /**
      * Whether a failed call may have reached the controller: only a connection that was never made proves it did
-     * not (refused, or still waiting for the connection when the deadline passed).
+     * not (refused or unroutable, an address that does not resolve, or still waiting for the connection when the
+     * deadline passed). The client's {@code Errors.mayHaveBeenDelivered} applies the same rule.
      */
     static boolean mayHaveBeenDelivered(Throwable failure) {
         Status status = Status.fromThrowable(failure);
@@ -119,7 +120,9 @@ final class ControllerRouter implements AutoCloseable {
         }
         if (status.getCode() == Status.Code.UNAVAILABLE) {
             for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof java.net.ConnectException) {
+                if (cause instanceof java.net.ConnectException || cause instanceof java.net.NoRouteToHostException
+                        || cause instanceof java.net.UnknownHostException
+                        || cause instanceof java.nio.channels.UnresolvedAddressException) {
                     return false;
                 }
             }

@@ -49,8 +49,9 @@ public final class Errors {
     }
 
     /**
-     * Whether a produce answered with {@code code} proves, by the leader's sequence check, that the batch is not in its
-     * log: the leader would have answered a batch it holds as a duplicate.
+     * Whether a produce answered with {@code code} says, by the leader's sequence check, that the batch is not in its
+     * log: the leader answers a batch it holds as a duplicate, as long as it is one of the producer's last 5 batches
+     * there (which the sender checks first: see {@code ProducerIdempotence#laterBatchAcknowledged}).
      */
     public static boolean provesBatchNotInLog(ErrorCode code) {
         return code == ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER || code == ErrorCode.UNKNOWN_PRODUCER_ID;
@@ -102,8 +103,9 @@ public final class Errors {
 
     /**
      * Whether a failed gRPC call may have reached the server. Only a connection that was never made proves it did not:
-     * a refused connection, or a deadline that passed while the call still waited for one. A connection that broke
-     * mid-call, a deadline on a sent call, or any other status leaves it open.
+     * a refused or unroutable connection, an address that does not resolve, or a deadline that passed while the call
+     * still waited for a connection. A connection that broke mid-call, a deadline on a sent call, or any other status
+     * leaves it open.
      */
     public static boolean mayHaveBeenDelivered(Throwable failure) {
         Throwable cause = unwrap(failure);
@@ -113,12 +115,19 @@ public final class Errors {
         }
         if (status.getCode() == Status.Code.UNAVAILABLE) {
             for (Throwable current = cause; current != null; current = current.getCause()) {
-                if (current instanceof java.net.ConnectException) {
+                if (isConnectFailure(current)) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    /** Exceptions thrown only while a connection is being set up (Java names them so; Netty's subclass them). */
+    private static boolean isConnectFailure(Throwable failure) {
+        return failure instanceof java.net.ConnectException || failure instanceof java.net.NoRouteToHostException
+                || failure instanceof java.net.UnknownHostException
+                || failure instanceof java.nio.channels.UnresolvedAddressException;
     }
 
     /** Whether a transport failure is worth retrying against the same or another broker. */

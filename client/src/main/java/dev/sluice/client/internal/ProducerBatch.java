@@ -378,8 +378,8 @@ public final class ProducerBatch {
 
     /**
      * The leader answered by its sequence state that it does not hold this batch ({@code OUT_OF_ORDER_SEQUENCE_NUMBER}
-     * or {@code UNKNOWN_PRODUCER_ID}; a batch it held would have been answered as a duplicate), so earlier attempts
-     * wrote nothing that survives.
+     * or {@code UNKNOWN_PRODUCER_ID}; it answers one of the producer's last 5 batches that it holds as a duplicate, and
+     * the sender has checked that no later batch was acknowledged), so earlier attempts wrote nothing that survives.
      */
     public void markNotInTheLog() {
         mayBeInTheLog = false;

@@ -40,9 +40,16 @@ public final class ProducerIdempotence {
     /** A partition's numbering and the next sequence in it. */
     private record PartitionSequence(Numbering numbering, int nextSequence) { }
 
+    /** The highest last sequence the leader acknowledged in a numbering. */
+    private record Acknowledged(Numbering numbering, int lastSequence) { }
+
+    /** Sequences wrap from {@link Integer#MAX_VALUE} to 0. */
+    private static final long SEQUENCE_SPACE = (long) Integer.MAX_VALUE + 1;
+
     private final Map<TopicPartition, PartitionSequence> partitions = new HashMap<>();
     /** Partitions whose unacknowledged batches must be renumbered under a newer epoch. */
     private final Set<TopicPartition> toRenumber = new HashSet<>();
+    private final Map<TopicPartition, Acknowledged> acknowledged = new HashMap<>();
     private volatile long producerId = -1;
     private int producerEpoch;
 
@@ -141,6 +148,37 @@ public final class ProducerIdempotence {
         long next = (long) sequence.nextSequence() + batch.recordCount();
         partitions.put(partition, new PartitionSequence(current,
                 (int) (next > Integer.MAX_VALUE ? next - Integer.MAX_VALUE - 1 : next)));
+    }
+
+    /** The leader acknowledged {@code batch}. */
+    public void acknowledged(ProducerBatch batch) {
+        if (!batch.hasSequence()) {
+            return;
+        }
+        Acknowledged latest = new Acknowledged(numberingOf(batch), lastSequence(batch));
+        acknowledged.merge(batch.partition(), latest, (known, now) -> known.numbering().equals(now.numbering())
+                && !isAfter(now.lastSequence(), known.lastSequence()) ? known : now);
+    }
+
+    /**
+     * Whether the leader acknowledged a batch numbered after {@code batch} in the same numbering. The leader appends a
+     * numbering's sequences without gaps, so {@code batch} is then in the log, whatever the leader answers for it now:
+     * it remembers only each producer's last 5 batches, and refuses an older one by sequence.
+     */
+    public boolean laterBatchAcknowledged(ProducerBatch batch) {
+        Acknowledged known = acknowledged.get(batch.partition());
+        return batch.hasSequence() && known != null && known.numbering().equals(numberingOf(batch))
+                && isAfter(known.lastSequence(), lastSequence(batch));
+    }
+
+    private static int lastSequence(ProducerBatch batch) {
+        return (int) (((long) batch.baseSequence() + batch.recordCount() - 1) % SEQUENCE_SPACE);
+    }
+
+    /** Whether sequence {@code a} comes after {@code b}, within half the sequence space (they wrap). */
+    private static boolean isAfter(int a, int b) {
+        long distance = Math.floorMod((long) a - b, SEQUENCE_SPACE);
+        return distance > 0 && distance < SEQUENCE_SPACE / 2;
     }
 
     private Numbering current() {

@@ -237,15 +237,16 @@ public final class Sender implements Runnable {
             retryOrFail(batch, new RetriableException(ErrorCode.UNKNOWN_SERVER_ERROR,
                     "broker sent no result for " + batch.partition()));
         } else if (result.getError() == ErrorCode.NONE) {
+            if (idempotence != null) {
+                idempotence.acknowledged(batch);
+            }
             batch.complete(result.getBaseOffset(), result.getLogAppendTimeMs());
             accumulator.deallocate(batch);
         } else {
             SluiceException error = Errors.toException(result.getError(), result.getErrorMessage().isEmpty()
                     ? Errors.describe(result.getError()) + " for " + batch.partition() : result.getErrorMessage());
-            if (Errors.provesBatchNotInLog(result.getError())) {
-                batch.markNotInTheLog();
-            } else if (!Errors.refusedBeforeAppend(result.getError())) {
-                batch.markMayBeInTheLog();
+            if (!maybeRecordWhetherInTheLog(batch, result.getError())) {
+                return;
             }
             if (result.getError() == ErrorCode.UNKNOWN_PRODUCER_ID && idempotence != null
                     && idempotence.requestRenumbering(batch)) {
@@ -263,6 +264,27 @@ public final class Sender implements Runnable {
             }
             retryOrFail(batch, error);
         }
+    }
+
+    /**
+     * Records what a refusal says about whether {@code batch} is in the log ({@link ProducerBatch#mayBeInTheLog}).
+     * Returns false, after failing the batch, when the leader refused by sequence a batch that a later acknowledged
+     * one proves is in the log: it can be neither resent (the leader forgot it) nor renumbered (it would be written
+     * twice).
+     */
+    private boolean maybeRecordWhetherInTheLog(ProducerBatch batch, ErrorCode error) {
+        if (Errors.provesBatchNotInLog(error)) {
+            if (idempotence != null && idempotence.laterBatchAcknowledged(batch)) {
+                failBatch(batch, new SluiceException(error, batch.partition() + ": the batch is in the log (a later "
+                        + "batch of the same producer epoch was acknowledged), but the leader no longer remembers it, "
+                        + "so its offset is unknown"));
+                return false;
+            }
+            batch.markNotInTheLog();
+        } else if (!Errors.refusedBeforeAppend(error)) {
+            batch.markMayBeInTheLog();
+        }
+        return true;
     }
 
     private void retryOrFail(ProducerBatch batch, SluiceException error) {

@@ -17,6 +17,12 @@ class ErrorsTest {
         assertThat(Errors.mayHaveBeenDelivered(new ExecutionException(Status.UNAVAILABLE
                 .withCause(new ConnectException("Connection refused")).asRuntimeException())))
                 .as("refused connection, wrapped by a future").isFalse();
+        assertThat(Errors.mayHaveBeenDelivered(Status.UNAVAILABLE
+                .withCause(new java.net.NoRouteToHostException("No route to host")).asRuntimeException()))
+                .as("unroutable address").isFalse();
+        assertThat(Errors.mayHaveBeenDelivered(Status.UNAVAILABLE
+                .withCause(new java.net.UnknownHostException("nowhere")).asRuntimeException()))
+                .as("unresolvable name").isFalse();
         assertThat(Errors.mayHaveBeenDelivered(Status.DEADLINE_EXCEEDED
                 .withDescription("deadline exceeded after 4.9s. [wait_for_ready, waiting_for_connection]")
                 .asRuntimeException())).as("deadline while waiting for a connection").isFalse();

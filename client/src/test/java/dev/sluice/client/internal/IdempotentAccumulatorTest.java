@@ -179,6 +179,31 @@ class IdempotentAccumulatorTest {
     }
 
     @Test
+    void aLaterAcknowledgedBatchOfTheSameNumberingProvesAnEarlierOneIsInTheLog() throws Exception {
+        idempotence.setProducerId(42, 0);
+        appendBatches(3, 1);
+        List<ProducerBatch> sent = drainAll(0);
+        idempotence.acknowledged(sent.get(1));
+        assertThat(idempotence.laterBatchAcknowledged(sent.get(0))).isTrue();
+        assertThat(idempotence.laterBatchAcknowledged(sent.get(1))).as("itself").isFalse();
+        assertThat(idempotence.laterBatchAcknowledged(sent.get(2))).isFalse();
+        idempotence.acknowledged(sent.get(0));
+        assertThat(idempotence.laterBatchAcknowledged(sent.get(0))).as("a late answer keeps the highest").isTrue();
+
+        ProducerBatch otherEpoch = sent.get(0);
+        otherEpoch.setProducerState(42, 1, 0);
+        assertThat(idempotence.laterBatchAcknowledged(otherEpoch)).as("another numbering").isFalse();
+
+        // Across the wrap from Integer.MAX_VALUE to 0.
+        ProducerBatch beforeWrap = sent.get(1);
+        ProducerBatch afterWrap = sent.get(2);
+        beforeWrap.setProducerState(42, 0, Integer.MAX_VALUE);
+        afterWrap.setProducerState(42, 0, 0);
+        idempotence.acknowledged(afterWrap);
+        assertThat(idempotence.laterBatchAcknowledged(beforeWrap)).isTrue();
+    }
+
+    @Test
     void anotherPartitionKeepsItsSequencesAndMovesToTheNewEpochOnlyWhenIdle() throws Exception {
         idempotence.setProducerId(42, 0);
         appendBatches(TP0, 1, 1);
