@@ -1,0 +1,93 @@
+package dev.sluice.broker.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+
+/** Three combined nodes (ids 1 to 3) in this JVM on loopback ports, for tests that need a real quorum. */
+final class InProcessCluster implements AutoCloseable {
+    private final List<Node> nodes = new ArrayList<>();
+    private final List<Integer> brokerPorts = new ArrayList<>();
+
+    private InProcessCluster() {
+    }
+
+    /** Starts the three nodes, each with {@code extraConfig} on top of its own ports and data directory. */
+    static InProcessCluster start(Path dataDir, String clusterId, Map<String, String> extraConfig) throws IOException {
+        InProcessCluster cluster = new InProcessCluster();
+        int[][] ports = new int[3][3];
+        StringBuilder quorum = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                ports[i][j] = freePort();
+            }
+            quorum.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(ports[i][1]);
+            cluster.brokerPorts.add(ports[i][0]);
+        }
+        List<CompletableFuture<Node>> starting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Properties properties = new Properties();
+            properties.setProperty(NodeConfig.NODE_ID, String.valueOf(i + 1));
+            properties.setProperty(NodeConfig.DATA_DIR, dataDir.resolve("node-" + (i + 1)).toString());
+            properties.setProperty(NodeConfig.HOST, "127.0.0.1");
+            properties.setProperty(NodeConfig.BROKER_PORT, String.valueOf(ports[i][0]));
+            properties.setProperty(NodeConfig.CONTROLLER_PORT, String.valueOf(ports[i][1]));
+            properties.setProperty(NodeConfig.HTTP_PORT, String.valueOf(ports[i][2]));
+            properties.setProperty(NodeConfig.CONTROLLER_QUORUM, quorum.toString());
+            properties.setProperty(NodeConfig.CLUSTER_ID, clusterId);
+            extraConfig.forEach(properties::setProperty);
+            NodeConfig config = NodeConfig.parse(properties);
+            starting.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Node.start(config);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+        }
+        starting.forEach(future -> cluster.nodes.add(future.join()));
+        return cluster;
+    }
+
+    /** Node {@code id} (1 to 3). */
+    Node node(int id) {
+        return nodes.get(id - 1);
+    }
+
+    /** The broker port of node {@code id}. */
+    int brokerPort(int id) {
+        return brokerPorts.get(id - 1);
+    }
+
+    /** The node that leads the metadata quorum as both it and the others see it, or null. */
+    Node raftLeader() {
+        for (Node node : nodes) {
+            int leaderId = node.quorumStatusForTest().leaderId();
+            if (leaderId > 0 && node(leaderId).quorumStatusForTest().leaderId() == leaderId) {
+                return node(leaderId);
+            }
+        }
+        return null;
+    }
+
+    int indexOf(Node node) {
+        return nodes.indexOf(node);
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(Node::close);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
