@@ -43,8 +43,9 @@ public final class CoordinatorLease {
     }
 
     /**
-     * Ends the lease for good: the broker is shutting down. Called before a controlled shutdown asks the controller to
-     * move its leaderships away, so that the new leaders need not wait out this lease (see {@link CoordinatorHandoffs}).
+     * Ends the lease for good: the broker is shutting down. Called before a controlled shutdown asks the controller
+     * to move its leaderships away, so that the new leaders need not wait out this lease
+     * (see {@link CoordinatorHandoffs}).
      */
     public synchronized void revoke() {
         revoked = true;

@@ -24,10 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the broker's local state follow the metadata image: opens a log for every partition that lists this broker
- * as a replica, makes replication lead or follow each of them, deletes the logs of removed topics (stopping their
- * replication first), records the group coordinator's takeovers of offsets partitions
- * ({@link CoordinatorHandoffs}), and keeps per-partition gauges (log start/end offsets, size) in step. It compares each new image with the previous one, so it needs nothing from the delta but the new image.
+ * Makes the broker's local state follow the metadata image: opens a log for every partition that lists this broker as a
+ * replica, makes replication lead or follow each of them, deletes the logs of removed topics (stopping their
+ * replication first), records the group coordinator's takeovers of offsets partitions ({@link CoordinatorHandoffs}),
+ * and keeps per-partition gauges (log start/end offsets, size) in step. It compares each new image with the previous
+ * one, so it needs nothing from the delta but the new image.
  *
  * <p>Called on the metadata loader's thread only.
  */

@@ -13,12 +13,13 @@ import java.util.function.Supplier;
  *
  * <p>Why not renew on the heartbeat alone (found by the chaos groups checker): a broker resumed after a long
  * SIGSTOP, or cut off and healed, has an image from before the pause. Its first heartbeat is accepted at once (the
- * controller unfences it), but the image still says it leads {@code __consumer_offsets} partitions that moved while
- * it was away, so its coordinator handed out assignments from its stale membership next to the real coordinator's.
+ * controller unfences it), but the image still says it leads {@code __consumer_offsets} partitions that moved while it
+ * was away, so its coordinator handed out assignments from its stale membership next to the real coordinator's.
  * Leadership moves committed before the barrier are in the image once the barrier is applied; for later ones the
- * lease's own timing holds: the controller fences this broker only after the lease ended, and a new leader that took
- * a partition from a live broker waits one lease period before coordinating ({@code CoordinatorHandoffs}). And a stale active controller in a minority (a combined
- * node cut off with its own broker) accepts heartbeats but cannot commit the barrier, so it renews nothing.
+ * lease's own timing holds: the controller fences this broker only after the lease ended, and a new leader that took a
+ * partition from a live broker waits one lease period before coordinating ({@code CoordinatorHandoffs}). And a stale
+ * active controller in a minority (a combined node cut off with its own broker) accepts heartbeats but cannot commit
+ * the barrier, so it renews nothing.
  *
  * <p>Asynchronous: {@link #renew} returns at once; renewals that overlap are harmless, since the lease only moves
  * forward to the latest send time.

@@ -27,8 +27,8 @@ import java.util.Set;
  * cannot hold them without it.
  *
  * <p>Invariants: a partition restarts at sequence 0 only under a numbering it has never used, only with nothing of
- * it in flight, and never with a batch that may be in the log ({@link #maySend} is the accumulator's gate, {@link #assignSequence} the only place sequences are
- * given).
+ * it in flight, and never with a batch that may be in the log ({@link #maySend} is the accumulator's gate,
+ * {@link #assignSequence} the only place sequences are given).
  *
  * <p>Owned by the sender thread (drain, responses); {@link #hasProducerId()} may be read by any.
  */
