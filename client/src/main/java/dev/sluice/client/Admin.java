@@ -30,6 +30,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Cluster administration: topics, configs, cluster state, consumer groups. Every method is synchronous, retries
@@ -198,12 +199,12 @@ public final class Admin implements AutoCloseable {
     }
 
     private <T> T call(Function<AdminGrpc.AdminBlockingStub, T> request) {
-        return call(request, Admin::worthRetrying);
+        return retried(() -> broker.call(stubbed(request)), Admin::worthRetrying);
     }
 
-    private <T> T call(Function<AdminGrpc.AdminBlockingStub, T> request, Predicate<RetriableException> retry) {
-        long deadlineMs = time.milliseconds() + settings.defaultApiTimeoutMs();
-        return retrying.call(deadlineMs, () -> broker.call(stubbed(request)), () -> { }, retry);
+    /** Runs {@code attempt} again after the errors {@code retry} accepts, until {@code default.api.timeout.ms}. */
+    private <T> T retried(Supplier<T> attempt, Predicate<RetriableException> retry) {
+        return retrying.call(time.milliseconds() + settings.defaultApiTimeoutMs(), attempt, () -> { }, retry);
     }
 
     private <T> Function<ManagedChannel, T> stubbed(Function<AdminGrpc.AdminBlockingStub, T> request) {
@@ -221,8 +222,7 @@ public final class Admin implements AutoCloseable {
      */
     private void callAtMostOnce(String what, Function<AdminGrpc.AdminBlockingStub, Void> request) {
         try {
-            long deadlineMs = time.milliseconds() + settings.defaultApiTimeoutMs();
-            retrying.call(deadlineMs, () -> broker.callAtMostOnce(stubbed(request)), () -> { },
+            retried(() -> broker.callAtMostOnce(stubbed(request)),
                     error -> !(error instanceof TimeoutException) && worthRetrying(error));
         } catch (TimeoutException e) {
             throw new TimeoutException(what + " did not complete; it may or may not have taken effect (not retried, "

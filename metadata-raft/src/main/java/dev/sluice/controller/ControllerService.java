@@ -98,12 +98,9 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     }
 
     public CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request) {
-        List<String> names = request.getTopicsList().stream().map(NewTopic::getName).toList();
-        return submit(image -> controller.createTopics(image, request),
-                message -> CreateTopicsResponse.newBuilder().addAllResults(topicResults(names,
-                        ErrorCode.NOT_CONTROLLER, message)).build(),
-                message -> CreateTopicsResponse.newBuilder().addAllResults(topicResults(names,
-                        ErrorCode.REQUEST_TIMED_OUT, unknownOutcomeMessage(message))).build());
+        return submitTopicChange(image -> controller.createTopics(image, request),
+                request.getTopicsList().stream().map(NewTopic::getName).toList(),
+                results -> CreateTopicsResponse.newBuilder().addAllResults(results).build());
     }
 
     public CompletableFuture<TopicResult> createInternalTopic(String name, int partitionCount, int replicationFactor,
@@ -113,21 +110,14 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     }
 
     public CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request) {
-        List<String> names = request.getNamesList();
-        return submit(image -> controller.deleteTopics(image, request),
-                message -> DeleteTopicsResponse.newBuilder().addAllResults(topicResults(names,
-                        ErrorCode.NOT_CONTROLLER, message)).build(),
-                message -> DeleteTopicsResponse.newBuilder().addAllResults(topicResults(names,
-                        ErrorCode.REQUEST_TIMED_OUT, unknownOutcomeMessage(message))).build());
+        return submitTopicChange(image -> controller.deleteTopics(image, request), request.getNamesList(),
+                results -> DeleteTopicsResponse.newBuilder().addAllResults(results).build());
     }
 
     public CompletableFuture<AlterConfigsResponse> alterConfigs(AlterConfigsRequest request) {
-        List<String> names = request.getAlterationsList().stream().map(ConfigAlteration::getTopic).toList();
-        return submit(image -> controller.alterConfigs(image, request),
-                message -> AlterConfigsResponse.newBuilder().addAllResults(topicResults(names,
-                        ErrorCode.NOT_CONTROLLER, message)).build(),
-                message -> AlterConfigsResponse.newBuilder().addAllResults(topicResults(names,
-                        ErrorCode.REQUEST_TIMED_OUT, unknownOutcomeMessage(message))).build());
+        return submitTopicChange(image -> controller.alterConfigs(image, request),
+                request.getAlterationsList().stream().map(ConfigAlteration::getTopic).toList(),
+                results -> AlterConfigsResponse.newBuilder().addAllResults(results).build());
     }
 
     public CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port,
@@ -234,6 +224,18 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     }
 
     /**
+     * A topic create, delete or config change on {@code names}, answered through {@code response}: refused with
+     * {@code NOT_CONTROLLER} per topic, or {@code REQUEST_TIMED_OUT} when its records went to the log before the
+     * controller stopped being active.
+     */
+    private <R> CompletableFuture<R> submitTopicChange(Function<MetadataImage, ControllerResult<R>> operation,
+            List<String> names, Function<List<TopicResult>, R> response) {
+        return submit(operation, message -> response.apply(topicResults(names, ErrorCode.NOT_CONTROLLER, message)),
+                message -> response.apply(topicResults(names, ErrorCode.REQUEST_TIMED_OUT,
+                        unknownOutcomeMessage(message))));
+    }
+
+    /**
      * Decides {@code operation} against the speculative image and answers once its records commit. If the controller
      * stops being active first, the answer is {@code notController} for a decision with no records and
      * {@code unknownOutcome} for one whose records went to the log (they may still commit).
@@ -248,7 +250,8 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
                     return;
                 }
                 try {
-                    propose(operation.apply(speculative), future, notController, unknownOutcome);
+                    ControllerResult<R> result = operation.apply(speculative);
+                    propose(result, future, result.records().isEmpty() ? notController : unknownOutcome);
                 } catch (RuntimeException e) {
                     future.completeExceptionally(e);
                     throw e;
@@ -260,9 +263,8 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
         return future;
     }
 
-    private <R> void propose(ControllerResult<R> result, CompletableFuture<R> future,
-            Function<String, R> notController, Function<String, R> unknownOutcome) {
-        Function<String, R> failure = result.records().isEmpty() ? notController : unknownOutcome;
+    /** @param failure the answer if the controller stops being active before the result commits */
+    private <R> void propose(ControllerResult<R> result, CompletableFuture<R> future, Function<String, R> failure) {
         Proposal proposal = new Proposal(!result.records().isEmpty(),
                 () -> future.complete(result.response()),
                 message -> future.complete(failure.apply(message)));
@@ -381,7 +383,7 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
         if (!result.records().isEmpty()) {
             log.info("Node {} epoch {}: fencing brokers {} after a missed session", nodeId, leaderEpoch,
                     result.response());
-            propose(result, new CompletableFuture<>(), message -> List.of(), message -> List.of());
+            propose(result, new CompletableFuture<>(), message -> List.of());
         }
         maybeRebalanceLeaders(clock.millis());
     }
@@ -401,7 +403,7 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
         if (!result.records().isEmpty()) {
             log.info("Node {} epoch {}: moving leadership of {} partitions back to their preferred replicas", nodeId,
                     leaderEpoch, result.response());
-            propose(result, new CompletableFuture<>(), message -> 0, message -> 0);
+            propose(result, new CompletableFuture<>(), message -> 0);
         }
     }
 

@@ -74,7 +74,6 @@ public final class CoordinatorHandoffs {
             boolean wait = previousLeaderMayStillCoordinate(earlier, partition, next);
             takeovers.put(index, new Takeover(partition.leaderEpoch(), wait ? now + leaseNanos : now));
         }
-        takeovers.keySet().retainAll(offsets.partitions().keySet());
     }
 
     /**

@@ -65,19 +65,15 @@ final class InProcessCluster implements AutoCloseable {
         return brokerPorts.get(id - 1);
     }
 
-    /** The node that leads the metadata quorum as both it and the others see it, or null. */
-    Node raftLeader() {
+    /** The id of the node that leads the metadata quorum as both it and another node see it, or -1. */
+    int raftLeaderId() {
         for (Node node : nodes) {
             int leaderId = node.quorumStatusForTest().leaderId();
             if (leaderId > 0 && node(leaderId).quorumStatusForTest().leaderId() == leaderId) {
-                return node(leaderId);
+                return leaderId;
             }
         }
-        return null;
-    }
-
-    int indexOf(Node node) {
-        return nodes.indexOf(node);
+        return -1;
     }
 
     @Override

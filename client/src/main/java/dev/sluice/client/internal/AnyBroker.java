@@ -53,11 +53,11 @@ public final class AnyBroker {
             } catch (SluiceException e) {
                 throw e;
             } catch (RuntimeException e) {
+                SluiceException error = Errors.fromTransport(address, e);
                 if (atMostOnce && Errors.mayHaveBeenDelivered(e)) {
                     throw new TimeoutException("the call to " + address + " failed after the request may have "
-                            + "reached it (" + Errors.fromTransport(address, e).getMessage() + ")", e);
+                            + "reached it (" + error.getMessage() + ")", e);
                 }
-                SluiceException error = Errors.fromTransport(address, e);
                 if (!(error instanceof BrokerUnavailableException)) {
                     throw error;
                 }

@@ -145,9 +145,8 @@ public final class ProducerIdempotence {
             toRenumber.remove(partition);
         }
         batch.setProducerState(current.producerId(), current.epoch(), sequence.nextSequence());
-        long next = (long) sequence.nextSequence() + batch.recordCount();
         partitions.put(partition, new PartitionSequence(current,
-                (int) (next > Integer.MAX_VALUE ? next - Integer.MAX_VALUE - 1 : next)));
+                incrementSequence(sequence.nextSequence(), batch.recordCount())));
     }
 
     /** The leader acknowledged {@code batch}. */
@@ -172,7 +171,11 @@ public final class ProducerIdempotence {
     }
 
     private static int lastSequence(ProducerBatch batch) {
-        return (int) (((long) batch.baseSequence() + batch.recordCount() - 1) % SEQUENCE_SPACE);
+        return incrementSequence(batch.baseSequence(), batch.recordCount() - 1);
+    }
+
+    private static int incrementSequence(int sequence, int delta) {
+        return (int) (((long) sequence + delta) % SEQUENCE_SPACE);
     }
 
     /** Whether sequence {@code a} comes after {@code b}, within half the sequence space (they wrap). */

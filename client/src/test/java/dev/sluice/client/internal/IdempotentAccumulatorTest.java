@@ -59,6 +59,17 @@ class IdempotentAccumulatorTest {
         }
     }
 
+    /** {@code rounds} drains of TP0, each answered (unmuted) before the next, as one sender round after another. */
+    private List<ProducerBatch> drainRounds(int rounds) {
+        List<ProducerBatch> out = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            List<ProducerBatch> next = drainAll(0);
+            out.addAll(next);
+            next.forEach(batch -> accumulator.unmute(TP0));
+        }
+        return out;
+    }
+
     @Test
     void upToFiveBatchesGoOutWithConsecutiveSequences() throws Exception {
         idempotence.setProducerId(42, 0);
@@ -115,12 +126,7 @@ class IdempotentAccumulatorTest {
         sent.get(0).complete(0, 0);
         assertThat(drainAll(0)).as("batch 2 is still in flight").isEmpty();
         retry(sent.get(2));
-        List<ProducerBatch> resent = new ArrayList<>();
-        for (int round = 0; round < 3; round++) {
-            List<ProducerBatch> next = drainAll(0);
-            resent.addAll(next);
-            next.forEach(batch -> accumulator.unmute(TP0));
-        }
+        List<ProducerBatch> resent = drainRounds(3);
         assertThat(resent).hasSize(3);
         assertThat(resent.subList(0, 2)).containsExactly(sent.get(1), sent.get(2));
         assertThat(resent).extracting(ProducerBatch::baseSequence).containsExactly(0, 1, 2);
@@ -147,12 +153,7 @@ class IdempotentAccumulatorTest {
         // The leader refuses it by sequence (batch 0 is not there), so batch 1 is not there either: renumber.
         sent.get(1).markNotInTheLog();
         retry(sent.get(1));
-        List<ProducerBatch> renumbered = new ArrayList<>();
-        for (int round = 0; round < 2; round++) {
-            List<ProducerBatch> next = drainAll(0);
-            renumbered.addAll(next);
-            next.forEach(batch -> accumulator.unmute(TP0));
-        }
+        List<ProducerBatch> renumbered = drainRounds(2);
         assertThat(renumbered).hasSize(2);
         assertThat(renumbered.get(0)).isSameAs(sent.get(1));
         assertThat(renumbered).extracting(ProducerBatch::producerEpoch).containsExactly(1, 1);
