@@ -32,7 +32,8 @@ class ConsumerProcessesIT {
     private static final String TOPIC = "jobs";
     private static final int BATCH = 1000;
 
-    @TempDir
+    // Kept when the test fails: the node logs under it explain the failure.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dataDir;
 
     private final List<Path> outputs = new ArrayList<>();

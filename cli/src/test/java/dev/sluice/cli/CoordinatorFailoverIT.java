@@ -40,7 +40,8 @@ class CoordinatorFailoverIT {
     private static final int PARTITIONS = 3;
     private static final int RECORDS = 3000;
 
-    @TempDir
+    // Kept when the test fails: the node logs under it explain the failure.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dataDir;
 
     private DevCluster start() throws Exception {

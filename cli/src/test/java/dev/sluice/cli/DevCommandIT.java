@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DevCommandIT {
     private static final Pattern NODE_LINE = Pattern.compile("dev: node (\\d+) pid (\\d+) broker ([^ ]+) .*");
 
-    @TempDir
+    // Kept when the test fails: the node logs under it explain the failure.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dataDir;
 
     @Test

@@ -26,7 +26,8 @@ class MetadataQuorumPerfIT {
     private static final int CREATES = Integer.getInteger("quorum.creates", 300);
     private static final int TRIALS = Integer.getInteger("quorum.trials", 20);
 
-    @TempDir
+    // Kept when the test fails: the node logs under it explain the failure.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dataDir;
     private int sequence;
 

@@ -47,6 +47,21 @@ final class QuorumCluster {
         }
     }
 
+    /** The Raft epoch the live nodes report (their highest; a node that is behind may report an older one). */
+    static int leaderEpoch(DevCluster cluster) {
+        int epoch = -1;
+        for (int nodeId : cluster.nodes().keySet()) {
+            if (cluster.isAlive(nodeId)) {
+                try (Admin admin = admin(cluster.broker(nodeId))) {
+                    epoch = Math.max(epoch, admin.describeCluster().quorum().leaderEpoch());
+                } catch (RuntimeException e) {
+                    // A node that cannot answer now does not change the highest epoch the others report.
+                }
+            }
+        }
+        return epoch;
+    }
+
     /** Waits (bounded) until a live node other than {@code excluded} reports itself as the controller. */
     static int awaitLeader(DevCluster cluster, int excluded) {
         java.util.concurrent.atomic.AtomicInteger leader = new java.util.concurrent.atomic.AtomicInteger(-1);

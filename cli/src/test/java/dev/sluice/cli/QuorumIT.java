@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.client.Admin;
 import dev.sluice.client.NewTopic;
+import dev.sluice.client.QuorumDescription;
 import dev.sluice.client.TopicExistsException;
 import dev.sluice.client.TopicListing;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class QuorumIT {
     private static final Duration STEP = Duration.ofSeconds(60);
 
-    @TempDir
+    // Kept when the test fails: the node logs explain an unexpected outcome.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dataDir;
 
     @Test
@@ -43,18 +45,25 @@ class QuorumIT {
             cluster.awaitReady(Duration.ofSeconds(90));
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             Set<String> ambiguous = ConcurrentHashMap.newKeySet();
-            Set<String> unknownOutcome = ConcurrentHashMap.newKeySet();
+            Map<String, String> unknownOutcome = new ConcurrentHashMap<>();
             AtomicInteger refused = new AtomicInteger();
             AtomicReference<Throwable> lastRefusal = new AtomicReference<>();
             AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger epochAfterKill = new AtomicInteger();
             Thread creator = new Thread(() -> {
                 try (Admin admin = QuorumCluster.admin(cluster.brokers())) {
                     for (int i = 0; running.get(); i++) {
                         String name = String.format("t-%05d", i);
+                        long startNanos = System.nanoTime();
                         try {
                             // Replication factor 2: placeable while one node is down.
                             admin.createTopics(List.of(new NewTopic(name, 1, 2)));
                             acknowledged.add(name);
+                            long ms = (System.nanoTime() - startNanos) / 1_000_000;
+                            if (ms > 500) {
+                                System.out.printf("QuorumIT: slow create %s %d ms ending %s%n", name, ms,
+                                        java.time.LocalTime.now());
+                            }
                         } catch (TopicExistsException e) {
                             // Nothing else creates these names, so this would be a resend of a creation whose first
                             // try committed; creates are no longer resent after such a try, but if one were, the
@@ -63,7 +72,7 @@ class QuorumIT {
                         } catch (dev.sluice.client.TimeoutException e) {
                             // The call in flight when the leader died: it may or may not have been applied, and is
                             // reported so rather than resent (a resend could apply it twice).
-                            unknownOutcome.add(name);
+                            unknownOutcome.put(name, java.time.LocalTime.now() + " " + e.getMessage());
                         } catch (RuntimeException e) {
                             refused.incrementAndGet();
                             lastRefusal.set(e);
@@ -84,7 +93,9 @@ class QuorumIT {
                 // itself can end beyond this.
                 long committedAtKill;
                 try (Admin admin = QuorumCluster.admin(cluster.broker(newLeader))) {
-                    committedAtKill = admin.describeCluster().quorum().highWatermark();
+                    QuorumDescription quorum = admin.describeCluster().quorum();
+                    committedAtKill = quorum.highWatermark();
+                    epochAfterKill.set(quorum.leaderEpoch());
                 }
                 await().atMost(STEP).until(() -> acknowledged.size() >= ackedAtKill + 60);
 
@@ -99,12 +110,21 @@ class QuorumIT {
                 running.set(false);
                 creator.join(STEP.toMillis());
             }
-            System.out.printf("QuorumIT: acknowledged=%d already-existed-on-retry=%d unknown-outcome=%d refused=%d%n",
-                    acknowledged.size(), ambiguous.size(), unknownOutcome.size(), refused.get());
-            // Retriable errors are retried by the client for 60 s, so nothing should be refused outright; only the
-            // one creation in flight at the kill may end with an unknown outcome.
+            int laterElections = QuorumCluster.leaderEpoch(cluster) - epochAfterKill.get();
+            System.out.printf("QuorumIT: acknowledged=%d already-existed-on-retry=%d unknown-outcome=%s refused=%d "
+                    + "epochs-after-the-kill's-election=%d data=%s%n", acknowledged.size(), ambiguous.size(),
+                    unknownOutcome, refused.get(), laterElections, dataDir);
+            // Retriable errors are retried by the client for 60 s, so nothing should be refused outright.
             assertThat(refused.get()).as("refused creations; last: %s", lastRefusal.get()).isZero();
-            assertThat(unknownOutcome).as("creations with an unknown outcome").hasSizeLessThanOrEqualTo(1);
+            // One create is in flight at a time. What Sluice promises: a create whose broker or controller dies
+            // mid-call, or whose record is in the log when leadership moves, is reported with an unknown outcome
+            // (never resent); any other create is answered. So the kill accounts for one unknown outcome, and each
+            // later Raft epoch for at most one more (an election after the restart is allowed: a voter starved of
+            // CPU for the 2 s fetch timeout makes the leader resign). An unknown outcome without either would be a
+            // slow or lost answer, a product fault; the messages say what each attempt saw, and the node logs are
+            // kept in the data directory when this fails.
+            assertThat(unknownOutcome).as("creations with an unknown outcome, with %d Raft epochs after the kill's "
+                    + "election (data in %s)", laterElections, dataDir).hasSizeLessThanOrEqualTo(1 + laterElections);
             acknowledged.addAll(ambiguous);
 
             Map<String, String> idsOnFirstNode = null;

@@ -35,7 +35,8 @@ class ReplicationPerfIT {
     private static final int RECORDS = Integer.getInteger("replication.records", 1_000_000);
     private static final Duration STEP = Duration.ofSeconds(90);
 
-    @TempDir
+    // Kept when the test fails: the node logs under it explain the failure.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dataDir;
 
     @Test

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * committed by the controller and seen by the other, and the quorum lists the brokers as observers.
  */
 class RolesIT {
-    @TempDir
+    // Kept when the test fails: the node logs under it explain the failure.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dataDir;
 
     @Test

@@ -116,7 +116,8 @@ class AdminTest {
             long start = System.currentTimeMillis();
             assertThatThrownBy(unreachable::listTopics).isInstanceOf(BrokerUnavailableException.class)
                     .hasMessage("broker 127.0.0.1:1 is unreachable");
-            assertThat(System.currentTimeMillis() - start).isLessThan(5000);
+            // Fast means "not after the 60 s API timeout"; the bound leaves room for a loaded machine.
+            assertThat(System.currentTimeMillis() - start).isLessThan(30_000);
         }
     }
 }

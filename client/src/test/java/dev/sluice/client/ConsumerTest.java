@@ -182,7 +182,8 @@ class ConsumerTest {
             waker.start();
             long start = System.nanoTime();
             assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(30))).isInstanceOf(WakeupException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            // Woken, not timed out: well under the 30 s poll, with room for a loaded machine.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
             waker.join();
         }
     }

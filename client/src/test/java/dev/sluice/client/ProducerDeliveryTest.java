@@ -258,7 +258,8 @@ class ProducerDeliveryTest {
         }
         long start = System.nanoTime();
         producer.close(Duration.ofMillis(200));
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(10_000);
+        // Bounded by the close timeout, not by delivery.timeout.ms (120 s); the margin is for a loaded machine.
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(30_000);
         for (Future<RecordMetadata> future : stuck) {
             assertThat(future.isDone()).isTrue();
             assertThatThrownBy(future::get).isInstanceOf(ExecutionException.class);

@@ -195,7 +195,7 @@ final class ControllerRouter implements AutoCloseable {
             }
             ListenableFuture<P> call;
             try {
-                call = rpc.call(stub(target, Math.min(remainingMs, settings.attemptTimeoutMs())));
+                call = rpc.call(stub(target, attemptTimeoutMs(remainingMs)));
             } catch (RuntimeException e) {
                 handleUndelivered(target, e);  // thrown before anything was sent
                 return;
@@ -211,6 +211,16 @@ final class ControllerRouter implements AutoCloseable {
                     handleFailure(target, failure);
                 }
             }, MoreExecutors.directExecutor());
+        }
+
+        /**
+         * A resendable request gives each controller one attempt timeout, so that a silent one is left for the next
+         * soon. An at-most-once request is never resent after it may have arrived, so a shorter attempt would only
+         * turn a slow commit (a burst of ISR changes after a broker restart, a loaded machine) into an unknown
+         * outcome while the caller still had time to wait: its attempt gets the whole remaining budget.
+         */
+        private long attemptTimeoutMs(long remainingMs) {
+            return unknownOutcome != null ? remainingMs : Math.min(remainingMs, settings.attemptTimeoutMs());
         }
 
         private void handleResponse(int target, P response) {

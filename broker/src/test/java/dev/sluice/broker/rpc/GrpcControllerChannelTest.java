@@ -57,6 +57,8 @@ class GrpcControllerChannelTest {
 
         /** Takes requests but never answers them (a controller cut off after the request reached it). */
         volatile boolean silent;
+        /** Answers creates only after this long (a slow commit). */
+        volatile long createDelayMs;
 
         private boolean refuse() {
             return calls.incrementAndGet() <= refusals;
@@ -71,6 +73,7 @@ class GrpcControllerChannelTest {
                 calls.incrementAndGet();
                 return;
             }
+            sleepQuietly(createDelayMs);
             if (refuse()) {
                 response.setError(ErrorCode.NOT_CONTROLLER).setErrorMessage("node " + nodeId + " is not active");
             } else {
@@ -95,6 +98,14 @@ class GrpcControllerChannelTest {
             }
             responses.onNext(response.build());
             responses.onCompleted();
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -207,6 +218,20 @@ class GrpcControllerChannelTest {
         assertThat(response.getResults(0).getErrorMessage()).contains("may still take effect");
         assertThat(silent.calls).hasValue(1);
         assertThat(fakes.get(2).calls).hasValue(0);
+    }
+
+    @Test
+    void aCreateSlowerThanOneAttemptTimeoutWaitsForItsAnswerWithinTheRequestTimeout() throws Exception {
+        // FAST gives an attempt 1 s and the request 2 s: a commit taking 1.5 s is answered, not an unknown outcome.
+        FakeController slow = new FakeController(1, 1, 0);
+        slow.createDelayMs = 1_500;
+        voter(1, slow);
+
+        CreateTopicsResponse response = channel(1).createTopics(create("t")).get(10, TimeUnit.SECONDS);
+
+        assertThat(response.getResults(0).getError()).isEqualTo(ErrorCode.NONE);
+        assertThat(response.getResults(0).getErrorMessage()).isEqualTo("created by 1");
+        assertThat(slow.calls).hasValue(1);
     }
 
     @Test
