@@ -55,8 +55,13 @@ class CoordinatorFailoverIT {
         DevCluster cluster = new DevCluster(List.of(SluiceProcess.LAUNCHER.toString()), "127.0.0.1", dataDir,
                 "coordinator-" + UUID.randomUUID(), specs);
         cluster.setExtraServerArgs(List.of("--config", config.toString()));
-        cluster.startAll();
-        cluster.awaitReady(STEP);
+        try {
+            cluster.startAll();
+            cluster.awaitReady(STEP);
+        } catch (Exception | AssertionError e) {
+            cluster.close();  // or the nodes that did start outlive the test
+            throw e;
+        }
         return cluster;
     }
 
@@ -127,8 +132,13 @@ class CoordinatorFailoverIT {
                             resumed.add(record.value());
                         }
                     }
+                    // A partition the first member read to its end has nothing left to resume (seen in a run where
+                    // ledger-0 held exactly the 1,017 records committed); the others resume exactly at the commit.
+                    Map<TopicPartition, Long> ends = second.endOffsets(committed.keySet());
                     committed.forEach((partition, offset) -> assertThat(firstSeen.get(partition))
-                            .as("%s resumes exactly at its committed offset", partition).isEqualTo(offset));
+                            .as("%s (end offset %d) resumes exactly at its committed offset", partition,
+                                    ends.get(partition))
+                            .isEqualTo(offset < ends.get(partition) ? offset : null));
                     List<String> all = new ArrayList<>(processed);
                     all.addAll(resumed);
                     assertThat(all).as("nothing re-delivered below the commit").doesNotHaveDuplicates();

@@ -27,7 +27,12 @@ final class QuorumCluster {
         DevCluster cluster = new DevCluster(List.of(SluiceProcess.LAUNCHER.toString()), "127.0.0.1", dataDir,
                 "test-" + UUID.randomUUID(), specs);
         cluster.setExtraServerArgs(serverArgs);
-        cluster.startAll();
+        try {
+            cluster.startAll();
+        } catch (Exception | AssertionError e) {
+            cluster.close();  // or the nodes that did start outlive the test
+            throw e;
+        }
         return cluster;
     }
 

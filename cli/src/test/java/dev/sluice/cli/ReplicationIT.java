@@ -48,8 +48,13 @@ class ReplicationIT {
         DevCluster cluster = new DevCluster(List.of(SluiceProcess.LAUNCHER.toString()), "127.0.0.1", dataDir,
                 "replication-" + UUID.randomUUID(), specs);
         cluster.setExtraServerArgs(List.of("--config", config.toString()));
-        cluster.startAll();
-        cluster.awaitReady(Duration.ofSeconds(90));
+        try {
+            cluster.startAll();
+            cluster.awaitReady(Duration.ofSeconds(90));
+        } catch (Exception | AssertionError e) {
+            cluster.close();  // or the nodes that did start outlive the test (seen after a node failed to start)
+            throw e;
+        }
         return cluster;
     }
 

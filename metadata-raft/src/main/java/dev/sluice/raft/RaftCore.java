@@ -33,6 +33,11 @@ import java.util.random.RandomGenerator;
  * response, at once or (for a held fetch) later; role changes happen only in {@link QuorumTransitions}.
  */
 public final class RaftCore {
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(RaftCore.class);
+
+    /** Log the first request from this node's own id only: an impostor would send many. */
+    private boolean warnedOfRequestFromSelf;
+
     private final RaftConfig config;
     private final RandomGenerator random;
     private final RaftLog log;
@@ -95,6 +100,19 @@ public final class RaftCore {
     }
 
     public RaftEffects handle(RaftMessage message, long nowMs) {
+        if (message instanceof RaftMessage.Request && message.sourceId() == config.nodeId()) {
+            // A node never sends itself a request: this one comes from another process using this node's id, or
+            // from this node through a voter entry that names this node's address (seen in a test whose two voters
+            // got the same port: the leader received its own BeginQuorumEpoch and stopped on a broken invariant).
+            // Acting on it could make a leader follow itself; it gets no answer.
+            if (!warnedOfRequestFromSelf) {
+                warnedOfRequestFromSelf = true;
+                logger.warn("[node {}] dropping a {} that claims to come from this node; is another process running "
+                        + "with node id {}, or does a voter entry name this node's address?", config.nodeId(),
+                        message.getClass().getSimpleName(), config.nodeId());
+            }
+            return finish(nowMs);
+        }
         if (message instanceof RaftMessage.Response response && response.epoch() > transitions.epoch()) {
             learnHigherEpoch(response, nowMs);
         } else if (message instanceof VoteRequest request) {

@@ -42,6 +42,27 @@ class RaftCoreScenarioTest {
         }
     }
 
+    /**
+     * A leader that receives a request claiming to come from itself (two voters listed under one address, or an
+     * impostor with its id) keeps leading; it used to stop on "leader of epoch 1 told of another leader".
+     */
+    @Test
+    void aRequestClaimingToComeFromThisNodeIsDropped() {
+        CoreCluster cluster = threeVoters();
+        cluster.runFor(1_000);
+        int leaderId = cluster.leader();
+        RaftCore leader = cluster.cores.get(leaderId);
+        int epoch = leader.epoch();
+
+        RaftEffects effects = leader.handle(new RaftMessage.BeginQuorumEpochRequest(leaderId, epoch), cluster.nowMs);
+
+        assertThat(leader.role()).isInstanceOf(Leader.class);
+        assertThat(leader.epoch()).isEqualTo(epoch);
+        assertThat(effects.messages()).as("no answer to itself").noneMatch(m -> m.destinationId() == leaderId);
+        cluster.runFor(500);
+        assertThat(cluster.leader()).isEqualTo(leaderId);
+    }
+
     @Test
     void singleVoterElectsItselfOnTheFirstTick() {
         CoreCluster cluster = new CoreCluster(Set.of(1), Set.of(), 1);
