@@ -12,12 +12,23 @@ package dev.sluice.controller;
  * @param autoLeaderRebalanceEnable move leadership back to each partition's first replica when it is eligible
  *                                  ({@code auto.leader.rebalance.enable})
  * @param leaderRebalanceIntervalMs how often the active controller looks for such partitions
+ * @param topicConfigDefaults       topic configs written into every topic created without them (the cluster's
+ *                                  defaults, e.g. {@code durable.acks} from {@code log.durable.acks}); valid topic
+ *                                  configs only
  */
 public record ControllerConfig(int defaultPartitions, int defaultReplicationFactor, long sessionTimeoutMs,
         long tickIntervalMs, int maxPartitionsPerTopic, int maxProducerIdBlock, boolean autoLeaderRebalanceEnable,
-        long leaderRebalanceIntervalMs) {
+        long leaderRebalanceIntervalMs, java.util.Map<String, String> topicConfigDefaults) {
     public static final ControllerConfig DEFAULT = new ControllerConfig(1, 1, 6000, 500, 100_000, 1_000_000, true,
-            5000);
+            5000, java.util.Map.of());
+
+    /** Without topic config defaults. */
+    public ControllerConfig(int defaultPartitions, int defaultReplicationFactor, long sessionTimeoutMs,
+            long tickIntervalMs, int maxPartitionsPerTopic, int maxProducerIdBlock, boolean autoLeaderRebalanceEnable,
+            long leaderRebalanceIntervalMs) {
+        this(defaultPartitions, defaultReplicationFactor, sessionTimeoutMs, tickIntervalMs, maxPartitionsPerTopic,
+                maxProducerIdBlock, autoLeaderRebalanceEnable, leaderRebalanceIntervalMs, java.util.Map.of());
+    }
 
     public ControllerConfig {
         if (defaultPartitions < 1 || defaultReplicationFactor < 1 || sessionTimeoutMs < 1 || tickIntervalMs < 1
@@ -28,21 +39,32 @@ public record ControllerConfig(int defaultPartitions, int defaultReplicationFact
                     + ", maxPartitionsPerTopic=" + maxPartitionsPerTopic + ", maxProducerIdBlock="
                     + maxProducerIdBlock + ", leaderRebalanceIntervalMs=" + leaderRebalanceIntervalMs);
         }
+        topicConfigDefaults = java.util.Map.copyOf(topicConfigDefaults);
+        dev.sluice.metadata.TopicConfigs.validate(topicConfigDefaults).ifPresent(error -> {
+            throw new IllegalArgumentException("bad topic config default: " + error);
+        });
+    }
+
+    public ControllerConfig withTopicConfigDefaults(java.util.Map<String, String> defaults) {
+        return new ControllerConfig(defaultPartitions, defaultReplicationFactor, sessionTimeoutMs, tickIntervalMs,
+                maxPartitionsPerTopic, maxProducerIdBlock, autoLeaderRebalanceEnable, leaderRebalanceIntervalMs,
+                defaults);
     }
 
     public ControllerConfig withSessionTimeoutMs(long newSessionTimeoutMs) {
         return new ControllerConfig(defaultPartitions, defaultReplicationFactor, newSessionTimeoutMs, tickIntervalMs,
-                maxPartitionsPerTopic, maxProducerIdBlock, autoLeaderRebalanceEnable, leaderRebalanceIntervalMs);
+                maxPartitionsPerTopic, maxProducerIdBlock, autoLeaderRebalanceEnable, leaderRebalanceIntervalMs,
+                topicConfigDefaults);
     }
 
     public ControllerConfig withDefaults(int newDefaultPartitions, int newDefaultReplicationFactor) {
         return new ControllerConfig(newDefaultPartitions, newDefaultReplicationFactor, sessionTimeoutMs,
                 tickIntervalMs, maxPartitionsPerTopic, maxProducerIdBlock, autoLeaderRebalanceEnable,
-                leaderRebalanceIntervalMs);
+                leaderRebalanceIntervalMs, topicConfigDefaults);
     }
 
     public ControllerConfig withAutoLeaderRebalanceEnable(boolean enable) {
         return new ControllerConfig(defaultPartitions, defaultReplicationFactor, sessionTimeoutMs, tickIntervalMs,
-                maxPartitionsPerTopic, maxProducerIdBlock, enable, leaderRebalanceIntervalMs);
+                maxPartitionsPerTopic, maxProducerIdBlock, enable, leaderRebalanceIntervalMs, topicConfigDefaults);
     }
 }

@@ -105,8 +105,11 @@ final class TopicControl {
         if (!validateOnly) {
             UUID id = newTopicId(image, newIds);
             records.add(MetadataRecords.topic(name, id));
-            new TreeMap<>(topic.getConfigsMap()).forEach((key, value) ->
-                    records.add(MetadataRecords.config(name, key, value)));
+            // The cluster's defaults for topic configs (e.g. log.durable.acks) are written into the topic, so every
+            // broker applies the same value whatever its own settings.
+            Map<String, String> configs = new TreeMap<>(config.topicConfigDefaults());
+            configs.putAll(topic.getConfigsMap());
+            configs.forEach((key, value) -> records.add(MetadataRecords.config(name, key, value)));
             List<List<Integer>> placement = ReplicaPlacer.place(brokers, partitions, replicationFactor, random);
             for (int index = 0; index < partitions; index++) {
                 List<Integer> replicas = placement.get(index);

@@ -28,6 +28,10 @@ public final class TopicConfigs {
     public static final String DELETE_RETENTION_MS = "delete.retention.ms";
     public static final String SEGMENT_BYTES = "segment.bytes";
     public static final String COMPRESSION_TYPE = "compression.type";
+    /** Sluice's: {@code true} answers a write only once every in-sync replica has fsynced it. */
+    public static final String DURABLE_ACKS = "durable.acks";
+    public static final String FLUSH_MESSAGES = "flush.messages";
+    public static final String FLUSH_MS = "flush.ms";
 
     public static final String CLEANUP_POLICY_DELETE = "delete";
     public static final String CLEANUP_POLICY_COMPACT = "compact";
@@ -59,6 +63,10 @@ public final class TopicConfigs {
         definitions.put(DELETE_RETENTION_MS, new Definition("86400000", v -> longAtLeast(v, 0)));
         // Kafka's floor: the overhead of the smallest legacy record.
         definitions.put(SEGMENT_BYTES, new Definition("1073741824", v -> intAtLeast(v, 14)));
+        definitions.put(DURABLE_ACKS, new Definition("false", TopicConfigs::checkBoolean));
+        // Kafka's defaults: never force an fsync.
+        definitions.put(FLUSH_MESSAGES, new Definition(Long.toString(Long.MAX_VALUE), v -> longAtLeast(v, 1)));
+        definitions.put(FLUSH_MS, new Definition(Long.toString(Long.MAX_VALUE), v -> longAtLeast(v, 0)));
         definitions.put(COMPRESSION_TYPE, new Definition("producer", v -> COMPRESSION_TYPES.contains(v.trim()) ? null
                 : "must be one of " + new TreeSet<>(COMPRESSION_TYPES)));
         return Collections.unmodifiableMap(definitions);
@@ -171,6 +179,18 @@ public final class TopicConfigs {
 
     public String compressionType() {
         return value(COMPRESSION_TYPE);
+    }
+
+    public boolean durableAcks() {
+        return Boolean.parseBoolean(value(DURABLE_ACKS).toLowerCase(Locale.ROOT));
+    }
+
+    public long flushMessages() {
+        return Long.parseLong(value(FLUSH_MESSAGES));
+    }
+
+    public long flushMs() {
+        return Long.parseLong(value(FLUSH_MS));
     }
 
     @Override

@@ -234,6 +234,17 @@ public final class LogStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Fsyncs the write-ahead log shared by every partition: each write that returned before this call is durable
+     * when it returns. Callers wanting group commit go through a {@link LogSyncer}.
+     *
+     * @return false when the store is closing or closed (its close syncs what it can)
+     * @throws LogStorageException when the sync fails (reported to the fault handler, which stops the node)
+     */
+    boolean syncWal() {
+        return runWhileOpen(() -> handles.writer().sync("sync of the log store in " + dir));
+    }
+
     /** Whether {@link #close} has started; a long background pass checks it between partitions. */
     boolean isClosing() {
         return closing;

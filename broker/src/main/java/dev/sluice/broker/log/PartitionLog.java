@@ -47,12 +47,85 @@ public final class PartitionLog {
     private boolean highWatermarkDirty;
     /** Bumped (under the lock) whenever batches are removed, so a compaction computed before gives up. */
     private volatile long generation;
+    /** The topic's fsync rules; set from the metadata image ({@link #setFlushPolicy}). */
+    private volatile FlushPolicy flushPolicy = FlushPolicy.NONE;
+    /** Guarded by {@link #lock}: what is on disk and what may be acknowledged. */
+    private final SyncProgress syncProgress;
+    /** Published from {@link #syncProgress} after each change, for lock-free reads. */
+    private volatile long acknowledgeableEnd;
+    private volatile boolean awaitsSync;
+    private volatile boolean hasUnsyncedData;
+    private volatile long syncedEnd;
 
     PartitionLog(PartitionKey key, StoreHandles handles, PartitionState initialState) {
         this.key = key;
         this.handles = handles;
         this.stateKey = key.prefix();
         this.state = initialState;
+        this.syncProgress = new SyncProgress(initialState.logEndOffset());
+        publishSyncProgress();
+    }
+
+    /** Sets the topic's fsync rules (from {@code durable.acks}, {@code flush.messages}, {@code flush.ms}). */
+    public void setFlushPolicy(FlushPolicy policy) {
+        flushPolicy = java.util.Objects.requireNonNull(policy);
+    }
+
+    public FlushPolicy flushPolicy() {
+        return flushPolicy;
+    }
+
+    /**
+     * The offset below which everything may be acknowledged under the flush policy: synced, or appended under a
+     * policy that did not ask for a sync. The leader counts itself in the high watermark only up to here, and
+     * {@code acks=1} waits for it.
+     */
+    public long acknowledgeableEndOffset() {
+        return acknowledgeableEnd;
+    }
+
+    /** Whether appended data waits for an fsync before it counts ({@link LogSyncer#sync} brings it). */
+    public boolean awaitsSync() {
+        return awaitsSync;
+    }
+
+    /** Whether some appended data is not known to be on disk. */
+    public boolean hasUnsyncedData() {
+        return hasUnsyncedData;
+    }
+
+    /** The end of the data known to be on disk (everything, at open). */
+    public long syncedEndOffset() {
+        return syncedEnd;
+    }
+
+    /** For the {@link LogSyncer}, just before an fsync: what it will cover. */
+    SyncProgress.Capture captureForSync() {
+        lock.lock();
+        try {
+            return syncProgress.capture();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** For the {@link LogSyncer}: the fsync that began at {@code capture} completed. */
+    void markSynced(SyncProgress.Capture capture) {
+        lock.lock();
+        try {
+            syncProgress.afterSync(capture);
+            publishSyncProgress();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock. */
+    private void publishSyncProgress() {
+        acknowledgeableEnd = syncProgress.acknowledgeableEnd();
+        awaitsSync = syncProgress.awaitsSync();
+        hasUnsyncedData = syncProgress.hasUnsyncedData();
+        syncedEnd = syncProgress.syncedEnd();
     }
 
     public PartitionKey key() {
@@ -136,6 +209,8 @@ public final class PartitionLog {
             }
             state = next;
             highWatermarkDirty = false;
+            syncProgress.afterAppend(next.logEndOffset(), recordCount, flushPolicy);
+            publishSyncProgress();
             return new AppendResult(baseOffset, summary.lastOffset(), nowMs, next.logStartOffset());
         } finally {
             lock.unlock();
@@ -416,6 +491,8 @@ public final class PartitionLog {
             state = next;
             writeState(next, new byte[][] {key.batchKey(firstRemovedBase), key.endKey()});
             highWatermarkDirty = false;
+            syncProgress.afterTruncation(newEnd);
+            publishSyncProgress();
         } finally {
             lock.unlock();
         }
@@ -494,6 +571,8 @@ public final class PartitionLog {
             }
             state = next;
             highWatermarkDirty = false;
+            syncProgress.afterAppend(next.logEndOffset(), span, flushPolicy);
+            publishSyncProgress();
             return new AppendResult(baseOffset, summary.lastOffset(), header.getAppendTimeMs(),
                     next.logStartOffset());
         } finally {
@@ -522,6 +601,8 @@ public final class PartitionLog {
             state = next;
             writeState(next, new byte[][] {key.batchKey(0), key.endKey()});
             highWatermarkDirty = false;
+            syncProgress.afterReset(newOffset);
+            publishSyncProgress();
         } finally {
             lock.unlock();
         }

@@ -53,6 +53,27 @@ final class StoreWriter {
         }
     }
 
+    /**
+     * Fsyncs the write-ahead log, making every write that returned before this call durable. A failed sync is
+     * fatal like a failed write: whether the data reached the disk is unknown, so nothing may be acknowledged.
+     *
+     * @throws LogStorageException when the sync fails, or when an earlier write or sync did
+     */
+    void sync(String what) {
+        if (failed.get()) {
+            throw new LogStorageException(what + " refused: the log store failed an earlier write", null);
+        }
+        try {
+            sink.sync(db);
+        } catch (RocksDBException e) {
+            LogStorageException failure = new LogStorageException(what + " failed", e);
+            if (failed.compareAndSet(false, true)) {
+                faultHandler.handleFault("log store sync failed (" + what + ")", failure);
+            }
+            throw failure;
+        }
+    }
+
     /** Whether a write has failed; the store then takes no more writes. */
     boolean isFailed() {
         return failed.get();

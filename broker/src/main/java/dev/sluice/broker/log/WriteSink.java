@@ -17,4 +17,9 @@ public interface WriteSink {
     WriteSink ROCKSDB = RocksDB::write;
 
     void write(RocksDB db, WriteOptions options, WriteBatch batch) throws RocksDBException;
+
+    /** Makes every write so far durable: fsyncs RocksDB's write-ahead log. */
+    default void sync(RocksDB db) throws RocksDBException {
+        db.syncWal();
+    }
 }

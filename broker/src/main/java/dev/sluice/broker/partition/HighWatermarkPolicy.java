@@ -16,8 +16,12 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface HighWatermarkPolicy {
 
-    /** For a partition with a single replica (this broker): everything appended is committed. */
-    HighWatermarkPolicy SINGLE_REPLICA = (log, appended) -> log.updateHighWatermark(appended.nextOffset());
+    /**
+     * For a partition with a single replica (this broker) and no syncer: everything appended that its flush policy
+     * lets count is committed.
+     */
+    HighWatermarkPolicy SINGLE_REPLICA = (log, appended) -> log.updateHighWatermark(
+            Math.min(log.acknowledgeableEndOffset(), log.logEndOffset()));
 
     void afterLocalAppend(PartitionLog log, AppendResult appended);
 
@@ -37,6 +41,14 @@ public interface HighWatermarkPolicy {
      */
     default CompletableFuture<ErrorCode> awaitAcksAll(PartitionLog log, int leaderEpoch, AppendResult appended,
                                                       long timeoutMs) {
+        return CompletableFuture.completedFuture(ErrorCode.NONE);
+    }
+
+    /**
+     * Before answering {@code acks=1}: completes with NONE once the partition's flush policy lets everything below
+     * {@code nextOffset} be acknowledged (synced, when it asks for durable acknowledgements), or with an error.
+     */
+    default CompletableFuture<ErrorCode> awaitAcknowledgeable(PartitionLog log, long nextOffset) {
         return CompletableFuture.completedFuture(ErrorCode.NONE);
     }
 }

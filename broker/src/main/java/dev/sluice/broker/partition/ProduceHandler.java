@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  * local log and let the {@link HighWatermarkPolicy} react. Partitions are independent: one failing does not
  * stop the others, and a partition whose batch is invalid has nothing written.
  *
- * <p>acks: 0, 1 and -1 are all answered once the local append is done. With replication, -1 will complete
- * only once the high watermark covers the batch (and fail with {@code NOT_ENOUGH_REPLICAS} while the ISR is
- * below {@code min.insync.replicas}); that needs an asynchronous variant of {@link #handle}. Any other acks
- * value fails every partition with {@code INVALID_REQUEST} and writes nothing.
+ * <p>acks: 0 is answered once the local append is done; 1 once the append may be acknowledged under the topic's
+ * flush policy (after the local fsync when it asks for durable acknowledgements); -1 once the high watermark covers
+ * the batch (and fails with {@code NOT_ENOUGH_REPLICAS} while the ISR is below {@code min.insync.replicas}). Any
+ * other acks value fails every partition with {@code INVALID_REQUEST} and writes nothing.
  *
  * <p>Idempotent producers: a retried batch already in the log is answered {@code NONE} with its original offset
  * (Kafka's DUPLICATE_SEQUENCE handling); a sequence gap is {@code OUT_OF_ORDER_SEQUENCE_NUMBER} (retriable), a
@@ -77,7 +77,7 @@ public final class ProduceHandler {
         List<CompletableFuture<ProducePartitionResult>> results = new ArrayList<>(request.getPartitionsCount());
         for (ProducePartitionView partition : request.getPartitionsList()) {
             if (validAcks) {
-                results.add(produce(partition, request.getAcks() == -1, timeoutMs));
+                results.add(produce(partition, request.getAcks(), timeoutMs));
             } else {
                 results.add(CompletableFuture.completedFuture(failure(partition, ErrorCode.INVALID_REQUEST,
                         "acks must be 0, 1 or -1, was " + request.getAcks(), -1)));
@@ -90,8 +90,9 @@ public final class ProduceHandler {
         });
     }
 
-    private CompletableFuture<ProducePartitionResult> produce(ProducePartitionView partition, boolean acksAll,
+    private CompletableFuture<ProducePartitionResult> produce(ProducePartitionView partition, int acks,
                                                              long timeoutMs) {
+        boolean acksAll = acks == -1;
         ResolvedPartition resolved = resolver.resolve(partition.getTopic(), partition.getPartition());
         if (acksAll && resolved instanceof ResolvedPartition.Leader leader) {
             ErrorCode gate = highWatermarkPolicy.checkAcksAll(leader.log(),
@@ -103,8 +104,14 @@ public final class ProduceHandler {
             }
         }
         ProducePartitionResult appended = append(partition, resolved);
-        if (!acksAll || appended.getError() != ErrorCode.NONE) {
+        if (appended.getError() != ErrorCode.NONE || acks == 0) {
             return CompletableFuture.completedFuture(appended);
+        }
+        if (acks == 1) {
+            long nextOffset = appended.getBaseOffset() + partition.getBatch().getHeader().getRecordCount();
+            return highWatermarkPolicy.awaitAcknowledgeable(((ResolvedPartition.Leader) resolved).log(), nextOffset)
+                    .thenApply(error -> error == ErrorCode.NONE ? appended : failure(partition, error,
+                            "the batch was appended but could not be synced to disk", -1));
         }
         ResolvedPartition.Leader leader = (ResolvedPartition.Leader) resolved;
         AppendResult position = new AppendResult(appended.getBaseOffset(), appended.getBaseOffset()

@@ -41,9 +41,10 @@ public final class LeaderPartition {
         this.partitionLog = partitionLog;
         this.isrChanges = isrChanges;
         this.clock = clock;
-        this.state = new LeaderPartitionState(localBrokerId, partition, partitionLog.logEndOffset(),
-                partitionLog.highWatermark(), clock.millis(), config.replicaLagTimeMaxMs(),
-                config.isrChangeRetryBackoffMs());
+        long logEnd = partitionLog.logEndOffset();
+        this.state = new LeaderPartitionState(localBrokerId, partition, logEnd,
+                Math.min(logEnd, partitionLog.acknowledgeableEndOffset()), partitionLog.highWatermark(),
+                clock.millis(), config.replicaLagTimeMaxMs(), config.isrChangeRetryBackoffMs());
     }
 
     public PartitionKey key() {
@@ -129,14 +130,19 @@ public final class LeaderPartition {
         result.setHighWatermark(hw).setLogStartOffset(seen.logStartOffset()).setLogEndOffset(seen.logEndOffset());
     }
 
-    /** The produce path appended locally (the {@code HighWatermarkPolicy} hook). */
+    /**
+     * The produce path appended locally (the {@code HighWatermarkPolicy} hook), or the local log synced: the
+     * leader's own contribution to the high watermark moves to its acknowledgeable end.
+     */
     void afterLocalAppend() {
         LeaderUpdate update;
         synchronized (this) {
             if (closed) {
                 return;
             }
-            update = state.handleLocalAppend(partitionLog.logEndOffset());
+            // Read the acknowledgeable end first: it never passes the log end read after it.
+            long acknowledgeable = partitionLog.acknowledgeableEndOffset();
+            update = state.handleLocalAppend(partitionLog.logEndOffset(), acknowledgeable);
         }
         carryOut(update);
         wake();

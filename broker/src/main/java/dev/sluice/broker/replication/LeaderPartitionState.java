@@ -19,7 +19,8 @@ import java.util.Set;
  * <p>Rules:
  * <ul>
  *   <li><b>High watermark</b> = the smallest log end offset over the <i>maximal</i> ISR (the committed ISR plus a
- *       replica being added), the leader's own included. It never moves back. A follower's log end counts only
+ *       replica being added), the leader's own included; the leader counts itself only up to its acknowledgeable
+ *       end (what its flush policy lets count: synced, when the topic asks for durable acknowledgements). It never moves back. A follower's log end counts only
  *       once it fetched in this leader epoch with a log the leader validated (no divergence), so before every
  *       ISR member fetched once, the high watermark stays where the previous leader left it.</li>
  *   <li><b>Shrink</b>: an ISR member that is neither at the leader's log end nor caught up within
@@ -46,6 +47,7 @@ public final class LeaderPartitionState {
     private int partitionEpoch;
     private long highWatermark;
     private long leaderLogEndOffset;
+    private long leaderAcknowledgeableEnd;
     private IsrProposal pending;
     private long noProposalBeforeMs;
 
@@ -59,6 +61,20 @@ public final class LeaderPartitionState {
      */
     public LeaderPartitionState(int localBrokerId, PartitionImage partition, long leaderLogEndOffset,
                                 long highWatermark, long nowMs, long lagMaxMs, long retryBackoffMs) {
+        this(localBrokerId, partition, leaderLogEndOffset, leaderLogEndOffset, highWatermark, nowMs, lagMaxMs,
+                retryBackoffMs);
+    }
+
+    /**
+     * @param leaderAcknowledgeableEnd the local log's acknowledgeable end when leadership began (at most its end)
+     */
+    public LeaderPartitionState(int localBrokerId, PartitionImage partition, long leaderLogEndOffset,
+                                long leaderAcknowledgeableEnd, long highWatermark, long nowMs, long lagMaxMs,
+                                long retryBackoffMs) {
+        if (leaderAcknowledgeableEnd > leaderLogEndOffset) {
+            throw new IllegalArgumentException("acknowledgeable end " + leaderAcknowledgeableEnd + " above log end "
+                    + leaderLogEndOffset);
+        }
         if (partition.leaderId() != localBrokerId) {
             throw new IllegalArgumentException("broker " + localBrokerId + " does not lead " + partition);
         }
@@ -76,6 +92,7 @@ public final class LeaderPartitionState {
         this.partitionEpoch = partition.partitionEpoch();
         this.highWatermark = highWatermark;
         this.leaderLogEndOffset = leaderLogEndOffset;
+        this.leaderAcknowledgeableEnd = leaderAcknowledgeableEnd;
         for (int replica : replicas) {
             if (replica != localBrokerId) {
                 followers.put(replica, FollowerProgress.atLeaderStart(isr.contains(replica), leaderLogEndOffset,
@@ -105,9 +122,22 @@ public final class LeaderPartitionState {
         return LeaderUpdate.of(highWatermark, advanced, proposal);
     }
 
-    /** The leader appended locally; its log now ends at {@code leaderLogEndOffset}. */
+    /** The leader appended locally; its log now ends at {@code leaderLogEndOffset}, all of which counts. */
     public LeaderUpdate handleLocalAppend(long leaderLogEndOffset) {
+        return handleLocalAppend(leaderLogEndOffset, leaderLogEndOffset);
+    }
+
+    /**
+     * The leader appended or synced locally: its log ends at {@code leaderLogEndOffset}, and counts for the high
+     * watermark up to {@code leaderAcknowledgeableEnd}.
+     */
+    public LeaderUpdate handleLocalAppend(long leaderLogEndOffset, long leaderAcknowledgeableEnd) {
         observeLogEnd(leaderLogEndOffset);
+        if (leaderAcknowledgeableEnd > leaderLogEndOffset) {
+            throw new IllegalArgumentException("acknowledgeable end " + leaderAcknowledgeableEnd + " above log end "
+                    + leaderLogEndOffset);
+        }
+        this.leaderAcknowledgeableEnd = Math.max(this.leaderAcknowledgeableEnd, leaderAcknowledgeableEnd);
         boolean advanced = maybeAdvanceHighWatermark();
         return LeaderUpdate.of(highWatermark, advanced, null);
     }
@@ -190,7 +220,7 @@ public final class LeaderPartitionState {
     }
 
     private boolean maybeAdvanceHighWatermark() {
-        long candidate = leaderLogEndOffset;
+        long candidate = leaderAcknowledgeableEnd;
         for (int replica : maximalIsr()) {
             if (replica != localBrokerId) {
                 FollowerProgress progress = followers.get(replica);

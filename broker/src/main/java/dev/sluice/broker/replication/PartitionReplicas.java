@@ -4,6 +4,7 @@ import dev.sluice.broker.log.AppendResult;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.broker.log.PartitionSyncer;
 import dev.sluice.controller.FaultHandler;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
@@ -59,6 +60,7 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
 
     private final int localBrokerId;
     private final LogStore logStore;
+    private final PartitionSyncer syncer;
     private final IsrChangeSender isrChanges;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
@@ -76,25 +78,30 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
     private record FollowTarget(BrokerEndpoint leader, int leaderEpoch) { }
 
     /** For tests: a replica fetcher thread that dies of an {@link Error} is only logged. */
-    public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore,
+    public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore, PartitionSyncer syncer,
                              IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
                              ScheduledExecutorService scheduler, ReplicationConfig config) {
-        this(localBrokerId, brokerEpoch, logStore, isrChanges, channels, clock, scheduler, config,
+        this(localBrokerId, brokerEpoch, logStore, syncer, isrChanges, channels, clock, scheduler, config,
                 (message, cause) -> log.error("Fault: {}", message, cause));
     }
 
-    /** @param faultHandler told when a replica fetcher thread dies of something it cannot handle */
-    public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore,
+    /**
+     * @param syncer brings appended data to disk where a topic's flush policy asks for it, for the leader's own
+     *     appends and for what followers fetched
+     * @param faultHandler told when a replica fetcher thread dies of something it cannot handle
+     */
+    public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore, PartitionSyncer syncer,
                              IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
                              ScheduledExecutorService scheduler, ReplicationConfig config,
                              FaultHandler faultHandler) {
         this.localBrokerId = localBrokerId;
         this.logStore = logStore;
+        this.syncer = syncer;
         this.isrChanges = isrChanges;
         this.clock = clock;
         this.scheduler = scheduler;
         this.config = config;
-        this.fetchers = new ReplicaFetchers(localBrokerId, brokerEpoch, channels, config, clock,
+        this.fetchers = new ReplicaFetchers(localBrokerId, brokerEpoch, channels, syncer, config, clock,
                 faultHandler);
         this.acksAllWaiter = new AcksAllWaiter(scheduler);
         this.fetchService = new ReplicaFetchService(this, scheduler);
@@ -187,6 +194,8 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
                 partitionLog.logEndOffset(), partition.isr());
         // With no other replica in the ISR the high watermark can move at once.
         leader.afterLocalAppend();
+        // A former follower may hold fetched data it has not synced yet; it counts once synced.
+        syncIfAwaited(partitionLog);
     }
 
     /** Makes this broker a follower of {@code key}, fetching from {@code leader} at the image's leader epoch. */
@@ -239,6 +248,41 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
         if (leader != null) {
             leader.afterLocalAppend();
         }
+        syncIfAwaited(partitionLog);
+    }
+
+    /**
+     * When the flush policy holds appended data back until it is synced, asks for the sync, and moves the high
+     * watermark once it is done (the leader then counts itself up to its new acknowledgeable end).
+     */
+    private void syncIfAwaited(PartitionLog partitionLog) {
+        if (!partitionLog.awaitsSync()) {
+            return;
+        }
+        syncer.sync(partitionLog).whenComplete((done, failure) -> {
+            if (failure != null) {
+                // The store reported a failed fsync to the fault handler; what waited for it times out.
+                log.debug("Sync of {} failed: {}", partitionLog.key(), failure.getMessage());
+                return;
+            }
+            LeaderPartition leader = leaders.get(partitionLog.key());
+            if (leader != null) {
+                leader.afterLocalAppend();
+            }
+        });
+    }
+
+    /**
+     * For {@code acks=1}: completes with {@code NONE} once everything below {@code nextOffset} may be acknowledged
+     * under the partition's flush policy (at once unless it asks for a sync), or {@code KAFKA_STORAGE_ERROR} when the
+     * sync failed.
+     */
+    public CompletableFuture<ErrorCode> awaitAcknowledgeable(PartitionLog partitionLog, long nextOffset) {
+        if (partitionLog.acknowledgeableEndOffset() >= nextOffset) {
+            return CompletableFuture.completedFuture(ErrorCode.NONE);
+        }
+        return syncer.sync(partitionLog).handle((done, failure) -> failure != null ? ErrorCode.KAFKA_STORAGE_ERROR
+                : partitionLog.acknowledgeableEndOffset() >= nextOffset ? ErrorCode.NONE : ErrorCode.NOT_LEADER);
     }
 
     /**

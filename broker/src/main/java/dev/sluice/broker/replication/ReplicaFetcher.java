@@ -4,6 +4,7 @@ import dev.sluice.broker.log.LogStorageException;
 import dev.sluice.broker.log.PartitionDeletedException;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.broker.log.PartitionSyncer;
 import dev.sluice.proto.internal.v1.ReplicaFetchPartition;
 import dev.sluice.proto.internal.v1.ReplicaFetchPartitionResult;
 import dev.sluice.proto.internal.v1.ReplicaFetchRequest;
@@ -13,7 +14,9 @@ import dev.sluice.controller.FaultHandler;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -31,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * until the node stops); any other unexpected exception is logged and the whole fetcher retries after the backoff;
  * an {@link Error} escaping the loop goes to the fault handler.
  *
+ * <p>Durability: when a partition's flush policy holds appended data back until it is synced, the fetcher has it
+ * synced (one group-committed fsync for every such partition of the answer) before it fetches again. Its next fetch
+ * offset tells the leader how far it has the data, which moves the high watermark and decides ISR membership, so it
+ * must only ever name data this replica has on disk.
+ *
  * <p>Threads: its own thread fetches and appends. {@link #addPartition} and {@link #removePartition} may be called
  * from any thread; they take the fetcher's lock, which the fetcher holds while it applies a response, so once
  * {@link #removePartition} returns the fetcher will not touch that log again.
@@ -43,6 +51,7 @@ public final class ReplicaFetcher implements AutoCloseable {
     private final LongSupplier brokerEpoch;
     private final BrokerEndpoint source;
     private final ManagedChannel channel;
+    private final PartitionSyncer syncer;
     private final ReplicationGrpc.ReplicationBlockingStub stub;
     private final ReplicationConfig config;
     private final Clock clock;
@@ -53,11 +62,12 @@ public final class ReplicaFetcher implements AutoCloseable {
     private volatile boolean running = true;
 
     public ReplicaFetcher(int localBrokerId, LongSupplier brokerEpoch, BrokerEndpoint source, ManagedChannel channel,
-                          ReplicationConfig config, Clock clock, FaultHandler faultHandler) {
+                          PartitionSyncer syncer, ReplicationConfig config, Clock clock, FaultHandler faultHandler) {
         this.localBrokerId = localBrokerId;
         this.brokerEpoch = brokerEpoch;
         this.source = source;
         this.channel = channel;
+        this.syncer = syncer;
         this.stub = ReplicationGrpc.newBlockingStub(channel);
         this.config = config;
         this.clock = clock;
@@ -136,7 +146,15 @@ public final class ReplicaFetcher implements AutoCloseable {
                 }
                 return;
             }
-            applyResponse(request, response);
+            syncAwaited(applyResponse(request, response));
+        }
+    }
+
+    /** Waits for the fsync of what the answer appended where the flush policy asks for one (see the class doc). */
+    private void syncAwaited(List<PartitionLog> appendedTo) {
+        List<PartitionLog> awaiting = appendedTo.stream().filter(PartitionLog::awaitsSync).toList();
+        if (!awaiting.isEmpty()) {
+            syncer.sync(awaiting).join();
         }
     }
 
@@ -178,7 +196,9 @@ public final class ReplicaFetcher implements AutoCloseable {
         }
     }
 
-    private void applyResponse(ReplicaFetchRequest request, ReplicaFetchResponse response) {
+    /** Applies the answer; returns the logs it touched. */
+    private List<PartitionLog> applyResponse(ReplicaFetchRequest request, ReplicaFetchResponse response) {
+        List<PartitionLog> touched = new ArrayList<>();
         lock.lock();
         try {
             for (int i = 0; i < response.getPartitionsCount(); i++) {
@@ -190,10 +210,12 @@ public final class ReplicaFetcher implements AutoCloseable {
                     continue;  // removed or re-added while the fetch was in flight
                 }
                 applyPartition(key, partition, result);
+                touched.add(partition.log);
             }
         } finally {
             lock.unlock();
         }
+        return touched;
     }
 
     private void applyPartition(PartitionKey key, FollowedPartition partition, ReplicaFetchPartitionResult result) {

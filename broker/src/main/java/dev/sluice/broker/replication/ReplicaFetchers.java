@@ -2,6 +2,7 @@ package dev.sluice.broker.replication;
 
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
+import dev.sluice.broker.log.PartitionSyncer;
 import dev.sluice.controller.FaultHandler;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,17 +21,19 @@ final class ReplicaFetchers implements AutoCloseable {
     private final int localBrokerId;
     private final LongSupplier brokerEpoch;
     private final ReplicationChannels channels;
+    private final PartitionSyncer syncer;
     private final ReplicationConfig config;
     private final Clock clock;
     private final FaultHandler faultHandler;
     private final Map<BrokerEndpoint, ReplicaFetcher> fetchers = new HashMap<>();
     private final Map<PartitionKey, ReplicaFetcher> followed = new HashMap<>();
 
-    ReplicaFetchers(int localBrokerId, LongSupplier brokerEpoch, ReplicationChannels channels,
+    ReplicaFetchers(int localBrokerId, LongSupplier brokerEpoch, ReplicationChannels channels, PartitionSyncer syncer,
                     ReplicationConfig config, Clock clock, FaultHandler faultHandler) {
         this.localBrokerId = localBrokerId;
         this.brokerEpoch = brokerEpoch;
         this.channels = channels;
+        this.syncer = syncer;
         this.config = config;
         this.clock = clock;
         this.faultHandler = faultHandler;
@@ -41,7 +44,7 @@ final class ReplicaFetchers implements AutoCloseable {
         unfollow(log.key());
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(leader, endpoint -> {
             ReplicaFetcher created = new ReplicaFetcher(localBrokerId, brokerEpoch, endpoint,
-                    channels.open(endpoint), config, clock, faultHandler);
+                    channels.open(endpoint), syncer, config, clock, faultHandler);
             created.start();
             return created;
         });

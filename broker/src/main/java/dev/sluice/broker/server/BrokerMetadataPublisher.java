@@ -1,6 +1,7 @@
 package dev.sluice.broker.server;
 
 import dev.sluice.broker.group.CoordinatorHandoffs;
+import dev.sluice.broker.log.FlushPolicy;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
@@ -68,6 +69,8 @@ final class BrokerMetadataPublisher implements MetadataPublisher {
                 openLocalPartitions(topic);
             }
         }
+        // Before replication acts on the image: a new leader appends under its topic's flush policy from the start.
+        applyFlushPolicies(newImage);
         // Before replication leads a new offsets partition: the coordinator must find its takeover recorded.
         handoffs.onImage(previous, newImage);
         // Logs exist now; replication becomes leader or follower of each local partition from the same image.
@@ -81,6 +84,20 @@ final class BrokerMetadataPublisher implements MetadataPublisher {
             if (entry.getValue().replicas().contains(nodeId) && !gauges.containsKey(key)) {
                 PartitionLog partitionLog = logStore.partition(key);
                 gauges.put(key, registerGauges(topic.name(), entry.getKey(), partitionLog));
+            }
+        }
+    }
+
+    /** Gives each local partition log its topic's flush policy ({@code durable.acks}, {@code flush.*}). */
+    private void applyFlushPolicies(MetadataImage image) {
+        for (TopicImage topic : image.topics().topicsById().values()) {
+            FlushPolicy policy = MetadataPartitionResolver.flushPolicy(image.configs().effective(topic.name()));
+            for (int partition : topic.partitions().keySet()) {
+                logStore.findPartition(new PartitionKey(topic.id(), partition)).ifPresent(partitionLog -> {
+                    if (!partitionLog.flushPolicy().equals(policy)) {
+                        partitionLog.setFlushPolicy(policy);
+                    }
+                });
             }
         }
     }

@@ -53,6 +53,11 @@ final class MetadataPartitionResolver implements PartitionResolver {
                 logConfig(current.configs().effective(topic)), partitionImage.leaderEpoch());
     }
 
+    static dev.sluice.broker.log.FlushPolicy flushPolicy(TopicConfigs configs) {
+        return new dev.sluice.broker.log.FlushPolicy(configs.durableAcks(), configs.flushMessages(),
+                configs.flushMs());
+    }
+
     static LogConfig logConfig(TopicConfigs configs) {
         return new LogConfig(configs.retentionMs(), configs.retentionBytes(), configs.maxMessageBytes(),
                 configs.deleteEnabled(), configs.compactEnabled(), configs.deleteRetentionMs());

@@ -5,6 +5,7 @@ import dev.sluice.broker.group.CoordinatorLease;
 import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.log.LogCleaner;
 import dev.sluice.broker.log.LogStore;
+import dev.sluice.broker.log.LogSyncer;
 import dev.sluice.broker.log.RetentionTask;
 import dev.sluice.broker.metrics.HttpEndpoints;
 import dev.sluice.broker.metrics.NodeMetrics;
@@ -98,6 +99,7 @@ public final class Node implements AutoCloseable {
     private RaftNode raft;
     private ControllerService controller;
     private LogStore logStore;
+    private LogSyncer logSyncer;
     private GrpcControllerChannel controllerChannel;
     private BrokerLifecycle lifecycle;
     private CoordinatorLease coordinatorLease;
@@ -171,6 +173,11 @@ public final class Node implements AutoCloseable {
             logStore = LogStore.open(config.dataDir().resolve("log"), faultHandler);
             resources.push(logStore);
             RocksDbMeters.bind(registry, logStore);
+            // Closed before the store: it answers what is queued, then stops.
+            logSyncer = new LogSyncer(logStore, "sluice-log-syncer-" + config.nodeId(), System::nanoTime);
+            logSyncer.start();
+            resources.push(logSyncer);
+            RocksDbMeters.bindSyncer(registry, logSyncer);
         }
         // Created after the log store so that it is stopped (and its tasks with it) before the store closes.
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("sluice-scheduler"));
@@ -180,7 +187,7 @@ public final class Node implements AutoCloseable {
         });
         if (config.isBroker()) {
             replicas = new PartitionReplicas(config.nodeId(), () -> lifecycle == null ? -1 : lifecycle.brokerEpoch(),
-                    logStore, this::sendIsrChange, ReplicationChannels.PLAINTEXT, clock, scheduler,
+                    logStore, logSyncer, this::sendIsrChange, ReplicationChannels.PLAINTEXT, clock, scheduler,
                     ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(config.replicaLagTimeMaxMs()), faultHandler);
             resources.push(replicas);
         }
@@ -188,7 +195,10 @@ public final class Node implements AutoCloseable {
             ControllerConfig controllerConfig = ControllerConfig.DEFAULT
                     .withDefaults(config.defaultPartitions(), config.defaultReplicationFactor())
                     .withSessionTimeoutMs(config.brokerSessionTimeoutMs())
-                    .withAutoLeaderRebalanceEnable(config.autoLeaderRebalanceEnable());
+                    .withAutoLeaderRebalanceEnable(config.autoLeaderRebalanceEnable())
+                    .withTopicConfigDefaults(config.defaultDurableAcks()
+                            ? java.util.Map.of(dev.sluice.metadata.TopicConfigs.DURABLE_ACKS, "true")
+                            : java.util.Map.of());
             controller = new ControllerService(config.nodeId(), controllerConfig, bytes -> raft.append(bytes), clock,
                     new SplittableRandom(), new ThreadEventQueue("sluice-controller-" + config.nodeId(), faultHandler));
             loader.register(controller);
@@ -360,6 +370,9 @@ public final class Node implements AutoCloseable {
         cleaner.scheduleWithFixedDelay(guarded("log cleaner", new LogCleaner(logStore,
                 key -> LogConfigs.forPartition(brokerImage(), key), clock)), config.retentionCheckIntervalMs(),
                 config.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        // flush.ms: unsynced data older than a topic's flush.ms is synced by this pass.
+        scheduler.scheduleWithFixedDelay(guarded("flush.ms pass", () -> logSyncer.syncOverdue(clock.millis())),
+                config.logFlushSchedulerIntervalMs(), config.logFlushSchedulerIntervalMs(), TimeUnit.MILLISECONDS);
         // The high watermark is kept in memory and saved with writes; this bounds how far it can lag after a crash.
         scheduler.scheduleWithFixedDelay(guarded("high-watermark checkpoint", logStore::checkpointHighWatermarks),
                 5, 5, TimeUnit.SECONDS);

@@ -37,7 +37,9 @@ public record NodeConfig(
         long replicaLagTimeMaxMs,
         long metadataSnapshotIntervalEntries,
         boolean autoLeaderRebalanceEnable,
-        long controlledShutdownTimeoutMs) {
+        long controlledShutdownTimeoutMs,
+        long logFlushSchedulerIntervalMs,
+        boolean defaultDurableAcks) {
 
     /** The two roles a node can play; combined mode plays both. */
     public enum Role { CONTROLLER, BROKER }
@@ -63,6 +65,10 @@ public record NodeConfig(
     public static final String SNAPSHOT_INTERVAL_ENTRIES = "metadata.snapshot.interval.entries";
     public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
     public static final String CONTROLLED_SHUTDOWN_TIMEOUT_MS = "controlled.shutdown.timeout.ms";
+    /** How often the {@code flush.ms} pass looks for overdue unsynced data. */
+    public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
+    /** The {@code durable.acks} a controller gives a topic created without one. */
+    public static final String LOG_DURABLE_ACKS = "log.durable.acks";
 
     /** Keys and their defaults, in the order the README documents them. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -90,6 +96,8 @@ public record NodeConfig(
         d.put(SNAPSHOT_INTERVAL_ENTRIES, "10000");
         d.put(AUTO_LEADER_REBALANCE_ENABLE, "true");
         d.put(CONTROLLED_SHUTDOWN_TIMEOUT_MS, "5000");
+        d.put(LOG_FLUSH_SCHEDULER_INTERVAL_MS, "1000");
+        d.put(LOG_DURABLE_ACKS, "false");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -134,7 +142,8 @@ public record NodeConfig(
                 longValue(values, HEARTBEAT_INTERVAL_MS, 10), longValue(values, SESSION_TIMEOUT_MS, 100),
                 clusterId, longValue(values, REPLICA_LAG_TIME_MAX_MS, 100),
                 longValue(values, SNAPSHOT_INTERVAL_ENTRIES, 0), booleanValue(values, AUTO_LEADER_REBALANCE_ENABLE),
-                longValue(values, CONTROLLED_SHUTDOWN_TIMEOUT_MS, 0));
+                longValue(values, CONTROLLED_SHUTDOWN_TIMEOUT_MS, 0),
+                longValue(values, LOG_FLUSH_SCHEDULER_INTERVAL_MS, 10), booleanValue(values, LOG_DURABLE_ACKS));
     }
 
     public boolean isController() {

@@ -9,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The produce path's replication hook backed by {@link PartitionReplicas}: the high watermark moves when the ISR has
- * the data, and {@code acks=all} checks the ISR against {@code min.insync.replicas} and waits for the high watermark.
+ * the data, and {@code acks=all} checks the ISR against {@code min.insync.replicas} and waits for the high watermark;
+ * {@code acks=1} waits for the local fsync where the topic's flush policy asks for one.
  */
 final class ReplicationHighWatermarkPolicy implements HighWatermarkPolicy {
     private final PartitionReplicas replicas;
@@ -32,5 +33,10 @@ final class ReplicationHighWatermarkPolicy implements HighWatermarkPolicy {
     public CompletableFuture<ErrorCode> awaitAcksAll(PartitionLog log, int leaderEpoch, AppendResult appended,
                                                      long timeoutMs) {
         return replicas.awaitAcksAll(log, leaderEpoch, appended, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<ErrorCode> awaitAcknowledgeable(PartitionLog log, long nextOffset) {
+        return replicas.awaitAcknowledgeable(log, nextOffset);
     }
 }

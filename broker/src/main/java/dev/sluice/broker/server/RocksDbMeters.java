@@ -1,6 +1,8 @@
 package dev.sluice.broker.server;
 
 import dev.sluice.broker.log.LogStore;
+import dev.sluice.broker.log.LogSyncer;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -19,6 +21,15 @@ final class RocksDbMeters {
             "rocksdb.block-cache-usage");
 
     private RocksDbMeters() {
+    }
+
+    /** The group commit's fsyncs: how many, and the time spent in them. */
+    static void bindSyncer(MeterRegistry registry, LogSyncer syncer) {
+        FunctionCounter.builder("sluice.log.fsyncs", syncer, LogSyncer::syncCount)
+                .description("fsyncs of the partition store's write-ahead log (each may cover many appends)")
+                .register(registry);
+        FunctionCounter.builder("sluice.log.fsync.seconds", syncer, s -> s.syncNanos() / 1e9)
+                .description("time spent in fsyncs of the partition store's write-ahead log").register(registry);
     }
 
     static void bind(MeterRegistry registry, LogStore store) {

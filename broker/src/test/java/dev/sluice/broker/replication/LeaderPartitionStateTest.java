@@ -39,6 +39,19 @@ class LeaderPartitionStateTest {
     }
 
     @Test
+    void theLeaderCountsItselfOnlyUpToItsAcknowledgeableEnd() {
+        LeaderPartitionState state = new LeaderPartitionState(1, new PartitionImage(List.of(1, 2), List.of(1, 2), 1,
+                5, 10), 10, 10, 10, nowMs, LAG_MS, BACKOFF_MS);
+        // Appended to 20 but synced (durable.acks) only to 12; the follower already has 20.
+        state.handleLocalAppend(20, 12);
+        assertThat(state.handleFollowerFetch(2, 20, 20, nowMs).highWatermark()).isEqualTo(12);
+        LeaderUpdate synced = state.handleLocalAppend(20, 20);
+        assertThat(synced.highWatermarkAdvanced()).isTrue();
+        assertThat(synced.highWatermark()).isEqualTo(20);
+        assertThatThrownBy(() -> state.handleLocalAppend(20, 21)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void highWatermarkNeverMovesBack() {
         LeaderPartitionState state = leader(List.of(1, 2), List.of(1, 2), 10, 8);
         assertThat(state.handleFollowerFetch(2, 5, 10, nowMs).highWatermarkAdvanced()).isFalse();

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import dev.sluice.broker.log.AppendResult;
 import dev.sluice.broker.log.FakeFullDisk;
+import dev.sluice.broker.log.FlushPolicy;
 import dev.sluice.broker.log.LogStore;
+import dev.sluice.broker.log.LogSyncer;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.RecordingFaultHandler;
@@ -59,8 +61,8 @@ class ReplicationIntegrationTest {
     private final List<Broker> brokers = new ArrayList<>();
     private ScheduledExecutorService scheduler;
 
-    private record Broker(int id, LogStore store, PartitionReplicas replicas, Server server, FakeFullDisk disk,
-                          RecordingFaultHandler faults) {
+    private record Broker(int id, LogStore store, LogSyncer syncer, PartitionReplicas replicas, Server server,
+                          FakeFullDisk disk, RecordingFaultHandler faults) {
         PartitionLog log() {
             return store.partition(KEY);
         }
@@ -75,11 +77,13 @@ class ReplicationIntegrationTest {
             FakeFullDisk disk = new FakeFullDisk();
             RecordingFaultHandler faults = new RecordingFaultHandler();
             LogStore store = LogStore.open(dir.resolve("broker-" + id), faults, disk);
-            PartitionReplicas replicas = new PartitionReplicas(id, () -> 1L, store, isrChanges,
+            LogSyncer syncer = new LogSyncer(store, "syncer-" + id, System::nanoTime);
+            syncer.start();
+            PartitionReplicas replicas = new PartitionReplicas(id, () -> 1L, store, syncer, isrChanges,
                     ReplicationChannels.PLAINTEXT, clock, scheduler, config, faults);
             Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(replicas.replicaFetchService()).build().start();
-            brokers.add(new Broker(id, store, replicas, server, disk, faults));
+            brokers.add(new Broker(id, store, syncer, replicas, server, disk, faults));
         }
     }
 
@@ -90,6 +94,8 @@ class ReplicationIntegrationTest {
             broker.server().shutdownNow();
         }
         for (Broker broker : brokers) {
+            broker.disk().releaseSyncs();
+            broker.syncer().close();
             broker.store().close();
         }
         scheduler.shutdownNow();
@@ -133,6 +139,42 @@ class ReplicationIntegrationTest {
         broker(3).replicas().applyMetadata(image(1, 0, 0, ALL));
         assertThat(acked).succeedsWithin(WAIT).isEqualTo(ErrorCode.NONE);
         assertThat(broker(3).log().logEndOffset()).isEqualTo(appended.nextOffset());
+    }
+
+    /**
+     * {@code durable.acks}: an acknowledgement means every in-sync replica has the batch on disk. A follower whose
+     * fsync is slow holds {@code acks=all} back even after it fetched the batch; the leader's own fsync holds back
+     * {@code acks=1}.
+     */
+    @Test
+    void withDurableAcksAnAcknowledgementWaitsForEveryInSyncReplicasFsync() {
+        brokers.forEach(broker -> broker.log().setFlushPolicy(FlushPolicy.DURABLE));
+        publish(image(1, 0, 0, ALL));
+        broker(3).disk().holdSyncs();
+        AppendResult appended = append(broker(1), 4, 0);
+        CompletableFuture<ErrorCode> acksAll = broker(1).replicas().awaitAcksAll(broker(1).log(), 0, appended,
+                60_000);
+        assertThat(broker(1).replicas().awaitAcknowledgeable(broker(1).log(), appended.nextOffset()))
+                .as("acks=1: the leader's fsync").succeedsWithin(WAIT).isEqualTo(ErrorCode.NONE);
+
+        await().atMost(WAIT).until(() -> broker(3).log().logEndOffset() == appended.nextOffset());
+        await().atMost(WAIT).until(() -> broker(2).log().syncedEndOffset() == appended.nextOffset());
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !acksAll.isDone());
+        assertThat(broker(1).log().highWatermark()).as("broker 3 fetched the batch but has not synced it").isZero();
+
+        broker(3).disk().releaseSyncs();
+        assertThat(acksAll).succeedsWithin(WAIT).isEqualTo(ErrorCode.NONE);
+        assertThat(broker(3).log().syncedEndOffset()).isEqualTo(appended.nextOffset());
+    }
+
+    @Test
+    void withoutAFlushPolicyTheHighWatermarkDoesNotWaitForAnyFsync() {
+        publish(image(1, 0, 0, ALL));
+        brokers.forEach(broker -> broker.disk().holdSyncs());
+        AppendResult appended = append(broker(1), 4, 0);
+        assertThat(broker(1).replicas().awaitAcksAll(broker(1).log(), 0, appended, 60_000))
+                .succeedsWithin(WAIT).isEqualTo(ErrorCode.NONE);
+        assertThat(brokers).allMatch(broker -> broker.disk().syncs() == 0);
     }
 
     /**
@@ -299,7 +341,8 @@ class ReplicationIntegrationTest {
     }
 
     private PartitionReplicas restartedReplicas(Broker broker) {
-        return new PartitionReplicas(broker.id(), () -> 2L, broker.store(), isrChanges, ReplicationChannels.PLAINTEXT,
+        return new PartitionReplicas(broker.id(), () -> 2L, broker.store(), broker.syncer(), isrChanges,
+                ReplicationChannels.PLAINTEXT,
                 clock, scheduler, ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(LAG_MS)
                         .withReplicaFetchWaitMaxMs(100).withReplicaFetchBackoffMs(20));
     }
