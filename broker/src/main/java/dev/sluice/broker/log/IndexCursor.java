@@ -18,8 +18,10 @@ final class IndexCursor implements Iterator<BatchSummary>, AutoCloseable {
     private final Slice upperBound;
     private final ReadOptions readOptions;
     private final RocksIterator iterator;
+    private final StoreHandles handles;
 
     IndexCursor(StoreHandles handles, PartitionKey key, long fromOffset) {
+        this.handles = handles;
         lowerBound = new Slice(key.batchKey(0));
         upperBound = new Slice(key.endKey());
         readOptions = new ReadOptions().setIterateLowerBound(lowerBound).setIterateUpperBound(upperBound);
@@ -40,7 +42,7 @@ final class IndexCursor implements Iterator<BatchSummary>, AutoCloseable {
         try {
             iterator.status();
         } catch (RocksDBException e) {
-            throw new LogStorageException("batch index scan failed", e);
+            throw handles.writer().readFailed("batch index scan", e);
         }
         return false;
     }

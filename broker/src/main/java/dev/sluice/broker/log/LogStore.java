@@ -53,6 +53,8 @@ public final class LogStore implements AutoCloseable {
             new java.util.concurrent.locks.ReentrantReadWriteLock();
     /** Set when {@link #close} starts, so long background passes can stop early. */
     private volatile boolean closing;
+    private java.util.UUID storeId;
+    private boolean rebuiltAfterDamage;
     /** Guarded by {@link #lifecycle}. */
     private boolean closed;
 
@@ -86,6 +88,50 @@ public final class LogStore implements AutoCloseable {
 
     /** {@link #open(Path, FaultHandler)} writing through {@code sink}, where tests put a failing disk. */
     public static LogStore open(Path dir, FaultHandler faultHandler, WriteSink sink) {
+        return open(dir, faultHandler, sink, StoreIntegrity.VerifyOnOpen.AFTER_UNCLEAN_SHUTDOWN);
+    }
+
+    /**
+     * Opens the store, first checking its SST files when {@code verify} says so (see {@link StoreIntegrity}). A
+     * store found damaged is never used: it is moved aside, whole, to {@code <dir>.damaged-<epoch ms>} (kept for an
+     * operator to salvage from; nothing is deleted), and an empty store with a new {@link #storeId} takes its place.
+     * The node registers that new id, so the controller takes the broker out of every ISR until replication has
+     * refilled its partitions from their leaders; {@link #rebuiltAfterDamage} says it happened.
+     */
+    public static LogStore open(Path dir, FaultHandler faultHandler, WriteSink sink,
+                                StoreIntegrity.VerifyOnOpen verify) {
+        boolean clean;
+        try {
+            Files.createDirectories(dir.getParent() == null ? dir : dir.getParent());
+            clean = StoreIntegrity.takeCleanShutdownMarker(dir);
+        } catch (java.io.IOException e) {
+            throw new LogStorageException("cannot prepare log store in " + dir, e);
+        }
+        boolean check = verify == StoreIntegrity.VerifyOnOpen.ALWAYS
+                || verify == StoreIntegrity.VerifyOnOpen.AFTER_UNCLEAN_SHUTDOWN && !clean;
+        LogStore store = openDatabase(dir, faultHandler, sink);
+        if (check) {
+            List<String> damaged = StoreIntegrity.damagedFiles(store.db, dir);
+            if (!damaged.isEmpty()) {
+                store.closeWithoutMarker();
+                Path aside = dir.resolveSibling(dir.getFileName() + ".damaged-" + System.currentTimeMillis());
+                log.error("The log store in {} is damaged ({}); it is moved to {} and the broker starts with an "
+                        + "empty store, refilled from the partitions' leaders. Partitions with no other in-sync "
+                        + "replica lose what only this broker held.", dir, damaged, aside);
+                try {
+                    Files.move(dir, aside);
+                } catch (java.io.IOException e) {
+                    throw new LogStorageException("cannot move the damaged log store " + dir + " aside", e);
+                }
+                LogStore fresh = openDatabase(dir, faultHandler, sink);
+                fresh.rebuiltAfterDamage = true;
+                return fresh;
+            }
+        }
+        return store;
+    }
+
+    private static LogStore openDatabase(Path dir, FaultHandler faultHandler, WriteSink sink) {
         LogStoreOptions options = new LogStoreOptions();
         List<ColumnFamilyHandle> familyHandles = new ArrayList<>();
         RocksDB db;
@@ -99,13 +145,28 @@ public final class LogStore implements AutoCloseable {
         LogStore store = new LogStore(dir, options, db, familyHandles,
                 new StoreWriter(db, options.writeOptions, sink, faultHandler));
         try {
+            store.storeId = StoreIds.loadOrCreate(db, options.syncedWriteOptions);
             store.loadPartitions();
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
-        log.info("Opened log store in {} with {} partitions", dir, store.partitions.size());
+        log.info("Opened log store {} in {} with {} partitions", store.storeId, dir, store.partitions.size());
         return store;
+    }
+
+    /**
+     * The identity of this store's data: created with the store and kept in it, so a broker whose data directory was
+     * wiped, replaced or rebuilt after damage comes back with a new one. The controller uses it to tell a broker
+     * that still has its partitions' data from one that lost it.
+     */
+    public java.util.UUID storeId() {
+        return storeId;
+    }
+
+    /** Whether this store replaced one found damaged at open. */
+    public boolean rebuiltAfterDamage() {
+        return rebuiltAfterDamage;
     }
 
     private void loadPartitions() {
@@ -263,17 +324,32 @@ public final class LogStore implements AutoCloseable {
         }
     }
 
-    /** Checkpoints every partition's high watermark, then closes RocksDB and its native options. */
+    /**
+     * Checkpoints every partition's high watermark, closes RocksDB and its native options, and records a clean
+     * shutdown unless a write failed (then the next open verifies the store).
+     */
     @Override
     public void close() {
+        if (closeWithoutMarker() && !handles.writer().isFailed()) {
+            try {
+                StoreIntegrity.markCleanShutdown(dir);
+            } catch (java.io.IOException e) {
+                log.warn("Could not record the clean shutdown of {}; the next start verifies it", dir, e);
+            }
+        }
+    }
+
+    /** Closes without recording a clean shutdown; returns whether this call closed it. */
+    private boolean closeWithoutMarker() {
         closing = true;
         lifecycle.writeLock().lock();
         try {
             if (closed) {
-                return;
+                return false;
             }
             closed = true;
             closeDatabase();
+            return true;
         } finally {
             lifecycle.writeLock().unlock();
         }

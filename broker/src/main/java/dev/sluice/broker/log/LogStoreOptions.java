@@ -25,8 +25,12 @@ import org.rocksdb.WriteOptions;
  *       dynamic level sizes so space amplification stays bounded while retention deletes old ranges;</li>
  *   <li>batch index and partition state: small values read often, so small blocks and small buffers;</li>
  *   <li>one LRU block cache shared by all three column families;</li>
- *   <li>WAL on and no fsync per write, like Kafka: an OS crash may lose the latest appends, which
- *       replication (later) makes good;</li>
+ *   <li>WAL on and no fsync per write, like Kafka: an OS crash may lose the latest appends, which replication
+ *       makes good; a topic that asks for durable acknowledgements gets group-committed WAL fsyncs
+ *       ({@link LogSyncer}). Point-in-time WAL recovery (RocksDB's default): a torn tail after a power cut is
+ *       dropped, and so is everything after a damaged record;</li>
+ *   <li>paranoid checks and checksum verification on every read (RocksDB's defaults, set explicitly): damage is
+ *       reported, never served;</li>
  *   <li>Statistics on (except the costly timers) so the node can export tickers as metrics.</li>
  * </ul>
  * Not thread-safe to build; owned by the {@link LogStore} that created it.
@@ -44,6 +48,8 @@ final class LogStoreOptions implements AutoCloseable {
     final Statistics statistics = new Statistics();
     final DBOptions dbOptions = new DBOptions();
     final WriteOptions writeOptions = new WriteOptions();
+    /** For the rare writes that must be on disk when they return (the store id). */
+    final WriteOptions syncedWriteOptions = new WriteOptions().setSync(true);
     private final LRUCache blockCache = new LRUCache(BLOCK_CACHE_BYTES);
     private final List<ColumnFamilyOptions> familyOptions = new ArrayList<>();
 
@@ -58,6 +64,7 @@ final class LogStoreOptions implements AutoCloseable {
                 .setKeepLogFileNum(5);
         // Durability comes from the WAL plus replication, not from fsync per append.
         writeOptions.setSync(false).setDisableWAL(false);
+        dbOptions.setParanoidChecks(true);
     }
 
     /** Descriptors for the default family (unused, but RocksDB requires it) and the three log families. */
@@ -107,6 +114,7 @@ final class LogStoreOptions implements AutoCloseable {
     @Override
     public void close() {
         writeOptions.close();
+        syncedWriteOptions.close();
         dbOptions.close();
         familyOptions.forEach(ColumnFamilyOptions::close);
         blockCache.close();

@@ -98,7 +98,7 @@ final class PartitionCompactor {
             }
             iterator.status();
         } catch (RocksDBException e) {
-            throw new LogStorageException("compaction read of " + key + " failed", e);
+            throw handles.writer().readFailed("compaction read of " + key, e);
         }
         return batches;
     }

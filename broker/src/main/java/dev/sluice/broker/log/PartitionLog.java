@@ -295,7 +295,7 @@ public final class PartitionLog {
             }
             iterator.status();
         } catch (RocksDBException e) {
-            throw new LogStorageException("read from " + key + " failed", e);
+            throw handles.writer().readFailed("read from " + key, e);
         }
         if (fetchOffset < state.logStartOffset()) {
             // Retention moved the log start while we read; the iterator may have missed deleted batches.

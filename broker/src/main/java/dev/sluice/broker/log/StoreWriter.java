@@ -74,6 +74,25 @@ final class StoreWriter {
         }
     }
 
+    /**
+     * A read failed. When RocksDB found damaged data (a checksum mismatch, a truncated block), that is fatal for the
+     * node like a failed write: it must not serve the partition, and a node whose own data is damaged must not lead
+     * or count as an in-sync replica. The node stops (through the fault handler); when it starts again it verifies
+     * the store and rebuilds it from the other replicas ({@link LogStore#open}). Other read failures are only
+     * returned.
+     *
+     * @return the exception for the caller to throw
+     */
+    LogStorageException readFailed(String what, RocksDBException cause) {
+        LogStorageException failure = new LogStorageException(what + " failed", cause);
+        boolean damaged = cause.getStatus() != null
+                && cause.getStatus().getCode() == org.rocksdb.Status.Code.Corruption;
+        if (damaged && failed.compareAndSet(false, true)) {
+            faultHandler.handleFault("log store found damaged data (" + what + ")", failure);
+        }
+        return failure;
+    }
+
     /** Whether a write has failed; the store then takes no more writes. */
     boolean isFailed() {
         return failed.get();

@@ -28,12 +28,14 @@ final class StoredBatchesNewestFirst implements Iterator<ProducerStates.StoredBa
     private final Slice upper;
     private final ReadOptions options;
     private final RocksIterator iterator;
+    private final StoreHandles handles;
     private int batchesRead;
     private ProducerStates.StoredBatch next;
 
     /** @param endOffset batches with a base offset below it are read */
     StoredBatchesNewestFirst(StoreHandles handles, PartitionKey key, long endOffset) {
         this.key = key;
+        this.handles = handles;
         this.lower = new Slice(key.batchKey(0));
         this.upper = new Slice(key.batchKey(endOffset));
         this.options = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
@@ -60,7 +62,7 @@ final class StoredBatchesNewestFirst implements Iterator<ProducerStates.StoredBa
             try {
                 iterator.status();
             } catch (RocksDBException e) {
-                throw new LogStorageException("reading " + key + " to rebuild producer state failed", e);
+                throw handles.writer().readFailed("reading " + key + " to rebuild producer state", e);
             }
         }
     }
