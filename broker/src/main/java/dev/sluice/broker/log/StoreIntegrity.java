@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Static helpers; the caller owns the database. Units: bytes, milliseconds.
  */
-final class StoreIntegrity {
+public final class StoreIntegrity {
 
     private static final Logger log = LoggerFactory.getLogger(StoreIntegrity.class);
 

@@ -5,6 +5,8 @@ import dev.sluice.broker.group.CoordinatorLease;
 import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.log.LogCleaner;
 import dev.sluice.broker.log.LogStore;
+import dev.sluice.broker.log.StoreIntegrity;
+import dev.sluice.broker.log.WriteSink;
 import dev.sluice.broker.log.LogSyncer;
 import dev.sluice.broker.log.RetentionTask;
 import dev.sluice.broker.metrics.HttpEndpoints;
@@ -170,7 +172,9 @@ public final class Node implements AutoCloseable {
         registry = NodeMetrics.createRegistry(config.nodeId());
         resources.push(registry::close);
         if (config.isBroker()) {
-            logStore = LogStore.open(config.dataDir().resolve("log"), faultHandler);
+            logStore = LogStore.open(config.dataDir().resolve("log"), faultHandler, WriteSink.ROCKSDB,
+                    StoreIntegrity.VerifyOnOpen.valueOf(config.logVerifyOnOpen().toUpperCase(java.util.Locale.ROOT)
+                            .replace('-', '_')));
             resources.push(logStore);
             RocksDbMeters.bind(registry, logStore);
             // Closed before the store: it answers what is queued, then stops.

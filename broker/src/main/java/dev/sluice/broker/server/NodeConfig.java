@@ -39,7 +39,8 @@ public record NodeConfig(
         boolean autoLeaderRebalanceEnable,
         long controlledShutdownTimeoutMs,
         long logFlushSchedulerIntervalMs,
-        boolean defaultDurableAcks) {
+        boolean defaultDurableAcks,
+        String logVerifyOnOpen) {
 
     /** The two roles a node can play; combined mode plays both. */
     public enum Role { CONTROLLER, BROKER }
@@ -69,6 +70,8 @@ public record NodeConfig(
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
     /** The {@code durable.acks} a controller gives a topic created without one. */
     public static final String LOG_DURABLE_ACKS = "log.durable.acks";
+    /** When the partition store's SST checksums are verified at start: after-unclean-shutdown, always, never. */
+    public static final String LOG_VERIFY_ON_OPEN = "log.verify.on.open";
 
     /** Keys and their defaults, in the order the README documents them. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -98,6 +101,7 @@ public record NodeConfig(
         d.put(CONTROLLED_SHUTDOWN_TIMEOUT_MS, "5000");
         d.put(LOG_FLUSH_SCHEDULER_INTERVAL_MS, "1000");
         d.put(LOG_DURABLE_ACKS, "false");
+        d.put(LOG_VERIFY_ON_OPEN, "after-unclean-shutdown");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -143,7 +147,8 @@ public record NodeConfig(
                 clusterId, longValue(values, REPLICA_LAG_TIME_MAX_MS, 100),
                 longValue(values, SNAPSHOT_INTERVAL_ENTRIES, 0), booleanValue(values, AUTO_LEADER_REBALANCE_ENABLE),
                 longValue(values, CONTROLLED_SHUTDOWN_TIMEOUT_MS, 0),
-                longValue(values, LOG_FLUSH_SCHEDULER_INTERVAL_MS, 10), booleanValue(values, LOG_DURABLE_ACKS));
+                longValue(values, LOG_FLUSH_SCHEDULER_INTERVAL_MS, 10), booleanValue(values, LOG_DURABLE_ACKS),
+                oneOf(values, LOG_VERIFY_ON_OPEN, "after-unclean-shutdown", "always", "never"));
     }
 
     public boolean isController() {
@@ -203,6 +208,15 @@ public record NodeConfig(
             throw new IllegalArgumentException(key + " must be at most " + max + ", got " + value);
         }
         return (int) value;
+    }
+
+    private static String oneOf(Map<String, String> values, String key, String... allowed) {
+        String text = values.get(key).toLowerCase(Locale.ROOT);
+        if (!java.util.Arrays.asList(allowed).contains(text)) {
+            throw new IllegalArgumentException(key + " must be one of " + String.join(", ", allowed) + ", got '"
+                    + values.get(key) + "'");
+        }
+        return text;
     }
 
     private static boolean booleanValue(Map<String, String> values, String key) {
