@@ -306,6 +306,15 @@ public final class LogStore implements AutoCloseable {
         return runWhileOpen(() -> handles.writer().sync("sync of the log store in " + dir));
     }
 
+    /** Writes every memtable out to SST files and waits: for tests that need the data in SST files. */
+    void flushMemTablesForTest() {
+        try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, familyHandles);
+        } catch (RocksDBException e) {
+            throw new LogStorageException("flush failed", e);
+        }
+    }
+
     /** Whether {@link #close} has started; a long background pass checks it between partitions. */
     boolean isClosing() {
         return closing;
