@@ -347,6 +347,58 @@ class ReplicationIT {
         }
     }
 
+    /**
+     * {@code durable.acks=true} end to end on real processes: every acknowledged write is read back, and it cost
+     * fsyncs on every replica (the group commit's counter), not only on the leader.
+     */
+    @Test
+    void durableAcksWritesAreAcknowledgedAfterFsyncsOnEveryReplica() throws Exception {
+        try (DevCluster cluster = combinedNodes(3); Admin admin = QuorumCluster.admin(cluster.brokers())) {
+            admin.createTopics(List.of(new NewTopic("durable", 1, (short) 3,
+                    Map.of("min.insync.replicas", "2", "durable.acks", "true"))));
+            await().atMost(STEP).until(() -> partition(admin, "durable").isr().size() == 3);
+            Map<Integer, Double> fsyncsBefore = new HashMap<>();
+            for (int node : cluster.nodes().keySet()) {
+                fsyncsBefore.put(node, fsyncs(cluster, node));
+            }
+            Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+            try (Producer<String, String> producer = producer(cluster.brokers(), Map.of())) {
+                List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+                for (int i = 0; i < 2000; i++) {
+                    int value = i;
+                    sends.add(producer.send(new ProducerRecord<>("durable", null, Integer.toString(i)),
+                            (metadata, error) -> {
+                                if (error == null) {
+                                    acknowledged.add(value);
+                                }
+                            }));
+                }
+                for (java.util.concurrent.Future<?> send : sends) {
+                    send.get(60, TimeUnit.SECONDS);
+                }
+            }
+            assertThat(acknowledged).hasSize(2000);
+            List<Integer> values = readAll(cluster.brokers(), "durable").stream()
+                    .map(r -> Integer.parseInt(r.value())).toList();
+            assertNoneLost(values, acknowledged);
+            for (int node : cluster.nodes().keySet()) {
+                assertThat(fsyncs(cluster, node)).as("fsyncs on node %d", node)
+                        .isGreaterThan(fsyncsBefore.get(node));
+            }
+        }
+    }
+
+    /** The node's {@code sluice_log_fsyncs_total}, from its metrics endpoint. */
+    private static double fsyncs(DevCluster cluster, int nodeId) throws Exception {
+        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + cluster.nodes().get(nodeId).httpPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return metrics.body().lines().filter(line -> line.startsWith("sluice_log_fsyncs_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no sluice_log_fsyncs_total on node " + nodeId));
+    }
+
     @Test
     void minInsyncReplicasRefusesAcksAllWhileTwoReplicasAreDown() throws Exception {
         // One controller-only node keeps the metadata quorum alive while two of the three brokers are down.
