@@ -151,7 +151,7 @@ public final class LogStore implements AutoCloseable {
             store.close();
             throw e;
         }
-        log.info("Opened log store {} in {} with {} partitions", store.storeId, dir, store.partitions.size());
+        log.info("Opened log store in {} with {} partitions (store id {})", dir, store.partitions.size(), store.storeId);
         return store;
     }
 
