@@ -13,10 +13,13 @@ import java.util.function.BooleanSupplier;
  * The fetch data path with long-poll. Reads stored batches below each partition's high watermark (see
  * {@link FetchReader} for the byte limits) and answers at once when the read holds at least
  * {@code min_bytes}, when some partition failed ({@code UNKNOWN_TOPIC_OR_PARTITION}, {@code NOT_LEADER},
- * {@code OFFSET_OUT_OF_RANGE}, ...), or when {@code max_wait_ms} or {@code min_bytes} is zero.
- * A negative {@code max_wait_ms}, {@code min_bytes} or {@code max_bytes} fails every partition with
- * {@code INVALID_REQUEST} (zero means "unset" for the limits, as proto3 cannot tell them apart). Otherwise it waits, as a {@link DelayedFetch}, until a high-watermark advance brings enough data or
- * {@code max_wait_ms} elapses, and then answers with a fresh read.
+ * {@code OFFSET_OUT_OF_RANGE}, ...), or when {@code max_wait_ms} or {@code min_bytes} is zero. Otherwise it
+ * waits, as a {@link DelayedFetch}, until a high-watermark advance brings enough data or {@code max_wait_ms}
+ * elapses, and then answers with a fresh read.
+ *
+ * <p>A negative {@code max_wait_ms}, {@code min_bytes} or {@code max_bytes} fails every partition with
+ * {@code INVALID_REQUEST} before anything is read (zero stays "unset" for the byte limits, as proto3 cannot tell
+ * the two apart).
  *
  * <p>Threads: stateless apart from its collaborators; called concurrently from request threads. The injected
  * scheduler runs timeouts and re-reads, so its threads must be allowed to do RocksDB reads.

@@ -87,7 +87,7 @@ public final class Node implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     /** The offset this broker's image has applied, for the admin read barrier. */
     private final AppliedOffsetWaiters appliedOffsets = new AppliedOffsetWaiters(clock::millis, -1);
-    /** Answers requests that do not parse, on both ports, with INVALID_ARGUMENT instead of UNKNOWN and a stack trace. */
+    /** Answers requests that do not parse, on both ports, with INVALID_ARGUMENT (not UNKNOWN and a stack trace). */
     private final MalformedRequests malformedRequests = new MalformedRequests(System::nanoTime);
     /** Test hook: while set, committed metadata is not applied on this node (see {@link #holdMetadataForTest}). */
     private volatile java.util.concurrent.CountDownLatch metadataHold;
