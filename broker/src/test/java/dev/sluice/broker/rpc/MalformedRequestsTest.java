@@ -142,14 +142,14 @@ class MalformedRequestsTest {
         nowNanos.addAndGet(MalformedRequests.WARNING_INTERVAL_NANOS);
         assertThatThrownBy(() -> callRaw(GARBAGE)).isInstanceOf(StatusRuntimeException.class);
 
-        List<ILoggingEvent> logged = warnings.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
-        assertThat(logged).hasSize(2);
-        assertThat(logged).allSatisfy(event -> assertThat(event.getThrowableProxy()).isNull());
-        assertThat(logged.get(1).getFormattedMessage()).contains("4 more malformed requests");
         synchronized (grpcLogs) {
             assertThat(grpcLogs).as("gRPC's own logging of the failures").filteredOn(r -> r.getThrown() != null)
                     .isEmpty();
         }
+        List<ILoggingEvent> logged = warnings.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
+        assertThat(logged).hasSize(2);
+        assertThat(logged).allSatisfy(event -> assertThat(event.getThrowableProxy()).isNull());
+        assertThat(logged.get(1).getFormattedMessage()).contains("4 more malformed requests");
     }
 
     @Test
