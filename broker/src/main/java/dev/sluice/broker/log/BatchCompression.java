@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import org.xerial.snappy.Snappy;
 
@@ -93,9 +92,10 @@ public final class BatchCompression {
 
     /**
      * Decompresses a batch's {@code compressed_records} into at most {@code maxBytes} bytes. The bound holds before
-     * any large allocation: snappy and zstd declare their content size, which is checked first, and gzip and lz4
-     * are read in chunks until the bound is passed, so a small "decompression bomb" cannot make the caller allocate
-     * more than about {@code maxBytes}.
+     * any large allocation: snappy and zstd declare their content size, which is checked first, gzip is read in
+     * chunks and lz4 block by block until the bound is passed, so a small "decompression bomb" cannot make the caller
+     * allocate more than about {@code maxBytes}. The lz4 frame is read by {@link Lz4FrameDecoder}, which accepts what
+     * the client's {@code LZ4FrameInputStream} accepts without its two block-size buffers per call.
      *
      * @throws DecompressedSizeException when the content is larger than {@code maxBytes}
      * @throws IOException when the bytes are not valid for the codec
@@ -112,11 +112,7 @@ public final class BatchCompression {
                 checkDeclaredSize(Snappy.uncompressedLength(input), limit);
                 yield Snappy.uncompress(input);
             }
-            case CODEC_LZ4 -> {
-                try (LZ4FrameInputStream lz4 = new LZ4FrameInputStream(new ByteArrayInputStream(input))) {
-                    yield readAtMost(lz4, limit);
-                }
-            }
+            case CODEC_LZ4 -> Lz4FrameDecoder.decode(input, limit);
             case CODEC_ZSTD -> {
                 long size = Zstd.getFrameContentSize(input);
                 if (size < 0) {
