@@ -92,7 +92,8 @@ final class Lz4FrameDecoder {
 
     /** Checks the frame descriptor's flags and block descriptor; returns the block maximum size. */
     private static int maxBlockBytes(int flags, int blockDescriptor) throws IOException {
-        if ((flags & VERSION_MASK) != VERSION_01 || (flags & FLG_RESERVED) != 0 || (blockDescriptor & BD_RESERVED) != 0) {
+        if ((flags & VERSION_MASK) != VERSION_01 || (flags & FLG_RESERVED) != 0
+                || (blockDescriptor & BD_RESERVED) != 0) {
             throw new IOException(String.format("lz4: unsupported frame descriptor %02x %02x", flags, blockDescriptor));
         }
         if ((flags & BLOCK_INDEPENDENCE) == 0) {

@@ -79,7 +79,8 @@ class Lz4FrameDecoderTest {
             Arrays.copyOf(checked, checked.length - 3), Arrays.copyOf(checked, 20)}) {
             assertThatThrownBy(() -> Lz4FrameDecoder.decode(frame, NO_LIMIT)).isInstanceOf(IOException.class)
                     .isNotInstanceOf(BatchCompression.DecompressedSizeException.class);
-            assertThatThrownBy(() -> readWithLz4Java(frame)).as("lz4-java refuses it too").isInstanceOf(Exception.class);
+            assertThatThrownBy(() -> readWithLz4Java(frame)).as("lz4-java refuses it too")
+                    .isInstanceOf(Exception.class);
         }
     }
 
