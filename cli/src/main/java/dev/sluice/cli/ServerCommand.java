@@ -2,13 +2,12 @@ package dev.sluice.cli;
 
 import dev.sluice.broker.server.Node;
 import dev.sluice.broker.server.NodeConfig;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,7 +43,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        NodeConfig config = NodeConfig.parse(properties());
+        NodeConfig config = config();
         Logging.serverMode();
         CountDownLatch stopped = new CountDownLatch(1);
         Node node = Node.start(config);
@@ -61,16 +60,27 @@ public final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    Properties properties() throws IOException {
-        Properties properties = new Properties();
-        if (configFile != null) {
-            if (!Files.isRegularFile(configFile)) {
-                throw new IllegalArgumentException("config file not found: " + configFile);
+    /** The node's settings: the config file's, with the flags on top; a mistake names its file and line. */
+    NodeConfig config() {
+        ConfigFile file = configFile == null ? null : ConfigFile.read(configFile, NodeConfig.DEFAULTS.keySet());
+        Properties properties = file == null ? new Properties() : file.properties();
+        Properties flags = flags();
+        properties.putAll(flags);
+        try {
+            return NodeConfig.parse(properties);
+        } catch (IllegalArgumentException e) {
+            String key = file == null ? null : keyNamedIn(e.getMessage(), file, flags);
+            if (key == null) {
+                throw e;
             }
-            try (Reader reader = Files.newBufferedReader(configFile)) {
-                properties.load(reader);
-            }
+            throw new IllegalArgumentException("config file " + file.path() + ", line " + file.lineOf(key) + ": "
+                    + e.getMessage(), e);
         }
+    }
+
+    /** The settings given as flags. */
+    Properties flags() {
+        Properties properties = new Properties();
         put(properties, NodeConfig.NODE_ID, nodeId);
         put(properties, NodeConfig.ROLES, roles);
         put(properties, NodeConfig.DATA_DIR, dataDir);
@@ -82,6 +92,27 @@ public final class ServerCommand implements Callable<Integer> {
         put(properties, NodeConfig.RACK, rack);
         put(properties, NodeConfig.CLUSTER_ID, clusterId);
         return properties;
+    }
+
+    /**
+     * The key of the file (not overridden by a flag) that an error message is about, or null: NodeConfig names the
+     * key it refuses, so the first key named counts, as a whole word only ({@code host} inside {@code id@host:port}
+     * does not).
+     */
+    private static String keyNamedIn(String message, ConfigFile file, Properties flags) {
+        String found = null;
+        int foundAt = Integer.MAX_VALUE;
+        for (String key : NodeConfig.DEFAULTS.keySet()) {
+            if (file.lineOf(key) < 0 || flags.containsKey(key)) {
+                continue;
+            }
+            Matcher matcher = Pattern.compile("(?<![\\w.@])" + Pattern.quote(key) + "(?![\\w.])").matcher(message);
+            if (matcher.find() && matcher.start() < foundAt) {
+                found = key;
+                foundAt = matcher.start();
+            }
+        }
+        return found;
     }
 
     private static void put(Properties properties, String key, Object value) {

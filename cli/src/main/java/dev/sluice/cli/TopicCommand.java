@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -48,23 +49,34 @@ public final class TopicCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "TOPIC", description = "Topic name.")
         String topic;
         @Option(names = "--partitions", paramLabel = "N", description = "Partition count (default: the broker's).")
-        int partitions;
+        Integer partitions;
         @Option(names = "--replication-factor", paramLabel = "R",
                 description = "Replicas per partition (default: the broker's).")
-        int replicationFactor;
+        Integer replicationFactor;
         @Option(names = "--config", paramLabel = "KEY=VALUE", description = "A topic config; repeatable.")
         Map<String, String> configs = new LinkedHashMap<>();
 
         @Override
         public Integer call() {
-            if (partitions < 0 || replicationFactor < 0) {
-                throw new ParameterException(spec.commandLine(), "--partitions and --replication-factor must be positive");
-            }
+            NewTopic newTopic = new NewTopic(topic, atLeastOne("--partitions", partitions),
+                    atLeastOne("--replication-factor", replicationFactor), configs);
             try (Admin admin = admin(brokers)) {
-                admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor, configs)));
+                admin.createTopics(List.of(newTopic));
             }
             spec.commandLine().getOut().println("created topic " + topic);
             return 0;
+        }
+
+        /** The option's value, or empty when it was not given (the broker's default); 0 and below are refused. */
+        private OptionalInt atLeastOne(String option, Integer value) {
+            if (value == null) {
+                return OptionalInt.empty();
+            }
+            if (value < 1) {
+                throw new ParameterException(spec.commandLine(), option + " must be at least 1, got " + value
+                        + " (leave it out for the broker's default)");
+            }
+            return OptionalInt.of(value);
         }
     }
 

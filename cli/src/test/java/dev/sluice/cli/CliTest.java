@@ -70,6 +70,21 @@ class CliTest {
     }
 
     @Test
+    void topicCreateRefusesZeroAndNegativeCountsAndLeavesUnsetOnesToTheBroker() {
+        for (String[] bad : new String[][] {{"--partitions", "0"}, {"--replication-factor", "0"},
+                {"--partitions", "-3"}, {"--replication-factor", "-1"}}) {
+            assertThat(run("topic", "create", "t", bad[0], bad[1], brokers())).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(err.toString()).startsWith("error: " + bad[0] + " must be at least 1, got " + bad[1])
+                    .contains("leave it out for the broker's default");
+        }
+        assertThat(broker.lastCreateTopicsRequest()).as("nothing was sent").isNull();
+
+        assertThat(run("topic", "create", "t", brokers())).isZero();
+        assertThat(broker.lastCreateTopicsRequest().getTopics(0).hasPartitions()).isFalse();
+        assertThat(broker.lastCreateTopicsRequest().getTopics(0).hasReplicationFactor()).isFalse();
+    }
+
+    @Test
     void produceThenConsumeWithKeysAndGroup() {
         broker.createTopic("t", 1);
         assertThat(runWithStdin("a:1\nb:2\nc:3\n", "produce", "t", "--key-separator", ":", "--acks", "1",

@@ -103,9 +103,12 @@ public final class Admin implements AutoCloseable {
     public void createTopics(Collection<NewTopic> topics) {
         CreateTopicsRequest.Builder request = CreateTopicsRequest.newBuilder();
         for (NewTopic topic : topics) {
-            request.addTopics(dev.sluice.proto.v1.NewTopic.newBuilder().setName(topic.name())
-                    .setPartitions(topic.partitions()).setReplicationFactor(topic.replicationFactor())
-                    .putAllConfigs(topic.configs()));
+            // Unset fields stay absent on the wire: the broker then applies its defaults.
+            dev.sluice.proto.v1.NewTopic.Builder wire = dev.sluice.proto.v1.NewTopic.newBuilder().setName(topic.name())
+                    .putAllConfigs(topic.configs());
+            topic.partitions().ifPresent(wire::setPartitions);
+            topic.replicationFactor().ifPresent(wire::setReplicationFactor);
+            request.addTopics(wire);
         }
         callAtMostOnce("create", stub -> checkResults(stub.createTopics(request.build()).getResultsList()));
     }

@@ -57,6 +57,25 @@ class AdminTest {
     }
 
     @Test
+    void unsetPartitionsAndReplicationFactorStayUnsetAndZeroIsRefused() {
+        admin.createTopics(List.of(NewTopic.withDefaults("defaults", Map.of())));
+        dev.sluice.proto.v1.NewTopic sent = broker.lastCreateTopicsRequest().getTopics(0);
+        assertThat(sent.hasPartitions()).isFalse();
+        assertThat(sent.hasReplicationFactor()).isFalse();
+
+        admin.createTopics(List.of(new NewTopic("explicit", 2, 1)));
+        sent = broker.lastCreateTopicsRequest().getTopics(0);
+        assertThat(sent.hasPartitions()).isTrue();
+        assertThat(sent.getPartitions()).isEqualTo(2);
+
+        assertThatThrownBy(() -> new NewTopic("t", 0, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("partitions must be at least 1");
+        assertThatThrownBy(() -> new NewTopic("t", 1, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replicationFactor must be at least 1");
+        assertThatThrownBy(() -> new NewTopic("t", -3, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aTimedOutCreateDeleteOrAlterIsReportedAsUnknownAndNotRetried() {
         broker.timeOutNextAdminWrites(1);
         // A retry would find the topic the timed-out attempt created and answer "already exists".

@@ -86,15 +86,19 @@ final class TopicControl {
         if (image.topics().topic(name) != null) {
             return error(name, ErrorCode.TOPIC_ALREADY_EXISTS, "topic '" + name + "' already exists");
         }
-        int partitions = topic.getPartitions() == 0 ? config.defaultPartitions() : topic.getPartitions();
+        int partitions = topic.hasPartitions() ? topic.getPartitions() : config.defaultPartitions();
         if (partitions < 1 || partitions > config.maxPartitionsPerTopic()) {
             return error(name, ErrorCode.INVALID_PARTITIONS, "partitions must be 1.." + config.maxPartitionsPerTopic()
-                    + " (0 for the default " + config.defaultPartitions() + "), got " + topic.getPartitions());
+                    + " (leave it unset for the default " + config.defaultPartitions() + "), got " + partitions);
         }
-        int replicationFactor = topic.getReplicationFactor() == 0 ? config.defaultReplicationFactor()
-                : topic.getReplicationFactor();
+        int replicationFactor = topic.hasReplicationFactor() ? topic.getReplicationFactor()
+                : config.defaultReplicationFactor();
+        if (replicationFactor < 1) {
+            return error(name, ErrorCode.INVALID_REPLICATION_FACTOR, "replication factor must be at least 1 (leave "
+                    + "it unset for the default " + config.defaultReplicationFactor() + "), got " + replicationFactor);
+        }
         List<BrokerRegistration> brokers = image.cluster().unfencedBrokers();
-        if (replicationFactor < 1 || replicationFactor > brokers.size()) {
+        if (replicationFactor > brokers.size()) {
             return error(name, ErrorCode.INVALID_REPLICATION_FACTOR, "replication factor " + replicationFactor
                     + " needs that many unfenced brokers; there are " + brokers.size());
         }

@@ -18,6 +18,7 @@ import dev.sluice.proto.v1.CreateTopicsResponse;
 import dev.sluice.proto.v1.DeleteTopicsRequest;
 import dev.sluice.proto.v1.DeleteTopicsResponse;
 import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.NewTopic;
 import dev.sluice.proto.v1.TopicResult;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +55,33 @@ class TopicControlTest {
     }
 
     @Test
-    void zeroPartitionsAndReplicationFactorMeanTheDefaults() {
+    void unsetPartitionsAndReplicationFactorMeanTheDefaults() {
         MetadataImage image = brokers(3);
-        ControllerResult<CreateTopicsResponse> result = controller.createTopics(image, create("orders", 0, 0));
+        ControllerResult<CreateTopicsResponse> result = controller.createTopics(image,
+                create(NewTopic.newBuilder().setName("orders").build()));
         TopicImage orders = apply(image, result.records()).topics().topic("orders");
         assertThat(orders.partitions()).hasSize(3);
         assertThat(orders.partition(0).replicas()).hasSize(2);
+    }
+
+    @Test
+    void zeroIsRefusedNotReadAsTheDefault() {
+        MetadataImage image = brokers(3);
+        CreateTopicsResponse response = controller.createTopics(image, create(
+                NewTopic.newBuilder().setName("no-partitions").setPartitions(0).build(),
+                NewTopic.newBuilder().setName("no-replicas").setReplicationFactor(0).build(),
+                NewTopic.newBuilder().setName("negative-replicas").setPartitions(1).setReplicationFactor(-3).build()))
+                .response();
+
+        assertThat(errors(response)).containsExactly(ErrorCode.INVALID_PARTITIONS,
+                ErrorCode.INVALID_REPLICATION_FACTOR, ErrorCode.INVALID_REPLICATION_FACTOR);
+        assertThat(response.getResults(0).getErrorMessage()).contains("got 0").contains("unset for the default 3");
+        assertThat(response.getResults(1).getErrorMessage()).contains("got 0").contains("unset for the default 2");
+        assertThat(response.getResults(2).getErrorMessage()).contains("got -3");
+        // A request that sets the fields with the pre-`optional` wire format still works: set values are unchanged.
+        NewTopic explicit = NewTopic.newBuilder().setName("explicit").setPartitions(2).setReplicationFactor(1).build();
+        assertThat(controller.createTopics(image, create(explicit)).response().getResults(0).getError())
+                .isEqualTo(ErrorCode.NONE);
     }
 
     @Test

@@ -47,6 +47,10 @@ public final class GroupMembership {
         if (request.groupId().isEmpty()) {
             return HeartbeatResult.failed(ErrorCode.INVALID_GROUP_ID, "the group id must not be empty");
         }
+        HeartbeatResult outOfRange = checkRanges(request);
+        if (outOfRange != null) {
+            return outOfRange;
+        }
         tick(nowMs);
         ConsumerGroup group = groups.computeIfAbsent(request.groupId(), ConsumerGroup::new);
         GroupMember member;
@@ -86,6 +90,20 @@ public final class GroupMembership {
                 ? Math.min(MAX_HEARTBEAT_INTERVAL_MS, member.sessionTimeoutMs / 3) : RECONCILING_HEARTBEAT_INTERVAL_MS;
         return new HeartbeatResult(ErrorCode.NONE, "", member.memberId, member.memberEpoch, group.groupEpoch,
                 Set.copyOf(member.assigned), intervalMs);
+    }
+
+    /** Timeouts must not be negative (0 is the default) and an epoch below -2 means nothing. */
+    private static HeartbeatResult checkRanges(Heartbeat request) {
+        if (request.memberEpoch() < Heartbeat.STATIC_LEAVE_EPOCH) {
+            return HeartbeatResult.failed(ErrorCode.INVALID_REQUEST, "member_epoch must be >= -2, was "
+                    + request.memberEpoch());
+        }
+        if (request.sessionTimeoutMs() < 0 || request.rebalanceTimeoutMs() < 0) {
+            return HeartbeatResult.failed(ErrorCode.INVALID_REQUEST, "session_timeout_ms and rebalance_timeout_ms "
+                    + "must be >= 0 (0: the default), were " + request.sessionTimeoutMs() + " and "
+                    + request.rebalanceTimeoutMs());
+        }
+        return null;
     }
 
     private HeartbeatResult validateJoin(ConsumerGroup group, Heartbeat request) {

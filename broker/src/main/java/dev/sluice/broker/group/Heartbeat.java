@@ -8,8 +8,8 @@ import java.util.Set;
  *
  * @param memberEpoch 0 to join, -1 to leave, -2 for a static member's temporary leave, else its last epoch
  * @param owned the partitions the member owns now
- * @param sessionTimeoutMs 0 for the default
- * @param rebalanceTimeoutMs 0 for the default
+ * @param sessionTimeoutMs 0 for the default; negative is refused by the membership core
+ * @param rebalanceTimeoutMs 0 for the default; negative is refused by the membership core
  */
 public record Heartbeat(String groupId, String memberId, int memberEpoch, String instanceId, String clientId,
                         List<String> subscribedTopics, String topicRegex, String assignor, int sessionTimeoutMs,
@@ -23,7 +23,7 @@ public record Heartbeat(String groupId, String memberId, int memberEpoch, String
     public Heartbeat {
         subscribedTopics = List.copyOf(subscribedTopics);
         owned = Set.copyOf(owned);
-        sessionTimeoutMs = sessionTimeoutMs <= 0 ? DEFAULT_SESSION_TIMEOUT_MS : sessionTimeoutMs;
-        rebalanceTimeoutMs = rebalanceTimeoutMs <= 0 ? DEFAULT_REBALANCE_TIMEOUT_MS : rebalanceTimeoutMs;
+        sessionTimeoutMs = sessionTimeoutMs == 0 ? DEFAULT_SESSION_TIMEOUT_MS : sessionTimeoutMs;
+        rebalanceTimeoutMs = rebalanceTimeoutMs == 0 ? DEFAULT_REBALANCE_TIMEOUT_MS : rebalanceTimeoutMs;
     }
 }

@@ -5,22 +5,25 @@ import dev.sluice.proto.v1.Codec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import org.xerial.snappy.Snappy;
 
 /**
- * The batch codecs, in the same formats as the client's {@code Compression}; the broker uses them only in the
- * log cleaner, never on the produce or fetch path. Compresses the serialized {@code Records} of a batch into
- * {@code compressed_records} and back. Formats: gzip (RFC 1952), snappy (raw block format), lz4 (LZ4 frame format), zstd (zstd frame with
- * its content size). Stateless and thread-safe.
+ * The batch codecs, in the same formats as the client's {@code Compression}. The broker decompresses produced
+ * batches to validate their records (with a bound on the result) and the log cleaner rewrites compacted ones; the
+ * fetch path never touches them. Compresses the serialized {@code Records} of a batch into {@code compressed_records}
+ * and back. Formats: gzip (RFC 1952), snappy (raw block format), lz4 (LZ4 frame format), zstd (zstd frame with its
+ * content size). Stateless and thread-safe.
  */
 public final class BatchCompression {
     private static final int GZIP_BUFFER_BYTES = 8192;
+    /** The largest array a JVM reliably allocates. */
+    private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
     private BatchCompression() {
     }
@@ -78,28 +81,44 @@ public final class BatchCompression {
     }
 
     /**
-     * Decompresses a batch's {@code compressed_records}.
+     * Decompresses a batch's {@code compressed_records}, with no bound on the result (the log cleaner reads batches
+     * that were bounded when they were produced).
      *
      * @throws IOException when the bytes are not valid for the codec
      */
     public static byte[] decompress(Codec codec, byte[] input) throws IOException {
+        return decompress(codec, input, MAX_ARRAY_BYTES);
+    }
+
+    /**
+     * Decompresses a batch's {@code compressed_records} into at most {@code maxBytes} bytes. The bound holds before
+     * any large allocation: snappy and zstd declare their content size, which is checked first, gzip is read in
+     * chunks and lz4 block by block until the bound is passed, so a small "decompression bomb" cannot make the caller
+     * allocate more than about {@code maxBytes}. The lz4 frame is read by {@link Lz4FrameDecoder}, which accepts what
+     * the client's {@code LZ4FrameInputStream} accepts without its two block-size buffers per call.
+     *
+     * @throws DecompressedSizeException when the content is larger than {@code maxBytes}
+     * @throws IOException when the bytes are not valid for the codec
+     */
+    public static byte[] decompress(Codec codec, byte[] input, int maxBytes) throws IOException {
+        int limit = Math.min(maxBytes, MAX_ARRAY_BYTES);
         return switch (codec) {
             case CODEC_GZIP -> {
                 try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(input), GZIP_BUFFER_BYTES)) {
-                    yield gzip.readAllBytes();
+                    yield readAtMost(gzip, limit);
                 }
             }
-            case CODEC_SNAPPY -> Snappy.uncompress(input);
-            case CODEC_LZ4 -> {
-                try (LZ4FrameInputStream lz4 = new LZ4FrameInputStream(new ByteArrayInputStream(input))) {
-                    yield lz4.readAllBytes();
-                }
+            case CODEC_SNAPPY -> {
+                checkDeclaredSize(Snappy.uncompressedLength(input), limit);
+                yield Snappy.uncompress(input);
             }
+            case CODEC_LZ4 -> Lz4FrameDecoder.decode(input, limit);
             case CODEC_ZSTD -> {
                 long size = Zstd.getFrameContentSize(input);
-                if (size < 0 || size > Integer.MAX_VALUE - 8) {
+                if (size < 0) {
                     throw new IOException("zstd frame without a usable content size: " + size);
                 }
+                checkDeclaredSize(size, limit);
                 byte[] out = new byte[(int) size];
                 long read = Zstd.decompressByteArray(out, 0, out.length, input, 0, input.length);
                 if (Zstd.isError(read) || read != size) {
@@ -109,5 +128,29 @@ public final class BatchCompression {
             }
             default -> throw new IOException("unsupported codec " + codec);
         };
+    }
+
+    private static void checkDeclaredSize(long size, int limit) throws DecompressedSizeException {
+        if (size > limit) {
+            throw new DecompressedSizeException("the content declares " + size + " bytes, more than the limit of "
+                    + limit);
+        }
+    }
+
+    /** Reads {@code in} to its end; fails once more than {@code limit} bytes come out. */
+    private static byte[] readAtMost(InputStream in, int limit) throws IOException {
+        // readNBytes grows its buffer as data arrives, so a bomb costs at most the limit, not what it would expand to.
+        byte[] out = in.readNBytes(limit);
+        if (in.read() != -1) {
+            throw new DecompressedSizeException("the content is more than the limit of " + limit + " bytes");
+        }
+        return out;
+    }
+
+    /** The content of a compressed batch is larger than the caller allows. */
+    public static final class DecompressedSizeException extends IOException {
+        DecompressedSizeException(String message) {
+            super(message);
+        }
     }
 }

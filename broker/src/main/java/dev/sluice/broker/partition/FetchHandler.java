@@ -1,6 +1,8 @@
 package dev.sluice.broker.partition;
 
 import dev.sluice.proto.internal.v1.FetchResponseView;
+import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.proto.v1.FetchPartition;
 import dev.sluice.proto.v1.FetchRequest;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -11,9 +13,13 @@ import java.util.function.BooleanSupplier;
  * The fetch data path with long-poll. Reads stored batches below each partition's high watermark (see
  * {@link FetchReader} for the byte limits) and answers at once when the read holds at least
  * {@code min_bytes}, when some partition failed ({@code UNKNOWN_TOPIC_OR_PARTITION}, {@code NOT_LEADER},
- * {@code OFFSET_OUT_OF_RANGE}, ...), or when {@code max_wait_ms} or {@code min_bytes} is zero or less.
- * Otherwise it waits, as a {@link DelayedFetch}, until a high-watermark advance brings enough data or
- * {@code max_wait_ms} elapses, and then answers with a fresh read.
+ * {@code OFFSET_OUT_OF_RANGE}, ...), or when {@code max_wait_ms} or {@code min_bytes} is zero. Otherwise it
+ * waits, as a {@link DelayedFetch}, until a high-watermark advance brings enough data or {@code max_wait_ms}
+ * elapses, and then answers with a fresh read.
+ *
+ * <p>A negative {@code max_wait_ms}, {@code min_bytes} or {@code max_bytes} fails every partition with
+ * {@code INVALID_REQUEST} before anything is read (zero stays "unset" for the byte limits, as proto3 cannot tell
+ * the two apart).
  *
  * <p>Threads: stateless apart from its collaborators; called concurrently from request threads. The injected
  * scheduler runs timeouts and re-reads, so its threads must be allowed to do RocksDB reads.
@@ -38,6 +44,10 @@ public final class FetchHandler {
     }
 
     public CompletableFuture<FetchResponseView> handle(FetchRequest request) {
+        String invalid = invalidLimit(request);
+        if (invalid != null) {
+            return CompletableFuture.completedFuture(refuseAll(request, invalid));
+        }
         FetchReader.Snapshot first = reader.read(request);
         boolean answerNow = request.getMaxWaitMs() <= 0
                 || first.sizeBytes() >= request.getMinBytes()
@@ -48,5 +58,28 @@ public final class FetchHandler {
         }
         return DelayedFetch.start(() -> reader.read(request), request.getMinBytes(), first.logs(),
                 request.getMaxWaitMs(), scheduler);
+    }
+
+    /** What is wrong with the request's own limits, or null. */
+    private static String invalidLimit(FetchRequest request) {
+        if (request.getMaxWaitMs() < 0) {
+            return "max_wait_ms must be >= 0, was " + request.getMaxWaitMs();
+        }
+        if (request.getMinBytes() < 0) {
+            return "min_bytes must be >= 0, was " + request.getMinBytes();
+        }
+        if (request.getMaxBytes() < 0) {
+            return "max_bytes must be >= 0 (0: the default " + FetchReader.DEFAULT_MAX_BYTES + "), was "
+                    + request.getMaxBytes();
+        }
+        return null;
+    }
+
+    private static FetchResponseView refuseAll(FetchRequest request, String message) {
+        FetchResponseView.Builder response = FetchResponseView.newBuilder();
+        for (FetchPartition partition : request.getPartitionsList()) {
+            response.addResults(FetchReader.failed(partition, ErrorCode.INVALID_REQUEST, message));
+        }
+        return response.build();
     }
 }

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Limits: each partition gets at most {@code partition_max_bytes} and the whole response at most
  * {@code max_bytes}, except that the first batch of the response is returned whatever its size, so a consumer
- * always makes progress. A zero or negative limit means Kafka's consumer default: 1 MiB per partition,
- * 50 MiB per response (proto3 sends 0 when a client leaves the field unset).
+ * always makes progress. A zero limit means Kafka's consumer default: 1 MiB per partition, 50 MiB per response
+ * (proto3 sends 0 when a client leaves the field unset); a negative {@code partition_max_bytes} fails its partition
+ * with {@code INVALID_REQUEST} ({@link FetchHandler} refuses negative request-level limits before reading).
  */
 final class FetchReader {
 
@@ -59,13 +60,14 @@ final class FetchReader {
         long totalBytes = 0;
         boolean hasError = false;
         for (FetchPartition partition : request.getPartitionsList()) {
-            FetchPartitionResultView.Builder result = FetchPartitionResultView.newBuilder()
-                    .setTopic(partition.getTopic())
-                    .setPartition(partition.getPartition())
-                    .setHighWatermark(-1)
-                    .setLogStartOffset(-1)
-                    .setLeaderId(-1)
-                    .setLeaderEpoch(-1);
+            FetchPartitionResultView.Builder result = emptyResult(partition);
+            if (partition.getPartitionMaxBytes() < 0) {
+                result.setError(ErrorCode.INVALID_REQUEST).setErrorMessage("partition_max_bytes must be >= 0 (0: the "
+                        + "default " + DEFAULT_PARTITION_MAX_BYTES + "), was " + partition.getPartitionMaxBytes());
+                hasError = true;
+                response.addResults(result);
+                continue;
+            }
             ResolvedPartition resolved = resolver.resolve(partition.getTopic(), partition.getPartition());
             if (resolved instanceof ResolvedPartition.Failure failure) {
                 result.setError(failure.error()).setErrorMessage(failure.message()).setLeaderId(failure.leaderIdHint());
@@ -90,6 +92,22 @@ final class FetchReader {
             response.addResults(result);
         }
         return new Snapshot(response.build(), totalBytes, hasError, logs);
+    }
+
+    /** A partition's result with no data yet: offsets and leader unknown. */
+    private static FetchPartitionResultView.Builder emptyResult(FetchPartition partition) {
+        return FetchPartitionResultView.newBuilder()
+                .setTopic(partition.getTopic())
+                .setPartition(partition.getPartition())
+                .setHighWatermark(-1)
+                .setLogStartOffset(-1)
+                .setLeaderId(-1)
+                .setLeaderEpoch(-1);
+    }
+
+    /** A partition's result that is only an error. */
+    static FetchPartitionResultView failed(FetchPartition partition, ErrorCode error, String message) {
+        return emptyResult(partition).setError(error).setErrorMessage(message).build();
     }
 
     /** Fills {@code result} for one partition; returns the bytes added. */

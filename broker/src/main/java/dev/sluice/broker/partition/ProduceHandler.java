@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>acks: 0 is answered once the local append is done; 1 once the append may be acknowledged under the topic's
  * flush policy (after the local fsync when it asks for durable acknowledgements); -1 once the high watermark covers
  * the batch (and fails with {@code NOT_ENOUGH_REPLICAS} while the ISR is below {@code min.insync.replicas}). Any
- * other acks value fails every partition with {@code INVALID_REQUEST} and writes nothing.
+ * other acks value, or a negative {@code timeout_ms} (0: the default), fails every partition with
+ * {@code INVALID_REQUEST} and writes nothing.
  *
  * <p>Idempotent producers: a retried batch already in the log is answered {@code NONE} with its original offset
  * (Kafka's DUPLICATE_SEQUENCE handling); a sequence gap is {@code OUT_OF_ORDER_SEQUENCE_NUMBER} (retriable), a
@@ -72,15 +73,15 @@ public final class ProduceHandler {
      * request's partition order.
      */
     public CompletableFuture<ProduceResponse> handle(ProduceRequestView request) {
-        boolean validAcks = request.getAcks() == 0 || request.getAcks() == 1 || request.getAcks() == -1;
+        String invalid = invalidRequest(request);
         long timeoutMs = request.getTimeoutMs() > 0 ? request.getTimeoutMs() : DEFAULT_ACKS_ALL_TIMEOUT_MS;
         List<CompletableFuture<ProducePartitionResult>> results = new ArrayList<>(request.getPartitionsCount());
         for (ProducePartitionView partition : request.getPartitionsList()) {
-            if (validAcks) {
+            if (invalid == null) {
                 results.add(produce(partition, request.getAcks(), timeoutMs));
             } else {
-                results.add(CompletableFuture.completedFuture(failure(partition, ErrorCode.INVALID_REQUEST,
-                        "acks must be 0, 1 or -1, was " + request.getAcks(), -1)));
+                results.add(CompletableFuture.completedFuture(failure(partition, ErrorCode.INVALID_REQUEST, invalid,
+                        -1)));
             }
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done -> {
@@ -88,6 +89,18 @@ public final class ProduceHandler {
             results.forEach(result -> response.addResults(result.join()));
             return response.build();
         });
+    }
+
+    /** What is wrong with the request-level fields, or null. */
+    private static String invalidRequest(ProduceRequestView request) {
+        if (request.getAcks() != 0 && request.getAcks() != 1 && request.getAcks() != -1) {
+            return "acks must be 0, 1 or -1, was " + request.getAcks();
+        }
+        if (request.getTimeoutMs() < 0) {
+            return "timeout_ms must be >= 0 (0: the default " + DEFAULT_ACKS_ALL_TIMEOUT_MS + "), was "
+                    + request.getTimeoutMs();
+        }
+        return null;
     }
 
     private CompletableFuture<ProducePartitionResult> produce(ProducePartitionView partition, int acks,

@@ -25,6 +25,7 @@ import dev.sluice.broker.rpc.BrokerGrpcService;
 import dev.sluice.broker.rpc.ConnectionOrderedCalls;
 import dev.sluice.broker.rpc.GroupGrpcService;
 import dev.sluice.broker.rpc.GrpcControllerChannel;
+import dev.sluice.broker.rpc.MalformedRequests;
 import dev.sluice.broker.rpc.RpcMetricsInterceptor;
 import dev.sluice.broker.rpc.TrafficMetrics;
 import dev.sluice.controller.ControllerConfig;
@@ -89,6 +90,8 @@ public final class Node implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
     /** The offset this broker's image has applied, for the admin read barrier. */
     private final AppliedOffsetWaiters appliedOffsets = new AppliedOffsetWaiters(clock::millis, -1);
+    /** Answers requests that do not parse, on both ports, with INVALID_ARGUMENT (not UNKNOWN and a stack trace). */
+    private final MalformedRequests malformedRequests = new MalformedRequests(System::nanoTime);
     /** Test hook: while set, committed metadata is not applied on this node (see {@link #holdMetadataForTest}). */
     private volatile java.util.concurrent.CountDownLatch metadataHold;
     private PartitionReplicas replicas;
@@ -320,8 +323,9 @@ public final class Node implements AutoCloseable {
             controllerServer = bind(NettyServerBuilder
                     .forAddress(new InetSocketAddress(config.host(), config.controllerPort()))
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                    .addService(raft.service())
-                    .addService(new ControllerGrpcService(controller, () -> raft.status().leaderId()))
+                    .addService(malformedRequests.guard(raft.service()))
+                    .addService(malformedRequests.guard(
+                            new ControllerGrpcService(controller, () -> raft.status().leaderId())))
                     .build(), NodeConfig.CONTROLLER_PORT, config.controllerPort());
             resources.push(() -> shutdown(controllerServer));
         }
@@ -356,11 +360,13 @@ public final class Node implements AutoCloseable {
         brokerServer = bind(ordering.install(NettyServerBuilder.forAddress(
                         new InetSocketAddress(config.host(), config.brokerPort())))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                .addService(ServerInterceptors.intercept(brokerService.definition(), interceptor))
-                .addService(ServerInterceptors.intercept(adminService, interceptor))
-                .addService(ServerInterceptors.intercept(new GroupGrpcService(coordinator, this::brokerImage),
+                .addService(ServerInterceptors.intercept(malformedRequests.guard(brokerService.definition()),
                         interceptor))
-                .addService(ServerInterceptors.intercept(replicas.replicaFetchService(), interceptor))
+                .addService(ServerInterceptors.intercept(malformedRequests.guard(adminService), interceptor))
+                .addService(ServerInterceptors.intercept(malformedRequests.guard(
+                        new GroupGrpcService(coordinator, this::brokerImage)), interceptor))
+                .addService(ServerInterceptors.intercept(malformedRequests.guard(replicas.replicaFetchService()),
+                        interceptor))
                 .build(), NodeConfig.BROKER_PORT, config.brokerPort());
         resources.push(() -> shutdown(brokerServer));
         replicas.start();

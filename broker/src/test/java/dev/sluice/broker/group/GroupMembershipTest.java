@@ -231,6 +231,23 @@ class GroupMembershipTest {
     }
 
     @Test
+    void negativeTimeoutsAndEpochsBelowMinusTwoAreRefusedNotDefaulted() {
+        Heartbeat negativeSession = new Heartbeat("g", "", 0, "", "c", List.of("orders"), "", "", -1, 5000, Set.of());
+        Heartbeat negativeRebalance = new Heartbeat("g", "", 0, "", "c", List.of("orders"), "", "", SESSION_MS, -5,
+                Set.of());
+        Heartbeat badEpoch = new Heartbeat("g", "m", -3, "", "c", List.of("orders"), "", "", SESSION_MS, 5000,
+                Set.of());
+
+        for (Heartbeat heartbeat : List.of(negativeSession, negativeRebalance, badEpoch)) {
+            HeartbeatResult result = membership.heartbeat(heartbeat, TOPICS, nowMs);
+            assertThat(result.error()).as(heartbeat.toString()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        }
+        Heartbeat defaults = new Heartbeat("g", "", 0, "", "c", List.of("orders"), "", "", 0, 0, Set.of());
+        assertThat(defaults.sessionTimeoutMs()).isEqualTo(Heartbeat.DEFAULT_SESSION_TIMEOUT_MS);
+        assertThat(membership.heartbeat(defaults, TOPICS, nowMs).error()).isEqualTo(ErrorCode.NONE);
+    }
+
+    @Test
     void regexSubscriptionFollowsNewTopics() {
         Map<String, Integer> topics = new HashMap<>(Map.of("a.1", 2, "b", 3));
         Heartbeat join = new Heartbeat("g", "", 0, "", "c", List.of(), "a\\..*", "", SESSION_MS, 5000, Set.of());

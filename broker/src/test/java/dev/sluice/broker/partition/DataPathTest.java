@@ -165,6 +165,38 @@ class DataPathTest {
     }
 
     @Test
+    void negativeFetchLimitsAreInvalidRequestsNotDefaults() throws Exception {
+        produceOne("orders", 0, 2);
+        FetchRequest good = fetchRequest(0, 0, "orders", 0, 0);
+        List<FetchRequest> bad = List.of(good.toBuilder().setMaxBytes(-1).build(),
+                good.toBuilder().setMinBytes(-1).build(), good.toBuilder().setMaxWaitMs(-1).build(),
+                good.toBuilder().setPartitions(0, good.getPartitions(0).toBuilder().setPartitionMaxBytes(-1)).build());
+
+        for (FetchRequest request : bad) {
+            FetchPartitionResultView result = fetch.handle(request).get(5, SECONDS).getResults(0);
+            assertThat(result.getError()).as(request.toString()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(result.getErrorMessage()).contains("must be >= 0");
+            assertThat(result.getBatchesCount()).isZero();
+        }
+        // Zero still means "unset": the defaults apply.
+        FetchRequest unset = good.toBuilder().setMaxBytes(0)
+                .setPartitions(0, good.getPartitions(0).toBuilder().setPartitionMaxBytes(0)).build();
+        assertThat(fetch.handle(unset).get(5, SECONDS).getResults(0).getBatchesCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aNegativeProduceTimeoutIsAnInvalidRequestAndWritesNothing() throws Exception {
+        ProduceRequestView request = request(-1, "orders", 0, TestBatches.clientBatch(2, 10, 20)).toBuilder()
+                .setTimeoutMs(-5).build();
+
+        ProducePartitionResult result = produce.handle(request).join().getResults(0);
+
+        assertThat(result.getError()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(result.getErrorMessage()).contains("timeout_ms");
+        assertThat(resolver.log("orders", 0).logEndOffset()).isZero();
+    }
+
+    @Test
     void totalMaxBytesStillReturnsOneBatchOverall() throws Exception {
         produceOne("orders", 0, 2);
         produceOne("orders", 1, 2);

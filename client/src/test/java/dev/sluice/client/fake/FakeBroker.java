@@ -36,6 +36,7 @@ public final class FakeBroker implements AutoCloseable {
     private final AtomicInteger droppedResponses = new AtomicInteger();
     private volatile boolean holdProduces;
     private volatile boolean dieDuringAdminWrite;
+    private volatile CreateTopicsRequest lastCreateTopicsRequest;
     private final java.util.concurrent.atomic.AtomicLong producerIds = new java.util.concurrent.atomic.AtomicLong();
     private final Object appended = new Object();
     private final Server server;
@@ -48,6 +49,11 @@ public final class FakeBroker implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:port}, for bootstrap.servers. */
+    /** The last CreateTopics request as it arrived, or null: shows which fields a client left unset. */
+    public CreateTopicsRequest lastCreateTopicsRequest() {
+        return lastCreateTopicsRequest;
+    }
+
     public String address() {
         return "127.0.0.1:" + server.getPort();
     }
@@ -274,6 +280,7 @@ public final class FakeBroker implements AutoCloseable {
     private final class AdminService extends AdminGrpc.AdminImplBase {
         @Override
         public void createTopics(CreateTopicsRequest request, StreamObserver<CreateTopicsResponse> observer) {
+            lastCreateTopicsRequest = request;
             CreateTopicsResponse.Builder response = CreateTopicsResponse.newBuilder();
             for (NewTopic topic : request.getTopicsList()) {
                 TopicResult.Builder result = TopicResult.newBuilder().setName(topic.getName());
@@ -283,12 +290,19 @@ public final class FakeBroker implements AutoCloseable {
                 } else if (topics.containsKey(topic.getName())) {
                     result.setError(ErrorCode.TOPIC_ALREADY_EXISTS)
                             .setErrorMessage("topic " + topic.getName() + " already exists");
+                } else if (topic.hasPartitions() && topic.getPartitions() < 1) {
+                    result.setError(ErrorCode.INVALID_PARTITIONS)
+                            .setErrorMessage("partitions must be at least 1, got " + topic.getPartitions());
+                } else if (topic.hasReplicationFactor() && topic.getReplicationFactor() < 1) {
+                    result.setError(ErrorCode.INVALID_REPLICATION_FACTOR)
+                            .setErrorMessage("replication factor must be at least 1, got "
+                                    + topic.getReplicationFactor());
                 } else if (topic.getReplicationFactor() > 1) {
                     result.setError(ErrorCode.INVALID_REPLICATION_FACTOR)
                             .setErrorMessage("replication factor " + topic.getReplicationFactor()
                                     + " is larger than the 1 available broker");
                 } else {
-                    createTopic(topic.getName(), topic.getPartitions() == 0 ? 1 : topic.getPartitions());
+                    createTopic(topic.getName(), topic.hasPartitions() ? topic.getPartitions() : 1);
                     configs.get(topic.getName()).putAll(topic.getConfigsMap());
                     if (timeOutThisAdminWrite()) {
                         result.setError(ErrorCode.REQUEST_TIMED_OUT).setErrorMessage("controller did not answer");
