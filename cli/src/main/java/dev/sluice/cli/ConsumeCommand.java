@@ -97,10 +97,13 @@ public final class ConsumeCommand implements Callable<Integer> {
         while (maxMessages == null || printed < maxMessages) {
             ConsumerRecords<String, String> records = consumer.poll(POLL);
             if (records.isEmpty()) {
-                if (timeoutMs != null && System.nanoTime() - lastRecordNs >= TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
+                if (timeoutMs == null || System.nanoTime() - lastRecordNs < TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
+                    continue;
+                }
+                records = recordsLeftUnread(consumer);
+                if (records.isEmpty()) {
                     break;
                 }
-                continue;
             }
             lastRecordNs = System.nanoTime();
             Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
@@ -118,6 +121,36 @@ public final class ConsumeCommand implements Callable<Integer> {
                 consumer.commitSync(done);
             }
         }
+    }
+
+    /**
+     * After {@code --timeout-ms} without a record: if the brokers hold records beyond this consumer's positions, it
+     * polls once more (they may just have arrived); records that still cannot be read are an error, not a quiet
+     * end. A consumer that silently printed nothing and exited 0 while the partition's leader failed every fetch
+     * (a damaged store) hid the failure.
+     *
+     * @return records that arrived meanwhile, or none when there is nothing left to read
+     * @throws IllegalStateException when records exist that could not be read
+     */
+    private ConsumerRecords<String, String> recordsLeftUnread(Consumer<String, String> consumer) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+        List<String> unread = new java.util.ArrayList<>();
+        ends.forEach((partition, end) -> {
+            long position = consumer.position(partition);
+            if (position < end) {
+                unread.add(partition.topic() + "-" + partition.partition() + " (position " + position
+                        + ", end " + end + ")");
+            }
+        });
+        if (unread.isEmpty()) {
+            return ConsumerRecords.empty();
+        }
+        ConsumerRecords<String, String> late = consumer.poll(Duration.ofMillis(Math.max(1_000, timeoutMs)));
+        if (!late.isEmpty()) {
+            return late;
+        }
+        throw new IllegalStateException("no record could be read for " + timeoutMs + " ms although the brokers "
+                + "hold more: " + String.join(", ", unread) + "; check the brokers' logs");
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

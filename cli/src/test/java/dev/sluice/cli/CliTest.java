@@ -99,6 +99,23 @@ class CliTest {
         assertThat(out.toString()).isEqualTo("3\n");
     }
 
+    /** A leader that fails every fetch (a damaged store) no longer makes consume print nothing and exit 0. */
+    @Test
+    void consumeFailsWhenRecordsExistThatCannotBeRead() {
+        broker.createTopic("t", 1);
+        assertThat(runWithStdin("a\nb\n", "produce", "t", "--acks", "1", brokers())).isZero();
+        broker.failFetches(dev.sluice.proto.v1.ErrorCode.KAFKA_STORAGE_ERROR);
+
+        assertThat(run("consume", "t", "--from-beginning", "--timeout-ms", "300", brokers())).isEqualTo(1);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).startsWith("error: no record could be read for 300 ms although the brokers hold "
+                + "more: t-0 (position 0, end 2)");
+
+        broker.failFetches(null);
+        assertThat(run("consume", "t", "--from-beginning", "--timeout-ms", "300", brokers())).isZero();
+        assertThat(out.toString()).isEqualTo("a\nb\n");
+    }
+
     @Test
     void produceReportsLinesWithoutSeparatorAndExitsNonZero() {
         broker.createTopic("t", 1);

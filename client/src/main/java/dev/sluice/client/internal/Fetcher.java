@@ -58,6 +58,9 @@ public final class Fetcher<K, V> {
     private final Map<String, Long> backoffUntilMs = new HashMap<>();
     private final LinkedHashMap<TopicPartition, Deque<FetchedRecords>> buffered = new LinkedHashMap<>();
     private RuntimeException pendingError;
+    /** When each partition's repeated retriable fetch error was last logged (or first seen). */
+    private final java.util.Map<TopicPartition, Long> lastFetchWarningMs = new java.util.HashMap<>();
+    private static final long WARN_INTERVAL_MS = 10_000;
 
     public Fetcher(ConsumerSettings settings, Metadata metadata, ChannelPool channels,
                    SubscriptionState subscriptions, Time time, Deserializer<K> keyDeserializer,
@@ -173,6 +176,7 @@ public final class Fetcher<K, V> {
         }
         ErrorCode error = result.getError();
         if (error == ErrorCode.NONE) {
+            lastFetchWarningMs.remove(tp);
             FetchedRecords records = new FetchedRecords(tp, state.epoch(), result.getBatchesList());
             long next = records.nextOffsetAfter();
             subscriptions.advanceFetchOffset(tp, next, result.getHighWatermark());
@@ -182,10 +186,27 @@ public final class Fetcher<K, V> {
         } else if (error == ErrorCode.OFFSET_OUT_OF_RANGE) {
             handleOutOfRange(tp, asked[0], result);
         } else if (Errors.isRetriable(error)) {
+            warnIfRepeated(tp, error, result.getErrorMessage());
             metadata.requestUpdate();
         } else {
             pendingError = Errors.toException(error, result.getErrorMessage().isEmpty()
                     ? Errors.describe(error) + " fetching " + tp : result.getErrorMessage());
+        }
+    }
+
+    /**
+     * Retriable fetch errors are retried quietly, but one that keeps coming (a leader whose store is damaged, a
+     * partition with no leader) is logged, at most every {@link #WARN_INTERVAL_MS} per partition, so that a consumer
+     * that reads nothing says why.
+     */
+    private void warnIfRepeated(TopicPartition tp, ErrorCode error, String message) {
+        long nowMs = time.milliseconds();
+        Long last = lastFetchWarningMs.get(tp);
+        if (last == null) {
+            lastFetchWarningMs.put(tp, nowMs);  // the first one is usually a moving leader: only note the time
+        } else if (nowMs - last >= WARN_INTERVAL_MS) {
+            LOG.warn("fetching {} keeps failing with {}: {}; retrying", tp, error, message);
+            lastFetchWarningMs.put(tp, nowMs);
         }
     }
 

@@ -28,6 +28,7 @@ public final class FakeBroker implements AutoCloseable {
     private final Map<String, List<FakeLog>> topics = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> configs = new ConcurrentHashMap<>();
     private final Map<String, Long> committed = new ConcurrentHashMap<>();
+    private volatile ErrorCode fetchFailure;
     private final Map<String, String> committedMetadata = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<ErrorCode> produceFailures = new ConcurrentLinkedDeque<>();
     private final AtomicInteger produceRequests = new AtomicInteger();
@@ -116,6 +117,11 @@ public final class FakeBroker implements AutoCloseable {
         dieDuringAdminWrite = false;
         server.shutdownNow();
         return true;
+    }
+
+    /** While set, every fetched partition is answered with {@code error} (as a leader with a damaged store). */
+    public void failFetches(ErrorCode error) {
+        fetchFailure = error;
     }
 
     public void failNextProduces(ErrorCode code, int times) {
@@ -216,7 +222,10 @@ public final class FakeBroker implements AutoCloseable {
                 }
                 FakeLog log = logs.get(p.getPartition());
                 result.setHighWatermark(log.logEndOffset()).setLogStartOffset(log.logStartOffset());
-                if (p.getFetchOffset() < log.logStartOffset() || p.getFetchOffset() > log.logEndOffset()) {
+                ErrorCode failure = fetchFailure;
+                if (failure != null) {
+                    result.setError(failure).setErrorMessage("injected " + failure);
+                } else if (p.getFetchOffset() < log.logStartOffset() || p.getFetchOffset() > log.logEndOffset()) {
                     result.setError(ErrorCode.OFFSET_OUT_OF_RANGE);
                 } else {
                     result.addAllBatches(log.read(p.getFetchOffset(), p.getPartitionMaxBytes()));
