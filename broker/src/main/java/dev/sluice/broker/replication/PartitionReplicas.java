@@ -5,6 +5,8 @@ import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.controller.FaultHandler;
+import dev.sluice.identity.ClusterIdCheck;
+import dev.sluice.identity.NodeIdentity;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.PartitionImage;
@@ -78,15 +80,18 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
     /** For tests: a replica fetcher thread that dies of an {@link Error} is only logged. */
     public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore,
                              IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
-                             ScheduledExecutorService scheduler, ReplicationConfig config) {
-        this(localBrokerId, brokerEpoch, logStore, isrChanges, channels, clock, scheduler, config,
+                             ScheduledExecutorService scheduler, ReplicationConfig config, NodeIdentity identity) {
+        this(localBrokerId, brokerEpoch, logStore, isrChanges, channels, clock, scheduler, config, identity,
                 (message, cause) -> log.error("Fault: {}", message, cause));
     }
 
-    /** @param faultHandler told when a replica fetcher thread dies of something it cannot handle */
+    /**
+     * @param identity sent with this broker's replica fetches; the fetch service refuses followers of another cluster
+     * @param faultHandler told when a replica fetcher thread dies of something it cannot handle
+     */
     public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore,
                              IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
-                             ScheduledExecutorService scheduler, ReplicationConfig config,
+                             ScheduledExecutorService scheduler, ReplicationConfig config, NodeIdentity identity,
                              FaultHandler faultHandler) {
         this.localBrokerId = localBrokerId;
         this.logStore = logStore;
@@ -94,10 +99,11 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
         this.clock = clock;
         this.scheduler = scheduler;
         this.config = config;
-        this.fetchers = new ReplicaFetchers(localBrokerId, brokerEpoch, channels, config, clock,
+        this.fetchers = new ReplicaFetchers(localBrokerId, brokerEpoch, channels, config, clock, identity.toProto(),
                 faultHandler);
         this.acksAllWaiter = new AcksAllWaiter(scheduler);
-        this.fetchService = new ReplicaFetchService(this, scheduler);
+        this.fetchService = new ReplicaFetchService(this, scheduler,
+                new ClusterIdCheck(localBrokerId, identity.clusterId()));
     }
 
     /** Starts the periodic ISR lag check (every half {@code replica.lag.time.max.ms}, as Kafka). */

@@ -1,0 +1,98 @@
+package dev.sluice.raft.io;
+
+import dev.sluice.identity.ClusterIdCheck;
+import dev.sluice.identity.NodeIdClaims;
+import dev.sluice.proto.internal.v1.RaftError;
+import dev.sluice.proto.internal.v1.SenderIdentity;
+import java.time.InstantSource;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving edge's identity check of every Raft request, before the core sees it (see {@code raft.proto}):
+ * <ul>
+ *   <li>a sender of another cluster is refused ({@code RAFT_INCONSISTENT_CLUSTER_ID});</li>
+ *   <li>a sender claiming this node's own id from another data directory is refused
+ *       ({@code RAFT_DUPLICATE_NODE_ID}): this node is alive, so the sender is a second process with its id;</li>
+ *   <li>a voter id is held by the data directory its fetches come from ({@link NodeIdClaims}, held while it fetched
+ *       within the fetch timeout, which a live voter always does): requests claiming it from another directory are
+ *       refused ({@code RAFT_DUPLICATE_NODE_ID}). Without this, a second process with a voter's id could fetch as
+ *       that voter, and the leader would count its log toward commitment in place of the real voter's. An observer
+ *       id (a broker) is only logged: observers do not count, and the controller refuses the second broker's
+ *       registration ({@code DUPLICATE_BROKER_REGISTRATION}).</li>
+ * </ul>
+ * Each refusal is logged once per sender id and directory (or cluster), not once per request.
+ *
+ * <p>Thread-safe: called on gRPC threads; the claims are guarded by this object's monitor.
+ */
+final class RaftIdentityGuard {
+    private static final Logger log = LoggerFactory.getLogger(RaftIdentityGuard.class);
+
+    private final int localNodeId;
+    private final String localDirectoryId;
+    private final Set<Integer> voterIds;
+    private final ClusterIdCheck clusterIds;
+    private final InstantSource clock;
+    private final NodeIdClaims claims;
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+
+    RaftIdentityGuard(int localNodeId, String clusterId, String localDirectoryId, Set<Integer> voterIds,
+                      long holderTimeoutMs, InstantSource clock) {
+        this.localNodeId = localNodeId;
+        this.localDirectoryId = localDirectoryId;
+        this.voterIds = Set.copyOf(voterIds);
+        this.clusterIds = new ClusterIdCheck(localNodeId, clusterId);
+        this.clock = clock;
+        this.claims = new NodeIdClaims(holderTimeoutMs);
+    }
+
+    /**
+     * {@code RAFT_NONE} to accept the request, else the refusal to answer with.
+     *
+     * @param steady whether the request is the sender's steady traffic (a fetch), which keeps its claim alive
+     */
+    RaftError check(String rpc, int senderId, SenderIdentity sender, boolean steady) {
+        if (clusterIds.refusal("Raft", senderId, sender) != null) {
+            return RaftError.RAFT_INCONSISTENT_CLUSTER_ID;
+        }
+        String directoryId = sender.getDirectoryId();
+        if (senderId == localNodeId && !directoryId.equals(localDirectoryId)) {
+            logOnce("self/" + directoryId, "Refusing Raft requests ({}) that claim this node's own id {} from "
+                    + "directory {} (this node's is {}): another process was started with node id {}; stop it or give "
+                    + "it an unused node.id", rpc, senderId, directoryId, localDirectoryId, senderId);
+            return RaftError.RAFT_DUPLICATE_NODE_ID;
+        }
+        long nowMs = clock.millis();
+        String holder;
+        long silenceMs;
+        NodeIdClaims.Verdict verdict;
+        synchronized (this) {
+            holder = claims.holder(senderId);
+            silenceMs = claims.holderSilenceMs(senderId, nowMs);
+            verdict = steady ? claims.refresh(senderId, directoryId, nowMs) : claims.check(senderId, directoryId,
+                    nowMs);
+        }
+        if (verdict == NodeIdClaims.Verdict.TAKEN_OVER && holder != null) {
+            log.info("Node {} now sends Raft requests from directory {} (directory {} was silent for {} ms): a "
+                    + "restart on a new data directory", senderId, directoryId, holder, silenceMs);
+        }
+        if (verdict != NodeIdClaims.Verdict.REFUSED) {
+            return RaftError.RAFT_NONE;
+        }
+        boolean voter = voterIds.contains(senderId);
+        logOnce("claim/" + senderId + "/" + directoryId, "Two processes send Raft requests as node {}: directory {} "
+                + "(seen {} ms ago) and directory {} ({}); {}. Stop one of them or give it an unused node.id",
+                senderId, holder, silenceMs, directoryId, rpc, voter
+                        ? "refusing the second, which must not take the voter's place"
+                        : "an observer: the controller refuses the second one's broker registration");
+        return voter ? RaftError.RAFT_DUPLICATE_NODE_ID : RaftError.RAFT_NONE;
+    }
+
+    private void logOnce(String key, String format, Object... arguments) {
+        if (logged.add(key)) {
+            log.error(format, arguments);
+        }
+    }
+}
