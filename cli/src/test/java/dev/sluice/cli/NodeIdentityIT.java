@@ -101,7 +101,8 @@ class NodeIdentityIT {
                 assertThat(output).contains("broker 2 is registered by another live process")
                         .contains("another process with node id 2 is alive");
                 assertThat(Epochs.of(admin)).as("nothing was fenced or re-elected").isEqualTo(before);
-                assertThat(admin.describeCluster().brokers()).extracting(BrokerNode::id).containsExactlyInAnyOrder(1, 2);
+                assertThat(admin.describeCluster().brokers()).extracting(BrokerNode::id)
+                        .containsExactlyInAnyOrder(1, 2);
                 assertThat(cluster.isReady(2)).as("the real broker 2 kept its session").isTrue();
             }
         }

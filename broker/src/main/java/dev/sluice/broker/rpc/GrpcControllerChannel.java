@@ -115,8 +115,8 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     public CompletableFuture<TopicResult> createInternalTopic(String name, int partitionCount, int replicationFactor,
             Map<String, String> configs) {
         CreateInternalTopicRequest request = CreateInternalTopicRequest.newBuilder().setName(name)
-                .setPartitions(partitionCount).setReplicationFactor(replicationFactor).putAllConfigs(configs).setSender(sender)
-                .build();
+                .setPartitions(partitionCount).setReplicationFactor(replicationFactor).putAllConfigs(configs)
+                .setSender(sender).build();
         return router.send("CreateInternalTopic", stub -> stub.createInternalTopic(request), INTERNAL_TOPIC,
                 CreateInternalTopicResponse::getResult, message -> refusal(name, message));
     }

@@ -48,7 +48,8 @@ class RaftIdentityGuardTest {
         assertThat(guard.check("Vote", 2, sender("c1", "impostor"), false))
                 .isEqualTo(RaftError.RAFT_DUPLICATE_NODE_ID);
         assertThat(guard.check("Fetch", 2, sender("c1", "dir-2"), true)).isEqualTo(RaftError.RAFT_NONE);
-        assertThat(guard.check("Vote", 3, sender("c1", "dir-3"), false)).as("another id").isEqualTo(RaftError.RAFT_NONE);
+        assertThat(guard.check("Vote", 3, sender("c1", "dir-3"), false)).as("another id")
+                .isEqualTo(RaftError.RAFT_NONE);
     }
 
     @Test
