@@ -132,8 +132,11 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
             StreamObserver<CreateInternalTopicResponse> responses) {
         String refusal = clusterIds.refusal("Controller", -1, request.getSender());
         if (refusal != null) {
+            // The broker reads the result, so the refusal goes there too.
             answer(responses, CreateInternalTopicResponse.newBuilder().setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
-                    .setErrorMessage(refusal).setControllerId(-1).build());
+                    .setErrorMessage(refusal).setControllerId(-1).setResult(TopicResult.newBuilder()
+                            .setName(request.getName()).setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
+                            .setErrorMessage(refusal)).build());
             return;
         }
         reply(controller.createInternalTopic(request.getName(), request.getPartitions(),
