@@ -110,8 +110,9 @@ class NodeIdentityIT {
 
     /**
      * The impostor of voter 2 passes every startup check: the quorum names voters by host name ("localhost"), and it
-     * listens on the voter's controller port at another loopback address. The leader refuses its Raft requests
-     * (voter 2's fetches come from another data directory), and it stops once that has lasted a few fetch timeouts.
+     * listens on the voter's controller port at another loopback address. The other voter refuses its Raft requests
+     * (it knows voter 2's data directory from voter 2's fetches if it leads, from voter 2's fetch responses if voter
+     * 2 leads), and the impostor stops once that has lasted a few fetch timeouts.
      */
     @Test
     void aSecondProcessWithALiveVotersIdIsRefusedAndExits() throws Exception {

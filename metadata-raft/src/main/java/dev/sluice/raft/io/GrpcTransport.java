@@ -29,15 +29,18 @@ final class GrpcTransport implements Transport {
     private final long requestTimeoutMs;
     private final SenderIdentity sender;
     private final PeerRefusals refusals;
+    private final RaftIdentityGuard guard;
     private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
+    /** {@code guard} learns from fetch responses which directory the leader runs from. */
     GrpcTransport(Map<Integer, InetSocketAddress> addresses, long requestTimeoutMs, SenderIdentity sender,
-                  PeerRefusals refusals) {
+                  PeerRefusals refusals, RaftIdentityGuard guard) {
         this.addresses = Map.copyOf(addresses);
         this.requestTimeoutMs = requestTimeoutMs;
         this.sender = sender;
         this.refusals = refusals;
+        this.guard = guard;
     }
 
     @Override
@@ -70,7 +73,10 @@ final class GrpcTransport implements Transport {
                 EndQuorumEpochResponse::getError, p -> RaftProtos.fromProto(destinationId, p)));
         } else if (request instanceof RaftMessage.FetchRequest fetch) {
             stub.fetch(RaftProtos.toProto(fetch, sender), observer(destinationId, result,
-                RaftFetchResponse::getError, p -> RaftProtos.fromProto(destinationId, fetch, p)));
+                RaftFetchResponse::getError, p -> {
+                    guard.observeResponder(destinationId, p.getResponder());
+                    return RaftProtos.fromProto(destinationId, fetch, p);
+                }));
         } else if (request instanceof RaftMessage.FetchSnapshotRequest snapshot) {
             stub.fetchSnapshot(RaftProtos.toProto(snapshot, sender), observer(destinationId, result,
                 FetchSnapshotResponse::getError, p -> RaftProtos.fromProto(destinationId, p)));

@@ -10,6 +10,7 @@ import dev.sluice.proto.internal.v1.RaftFetchRequest;
 import dev.sluice.proto.internal.v1.RaftFetchResponse;
 import dev.sluice.proto.internal.v1.RaftError;
 import dev.sluice.proto.internal.v1.RaftGrpc;
+import dev.sluice.proto.internal.v1.SenderIdentity;
 import dev.sluice.proto.internal.v1.VoteRequest;
 import dev.sluice.proto.internal.v1.VoteResponse;
 import dev.sluice.raft.RaftMessage;
@@ -26,10 +27,13 @@ import java.util.function.Function;
 final class RaftGrpcService extends RaftGrpc.RaftImplBase {
     private final RaftDriver driver;
     private final RaftIdentityGuard guard;
+    private final SenderIdentity identity;
 
-    RaftGrpcService(RaftDriver driver, RaftIdentityGuard guard) {
+    /** {@code identity} goes with every fetch response, so fetchers learn which directory this node runs from. */
+    RaftGrpcService(RaftDriver driver, RaftIdentityGuard guard, SenderIdentity identity) {
         this.driver = driver;
         this.guard = guard;
+        this.identity = identity;
     }
 
     @Override
@@ -73,8 +77,8 @@ final class RaftGrpcService extends RaftGrpc.RaftImplBase {
                 .setHighWatermark(-1).setDivergingEndOffset(-1).setSnapshotEndOffset(-1).build());
             return;
         }
-        submit(RaftProtos.fromProto(request), response -> RaftProtos.toProto((RaftMessage.FetchResponse) response),
-            observer);
+        submit(RaftProtos.fromProto(request),
+            response -> RaftProtos.toProto((RaftMessage.FetchResponse) response, identity), observer);
     }
 
     @Override

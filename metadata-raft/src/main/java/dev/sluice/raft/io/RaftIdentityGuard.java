@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a sender of another cluster is refused ({@code RAFT_INCONSISTENT_CLUSTER_ID});</li>
  *   <li>a sender claiming this node's own id from another data directory is refused
  *       ({@code RAFT_DUPLICATE_NODE_ID}): this node is alive, so the sender is a second process with its id;</li>
- *   <li>a voter id is held by the data directory its fetches come from ({@link NodeIdClaims}, held while it fetched
- *       within the fetch timeout, which a live voter always does): requests claiming it from another directory are
- *       refused ({@code RAFT_DUPLICATE_NODE_ID}). Without this, a second process with a voter's id could fetch as
+ *   <li>a voter id is held by the data directory its steady traffic comes from ({@link NodeIdClaims}, held while it
+ *       was seen within the fetch timeout): at a leader, each voter's Fetch requests; at a follower, its leader's Fetch
+ *       responses ({@link #observeResponder}). Requests claiming the id from another directory are refused
+ *       ({@code RAFT_DUPLICATE_NODE_ID}). Without this, a second process with a voter's id could fetch as
  *       that voter, and the leader would count its log toward commitment in place of the real voter's. An observer
  *       id (a broker) is only logged: observers do not count, and the controller refuses the second broker's
  *       registration ({@code DUPLICATE_BROKER_REGISTRATION}).</li>
@@ -88,6 +89,31 @@ final class RaftIdentityGuard {
                         ? "refusing the second, which must not take the voter's place"
                         : "an observer: the controller refuses the second one's broker registration");
         return voter ? RaftError.RAFT_DUPLICATE_NODE_ID : RaftError.RAFT_NONE;
+    }
+
+    /**
+     * A normal Fetch response from {@code responderId}, this node's leader: its steady traffic, which keeps the
+     * responder's claim on its id alive here, so that a second process claiming the leader's id is refused by the
+     * followers too. A response from another directory than a live holder's is only logged (this node reached the
+     * leader's configured address; it has nothing to refuse).
+     */
+    void observeResponder(int responderId, SenderIdentity responder) {
+        String directoryId = responder.getDirectoryId();
+        if (directoryId.isEmpty()) {
+            return;
+        }
+        long nowMs = clock.millis();
+        String holder;
+        NodeIdClaims.Verdict verdict;
+        synchronized (this) {
+            holder = claims.holder(responderId);
+            verdict = claims.refresh(responderId, directoryId, nowMs);
+        }
+        if (verdict == NodeIdClaims.Verdict.REFUSED) {
+            logOnce("responder/" + responderId + "/" + directoryId, "Node {} answered a Raft fetch from directory {} "
+                    + "while directory {} holds node id {}: two processes claim it; stop one of them or give it an "
+                    + "unused node.id", responderId, directoryId, holder, responderId);
+        }
     }
 
     private void logOnce(String key, String format, Object... arguments) {

@@ -62,13 +62,14 @@ public final class RaftNode implements AutoCloseable {
         // is answering for another live process with the same id.
         PeerRefusals refusals = new PeerRefusals(config.nodeId(), identity.clusterId(),
             DUPLICATE_REFUSAL_LIMIT_FETCH_TIMEOUTS * config.fetchTimeoutMs(), clock, faultHandler);
+        RaftIdentityGuard guard = new RaftIdentityGuard(config.nodeId(), identity.clusterId(), identity.directoryId(),
+            config.voters().keySet(), config.fetchTimeoutMs(), clock);
         this.transport = transport != null ? transport
-            : new GrpcTransport(config.voters(), raftConfig.requestTimeoutMs(), identity.toProto(), refusals);
+            : new GrpcTransport(config.voters(), raftConfig.requestTimeoutMs(), identity.toProto(), refusals, guard);
         this.dispatcher = new CommitDispatcher(config.nodeId(), Objects.requireNonNull(listener, "listener"),
             this::handleSnapshotCreated, faultHandler);
         this.driver = new RaftDriver(raftConfig, clock, random, this.transport, storage, dispatcher, faultHandler);
-        this.service = new RaftGrpcService(driver, new RaftIdentityGuard(config.nodeId(), identity.clusterId(),
-            identity.directoryId(), config.voters().keySet(), config.fetchTimeoutMs(), clock));
+        this.service = new RaftGrpcService(driver, guard, identity.toProto());
     }
 
     /** Recovers the log and quorum state and starts taking part; a sole voter elects itself at once. */

@@ -114,8 +114,9 @@ final class RaftProtos {
         return new RaftMessage.EndQuorumEpochResponse(sourceId, response.getEpoch(), fromProto(response.getError()));
     }
 
-    static RaftFetchResponse toProto(RaftMessage.FetchResponse response) {
-        RaftFetchResponse.Builder builder = RaftFetchResponse.newBuilder().setLeaderId(response.leaderId())
+    static RaftFetchResponse toProto(RaftMessage.FetchResponse response, SenderIdentity responder) {
+        RaftFetchResponse.Builder builder = RaftFetchResponse.newBuilder().setResponder(responder)
+            .setLeaderId(response.leaderId())
             .setEpoch(response.epoch()).setError(toProto(response.error()))
             .setHighWatermark(response.highWatermark()).setDivergingEpoch(response.divergingEpoch())
             .setDivergingEndOffset(response.divergingEndOffset()).setSnapshotEndOffset(response.snapshotEndOffset())

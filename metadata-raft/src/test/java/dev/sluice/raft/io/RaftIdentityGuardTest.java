@@ -61,6 +61,21 @@ class RaftIdentityGuardTest {
     }
 
     @Test
+    void aFollowerLearnsItsLeadersDirectoryFromItsFetchResponses() {
+        guard.observeResponder(2, sender("c1", "dir-2"));
+        nowMs += TIMEOUT_MS;
+        assertThat(guard.check("Vote", 2, sender("c1", "impostor"), false))
+                .as("a second process claiming the live leader's id").isEqualTo(RaftError.RAFT_DUPLICATE_NODE_ID);
+        assertThat(guard.check("BeginQuorumEpoch", 2, sender("c1", "dir-2"), false)).isEqualTo(RaftError.RAFT_NONE);
+        guard.observeResponder(2, sender("c1", "impostor"));
+        assertThat(guard.check("Vote", 2, sender("c1", "dir-2"), false)).as("a response never takes over a live id")
+                .isEqualTo(RaftError.RAFT_NONE);
+        nowMs += TIMEOUT_MS + 1;
+        assertThat(guard.check("Vote", 2, sender("c1", "impostor"), false)).as("the leader fell silent")
+                .isEqualTo(RaftError.RAFT_NONE);
+    }
+
+    @Test
     void votesDoNotHoldAnIdSoAFollowerNeverRefusesAVoterItOnlyHearsAtElections() {
         assertThat(guard.check("Vote", 2, sender("c1", "impostor"), false)).isEqualTo(RaftError.RAFT_NONE);
         assertThat(guard.check("Vote", 2, sender("c1", "dir-2"), false)).isEqualTo(RaftError.RAFT_NONE);

@@ -115,31 +115,41 @@ class RaftIdentityTest {
     }
 
     @Test
-    void aSecondProcessWithALiveVotersIdIsRefusedAndStopsWhileTheQuorumKeepsItsEpoch() throws Exception {
+    void aSecondProcessWithALiveFollowersIdIsRefusedAndStopsWhileTheQuorumKeepsItsEpoch() throws Exception {
         RaftNode leader = awaitLeader();
+        int leaderId = leader.status().leaderId();
+        impostorIsRefusedAndStops(leader, leaderId == 1 ? 2 : 1);
+    }
+
+    /** The followers refuse it: they learn the leader's directory from its fetch responses. */
+    @Test
+    void aSecondProcessWithTheLeadersIdIsRefusedAndStopsWhileTheQuorumKeepsItsEpoch() throws Exception {
+        RaftNode leader = awaitLeader();
+        impostorIsRefusedAndStops(leader, leader.status().leaderId());
+    }
+
+    private void impostorIsRefusedAndStops(RaftNode leader, int impersonatedId) throws Exception {
         leader.append(bytes("first")).get(10, TimeUnit.SECONDS);
         int leaderId = leader.status().leaderId();
         int epoch = leader.status().epoch();
-        int followerId = leaderId == 1 ? 2 : 1;
-        await().atMost(Duration.ofSeconds(10))
-            .until(() -> listeners.get("voter-" + followerId).payloads().contains("first"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> listeners.values().stream()
+            .allMatch(listener -> listener.payloads().contains("first")));
 
         // Same voter id and voter list, its own data directory and port (no peer ever sends to it).
-        start("impostor", followerId, "c1", freePort());
+        start("impostor", impersonatedId, "c1", freePort());
         await().atMost(Duration.ofSeconds(30)).until(() -> !faults.isEmpty());
         assertThat(faults).allMatch(fault -> fault.startsWith("impostor: "));
-        assertThat(faults.get(0)).contains("node " + leaderId + " refused node " + followerId)
-            .contains("another live process");
+        assertThat(faults.get(0)).contains("refused node " + impersonatedId).contains("another live process");
 
         leader.append(bytes("second")).get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10))
-            .until(() -> listeners.get("voter-" + followerId).payloads().equals(List.of("first", "second")));
-        assertThat(listeners.get("impostor").payloads()).as("the leader never served the impostor").isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> listeners.get("voter-" + impersonatedId).payloads()
+            .equals(List.of("first", "second")));
+        assertThat(listeners.get("impostor").payloads()).as("no node served the impostor").isEmpty();
         assertThat(leader.status().leaderId()).isEqualTo(leaderId);
         assertThat(leader.status().epoch()).as("no election was disrupted").isEqualTo(epoch);
         for (int nodeId = 1; nodeId <= 3; nodeId++) {
-            assertThat(listeners.get("voter-" + nodeId).leaderChanges).extracting(RecordingListener.LeaderChange::epoch)
-                .allMatch(seen -> seen <= epoch);
+            assertThat(listeners.get("voter-" + nodeId).leaderChanges)
+                .extracting(RecordingListener.LeaderChange::epoch).allMatch(seen -> seen <= epoch);
         }
     }
 }
