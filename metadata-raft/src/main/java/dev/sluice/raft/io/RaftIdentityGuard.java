@@ -16,13 +16,14 @@ import org.slf4j.LoggerFactory;
  *   <li>a sender of another cluster is refused ({@code RAFT_INCONSISTENT_CLUSTER_ID});</li>
  *   <li>a sender claiming this node's own id from another data directory is refused
  *       ({@code RAFT_DUPLICATE_NODE_ID}): this node is alive, so the sender is a second process with its id;</li>
- *   <li>a voter id is held by the data directory its steady traffic comes from ({@link NodeIdClaims}, held while it
- *       was seen within the fetch timeout): at a leader, each voter's Fetch requests; at a follower, its leader's Fetch
- *       responses ({@link #observeResponder}). Requests claiming the id from another directory are refused
- *       ({@code RAFT_DUPLICATE_NODE_ID}). Without this, a second process with a voter's id could fetch as
- *       that voter, and the leader would count its log toward commitment in place of the real voter's. An observer
- *       id (a broker) is only logged: observers do not count, and the controller refuses the second broker's
- *       registration ({@code DUPLICATE_BROKER_REGISTRATION}).</li>
+ *   <li>a node id is held by the data directory its steady traffic comes from ({@link NodeIdClaims}, held while it
+ *       was seen within the fetch timeout): at a leader, each replica's Fetch requests; at a follower, its leader's
+ *       Fetch responses ({@link #observeResponder}). Requests claiming the id from another directory are refused
+ *       ({@code RAFT_DUPLICATE_NODE_ID}). Without this, a second process with a voter's id could fetch as that voter,
+ *       and the leader would count its log toward commitment in place of the real voter's. Observers (brokers) are
+ *       refused too: the driver answers one node id's requests in order, so two processes with one id get each
+ *       other's answers (seen: a second broker's first fetch, from offset 0, was answered with the first broker's
+ *       entries from offset 21, and its Raft driver failed).</li>
  * </ul>
  * Each refusal is logged once per sender id and directory (or cluster), not once per request.
  *
@@ -82,13 +83,11 @@ final class RaftIdentityGuard {
         if (verdict != NodeIdClaims.Verdict.REFUSED) {
             return RaftError.RAFT_NONE;
         }
-        boolean voter = voterIds.contains(senderId);
-        logOnce("claim/" + senderId + "/" + directoryId, "Two processes send Raft requests as node {}: directory {} "
-                + "(seen {} ms ago) and directory {} ({}); {}. Stop one of them or give it an unused node.id",
-                senderId, holder, silenceMs, directoryId, rpc, voter
-                        ? "refusing the second, which must not take the voter's place"
-                        : "an observer: the controller refuses the second one's broker registration");
-        return voter ? RaftError.RAFT_DUPLICATE_NODE_ID : RaftError.RAFT_NONE;
+        logOnce("claim/" + senderId + "/" + directoryId, "Two processes send Raft requests as {} {}: directory {} "
+                + "(seen {} ms ago) and directory {} ({}); refusing the second. Stop one of them or give it an unused "
+                + "node.id", voterIds.contains(senderId) ? "voter" : "observer", senderId, holder, silenceMs,
+                directoryId, rpc);
+        return RaftError.RAFT_DUPLICATE_NODE_ID;
     }
 
     /**

@@ -82,8 +82,9 @@ class RaftIdentityGuardTest {
     }
 
     @Test
-    void twoObserversWithOneIdAreLoggedButNotRefused() {
+    void twoObserversWithOneIdAreRefusedToo() {
         assertThat(guard.check("Fetch", 7, sender("c1", "broker-a"), true)).isEqualTo(RaftError.RAFT_NONE);
-        assertThat(guard.check("Fetch", 7, sender("c1", "broker-b"), true)).isEqualTo(RaftError.RAFT_NONE);
+        assertThat(guard.check("Fetch", 7, sender("c1", "broker-b"), true))
+                .as("the driver would hand each one the other's answers").isEqualTo(RaftError.RAFT_DUPLICATE_NODE_ID);
     }
 }
