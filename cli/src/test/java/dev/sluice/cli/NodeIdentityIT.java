@@ -77,7 +77,8 @@ class NodeIdentityIT {
     /**
      * The leader refuses the second broker's metadata fetches (broker 2's fetches come from another data directory),
      * so it never catches up, and it stops once that has lasted a few fetch timeouts. (Had it caught up, the
-     * controller would refuse its registration: {@code DUPLICATE_BROKER_REGISTRATION}, see BrokerLifecycleIdentityTest.)
+     * controller would refuse its registration with {@code DUPLICATE_BROKER_REGISTRATION}: see
+     * BrokerLifecycleIdentityTest.)
      */
     @Test
     void aSecondBrokerWithALiveBrokersIdIsRefusedAndExits() throws Exception {
