@@ -40,10 +40,15 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--cluster-id", paramLabel = "ID",
             description = "Cluster id, the same on every node; required with a multi-node quorum.")
     String clusterId;
+    @Option(names = "--adopt-data-dir", description = "Take over a data directory that holds data but lost its "
+            + "meta.properties (the file naming the node and cluster that own it): write it again for this node. "
+            + "Only for data that is this node's; pass the cluster's --cluster-id too. Without this flag such a "
+            + "directory is refused.")
+    boolean adoptDataDir;
 
     @Override
     public Integer call() throws Exception {
-        NodeConfig config = config();
+        NodeConfig config = config().withAdoptDataDir(adoptDataDir);
         Logging.serverMode();
         CountDownLatch stopped = new CountDownLatch(1);
         Node node = Node.start(config);

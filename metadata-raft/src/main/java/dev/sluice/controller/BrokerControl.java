@@ -26,26 +26,60 @@ final class BrokerControl {
         this.config = config;
     }
 
-    ControllerResult<BrokerRegistrationReply> registerBroker(MetadataImage image, int brokerId, String host,
-            int port, String rack) {
+    /**
+     * Registers a broker, unless another incarnation of its id still has a live session: then
+     * {@code DUPLICATE_BROKER_REGISTRATION}, since two processes with one id would otherwise fence each other in turn
+     * forever. The same incarnation may register again (a retry, or a new session after it was fenced).
+     *
+     * @param sessions the shell's soft state of broker sessions (last heartbeats, clean shutdowns)
+     */
+    ControllerResult<BrokerRegistrationReply> registerBroker(MetadataImage image, BrokerRegistrationRequest request,
+            BrokerSessions sessions, long nowMs) {
+        int brokerId = request.brokerId();
         if (brokerId < 0) {
             return ControllerResult.of(BrokerRegistrationReply.error(ErrorCode.INVALID_REQUEST,
                     "broker id " + brokerId + " is negative"));
         }
-        if (host == null || host.isBlank() || port < 1 || port > 65535) {
+        if (request.host() == null || request.host().isBlank() || request.port() < 1 || request.port() > 65535) {
+            return ControllerResult.of(BrokerRegistrationReply.error(ErrorCode.INVALID_REQUEST, "broker " + brokerId
+                    + " needs a host and a port in 1..65535, got " + request.host() + ":" + request.port()));
+        }
+        if (request.incarnationId().isEmpty()) {
             return ControllerResult.of(BrokerRegistrationReply.error(ErrorCode.INVALID_REQUEST,
-                    "broker " + brokerId + " needs a host and a port in 1..65535, got " + host + ":" + port));
+                    "broker " + brokerId + " sent no incarnation id"));
         }
         BrokerRegistration previous = image.cluster().broker(brokerId);
+        if (previous != null && !previous.incarnationId().equals(request.incarnationId())
+                && sessions.isLive(previous, nowMs)) {
+            return ControllerResult.of(BrokerRegistrationReply.error(ErrorCode.DUPLICATE_BROKER_REGISTRATION,
+                    duplicateMessage(previous, request, sessions, nowMs)));
+        }
         long epoch = previous == null ? 1 : previous.epoch() + 1;
         WorkingImage working = new WorkingImage(image);
-        working.append(MetadataRecords.registerBroker(brokerId, epoch, host, port, rack == null ? "" : rack));
+        working.append(MetadataRecords.registerBroker(brokerId, epoch, request.host(), request.port(),
+                request.rack(), request.incarnationId(), request.directoryId()));
         if (previous != null && !previous.fenced()) {
             // The new registration fences the old incarnation, so what it led needs a new leader.
             working.append(PartitionElection.electAll(working.image(),
                     partition -> partition.isr().contains(brokerId)));
         }
         return new ControllerResult<>(working.records(), new BrokerRegistrationReply(ErrorCode.NONE, "", epoch));
+    }
+
+    private String duplicateMessage(BrokerRegistration live, BrokerRegistrationRequest request,
+            BrokerSessions sessions, long nowMs) {
+        return "broker " + live.id() + " is registered by another live process (incarnation " + orUnknown(
+                live.incarnationId()) + ", data directory " + orUnknown(live.directoryId()) + ", at " + live.host()
+                + ":" + live.port() + ", last heartbeat " + sessions.sinceLastHeartbeatMs(live.id(), nowMs)
+                + " ms ago); refusing incarnation " + request.incarnationId() + " (data directory "
+                + orUnknown(request.directoryId()) + ", at " + request.host() + ":" + request.port() + "). Two "
+                + "processes were started with node id " + live.id() + ": stop one, or give it an unused node id. A "
+                + "restarted broker is accepted once the old process's session expires ("
+                + config.sessionTimeoutMs() + " ms without a heartbeat)";
+    }
+
+    private static String orUnknown(String id) {
+        return id.isEmpty() ? "unknown" : id;
     }
 
     /**

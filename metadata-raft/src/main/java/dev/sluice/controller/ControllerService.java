@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * apply the change a second time (or answer "already exists" to the call that created the topic).
  *
  * <p>Soft state: each broker's last heartbeat time (ms, from the injected clock), not in the log; when the service
- * becomes active it gives every registered broker a fresh session. A periodic tick fences expired sessions and,
+ * becomes active it gives every unfenced broker a fresh session. A live session keeps another incarnation of the
+ * broker's id from registering ({@code DUPLICATE_BROKER_REGISTRATION}). A periodic tick fences expired sessions and,
  * every {@code leaderRebalanceIntervalMs} when enabled, moves leadership back to preferred replicas. Also soft: the
  * epoch of each broker that asked for a controlled shutdown, so that a heartbeat of that epoch still in flight does
  * not unfence it again (after a controller fail-over the broker has stopped heartbeating anyway).
@@ -120,13 +121,19 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
                 results -> AlterConfigsResponse.newBuilder().addAllResults(results).build());
     }
 
-    public CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port,
-            String rack) {
+    /**
+     * Registers a broker; refused with {@code DUPLICATE_BROKER_REGISTRATION} while another incarnation of its id has a
+     * live session (see {@link BrokerSessions}).
+     */
+    public CompletableFuture<BrokerRegistrationReply> registerBroker(BrokerRegistrationRequest request) {
         return submit(image -> {
-            ControllerResult<BrokerRegistrationReply> result =
-                    controller.registerBroker(image, brokerId, host, port, rack);
+            long nowMs = clock.millis();
+            ControllerResult<BrokerRegistrationReply> result = controller.registerBroker(image, request,
+                    new BrokerSessions(lastHeartbeatMs, shutdownEpochs, config.sessionTimeoutMs()), nowMs);
             if (result.response().error() == ErrorCode.NONE) {
-                lastHeartbeatMs.put(brokerId, clock.millis());
+                lastHeartbeatMs.put(request.brokerId(), nowMs);
+            } else if (result.response().error() == ErrorCode.DUPLICATE_BROKER_REGISTRATION) {
+                log.warn("Node {} epoch {}: {}", nodeId, leaderEpoch, result.response().errorMessage());
             }
             return result;
         }, message -> BrokerRegistrationReply.error(ErrorCode.NOT_CONTROLLER, message));
@@ -343,7 +350,9 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
         speculative = committed;
         lastHeartbeatMs.clear();
         long nowMs = clock.millis();
-        committed.cluster().brokers().keySet().forEach(id -> lastHeartbeatMs.put(id, nowMs));
+        // Unfenced brokers get a fresh session (the previous controller's heartbeats are unknown here); a fenced one
+        // has none until it heartbeats, so a restart of a broker that was fenced registers at once.
+        committed.cluster().unfencedBrokers().forEach(broker -> lastHeartbeatMs.put(broker.id(), nowMs));
         log.info("Node {} is the active controller in epoch {} at offset {}", nodeId, leaderEpoch, committed.offset());
     }
 

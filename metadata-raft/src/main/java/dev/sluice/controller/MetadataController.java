@@ -51,9 +51,10 @@ public final class MetadataController {
         return topics.alterConfigs(image, request);
     }
 
-    public ControllerResult<BrokerRegistrationReply> registerBroker(MetadataImage image, int brokerId, String host,
-            int port, String rack) {
-        return brokers.registerBroker(image, brokerId, host, port, rack);
+    /** Refused with {@code DUPLICATE_BROKER_REGISTRATION} while another incarnation's session is live. */
+    ControllerResult<BrokerRegistrationReply> registerBroker(MetadataImage image, BrokerRegistrationRequest request,
+            BrokerSessions sessions, long nowMs) {
+        return brokers.registerBroker(image, request, sessions, nowMs);
     }
 
     /** The shell records the heartbeat time itself when the reply is {@code NONE}. */

@@ -3,14 +3,19 @@ package dev.sluice.metadata;
 import java.util.Objects;
 
 /**
- * A registered broker. {@code epoch} identifies this incarnation of the broker (a restart registers again with a
- * higher epoch); {@code rack} is empty when the broker has none. A fenced broker leads no partition and is in no
- * ISR it could be removed from. Immutable.
+ * A registered broker. {@code epoch} identifies this registration (a restart registers again with a higher epoch);
+ * {@code rack} is empty when the broker has none. {@code incarnationId} names the process that registered (a UUID it
+ * picked at start) and {@code directoryId} its data directory (from {@code meta.properties}); both are empty in
+ * registrations written before they existed. A fenced broker leads no partition and is in no ISR it could be removed
+ * from. Immutable.
  */
-public record BrokerRegistration(int id, long epoch, String host, int port, String rack, boolean fenced) {
+public record BrokerRegistration(int id, long epoch, String host, int port, String rack, boolean fenced,
+                                 String incarnationId, String directoryId) {
     public BrokerRegistration {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(rack, "rack");
+        Objects.requireNonNull(incarnationId, "incarnationId");
+        Objects.requireNonNull(directoryId, "directoryId");
         if (id < 0) {
             throw new IllegalStateException("broker id " + id + " is negative");
         }
@@ -19,11 +24,17 @@ public record BrokerRegistration(int id, long epoch, String host, int port, Stri
         }
     }
 
+    /** A registration without process identity (as written before it existed). */
+    public BrokerRegistration(int id, long epoch, String host, int port, String rack, boolean fenced) {
+        this(id, epoch, host, port, rack, fenced, "", "");
+    }
+
     public boolean hasRack() {
         return !rack.isEmpty();
     }
 
     public BrokerRegistration withFenced(boolean newFenced) {
-        return newFenced == fenced ? this : new BrokerRegistration(id, epoch, host, port, rack, newFenced);
+        return newFenced == fenced ? this
+                : new BrokerRegistration(id, epoch, host, port, rack, newFenced, incarnationId, directoryId);
     }
 }

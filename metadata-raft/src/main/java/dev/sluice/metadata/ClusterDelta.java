@@ -40,7 +40,8 @@ public final class ClusterDelta {
                     + record.getBrokerEpoch() + ", not above its previous epoch " + previous.epoch());
         }
         changed.put(record.getBrokerId(), new BrokerRegistration(record.getBrokerId(), record.getBrokerEpoch(),
-                record.getHost(), record.getPort(), record.getRack(), true));
+                record.getHost(), record.getPort(), record.getRack(), true, record.getIncarnationId(),
+                record.getDirectoryId()));
     }
 
     void replay(FenceBrokerRecord record) {

@@ -46,8 +46,7 @@ public record ClusterImage(SortedMap<Integer, BrokerRegistration> brokers) {
     /** Writes a registration per broker, then an unfence for each unfenced one (a registration starts fenced). */
     public void write(ImageWriter writer) {
         for (BrokerRegistration broker : brokers.values()) {
-            writer.write(MetadataRecords.registerBroker(broker.id(), broker.epoch(), broker.host(), broker.port(),
-                    broker.rack()));
+            writer.write(MetadataRecords.registerBroker(broker));
             if (!broker.fenced()) {
                 writer.write(MetadataRecords.unfenceBroker(broker.id(), broker.epoch()));
             }

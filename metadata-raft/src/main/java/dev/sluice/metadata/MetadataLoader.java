@@ -202,8 +202,7 @@ public final class MetadataLoader {
         for (BrokerRegistration broker : target.cluster().brokers().values()) {
             BrokerRegistration old = current.cluster().broker(broker.id());
             if (old == null || broker.epoch() > old.epoch()) {
-                delta.replay(MetadataRecords.registerBroker(broker.id(), broker.epoch(), broker.host(), broker.port(),
-                        broker.rack()));
+                delta.replay(MetadataRecords.registerBroker(broker));
                 old = delta.clusterDelta().broker(broker.id());
             }
             if (old.fenced() != broker.fenced()) {

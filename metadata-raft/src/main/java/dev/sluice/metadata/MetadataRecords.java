@@ -56,10 +56,23 @@ public final class MetadataRecords {
         }
     }
 
+    /** A registration without process identity (incarnation and directory ids empty). */
     public static MetadataRecord registerBroker(int brokerId, long brokerEpoch, String host, int port, String rack) {
+        return registerBroker(brokerId, brokerEpoch, host, port, rack, "", "");
+    }
+
+    public static MetadataRecord registerBroker(int brokerId, long brokerEpoch, String host, int port, String rack,
+            String incarnationId, String directoryId) {
         return MetadataRecord.newBuilder().setRegisterBroker(RegisterBrokerRecord.newBuilder()
-                .setBrokerId(brokerId).setBrokerEpoch(brokerEpoch).setHost(host).setPort(port).setRack(rack))
+                .setBrokerId(brokerId).setBrokerEpoch(brokerEpoch).setHost(host).setPort(port).setRack(rack)
+                .setIncarnationId(incarnationId).setDirectoryId(directoryId))
                 .build();
+    }
+
+    /** The record that registers {@code broker} as it is (fenced or not is a separate record). */
+    public static MetadataRecord registerBroker(BrokerRegistration broker) {
+        return registerBroker(broker.id(), broker.epoch(), broker.host(), broker.port(), broker.rack(),
+                broker.incarnationId(), broker.directoryId());
     }
 
     public static MetadataRecord fenceBroker(int brokerId, long brokerEpoch) {

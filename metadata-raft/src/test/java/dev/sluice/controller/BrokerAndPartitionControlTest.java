@@ -4,6 +4,8 @@ import static dev.sluice.controller.Fixtures.apply;
 import static dev.sluice.controller.Fixtures.brokers;
 import static dev.sluice.controller.Fixtures.create;
 import static dev.sluice.controller.Fixtures.newTopic;
+import static dev.sluice.controller.Fixtures.noSessions;
+import static dev.sluice.controller.Fixtures.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.metadata.MetadataImage;
@@ -35,6 +37,12 @@ class BrokerAndPartitionControlTest {
         return apply(image, records);
     }
 
+    /** Registers by a new incarnation of a broker whose previous one (if any) has no live session. */
+    private ControllerResult<BrokerRegistrationReply> register(MetadataImage image, int id, String host, int port,
+            String rack) {
+        return controller.registerBroker(image, registration(id, host, port, rack), noSessions(), 0);
+    }
+
     private static PartitionImage orders(MetadataImage image) {
         return image.topics().topic("orders").partition(0);
     }
@@ -45,19 +53,18 @@ class BrokerAndPartitionControlTest {
 
     @Test
     void registrationGivesIncreasingEpochsAndStartsFenced() {
-        ControllerResult<BrokerRegistrationReply> first = controller.registerBroker(MetadataImage.EMPTY, 7, "h", 1,
-                "r1");
+        ControllerResult<BrokerRegistrationReply> first = register(MetadataImage.EMPTY, 7, "h", 1, "r1");
         assertThat(first.response()).isEqualTo(new BrokerRegistrationReply(ErrorCode.NONE, "", 1));
         MetadataImage image = apply(MetadataImage.EMPTY, first.records());
         assertThat(image.cluster().broker(7).fenced()).isTrue();
-        assertThat(controller.registerBroker(image, 7, "h", 1, "r1").response().brokerEpoch()).isEqualTo(2);
-        assertThat(controller.registerBroker(image, 8, "h", 0, "").response().error())
+        assertThat(register(image, 7, "h", 1, "r1").response().brokerEpoch()).isEqualTo(2);
+        assertThat(register(image, 8, "h", 0, "").response().error())
                 .isEqualTo(ErrorCode.INVALID_REQUEST);
     }
 
     @Test
     void firstHeartbeatUnfencesAndStaleEpochsAreFenced() {
-        MetadataImage image = apply(MetadataImage.EMPTY, controller.registerBroker(MetadataImage.EMPTY, 7, "h", 1, "")
+        MetadataImage image = apply(MetadataImage.EMPTY, register(MetadataImage.EMPTY, 7, "h", 1, "")
                 .records());
         assertThat(controller.brokerHeartbeat(image, 7, 0).response().error()).isEqualTo(ErrorCode.FENCED_EPOCH);
         assertThat(controller.brokerHeartbeat(image, 8, 1).response().error()).isEqualTo(ErrorCode.INVALID_REQUEST);
@@ -117,7 +124,7 @@ class BrokerAndPartitionControlTest {
     @Test
     void reRegistrationOfALiveBrokerMovesItsLeadership() {
         MetadataImage image = ordersImage(Map.of());
-        image = apply(image, controller.registerBroker(image, 1, "host1", 7092, "").records());
+        image = apply(image, register(image, 1, "host1", 7092, "").records());
         assertThat(orders(image).leaderId()).isEqualTo(2);
         assertThat(orders(image).isr()).containsExactly(2, 3);
     }

@@ -1,6 +1,7 @@
 package dev.sluice.controller;
 
 import static dev.sluice.controller.Fixtures.create;
+import static dev.sluice.controller.Fixtures.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.metadata.MetadataImage;
@@ -49,7 +50,7 @@ class ControllerServiceTest {
     }
 
     private void registerAndUnfence(int brokerId) {
-        long epoch = settle(service.registerBroker(brokerId, "host" + brokerId, 7092, "")).brokerEpoch();
+        long epoch = settle(service.registerBroker(registration(brokerId, "host" + brokerId, 7092, ""))).brokerEpoch();
         assertThat(settle(service.brokerHeartbeat(brokerId, epoch)).error()).isEqualTo(ErrorCode.NONE);
     }
 
@@ -75,7 +76,7 @@ class ControllerServiceTest {
     @Test
     void becomesActiveOnlyOnceTheEpochStartIsCommitted() {
         service.handleLeaderChange(NODE_ID, 1, 0);
-        CompletableFuture<BrokerRegistrationReply> early = service.registerBroker(5, "h", 1, "");
+        CompletableFuture<BrokerRegistrationReply> early = service.registerBroker(registration(5, "h", 1, ""));
         queue.runAll();
         assertThat(early.join().error()).isEqualTo(ErrorCode.NOT_CONTROLLER);
         metadataLog.commitMarker();
@@ -220,7 +221,7 @@ class ControllerServiceTest {
                 .as("a late heartbeat of the shut-down epoch does not unfence").isTrue();
         assertThat(loader.image().cluster().broker(preferred).fenced()).isTrue();
 
-        long epoch = settle(service.registerBroker(preferred, "host", 7092, "")).brokerEpoch();
+        long epoch = settle(service.registerBroker(registration(preferred, "host", 7092, ""))).brokerEpoch();
         assertThat(settle(service.brokerHeartbeat(preferred, epoch)).fenced()).isFalse();
         var topic = loader.image().topics().topic("orders");
         PartitionImage moved = topic.partition(0);
@@ -235,11 +236,46 @@ class ControllerServiceTest {
     }
 
     @Test
+    void aSecondProcessWithALiveBrokersIdIsRefusedUntilTheSessionExpires() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        BrokerRegistrationRequest impostor = new BrokerRegistrationRequest(1, "other", 7092, "", "impostor", "x");
+        BrokerRegistrationReply refused = settle(service.registerBroker(impostor));
+        assertThat(refused.error()).isEqualTo(ErrorCode.DUPLICATE_BROKER_REGISTRATION);
+        assertThat(loader.image().cluster().broker(1).fenced()).as("the live broker keeps its session").isFalse();
+        assertThat(loader.image().cluster().broker(1).incarnationId()).isEqualTo("incarnation-1");
+
+        clock.advance(ControllerConfig.DEFAULT.sessionTimeoutMs() + 1);
+        BrokerRegistrationReply accepted = settle(service.registerBroker(impostor));
+        assertThat(accepted.error()).as("the old process stopped heartbeating").isEqualTo(ErrorCode.NONE);
+        assertThat(loader.image().cluster().broker(1).incarnationId()).isEqualTo("impostor");
+    }
+
+    @Test
+    void aNewActiveControllerGivesUnfencedBrokersAFreshSessionAndFencedOnesNone() {
+        becomeLeader(1);
+        registerAndUnfence(1);
+        settle(service.registerBroker(registration(2, "host2", 7092, "")));  // registered, never heartbeated
+        clock.advance(10 * ControllerConfig.DEFAULT.sessionTimeoutMs());
+        service.handleLeaderChange(2, 2, metadataLog.nextOffset());
+        queue.runAll();
+        becomeLeader(3);
+
+        BrokerRegistrationRequest impostorOfOne = new BrokerRegistrationRequest(1, "other", 7092, "", "new", "x");
+        assertThat(settle(service.registerBroker(impostorOfOne)).error())
+                .as("broker 1 is unfenced: the new controller cannot know it died, so it gets a session")
+                .isEqualTo(ErrorCode.DUPLICATE_BROKER_REGISTRATION);
+        BrokerRegistrationRequest restartOfTwo = new BrokerRegistrationRequest(2, "host2", 7092, "", "new", "y");
+        assertThat(settle(service.registerBroker(restartOfTwo)).error())
+                .as("broker 2 is fenced: no session to protect").isEqualTo(ErrorCode.NONE);
+    }
+
+    @Test
     void staleHeartbeatsAndIsrChangesAreFenced() {
         becomeLeader(1);
         registerAndUnfence(1);
         registerAndUnfence(2);
-        settle(service.registerBroker(2, "host2", 7092, ""));
+        settle(service.registerBroker(registration(2, "host2", 7092, "")));
         assertThat(settle(service.brokerHeartbeat(2, 1)).error()).isEqualTo(ErrorCode.FENCED_EPOCH);
         settle(service.createTopics(create("orders", 1, 1)));
         var topic = loader.image().topics().topic("orders");
@@ -288,8 +324,8 @@ class ControllerServiceTest {
             threaded.handleLeaderChange(NODE_ID, 1, 0);
             threadLoader.handleCommit(next[0]++, MetadataRecords.serialize(List.of()));
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(threaded::isActive);
-            long epoch = threaded.registerBroker(1, "h", 7092, "").get(10, java.util.concurrent.TimeUnit.SECONDS)
-                    .brokerEpoch();
+            long epoch = threaded.registerBroker(registration(1, "h", 7092, ""))
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS).brokerEpoch();
             threaded.brokerHeartbeat(1, epoch).get(10, java.util.concurrent.TimeUnit.SECONDS);
             CreateTopicsResponse response = threaded.createTopics(create("orders", 3, 1))
                     .get(10, java.util.concurrent.TimeUnit.SECONDS);

@@ -32,6 +32,16 @@ final class Fixtures {
         return apply(MetadataImage.EMPTY, records);
     }
 
+    /** A registration of broker {@code id} by its incarnation "incarnation-{id}" from directory "directory-{id}". */
+    static BrokerRegistrationRequest registration(int id, String host, int port, String rack) {
+        return new BrokerRegistrationRequest(id, host, port, rack, "incarnation-" + id, "directory-" + id);
+    }
+
+    /** No broker has a session: every registration is of a broker whose previous incarnation (if any) is gone. */
+    static BrokerSessions noSessions() {
+        return new BrokerSessions(Map.of(), Map.of(), ControllerConfig.DEFAULT.sessionTimeoutMs());
+    }
+
     static NewTopic newTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
         return NewTopic.newBuilder().setName(name).setPartitions(partitions).setReplicationFactor(replicationFactor)
                 .putAllConfigs(configs).build();

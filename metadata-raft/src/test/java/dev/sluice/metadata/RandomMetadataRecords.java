@@ -79,7 +79,10 @@ final class RandomMetadataRecords {
         int id = random.nextInt(BROKERS);
         BrokerRegistration previous = image.cluster().broker(id);
         long epoch = previous == null ? 1 + random.nextInt(3) : previous.epoch() + 1 + random.nextInt(3);
-        return MetadataRecords.registerBroker(id, epoch, "host" + id, 7092 + id, pick(RACKS));
+        // Process identity is empty in records written before it existed; both kinds must replay and snapshot.
+        boolean identified = random.nextBoolean();
+        return MetadataRecords.registerBroker(id, epoch, "host" + id, 7092 + id, pick(RACKS),
+                identified ? "incarnation-" + random.nextInt(1000) : "", identified ? "directory-" + id : "");
     }
 
     private MetadataRecord fenceOrUnfence(boolean fence) {

@@ -6,6 +6,8 @@ import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.PartitionSyncer;
 import dev.sluice.controller.FaultHandler;
+import dev.sluice.identity.ClusterIdCheck;
+import dev.sluice.identity.NodeIdentity;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.PartitionImage;
@@ -80,19 +82,20 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
     /** For tests: a replica fetcher thread that dies of an {@link Error} is only logged. */
     public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore, PartitionSyncer syncer,
                              IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
-                             ScheduledExecutorService scheduler, ReplicationConfig config) {
-        this(localBrokerId, brokerEpoch, logStore, syncer, isrChanges, channels, clock, scheduler, config,
+                             ScheduledExecutorService scheduler, ReplicationConfig config, NodeIdentity identity) {
+        this(localBrokerId, brokerEpoch, logStore, syncer, isrChanges, channels, clock, scheduler, config, identity,
                 (message, cause) -> log.error("Fault: {}", message, cause));
     }
 
     /**
      * @param syncer brings appended data to disk where a topic's flush policy asks for it, for the leader's own
      *     appends and for what followers fetched
+     * @param identity sent with this broker's replica fetches; the fetch service refuses followers of another cluster
      * @param faultHandler told when a replica fetcher thread dies of something it cannot handle
      */
     public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore, PartitionSyncer syncer,
                              IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
-                             ScheduledExecutorService scheduler, ReplicationConfig config,
+                             ScheduledExecutorService scheduler, ReplicationConfig config, NodeIdentity identity,
                              FaultHandler faultHandler) {
         this.localBrokerId = localBrokerId;
         this.logStore = logStore;
@@ -102,9 +105,11 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
         this.scheduler = scheduler;
         this.config = config;
         this.fetchers = new ReplicaFetchers(localBrokerId, brokerEpoch, channels, syncer, config, clock,
+                identity.toProto(),
                 faultHandler);
         this.acksAllWaiter = new AcksAllWaiter(scheduler);
-        this.fetchService = new ReplicaFetchService(this, scheduler);
+        this.fetchService = new ReplicaFetchService(this, scheduler,
+                new ClusterIdCheck(localBrokerId, identity.clusterId()));
     }
 
     /** Starts the periodic ISR lag check (every half {@code replica.lag.time.max.ms}, as Kafka). */

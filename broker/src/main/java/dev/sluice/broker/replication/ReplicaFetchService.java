@@ -1,6 +1,7 @@
 package dev.sluice.broker.replication;
 
 import dev.sluice.broker.log.PartitionKey;
+import dev.sluice.identity.ClusterIdCheck;
 import dev.sluice.proto.internal.v1.ReplicaFetchPartition;
 import dev.sluice.proto.internal.v1.ReplicaFetchPartitionResult;
 import dev.sluice.proto.internal.v1.ReplicaFetchRequest;
@@ -25,6 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * waits, up to {@code max_wait_ms}, for a local append or a high-watermark advance on one of its partitions, then
  * is answered with a fresh read.
  *
+ * <p>A fetch from a follower of another cluster ({@link ClusterIdCheck}) is refused with a top-level
+ * {@code INCONSISTENT_CLUSTER_ID} before any partition is read.
+ *
  * <p>Threads: gRPC request threads do the first read; wake-ups only schedule a re-read on the injected scheduler,
  * which also runs the timeouts, so its threads must be allowed to read RocksDB.
  */
@@ -32,14 +36,26 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
 
     private final LeaderPartitions partitions;
     private final ScheduledExecutorService scheduler;
+    private final ClusterIdCheck clusterIds;
 
-    public ReplicaFetchService(LeaderPartitions partitions, ScheduledExecutorService scheduler) {
+    /** {@code clusterIds} refuses the fetches of followers of another cluster. */
+    public ReplicaFetchService(LeaderPartitions partitions, ScheduledExecutorService scheduler,
+                               ClusterIdCheck clusterIds) {
         this.partitions = partitions;
         this.scheduler = scheduler;
+        this.clusterIds = clusterIds;
     }
 
     @Override
     public void replicaFetch(ReplicaFetchRequest request, StreamObserver<ReplicaFetchResponse> observer) {
+        String refusal = clusterIds.refusal("Replication", request.getReplicaId(), request.getSender());
+        if (refusal != null) {
+            // Before any partition is read: a follower of another cluster must not move a high watermark or an ISR.
+            observer.onNext(ReplicaFetchResponse.newBuilder().setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
+                    .setErrorMessage(refusal).build());
+            observer.onCompleted();
+            return;
+        }
         Pass first = read(request);
         if (request.getMaxWaitMs() <= 0 || first.isComplete(request.getMinBytes())) {
             observer.onNext(first.response());

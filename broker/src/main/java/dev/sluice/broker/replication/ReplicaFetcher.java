@@ -10,6 +10,8 @@ import dev.sluice.proto.internal.v1.ReplicaFetchPartitionResult;
 import dev.sluice.proto.internal.v1.ReplicaFetchRequest;
 import dev.sluice.proto.internal.v1.ReplicaFetchResponse;
 import dev.sluice.proto.internal.v1.ReplicationGrpc;
+import dev.sluice.proto.internal.v1.SenderIdentity;
+import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.controller.FaultHandler;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -55,14 +57,18 @@ public final class ReplicaFetcher implements AutoCloseable {
     private final ReplicationGrpc.ReplicationBlockingStub stub;
     private final ReplicationConfig config;
     private final Clock clock;
+    private final SenderIdentity sender;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<PartitionKey, FollowedPartition> partitions = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** The last top-level refusal logged (fetcher thread only), so a lasting one is logged once. */
+    private String loggedRefusal = "";
 
     public ReplicaFetcher(int localBrokerId, LongSupplier brokerEpoch, BrokerEndpoint source, ManagedChannel channel,
-                          PartitionSyncer syncer, ReplicationConfig config, Clock clock, FaultHandler faultHandler) {
+                          PartitionSyncer syncer, ReplicationConfig config, Clock clock, SenderIdentity sender,
+                          FaultHandler faultHandler) {
         this.localBrokerId = localBrokerId;
         this.brokerEpoch = brokerEpoch;
         this.source = source;
@@ -71,6 +77,7 @@ public final class ReplicaFetcher implements AutoCloseable {
         this.stub = ReplicationGrpc.newBlockingStub(channel);
         this.config = config;
         this.clock = clock;
+        this.sender = sender;
         this.thread = new Thread(this::run, "replica-fetcher-" + localBrokerId + "-from-" + source.brokerId());
         this.thread.setDaemon(true);
         this.thread.setUncaughtExceptionHandler((dead, error) ->
@@ -146,6 +153,11 @@ public final class ReplicaFetcher implements AutoCloseable {
                 }
                 return;
             }
+            if (response.getError() != ErrorCode.NONE) {
+                handleRefusal(response);
+                return;
+            }
+            loggedRefusal = "";
             syncAwaited(applyResponse(request, response));
         }
     }
@@ -158,6 +170,20 @@ public final class ReplicaFetcher implements AutoCloseable {
         }
     }
 
+    /**
+     * The leader refused the whole request (e.g. {@code INCONSISTENT_CLUSTER_ID}: it belongs to another cluster, so
+     * the metadata that sent this broker there is wrong): logged once while it lasts, and retried after the backoff.
+     */
+    private void handleRefusal(ReplicaFetchResponse response) {
+        String refusal = response.getError() + ": " + response.getErrorMessage();
+        if (!refusal.equals(loggedRefusal)) {
+            loggedRefusal = refusal;
+            log.error("Broker {} at {}:{} refused replica fetches from broker {}: {} (logged once while it lasts)",
+                    source.brokerId(), source.host(), source.port(), localBrokerId, refusal);
+        }
+        await(config.replicaFetchBackoffMs());
+    }
+
     /** The request for every partition not backing off, or null after waiting when there is none. */
     private ReplicaFetchRequest nextRequest() {
         lock.lock();
@@ -167,7 +193,7 @@ public final class ReplicaFetcher implements AutoCloseable {
             ReplicaFetchRequest.Builder request = ReplicaFetchRequest.newBuilder()
                     .setReplicaId(localBrokerId).setBrokerEpoch(brokerEpoch.getAsLong())
                     .setMaxWaitMs(config.replicaFetchWaitMaxMs()).setMinBytes(config.replicaFetchMinBytes())
-                    .setMaxBytes(config.replicaFetchMaxBytes());
+                    .setMaxBytes(config.replicaFetchMaxBytes()).setSender(sender);
             for (FollowedPartition partition : partitions.values()) {
                 if (partition.retryAtMs > nowMs) {
                     nextRetryMs = Math.min(nextRetryMs, partition.retryAtMs);

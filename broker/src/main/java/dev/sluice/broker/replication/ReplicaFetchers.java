@@ -4,6 +4,7 @@ import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.PartitionSyncer;
 import dev.sluice.controller.FaultHandler;
+import dev.sluice.proto.internal.v1.SenderIdentity;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,18 +25,20 @@ final class ReplicaFetchers implements AutoCloseable {
     private final PartitionSyncer syncer;
     private final ReplicationConfig config;
     private final Clock clock;
+    private final SenderIdentity sender;
     private final FaultHandler faultHandler;
     private final Map<BrokerEndpoint, ReplicaFetcher> fetchers = new HashMap<>();
     private final Map<PartitionKey, ReplicaFetcher> followed = new HashMap<>();
 
     ReplicaFetchers(int localBrokerId, LongSupplier brokerEpoch, ReplicationChannels channels, PartitionSyncer syncer,
-                    ReplicationConfig config, Clock clock, FaultHandler faultHandler) {
+                    ReplicationConfig config, Clock clock, SenderIdentity sender, FaultHandler faultHandler) {
         this.localBrokerId = localBrokerId;
         this.brokerEpoch = brokerEpoch;
         this.channels = channels;
         this.syncer = syncer;
         this.config = config;
         this.clock = clock;
+        this.sender = sender;
         this.faultHandler = faultHandler;
     }
 
@@ -44,7 +47,7 @@ final class ReplicaFetchers implements AutoCloseable {
         unfollow(log.key());
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(leader, endpoint -> {
             ReplicaFetcher created = new ReplicaFetcher(localBrokerId, brokerEpoch, endpoint,
-                    channels.open(endpoint), syncer, config, clock, faultHandler);
+                    channels.open(endpoint), syncer, config, clock, sender, faultHandler);
             created.start();
             return created;
         });

@@ -34,6 +34,10 @@ public interface ControllerChannel {
     CompletableFuture<TopicResult> createInternalTopic(String name, int partitionCount, int replicationFactor,
             Map<String, String> configs);
 
+    /**
+     * Registers this broker as the process and data directory the channel speaks for; refused with
+     * {@code DUPLICATE_BROKER_REGISTRATION} while another incarnation of the id has a live session.
+     */
     CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port, String rack);
 
     CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch);

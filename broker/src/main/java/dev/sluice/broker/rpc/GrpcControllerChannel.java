@@ -6,6 +6,7 @@ import dev.sluice.controller.BrokerRegistrationReply;
 import dev.sluice.controller.ControlledShutdownReply;
 import dev.sluice.controller.ProducerIdsReply;
 import dev.sluice.controller.ReadBarrierReply;
+import dev.sluice.identity.NodeIdentity;
 import dev.sluice.metadata.MetadataRecords;
 import dev.sluice.metadata.PartitionImage;
 import dev.sluice.proto.internal.v1.AllocateProducerIdsRequest;
@@ -26,6 +27,7 @@ import dev.sluice.proto.internal.v1.ReadBarrierRequest;
 import dev.sluice.proto.internal.v1.ReadBarrierResponse;
 import dev.sluice.proto.internal.v1.RegisterBrokerRequest;
 import dev.sluice.proto.internal.v1.RegisterBrokerResponse;
+import dev.sluice.proto.internal.v1.SenderIdentity;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.AlterConfigsResponse;
 import dev.sluice.proto.v1.ConfigAlteration;
@@ -51,6 +53,7 @@ import java.util.stream.Stream;
  * {@code Controller} service of the active controller, found and followed by a {@link ControllerRouter}. A combined
  * node that leads the quorum reaches its own controller through its own controller port, so there is one code path.
  * When no active controller answers within the request timeout the answer is {@code NOT_CONTROLLER} (retriable).
+ * Every request of the broker's own carries this process's {@link NodeIdentity}.
  * Topic creates, deletes and config changes are never resent after a call that may have reached a controller;
  * they answer {@code REQUEST_TIMED_OUT} (outcome unknown) instead ({@link ControllerRouter#sendAtMostOnce}).
  *
@@ -58,19 +61,22 @@ import java.util.stream.Stream;
  */
 public final class GrpcControllerChannel implements ControllerChannel, AutoCloseable {
     private final ControllerRouter router;
+    private final SenderIdentity sender;
 
     /**
      * {@code voters} maps each controller id to its controller-port address; {@code raftLeader} reads the leader this
-     * node's Raft replica knows of (-1 when none).
+     * node's Raft replica knows of (-1 when none); {@code identity} goes with every request of the broker's own.
      */
     public GrpcControllerChannel(Map<Integer, InetSocketAddress> voters, IntSupplier raftLeader,
-                                 ScheduledExecutorService scheduler) {
-        this(voters, raftLeader, scheduler, ControllerRouter.Settings.DEFAULT);
+                                 ScheduledExecutorService scheduler, NodeIdentity identity) {
+        this(voters, raftLeader, scheduler, ControllerRouter.Settings.DEFAULT, identity);
     }
 
     GrpcControllerChannel(Map<Integer, InetSocketAddress> voters, IntSupplier raftLeader,
-                          ScheduledExecutorService scheduler, ControllerRouter.Settings settings) {
+                          ScheduledExecutorService scheduler, ControllerRouter.Settings settings,
+                          NodeIdentity identity) {
         this.router = new ControllerRouter(voters, raftLeader, scheduler, settings, System::nanoTime);
+        this.sender = identity.toProto();
     }
 
     @Override
@@ -109,7 +115,8 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     public CompletableFuture<TopicResult> createInternalTopic(String name, int partitionCount, int replicationFactor,
             Map<String, String> configs) {
         CreateInternalTopicRequest request = CreateInternalTopicRequest.newBuilder().setName(name)
-                .setPartitions(partitionCount).setReplicationFactor(replicationFactor).putAllConfigs(configs).build();
+                .setPartitions(partitionCount).setReplicationFactor(replicationFactor).putAllConfigs(configs)
+                .setSender(sender).build();
         return router.send("CreateInternalTopic", stub -> stub.createInternalTopic(request), INTERNAL_TOPIC,
                 CreateInternalTopicResponse::getResult, message -> refusal(name, message));
     }
@@ -117,8 +124,9 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     @Override
     public CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port,
             String rack) {
+        // The sender's incarnation and directory ids are the ones registered.
         RegisterBrokerRequest request = RegisterBrokerRequest.newBuilder().setBrokerId(brokerId).setHost(host)
-                .setPort(port).setRack(rack == null ? "" : rack).build();
+                .setPort(port).setRack(rack == null ? "" : rack).setSender(sender).build();
         return router.send("RegisterBroker", stub -> stub.registerBroker(request), REGISTER,
                 r -> new BrokerRegistrationReply(r.getError(), r.getErrorMessage(), r.getBrokerEpoch()),
                 message -> BrokerRegistrationReply.error(ErrorCode.NOT_CONTROLLER, message));
@@ -127,7 +135,7 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     @Override
     public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch) {
         BrokerHeartbeatRequest request = BrokerHeartbeatRequest.newBuilder().setBrokerId(brokerId)
-                .setBrokerEpoch(brokerEpoch).build();
+                .setBrokerEpoch(brokerEpoch).setSender(sender).build();
         return router.send("BrokerHeartbeat", stub -> stub.brokerHeartbeat(request), HEARTBEAT,
                 r -> new BrokerHeartbeatReply(r.getError(), r.getErrorMessage(), r.getFenced()),
                 message -> BrokerHeartbeatReply.error(ErrorCode.NOT_CONTROLLER, message));
@@ -138,7 +146,8 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
             int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
         AlterPartitionRequest request = AlterPartitionRequest.newBuilder()
                 .setTopicId(MetadataRecords.topicIdBytes(topicId)).setPartition(partition).setLeaderId(leaderId)
-                .setLeaderEpoch(leaderEpoch).setPartitionEpoch(partitionEpoch).addAllNewIsr(newIsr).build();
+                .setLeaderEpoch(leaderEpoch).setPartitionEpoch(partitionEpoch).addAllNewIsr(newIsr).setSender(sender)
+                .build();
         return router.send("AlterPartition", stub -> stub.alterPartition(request), ALTER_PARTITION,
                 GrpcControllerChannel::alterPartitionReply,
                 message -> new AlterPartitionReply(ErrorCode.NOT_CONTROLLER, message, null));
@@ -147,7 +156,7 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     @Override
     public CompletableFuture<ProducerIdsReply> allocateProducerIds(int brokerId, int count) {
         AllocateProducerIdsRequest request = AllocateProducerIdsRequest.newBuilder().setBrokerId(brokerId)
-                .setCount(count).build();
+                .setCount(count).setSender(sender).build();
         return router.send("AllocateProducerIds", stub -> stub.allocateProducerIds(request), PRODUCER_IDS,
                 r -> new ProducerIdsReply(r.getError(), r.getErrorMessage(), r.getFirstProducerId(), r.getCount()),
                 message -> ProducerIdsReply.error(ErrorCode.NOT_CONTROLLER, message));
@@ -163,7 +172,7 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     @Override
     public CompletableFuture<ControlledShutdownReply> controlledShutdown(int brokerId, long brokerEpoch) {
         ControlledShutdownRequest request = ControlledShutdownRequest.newBuilder().setBrokerId(brokerId)
-                .setBrokerEpoch(brokerEpoch).build();
+                .setBrokerEpoch(brokerEpoch).setSender(sender).build();
         return router.send("ControlledShutdown", stub -> stub.controlledShutdown(request), SHUTDOWN,
                 r -> new ControlledShutdownReply(r.getError(), r.getErrorMessage()),
                 message -> new ControlledShutdownReply(ErrorCode.NOT_CONTROLLER, message));
@@ -171,7 +180,7 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
 
     @Override
     public CompletableFuture<ReadBarrierReply> readBarrier() {
-        ReadBarrierRequest request = ReadBarrierRequest.getDefaultInstance();
+        ReadBarrierRequest request = ReadBarrierRequest.newBuilder().setSender(sender).build();
         return router.send("ReadBarrier", stub -> stub.readBarrier(request), READ_BARRIER,
                 r -> new ReadBarrierReply(r.getError(), r.getErrorMessage(), r.getOffset()),
                 message -> ReadBarrierReply.error(ErrorCode.NOT_CONTROLLER, message));

@@ -5,6 +5,7 @@ import dev.sluice.broker.rpc.ControllerChannel;
 import dev.sluice.controller.BrokerHeartbeatReply;
 import dev.sluice.controller.BrokerRegistrationReply;
 import dev.sluice.controller.ControlledShutdownReply;
+import dev.sluice.controller.FaultHandler;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.PartitionImage;
@@ -17,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * broker is unfenced it makes sure the internal {@code __consumer_offsets} topic exists, creating it (compacted)
  * once enough brokers are unfenced for its replication factor ({@link #offsetsTopicReplicationFactor}). It registers
  * only once the node's metadata loader caught up with the quorum's high watermark. An accepted heartbeat renews the
- * group coordinators' lease once the image has caught up ({@link CaughtUpLeaseRenewal}).
+ * group coordinators' lease once the image has caught up ({@link CaughtUpLeaseRenewal}). A registration refused
+ * because another live process holds this broker's id, or because the controller belongs to another cluster, stops
+ * the process through the fault handler, with a message naming the id.
  *
  * <p>Runs on a scheduler thread, one step at a time; {@link #notReadyReason()} may be read from any thread.
  */
@@ -45,15 +49,26 @@ final class BrokerLifecycle implements AutoCloseable {
     private final int advertisedPort;
     private final ScheduledExecutorService scheduler;
     private final CaughtUpLeaseRenewal leaseRenewal;
+    private final FaultHandler faultHandler;
+    private final LongSupplier nanoTime;
+    private final DuplicateRegistrationWait duplicateWait;
     private volatile long brokerEpoch = -1;
     private volatile String lastProblem = "not registered yet";
     private volatile boolean closed;
     private ScheduledFuture<?> next;
 
+    /**
+     * @param faultHandler told when this broker must not run: its id is registered by another live process, or the
+     *     controller belongs to another cluster
+     * @param nanoTime the clock for how long registrations have been refused
+     */
     BrokerLifecycle(NodeConfig config, ControllerChannel controller, Supplier<MetadataImage> image,
                     BooleanSupplier metadataCaughtUp, int advertisedPort, ScheduledExecutorService scheduler,
-                    CaughtUpLeaseRenewal leaseRenewal) {
+                    CaughtUpLeaseRenewal leaseRenewal, FaultHandler faultHandler, LongSupplier nanoTime) {
         this.config = config;
+        this.faultHandler = faultHandler;
+        this.nanoTime = nanoTime;
+        this.duplicateWait = new DuplicateRegistrationWait(config.brokerSessionTimeoutMs());
         this.leaseRenewal = leaseRenewal;
         this.controller = controller;
         this.image = image;
@@ -83,7 +98,9 @@ final class BrokerLifecycle implements AutoCloseable {
             lastProblem = "controller unreachable: " + e;
             log.debug("Broker {} lifecycle step failed", config.nodeId(), e);
         }
-        schedule(healthy && !isFenced() ? config.brokerHeartbeatIntervalMs() : RETRY_DELAY_MS);
+        // A registration refused as a duplicate is retried at the heartbeat pace: the refusal lasts seconds.
+        schedule(healthy && !isFenced() || duplicateWait.waiting() ? config.brokerHeartbeatIntervalMs()
+                : RETRY_DELAY_MS);
     }
 
     private boolean register() throws Exception {
@@ -95,6 +112,15 @@ final class BrokerLifecycle implements AutoCloseable {
         }
         BrokerRegistrationReply reply = controller.registerBroker(config.nodeId(), config.host(), advertisedPort,
                 config.rack()).get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (reply.error() == ErrorCode.DUPLICATE_BROKER_REGISTRATION) {
+            handleDuplicate(reply.errorMessage());
+            return false;
+        }
+        duplicateWait.reset();
+        if (reply.error() == ErrorCode.INCONSISTENT_CLUSTER_ID) {
+            stopFatally("broker " + config.nodeId() + " cannot join: " + reply.errorMessage());
+            return false;
+        }
         if (reply.error() != ErrorCode.NONE) {
             lastProblem = "registration refused: " + reply.errorMessage();
             return false;
@@ -102,6 +128,32 @@ final class BrokerLifecycle implements AutoCloseable {
         brokerEpoch = reply.brokerEpoch();
         log.info("Broker {} registered with epoch {}", config.nodeId(), brokerEpoch);
         return heartbeat();
+    }
+
+    /**
+     * Another incarnation of this broker's id has a live session: wait (see {@link DuplicateRegistrationWait}) in
+     * case it is this broker's own dead predecessor, and stop the process once the refusals outlast that.
+     */
+    private void handleDuplicate(String message) {
+        long nowNanos = nanoTime.getAsLong();
+        boolean first = !duplicateWait.waiting();
+        boolean giveUp = duplicateWait.refusedAt(nowNanos);
+        lastProblem = "registration refused: " + message;
+        if (giveUp) {
+            stopFatally("broker " + config.nodeId() + "'s registration was refused for "
+                    + duplicateWait.refusedForMs(nowNanos) + " ms, so another process with node id "
+                    + config.nodeId() + " is alive: " + message);
+        } else if (first) {
+            log.warn("Broker {}: registration refused, retrying for up to {} ms in case the process it names is this "
+                    + "broker's own dead predecessor: {}", config.nodeId(), duplicateWait.limitMs(), message);
+        }
+    }
+
+    /** This broker must not run: stops registering and tells the fault handler, which stops the process. */
+    private void stopFatally(String message) {
+        lastProblem = message;
+        close();
+        faultHandler.handleFault(message, null);
     }
 
     private boolean heartbeat() throws Exception {

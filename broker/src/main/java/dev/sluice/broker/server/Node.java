@@ -33,19 +33,21 @@ import dev.sluice.controller.ControllerService;
 import dev.sluice.controller.FaultHandler;
 import dev.sluice.controller.ThreadEventQueue;
 import dev.sluice.controller.io.ControllerGrpcService;
+import dev.sluice.identity.ClusterIdCheck;
+import dev.sluice.identity.NodeIdentity;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.MetadataLoader;
 import dev.sluice.proto.v1.BrokerGrpc;
 import dev.sluice.raft.io.RaftListener;
 import dev.sluice.raft.io.RaftNode;
 import dev.sluice.raft.io.RaftNodeConfig;
+import dev.sluice.storage.DurableFiles;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -101,6 +103,7 @@ public final class Node implements AutoCloseable {
             new MetadataLoader(this::quorumHighWatermark);
     private PrometheusMeterRegistry registry;
     private ClusterIdentity identity;
+    private NodeIdentity nodeIdentity;
     private RaftNode raft;
     private ControllerService controller;
     private LogStore logStore;
@@ -169,9 +172,16 @@ public final class Node implements AutoCloseable {
     }
 
     private void startAll() throws IOException {
-        Files.createDirectories(config.dataDir());
+        DurableFiles.createDirectories(config.dataDir());
         resources.push(DataDirLock.acquire(config.dataDir()));
-        identity = ClusterIdentity.loadOrCreate(config.dataDir(), config.nodeId(), config.clusterId());
+        identity = ClusterIdentity.loadOrCreate(config.dataDir(), config.nodeId(), config.clusterId(),
+                config.adoptDataDir(), UUID::randomUUID);
+        // The incarnation is new at every start; the directory id is the data directory's, kept across restarts.
+        nodeIdentity = new NodeIdentity(identity.clusterId(), identity.directoryId().toString(),
+                UUID.randomUUID().toString());
+        log.info("Node {}: cluster {}, data directory {} (id {}), incarnation {}", config.nodeId(),
+                identity.clusterId(), config.dataDir().toAbsolutePath().normalize(), nodeIdentity.directoryId(),
+                nodeIdentity.incarnationId());
         registry = NodeMetrics.createRegistry(config.nodeId());
         resources.push(registry::close);
         if (config.isBroker()) {
@@ -195,7 +205,8 @@ public final class Node implements AutoCloseable {
         if (config.isBroker()) {
             replicas = new PartitionReplicas(config.nodeId(), () -> lifecycle == null ? -1 : lifecycle.brokerEpoch(),
                     logStore, logSyncer, this::sendIsrChange, ReplicationChannels.PLAINTEXT, clock, scheduler,
-                    ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(config.replicaLagTimeMaxMs()), faultHandler);
+                    ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(config.replicaLagTimeMaxMs()), nodeIdentity,
+                    faultHandler);
             resources.push(replicas);
         }
         if (config.isController()) {
@@ -223,7 +234,7 @@ public final class Node implements AutoCloseable {
         if (config.isBroker()) {
             // Combined nodes too: a node that does not lead the quorum must forward to the one that does.
             controllerChannel = new GrpcControllerChannel(controllerAddresses(), () -> raft.status().leaderId(),
-                    scheduler);
+                    scheduler, nodeIdentity);
             resources.push(controllerChannel);
             startBroker(scheduler, traffic);
         }
@@ -237,7 +248,8 @@ public final class Node implements AutoCloseable {
         if (config.isBroker()) {
             lifecycle = new BrokerLifecycle(config, controllerChannel, this::brokerImage, loader::caughtUp,
                     brokerServer.getPort(), scheduler, new CaughtUpLeaseRenewal(coordinatorLease,
-                            controllerChannel::readBarrier, appliedOffsets::await, coordinatorLeaseMs()));
+                            controllerChannel::readBarrier, appliedOffsets::await, coordinatorLeaseMs()),
+                    faultHandler, System::nanoTime);
             resources.push(lifecycle);
             lifecycle.start();
         }
@@ -317,15 +329,16 @@ public final class Node implements AutoCloseable {
             }
         };
         raft = new RaftNode(new RaftNodeConfig(config.nodeId(), config.dataDir().resolve("metadata"),
-                config.controllerQuorum(), 1000, 2000, config.metadataSnapshotIntervalEntries()), listener,
-                faultHandler);
+                config.controllerQuorum(), 1000, 2000, config.metadataSnapshotIntervalEntries(), nodeIdentity),
+                listener, faultHandler);
         if (config.isController()) {
             controllerServer = bind(NettyServerBuilder
                     .forAddress(new InetSocketAddress(config.host(), config.controllerPort()))
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .addService(malformedRequests.guard(raft.service()))
                     .addService(malformedRequests.guard(
-                            new ControllerGrpcService(controller, () -> raft.status().leaderId())))
+                            new ControllerGrpcService(controller, () -> raft.status().leaderId(),
+                                    new ClusterIdCheck(config.nodeId(), identity.clusterId()))))
                     .build(), NodeConfig.CONTROLLER_PORT, config.controllerPort());
             resources.push(() -> shutdown(controllerServer));
         }

@@ -3,6 +3,7 @@ package dev.sluice.broker.server;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +16,10 @@ import java.util.Set;
  *
  * <p>Every key has a default, so an empty configuration is a single combined node with data under {@code ./data}.
  * A bad value fails with {@link IllegalArgumentException} naming the key, before anything is started.
+ *
+ * <p>{@code adoptDataDir} is not a key: it is the operator's one-time consent ({@code sluice server
+ * --adopt-data-dir}) to take over a data directory that holds data but lost its {@code meta.properties}; a config
+ * file that kept it would silently disarm that check on every start.
  */
 public record NodeConfig(
         int nodeId,
@@ -40,7 +45,8 @@ public record NodeConfig(
         long controlledShutdownTimeoutMs,
         long logFlushSchedulerIntervalMs,
         boolean defaultDurableAcks,
-        String logVerifyOnOpen) {
+        String logVerifyOnOpen,
+        boolean adoptDataDir) {
 
     /** The two roles a node can play; combined mode plays both. */
     public enum Role { CONTROLLER, BROKER }
@@ -127,6 +133,14 @@ public record NodeConfig(
                     + "voters of " + CONTROLLER_QUORUM + " " + quorum.keySet()
                     + "; add it, or run it with roles=broker");
         }
+        if (!roles.contains(Role.CONTROLLER) && quorum.containsKey(nodeId)) {
+            throw new IllegalArgumentException("node " + nodeId + " is a voter of " + CONTROLLER_QUORUM + " "
+                    + quorum.keySet() + " but does not have the controller role; node ids are unique in a cluster, so "
+                    + "a broker-only node needs an id that is not a voter's (or give it roles=controller,broker)");
+        }
+        if (roles.contains(Role.CONTROLLER)) {
+            VoterAddressCheck.checkOwnEntry(nodeId, quorum.get(nodeId), host, controllerPort);
+        }
         String clusterId = values.get(CLUSTER_ID);
         if (clusterId.isEmpty() && (quorum.size() > 1 || !quorum.containsKey(nodeId))) {
             throw new IllegalArgumentException(CLUSTER_ID + " (--cluster-id) is required when the quorum has other "
@@ -148,7 +162,17 @@ public record NodeConfig(
                 longValue(values, SNAPSHOT_INTERVAL_ENTRIES, 0), booleanValue(values, AUTO_LEADER_REBALANCE_ENABLE),
                 longValue(values, CONTROLLED_SHUTDOWN_TIMEOUT_MS, 0),
                 longValue(values, LOG_FLUSH_SCHEDULER_INTERVAL_MS, 10), booleanValue(values, LOG_DURABLE_ACKS),
-                oneOf(values, LOG_VERIFY_ON_OPEN, "after-unclean-shutdown", "always", "never"));
+                oneOf(values, LOG_VERIFY_ON_OPEN, "after-unclean-shutdown", "always", "never"), false);
+    }
+
+    /** This configuration with the operator's consent to adopt a data directory without meta.properties. */
+    public NodeConfig withAdoptDataDir(boolean adopt) {
+        return new NodeConfig(nodeId, roles, dataDir, host, brokerPort, controllerPort, httpPort, rack,
+                controllerQuorum, defaultPartitions, defaultReplicationFactor, retentionCheckIntervalMs,
+                offsetsTopicPartitions, offsetsTopicReplicationFactor, brokerHeartbeatIntervalMs,
+                brokerSessionTimeoutMs, clusterId, replicaLagTimeMaxMs, metadataSnapshotIntervalEntries,
+                autoLeaderRebalanceEnable, controlledShutdownTimeoutMs, logFlushSchedulerIntervalMs,
+                defaultDurableAcks, logVerifyOnOpen, adopt);
     }
 
     public boolean isController() {
@@ -179,9 +203,13 @@ public record NodeConfig(
         return Set.copyOf(roles);
     }
 
-    /** Parses {@code 1@host:port,2@host:port}. */
+    /**
+     * Parses {@code 1@host:port,2@host:port}. A voter id listed twice, or one address listed for two voters, is
+     * refused: either would silently keep one of the entries, and two voters on one address would be one process.
+     */
     static Map<Integer, InetSocketAddress> parseQuorum(String text) {
         Map<Integer, InetSocketAddress> voters = new LinkedHashMap<>();
+        Map<String, Integer> addresses = new HashMap<>();
         for (String part : text.split(",")) {
             String entry = part.trim();
             int at = entry.indexOf('@');
@@ -193,7 +221,17 @@ public record NodeConfig(
             try {
                 int id = Integer.parseInt(entry.substring(0, at));
                 int port = Integer.parseInt(entry.substring(colon + 1));
-                voters.put(id, InetSocketAddress.createUnresolved(entry.substring(at + 1, colon), port));
+                InetSocketAddress address = InetSocketAddress.createUnresolved(entry.substring(at + 1, colon), port);
+                if (voters.containsKey(id)) {
+                    throw new IllegalArgumentException("voter " + id + " is listed twice in " + CONTROLLER_QUORUM
+                            + " '" + text + "'; list each voter once");
+                }
+                Integer sameAddress = addresses.putIfAbsent(entry.substring(at + 1).toLowerCase(Locale.ROOT), id);
+                if (sameAddress != null) {
+                    throw new IllegalArgumentException("voters " + sameAddress + " and " + id + " have the same "
+                            + "address in " + CONTROLLER_QUORUM + " '" + text + "'; each voter needs its own");
+                }
+                voters.put(id, address);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("bad " + CONTROLLER_QUORUM + " entry '" + entry
                         + "': expected id@host:port");

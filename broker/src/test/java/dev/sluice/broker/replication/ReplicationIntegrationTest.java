@@ -13,6 +13,7 @@ import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.RecordingFaultHandler;
 import dev.sluice.broker.log.TestBatches;
+import dev.sluice.identity.NodeIdentity;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.ClusterImage;
 import dev.sluice.metadata.ConfigsImage;
@@ -21,9 +22,15 @@ import dev.sluice.metadata.PartitionImage;
 import dev.sluice.metadata.ProducerIdsImage;
 import dev.sluice.metadata.TopicImage;
 import dev.sluice.metadata.TopicsImage;
+import dev.sluice.proto.internal.v1.ReplicaFetchPartition;
+import dev.sluice.proto.internal.v1.ReplicaFetchRequest;
+import dev.sluice.proto.internal.v1.ReplicaFetchResponse;
+import dev.sluice.proto.internal.v1.ReplicationGrpc;
 import dev.sluice.proto.v1.ErrorCode;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -80,7 +87,7 @@ class ReplicationIntegrationTest {
             LogSyncer syncer = new LogSyncer(store, "syncer-" + id, System::nanoTime);
             syncer.start();
             PartitionReplicas replicas = new PartitionReplicas(id, () -> 1L, store, syncer, isrChanges,
-                    ReplicationChannels.PLAINTEXT, clock, scheduler, config, faults);
+                    ReplicationChannels.PLAINTEXT, clock, scheduler, config, identity(id, "c1"), faults);
             Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(replicas.replicaFetchService()).build().start();
             brokers.add(new Broker(id, store, syncer, replicas, server, disk, faults));
@@ -119,6 +126,33 @@ class ReplicationIntegrationTest {
             assertThat(follower.log().state().leaderEpochs()).isEqualTo(broker(1).log().state().leaderEpochs());
         }
         assertThat(isrChanges.proposals).isEmpty();
+    }
+
+    @Test
+    void aFollowerOfAnotherClusterIsRefusedBeforeAnyPartitionIsRead() {
+        broker(1).replicas().applyMetadata(image(1, 0, 0, ALL));
+        append(broker(1), 3, 0);
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", broker(1).server().getPort())
+                .usePlaintext().build();
+        try {
+            ReplicationGrpc.ReplicationBlockingStub leader = ReplicationGrpc.newBlockingStub(channel);
+            ReplicaFetchRequest.Builder fetch = ReplicaFetchRequest.newBuilder().setReplicaId(3).setBrokerEpoch(1)
+                    .setMaxBytes(1 << 20).addPartitions(ReplicaFetchPartition.newBuilder()
+                            .setTopicId(TopicIdBytes.encode(TOPIC)).setPartition(0).setFetchOffset(3)
+                            .setLastFetchedEpoch(0).setCurrentLeaderEpoch(0).setPartitionMaxBytes(1 << 20));
+
+            ReplicaFetchResponse foreign = leader.replicaFetch(fetch.setSender(identity(3, "c2").toProto()).build());
+            assertThat(foreign.getError()).isEqualTo(ErrorCode.INCONSISTENT_CLUSTER_ID);
+            assertThat(foreign.getErrorMessage()).contains("cluster c1").contains("cluster c2");
+            assertThat(foreign.getPartitionsList()).isEmpty();
+            assertThat(broker(1).log().highWatermark()).as("its fetch offset was not counted").isZero();
+
+            ReplicaFetchResponse same = leader.replicaFetch(fetch.setSender(identity(3, "c1").toProto()).build());
+            assertThat(same.getError()).isEqualTo(ErrorCode.NONE);
+            assertThat(same.getPartitions(0).getError()).isEqualTo(ErrorCode.NONE);
+        } finally {
+            channel.shutdownNow();
+        }
     }
 
     @Test
@@ -344,7 +378,11 @@ class ReplicationIntegrationTest {
         return new PartitionReplicas(broker.id(), () -> 2L, broker.store(), broker.syncer(), isrChanges,
                 ReplicationChannels.PLAINTEXT,
                 clock, scheduler, ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(LAG_MS)
-                        .withReplicaFetchWaitMaxMs(100).withReplicaFetchBackoffMs(20));
+                        .withReplicaFetchWaitMaxMs(100).withReplicaFetchBackoffMs(20), identity(broker.id(), "c1"));
+    }
+
+    private static NodeIdentity identity(int brokerId, String clusterId) {
+        return new NodeIdentity(clusterId, "directory-" + brokerId, "incarnation-" + brokerId);
     }
 
     private Broker broker(int id) {

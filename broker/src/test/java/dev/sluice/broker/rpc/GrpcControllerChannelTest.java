@@ -3,6 +3,7 @@ package dev.sluice.broker.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.controller.BrokerRegistrationReply;
+import dev.sluice.identity.NodeIdentity;
 import dev.sluice.proto.internal.v1.ControllerGrpc;
 import dev.sluice.proto.internal.v1.ForwardedCreateTopicsResponse;
 import dev.sluice.proto.internal.v1.RegisterBrokerRequest;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class GrpcControllerChannelTest {
     private static final ControllerRouter.Settings FAST = new ControllerRouter.Settings(2_000, 1_000, 10, 50);
+    private static final NodeIdentity IDENTITY = new NodeIdentity("c1", "directory-7", "incarnation-7");
 
     private final Map<Integer, InetSocketAddress> voters = new HashMap<>();
     private final Map<Integer, FakeController> fakes = new HashMap<>();
@@ -47,6 +49,7 @@ class GrpcControllerChannelTest {
         volatile int hint;
         volatile int refusals;
         final AtomicInteger calls = new AtomicInteger();
+        volatile RegisterBrokerRequest lastRegistration;
 
         FakeController(int nodeId, int hint, int refusals) {
             this.nodeId = nodeId;
@@ -85,6 +88,7 @@ class GrpcControllerChannelTest {
 
         @Override
         public void registerBroker(RegisterBrokerRequest request, StreamObserver<RegisterBrokerResponse> responses) {
+            lastRegistration = request;
             RegisterBrokerResponse.Builder response = RegisterBrokerResponse.newBuilder().setControllerId(hint);
             if (silent) {
                 calls.incrementAndGet();
@@ -119,7 +123,7 @@ class GrpcControllerChannelTest {
     }
 
     private GrpcControllerChannel channel(int raftLeader) {
-        channel = new GrpcControllerChannel(voters, () -> raftLeader, scheduler, FAST);
+        channel = new GrpcControllerChannel(voters, () -> raftLeader, scheduler, FAST, IDENTITY);
         return channel;
     }
 
@@ -166,6 +170,8 @@ class GrpcControllerChannelTest {
         assertThat(reply.error()).isEqualTo(ErrorCode.NONE);
         assertThat(reply.brokerEpoch()).isEqualTo(2007);
         assertThat(fakes.get(1).calls).hasValue(0);
+        assertThat(fakes.get(2).lastRegistration.getSender()).as("the process and directory registering")
+                .isEqualTo(IDENTITY.toProto());
     }
 
     @Test

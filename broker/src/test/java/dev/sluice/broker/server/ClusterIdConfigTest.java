@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,17 +53,18 @@ class ClusterIdConfigTest {
 
     @Test
     void singleNodeWithoutAnIdGetsARandomOneThatIsKept() throws Exception {
-        ClusterIdentity first = ClusterIdentity.loadOrCreate(dataDir, 1, "");
+        ClusterIdentity first = ClusterIdentity.loadOrCreate(dataDir, 1, "", false, UUID::randomUUID);
         assertThat(first.clusterId()).isNotEmpty();
-        assertThat(ClusterIdentity.loadOrCreate(dataDir, 1, "").clusterId()).isEqualTo(first.clusterId());
-        assertThat(ClusterIdentity.loadOrCreate(dataDir, 1, first.clusterId()).clusterId())
+        assertThat(ClusterIdentity.loadOrCreate(dataDir, 1, "", false, UUID::randomUUID).clusterId())
+                .isEqualTo(first.clusterId());
+        assertThat(ClusterIdentity.loadOrCreate(dataDir, 1, first.clusterId(), false, UUID::randomUUID).clusterId())
                 .isEqualTo(first.clusterId());
     }
 
     @Test
     void dataDirectoryOfAnotherClusterIsRefused() throws Exception {
-        ClusterIdentity.loadOrCreate(dataDir, 1, "c1");
-        assertThatThrownBy(() -> ClusterIdentity.loadOrCreate(dataDir, 1, "c2"))
+        ClusterIdentity.loadOrCreate(dataDir, 1, "c1", false, UUID::randomUUID);
+        assertThatThrownBy(() -> ClusterIdentity.loadOrCreate(dataDir, 1, "c2", false, UUID::randomUUID))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("belongs to cluster c1");
     }
 

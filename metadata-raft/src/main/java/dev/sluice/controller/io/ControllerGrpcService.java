@@ -1,7 +1,9 @@
 package dev.sluice.controller.io;
 
 import dev.sluice.controller.AlterPartitionReply;
+import dev.sluice.controller.BrokerRegistrationRequest;
 import dev.sluice.controller.ControllerService;
+import dev.sluice.identity.ClusterIdCheck;
 import dev.sluice.metadata.MetadataRecords;
 import dev.sluice.metadata.PartitionImage;
 import dev.sluice.proto.internal.v1.AllocateProducerIdsRequest;
@@ -41,28 +43,51 @@ import java.util.function.IntSupplier;
  * the active controller is answered with a top-level {@code NOT_CONTROLLER} and, in {@code controller_id}, the Raft
  * leader this node knows of (-1 when none), so a broker can follow it.
  *
+ * <p>A broker's own request (every request message of {@code controller.proto}) whose sender belongs to another
+ * cluster is answered {@code INCONSISTENT_CLUSTER_ID} and never reaches the controller. Forwarded admin requests
+ * reuse the public {@code sluice.v1} messages, which carry no sender, and are not checked.
+ *
  * <p>Thread-safe: calls go to the controller's event queue; answers are sent from the thread completing the future.
  */
 public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBase {
     private final ControllerService controller;
     private final IntSupplier leaderId;
+    private final ClusterIdCheck clusterIds;
 
-    /** {@code leaderId} reads the current Raft leader (-1: unknown), for the hint in refusals. */
-    public ControllerGrpcService(ControllerService controller, IntSupplier leaderId) {
+    /**
+     * {@code leaderId} reads the current Raft leader (-1: unknown), for the hint in refusals; {@code clusterIds}
+     * refuses the requests of brokers of another cluster.
+     */
+    public ControllerGrpcService(ControllerService controller, IntSupplier leaderId, ClusterIdCheck clusterIds) {
         this.controller = controller;
         this.leaderId = leaderId;
+        this.clusterIds = clusterIds;
     }
 
     @Override
     public void registerBroker(RegisterBrokerRequest request, StreamObserver<RegisterBrokerResponse> responses) {
-        reply(controller.registerBroker(request.getBrokerId(), request.getHost(), request.getPort(),
-                request.getRack()), responses, (r, leader) -> RegisterBrokerResponse.newBuilder().setError(r.error())
-                .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
-                .setBrokerEpoch(r.brokerEpoch()).build());
+        String refusal = clusterIds.refusal("Controller", request.getBrokerId(), request.getSender());
+        if (refusal != null) {
+            answer(responses, RegisterBrokerResponse.newBuilder().setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
+                    .setErrorMessage(refusal).setControllerId(-1).setBrokerEpoch(-1).build());
+            return;
+        }
+        BrokerRegistrationRequest registration = new BrokerRegistrationRequest(request.getBrokerId(),
+                request.getHost(), request.getPort(), request.getRack(), request.getSender().getIncarnationId(),
+                request.getSender().getDirectoryId());
+        reply(controller.registerBroker(registration), responses, (r, leader) -> RegisterBrokerResponse.newBuilder()
+                .setError(r.error()).setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage())
+                .setControllerId(leader).setBrokerEpoch(r.brokerEpoch()).build());
     }
 
     @Override
     public void brokerHeartbeat(BrokerHeartbeatRequest request, StreamObserver<BrokerHeartbeatResponse> responses) {
+        String refusal = clusterIds.refusal("Controller", request.getBrokerId(), request.getSender());
+        if (refusal != null) {
+            answer(responses, BrokerHeartbeatResponse.newBuilder().setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
+                    .setErrorMessage(refusal).setControllerId(-1).build());
+            return;
+        }
         reply(controller.brokerHeartbeat(request.getBrokerId(), request.getBrokerEpoch()), responses,
                 (r, leader) -> BrokerHeartbeatResponse.newBuilder().setError(r.error())
                         .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
@@ -105,6 +130,15 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
     @Override
     public void createInternalTopic(CreateInternalTopicRequest request,
             StreamObserver<CreateInternalTopicResponse> responses) {
+        String refusal = clusterIds.refusal("Controller", -1, request.getSender());
+        if (refusal != null) {
+            // The broker reads the result, so the refusal goes there too.
+            answer(responses, CreateInternalTopicResponse.newBuilder().setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
+                    .setErrorMessage(refusal).setControllerId(-1).setResult(TopicResult.newBuilder()
+                            .setName(request.getName()).setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
+                            .setErrorMessage(refusal)).build());
+            return;
+        }
         reply(controller.createInternalTopic(request.getName(), request.getPartitions(),
                 request.getReplicationFactor(), request.getConfigsMap()), responses, (r, leader) -> {
                     CreateInternalTopicResponse.Builder builder = CreateInternalTopicResponse.newBuilder()
@@ -116,6 +150,12 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
 
     @Override
     public void alterPartition(AlterPartitionRequest request, StreamObserver<AlterPartitionResponse> responses) {
+        String refusal = clusterIds.refusal("Controller", request.getLeaderId(), request.getSender());
+        if (refusal != null) {
+            answer(responses, AlterPartitionResponse.newBuilder().setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
+                    .setErrorMessage(refusal).setControllerId(-1).build());
+            return;
+        }
         if (request.getTopicId().size() != 16) {
             responses.onNext(AlterPartitionResponse.newBuilder().setError(ErrorCode.INVALID_REQUEST)
                     .setErrorMessage("topic_id must be 16 bytes").setControllerId(leaderId.getAsInt()).build());
@@ -131,6 +171,12 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
     @Override
     public void allocateProducerIds(AllocateProducerIdsRequest request,
             StreamObserver<AllocateProducerIdsResponse> responses) {
+        String refusal = clusterIds.refusal("Controller", request.getBrokerId(), request.getSender());
+        if (refusal != null) {
+            answer(responses, AllocateProducerIdsResponse.newBuilder().setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
+                    .setErrorMessage(refusal).setControllerId(-1).build());
+            return;
+        }
         reply(controller.allocateProducerIds(request.getBrokerId(), request.getCount()), responses,
                 (r, leader) -> AllocateProducerIdsResponse.newBuilder().setError(r.error())
                         .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
@@ -151,6 +197,12 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
     @Override
     public void controlledShutdown(ControlledShutdownRequest request,
             StreamObserver<ControlledShutdownResponse> responses) {
+        String refusal = clusterIds.refusal("Controller", request.getBrokerId(), request.getSender());
+        if (refusal != null) {
+            answer(responses, ControlledShutdownResponse.newBuilder().setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
+                    .setErrorMessage(refusal).setControllerId(-1).build());
+            return;
+        }
         reply(controller.controlledShutdown(request.getBrokerId(), request.getBrokerEpoch()), responses,
                 (r, leader) -> ControlledShutdownResponse.newBuilder().setError(r.error())
                         .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
@@ -160,6 +212,12 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
     /** A read index for a broker's admin read; see {@link ControllerService#readBarrier()}. */
     @Override
     public void readBarrier(ReadBarrierRequest request, StreamObserver<ReadBarrierResponse> responses) {
+        String refusal = clusterIds.refusal("Controller", -1, request.getSender());
+        if (refusal != null) {
+            answer(responses, ReadBarrierResponse.newBuilder().setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
+                    .setErrorMessage(refusal).setControllerId(-1).build());
+            return;
+        }
         reply(controller.readBarrier(), responses, (r, leader) -> ReadBarrierResponse.newBuilder().setError(r.error())
                 .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
                 .setOffset(r.offset()).build());
@@ -189,6 +247,11 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
             responses.onNext(convert.apply(result, leaderId.getAsInt()));
             responses.onCompleted();
         });
+    }
+
+    private static <P> void answer(StreamObserver<P> responses, P response) {
+        responses.onNext(response);
+        responses.onCompleted();
     }
 
     private static TopicResult firstNotController(List<TopicResult> results) {

@@ -1,6 +1,13 @@
 package dev.sluice.raft.io;
 
+import dev.sluice.proto.internal.v1.BeginQuorumEpochResponse;
+import dev.sluice.proto.internal.v1.EndQuorumEpochResponse;
+import dev.sluice.proto.internal.v1.FetchSnapshotResponse;
+import dev.sluice.proto.internal.v1.RaftError;
+import dev.sluice.proto.internal.v1.RaftFetchResponse;
 import dev.sluice.proto.internal.v1.RaftGrpc;
+import dev.sluice.proto.internal.v1.SenderIdentity;
+import dev.sluice.proto.internal.v1.VoteResponse;
 import dev.sluice.raft.RaftMessage;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -14,17 +21,26 @@ import java.util.function.Function;
 
 /**
  * {@link Transport} over gRPC: one plaintext channel per voter, opened on first use, and a deadline on every call
- * (a fetch gets its long-poll wait on top). Thread-safe.
+ * (a fetch gets its long-poll wait on top). Every request carries this node's {@link SenderIdentity}; an answer that
+ * refuses it ({@link PeerRefusals#isRefusal}) fails the request, as a transport failure would. Thread-safe.
  */
 final class GrpcTransport implements Transport {
     private final Map<Integer, InetSocketAddress> addresses;
     private final long requestTimeoutMs;
+    private final SenderIdentity sender;
+    private final PeerRefusals refusals;
+    private final RaftIdentityGuard guard;
     private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    GrpcTransport(Map<Integer, InetSocketAddress> addresses, long requestTimeoutMs) {
+    /** {@code guard} learns from fetch responses which directory the leader runs from. */
+    GrpcTransport(Map<Integer, InetSocketAddress> addresses, long requestTimeoutMs, SenderIdentity sender,
+                  PeerRefusals refusals, RaftIdentityGuard guard) {
         this.addresses = Map.copyOf(addresses);
         this.requestTimeoutMs = requestTimeoutMs;
+        this.sender = sender;
+        this.refusals = refusals;
+        this.guard = guard;
     }
 
     @Override
@@ -43,31 +59,42 @@ final class GrpcTransport implements Transport {
         return call(destinationId, request, stub);
     }
 
-    private static CompletableFuture<RaftMessage.Response> call(int destinationId, RaftMessage.Request request,
-                                                                RaftGrpc.RaftStub stub) {
+    private CompletableFuture<RaftMessage.Response> call(int destinationId, RaftMessage.Request request,
+                                                         RaftGrpc.RaftStub stub) {
         CompletableFuture<RaftMessage.Response> result = new CompletableFuture<>();
         if (request instanceof RaftMessage.VoteRequest vote) {
-            stub.vote(RaftProtos.toProto(vote), observer(result, p -> RaftProtos.fromProto(destinationId, p)));
+            stub.vote(RaftProtos.toProto(vote, sender), observer(destinationId, result, VoteResponse::getError,
+                p -> RaftProtos.fromProto(destinationId, p)));
         } else if (request instanceof RaftMessage.BeginQuorumEpochRequest begin) {
-            stub.beginQuorumEpoch(RaftProtos.toProto(begin),
-                observer(result, p -> RaftProtos.fromProto(destinationId, p)));
+            stub.beginQuorumEpoch(RaftProtos.toProto(begin, sender), observer(destinationId, result,
+                BeginQuorumEpochResponse::getError, p -> RaftProtos.fromProto(destinationId, p)));
         } else if (request instanceof RaftMessage.EndQuorumEpochRequest end) {
-            stub.endQuorumEpoch(RaftProtos.toProto(end), observer(result, p -> RaftProtos.fromProto(destinationId, p)));
+            stub.endQuorumEpoch(RaftProtos.toProto(end, sender), observer(destinationId, result,
+                EndQuorumEpochResponse::getError, p -> RaftProtos.fromProto(destinationId, p)));
         } else if (request instanceof RaftMessage.FetchRequest fetch) {
-            stub.fetch(RaftProtos.toProto(fetch),
-                observer(result, p -> RaftProtos.fromProto(destinationId, fetch, p)));
+            stub.fetch(RaftProtos.toProto(fetch, sender), observer(destinationId, result,
+                RaftFetchResponse::getError, p -> {
+                    guard.observeResponder(destinationId, p.getResponder());
+                    return RaftProtos.fromProto(destinationId, fetch, p);
+                }));
         } else if (request instanceof RaftMessage.FetchSnapshotRequest snapshot) {
-            stub.fetchSnapshot(RaftProtos.toProto(snapshot),
-                observer(result, p -> RaftProtos.fromProto(destinationId, p)));
+            stub.fetchSnapshot(RaftProtos.toProto(snapshot, sender), observer(destinationId, result,
+                FetchSnapshotResponse::getError, p -> RaftProtos.fromProto(destinationId, p)));
         }
         return result;
     }
 
-    private static <P> StreamObserver<P> observer(CompletableFuture<RaftMessage.Response> result,
-                                                  Function<P, RaftMessage.Response> convert) {
+    private <P> StreamObserver<P> observer(int destinationId, CompletableFuture<RaftMessage.Response> result,
+                                           Function<P, RaftError> error,
+                                           Function<P, RaftMessage.Response> convert) {
         return new StreamObserver<>() {
             @Override
             public void onNext(P response) {
+                if (PeerRefusals.isRefusal(error.apply(response))) {
+                    result.completeExceptionally(refusals.refused(destinationId, error.apply(response)));
+                    return;
+                }
+                refusals.answered(destinationId);
                 try {
                     result.complete(convert.apply(response));
                 } catch (RuntimeException e) {

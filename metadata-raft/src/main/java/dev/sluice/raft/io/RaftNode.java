@@ -1,6 +1,7 @@
 package dev.sluice.raft.io;
 
 import dev.sluice.controller.FaultHandler;
+import dev.sluice.identity.NodeIdentity;
 import dev.sluice.raft.RaftConfig;
 import dev.sluice.raft.Snapshot;
 import io.grpc.BindableService;
@@ -20,6 +21,9 @@ import java.util.random.RandomGenerator;
  * {@link #close()}.
  */
 public final class RaftNode implements AutoCloseable {
+    /** How many fetch timeouts of refusals of this node's id by one peer stop the process (see PeerRefusals). */
+    private static final int DUPLICATE_REFUSAL_LIMIT_FETCH_TIMEOUTS = 3;
+
     private final RaftNodeConfig config;
     private final LogStorage storage;
     private final Transport transport;
@@ -52,13 +56,20 @@ public final class RaftNode implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         RaftConfig raftConfig = RaftConfig.of(config.nodeId(), config.voters().keySet(), config.electionTimeoutMs(),
             config.fetchTimeoutMs()).withSnapshotIntervalEntries(config.snapshotIntervalEntries());
+        NodeIdentity identity = config.identity();
         this.storage = new RocksDbLogStorage(config.dataDir().resolve("raft-log"));
+        // A live voter fetches within every fetch timeout; a peer still refusing this node's id after a few of those
+        // is answering for another live process with the same id.
+        PeerRefusals refusals = new PeerRefusals(config.nodeId(), identity.clusterId(),
+            DUPLICATE_REFUSAL_LIMIT_FETCH_TIMEOUTS * config.fetchTimeoutMs(), clock, faultHandler);
+        RaftIdentityGuard guard = new RaftIdentityGuard(config.nodeId(), identity.clusterId(), identity.directoryId(),
+            config.voters().keySet(), config.fetchTimeoutMs(), clock);
         this.transport = transport != null ? transport
-            : new GrpcTransport(config.voters(), raftConfig.requestTimeoutMs());
+            : new GrpcTransport(config.voters(), raftConfig.requestTimeoutMs(), identity.toProto(), refusals, guard);
         this.dispatcher = new CommitDispatcher(config.nodeId(), Objects.requireNonNull(listener, "listener"),
             this::handleSnapshotCreated, faultHandler);
         this.driver = new RaftDriver(raftConfig, clock, random, this.transport, storage, dispatcher, faultHandler);
-        this.service = new RaftGrpcService(driver);
+        this.service = new RaftGrpcService(driver, guard, identity.toProto());
     }
 
     /** Recovers the log and quorum state and starts taking part; a sole voter elects itself at once. */

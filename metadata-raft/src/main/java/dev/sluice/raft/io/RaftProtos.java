@@ -10,6 +10,7 @@ import dev.sluice.proto.internal.v1.FetchSnapshotResponse;
 import dev.sluice.proto.internal.v1.RaftEntry;
 import dev.sluice.proto.internal.v1.RaftFetchRequest;
 import dev.sluice.proto.internal.v1.RaftFetchResponse;
+import dev.sluice.proto.internal.v1.SenderIdentity;
 import dev.sluice.proto.internal.v1.VoteRequest;
 import dev.sluice.proto.internal.v1.VoteResponse;
 import dev.sluice.raft.LogEntry;
@@ -28,10 +29,10 @@ final class RaftProtos {
 
     // ---- requests -------------------------------------------------------------------------------------------
 
-    static VoteRequest toProto(RaftMessage.VoteRequest request) {
+    static VoteRequest toProto(RaftMessage.VoteRequest request, SenderIdentity sender) {
         return VoteRequest.newBuilder().setCandidateId(request.sourceId()).setCandidateEpoch(request.candidateEpoch())
             .setLastOffset(request.logEndOffset() - 1).setLastEpoch(request.lastEpoch()).setPreVote(request.preVote())
-            .build();
+            .setSender(sender).build();
     }
 
     static RaftMessage.VoteRequest fromProto(VoteRequest request) {
@@ -39,18 +40,18 @@ final class RaftProtos {
             request.getLastEpoch(), request.getLastOffset() + 1, request.getPreVote());
     }
 
-    static BeginQuorumEpochRequest toProto(RaftMessage.BeginQuorumEpochRequest request) {
+    static BeginQuorumEpochRequest toProto(RaftMessage.BeginQuorumEpochRequest request, SenderIdentity sender) {
         return BeginQuorumEpochRequest.newBuilder().setLeaderId(request.sourceId())
-            .setLeaderEpoch(request.leaderEpoch()).build();
+            .setLeaderEpoch(request.leaderEpoch()).setSender(sender).build();
     }
 
     static RaftMessage.BeginQuorumEpochRequest fromProto(BeginQuorumEpochRequest request) {
         return new RaftMessage.BeginQuorumEpochRequest(request.getLeaderId(), request.getLeaderEpoch());
     }
 
-    static EndQuorumEpochRequest toProto(RaftMessage.EndQuorumEpochRequest request) {
+    static EndQuorumEpochRequest toProto(RaftMessage.EndQuorumEpochRequest request, SenderIdentity sender) {
         return EndQuorumEpochRequest.newBuilder().setLeaderId(request.sourceId()).setLeaderEpoch(request.leaderEpoch())
-            .addAllPreferredSuccessors(request.preferredSuccessors()).build();
+            .addAllPreferredSuccessors(request.preferredSuccessors()).setSender(sender).build();
     }
 
     static RaftMessage.EndQuorumEpochRequest fromProto(EndQuorumEpochRequest request) {
@@ -58,11 +59,11 @@ final class RaftProtos {
             request.getPreferredSuccessorsList());
     }
 
-    static RaftFetchRequest toProto(RaftMessage.FetchRequest request) {
+    static RaftFetchRequest toProto(RaftMessage.FetchRequest request, SenderIdentity sender) {
         return RaftFetchRequest.newBuilder().setReplicaId(request.sourceId()).setEpoch(request.epoch())
             .setFetchOffset(request.fetchOffset()).setLastFetchedEpoch(request.lastFetchedEpoch())
             .setHighWatermark(request.highWatermark()).setMaxBytes(request.maxBytes())
-            .setMaxWaitMs(request.maxWaitMs()).setObserver(request.observer()).build();
+            .setMaxWaitMs(request.maxWaitMs()).setObserver(request.observer()).setSender(sender).build();
     }
 
     static RaftMessage.FetchRequest fromProto(RaftFetchRequest request) {
@@ -71,10 +72,10 @@ final class RaftProtos {
             request.getObserver());
     }
 
-    static FetchSnapshotRequest toProto(RaftMessage.FetchSnapshotRequest request) {
+    static FetchSnapshotRequest toProto(RaftMessage.FetchSnapshotRequest request, SenderIdentity sender) {
         return FetchSnapshotRequest.newBuilder().setReplicaId(request.sourceId()).setEpoch(request.epoch())
             .setSnapshotEndOffset(request.snapshotEndOffset()).setSnapshotEpoch(request.snapshotEpoch())
-            .setPosition(request.position()).setMaxBytes(request.maxBytes()).build();
+            .setPosition(request.position()).setMaxBytes(request.maxBytes()).setSender(sender).build();
     }
 
     static RaftMessage.FetchSnapshotRequest fromProto(FetchSnapshotRequest request) {
@@ -113,8 +114,9 @@ final class RaftProtos {
         return new RaftMessage.EndQuorumEpochResponse(sourceId, response.getEpoch(), fromProto(response.getError()));
     }
 
-    static RaftFetchResponse toProto(RaftMessage.FetchResponse response) {
-        RaftFetchResponse.Builder builder = RaftFetchResponse.newBuilder().setLeaderId(response.leaderId())
+    static RaftFetchResponse toProto(RaftMessage.FetchResponse response, SenderIdentity responder) {
+        RaftFetchResponse.Builder builder = RaftFetchResponse.newBuilder().setResponder(responder)
+            .setLeaderId(response.leaderId())
             .setEpoch(response.epoch()).setError(toProto(response.error()))
             .setHighWatermark(response.highWatermark()).setDivergingEpoch(response.divergingEpoch())
             .setDivergingEndOffset(response.divergingEndOffset()).setSnapshotEndOffset(response.snapshotEndOffset())
@@ -170,6 +172,9 @@ final class RaftProtos {
             case RAFT_NOT_LEADER -> RaftError.NOT_LEADER;
             case RAFT_INCONSISTENT_VOTER -> RaftError.INCONSISTENT_VOTER;
             case RAFT_UNKNOWN_SNAPSHOT -> RaftError.UNKNOWN_SNAPSHOT;
+            // The transport turns these into failures before converting a response (see PeerRefusals).
+            case RAFT_INCONSISTENT_CLUSTER_ID, RAFT_DUPLICATE_NODE_ID -> throw new IllegalArgumentException(
+                "identity refusal " + error + " has no core error");
             case UNRECOGNIZED -> throw new IllegalArgumentException("unknown Raft error code from a peer");
         };
     }

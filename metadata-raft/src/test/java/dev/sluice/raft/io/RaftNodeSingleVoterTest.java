@@ -3,6 +3,7 @@ package dev.sluice.raft.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.identity.NodeIdentity;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class RaftNodeSingleVoterTest {
 
     private RaftNodeConfig config() {
         return new RaftNodeConfig(1, dataDir, Map.of(1, new InetSocketAddress("127.0.0.1", 1)), ELECTION_TIMEOUT_MS,
-                2 * ELECTION_TIMEOUT_MS);
+                2 * ELECTION_TIMEOUT_MS, new NodeIdentity("test-cluster", "directory-1", "incarnation-1"));
     }
 
     private static byte[] bytes(String text) {

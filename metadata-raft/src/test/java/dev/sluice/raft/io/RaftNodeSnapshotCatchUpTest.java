@@ -3,6 +3,7 @@ package dev.sluice.raft.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.identity.NodeIdentity;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -51,7 +52,7 @@ class RaftNodeSnapshotCatchUpTest {
     private void startNode(int nodeId) throws IOException {
         RecordingListener listener = new RecordingListener();
         RaftNodeConfig config = new RaftNodeConfig(nodeId, dataDir.resolve("node-" + nodeId), voters, 300, 1000,
-            SNAPSHOT_INTERVAL_ENTRIES);
+            SNAPSHOT_INTERVAL_ENTRIES, new NodeIdentity("test-cluster", "directory-" + nodeId, "incarnation"));
         RaftNode node = new RaftNode(config, listener);
         Server server = NettyServerBuilder.forAddress(voters.get(nodeId)).addService(node.service()).build().start();
         node.start();

@@ -3,6 +3,7 @@ package dev.sluice.raft.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.identity.NodeIdentity;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -41,7 +42,8 @@ class RaftNodeThreeVoterTest {
 
     private void startNode(int nodeId, Map<Integer, InetSocketAddress> voters, int port) throws IOException {
         RecordingListener listener = new RecordingListener();
-        RaftNodeConfig config = new RaftNodeConfig(nodeId, dataDir.resolve("node-" + nodeId), voters, 300, 1000);
+        RaftNodeConfig config = new RaftNodeConfig(nodeId, dataDir.resolve("node-" + nodeId), voters, 300, 1000,
+            new NodeIdentity("test-cluster", "directory-" + nodeId, "incarnation-" + nodeId));
         RaftNode node = new RaftNode(config, listener);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
             .addService(node.service()).build().start();

@@ -1,0 +1,17 @@
+package dev.sluice.controller;
+
+import java.util.Objects;
+
+/**
+ * A broker asking to register: its id, where clients and replicas reach it, its rack (empty: none), and which
+ * process and data directory it is ({@code incarnationId}: a UUID the process picked at start; {@code directoryId}:
+ * from its {@code meta.properties}). Immutable.
+ */
+public record BrokerRegistrationRequest(int brokerId, String host, int port, String rack, String incarnationId,
+                                        String directoryId) {
+    public BrokerRegistrationRequest {
+        rack = rack == null ? "" : rack;
+        Objects.requireNonNull(incarnationId, "incarnationId");
+        Objects.requireNonNull(directoryId, "directoryId");
+    }
+}
