@@ -6,8 +6,9 @@ package dev.sluice.chaos.history;
  *
  * <h2>append workload</h2>
  * <ul>
- *   <li>{@code send}: invoke {@code topic, key, value} (value is unique in the run, {@code "<process>-<seq>"} with
- *       {@code seq} counting up per producer from 0); ok adds {@code partition, offset}.</li>
+ *   <li>{@code send}: invoke {@code topic, key, value} (value is unique in the run, {@code "<producer>-<seq>#<crc>"}
+ *       with {@code seq} counting up per producer from 0 and a checksum, see {@link AppendValues}); ok adds
+ *       {@code partition, offset}.</li>
  *   <li>{@code read}: one record of the final read, written by process {@code "final-reader"} as a single ok
  *       entry (no invoke): {@code topic, partition, offset, value}.</li>
  * </ul>
