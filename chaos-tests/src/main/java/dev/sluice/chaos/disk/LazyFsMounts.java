@@ -34,13 +34,22 @@ final class LazyFsMounts {
     }
 
     static boolean isLazyFsMount(Path mountPoint) {
-        return current().contains(mountPoint.toAbsolutePath().normalize());
+        return current().contains(real(mountPoint));
     }
 
     /** FUSE mounts below {@code root}: candidates for leftover cleanup. */
     static List<Path> under(Path root) {
-        Path normalized = root.toAbsolutePath().normalize();
-        return current().stream().filter(mount -> mount.startsWith(normalized)).toList();
+        Path real = real(root);
+        return current().stream().filter(mount -> mount.startsWith(real)).toList();
+    }
+
+    /** The kernel lists mount points with symbolic links resolved. */
+    private static Path real(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();
+        }
     }
 
     private static List<Path> current() {

@@ -233,8 +233,8 @@ class AppendCheckerTest {
         assertThat(verdict.anomalies().get(0).message()).contains(value("p2-0"));
         assertThat(verdict.stats()).containsEntry("lost", 1L).containsEntry("lost_after_power_loss", 1L)
                 .containsEntry("acknowledged_before_power_loss", 2L).containsEntry("acknowledged", 3L);
-        assertThat(verdict.notes()).singleElement().asString()
-                .contains("1 of 3 acknowledged records (33.33 %) lost after 1 power-loss fault(s)")
+        assertThat(verdict.notes()).hasSize(1);
+        assertThat(verdict.notes().get(0)).contains("1 of 3 acknowledged records (33.33 %) lost after 1 power-loss fault(s)")
                 .contains("2 were acknowledged before one (50.00 % of those lost)").contains("measured, not failed");
     }
 
@@ -259,7 +259,8 @@ class AppendCheckerTest {
 
         assertThat(kinds(verdict)).containsExactly("lost", "lost");
         assertThat(verdict.stats()).containsEntry("lost", 2L).containsEntry("lost_after_power_loss", 1L);
-        assertThat(verdict.notes()).singleElement().asString().contains("each is a 'lost' anomaly")
+        assertThat(verdict.notes()).hasSize(1);
+        assertThat(verdict.notes().get(0)).contains("each is a 'lost' anomaly")
                 .contains("durable.acks=true");
     }
 
