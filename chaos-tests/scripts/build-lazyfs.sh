@@ -42,6 +42,7 @@ if [ -z "$source" ] || [ ! -e "$source" ]; then
     "Debian, npm and Maven Central do not package LazyFS)"
 fi
 
+mkdir -p "$(dirname "$build")"
 need=()
 for package in fuse3 libfuse3-dev libspdlog-dev libtoml11-dev cmake g++ make; do
   dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
