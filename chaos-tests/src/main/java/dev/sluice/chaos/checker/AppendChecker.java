@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks the append workload: idempotent producers ({@code acks=all}) send unique values, then a final read lists
@@ -22,6 +24,9 @@ import java.util.Map;
  *       missing value acknowledged before a power-loss fault ({@link PowerLosses}) is not an anomaly: it is counted
  *       as {@code lost_after_power_loss} and the verdict's notes give the count and the share of acknowledged
  *       records. Under a promise it is {@code lost} like any other.</li>
+ *   <li>{@code unread}: a send acknowledged ok in a partition the final read could not read in time
+ *       ({@code read-incomplete}): it cannot be verified, and a cluster that cannot serve the read after healing is
+ *       a failure too. Never excused by a power loss, so that an unreadable cluster never passes as measured loss.</li>
  *   <li>{@code corrupt}: a value read whose checksum does not match its content ({@link AppendValues}): the record's
  *       bytes changed after it was sent. Always an anomaly, whatever the configuration.</li>
  *   <li>{@code duplicate}: a value the final read returned more than once.</li>
@@ -91,15 +96,19 @@ public final class AppendChecker implements Checker {
         for (Op read : reads) {
             readsByValue.computeIfAbsent(read.stringValue("value"), v -> new ArrayList<>()).add(read);
         }
+        Set<TopicPartition> unread = history.stream().filter(op -> op.f().equals(OpFunctions.READ_INCOMPLETE))
+                .map(op -> new TopicPartition(op.stringValue("topic"), (int) op.longValue("partition")))
+                .collect(Collectors.toSet());
         Anomalies anomalies = new Anomalies();
         Map<String, Long> stats = new LinkedHashMap<>();
-        checkSends(sendByValue, readsByValue, anomalies, stats);
+        checkSends(sendByValue, readsByValue, unread, anomalies, stats);
         checkReadValues(sendByValue, readsByValue, anomalies, stats);
         checkOffsets(reads, anomalies, stats);
         checkProducerOrder(sendByValue, readsByValue, anomalies);
         stats.put("read", (long) reads.size());
         stats.put("lost", anomalies.count("lost"));
         stats.put("corrupt", anomalies.count("corrupt"));
+        stats.put("unread", anomalies.count("unread"));
         List<String> notes = new ArrayList<>();
         if (powerLosses.any()) {
             notes.add(powerLossNote(stats));
@@ -126,7 +135,7 @@ public final class AppendChecker implements Checker {
 
     /** Each send against the read: lost, failed-but-present, offset-mismatch; counts outcomes. */
     private void checkSends(Map<String, Call> sendByValue, Map<String, List<Op>> readsByValue,
-            Anomalies anomalies, Map<String, Long> stats) {
+            Set<TopicPartition> unread, Anomalies anomalies, Map<String, Long> stats) {
         long acknowledged = 0;
         long failed = 0;
         long unknown = 0;
@@ -139,6 +148,14 @@ public final class AppendChecker implements Checker {
             switch (send.outcome()) {
                 case OK -> {
                     acknowledged++;
+                    TopicPartition partition = new TopicPartition(send.invoke().stringValue("topic"),
+                            (int) send.completion().longValue("partition"));
+                    if (found.isEmpty() && unread.contains(partition)) {
+                        anomalies.add("unread", "send of " + entry.getKey() + " was acknowledged at "
+                                + Location.of(send.completion()) + " but the final read could not read " + partition
+                                + ": unverified", send.ops());
+                        continue;
+                    }
                     boolean beforePowerLoss = powerLosses.anyAfter(send.completion().timeNanos());
                     exposed += beforePowerLoss ? 1 : 0;
                     lostAfterPowerLoss += beforePowerLoss && found.isEmpty() ? 1 : 0;

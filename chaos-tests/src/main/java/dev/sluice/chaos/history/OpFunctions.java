@@ -11,6 +11,9 @@ package dev.sluice.chaos.history;
  *       {@code partition, offset}.</li>
  *   <li>{@code read}: one record of the final read, written by process {@code "final-reader"} as a single ok
  *       entry (no invoke): {@code topic, partition, offset, value}.</li>
+ *   <li>{@code read-incomplete}: a partition the final read could not read to its end in time, written by
+ *       {@code "final-reader"} as a single info entry (no invoke): {@code topic, partition}. Its records are then
+ *       unverified, neither present nor lost.</li>
  * </ul>
  *
  * <h2>groups workload</h2>
@@ -37,6 +40,7 @@ package dev.sluice.chaos.history;
 public final class OpFunctions {
     public static final String SEND = "send";
     public static final String READ = "read";
+    public static final String READ_INCOMPLETE = "read-incomplete";
     public static final String ASSIGN = "assign";
     public static final String REVOKE = "revoke";
     public static final String LOST = "lost";

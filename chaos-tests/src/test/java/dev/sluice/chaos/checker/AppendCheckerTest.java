@@ -285,4 +285,22 @@ class AppendCheckerTest {
 
         assertThat(kinds(verdict)).containsExactly("duplicate");
     }
+
+    @Test
+    void recordsOfAPartitionTheFinalReadCouldNotReadAreUnreadEvenAfterAPowerLossWithoutAPromise() {
+        sendOk("p1-0", 0, 0);
+        sendOk("p1-1", 1, 0);
+        PowerLosses powerLoss = new PowerLosses(List.of(history.last().timeNanos() + 1));
+        read("p1-0", 0, 0);
+        history.add("final-reader", dev.sluice.chaos.history.OpType.INFO, OpFunctions.READ_INCOMPLETE,
+                Map.of("topic", TOPIC, "partition", 1), "not read in time");
+
+        Verdict verdict = new AppendChecker(DurabilityPromise.of(Map.of()), powerLoss).check(history.build());
+
+        assertThat(kinds(verdict)).containsExactly("unread");
+        assertThat(verdict.anomalies().get(0).message()).contains(value("p1-1")).contains("could not read " + TOPIC
+                + "-1");
+        assertThat(verdict.stats()).containsEntry("unread", 1L).containsEntry("lost_after_power_loss", 0L)
+                .containsEntry("lost", 0L);
+    }
 }
