@@ -118,12 +118,14 @@ public final class AppendChecker implements Checker {
 
     /** The measured loss after power-loss faults, as a sentence with the count and the share. */
     private String powerLossNote(Map<String, Long> stats) {
-        long acknowledged = stats.get("acknowledged");
+        long unread = stats.get("unread");
+        long verifiable = stats.get("acknowledged") - unread;
         long exposed = stats.get("acknowledged_before_power_loss");
         long lost = stats.get("lost_after_power_loss");
         String share = String.format(java.util.Locale.ROOT, "%d of %d acknowledged records (%.2f %%) lost after %d "
-                + "power-loss fault(s); %d were acknowledged before one (%.2f %% of those lost)", lost, acknowledged,
-                percent(lost, acknowledged), powerLosses.startNanos().size(), exposed, percent(lost, exposed));
+                + "power-loss fault(s); %d were acknowledged before one (%.2f %% of those lost)", lost, verifiable,
+                percent(lost, verifiable), powerLosses.startNanos().size(), exposed, percent(lost, exposed))
+                + (unread == 0 ? "" : "; " + unread + " more could not be verified (see the 'unread' anomalies)");
         return promise.promised()
                 ? "power loss: " + share + "; each is a 'lost' anomaly since " + promise.reason()
                 : "power loss: " + share + "; measured, not failed: " + promise.reason();

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
@@ -34,8 +35,11 @@ public final class BitflipNemesis implements Nemesis {
         String pid = context.cluster().processId(victim);
         context.cluster().kill(victim);
         Path dataDir = context.cluster().dataDir(victim);
-        List<BitflipPlan.Flip> flips = BitflipPlan.plan(context.random(), candidates(dataDir), MAX_FILES,
-                MAX_FLIPS_PER_FILE);
+        // One draw from the run's random seeds the plan, so how many draws planning takes (it depends on the file
+        // sizes this run happened to produce) cannot change the targets of the faults after this one.
+        long planSeed = context.random().nextLong();
+        List<BitflipPlan.Flip> flips = BitflipPlan.plan(new SplittableRandom(planSeed), candidates(dataDir),
+                MAX_FILES, MAX_FLIPS_PER_FILE);
         List<String> done = new ArrayList<>();
         for (BitflipPlan.Flip flip : flips) {
             done.add(apply(dataDir, flip));
@@ -43,7 +47,7 @@ public final class BitflipNemesis implements Nemesis {
         context.cluster().start(victim);
         return "kill -9 node " + victim + " (" + pid + "), " + (done.isEmpty()
                 ? "no SST or WAL file in its partition log to corrupt"
-                : "flipped " + done.size() + " bit(s): " + String.join(", ", done))
+                : "flipped " + done.size() + " bit(s) (plan seed " + planSeed + "): " + String.join(", ", done))
                 + "; restarted (" + context.cluster().processId(victim) + ")";
     }
 

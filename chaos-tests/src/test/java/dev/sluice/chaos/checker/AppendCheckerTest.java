@@ -302,5 +302,7 @@ class AppendCheckerTest {
                 + "-1");
         assertThat(verdict.stats()).containsEntry("unread", 1L).containsEntry("lost_after_power_loss", 0L)
                 .containsEntry("lost", 0L);
+        assertThat(verdict.notes().get(0)).contains("0 of 1 acknowledged records (0.00 %) lost")
+                .contains("1 more could not be verified");
     }
 }
