@@ -234,7 +234,8 @@ class AppendCheckerTest {
         assertThat(verdict.stats()).containsEntry("lost", 1L).containsEntry("lost_after_power_loss", 1L)
                 .containsEntry("acknowledged_before_power_loss", 2L).containsEntry("acknowledged", 3L);
         assertThat(verdict.notes()).hasSize(1);
-        assertThat(verdict.notes().get(0)).contains("1 of 3 acknowledged records (33.33 %) lost after 1 power-loss fault(s)")
+        assertThat(verdict.notes().get(0))
+                .contains("1 of 3 acknowledged records (33.33 %) lost after 1 power-loss fault(s)")
                 .contains("2 were acknowledged before one (50.00 % of those lost)").contains("measured, not failed");
     }
 
