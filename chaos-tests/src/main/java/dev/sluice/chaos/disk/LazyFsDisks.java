@@ -14,12 +14,12 @@ import java.util.Optional;
  * The nodes' data directories on LazyFS, for the power-loss nemeses: one mount per node, each with its own cache,
  * so that one node (or every node) can lose its unsynced data while the others keep theirs. Nothing happens unless
  * a power nemesis asks: {@link #unavailableReason} locates (or builds) LazyFS once per run, {@link #require} records
- * that the data dirs will be on it (other nemeses that touch the disk, such as disk-full, adapt), {@link #mountAll}
- * mounts before the nodes start, {@link #close} unmounts after they stopped (also from a shutdown hook on Ctrl-C).
- * Mounts that a crashed run left below the same report root are unmounted first.
+ * that the data dirs will be on it, {@link #mountAll} mounts before the nodes start ({@link #mounted} then tells
+ * other nemeses, such as disk-full, which cannot work on LazyFS), {@link #close} unmounts after they stopped (also
+ * from a shutdown hook on Ctrl-C). Mounts that a crashed run left below the same report root are unmounted first.
  *
- * <p>A node's LazyFS files live in {@code <nodeDir>/lazyfs/}; its bytes land in {@code <nodeDir>/lazyfs/root/}
- * ({@link #backingDir}). Thread-safe (synchronized): the runner thread mounts and unmounts, the nemesis thread clears.
+ * <p>A node's LazyFS files live in {@code <nodeDir>/lazyfs/}; its bytes land in {@code <nodeDir>/lazyfs/root/}.
+ * Thread-safe (synchronized): the runner thread mounts and unmounts, the nemesis thread clears.
  */
 public final class LazyFsDisks implements AutoCloseable {
     private static final Duration CLEAR_TIMEOUT = Duration.ofSeconds(30);
@@ -61,11 +61,6 @@ public final class LazyFsDisks implements AutoCloseable {
 
     public synchronized boolean required() {
         return required;
-    }
-
-    /** Where node {@code nodeId}'s bytes really land when its data dir is on LazyFS. */
-    public static Path backingDir(Path nodeDir) {
-        return LazyFsMount.backingDir(nodeDir.resolve("lazyfs"));
     }
 
     /**

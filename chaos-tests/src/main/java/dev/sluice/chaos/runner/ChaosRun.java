@@ -140,8 +140,9 @@ public final class ChaosRun {
 
     /**
      * Asks every nemesis whether it can run here (a power nemesis then claims the LazyFS disks), mounts LazyFS on the
-     * data dirs if one did (before any other nemesis prepares, so disk-full can put its tmpfs under LazyFS), then
-     * prepares the nemeses that can still run: a failed mount makes the power nemeses unavailable, with its reason.
+     * data dirs if one did (before any nemesis prepares), then asks again and prepares those that can still run: a
+     * failed mount makes the power nemeses unavailable with its reason, a successful one makes disk-full unavailable
+     * (LazyFS hides a full disk).
      */
     private List<Nemesis> usableNemeses(List<Nemesis> nemeses, NemesisContext context) throws Exception {
         List<Nemesis> usable = new ArrayList<>();
