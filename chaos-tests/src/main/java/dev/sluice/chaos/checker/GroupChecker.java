@@ -33,6 +33,12 @@ import java.util.Set;
  *       commit for its partition went past its offset: the group claimed a record it never processed.</li>
  * </ul>
  *
+ * <p>Power loss: where the append topic's configuration does not promise that acknowledged records survive it
+ * ({@link DurabilityPromise}), a {@code skipped} record acknowledged before a power-loss fault ({@link PowerLosses})
+ * and a {@code commit-regressed} whose higher commit completed before one and whose lower commit was invoked after
+ * it are expected consequences of the loss: they are counted ({@code skipped_after_power_loss},
+ * {@code commit_regressions_after_power_loss}) instead of reported. Under a promise they are anomalies.
+ *
  * <p>Stats: {@code polls, records_polled, commits_ok, commits_failed, commits_unknown, rebalances} (distinct
  * generations assigned), {@code acknowledged} (sends to the group's topics) and {@code never_polled} (those no poll
  * returned; not an anomaly unless committed past, since the run may end before the group catches up). Pure and
@@ -44,7 +50,17 @@ public final class GroupChecker implements Checker {
     private record CommittedOffset(Call commit, TopicPartition partition, long offset) {
     }
 
+    private final DurabilityPromise promise;
+    private final PowerLosses powerLosses;
+
+    /** Strict: no power-loss faults to account for. */
     public GroupChecker() {
+        this(DurabilityPromise.strict(), PowerLosses.NONE);
+    }
+
+    public GroupChecker(DurabilityPromise promise, PowerLosses powerLosses) {
+        this.promise = promise;
+        this.powerLosses = powerLosses;
     }
 
     @Override
@@ -60,7 +76,7 @@ public final class GroupChecker implements Checker {
         Anomalies anomalies = new Anomalies();
         Map<String, Long> stats = new LinkedHashMap<>();
         checkOwnership(Ownership.fromHistory(history), committed, anomalies);
-        checkCommitOrder(committed, anomalies);
+        checkCommitOrder(committed, anomalies, stats);
         checkSkipped(history, calls, committed, anomalies, stats);
         countOps(history, commits, stats);
         return Verdict.of(name(), anomalies.list(), stats);
@@ -121,8 +137,9 @@ public final class GroupChecker implements Checker {
     }
 
     /** Per partition, an ok commit must not go below one that completed before it was invoked. */
-    private static void checkCommitOrder(Map<TopicPartition, List<CommittedOffset>> committed,
-            Anomalies anomalies) {
+    private void checkCommitOrder(Map<TopicPartition, List<CommittedOffset>> committed, Anomalies anomalies,
+            Map<String, Long> stats) {
+        long[] afterPowerLoss = {0};
         committed.forEach((partition, offsets) -> {
             List<CommittedOffset> byInvoke = new ArrayList<>(offsets);
             byInvoke.sort(Comparator.comparingLong(c -> c.commit().invoke().index()));
@@ -136,7 +153,10 @@ public final class GroupChecker implements Checker {
                     CommittedOffset done = byCompletion.get(completed++);
                     highest = highest == null || done.offset() > highest.offset() ? done : highest;
                 }
-                if (highest != null && commit.offset() < highest.offset()) {
+                if (highest != null && commit.offset() < highest.offset() && excusedByPowerLoss(
+                        highest.commit().completion().timeNanos(), commit.commit().invoke().timeNanos())) {
+                    afterPowerLoss[0]++;
+                } else if (highest != null && commit.offset() < highest.offset()) {
                     List<Op> ops = new ArrayList<>(highest.commit().ops());
                     ops.addAll(commit.commit().ops());
                     anomalies.add("commit-regressed", partition + ": commit of offset " + commit.offset()
@@ -145,10 +165,18 @@ public final class GroupChecker implements Checker {
                 }
             }
         });
+        if (powerLosses.any()) {
+            stats.put("commit_regressions_after_power_loss", afterPowerLoss[0]);
+        }
+    }
+
+    /** Whether a power loss between the two times explains a loss, where no durability was promised. */
+    private boolean excusedByPowerLoss(long beforeNanos, long afterNanos) {
+        return !promise.promised() && powerLosses.anyBetween(beforeNanos, afterNanos);
     }
 
     /** Acknowledged sends to the group's topics that no poll returned, reported if a commit went past them. */
-    private static void checkSkipped(List<Op> history, List<Call> calls,
+    private void checkSkipped(List<Op> history, List<Call> calls,
             Map<TopicPartition, List<CommittedOffset>> committed, Anomalies anomalies, Map<String, Long> stats) {
         Set<String> topics = groupTopics(history, committed);
         Set<String> polled = polledValues(history);
@@ -157,6 +185,7 @@ public final class GroupChecker implements Checker {
                 offsets.stream().max(Comparator.comparingLong(CommittedOffset::offset)).orElseThrow()));
         long acknowledged = 0;
         long neverPolled = 0;
+        long skippedAfterPowerLoss = 0;
         for (Call send : calls) {
             String topic = send.invoke().stringValue("topic");
             if (!send.f().equals(OpFunctions.SEND) || send.outcome() != OpType.OK || !topics.contains(topic)) {
@@ -171,7 +200,10 @@ public final class GroupChecker implements Checker {
             TopicPartition partition = new TopicPartition(topic, (int) send.completion().longValue("partition"));
             long offset = send.completion().longValue("offset");
             CommittedOffset past = highest.get(partition);
-            if (past != null && past.offset() > offset) {
+            if (past != null && past.offset() > offset
+                    && excusedByPowerLoss(send.completion().timeNanos(), Long.MAX_VALUE)) {
+                skippedAfterPowerLoss++;
+            } else if (past != null && past.offset() > offset) {
                 List<Op> ops = new ArrayList<>(send.ops());
                 ops.addAll(past.commit().ops());
                 anomalies.add("skipped", value + " was acknowledged at " + partition + "@" + offset
@@ -180,6 +212,9 @@ public final class GroupChecker implements Checker {
         }
         stats.put("acknowledged", acknowledged);
         stats.put("never_polled", neverPolled);
+        if (powerLosses.any()) {
+            stats.put("skipped_after_power_loss", skippedAfterPowerLoss);
+        }
     }
 
     /** The topics the group consumed: those it was assigned or committed. */

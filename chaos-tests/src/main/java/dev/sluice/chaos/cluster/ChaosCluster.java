@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +29,8 @@ public final class ChaosCluster implements AutoCloseable {
     public static final int BROKER_PORT = 7092;
     public static final int CONTROLLER_PORT = 7093;
     public static final int HTTP_PORT = 7094;
+    /** Added to an impostor's ports, so it can run beside the node whose id it takes. */
+    public static final int IMPOSTOR_PORT_SHIFT = 100;
 
     private final Topology topology;
     private final NetworkFabric fabric;
@@ -85,18 +86,34 @@ public final class ChaosCluster implements AutoCloseable {
         if (current != null && current.isAlive()) {
             throw new IllegalStateException("node " + nodeId + " is already running (" + current.id() + ")");
         }
-        NodeSpec spec = topology.nodes().stream().filter(n -> n.id() == nodeId).findFirst().orElseThrow();
         Files.createDirectories(dataDir(nodeId));
-        List<String> args = new ArrayList<>(List.of("server", "--node-id", Integer.toString(nodeId),
-                "--roles", spec.roles(), "--cluster-id", clusterId, "--controller-quorum", quorum(),
-                "--host", fabric.address(nodeId), "--data-dir", dataDir(nodeId).toString(),
-                "--broker-port", Integer.toString(BROKER_PORT + portOffset),
-                "--controller-port", Integer.toString(CONTROLLER_PORT + portOffset),
-                "--http-port", Integer.toString(HTTP_PORT + portOffset),
-                "--config", runDir.resolve("nodes").resolve("server.properties").toString()));
         Map<String, String> env = environments.getOrDefault(nodeId, Map.of());
-        running.put(nodeId, runtime.start(new NodeLaunch(nodeId, args, env, dataDir(nodeId),
-                nodeDir(nodeId).resolve("server.log"))));
+        running.put(nodeId, runtime.start(new NodeLaunch(nodeId, serverArgs(nodeId, dataDir(nodeId), 0), env,
+                dataDir(nodeId), nodeDir(nodeId).resolve("server.log"))));
+    }
+
+    /**
+     * Starts an impostor of live node {@code nodeId}: another {@code sluice server} with the same node id, roles,
+     * cluster id and controller quorum, in the same network (namespace) as that node, but with its own data dir
+     * ({@code <dir>/data}, log {@code <dir>/server.log}) and ports shifted by {@link #IMPOSTOR_PORT_SHIFT}. The caller
+     * owns the returned process and must kill it; the cluster does not track it.
+     */
+    public RunningNode startImpostor(int nodeId, Path dir) throws IOException {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        return runtime.start(new NodeLaunch(nodeId, serverArgs(nodeId, data, IMPOSTOR_PORT_SHIFT), Map.of(), data,
+                dir.resolve("server.log")));
+    }
+
+    private List<String> serverArgs(int nodeId, Path dataDir, int portShift) {
+        NodeSpec spec = topology.nodes().stream().filter(n -> n.id() == nodeId).findFirst().orElseThrow();
+        return List.of("server", "--node-id", Integer.toString(nodeId),
+                "--roles", spec.roles(), "--cluster-id", clusterId, "--controller-quorum", quorum(),
+                "--host", fabric.address(nodeId), "--data-dir", dataDir.toString(),
+                "--broker-port", Integer.toString(BROKER_PORT + portOffset + portShift),
+                "--controller-port", Integer.toString(CONTROLLER_PORT + portOffset + portShift),
+                "--http-port", Integer.toString(HTTP_PORT + portOffset + portShift),
+                "--config", runDir.resolve("nodes").resolve("server.properties").toString());
     }
 
     /** Environment for node {@code nodeId}'s next start (e.g. libfaketime); empty map to clear. */

@@ -6,10 +6,14 @@ package dev.sluice.chaos.history;
  *
  * <h2>append workload</h2>
  * <ul>
- *   <li>{@code send}: invoke {@code topic, key, value} (value is unique in the run, {@code "<process>-<seq>"} with
- *       {@code seq} counting up per producer from 0); ok adds {@code partition, offset}.</li>
+ *   <li>{@code send}: invoke {@code topic, key, value} (value is unique in the run, {@code "<producer>-<seq>#<crc>"}
+ *       with {@code seq} counting up per producer from 0 and a checksum, see {@link AppendValues}); ok adds
+ *       {@code partition, offset}.</li>
  *   <li>{@code read}: one record of the final read, written by process {@code "final-reader"} as a single ok
  *       entry (no invoke): {@code topic, partition, offset, value}.</li>
+ *   <li>{@code read-incomplete}: a partition the final read could not read to its end in time, written by
+ *       {@code "final-reader"} as a single info entry (no invoke): {@code topic, partition}. Its records are then
+ *       unverified, neither present nor lost.</li>
  * </ul>
  *
  * <h2>groups workload</h2>
@@ -36,6 +40,7 @@ package dev.sluice.chaos.history;
 public final class OpFunctions {
     public static final String SEND = "send";
     public static final String READ = "read";
+    public static final String READ_INCOMPLETE = "read-incomplete";
     public static final String ASSIGN = "assign";
     public static final String REVOKE = "revoke";
     public static final String LOST = "lost";

@@ -11,6 +11,10 @@ import java.util.Optional;
  * A broker whose data disk fills up. {@link #prepare} mounts a small tmpfs as one broker's data dir before the cluster
  * starts; the fault writes a filler file until the disk is full; heal deletes it and restarts the broker if it died.
  * {@link #close} unmounts. Needs root (mount).
+ *
+ * <p>Not with the power nemeses: their data dirs are on LazyFS, which hides a full disk below it (its fsync reports
+ * success when writing back fails for lack of space, checked by hand with a 32 MiB tmpfs under it), so the broker
+ * would never see the full disk. {@link #unavailableReason} says so once LazyFS is mounted.
  */
 public final class DiskFullNemesis implements Nemesis {
     private static final String SIZE = "256m";
@@ -25,7 +29,14 @@ public final class DiskFullNemesis implements Nemesis {
 
     @Override
     public Optional<String> unavailableReason(NemesisContext context) {
-        return Shell.isRoot() ? Optional.empty() : Optional.of("not root: cannot mount a tmpfs");
+        if (!Shell.isRoot()) {
+            return Optional.of("not root: cannot mount a tmpfs");
+        }
+        if (context.disks().mounted()) {
+            return Optional.of("the data dirs are on LazyFS (power nemeses in this run), which hides a full disk "
+                    + "below it: run disk-full without power-loss and power-loss-all");
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The nemesis registry: names as {@code --nemesis} takes them, {@code all} for every one. */
+/**
+ * The nemesis registry: names as {@code --nemesis} takes them, {@code all} for every one (those whose prerequisites
+ * are missing here are then skipped and listed as unavailable in {@code run.json}).
+ */
 public final class Nemeses {
     private static final Map<String, Supplier<Nemesis>> ALL = new LinkedHashMap<>();
 
@@ -24,6 +27,10 @@ public final class Nemeses {
         ALL.put("lossy", LinkNemesis::lossy);
         ALL.put("clock", ClockNemesis::new);
         ALL.put("disk-full", DiskFullNemesis::new);
+        ALL.put("power-loss", PowerLossNemesis::oneNode);
+        ALL.put("power-loss-all", PowerLossNemesis::wholeCluster);
+        ALL.put("bitflip", BitflipNemesis::new);
+        ALL.put("duplicate-node", DuplicateNodeNemesis::new);
     }
 
     private Nemeses() {

@@ -1,16 +1,18 @@
 package dev.sluice.chaos.nemesis;
 
 import dev.sluice.chaos.cluster.ChaosCluster;
+import dev.sluice.chaos.disk.LazyFsDisks;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
  * What nemeses act on: the cluster (and through it the network fabric), the seeded random that picks targets, the
- * append topic (to find partition leaders) and the run directory.
+ * append topic (to find partition leaders), the run directory, and the nodes' LazyFS disks (mounted only when a power
+ * nemesis runs).
  */
 public record NemesisContext(ChaosCluster cluster, RandomGenerator random, String appendTopic, int appendPartitions,
-        Path runDir) {
+        Path runDir, LazyFsDisks disks) {
     /** A uniformly chosen element. */
     public <T> T pick(List<T> options) {
         return options.get(random.nextInt(options.size()));

@@ -35,7 +35,9 @@ public final class HtmlReport {
         for (Verdict verdict : verdicts) {
             html.append("<tr><td>").append(escape(verdict.checker())).append("</td><td class=\"")
                     .append(verdict.valid() ? "ok\">valid" : "bad\">INVALID").append("</td><td>")
-                    .append(escape(verdict.stats().toString())).append("</td></tr>");
+                    .append(escape(verdict.stats().toString()));
+            verdict.notes().forEach(note -> html.append("<br>").append(escape(note)));
+            html.append("</td></tr>");
         }
         html.append("</table>");
         appendAnomalies(html, verdicts);

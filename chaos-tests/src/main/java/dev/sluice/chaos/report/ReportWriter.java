@@ -28,6 +28,7 @@ public final class ReportWriter {
             json.put("checker", verdict.checker());
             json.put("valid", verdict.valid());
             json.put("stats", verdict.stats());
+            json.put("notes", verdict.notes());
             List<Map<String, Object>> anomalies = new ArrayList<>();
             for (Verdict.Anomaly anomaly : verdict.anomalies()) {
                 anomalies.add(Map.of("kind", anomaly.kind(), "message", anomaly.message(),

@@ -1,8 +1,12 @@
 package dev.sluice.chaos.runner;
 
+import dev.sluice.chaos.checker.DurabilityPromise;
+import dev.sluice.chaos.checker.PowerLosses;
 import dev.sluice.chaos.checker.Verdict;
 import dev.sluice.chaos.cluster.ChaosCluster;
 import dev.sluice.chaos.cluster.ProcessNodeRuntime;
+import dev.sluice.chaos.disk.LazyFsConfig;
+import dev.sluice.chaos.disk.LazyFsDisks;
 import dev.sluice.chaos.history.HistoryWriter;
 import dev.sluice.chaos.history.Op;
 import dev.sluice.chaos.nemesis.FaultTimeline;
@@ -19,7 +23,9 @@ import dev.sluice.chaos.workload.Workload;
 import dev.sluice.chaos.workload.WorkloadContext;
 import dev.sluice.client.Admin;
 import dev.sluice.client.NewTopic;
+import dev.sluice.client.SluiceException;
 import dev.sluice.client.TopicExistsException;
+import dev.sluice.proto.v1.ErrorCode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -32,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -45,6 +52,8 @@ public final class ChaosRun {
     static final int APPEND_PARTITIONS = 4;
     private static final Duration SETTLE = Duration.ofSeconds(90);
     private static final Duration FINISH = Duration.ofSeconds(90);
+    private static final Set<ErrorCode> REFUSED_TOPIC_CONFIG = Set.of(ErrorCode.INVALID_CONFIG,
+            ErrorCode.INVALID_REQUEST);
 
     private final RunConfig config;
     private final RandomGenerator random;
@@ -74,6 +83,8 @@ public final class ChaosRun {
         facts.put("seed", config.seed());
         facts.put("topology", config.topology().label());
         facts.put("workloads", config.workloads());
+        facts.put("append_topic_config", config.appendTopicConfig());
+        facts.put("durability", DurabilityPromise.of(config.appendTopicConfig()).reason());
         Optional.ofNullable(Tools.ensure(config.repositoryRoot())).ifPresent(notes::add);
         List<Nemesis> nemeses = Nemeses.parse(config.nemeses());
         NetworkFabric fabric = chooseFabric();
@@ -87,7 +98,8 @@ public final class ChaosRun {
             cluster = new ChaosCluster(config.topology(), fabric, new ProcessNodeRuntime(config.repositoryRoot(),
                     fabric), runDir, "chaos-" + Long.toHexString(config.seed()), portOffset);
             facts.put("node_runtime", "process");
-            nemesisContext = new NemesisContext(cluster, random, APPEND_TOPIC, APPEND_PARTITIONS, runDir);
+            nemesisContext = new NemesisContext(cluster, random, APPEND_TOPIC, APPEND_PARTITIONS, runDir,
+                    new LazyFsDisks(config.repositoryRoot(), runDir));
             usable = usableNemeses(nemeses, nemesisContext);
             cluster.startAll();
             if (!cluster.awaitHealthy(Duration.ofSeconds(180))) {
@@ -106,6 +118,9 @@ public final class ChaosRun {
             for (Nemesis nemesis : usable) {
                 nemesis.close(nemesisContext);
             }
+            if (nemesisContext != null) {
+                nemesisContext.disks().close();
+            }
             notes.addAll(fabric.notes());
             fabric.close();
             facts.put("notes", List.copyOf(notes));
@@ -123,9 +138,25 @@ public final class ChaosRun {
         return new LoopbackFabric(10 + 10 * Math.floorMod(tag, 20), reason.get());
     }
 
+    /**
+     * Asks every nemesis whether it can run here (a power nemesis then claims the LazyFS disks), mounts LazyFS on the
+     * data dirs if one did (before any nemesis prepares), then asks again and prepares those that can still run: a
+     * failed mount makes the power nemeses unavailable with its reason, a successful one makes disk-full unavailable
+     * (LazyFS hides a full disk).
+     */
     private List<Nemesis> usableNemeses(List<Nemesis> nemeses, NemesisContext context) throws Exception {
         List<Nemesis> usable = new ArrayList<>();
         Map<String, String> unavailable = new LinkedHashMap<>();
+        nemeses.forEach(nemesis -> nemesis.unavailableReason(context));
+        if (context.disks().required()) {
+            try {
+                context.disks().mountAll(context.cluster());
+                facts.put("data_dirs", "LazyFS, one mount per node (" + LazyFsConfig.CACHE_MEGABYTES
+                        + " MB cache each)");
+            } catch (IOException | RuntimeException e) {
+                notes.add("LazyFS not mounted, the power nemeses are skipped: " + e.getMessage());
+            }
+        }
         for (Nemesis nemesis : nemeses) {
             Optional<String> reason = nemesis.unavailableReason(context);
             if (reason.isPresent()) {
@@ -146,10 +177,20 @@ public final class ChaosRun {
             while (true) {
                 try {
                     admin.createTopics(List.of(new NewTopic(APPEND_TOPIC, APPEND_PARTITIONS, 3,
-                            Map.of("min.insync.replicas", "2"))));
+                            config.appendTopicConfig())));
                     return;
                 } catch (TopicExistsException e) {
                     return;
+                } catch (SluiceException e) {
+                    if (REFUSED_TOPIC_CONFIG.contains(e.errorCode())) {
+                        // A configuration the product does not accept (yet) will not be accepted by retrying.
+                        throw new IllegalArgumentException("the append topic's configuration "
+                                + config.appendTopicConfig() + " was refused: " + e.getMessage(), e);
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    sleep(1_000);
                 } catch (RuntimeException e) {
                     if (System.nanoTime() > deadline) {
                         throw e;
@@ -200,8 +241,10 @@ public final class ChaosRun {
             faults = timeline.events();
         }
         List<Verdict> verdicts = new ArrayList<>();
+        DurabilityPromise promise = DurabilityPromise.of(config.appendTopicConfig());
+        PowerLosses powerLosses = PowerLosses.from(faults);
         for (String workload : config.workloads()) {
-            verdicts.add(CheckerRegistry.forWorkload(workload).check(history));
+            verdicts.add(CheckerRegistry.forWorkload(workload, promise, powerLosses).check(history));
         }
         facts.put("load_seconds", config.load().toSeconds());
         facts.put("op_count", history.size());

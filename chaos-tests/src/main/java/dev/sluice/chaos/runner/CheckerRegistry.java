@@ -2,29 +2,28 @@ package dev.sluice.chaos.runner;
 
 import dev.sluice.chaos.checker.AppendChecker;
 import dev.sluice.chaos.checker.Checker;
+import dev.sluice.chaos.checker.DurabilityPromise;
 import dev.sluice.chaos.checker.GroupChecker;
 import dev.sluice.chaos.checker.MetadataChecker;
-import java.util.Map;
-import java.util.function.Supplier;
+import dev.sluice.chaos.checker.PowerLosses;
 
 /**
  * Maps a workload to the checker that judges its history: append → {@link AppendChecker}, groups →
- * {@link GroupChecker}, metadata → {@link MetadataChecker}.
+ * {@link GroupChecker}, metadata → {@link MetadataChecker}. The first two weigh lost records against what the append
+ * topic's configuration promised and the run's power-loss faults; the metadata log is always synced, so a power loss
+ * excuses nothing there.
  */
 public final class CheckerRegistry {
-    private static final Map<String, Supplier<Checker>> CHECKERS = Map.of(
-            "append", AppendChecker::new,
-            "groups", GroupChecker::new,
-            "metadata", MetadataChecker::new);
-
     private CheckerRegistry() {
     }
 
-    public static Checker forWorkload(String workload) {
-        Supplier<Checker> checker = CHECKERS.get(workload);
-        if (checker == null) {
-            throw new IllegalArgumentException("unknown workload '" + workload + "'; known: " + CHECKERS.keySet());
-        }
-        return checker.get();
+    public static Checker forWorkload(String workload, DurabilityPromise promise, PowerLosses powerLosses) {
+        return switch (workload) {
+            case "append" -> new AppendChecker(promise, powerLosses);
+            case "groups" -> new GroupChecker(promise, powerLosses);
+            case "metadata" -> new MetadataChecker();
+            default -> throw new IllegalArgumentException("unknown workload '" + workload + "'; known: "
+                    + RunConfig.ALL_WORKLOADS);
+        };
     }
 }

@@ -3,25 +3,46 @@ package dev.sluice.chaos.runner;
 import dev.sluice.chaos.cluster.Topology;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One chaos run's settings: the seed (drives the schedule, targets and workload keys), topology, nemeses (names, or
- * {@code all}), workloads, how long the load phase lasts, the fault/quiet rhythm, and where the report goes
- * ({@code reportRoot/<timestamp>-seed<seed>/}).
+ * {@code all}), workloads, how long the load phase lasts, the fault/quiet rhythm, where the report goes
+ * ({@code reportRoot/<timestamp>-seed<seed>/}) and the append topic's configuration overrides (on top of
+ * {@link #DEFAULT_APPEND_TOPIC_CONFIG}; they also decide what the checkers expect after a power loss).
  */
 public record RunConfig(long seed, Topology topology, String nemeses, List<String> workloads, Duration load,
-        Duration faultMin, Duration faultMax, Duration quiet, Path repositoryRoot, Path reportRoot) {
+        Duration faultMin, Duration faultMax, Duration quiet, Path repositoryRoot, Path reportRoot,
+        Map<String, String> appendTopicOverrides) {
+    public static final List<String> ALL_WORKLOADS = List.of("append", "groups", "metadata");
+    /** What the append topic gets unless overridden: acks=all needs two in-sync replicas. */
+    public static final Map<String, String> DEFAULT_APPEND_TOPIC_CONFIG = Map.of("min.insync.replicas", "2");
+
     public RunConfig {
         workloads = List.copyOf(workloads);
+        appendTopicOverrides = Map.copyOf(appendTopicOverrides);
     }
 
-    public static final List<String> ALL_WORKLOADS = List.of("append", "groups", "metadata");
+    /** No topic overrides. */
+    public RunConfig(long seed, Topology topology, String nemeses, List<String> workloads, Duration load,
+            Duration faultMin, Duration faultMax, Duration quiet, Path repositoryRoot, Path reportRoot) {
+        this(seed, topology, nemeses, workloads, load, faultMin, faultMax, quiet, repositoryRoot, reportRoot,
+                Map.of());
+    }
 
     /** Defaults: 10-20 s faults, 10 s quiet. */
     public static RunConfig of(long seed, Topology topology, String nemeses, List<String> workloads, Duration load,
-            Path repositoryRoot, Path reportRoot) {
+            Path repositoryRoot, Path reportRoot, Map<String, String> appendTopicOverrides) {
         return new RunConfig(seed, topology, nemeses, workloads, load, Duration.ofSeconds(10), Duration.ofSeconds(20),
-                Duration.ofSeconds(10), repositoryRoot, reportRoot);
+                Duration.ofSeconds(10), repositoryRoot, reportRoot, appendTopicOverrides);
+    }
+
+    /** The append topic's configuration as created: the defaults, then the overrides. */
+    public Map<String, String> appendTopicConfig() {
+        Map<String, String> config = new LinkedHashMap<>(DEFAULT_APPEND_TOPIC_CONFIG);
+        config.putAll(appendTopicOverrides);
+        return config;
     }
 }

@@ -16,6 +16,7 @@ public record RunResult(long seed, Path reportDir, List<Verdict> verdicts, List<
         for (Verdict verdict : verdicts) {
             text.append("\n  ").append(verdict.checker()).append(": ").append(verdict.valid() ? "valid" : "INVALID")
                     .append(' ').append(verdict.stats());
+            verdict.notes().forEach(note -> text.append("\n    note: ").append(note));
             verdict.anomalies().stream().limit(5).forEach(a -> text.append("\n    ").append(a.kind()).append(": ")
                     .append(a.message()));
         }

@@ -1,5 +1,6 @@
 package dev.sluice.chaos.workload;
 
+import dev.sluice.chaos.history.AppendValues;
 import dev.sluice.chaos.history.OpFunctions;
 import dev.sluice.chaos.history.OpType;
 import dev.sluice.client.Producer;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
- * Several idempotent {@code acks=all} producers, each sending unique values {@code "<producer>-<seq>"} to the append
+ * Several idempotent {@code acks=all} producers, each sending unique values {@code "<producer>-<seq>#<crc>"} (see
+ * {@link AppendValues}: the checksum lets the checker detect a record whose bytes changed) to the append
  * topic with up to {@value #MAX_IN_FLIGHT} sends outstanding (pipelined, as real producers run, so retries of
  * several in-flight batches after a leader change are exercised), then the final read of every partition (see
  * {@link FinalRead}). Each send is its own history process {@code "<producer>#<seq>"} (one operation per process,
@@ -65,8 +67,8 @@ public final class AppendWorkload implements Workload {
                     seq--;
                     continue;
                 }
-                sendOne(producer, producerName + "#" + seq, "k" + random.nextInt(64), producerName + "-" + seq,
-                        inFlight::release);
+                sendOne(producer, producerName + "#" + seq, "k" + random.nextInt(64),
+                        AppendValues.encode(producerName, seq), inFlight::release);
                 sleep(PAUSE_MS);
             }
             // Let outstanding sends complete (delivery.timeout.ms bounds each) so their outcome is recorded.

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The append workload's final read: after heal and settle, each partition read from the beginning to its end offset
  * (high watermark), retried from scratch until it succeeds or the time is up, then written as {@code read} ok entries
- * of process {@code final-reader}. Runs on the runner thread.
+ * of process {@code final-reader}; a partition not read in time gets one {@code read-incomplete} entry instead. Runs on
+ * the runner thread.
  */
 final class FinalRead {
     static final String PROCESS = "final-reader";
@@ -39,6 +40,8 @@ final class FinalRead {
             }
             if (records == null) {
                 unread.add(partition);
+                context.history().append(PROCESS, OpType.INFO, OpFunctions.READ_INCOMPLETE,
+                        Map.of("topic", context.appendTopic(), "partition", partition), "not read in time");
                 continue;
             }
             for (ConsumerRecord<String, String> record : records) {

@@ -2,6 +2,7 @@ package dev.sluice.chaos.checker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.chaos.history.AppendValues;
 import dev.sluice.chaos.history.OpFunctions;
 import java.util.List;
 import java.util.Map;
@@ -12,20 +13,30 @@ class AppendCheckerTest {
 
     private final HistoryBuilder history = new HistoryBuilder();
 
-    private static Map<String, Object> sendArgs(String value) {
-        return Map.of("topic", TOPIC, "key", "k", "value", value);
+    /** The value the workload writes for {@code "<producer>-<seq>"}: with its checksum. */
+    static String value(String identity) {
+        int dash = identity.lastIndexOf('-');
+        return AppendValues.encode(identity.substring(0, dash), Long.parseLong(identity.substring(dash + 1)));
     }
 
-    private void sendOk(String value, int partition, long offset) {
-        String process = value.substring(0, value.lastIndexOf('-'));
-        history.invoke(process, OpFunctions.SEND, sendArgs(value));
-        history.ok(process, OpFunctions.SEND, Map.of("topic", TOPIC, "key", "k", "value", value,
+    private static Map<String, Object> sendArgs(String identity) {
+        return Map.of("topic", TOPIC, "key", "k", "value", value(identity));
+    }
+
+    private void sendOk(String identity, int partition, long offset) {
+        String process = identity.substring(0, identity.lastIndexOf('-'));
+        history.invoke(process, OpFunctions.SEND, sendArgs(identity));
+        history.ok(process, OpFunctions.SEND, Map.of("topic", TOPIC, "key", "k", "value", value(identity),
                 "partition", partition, "offset", offset));
     }
 
-    private void read(String value, int partition, long offset) {
+    private void read(String identity, int partition, long offset) {
+        readRaw(value(identity), partition, offset);
+    }
+
+    private void readRaw(String rawValue, int partition, long offset) {
         history.ok("final-reader", OpFunctions.READ,
-                Map.of("topic", TOPIC, "partition", partition, "offset", offset, "value", value));
+                Map.of("topic", TOPIC, "partition", partition, "offset", offset, "value", rawValue));
     }
 
     private Verdict check() {
@@ -56,7 +67,7 @@ class AppendCheckerTest {
         assertThat(verdict.stats()).containsEntry("invoked", 6L).containsEntry("acknowledged", 3L)
                 .containsEntry("failed", 1L).containsEntry("unknown", 2L).containsEntry("read", 4L)
                 .containsEntry("lost", 0L).containsEntry("duplicates", 0L).containsEntry("unknown_present", 1L)
-                .containsEntry("offset_gaps", 1L);
+                .containsEntry("offset_gaps", 1L).containsEntry("corrupt", 0L);
     }
 
     @Test
@@ -68,7 +79,7 @@ class AppendCheckerTest {
         Verdict verdict = check();
 
         assertThat(kinds(verdict)).containsExactly("lost");
-        assertThat(verdict.anomalies().get(0).ops()).extracting(op -> op.value().get("value")).contains("p1-1");
+        assertThat(verdict.anomalies().get(0).ops()).extracting(op -> op.value().get("value")).contains(value("p1-1"));
         assertThat(verdict.stats()).containsEntry("lost", 1L);
     }
 
@@ -125,7 +136,7 @@ class AppendCheckerTest {
 
         assertThat(kinds(verdict)).containsExactly("reordered");
         assertThat(verdict.anomalies().get(0).ops()).extracting(op -> op.value().get("value"))
-                .containsExactly("p1-1", "p1-0");
+                .containsExactly(value("p1-1"), value("p1-0"));
     }
 
     @Test
@@ -165,5 +176,134 @@ class AppendCheckerTest {
         assertThat(verdict.anomalies()).hasSize(Anomalies.DEFAULT_LIMIT_PER_KIND + 1);
         assertThat(verdict.anomalies().get(verdict.anomalies().size() - 1).message()).contains("10 more");
         assertThat(verdict.stats()).containsEntry("lost", (long) Anomalies.DEFAULT_LIMIT_PER_KIND + 10);
+    }
+
+    @Test
+    void aReadValueWhoseChecksumDoesNotMatchIsCorruptNotPhantom() {
+        sendOk("p1-0", 0, 0);
+        sendOk("p1-1", 0, 1);
+        read("p1-0", 0, 0);
+        String flipped = value("p1-1").replace("p1-1#", "p1-3#");
+        readRaw(flipped, 0, 1);
+
+        Verdict verdict = check();
+
+        assertThat(kinds(verdict)).containsExactly("lost", "corrupt");
+        assertThat(verdict.anomalies().get(1).message()).contains(flipped).contains("checksum");
+        assertThat(verdict.stats()).containsEntry("corrupt", 1L);
+    }
+
+    @Test
+    void aValueWithoutAChecksumIsCorrupt() {
+        readRaw("p1-0", 0, 0);
+
+        assertThat(kinds(check())).containsExactly("corrupt");
+    }
+
+    @Test
+    void aCorruptValueIsAnAnomalyEvenWhereNoDurabilityIsPromised() {
+        sendOk("p1-0", 0, 0);
+        PowerLosses powerLoss = new PowerLosses(List.of(history.last().timeNanos() + 1));
+        readRaw(value("p1-0").substring(0, value("p1-0").length() - 1) + "x", 0, 0);
+
+        Verdict verdict = new AppendChecker(DurabilityPromise.of(Map.of()), powerLoss).check(history.build());
+
+        assertThat(kinds(verdict)).contains("corrupt");
+        assertThat(verdict.valid()).isFalse();
+    }
+
+    /** p1-0, p1-1 acknowledged before the power loss, p1-2 after; p1-1 and p1-2 missing from the read. */
+    private PowerLosses lossAfterTwoAcknowledgements() {
+        sendOk("p1-0", 0, 0);
+        sendOk("p1-1", 0, 1);
+        PowerLosses powerLoss = new PowerLosses(List.of(history.last().timeNanos() + 1));
+        sendOk("p2-0", 1, 0);
+        read("p1-0", 0, 0);
+        return powerLoss;
+    }
+
+    @Test
+    void withoutADurabilityPromiseLossBeforeAPowerLossIsMeasuredAndLossAfterItStillFails() {
+        PowerLosses powerLoss = lossAfterTwoAcknowledgements();
+
+        Verdict verdict = new AppendChecker(DurabilityPromise.of(Map.of("min.insync.replicas", "2")), powerLoss)
+                .check(history.build());
+
+        assertThat(kinds(verdict)).containsExactly("lost");
+        assertThat(verdict.anomalies().get(0).message()).contains(value("p2-0"));
+        assertThat(verdict.stats()).containsEntry("lost", 1L).containsEntry("lost_after_power_loss", 1L)
+                .containsEntry("acknowledged_before_power_loss", 2L).containsEntry("acknowledged", 3L);
+        assertThat(verdict.notes()).hasSize(1);
+        assertThat(verdict.notes().get(0))
+                .contains("1 of 3 acknowledged records (33.33 %) lost after 1 power-loss fault(s)")
+                .contains("2 were acknowledged before one (50.00 % of those lost)").contains("measured, not failed");
+    }
+
+    @Test
+    void withoutADurabilityPromiseOnlyPowerLossExplainsLoss() {
+        sendOk("p1-0", 0, 0);
+        sendOk("p1-1", 0, 1);
+        read("p1-0", 0, 0);
+
+        Verdict verdict = new AppendChecker(DurabilityPromise.of(Map.of()), PowerLosses.NONE).check(history.build());
+
+        assertThat(kinds(verdict)).containsExactly("lost");
+        assertThat(verdict.notes()).isEmpty();
+    }
+
+    @Test
+    void underADurabilityPromiseLossBeforeAPowerLossFails() {
+        PowerLosses powerLoss = lossAfterTwoAcknowledgements();
+
+        Verdict verdict = new AppendChecker(DurabilityPromise.of(Map.of("durable.acks", "true")), powerLoss)
+                .check(history.build());
+
+        assertThat(kinds(verdict)).containsExactly("lost", "lost");
+        assertThat(verdict.stats()).containsEntry("lost", 2L).containsEntry("lost_after_power_loss", 1L);
+        assertThat(verdict.notes()).hasSize(1);
+        assertThat(verdict.notes().get(0)).contains("each is a 'lost' anomaly")
+                .contains("durable.acks=true");
+    }
+
+    @Test
+    void flushEveryMessageAlsoPromisesDurability() {
+        PowerLosses powerLoss = lossAfterTwoAcknowledgements();
+
+        Verdict verdict = new AppendChecker(DurabilityPromise.of(Map.of("flush.messages", "1")), powerLoss)
+                .check(history.build());
+
+        assertThat(kinds(verdict)).containsExactly("lost", "lost");
+    }
+
+    @Test
+    void withoutADurabilityPromiseDuplicatesAfterAPowerLossStillFail() {
+        sendOk("p1-0", 0, 0);
+        PowerLosses powerLoss = new PowerLosses(List.of(history.last().timeNanos() + 1));
+        read("p1-0", 0, 0);
+        read("p1-0", 0, 1);
+
+        Verdict verdict = new AppendChecker(DurabilityPromise.of(Map.of()), powerLoss).check(history.build());
+
+        assertThat(kinds(verdict)).containsExactly("duplicate");
+    }
+
+    @Test
+    void recordsOfAPartitionTheFinalReadCouldNotReadAreUnreadEvenAfterAPowerLossWithoutAPromise() {
+        sendOk("p1-0", 0, 0);
+        sendOk("p1-1", 1, 0);
+        PowerLosses powerLoss = new PowerLosses(List.of(history.last().timeNanos() + 1));
+        read("p1-0", 0, 0);
+        history.add("final-reader", dev.sluice.chaos.history.OpType.INFO, OpFunctions.READ_INCOMPLETE,
+                Map.of("topic", TOPIC, "partition", 1), "not read in time");
+
+        Verdict verdict = new AppendChecker(DurabilityPromise.of(Map.of()), powerLoss).check(history.build());
+
+        assertThat(kinds(verdict)).containsExactly("unread");
+        assertThat(verdict.anomalies().get(0).message()).contains(value("p1-1")).contains("could not read " + TOPIC
+                + "-1");
+        assertThat(verdict.stats()).containsEntry("unread", 1L).containsEntry("lost_after_power_loss", 0L)
+                .containsEntry("lost", 0L);
+        assertThat(verdict.notes().get(0)).contains("0 of 1 acknowledged records (0.00 %) lost")
+                .contains("1 more could not be verified");
     }
 }

@@ -162,4 +162,67 @@ class GroupCheckerTest {
         assertThat(verdict.valid()).isTrue();
         assertThat(verdict.stats()).containsEntry("never_polled", 2L);
     }
+
+    /** A power loss right after the last operation written so far. */
+    private PowerLosses powerLossNow() {
+        return new PowerLosses(List.of(history.last().timeNanos() + 1));
+    }
+
+    private Verdict check(DurabilityPromise promise, PowerLosses powerLosses) {
+        return new GroupChecker(promise, powerLosses).check(history.build());
+    }
+
+    /** p1-1 acknowledged, then a power loss, then the group commits past it without having polled it. */
+    private PowerLosses skippedAcrossAPowerLoss() {
+        sendOk("p1-0", 0, 0);
+        sendOk("p1-1", 0, 1);
+        PowerLosses powerLoss = powerLossNow();
+        membership(OpFunctions.ASSIGN, "m1", 1, TOPIC + "-0");
+        poll("m1", 0, 0, "p1-0");
+        commitOk("m1", TOPIC + "-0", 2);
+        return powerLoss;
+    }
+
+    @Test
+    void withoutADurabilityPromiseASkipAfterAPowerLossIsCountedNotReported() {
+        PowerLosses powerLoss = skippedAcrossAPowerLoss();
+
+        Verdict verdict = check(DurabilityPromise.of(Map.of()), powerLoss);
+
+        assertThat(verdict.valid()).as("%s", verdict.anomalies()).isTrue();
+        assertThat(verdict.stats()).containsEntry("skipped_after_power_loss", 1L);
+    }
+
+    @Test
+    void underADurabilityPromiseASkipAfterAPowerLossIsReported() {
+        PowerLosses powerLoss = skippedAcrossAPowerLoss();
+
+        assertThat(kinds(check(DurabilityPromise.of(Map.of("durable.acks", "true")), powerLoss)))
+                .containsExactly("skipped");
+    }
+
+    @Test
+    void withoutADurabilityPromiseACommitRegressionAcrossAPowerLossIsCountedNotReported() {
+        commitOk("m1", TOPIC + "-0", 10);
+        PowerLosses powerLoss = powerLossNow();
+        commitOk("m2", TOPIC + "-0", 4);
+
+        Verdict verdict = check(DurabilityPromise.of(Map.of()), powerLoss);
+
+        assertThat(verdict.valid()).as("%s", verdict.anomalies()).isTrue();
+        assertThat(verdict.stats()).containsEntry("commit_regressions_after_power_loss", 1L);
+        assertThat(kinds(check(DurabilityPromise.of(Map.of("flush.messages", "1")), powerLoss)))
+                .containsExactly("commit-regressed");
+    }
+
+    @Test
+    void aCommitRegressionThatNoPowerLossSeparatesIsReportedEvenWithoutAPromise() {
+        PowerLosses earlier = new PowerLosses(List.of(0L));
+        commitOk("m1", TOPIC + "-0", 10);
+        commitOk("m2", TOPIC + "-0", 4);
+        PowerLosses later = powerLossNow();
+
+        assertThat(kinds(check(DurabilityPromise.of(Map.of()), earlier))).containsExactly("commit-regressed");
+        assertThat(kinds(check(DurabilityPromise.of(Map.of()), later))).containsExactly("commit-regressed");
+    }
 }
