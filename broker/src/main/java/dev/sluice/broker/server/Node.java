@@ -249,7 +249,8 @@ public final class Node implements AutoCloseable {
             lifecycle = new BrokerLifecycle(config, controllerChannel, this::brokerImage, loader::caughtUp,
                     brokerServer.getPort(), scheduler, new CaughtUpLeaseRenewal(coordinatorLease,
                             controllerChannel::readBarrier, appliedOffsets::await, coordinatorLeaseMs()),
-                    faultHandler, System::nanoTime);
+                    faultHandler, System::nanoTime,
+                    () -> LeaderlessLogEnds.of(brokerImage(), config.nodeId(), logStore::findPartition));
             resources.push(lifecycle);
             lifecycle.start();
         }
