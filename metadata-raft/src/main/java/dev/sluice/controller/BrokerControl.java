@@ -61,7 +61,7 @@ final class BrokerControl {
         if (previous != null && !previous.fenced()) {
             // The new registration fences the old incarnation, so what it led needs a new leader.
             working.append(PartitionElection.electAll(working.image(),
-                    partition -> partition.isr().contains(brokerId)));
+                    partition -> partition.isr().contains(brokerId), noReports()));
         }
         return new ControllerResult<>(working.records(), new BrokerRegistrationReply(ErrorCode.NONE, "", epoch));
     }
@@ -100,10 +100,20 @@ final class BrokerControl {
         if (broker.fenced()) {
             return ControllerResult.of(ControlledShutdownReply.OK);
         }
-        return new ControllerResult<>(fence(image, broker), ControlledShutdownReply.OK);
+        return new ControllerResult<>(fence(image, broker, noReports()), ControlledShutdownReply.OK);
     }
 
-    ControllerResult<BrokerHeartbeatReply> brokerHeartbeat(MetadataImage image, int brokerId, long brokerEpoch) {
+    private PartitionElection.Inputs noReports() {
+        return PartitionElection.Inputs.noReports(config.sessionTimeoutMs());
+    }
+
+    /**
+     * A heartbeat: the first one of a registration unfences the broker. Leaderless partitions the broker replicates
+     * may then get a leader, from {@code reports} (which already hold this heartbeat's): see
+     * {@link PartitionElection}; the rest of their last ISR is waited for up to a session timeout.
+     */
+    ControllerResult<BrokerHeartbeatReply> brokerHeartbeat(MetadataImage image, int brokerId, long brokerEpoch,
+            LeaderlessReports reports, long nowMs) {
         BrokerRegistration broker = image.cluster().broker(brokerId);
         if (broker == null) {
             return ControllerResult.of(BrokerHeartbeatReply.error(ErrorCode.INVALID_REQUEST,
@@ -113,42 +123,57 @@ final class BrokerControl {
             return ControllerResult.of(BrokerHeartbeatReply.error(ErrorCode.FENCED_EPOCH, "broker " + brokerId
                     + " heartbeat with epoch " + brokerEpoch + " but its registration has epoch " + broker.epoch()));
         }
-        if (!broker.fenced()) {
+        if (!broker.fenced() && !reports.hasReportsFrom(brokerId)) {
             return ControllerResult.of(new BrokerHeartbeatReply(ErrorCode.NONE, "", false));
         }
         WorkingImage working = new WorkingImage(image);
-        working.append(MetadataRecords.unfenceBroker(brokerId, brokerEpoch));
-        // Leaderless partitions this broker replicates may now get a leader.
+        if (broker.fenced()) {
+            working.append(MetadataRecords.unfenceBroker(brokerId, brokerEpoch));
+        }
         working.append(PartitionElection.electAll(working.image(),
-                partition -> !partition.hasLeader() && partition.replicas().contains(brokerId)));
+                partition -> !partition.hasLeader() && partition.replicas().contains(brokerId),
+                new PartitionElection.Inputs(reports, nowMs, config.sessionTimeoutMs())));
         return new ControllerResult<>(working.records(), new BrokerHeartbeatReply(ErrorCode.NONE, "", false));
     }
 
     /**
      * Fences every unfenced broker whose last heartbeat ({@code lastHeartbeatMs}, soft state of the shell) is older
      * than the session timeout, and moves leadership and ISR membership off it. A broker without a recorded
-     * heartbeat is left alone: the shell records one for every broker when it becomes active.
+     * heartbeat is left alone: the shell records one for every broker when it becomes active. Then leads leaderless
+     * partitions whose wait for the rest of their last ISR is over (see {@link PartitionElection}).
      *
      * @return the records and the ids of the brokers fenced
      */
-    ControllerResult<List<Integer>> tick(MetadataImage image, Map<Integer, Long> lastHeartbeatMs, long nowMs) {
+    ControllerResult<List<Integer>> tick(MetadataImage image, Map<Integer, Long> lastHeartbeatMs,
+            LeaderlessReports reports, long nowMs) {
         WorkingImage working = new WorkingImage(image);
         List<Integer> fenced = new ArrayList<>();
         for (BrokerRegistration broker : image.cluster().unfencedBrokers()) {
             Long last = lastHeartbeatMs.get(broker.id());
             if (last != null && nowMs - last > config.sessionTimeoutMs()) {
                 fenced.add(broker.id());
-                working.append(fence(working.image(), broker));
+                working.append(MetadataRecords.fenceBroker(broker.id(), broker.epoch()));
             }
+        }
+        // Sessions that expired together are lost together: one election, so that a partition whose whole ISR is
+        // among them keeps that ISR as its candidates instead of the one member fenced last.
+        if (!fenced.isEmpty()) {
+            working.append(PartitionElection.electAll(working.image(),
+                    partition -> partition.isr().stream().anyMatch(fenced::contains), noReports()));
+        }
+        if (!reports.isEmpty()) {
+            working.append(PartitionElection.electAll(working.image(), partition -> !partition.hasLeader(),
+                    new PartitionElection.Inputs(reports, nowMs, config.sessionTimeoutMs())));
         }
         return new ControllerResult<>(working.records(), List.copyOf(fenced));
     }
 
-    private static List<MetadataRecord> fence(MetadataImage image, BrokerRegistration broker) {
+    private static List<MetadataRecord> fence(MetadataImage image, BrokerRegistration broker,
+            PartitionElection.Inputs inputs) {
         WorkingImage working = new WorkingImage(image);
         working.append(MetadataRecords.fenceBroker(broker.id(), broker.epoch()));
         working.append(PartitionElection.electAll(working.image(),
-                (PartitionImage partition) -> partition.isr().contains(broker.id())));
+                (PartitionImage partition) -> partition.isr().contains(broker.id()), inputs));
         return working.records();
     }
 }

@@ -67,6 +67,7 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     private final ControllerEventQueue queue;
     private final ProposalQueue proposals = new ProposalQueue();
     private final Map<Integer, Long> lastHeartbeatMs = new HashMap<>();
+    private final LeaderlessReports leaderlessReports = new LeaderlessReports();
     private final Map<Integer, Long> shutdownEpochs = new HashMap<>();
     private final ControllerConfig config;
     private final ReadBarriers readBarriers;
@@ -140,14 +141,32 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     }
 
     public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch) {
+        return brokerHeartbeat(brokerId, brokerEpoch, List.of());
+    }
+
+    /**
+     * A heartbeat with where the broker's replicas of leaderless partitions end ({@code leaderlessLogEnds}), which
+     * the election after a full outage reads (see {@link PartitionElection}).
+     */
+    public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch,
+            List<ReplicaLogEnd> leaderlessLogEnds) {
         return submit(image -> {
             Long shutdownEpoch = shutdownEpochs.get(brokerId);
             if (shutdownEpoch != null && shutdownEpoch == brokerEpoch) {
                 return ControllerResult.of(new BrokerHeartbeatReply(ErrorCode.NONE, "", true));
             }
-            ControllerResult<BrokerHeartbeatReply> result = controller.brokerHeartbeat(image, brokerId, brokerEpoch);
+            long nowMs = clock.millis();
+            leaderlessReports.record(brokerId, leaderlessLogEnds, nowMs);
+            ControllerResult<BrokerHeartbeatReply> result = controller.brokerHeartbeat(image, brokerId, brokerEpoch,
+                    leaderlessReports, nowMs);
             if (result.response().error() == ErrorCode.NONE) {
-                lastHeartbeatMs.put(brokerId, clock.millis());
+                lastHeartbeatMs.put(brokerId, nowMs);
+                if (!result.records().isEmpty() && !leaderlessLogEnds.isEmpty()) {
+                    log.info("Node {} epoch {}: broker {} reported leaderless replicas {}", nodeId, leaderEpoch,
+                            brokerId, leaderlessLogEnds);
+                }
+            } else {
+                leaderlessReports.record(brokerId, List.of(), nowMs);
             }
             return result;
         }, message -> BrokerHeartbeatReply.error(ErrorCode.NOT_CONTROLLER, message));
@@ -349,6 +368,7 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
         activeView = true;
         speculative = committed;
         lastHeartbeatMs.clear();
+        leaderlessReports.clear();
         long nowMs = clock.millis();
         // Unfenced brokers get a fresh session (the previous controller's heartbeats are unknown here); a fenced one
         // has none until it heartbeats, so a restart of a broker that was fenced registers at once.
@@ -388,10 +408,16 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
         if (!active) {
             return;
         }
-        ControllerResult<List<Integer>> result = controller.tick(speculative, lastHeartbeatMs, clock.millis());
+        ControllerResult<List<Integer>> result = controller.tick(speculative, lastHeartbeatMs, leaderlessReports,
+                clock.millis());
         if (!result.records().isEmpty()) {
-            log.info("Node {} epoch {}: fencing brokers {} after a missed session", nodeId, leaderEpoch,
-                    result.response());
+            if (!result.response().isEmpty()) {
+                log.info("Node {} epoch {}: fencing brokers {} after a missed session", nodeId, leaderEpoch,
+                        result.response());
+            } else {
+                log.info("Node {} epoch {}: leading leaderless partitions after waiting for their last ISR",
+                        nodeId, leaderEpoch);
+            }
             propose(result, new CompletableFuture<>(), message -> List.of());
         }
         maybeRebalanceLeaders(clock.millis());

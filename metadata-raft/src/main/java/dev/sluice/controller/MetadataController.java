@@ -58,15 +58,18 @@ public final class MetadataController {
     }
 
     /** The shell records the heartbeat time itself when the reply is {@code NONE}. */
-    public ControllerResult<BrokerHeartbeatReply> brokerHeartbeat(MetadataImage image, int brokerId,
-            long brokerEpoch) {
-        return brokers.brokerHeartbeat(image, brokerId, brokerEpoch);
+    ControllerResult<BrokerHeartbeatReply> brokerHeartbeat(MetadataImage image, int brokerId,
+            long brokerEpoch, LeaderlessReports reports, long nowMs) {
+        return brokers.brokerHeartbeat(image, brokerId, brokerEpoch, reports, nowMs);
     }
 
-    /** Fences brokers whose last heartbeat is older than the session timeout; returns the ids fenced. */
-    public ControllerResult<List<Integer>> tick(MetadataImage image, Map<Integer, Long> lastHeartbeatMs,
-            long nowMs) {
-        return brokers.tick(image, lastHeartbeatMs, nowMs);
+    /**
+     * Fences brokers whose last heartbeat is older than the session timeout and leads leaderless partitions whose
+     * wait is over; returns the ids fenced.
+     */
+    ControllerResult<List<Integer>> tick(MetadataImage image, Map<Integer, Long> lastHeartbeatMs,
+            LeaderlessReports reports, long nowMs) {
+        return brokers.tick(image, lastHeartbeatMs, reports, nowMs);
     }
 
     public ControllerResult<AlterPartitionReply> alterPartition(MetadataImage image, UUID topicId, int partition,

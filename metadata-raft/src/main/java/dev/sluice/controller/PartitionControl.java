@@ -57,7 +57,12 @@ final class PartitionControl {
         if (newIsr.equals(partition.isr())) {
             return ControllerResult.of(new AlterPartitionReply(ErrorCode.NONE, "", partition));
         }
-        MetadataRecord change = MetadataRecords.partitionChange(topicId, partitionIndex, null, newIsr, null);
+        // An ISR back at min.insync.replicas moves the high watermark without the eligible leaders: they may fall
+        // behind acknowledged records, so they stop being eligible.
+        boolean clearEligible = !partition.eligibleLeaders().isEmpty()
+                && newIsr.size() >= image.configs().effective(topic.name()).minInsyncReplicas();
+        MetadataRecord change = MetadataRecords.partitionChange(topicId, partitionIndex, null, newIsr, null,
+                clearEligible ? List.of() : null);
         PartitionImage changed = partition.merge(change.getPartitionChange());
         return new ControllerResult<>(List.of(change), new AlterPartitionReply(ErrorCode.NONE, "", changed));
     }

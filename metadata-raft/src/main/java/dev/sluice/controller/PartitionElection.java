@@ -5,33 +5,58 @@ import dev.sluice.metadata.ConfigsImage;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.MetadataRecords;
 import dev.sluice.metadata.PartitionImage;
+import dev.sluice.metadata.TopicConfigs;
 import dev.sluice.metadata.TopicImage;
 import dev.sluice.proto.internal.v1.MetadataRecord;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 /**
- * Recomputes a partition's leader and ISR after brokers were fenced or unfenced. Stateless; controller thread.
+ * Recomputes a partition's leader, ISR and eligible leaders after brokers were fenced or unfenced, or reported where
+ * their replicas of a leaderless partition end. Stateless; controller thread.
  *
- * <p>Rules (Kafka's, before eligible leader replicas):
+ * <p>Rules while the partition has a leader (Kafka's):
  * <ul>
- *   <li>Fenced brokers leave the ISR, except that the ISR never becomes empty: when every member is fenced it is
- *       kept, naming the replicas that may still be elected cleanly.</li>
+ *   <li>Fenced brokers leave the ISR. One that leaves while the remaining ISR is below {@code min.insync.replicas}
+ *       becomes an eligible leader: no acks=all write was acknowledged since without it. The ISR never becomes
+ *       empty: when every member is fenced it is kept, and the partition has no leader.</li>
  *   <li>A leader that is unfenced and in the ISR stays. Otherwise the first replica (in replica order) that is in the
  *       ISR and unfenced becomes leader.</li>
- *   <li>With no such replica: if the topic sets {@code unclean.leader.election.enable}, the first unfenced replica
- *       becomes leader with an ISR of itself (data may be lost); else the partition has no leader (-1).</li>
  * </ul>
+ *
+ * <p>A partition without a leader lost every member of its last ISR (the ISR and the eligible leaders, see
+ * {@link PartitionImage#lastIsr()}); each may have kept a different part of the log, e.g. after a power loss of every
+ * replica. It is led again by the candidate whose log ends furthest ({@link ReplicaLogEnd#FURTHEST}), as the
+ * candidates report in their heartbeats, once every candidate is back, or once {@code waitMs} passed since the first
+ * report and at least one candidate is back: the others then follow it and truncate only what no candidate may have
+ * acknowledged. With {@code unclean.leader.election.enable} and no candidate back, the first unfenced replica leads
+ * with an ISR of itself (data may be lost).
  *
  * <p>Preferred leader ({@link #preferredLeaders}): a partition whose first replica is unfenced, in the ISR and not
  * the leader gets it back as leader, so leadership spreads again after brokers restart.
  */
 final class PartitionElection {
+    /**
+     * What an election reads besides the image.
+     *
+     * @param reports where brokers' replicas of leaderless partitions end
+     * @param waitMs how long after the first report a leaderless partition waits for the rest of its last ISR
+     */
+    record Inputs(LeaderlessReports reports, long nowMs, long waitMs) {
+        /** For elections that never lead a leaderless partition back, e.g. when fencing. */
+        static Inputs noReports(long waitMs) {
+            return new Inputs(LeaderlessReports.NONE, 0, waitMs);
+        }
+    }
+
     private PartitionElection() {
     }
 
@@ -39,16 +64,16 @@ final class PartitionElection {
      * Records that fix every partition for which {@code affected} is true, against {@code image}, whose cluster
      * already shows the new fencing state.
      */
-    static List<MetadataRecord> electAll(MetadataImage image, Predicate<PartitionImage> affected) {
+    static List<MetadataRecord> electAll(MetadataImage image, Predicate<PartitionImage> affected, Inputs inputs) {
         List<MetadataRecord> records = new ArrayList<>();
         ClusterImage cluster = image.cluster();
         ConfigsImage configs = image.configs();
         for (TopicImage topic : new TreeMap<>(image.topics().topicsByName()).values()) {
-            boolean unclean = configs.effective(topic.name()).uncleanLeaderElectionEnable();
+            TopicConfigs topicConfigs = configs.effective(topic.name());
             for (Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
                 if (affected.test(entry.getValue())) {
-                    MetadataRecord change = elect(topic.id(), entry.getKey(), entry.getValue(),
-                            cluster::isUnfenced, unclean);
+                    MetadataRecord change = elect(topic.id(), entry.getKey(), entry.getValue(), cluster::isUnfenced,
+                            topicConfigs, inputs);
                     if (change != null) {
                         records.add(change);
                     }
@@ -60,43 +85,80 @@ final class PartitionElection {
 
     /** The change that brings one partition in line with the rules, or null when it already is. */
     static MetadataRecord elect(UUID topicId, int index, PartitionImage partition, IntPredicate unfenced,
-            boolean uncleanAllowed) {
-        List<Integer> isr = new ArrayList<>();
-        for (int replica : partition.isr()) {
-            if (unfenced.test(replica)) {
-                isr.add(replica);
-            }
+            TopicConfigs configs, Inputs inputs) {
+        if (!partition.hasLeader()) {
+            return recover(topicId, index, partition, unfenced, configs, inputs);
         }
+        List<Integer> isr = partition.isr().stream().filter(unfenced::test).toList();
         if (isr.isEmpty()) {
-            isr = partition.isr();
+            // The last ISR is gone: the partition is leaderless now, unless it may be led again at once.
+            PartitionImage leaderless = new PartitionImage(partition.replicas(), partition.isr(),
+                    PartitionImage.NO_LEADER, partition.leaderEpoch(), partition.partitionEpoch(),
+                    partition.eligibleLeaders());
+            MetadataRecord recovered = recover(topicId, index, leaderless, unfenced, configs, inputs);
+            return recovered != null ? recovered : change(topicId, index, partition, PartitionImage.NO_LEADER,
+                    partition.isr(), partition.eligibleLeaders());
         }
-        int leader = PartitionImage.NO_LEADER;
-        if (partition.hasLeader() && unfenced.test(partition.leaderId()) && isr.contains(partition.leaderId())) {
-            leader = partition.leaderId();
-        } else {
-            for (int replica : partition.replicas()) {
-                if (isr.contains(replica) && unfenced.test(replica)) {
-                    leader = replica;
-                    break;
+        Set<Integer> eligible = new LinkedHashSet<>(partition.eligibleLeaders());
+        if (isr.size() < configs.minInsyncReplicas()) {
+            partition.isr().stream().filter(replica -> !isr.contains(replica)).forEach(eligible::add);
+        }
+        int leader = isr.contains(partition.leaderId()) ? partition.leaderId()
+                : partition.replicas().stream().filter(isr::contains).findFirst().orElseThrow();
+        return change(topicId, index, partition, leader, isr, List.copyOf(eligible));
+    }
+
+    /** A leaderless partition: its furthest candidate once enough are back, else unclean if allowed, else none. */
+    private static MetadataRecord recover(UUID topicId, int index, PartitionImage partition, IntPredicate unfenced,
+            TopicConfigs configs, Inputs inputs) {
+        List<Integer> candidates = partition.lastIsr();
+        List<ReplicaLogEnd> back = new ArrayList<>();
+        List<Integer> backIds = new ArrayList<>();
+        for (int replica : partition.replicas()) {
+            if (candidates.contains(replica) && unfenced.test(replica)) {
+                Optional<ReplicaLogEnd> end = inputs.reports().reported(replica, topicId, index);
+                if (end.isPresent()) {
+                    back.add(end.get());
+                    backIds.add(replica);
                 }
             }
         }
-        if (leader == PartitionImage.NO_LEADER && uncleanAllowed) {
+        boolean everyCandidateBack = backIds.size() == candidates.size();
+        boolean waited = inputs.reports().firstReportMs(topicId, index)
+                .map(first -> inputs.nowMs() - first >= inputs.waitMs()).orElse(false);
+        if (!backIds.isEmpty() && (everyCandidateBack || waited)) {
+            int best = 0;
+            for (int i = 1; i < back.size(); i++) {
+                if (ReplicaLogEnd.FURTHEST.compare(back.get(i), back.get(best)) > 0) {
+                    best = i;
+                }
+            }
+            int leader = backIds.get(best);
+            List<Integer> eligible = configs.minInsyncReplicas() > 1
+                    ? candidates.stream().filter(replica -> replica != leader).toList() : List.of();
+            return change(topicId, index, partition, leader, List.of(leader), eligible);
+        }
+        boolean anyCandidateUnfenced = candidates.stream().anyMatch(unfenced::test);
+        if (!anyCandidateUnfenced && configs.uncleanLeaderElectionEnable()) {
             for (int replica : partition.replicas()) {
                 if (unfenced.test(replica)) {
-                    leader = replica;
-                    isr = List.of(replica);
-                    break;
+                    return change(topicId, index, partition, replica, List.of(replica), List.of());
                 }
             }
         }
+        return null;
+    }
+
+    private static MetadataRecord change(UUID topicId, int index, PartitionImage partition, int leader,
+            List<Integer> isr, List<Integer> eligible) {
         boolean leaderChanged = leader != partition.leaderId();
         boolean isrChanged = !isr.equals(partition.isr());
-        if (!leaderChanged && !isrChanged) {
+        boolean eligibleChanged = !eligible.equals(partition.eligibleLeaders());
+        if (!leaderChanged && !isrChanged && !eligibleChanged) {
             return null;
         }
         return MetadataRecords.partitionChange(topicId, index, leaderChanged ? leader : null,
-                isrChanged ? isr : null, null);
+                isrChanged ? isr : null, null, eligibleChanged ? eligible : null);
     }
 
     /** Records that make each partition's first replica its leader again where it is eligible and is not. */

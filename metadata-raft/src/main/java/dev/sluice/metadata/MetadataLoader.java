@@ -245,7 +245,7 @@ public final class MetadataLoader {
                     + target);
         }
         delta.replay(MetadataRecords.partitionChange(topicId, index, leaderChanges > 0 ? target.leaderId() : null,
-                target.isr(), target.replicas()));
+                target.isr(), target.replicas(), target.eligibleLeaders()));
         for (int change = 1; change < changes; change++) {
             delta.replay(MetadataRecords.partitionChange(topicId, index,
                     change < leaderChanges ? target.leaderId() : null, null, null));

@@ -93,7 +93,7 @@ public final class MetadataRecords {
     public static MetadataRecord partition(UUID topicId, int partition, PartitionImage image) {
         return MetadataRecord.newBuilder().setPartition(PartitionRecord.newBuilder()
                 .setTopicId(topicIdBytes(topicId)).setPartition(partition)
-                .addAllReplicas(image.replicas()).addAllIsr(image.isr())
+                .addAllReplicas(image.replicas()).addAllIsr(image.isr()).addAllEligibleLeaders(image.eligibleLeaders())
                 .setLeaderId(image.leaderId()).setLeaderEpoch(image.leaderEpoch())
                 .setPartitionEpoch(image.partitionEpoch())).build();
     }
@@ -104,6 +104,12 @@ public final class MetadataRecords {
      */
     public static MetadataRecord partitionChange(UUID topicId, int partition, Integer leaderId, List<Integer> isr,
             List<Integer> replicas) {
+        return partitionChange(topicId, partition, leaderId, isr, replicas, null);
+    }
+
+    /** A partition change that may also set the eligible leaders ({@code eligibleLeaders} null: as they are). */
+    public static MetadataRecord partitionChange(UUID topicId, int partition, Integer leaderId, List<Integer> isr,
+            List<Integer> replicas, List<Integer> eligibleLeaders) {
         PartitionChangeRecord.Builder change = PartitionChangeRecord.newBuilder()
                 .setTopicId(topicIdBytes(topicId)).setPartition(partition);
         if (leaderId != null) {
@@ -114,6 +120,9 @@ public final class MetadataRecords {
         }
         if (replicas != null) {
             change.setReplicas(Int32List.newBuilder().addAllValues(replicas));
+        }
+        if (eligibleLeaders != null) {
+            change.setEligibleLeaders(Int32List.newBuilder().addAllValues(eligibleLeaders));
         }
         return MetadataRecord.newBuilder().setPartitionChange(change).build();
     }

@@ -8,20 +8,35 @@ import java.util.Set;
 /**
  * One partition's assignment: its replicas (the first is the preferred leader), the in-sync replicas, the leader
  * ({@link #NO_LEADER} when none is eligible), the leader epoch (bumped by every leader change) and the partition
- * epoch (bumped by every change; stale {@code AlterPartition} proposals carry an older one). Immutable.
+ * epoch (bumped by every change; stale {@code AlterPartition} proposals carry an older one), and the eligible
+ * leaders: replicas fenced out of the ISR while it was below {@code min.insync.replicas}, which therefore hold every
+ * record acknowledged to an acks=all producer (Kafka's KIP-966 "ELR"). Immutable.
  *
  * <p>Invariants, checked on construction: replicas non-empty and distinct; the ISR non-empty, distinct and a subset
- * of the replicas; the leader is {@link #NO_LEADER} or in the ISR; epochs non-negative.
+ * of the replicas; eligible leaders distinct, a subset of the replicas and not in the ISR; the leader is
+ * {@link #NO_LEADER} or in the ISR; epochs non-negative.
  */
 public record PartitionImage(List<Integer> replicas, List<Integer> isr, int leaderId, int leaderEpoch,
-        int partitionEpoch) {
+        int partitionEpoch, List<Integer> eligibleLeaders) {
     public static final int NO_LEADER = -1;
+
+    /** Without eligible leaders. */
+    public PartitionImage(List<Integer> replicas, List<Integer> isr, int leaderId, int leaderEpoch,
+            int partitionEpoch) {
+        this(replicas, isr, leaderId, leaderEpoch, partitionEpoch, List.of());
+    }
 
     public PartitionImage {
         replicas = List.copyOf(replicas);
         isr = List.copyOf(isr);
+        eligibleLeaders = List.copyOf(eligibleLeaders);
         Set<Integer> replicaSet = distinct(replicas, "replicas");
         distinct(isr, "isr");
+        distinct(eligibleLeaders, "eligible leaders");
+        if (!replicaSet.containsAll(eligibleLeaders) || eligibleLeaders.stream().anyMatch(isr::contains)) {
+            throw new IllegalStateException("eligible leaders " + eligibleLeaders + " must be replicas " + replicas
+                    + " outside the isr " + isr);
+        }
         if (replicas.isEmpty() || isr.isEmpty()) {
             throw new IllegalStateException("partition has empty replicas " + replicas + " or isr " + isr);
         }
@@ -41,15 +56,27 @@ public record PartitionImage(List<Integer> replicas, List<Integer> isr, int lead
     }
 
     /**
+     * The replicas that may lead without losing acknowledged records once no ISR member is alive: the ISR, then the
+     * eligible leaders.
+     */
+    public List<Integer> lastIsr() {
+        List<Integer> candidates = new java.util.ArrayList<>(isr);
+        candidates.addAll(eligibleLeaders);
+        return candidates;
+    }
+
+    /**
      * Applies a change: a present leader (even the same one) bumps the leader epoch; every change bumps the
-     * partition epoch.
+     * partition epoch. A replica that (re)joins the ISR, or leaves the replicas, stops being an eligible leader.
      */
     public PartitionImage merge(PartitionChangeRecord change) {
         List<Integer> newReplicas = change.hasReplicas() ? change.getReplicas().getValuesList() : replicas;
         List<Integer> newIsr = change.hasIsr() ? change.getIsr().getValuesList() : isr;
         int newLeader = change.hasLeaderId() ? change.getLeaderId() : leaderId;
         int newLeaderEpoch = change.hasLeaderId() ? leaderEpoch + 1 : leaderEpoch;
-        return new PartitionImage(newReplicas, newIsr, newLeader, newLeaderEpoch, partitionEpoch + 1);
+        List<Integer> newEligible = (change.hasEligibleLeaders() ? change.getEligibleLeaders().getValuesList()
+                : eligibleLeaders).stream().filter(id -> !newIsr.contains(id) && newReplicas.contains(id)).toList();
+        return new PartitionImage(newReplicas, newIsr, newLeader, newLeaderEpoch, partitionEpoch + 1, newEligible);
     }
 
     private static Set<Integer> distinct(List<Integer> ids, String what) {

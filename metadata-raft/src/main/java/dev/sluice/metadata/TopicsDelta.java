@@ -106,7 +106,8 @@ public final class TopicsDelta {
             throw new IllegalStateException("partition " + id + "-" + index + " is negative or already exists");
         }
         topic.putPartition(index, new PartitionImage(record.getReplicasList(), record.getIsrList(),
-                record.getLeaderId(), record.getLeaderEpoch(), record.getPartitionEpoch()));
+                record.getLeaderId(), record.getLeaderEpoch(), record.getPartitionEpoch(),
+                record.getEligibleLeadersList()));
     }
 
     void replay(PartitionChangeRecord record) {

@@ -66,22 +66,22 @@ class BrokerAndPartitionControlTest {
     void firstHeartbeatUnfencesAndStaleEpochsAreFenced() {
         MetadataImage image = apply(MetadataImage.EMPTY, register(MetadataImage.EMPTY, 7, "h", 1, "")
                 .records());
-        assertThat(controller.brokerHeartbeat(image, 7, 0).response().error()).isEqualTo(ErrorCode.FENCED_EPOCH);
-        assertThat(controller.brokerHeartbeat(image, 8, 1).response().error()).isEqualTo(ErrorCode.INVALID_REQUEST);
-        ControllerResult<BrokerHeartbeatReply> heartbeat = controller.brokerHeartbeat(image, 7, 1);
+        assertThat(controller.brokerHeartbeat(image, 7, 0, LeaderlessReports.NONE, 0).response().error()).isEqualTo(ErrorCode.FENCED_EPOCH);
+        assertThat(controller.brokerHeartbeat(image, 8, 1, LeaderlessReports.NONE, 0).response().error()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        ControllerResult<BrokerHeartbeatReply> heartbeat = controller.brokerHeartbeat(image, 7, 1, LeaderlessReports.NONE, 0);
         assertThat(heartbeat.response().fenced()).isFalse();
         assertThat(heartbeat.records()).containsExactly(MetadataRecords.unfenceBroker(7, 1));
         image = apply(image, heartbeat.records());
-        assertThat(controller.brokerHeartbeat(image, 7, 1).records()).isEmpty();
+        assertThat(controller.brokerHeartbeat(image, 7, 1, LeaderlessReports.NONE, 0).records()).isEmpty();
     }
 
     @Test
     void tickFencesExpiredBrokersAndElectsFromTheIsr() {
         MetadataImage image = ordersImage(Map.of());
         Map<Integer, Long> heartbeats = Map.of(1, 1_000L, 2, 5_000L, 3, 5_000L);
-        assertThat(controller.tick(image, heartbeats, 1_000 + SESSION_MS).records())
+        assertThat(controller.tick(image, heartbeats, LeaderlessReports.NONE, 1_000 + SESSION_MS).records())
                 .as("exactly the session timeout is not expired").isEmpty();
-        ControllerResult<List<Integer>> tick = controller.tick(image, heartbeats, 1_001 + SESSION_MS);
+        ControllerResult<List<Integer>> tick = controller.tick(image, heartbeats, LeaderlessReports.NONE, 1_001 + SESSION_MS);
         assertThat(tick.response()).containsExactly(1);
         MetadataImage next = apply(image, tick.records());
         assertThat(next.cluster().broker(1).fenced()).isTrue();
@@ -91,12 +91,17 @@ class BrokerAndPartitionControlTest {
     @Test
     void noEligibleReplicaLeavesNoLeaderUntilOneComesBack() {
         MetadataImage image = ordersImage(Map.of());
-        image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 0L, 3, 0L), SESSION_MS + 1).records());
+        image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 0L, 3, 0L), LeaderlessReports.NONE,
+                SESSION_MS + 1).records());
         PartitionImage leaderless = orders(image);
         assertThat(leaderless.leaderId()).isEqualTo(PartitionImage.NO_LEADER);
-        // Fenced one by one, the ISR shrinks to its last member, which is kept: the only clean candidate.
-        assertThat(leaderless.isr()).as("the ISR is never emptied").isEqualTo(List.of(3));
-        image = apply(image, controller.brokerHeartbeat(image, 3, 1).records());
+        // Fenced in one tick, the whole ISR is kept: every member is a candidate (see FullOutageElectionTest).
+        assertThat(leaderless.isr()).as("the ISR is never emptied").isEqualTo(List.of(1, 2, 3));
+        LeaderlessReports reports = new LeaderlessReports();
+        reports.record(3, List.of(new ReplicaLogEnd(ordersId(image), 0, 0, 10)), 20_000);
+        image = apply(image, controller.brokerHeartbeat(image, 3, 1, reports, 20_000).records());
+        assertThat(orders(image).leaderId()).as("1 and 2 may still come back").isEqualTo(PartitionImage.NO_LEADER);
+        image = apply(image, controller.tick(image, Map.of(3, 20_000L), reports, 20_000 + SESSION_MS).records());
         assertThat(orders(image).leaderId()).isEqualTo(3);
         assertThat(orders(image).isr()).containsExactly(3);
     }
@@ -109,7 +114,7 @@ class BrokerAndPartitionControlTest {
             // Broker 1 alone is in the ISR; it is fenced while 2 and 3 are alive.
             image = apply(image, List.of(MetadataRecords.partitionChange(ordersId(image), 0, null, List.of(1),
                     null)));
-            image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 9_000L, 3, 9_000L), 9_000).records());
+            image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 9_000L, 3, 9_000L), LeaderlessReports.NONE, 9_000).records());
             PartitionImage partition = orders(image);
             if (unclean) {
                 assertThat(partition.leaderId()).isEqualTo(2);
@@ -173,7 +178,7 @@ class BrokerAndPartitionControlTest {
     void createdTopicSurvivesFencingOfAllButOneReplica() {
         MetadataImage image = brokers(3);
         image = apply(image, controller.createTopics(image, create(newTopic("t", 3, 3, Map.of()))).records());
-        image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 0L, 3, 10_000L), 10_000).records());
+        image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 0L, 3, 10_000L), LeaderlessReports.NONE, 10_000).records());
         assertThat(image.topics().topic("t").partitions().values())
                 .allSatisfy(partition -> assertThat(partition.leaderId()).isEqualTo(3));
     }

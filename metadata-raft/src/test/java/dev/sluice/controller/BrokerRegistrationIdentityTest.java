@@ -39,7 +39,7 @@ class BrokerRegistrationIdentityTest {
         ControllerResult<BrokerRegistrationReply> first =
                 controller.registerBroker(MetadataImage.EMPTY, request("a", "dir-a"), sessions, NOW_MS);
         MetadataImage image = apply(MetadataImage.EMPTY, first.records());
-        image = apply(image, controller.brokerHeartbeat(image, 4, 1).records());
+        image = apply(image, controller.brokerHeartbeat(image, 4, 1, LeaderlessReports.NONE, 0).records());
         lastHeartbeatMs.put(4, NOW_MS);
         return image;
     }

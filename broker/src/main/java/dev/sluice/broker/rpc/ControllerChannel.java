@@ -6,6 +6,7 @@ import dev.sluice.controller.BrokerRegistrationReply;
 import dev.sluice.controller.ControlledShutdownReply;
 import dev.sluice.controller.ProducerIdsReply;
 import dev.sluice.controller.ReadBarrierReply;
+import dev.sluice.controller.ReplicaLogEnd;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.AlterConfigsResponse;
 import dev.sluice.proto.v1.CreateTopicsRequest;
@@ -40,7 +41,9 @@ public interface ControllerChannel {
      */
     CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port, String rack);
 
-    CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch);
+    /** @param leaderlessLogEnds where this broker's replicas of leaderless partitions end */
+    CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch,
+            List<ReplicaLogEnd> leaderlessLogEnds);
 
     CompletableFuture<AlterPartitionReply> alterPartition(UUID topicId, int partition, int leaderId, int leaderEpoch,
             int partitionEpoch, List<Integer> newIsr);

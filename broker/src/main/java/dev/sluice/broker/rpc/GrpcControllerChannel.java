@@ -6,6 +6,7 @@ import dev.sluice.controller.BrokerRegistrationReply;
 import dev.sluice.controller.ControlledShutdownReply;
 import dev.sluice.controller.ProducerIdsReply;
 import dev.sluice.controller.ReadBarrierReply;
+import dev.sluice.controller.ReplicaLogEnd;
 import dev.sluice.identity.NodeIdentity;
 import dev.sluice.metadata.MetadataRecords;
 import dev.sluice.metadata.PartitionImage;
@@ -133,8 +134,12 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     }
 
     @Override
-    public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch) {
+    public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch,
+            List<ReplicaLogEnd> leaderlessLogEnds) {
         BrokerHeartbeatRequest request = BrokerHeartbeatRequest.newBuilder().setBrokerId(brokerId)
+                .addAllLeaderlessLogEnds(leaderlessLogEnds.stream().map(end -> dev.sluice.proto.internal.v1.ReplicaLogEnd.newBuilder()
+                        .setTopicId(MetadataRecords.topicIdBytes(end.topicId())).setPartition(end.partition())
+                        .setLeaderEpoch(end.leaderEpoch()).setLogEndOffset(end.logEndOffset()).build()).toList())
                 .setBrokerEpoch(brokerEpoch).setSender(sender).build();
         return router.send("BrokerHeartbeat", stub -> stub.brokerHeartbeat(request), HEARTBEAT,
                 r -> new BrokerHeartbeatReply(r.getError(), r.getErrorMessage(), r.getFenced()),

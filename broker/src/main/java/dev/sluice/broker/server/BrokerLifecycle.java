@@ -6,6 +6,7 @@ import dev.sluice.controller.BrokerHeartbeatReply;
 import dev.sluice.controller.BrokerRegistrationReply;
 import dev.sluice.controller.ControlledShutdownReply;
 import dev.sluice.controller.FaultHandler;
+import dev.sluice.controller.ReplicaLogEnd;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.PartitionImage;
@@ -13,6 +14,7 @@ import dev.sluice.metadata.TopicImage;
 import dev.sluice.metadata.TopicConfigs;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.TopicResult;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -42,6 +44,7 @@ final class BrokerLifecycle implements AutoCloseable {
     /** Longer than the channel's own request timeout, which answers NOT_CONTROLLER when no controller does. */
     private static final long CONTROLLER_TIMEOUT_MS = 30_000;
 
+    private final Supplier<List<ReplicaLogEnd>> leaderlessLogEnds;
     private final NodeConfig config;
     private final ControllerChannel controller;
     private final Supplier<MetadataImage> image;
@@ -61,11 +64,14 @@ final class BrokerLifecycle implements AutoCloseable {
      * @param faultHandler told when this broker must not run: its id is registered by another live process, or the
      *     controller belongs to another cluster
      * @param nanoTime the clock for how long registrations have been refused
+     * @param leaderlessLogEnds where this broker's replicas of leaderless partitions end, sent with each heartbeat
      */
     BrokerLifecycle(NodeConfig config, ControllerChannel controller, Supplier<MetadataImage> image,
                     BooleanSupplier metadataCaughtUp, int advertisedPort, ScheduledExecutorService scheduler,
-                    CaughtUpLeaseRenewal leaseRenewal, FaultHandler faultHandler, LongSupplier nanoTime) {
+                    CaughtUpLeaseRenewal leaseRenewal, FaultHandler faultHandler, LongSupplier nanoTime,
+                    Supplier<List<ReplicaLogEnd>> leaderlessLogEnds) {
         this.config = config;
+        this.leaderlessLogEnds = leaderlessLogEnds;
         this.faultHandler = faultHandler;
         this.nanoTime = nanoTime;
         this.duplicateWait = new DuplicateRegistrationWait(config.brokerSessionTimeoutMs());
@@ -158,7 +164,8 @@ final class BrokerLifecycle implements AutoCloseable {
 
     private boolean heartbeat() throws Exception {
         long sentNanos = leaseRenewal.now();
-        BrokerHeartbeatReply reply = controller.brokerHeartbeat(config.nodeId(), brokerEpoch)
+        BrokerHeartbeatReply reply = controller.brokerHeartbeat(config.nodeId(), brokerEpoch,
+                        leaderlessLogEnds.get())
                 .get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (reply.error() == ErrorCode.NONE) {
             leaseRenewal.renew(sentNanos);

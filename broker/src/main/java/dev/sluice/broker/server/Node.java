@@ -31,6 +31,7 @@ import dev.sluice.broker.rpc.TrafficMetrics;
 import dev.sluice.controller.ControllerConfig;
 import dev.sluice.controller.ControllerService;
 import dev.sluice.controller.FaultHandler;
+import dev.sluice.controller.ReplicaLogEnd;
 import dev.sluice.controller.ThreadEventQueue;
 import dev.sluice.controller.io.ControllerGrpcService;
 import dev.sluice.identity.ClusterIdCheck;
@@ -249,12 +250,22 @@ public final class Node implements AutoCloseable {
             lifecycle = new BrokerLifecycle(config, controllerChannel, this::brokerImage, loader::caughtUp,
                     brokerServer.getPort(), scheduler, new CaughtUpLeaseRenewal(coordinatorLease,
                             controllerChannel::readBarrier, appliedOffsets::await, coordinatorLeaseMs()),
-                    faultHandler, System::nanoTime);
+                    faultHandler, System::nanoTime,
+                    this::leaderlessLogEnds);
             resources.push(lifecycle);
             lifecycle.start();
         }
         log.info("Node {} started with roles {} (cluster {}, quorum {})", config.nodeId(), config.roles(),
                 identity.clusterId(), config.controllerQuorum().keySet());
+    }
+
+    /**
+     * Where this broker's replicas of leaderless partitions end, for the controller's election after a full outage.
+     * None from a store rebuilt empty after damage: its replicas are no candidates, whatever the ISR said.
+     */
+    private List<ReplicaLogEnd> leaderlessLogEnds() {
+        return logStore.rebuiltAfterDamage() ? List.of()
+                : LeaderlessLogEnds.of(brokerImage(), config.nodeId(), logStore::findPartition);
     }
 
     /** Three quarters of the session timeout: the lease ends before the controller may fence this broker. */

@@ -70,7 +70,8 @@ class BrokerLifecycleIdentityTest {
         CaughtUpLeaseRenewal renewal = new CaughtUpLeaseRenewal(new CoordinatorLease(nanos::get, 4500),
                 () -> new CompletableFuture<>(), applied::await, 4500);
         lifecycle = new BrokerLifecycle(NodeConfig.parse(properties), controller, () -> MetadataImage.EMPTY,
-                () -> true, 7092, scheduler, renewal, (message, cause) -> faults.add(message), nanos::get);
+                () -> true, 7092, scheduler, renewal, (message, cause) -> faults.add(message), nanos::get,
+                List::of);
         lifecycle.start();
     }
 
@@ -133,7 +134,8 @@ class BrokerLifecycleIdentityTest {
         }
 
         @Override
-        public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch) {
+        public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch,
+                List<dev.sluice.controller.ReplicaLogEnd> leaderlessLogEnds) {
             throw new UnsupportedOperationException();
         }
 

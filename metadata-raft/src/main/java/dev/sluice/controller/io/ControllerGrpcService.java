@@ -3,6 +3,7 @@ package dev.sluice.controller.io;
 import dev.sluice.controller.AlterPartitionReply;
 import dev.sluice.controller.BrokerRegistrationRequest;
 import dev.sluice.controller.ControllerService;
+import dev.sluice.controller.ReplicaLogEnd;
 import dev.sluice.identity.ClusterIdCheck;
 import dev.sluice.metadata.MetadataRecords;
 import dev.sluice.metadata.PartitionImage;
@@ -32,6 +33,7 @@ import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.TopicResult;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
@@ -88,7 +90,22 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
                     .setErrorMessage(refusal).setControllerId(-1).build());
             return;
         }
-        reply(controller.brokerHeartbeat(request.getBrokerId(), request.getBrokerEpoch()), responses,
+        List<ReplicaLogEnd> logEnds = new ArrayList<>();
+        for (dev.sluice.proto.internal.v1.ReplicaLogEnd end : request.getLeaderlessLogEndsList()) {
+            if (end.getTopicId().size() != 16 || end.getPartition() < 0 || end.getLeaderEpoch() < -1
+                    || end.getLogEndOffset() < 0) {
+                answer(responses, BrokerHeartbeatResponse.newBuilder().setError(ErrorCode.INVALID_REQUEST)
+                        .setErrorMessage("leaderless_log_ends has a bad entry: topic_id must be 16 bytes, partition "
+                                + ">= 0, leader_epoch >= -1, log_end_offset >= 0; got " + end.getTopicId().size()
+                                + " bytes, " + end.getPartition() + ", " + end.getLeaderEpoch() + ", "
+                                + end.getLogEndOffset())
+                        .setControllerId(leaderId.getAsInt()).build());
+                return;
+            }
+            logEnds.add(new ReplicaLogEnd(MetadataRecords.topicId(end.getTopicId()), end.getPartition(),
+                    end.getLeaderEpoch(), end.getLogEndOffset()));
+        }
+        reply(controller.brokerHeartbeat(request.getBrokerId(), request.getBrokerEpoch(), logEnds), responses,
                 (r, leader) -> BrokerHeartbeatResponse.newBuilder().setError(r.error())
                         .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
                         .setFenced(r.fenced()).build());

@@ -83,4 +83,17 @@ class ControllerGrpcServiceIdentityTest {
                 .setSender(new NodeIdentity("c2", "d", "i").toProto()).build(), observer));
         assertThat(barrier.getError()).isEqualTo(ErrorCode.INCONSISTENT_CLUSTER_ID);
     }
+
+    @Test
+    void aHeartbeatWithABadLogEndIsRefusedWithATypedError() throws Exception {
+        BrokerHeartbeatResponse heartbeat = call(observer -> service.brokerHeartbeat(BrokerHeartbeatRequest
+                .newBuilder().setBrokerId(2).setBrokerEpoch(1)
+                .setSender(new NodeIdentity("c1", "directory-2", "incarnation-2").toProto())
+                .addLeaderlessLogEnds(dev.sluice.proto.internal.v1.ReplicaLogEnd.newBuilder()
+                        .setTopicId(com.google.protobuf.ByteString.copyFrom(new byte[3])).setPartition(0)
+                        .setLeaderEpoch(1).setLogEndOffset(-5))
+                .build(), observer));
+        assertThat(heartbeat.getError()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(heartbeat.getErrorMessage()).contains("leaderless_log_ends").contains("3 bytes");
+    }
 }
