@@ -70,7 +70,8 @@ class FullOutageIT {
             for (int id = 1; id <= 3; id++) {
                 cluster.kill(id);
             }
-            // Nodes 2 and 3 lose different tails; node 1 keeps every record.
+            // Nodes 2 and 3 lose different tails (down to the start of the batch holding the offset, maybe all of
+            // it); node 1 keeps every record.
             PartitionKey key = new PartitionKey(UUID.fromString(topicId), 0);
             truncate(cluster.nodeDir(2), key, RECORDS / 2);
             truncate(cluster.nodeDir(3), key, RECORDS / 4);
@@ -79,8 +80,9 @@ class FullOutageIT {
             }
             cluster.awaitReady(STEP);
             try (Admin admin = QuorumCluster.admin(cluster.brokers())) {
+                // Which node leads is not asserted: once elected, leadership may move on to the preferred replica.
+                // What must hold is that node 1's records survived the election (before, node 3 led with none).
                 await().atMost(STEP).ignoreExceptions().until(() -> partition(admin).leader() != -1);
-                assertThat(partition(admin).leader()).as("the replica whose log ends furthest").isEqualTo(1);
             }
             Set<String> read = readAll(cluster.brokers());
             Set<String> missing = new HashSet<>();

@@ -56,12 +56,26 @@ final class BrokerControl {
         }
         long epoch = previous == null ? 1 : previous.epoch() + 1;
         WorkingImage working = new WorkingImage(image);
+        // Other brokers whose sessions expired with the old incarnation's (e.g. every node restarted, and the new
+        // controller's sessions for the dead processes ran out together) are fenced in the same election, as the
+        // tick would: a registration that wins the race against the tick must not split one outage in two.
+        List<Integer> lost = new ArrayList<>();
+        for (BrokerRegistration broker : image.cluster().unfencedBrokers()) {
+            if (broker.id() != brokerId && sessions.sinceLastHeartbeatMs(broker.id(), nowMs)
+                    > config.sessionTimeoutMs()) {
+                lost.add(broker.id());
+                working.append(MetadataRecords.fenceBroker(broker.id(), broker.epoch()));
+            }
+        }
         working.append(MetadataRecords.registerBroker(brokerId, epoch, request.host(), request.port(),
                 request.rack(), request.incarnationId(), request.directoryId()));
         if (previous != null && !previous.fenced()) {
             // The new registration fences the old incarnation, so what it led needs a new leader.
+            lost.add(brokerId);
+        }
+        if (!lost.isEmpty()) {
             working.append(PartitionElection.electAll(working.image(),
-                    partition -> partition.isr().contains(brokerId), noReports()));
+                    partition -> partition.isr().stream().anyMatch(lost::contains), noReports()));
         }
         return new ControllerResult<>(working.records(), new BrokerRegistrationReply(ErrorCode.NONE, "", epoch));
     }

@@ -85,6 +85,22 @@ class FullOutageElectionTest {
     }
 
     @Test
+    void aRegistrationThatWinsTheRaceAgainstTheTickFencesEveryExpiredSessionInOneElection() {
+        MetadataImage image = ordersImage(2);
+        Map<Integer, Long> heartbeats = new java.util.HashMap<>(Map.of(1, 0L, 2, 0L, 3, 0L));
+        BrokerSessions sessions = new BrokerSessions(heartbeats, Map.of(), SESSION_MS);
+        ControllerResult<BrokerRegistrationReply> registered = controller.registerBroker(image,
+                Fixtures.registration(1, "host1", 7092, ""), sessions, SESSION_MS + 1);
+        assertThat(registered.response().error()).isEqualTo(ErrorCode.NONE);
+        image = apply(image, registered.records());
+        assertThat(image.cluster().isUnfenced(2)).isFalse();
+        assertThat(image.cluster().isUnfenced(3)).isFalse();
+        assertThat(orders(image).leaderId()).isEqualTo(PartitionImage.NO_LEADER);
+        assertThat(orders(image).lastIsr()).as("not just the members left after 1 was fenced alone")
+                .containsExactly(1, 2, 3);
+    }
+
+    @Test
     void theCandidateWhoseLogEndsFurthestLeadsOnceEveryCandidateIsBack() {
         MetadataImage image = loseEveryReplica(ordersImage(2));
         image = comeBack(image, 2, 3, 500, 20_000);

@@ -109,26 +109,51 @@ public final class LogStore implements AutoCloseable {
         }
         boolean check = verify == StoreIntegrity.VerifyOnOpen.ALWAYS
                 || verify == StoreIntegrity.VerifyOnOpen.AFTER_UNCLEAN_SHUTDOWN && !clean;
-        LogStore store = openDatabase(dir, faultHandler, sink);
+        LogStore store;
+        try {
+            store = openDatabase(dir, faultHandler, sink);
+        } catch (LogStorageException e) {
+            // A damaged block that RocksDB reads while opening (an SST's footer, index or properties, seen after a
+            // flipped bit in the chaos suite) fails the open itself, before any verification could run.
+            if (verify == StoreIntegrity.VerifyOnOpen.NEVER || !isCorruption(e)) {
+                throw e;
+            }
+            return rebuild(dir, faultHandler, sink, List.of(String.valueOf(e.getCause().getMessage())));
+        }
         if (check) {
             List<String> damaged = StoreIntegrity.damagedFiles(store.db, dir);
             if (!damaged.isEmpty()) {
                 store.closeWithoutMarker();
-                Path aside = dir.resolveSibling(dir.getFileName() + ".damaged-" + System.currentTimeMillis());
-                log.error("The log store in {} is damaged ({}); it is moved to {} and the broker starts with an "
-                        + "empty store, refilled from the partitions' leaders. Partitions with no other in-sync "
-                        + "replica lose what only this broker held.", dir, damaged, aside);
-                try {
-                    Files.move(dir, aside);
-                } catch (java.io.IOException e) {
-                    throw new LogStorageException("cannot move the damaged log store " + dir + " aside", e);
-                }
-                LogStore fresh = openDatabase(dir, faultHandler, sink);
-                fresh.rebuiltAfterDamage = true;
-                return fresh;
+                return rebuild(dir, faultHandler, sink, damaged);
             }
         }
         return store;
+    }
+
+    private static boolean isCorruption(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RocksDBException rocks && rocks.getStatus() != null
+                    && rocks.getStatus().getCode() == org.rocksdb.Status.Code.Corruption) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Moves the damaged store in {@code dir} aside, whole, and opens an empty one with a new store id there. */
+    private static LogStore rebuild(Path dir, FaultHandler faultHandler, WriteSink sink, List<String> damaged) {
+        Path aside = dir.resolveSibling(dir.getFileName() + ".damaged-" + System.currentTimeMillis());
+        log.error("The log store in {} is damaged ({}); it is moved to {} and the broker starts with an empty store, "
+                + "refilled from the partitions' leaders. Partitions with no other in-sync replica lose what only this "
+                + "broker held.", dir, damaged, aside);
+        try {
+            Files.move(dir, aside);
+        } catch (java.io.IOException e) {
+            throw new LogStorageException("cannot move the damaged log store " + dir + " aside", e);
+        }
+        LogStore fresh = openDatabase(dir, faultHandler, sink);
+        fresh.rebuiltAfterDamage = true;
+        return fresh;
     }
 
     private static LogStore openDatabase(Path dir, FaultHandler faultHandler, WriteSink sink) {

@@ -60,6 +60,7 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
 
     private static final Logger log = LoggerFactory.getLogger(PartitionReplicas.class);
 
+    private final String incarnationId;
     private final int localBrokerId;
     private final LogStore logStore;
     private final PartitionSyncer syncer;
@@ -98,6 +99,7 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
                              ScheduledExecutorService scheduler, ReplicationConfig config, NodeIdentity identity,
                              FaultHandler faultHandler) {
         this.localBrokerId = localBrokerId;
+        this.incarnationId = identity.incarnationId();
         this.logStore = logStore;
         this.syncer = syncer;
         this.isrChanges = isrChanges;
@@ -151,7 +153,15 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
         if (!maybeAdvanceLeaderEpoch(key, partition)) {
             return;
         }
-        if (partition.leaderId() == localBrokerId) {
+        if (partition.leaderId() == localBrokerId && !grantedToThisProcess(image)) {
+            // A leadership the controller gave an earlier process with this node id (e.g. before a power cut of the
+            // whole cluster): this process may hold less of the log than that one acknowledged, and followers would
+            // truncate to it. The controller elects again once this process registers and reports its log ends.
+            log.debug("Not leading {} at leader epoch {}: granted to an earlier process with node id {}", key,
+                    partition.leaderEpoch(), localBrokerId);
+            stopLeading(key);
+            stopFetching(key);
+        } else if (partition.leaderId() == localBrokerId) {
             LeaderPartition current = leaders.get(key);
             if (current != null && current.leaderEpoch() == partition.leaderEpoch()) {
                 current.handlePartitionImage(partition);
@@ -165,6 +175,16 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
             stopLeading(key);
             stopFetching(key);
         }
+    }
+
+    /**
+     * Whether the image's registration of this node id is this process's (or names no process): leaderships in it
+     * were given to this process, not to a predecessor whose log may have been longer.
+     */
+    private boolean grantedToThisProcess(MetadataImage image) {
+        BrokerRegistration registration = image.cluster().broker(localBrokerId);
+        return registration == null || registration.incarnationId().isEmpty()
+                || registration.incarnationId().equals(incarnationId);
     }
 
     /**

@@ -342,6 +342,32 @@ class ReplicationIntegrationTest {
         }
     }
 
+    /**
+     * After a power cut of every node, the restarted leader still finds itself leader in the committed image, but that
+     * leadership was given to the process before the cut, whose log may have been longer: followers fetching from it
+     * would truncate to what this process kept. It leads only what the controller gives this process.
+     */
+    @Test
+    void aRestartedLeaderDoesNotLeadOnALeadershipGivenToItsPredecessor() throws Exception {
+        broker(1).replicas().close();
+        try (PartitionReplicas restarted = restartedReplicas(broker(1))) {
+            restarted.applyMetadata(withIncarnationOfBroker1(image(1, 0, 0, ALL), "the-process-before"));
+            assertThat(restarted.leaderPartition(KEY)).as("granted to the earlier process").isEmpty();
+            restarted.applyMetadata(withIncarnationOfBroker1(image(1, 1, 1, ALL), "incarnation-1"));
+            assertThat(restarted.leaderPartition(KEY)).as("granted to this process").isPresent();
+        }
+    }
+
+    private static MetadataImage withIncarnationOfBroker1(MetadataImage image, String incarnationId) {
+        TreeMap<Integer, BrokerRegistration> registrations = new TreeMap<>();
+        for (BrokerRegistration broker : image.cluster().brokers().values()) {
+            registrations.put(broker.id(), broker.id() != 1 ? broker : new BrokerRegistration(1, broker.epoch(),
+                    broker.host(), broker.port(), broker.rack(), false, incarnationId, "directory-1"));
+        }
+        return new MetadataImage(image.offset(), new ClusterImage(registrations), image.topics(), image.configs(),
+                image.producerIds());
+    }
+
     /** Defence in depth: a deposed leader refuses a follower holding records of a newer epoch, it does not truncate it. */
     @Test
     void aDeposedLeaderRefusesAFollowerWithANewerEpochInsteadOfTruncatingIt() throws Exception {
