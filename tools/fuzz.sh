@@ -24,7 +24,6 @@ TARGETS=(
   "broker dev.sluice.broker.rpc.BrokerRequestsFuzzTest requestBytes"
   "broker dev.sluice.broker.server.TopicConfigsFuzzTest topicConfigs"
   "metadata-raft dev.sluice.controller.ControllerRequestsFuzzTest requests"
-  "metadata-raft dev.sluice.raft.io.RaftRequestsFuzzTest requests"
   "cli dev.sluice.cli.CliFuzzTest arguments"
   "cli dev.sluice.cli.CliFuzzTest serverConfigFile"
 )
