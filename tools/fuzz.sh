@@ -82,6 +82,7 @@ for entry in "${selected[@]}"; do
   status=0
   (cd "$module" && java -Xmx2g -cp "$classpath" com.code_intelligence.jazzer.Jazzer \
       --target_class="$class" --target_method="$method" \
+      --instrumentation_includes='dev.sluice.**:com.google.protobuf.**:picocli.**' \
       -max_total_time=$((minutes * 60)) -print_final_stats=1) >"$log" 2>&1 || status=$?
   executions=$(sed -n 's/^Done \([0-9]*\) runs in .*/\1/p' "$log" | tail -1)
   stats=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
