@@ -11,6 +11,7 @@ import dev.sluice.client.internal.Compression;
 import dev.sluice.client.internal.FetchedRecords;
 import dev.sluice.proto.internal.v1.RecordBatchView;
 import dev.sluice.proto.v1.Codec;
+import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.LogRecord;
 import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.proto.v1.Records;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The oracle behind "every batch the broker accepts is one it can serve": stores an accepted batch the way the log
@@ -32,12 +34,12 @@ public final class ServedBatch {
     private static final TopicPartition PARTITION = new TopicPartition("fuzz", 0);
     private static final ByteArrayDeserializer BYTES = new ByteArrayDeserializer();
 
+    /** The codes {@link BatchValidator} documents; any other refusal is a bug. */
+    private static final Set<ErrorCode> REFUSALS = Set.of(ErrorCode.CORRUPT_MESSAGE, ErrorCode.INVALID_RECORD,
+            ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.UNSUPPORTED_COMPRESSION);
+
     private ServedBatch() {
     }
-
-    private static final java.util.Set<dev.sluice.proto.v1.ErrorCode> REFUSALS = java.util.Set.of(
-            dev.sluice.proto.v1.ErrorCode.CORRUPT_MESSAGE, dev.sluice.proto.v1.ErrorCode.INVALID_RECORD,
-            dev.sluice.proto.v1.ErrorCode.MESSAGE_TOO_LARGE, dev.sluice.proto.v1.ErrorCode.UNSUPPORTED_COMPRESSION);
 
     /** The verdict oracle: a refusal with a documented code and a message, or an accepted batch that can be served. */
     public static void judge(ValidationResult result) {

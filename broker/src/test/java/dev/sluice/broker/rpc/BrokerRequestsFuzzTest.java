@@ -40,8 +40,8 @@ import java.util.SplittableRandom;
  * parsed Produce request is judged by {@link ServedBatch#judge} (typed refusal, or servable); a parsed Heartbeat,
  * converted as {@code GroupGrpcService} does, gets a typed answer from the group membership core next to an
  * established member, and the group never assigns one partition to two members or a partition that does not exist.
- * The controller's and Raft's decisions on their requests are fuzzed in {@code metadata-raft}
- * ({@code ControllerRequestsFuzzTest}, {@code RaftRequestsFuzzTest}).
+ * The controller's decisions on its requests are fuzzed in {@code metadata-raft} ({@code ControllerRequestsFuzzTest});
+ * Raft's requests are fuzzed here up to decoding (their handling is the Raft simulator's subject).
  */
 class BrokerRequestsFuzzTest {
     private static final int MAX_MESSAGE_BYTES = 64 * 1024;
