@@ -87,7 +87,7 @@ for entry in "${selected[@]}"; do
       --disabled_hooks=com.code_intelligence.jazzer.sanitizers.RegexInjection \
       -max_total_time=$((minutes * 60)) -print_final_stats=1) >"$log" 2>&1 || status=$?
   executions=$(sed -n 's/^Done \([0-9]*\) runs in .*/\1/p' "$log" | tail -1)
-  stats=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
+  stats=$(grep -a -E '^#[0-9]+' "$log" | tail -1 || true)
   coverage=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$stats")
   features=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$stats")
   corpus=$(sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p' <<<"$stats")
