@@ -66,7 +66,9 @@ final class TopicControl {
     ControllerResult<TopicResult> createInternalTopic(MetadataImage image, String name, int partitions,
             int replicationFactor, Map<String, String> configs) {
         if (!TopicNames.isInternal(name)) {
-            throw new IllegalArgumentException("internal topic names start with " + TopicNames.INTERNAL_PREFIX);
+            // A broker's request over the network: refused, never thrown (a throw here would halt the controller).
+            return new ControllerResult<>(List.of(), error(name, ErrorCode.INVALID_TOPIC, "internal topic names start "
+                    + "with " + TopicNames.INTERNAL_PREFIX + ", got '" + name + "'"));
         }
         NewTopic topic = NewTopic.newBuilder().setName(name).setPartitions(partitions)
                 .setReplicationFactor(replicationFactor).putAllConfigs(configs).build();

@@ -141,6 +141,17 @@ class TopicControlTest {
         assertThat(deleted.getResults(0).getError()).isEqualTo(ErrorCode.INVALID_TOPIC);
     }
 
+    /** Found by {@code ControllerRequestsFuzzTest}: the throw reached the controller's fault handler and halted it. */
+    @Test
+    void internalTopicRequestWithAnOrdinaryNameIsRefusedNotThrown() {
+        for (String name : new String[] {"", "orders", "_single"}) {
+            ControllerResult<TopicResult> result = controller.createInternalTopic(brokers(3), name, 1, 1, Map.of());
+            assertThat(result.response().getError()).as(name).isEqualTo(ErrorCode.INVALID_TOPIC);
+            assertThat(result.response().getErrorMessage()).contains("internal topic names start with __");
+            assertThat(result.records()).isEmpty();
+        }
+    }
+
     @Test
     void deleteRemovesTopicAndConfigsAndReportsUnknownOnes() {
         MetadataImage image = brokers(1);

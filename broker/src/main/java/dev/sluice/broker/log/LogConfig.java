@@ -7,7 +7,7 @@ import java.time.Duration;
  *
  * @param retentionMs batches whose max timestamp is older than this are deleted; -1: keep forever
  * @param retentionBytes oldest batches are deleted while the partition holds more than this; -1: no limit
- * @param maxMessageBytes largest accepted batch, serialized, in bytes
+ * @param maxMessageBytes largest accepted batch, serialized, in bytes; 0 (Kafka's minimum too) refuses every batch
  * @param delete {@code cleanup.policy} includes {@code delete}: retention by time and size applies
  * @param compact {@code cleanup.policy} includes {@code compact}: the {@link LogCleaner} keeps the latest record
  *     per key
@@ -32,7 +32,7 @@ public record LogConfig(long retentionMs, long retentionBytes, int maxMessageByt
     public static final LogConfig DEFAULT = new LogConfig(DEFAULT_RETENTION_MS, -1, DEFAULT_MAX_MESSAGE_BYTES);
 
     public LogConfig {
-        if (retentionMs < -1 || retentionBytes < -1 || maxMessageBytes <= 0 || deleteRetentionMs < 0
+        if (retentionMs < -1 || retentionBytes < -1 || maxMessageBytes < 0 || deleteRetentionMs < 0
                 || !delete && !compact) {
             throw new IllegalArgumentException("bad log config: retention.ms=" + retentionMs
                     + " retention.bytes=" + retentionBytes + " max.message.bytes=" + maxMessageBytes

@@ -32,11 +32,12 @@ import java.util.function.Function;
  * long-poll ends.
  */
 public final class BrokerGrpcService {
-    private static final MethodDescriptor<ProduceRequestView, ProduceResponse> PRODUCE =
+    /** Package-private for the request fuzz test, which parses requests with the broker's own marshallers. */
+    static final MethodDescriptor<ProduceRequestView, ProduceResponse> PRODUCE =
             BrokerGrpc.getProduceMethod().toBuilder(
                     ProtoUtils.marshaller(ProduceRequestView.getDefaultInstance()),
                     ProtoUtils.marshaller(ProduceResponse.getDefaultInstance())).build();
-    private static final MethodDescriptor<FetchRequest, FetchResponseView> FETCH =
+    static final MethodDescriptor<FetchRequest, FetchResponseView> FETCH =
             BrokerGrpc.getFetchMethod().toBuilder(
                     ProtoUtils.marshaller(FetchRequest.getDefaultInstance()),
                     ProtoUtils.marshaller(FetchResponseView.getDefaultInstance())).build();
