@@ -6,14 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.client.Admin;
-import dev.sluice.client.Consumer;
 import dev.sluice.client.NewTopic;
 import dev.sluice.client.PartitionDescription;
 import dev.sluice.client.Producer;
 import dev.sluice.client.ProducerRecord;
-import dev.sluice.client.StringDeserializer;
 import dev.sluice.client.StringSerializer;
-import dev.sluice.client.TopicPartition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,16 +107,7 @@ class FullOutageIT {
 
     private static Set<String> readAll(String brokers) {
         Set<String> values = new HashSet<>();
-        TopicPartition partition = new TopicPartition("outage", 0);
-        try (Consumer<String, String> consumer = new Consumer<>(Map.of("bootstrap.servers", brokers,
-                "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
-            consumer.assign(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            long deadline = System.nanoTime() + STEP.toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
-            }
-        }
+        ReplicationIT.readAll(brokers, "outage").forEach(record -> values.add(record.value()));
         return values;
     }
 }

@@ -468,7 +468,8 @@ class ReplicationIT {
                 acknowledged.size(), values.size()).isEmpty();
     }
 
-    private static List<ConsumerRecord<String, String>> readAll(String brokers, String topic) {
+    /** Every record of {@code topic}'s partition 0 up to its end offset at the start. */
+    static List<ConsumerRecord<String, String>> readAll(String brokers, String topic) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         TopicPartition partition = new TopicPartition(topic, 0);
         try (Consumer<String, String> consumer = new Consumer<>(Map.of("bootstrap.servers", brokers,

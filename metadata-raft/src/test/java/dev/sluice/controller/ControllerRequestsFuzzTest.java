@@ -20,6 +20,7 @@ import dev.sluice.proto.v1.DeleteTopicsRequest;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.ReassignPartitionRequest;
 import dev.sluice.proto.v1.TopicResult;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -72,7 +73,18 @@ class ControllerRequestsFuzzTest {
             }
             case 1 -> {
                 BrokerHeartbeatRequest r = BrokerHeartbeatRequest.parseFrom(body);
-                yield controller.brokerHeartbeat(IMAGE, r.getBrokerId(), r.getBrokerEpoch());
+                // The log ends ControllerGrpcService lets through (it refuses the request for any other).
+                List<ReplicaLogEnd> logEnds = new ArrayList<>();
+                for (dev.sluice.proto.internal.v1.ReplicaLogEnd end : r.getLeaderlessLogEndsList()) {
+                    if (end.getTopicId().size() == 16 && end.getPartition() >= 0 && end.getLeaderEpoch() >= -1
+                            && end.getLogEndOffset() >= 0) {
+                        logEnds.add(new ReplicaLogEnd(MetadataRecords.topicId(end.getTopicId()),
+                                end.getPartition(), end.getLeaderEpoch(), end.getLogEndOffset()));
+                    }
+                }
+                LeaderlessReports reports = new LeaderlessReports();
+                reports.record(r.getBrokerId(), logEnds, NOW_MS);
+                yield controller.brokerHeartbeat(IMAGE, r.getBrokerId(), r.getBrokerEpoch(), reports, NOW_MS);
             }
             case 2 -> controller.createTopics(IMAGE, CreateTopicsRequest.parseFrom(body));
             case 3 -> controller.deleteTopics(IMAGE, DeleteTopicsRequest.parseFrom(body));
