@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sluice server}: runs one node in the foreground until SIGINT/SIGTERM, then shuts it down gracefully.
- * Settings come from {@code --config FILE} (Java properties, keys as in the README) with flags layered on top.
+ * Settings come from {@code --config FILE} (Java properties, keys as in docs/configuration.md) with flags layered on
+ * top.
  */
 @Command(name = "server", description = "Run a Sluice node (controller and broker roles by default).")
 public final class ServerCommand implements Callable<Integer> {

@@ -79,7 +79,7 @@ public record NodeConfig(
     /** When the partition store's SST checksums are verified at start: after-unclean-shutdown, always, never. */
     public static final String LOG_VERIFY_ON_OPEN = "log.verify.on.open";
 
-    /** Keys and their defaults, in the order the README documents them. */
+    /** Keys and their defaults; docs/configuration.md documents each one. */
     public static final Map<String, String> DEFAULTS = defaults();
 
     private static Map<String, String> defaults() {
