@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * Whether a topic's configuration promises that acknowledged records survive a power loss (pure). It does with
- * {@code durable.acks=true} ({@code acks=all} answered only once a majority of the ISR has fsynced the batch) or
+ * {@code durable.acks=true} ({@code acks=all} answered only once every in-sync replica has fsynced the batch) or
  * {@code flush.messages=1} (Kafka's: fsync after every message). Anything else (Kafka's default: replicated in the
  * memory of the ISR) promises only that records survive the loss of a minority of nodes, so a power loss of the whole
  * cluster, or of a node whose lost tail the others cannot make good, may lose acknowledged records.
@@ -26,7 +26,7 @@ public record DurabilityPromise(boolean promised, String reason) {
     public static DurabilityPromise of(Map<String, String> topicConfig) {
         String durableAcks = topicConfig.get(DURABLE_ACKS);
         if (durableAcks != null && durableAcks.trim().toLowerCase(Locale.ROOT).equals("true")) {
-            return new DurabilityPromise(true, DURABLE_ACKS + "=true: acknowledged records are fsynced on a majority");
+            return new DurabilityPromise(true, DURABLE_ACKS + "=true: acknowledged records are fsynced on every in-sync replica");
         }
         String flushMessages = topicConfig.get(FLUSH_MESSAGES);
         if (flushMessages != null && flushMessages.trim().equals("1")) {

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,11 +71,19 @@ public final class ChaosCluster implements AutoCloseable {
     }
 
     public void startAll() throws IOException {
+        startAll(Map.of());
+    }
+
+    /** Starts every node with the run's fixed settings plus {@code extraSettings} (e.g. {@code log.durable.acks}). */
+    public void startAll(Map<String, String> extraSettings) throws IOException {
         Path config = runDir.resolve("nodes").resolve("server.properties");
         Files.createDirectories(config.getParent());
-        Files.writeString(config, String.join("\n", "default.replication.factor=3",
+        List<String> lines = new ArrayList<>(List.of("default.replication.factor=3",
                 "offsets.topic.replication.factor=3", "offsets.topic.num.partitions=3",
-                "replica.lag.time.max.ms=10000", "") );
+                "replica.lag.time.max.ms=10000"));
+        extraSettings.forEach((key, value) -> lines.add(key + "=" + value));
+        lines.add("");
+        Files.writeString(config, String.join("\n", lines));
         for (NodeSpec node : topology.nodes()) {
             start(node.id());
         }

@@ -85,6 +85,7 @@ public final class ChaosRun {
         facts.put("workloads", config.workloads());
         facts.put("append_topic_config", config.appendTopicConfig());
         facts.put("durability", DurabilityPromise.of(config.appendTopicConfig()).reason());
+        facts.put("node_settings", config.nodeSettings());
         Optional.ofNullable(Tools.ensure(config.repositoryRoot())).ifPresent(notes::add);
         List<Nemesis> nemeses = Nemeses.parse(config.nemeses());
         NetworkFabric fabric = chooseFabric();
@@ -101,7 +102,7 @@ public final class ChaosRun {
             nemesisContext = new NemesisContext(cluster, random, APPEND_TOPIC, APPEND_PARTITIONS, runDir,
                     new LazyFsDisks(config.repositoryRoot(), runDir));
             usable = usableNemeses(nemeses, nemesisContext);
-            cluster.startAll();
+            cluster.startAll(config.nodeSettings());
             if (!cluster.awaitHealthy(Duration.ofSeconds(180))) {
                 throw new IllegalStateException("cluster did not become healthy; node logs in " + runDir);
             }

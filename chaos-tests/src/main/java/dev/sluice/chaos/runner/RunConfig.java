@@ -1,5 +1,6 @@
 package dev.sluice.chaos.runner;
 
+import dev.sluice.chaos.checker.DurabilityPromise;
 import dev.sluice.chaos.cluster.Topology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,15 @@ public record RunConfig(long seed, Topology topology, String nemeses, List<Strin
             Path repositoryRoot, Path reportRoot, Map<String, String> appendTopicOverrides) {
         return new RunConfig(seed, topology, nemeses, workloads, load, Duration.ofSeconds(10), Duration.ofSeconds(20),
                 Duration.ofSeconds(10), repositoryRoot, reportRoot, appendTopicOverrides);
+    }
+
+    /**
+     * Settings every node starts with beyond the run's fixed ones. When the append topic promises durability, the
+     * nodes default {@code log.durable.acks=true}, so {@code __consumer_offsets} (created by the brokers, with the
+     * nodes' defaults) keeps the same promise: the groups checker holds committed offsets to it.
+     */
+    public Map<String, String> nodeSettings() {
+        return DurabilityPromise.of(appendTopicConfig()).promised() ? Map.of("log.durable.acks", "true") : Map.of();
     }
 
     /** The append topic's configuration as created: the defaults, then the overrides. */

@@ -1,0 +1,29 @@
+package dev.sluice.chaos.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.chaos.cluster.Topology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunConfigTest {
+    @Test
+    void aDurableAppendTopicMakesTheNodesDefaultToDurableAcksSoTheOffsetsTopicKeepsTheSamePromise() {
+        assertThat(config(Map.of("durable.acks", "true")).nodeSettings()).containsEntry("log.durable.acks", "true");
+        assertThat(config(Map.of("flush.messages", "1")).nodeSettings()).containsEntry("log.durable.acks", "true");
+    }
+
+    @Test
+    void withoutADurabilityPromiseTheNodesKeepTheirDefaults() {
+        assertThat(config(Map.of()).nodeSettings()).isEmpty();
+        assertThat(config(Map.of("durable.acks", "false")).nodeSettings()).isEmpty();
+    }
+
+    private static RunConfig config(Map<String, String> overrides) {
+        return RunConfig.of(1, Topology.COMBINED, "kill", List.of("append"), Duration.ofMinutes(1), Path.of("."),
+                Path.of("target"), overrides);
+    }
+}
