@@ -26,9 +26,10 @@ import java.util.random.RandomGenerator;
 /**
  * Stores and serves consumer groups' committed offsets. A group belongs to partition
  * {@code abs(groupId.hashCode()) % partitions} of {@code __consumer_offsets} (Kafka's rule), and this broker answers
- * for it only while it leads that partition. A commit is one batch appended to that partition: it is durable and
- * replicated like any data (answered once the partition's in-sync replicas have it), and a new coordinator
- * rebuilds the offsets by reading the partition.
+ * for it only while it leads that partition. A commit is one batch appended to that partition: it is replicated
+ * like any data (answered once the partition's in-sync replicas have it; also fsynced there when the topic has
+ * {@code durable.acks=true}, from the nodes' {@code log.durable.acks}), and a new coordinator rebuilds the offsets by
+ * reading the partition.
  *
  * <p>Thread-safe: requests for one offsets partition are serialized on its {@link OffsetsPartition}.
  */
