@@ -26,7 +26,8 @@ public record DurabilityPromise(boolean promised, String reason) {
     public static DurabilityPromise of(Map<String, String> topicConfig) {
         String durableAcks = topicConfig.get(DURABLE_ACKS);
         if (durableAcks != null && durableAcks.trim().toLowerCase(Locale.ROOT).equals("true")) {
-            return new DurabilityPromise(true, DURABLE_ACKS + "=true: acknowledged records are fsynced on every in-sync replica");
+            return new DurabilityPromise(true,
+                    DURABLE_ACKS + "=true: acknowledged records are fsynced on every in-sync replica");
         }
         String flushMessages = topicConfig.get(FLUSH_MESSAGES);
         if (flushMessages != null && flushMessages.trim().equals("1")) {

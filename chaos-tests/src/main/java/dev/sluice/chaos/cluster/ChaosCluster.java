@@ -70,10 +70,6 @@ public final class ChaosCluster implements AutoCloseable {
         return nodeDir(nodeId).resolve("data");
     }
 
-    public void startAll() throws IOException {
-        startAll(Map.of());
-    }
-
     /** Starts every node with the run's fixed settings plus {@code extraSettings} (e.g. {@code log.durable.acks}). */
     public void startAll(Map<String, String> extraSettings) throws IOException {
         Path config = runDir.resolve("nodes").resolve("server.properties");
@@ -82,8 +78,7 @@ public final class ChaosCluster implements AutoCloseable {
                 "offsets.topic.replication.factor=3", "offsets.topic.num.partitions=3",
                 "replica.lag.time.max.ms=10000"));
         extraSettings.forEach((key, value) -> lines.add(key + "=" + value));
-        lines.add("");
-        Files.writeString(config, String.join("\n", lines));
+        Files.writeString(config, String.join("\n", lines) + "\n");
         for (NodeSpec node : topology.nodes()) {
             start(node.id());
         }

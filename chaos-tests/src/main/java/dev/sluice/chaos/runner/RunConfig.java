@@ -1,6 +1,7 @@
 package dev.sluice.chaos.runner;
 
 import dev.sluice.chaos.checker.DurabilityPromise;
+import dev.sluice.broker.server.NodeConfig;
 import dev.sluice.chaos.cluster.Topology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,8 @@ public record RunConfig(long seed, Topology topology, String nemeses, List<Strin
      * nodes' defaults) keeps the same promise: the groups checker holds committed offsets to it.
      */
     public Map<String, String> nodeSettings() {
-        return DurabilityPromise.of(appendTopicConfig()).promised() ? Map.of("log.durable.acks", "true") : Map.of();
+        return DurabilityPromise.of(appendTopicConfig()).promised() ? Map.of(NodeConfig.LOG_DURABLE_ACKS, "true")
+                : Map.of();
     }
 
     /** The append topic's configuration as created: the defaults, then the overrides. */

@@ -12,6 +12,7 @@ import dev.sluice.chaos.net.LoopbackFabric;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class DuplicateNodeNemesisTest {
             }
         };
         cluster = new ChaosCluster(Topology.COMBINED, fabric, runtime, runDir, "chaos-cluster", 0);
-        cluster.startAll();
+        cluster.startAll(Map.of());
         context = new NemesisContext(cluster, new SplittableRandom(7), "t", 4, runDir, new LazyFsDisks(runDir,
                 runDir));
     }
