@@ -1,5 +1,6 @@
 package dev.sluice.controller;
 
+import dev.sluice.fault.FaultHandler;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;

@@ -156,7 +156,8 @@ public final class PartitionLog {
 
     /**
      * Appends a batch at the log end. Writes the assigned base offset, the leader epoch and the append time
-     * into the stored header, and the CRC32C when the batch has none. The caller validates the batch first.
+     * into the stored header. The caller validates the batch first ({@code BatchValidator}, which also sets the
+     * CRC32C when the client sent none).
      *
      * @param batch a validated batch with at least one record
      * @param leaderEpoch the epoch of the leader appending; never lower than an earlier append's
@@ -198,19 +199,7 @@ public final class PartitionLog {
                 next = next.withProducers(next.producers().withBatch(producerId, header.getProducerEpoch(),
                         header.getBaseSequence(), recordCount, baseOffset, nowMs));
             }
-            byte[] batchKey = key.batchKey(baseOffset);
-            try (WriteBatch writes = new WriteBatch()) {
-                writes.put(handles.batches(), batchKey, stored);
-                writes.put(handles.index(), batchKey, summary.encodeValue());
-                writes.put(handles.state(), stateKey, next.encode());
-                handles.writer().write(writes, "append to " + key);
-            } catch (RocksDBException e) {
-                throw new LogStorageException("append to " + key + " failed", e);
-            }
-            state = next;
-            highWatermarkDirty = false;
-            syncProgress.afterAppend(next.logEndOffset(), recordCount, flushPolicy);
-            publishSyncProgress();
+            writeBatchAndState(stored, summary, next, recordCount, "append");
             return new AppendResult(baseOffset, summary.lastOffset(), nowMs, next.logStartOffset());
         } finally {
             lock.unlock();
@@ -241,16 +230,42 @@ public final class PartitionLog {
         return null;
     }
 
+    /**
+     * The batch as stored: the leader's offsets, epoch and append time in its header. The CRC32C stays the one the
+     * validator checked or computed; it covers only the records, which the broker never rewrites here.
+     */
     private static byte[] toStoredBytes(RecordBatchView batch, long baseOffset, int leaderEpoch, long nowMs) {
         RecordBatchHeader.Builder header = batch.getHeader().toBuilder()
                 .setBaseOffset(baseOffset)
                 .setLeaderEpoch(leaderEpoch)
                 .setAppendTimeMs(nowMs);
-        if (!header.hasCrc32C()) {
-            header.setCrc32C(BatchChecksum.crc32c(batch));
-        }
         // The records bytes are copied once here, straight into the array handed to RocksDB.
         return batch.toBuilder().setHeader(header).build().toByteArray();
+    }
+
+    /**
+     * The one write path of both appends, under the lock: the stored batch, its index entry and the partition state
+     * go to RocksDB in one {@code WriteBatch}, so a crash keeps all three or none; then the new state is published.
+     *
+     * @param offsetsAppended how far the log end moved (records for a leader's append, the batch's offset span for
+     *     a follower's)
+     * @param what the operation, for the error and the fault report
+     */
+    private void writeBatchAndState(byte[] stored, BatchSummary summary, PartitionState next, long offsetsAppended,
+            String what) {
+        byte[] batchKey = key.batchKey(summary.baseOffset());
+        try (WriteBatch writes = new WriteBatch()) {
+            writes.put(handles.batches(), batchKey, stored);
+            writes.put(handles.index(), batchKey, summary.encodeValue());
+            writes.put(handles.state(), stateKey, next.encode());
+            handles.writer().write(writes, what + " to " + key);
+        } catch (RocksDBException e) {
+            throw new LogStorageException(what + " to " + key + " failed", e);
+        }
+        state = next;
+        highWatermarkDirty = false;
+        syncProgress.afterAppend(next.logEndOffset(), offsetsAppended, flushPolicy);
+        publishSyncProgress();
     }
 
     /** Reads with at least one batch when any is available; see {@link #read(long, int, long, boolean)}. */
@@ -560,19 +575,7 @@ public final class PartitionLog {
                         header.getProducerEpoch(), header.getBaseSequence(), Math.toIntExact(span), baseOffset,
                         header.getAppendTimeMs()));
             }
-            byte[] batchKey = key.batchKey(baseOffset);
-            try (WriteBatch writes = new WriteBatch()) {
-                writes.put(handles.batches(), batchKey, stored);
-                writes.put(handles.index(), batchKey, summary.encodeValue());
-                writes.put(handles.state(), stateKey, next.encode());
-                handles.writer().write(writes, "follower append to " + key);
-            } catch (RocksDBException e) {
-                throw new LogStorageException("follower append to " + key + " failed", e);
-            }
-            state = next;
-            highWatermarkDirty = false;
-            syncProgress.afterAppend(next.logEndOffset(), span, flushPolicy);
-            publishSyncProgress();
+            writeBatchAndState(stored, summary, next, span, "follower append");
             return new AppendResult(baseOffset, summary.lastOffset(), header.getAppendTimeMs(),
                     next.logStartOffset());
         } finally {

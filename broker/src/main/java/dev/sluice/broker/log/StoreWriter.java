@@ -1,6 +1,6 @@
 package dev.sluice.broker.log;
 
-import dev.sluice.controller.FaultHandler;
+import dev.sluice.fault.FaultHandler;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;

@@ -5,7 +5,7 @@ import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.PartitionSyncer;
-import dev.sluice.controller.FaultHandler;
+import dev.sluice.fault.FaultHandler;
 import dev.sluice.identity.ClusterIdCheck;
 import dev.sluice.identity.NodeIdentity;
 import dev.sluice.metadata.BrokerRegistration;

@@ -3,7 +3,7 @@ package dev.sluice.broker.replication;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.PartitionSyncer;
-import dev.sluice.controller.FaultHandler;
+import dev.sluice.fault.FaultHandler;
 import dev.sluice.proto.internal.v1.SenderIdentity;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.sluice.broker.server;
 
-import dev.sluice.controller.FaultHandler;
+import dev.sluice.fault.FaultHandler;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
 package dev.sluice.broker.log;
 
-import dev.sluice.controller.FaultHandler;
+import dev.sluice.fault.FaultHandler;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -1,6 +1,6 @@
 package dev.sluice.raft.io;
 
-import dev.sluice.controller.FaultHandler;
+import dev.sluice.fault.FaultHandler;
 import dev.sluice.proto.internal.v1.RaftError;
 import java.time.InstantSource;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.sluice.raft.io;
 
-import dev.sluice.controller.FaultHandler;
+import dev.sluice.fault.FaultHandler;
 import dev.sluice.raft.Leader;
 import dev.sluice.raft.NotLeaderException;
 import dev.sluice.raft.Outbound;

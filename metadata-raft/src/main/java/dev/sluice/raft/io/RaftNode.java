@@ -1,6 +1,6 @@
 package dev.sluice.raft.io;
 
-import dev.sluice.controller.FaultHandler;
+import dev.sluice.fault.FaultHandler;
 import dev.sluice.identity.NodeIdentity;
 import dev.sluice.raft.RaftConfig;
 import dev.sluice.raft.Snapshot;

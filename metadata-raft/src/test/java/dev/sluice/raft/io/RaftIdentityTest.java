@@ -3,7 +3,7 @@ package dev.sluice.raft.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.controller.FaultHandler;
+import dev.sluice.fault.FaultHandler;
 import dev.sluice.identity.NodeIdentity;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;

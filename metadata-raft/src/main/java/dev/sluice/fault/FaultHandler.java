@@ -1,4 +1,4 @@
-package dev.sluice.controller;
+package dev.sluice.fault;
 
 /** Told about a broken invariant or an unexpected error on a driver thread; typically stops the node. */
 @FunctionalInterface
