@@ -14,6 +14,7 @@ import dev.sluice.proto.v1.CreateTopicsResponse;
 import dev.sluice.proto.v1.DeleteTopicsRequest;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.TopicResult;
+import dev.sluice.testing.FakeClock;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -191,9 +192,9 @@ class ControllerServiceTest {
         registerAndUnfence(1);
         registerAndUnfence(2);
         settle(service.createTopics(create("orders", 4, 2)));
-        clock.advance(4_000);
+        clock.advanceMs(4_000);
         settle(service.brokerHeartbeat(2, 1));
-        clock.advance(2_001);
+        clock.advanceMs(2_001);
         queue.runPeriodic();
         metadataLog.commitAll();
         queue.runAll();
@@ -228,7 +229,7 @@ class ControllerServiceTest {
         settle(service.alterPartition(topic.id(), 0, moved.leaderId(), moved.leaderEpoch(), moved.partitionEpoch(),
                 List.of(moved.leaderId(), preferred)));
         queue.runPeriodic();
-        clock.advance(ControllerConfig.DEFAULT.leaderRebalanceIntervalMs());
+        clock.advanceMs(ControllerConfig.DEFAULT.leaderRebalanceIntervalMs());
         queue.runPeriodic();
         metadataLog.commitAll();
         queue.runAll();
@@ -245,7 +246,7 @@ class ControllerServiceTest {
         assertThat(loader.image().cluster().broker(1).fenced()).as("the live broker keeps its session").isFalse();
         assertThat(loader.image().cluster().broker(1).incarnationId()).isEqualTo("incarnation-1");
 
-        clock.advance(ControllerConfig.DEFAULT.sessionTimeoutMs() + 1);
+        clock.advanceMs(ControllerConfig.DEFAULT.sessionTimeoutMs() + 1);
         BrokerRegistrationReply accepted = settle(service.registerBroker(impostor));
         assertThat(accepted.error()).as("the old process stopped heartbeating").isEqualTo(ErrorCode.NONE);
         assertThat(loader.image().cluster().broker(1).incarnationId()).isEqualTo("impostor");
@@ -256,7 +257,7 @@ class ControllerServiceTest {
         becomeLeader(1);
         registerAndUnfence(1);
         settle(service.registerBroker(registration(2, "host2", 7092, "")));  // registered, never heartbeated
-        clock.advance(10 * ControllerConfig.DEFAULT.sessionTimeoutMs());
+        clock.advanceMs(10 * ControllerConfig.DEFAULT.sessionTimeoutMs());
         service.handleLeaderChange(2, 2, metadataLog.nextOffset());
         queue.runAll();
         becomeLeader(3);

@@ -73,7 +73,10 @@ class PartitionLogTest {
 
     @Test
     void storesBrokerFieldsInTheHeaderAndKeepsTheRecordsBytes() {
-        RecordBatch client = TestBatches.clientBatch(2, 100, 150);
+        RecordBatch unchecked = TestBatches.clientBatch(2, 100, 150);
+        // As the validator hands it over: with the CRC32C of its records (computed when the client sent none).
+        RecordBatch client = unchecked.toBuilder().setHeader(unchecked.getHeader().toBuilder()
+                .setCrc32C(BatchChecksum.crc32c(unchecked.getRecords().toByteString()))).build();
         log.append(TestBatches.view(client), 3, 9_999);
         log.updateHighWatermark(2);
 

@@ -3,6 +3,7 @@ package dev.sluice.broker.log;
 import static dev.sluice.broker.log.TestBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testing.FakeClock;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;

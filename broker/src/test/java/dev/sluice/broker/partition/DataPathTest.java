@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import dev.sluice.broker.log.FakeClock;
+import dev.sluice.testing.FakeClock;
 import dev.sluice.broker.log.LogConfig;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionLog;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.sluice.broker.log.FakeClock;
+import dev.sluice.testing.FakeClock;
 import dev.sluice.broker.log.FakeFullDisk;
 import dev.sluice.broker.log.LogConfig;
 import dev.sluice.broker.log.LogStorageException;

@@ -27,6 +27,7 @@ import dev.sluice.proto.internal.v1.ReplicaFetchRequest;
 import dev.sluice.proto.internal.v1.ReplicaFetchResponse;
 import dev.sluice.proto.internal.v1.ReplicationGrpc;
 import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.testing.FakeClock;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
@@ -63,7 +64,7 @@ class ReplicationIntegrationTest {
     @TempDir
     Path dir;
 
-    private final ShiftableClock clock = new ShiftableClock();
+    private final FakeClock clock = FakeClock.followingSystemTime();
     private final RecordingIsrChanges isrChanges = new RecordingIsrChanges();
     private final List<Broker> brokers = new ArrayList<>();
     private ScheduledExecutorService scheduler;
@@ -275,7 +276,7 @@ class ReplicationIntegrationTest {
 
         broker(1).replicas().maybeShrinkIsrs();
         assertThat(isrChanges.proposals).as("within the lag time").isEmpty();
-        clock.shiftMs(LAG_MS + 1);
+        clock.advanceMs(LAG_MS + 1);
         broker(1).replicas().maybeShrinkIsrs();
         assertThat(isrChanges.proposals).containsExactly(List.of(1, 2));
         assertThat(broker(1).log().highWatermark()).as("held back until the change commits").isLessThan(end);
