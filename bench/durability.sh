@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/durability.sh [--records N] [--repeat R] [--rate R] [--seconds S]
+# bench/durability.sh [--records N] [--warmup N] [--repeat R] [--rate R] [--seconds S]
 #
 # What each fsync policy costs, next to Kafka's: a 3-node cluster, a topic with 6 partitions, replication factor 3
 # and min.insync.replicas=2, one producer with acks=all (100-byte records, the Kafka peer's producer settings):
@@ -8,26 +8,32 @@
 #   sluice mode=flush1    flush.messages=1 (Kafka's setting; in Sluice it holds acknowledgements like durable)
 #   kafka  mode=none      Kafka 4.1 defaults
 #   kafka  mode=flush1    Kafka 4.1 with flush.messages=1 (an fsync per append on each replica)
-# Each mode runs a max-rate produce (records/s, ack p50/p99) and a throttled produce at --rate records/s for
-# --seconds (ack p50/p99 at a load every mode sustains); both sides measure acknowledgement latency the same way
-# (Kafka's ProducerPerformance and `sluice perf produce`, which prints the same figures). With --repeat R the sides alternate R times and the
-# medians are printed:  durability system=S mode=M figure=F median=X runs=a,b,c
+# Each cluster first takes an unmeasured warm-up produce (--warmup records, acks=all: JIT and connections; without
+# it the first mode measured pays for both). Each mode then runs a max-rate produce (records/s, and the brokers' CPU
+# per record: user+system time of the three server processes from /proc over the run, divided by the records) and
+# a throttled produce at --rate records/s for --seconds (ack p50/p99 at a load every mode sustains; a max-rate
+# run's latency is its queueing in the 64 MiB producer buffer). Both sides measure acknowledgement latency the same
+# way (Kafka's ProducerPerformance and `sluice perf produce`, which prints the same figures); both producers keep
+# their default idempotence (on). With --repeat R the sides alternate R times and the medians are printed:
+#   durability system=S mode=M workload=W figure=F median=X runs=a,b,c
 # Kafka comes from ../shared/peers/kafka (its start.sh, stop.sh and tool jars). Stops every process it started.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 peer="${KAFKA_PEER_DIR:-$root/../shared/peers/kafka}"
 RECORDS=2000000
+WARMUP=1000000
 REPEAT=1
-RATE=5000
-SECONDS_AT_RATE=20
+RATE=1000
+SECONDS_AT_RATE=30
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --records) RECORDS="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
     --repeat) REPEAT="$2"; shift 2 ;;
     --rate) RATE="$2"; shift 2 ;;
     --seconds) SECONDS_AT_RATE="$2"; shift 2 ;;
-    *) echo "usage: durability.sh [--records N] [--repeat R] [--rate R] [--seconds S]" >&2; exit 2 ;;
+    *) echo "usage: durability.sh [--records N] [--warmup N] [--repeat R] [--rate R] [--seconds S]" >&2; exit 2 ;;
   esac
 done
 HEAP="${SLUICE_PERF_HEAP:-1g}"
@@ -59,10 +65,32 @@ peer_require_libs
 
 record() { echo "durability system=$1 mode=$2 run=$3 $4" | tee -a "$results"; }
 
+CLK_TCK="$(getconf CLK_TCK)"
+cpu_ticks() { # pid...: user+system clock ticks of these processes (all their threads) so far
+  local total=0 pid stat
+  for pid in "$@"; do
+    stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    stat="${stat##*) }" # fields after the command name, which may hold spaces; utime and stime are then 12 and 13
+    read -r -a f <<<"$stat"
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+cpu_us_per_record() { # ticks_before ticks_after records
+  awk -v b="$1" -v a="$2" -v n="$3" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (n > 0 ? (a - b) * 1e6 / hz / n : 0) }'
+}
+records_of() { sed -n 's/.*records=\([0-9]*\).*/\1/p' <<<"$1"; }
+
 sluice_round() { # run
   cluster_start 3
-  local mode config
-  for mode in none durable flush1; do
+  tool 60 topic create "dur-warmup-$1" --partitions 6 --replication-factor 3 >/dev/null
+  sleep 3
+  tool 300 perf produce --topic "dur-warmup-$1" --records "$WARMUP" --acks all --record-size 100 \
+    --batch-size 8196 --linger-ms 0 --buffer-memory 67108864 >/dev/null 2>>"$run_dir/sluice.err" || true
+  local mode config before after
+  local -a modes=(none durable flush1)
+  # The order turns each round, so that no mode is always the one measured first on a fresh cluster.
+  for mode in "${modes[@]:$(( ($1 - 1) % 3 ))}" "${modes[@]:0:$(( ($1 - 1) % 3 ))}"; do
     case "$mode" in
       none) config=() ;;
       durable) config=(--config durable.acks=true) ;;
@@ -72,8 +100,11 @@ sluice_round() { # run
       "${config[@]}" >/dev/null
     sleep 3
     local line
+    before="$(cpu_ticks "${PIDS[@]}")"
     line="$(tool 300 perf produce --topic "dur-$mode-$1" --records "$RECORDS" --acks all --record-size 100 \
       --batch-size 8196 --linger-ms 0 --buffer-memory 67108864 2>>"$run_dir/sluice.err" | grep '^workload=' || true)"
+    after="$(cpu_ticks "${PIDS[@]}")"
+    [[ -n "$line" ]] && line+=" broker_cpu_us_per_record=$(cpu_us_per_record "$before" "$after" "$(records_of "$line")")"
     record sluice "$mode" "$1" "max_rate ${line:-status=error}"
     line="$(tool $((SECONDS_AT_RATE + 60)) perf produce --topic "dur-$mode-$1" --records "$((RATE * SECONDS_AT_RATE))" \
       --throughput "$RATE" --acks all --record-size 100 --batch-size 8196 --linger-ms 0 \
@@ -81,14 +112,26 @@ sluice_round() { # run
     record sluice "$mode" "$1" "fixed_rate ${line:-status=error}"
   done
   cluster_stop
+  # Each round formats a new cluster (a new cluster id), which a data directory of the last one would refuse.
+  rm -rf "$run_dir/${CLUSTER_NODES}node-"*/data
 }
 
 kafka_round() { # run
   "$peer/start.sh" 3 >/dev/null
   KAFKA_UP=1
   peer_load_state
-  local mode config
-  for mode in none flush1; do
+  local -a kafka_pids
+  read -r -a kafka_pids <<<"$PEER_PIDS"
+  peer_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$PEER_BOOTSTRAP" --create \
+    --topic "dur-warmup-$1" --partitions 6 --replication-factor 3 >>"$run_dir/kafka-topics.log" 2>&1
+  sleep 3
+  timeout 300 "$KAFKA_PEER_JAVA" "${KAFKA_PEER_TOOL_OPTS[@]}" -cp "$KAFKA_PEER_CP" \
+    org.apache.kafka.tools.ProducerPerformance --topic "dur-warmup-$1" --num-records "$WARMUP" \
+    --record-size 100 --throughput -1 --producer-props "bootstrap.servers=$PEER_BOOTSTRAP" acks=all \
+    batch.size=8196 linger.ms=0 buffer.memory=67108864 >"$run_dir/kafka-warmup-$1.log" 2>&1 || true
+  local mode config before after
+  local -a modes=(none flush1)
+  for mode in "${modes[@]:$(( ($1 - 1) % 2 ))}" "${modes[@]:0:$(( ($1 - 1) % 2 ))}"; do
     case "$mode" in
       none) config=() ;;
       flush1) config=(--config flush.messages=1) ;;
@@ -98,12 +141,17 @@ kafka_round() { # run
       "${config[@]}" >>"$run_dir/kafka-topics.log" 2>&1
     sleep 3
     local out="$run_dir/kafka-$mode-$1.log"
+    before="$(cpu_ticks "${kafka_pids[@]}")"
     timeout 300 "$KAFKA_PEER_JAVA" "${KAFKA_PEER_TOOL_OPTS[@]}" -cp "$KAFKA_PEER_CP" \
       org.apache.kafka.tools.ProducerPerformance --topic "dur-$mode-$1" --num-records "$RECORDS" \
       --record-size 100 --throughput -1 --producer-props "bootstrap.servers=$PEER_BOOTSTRAP" acks=all \
       batch.size=8196 linger.ms=0 buffer.memory=67108864 >"$out" 2>&1 || true
-    record kafka "$mode" "$1" "max_rate $(awk '/ms 99.9th\./ { gsub(/[(),]/, " ");
-      printf "records_per_sec=%s ack_p50_ms=%s ack_p99_ms=%s status=ok", $4, $16, $22 }' "$out")"
+    after="$(cpu_ticks "${kafka_pids[@]}")"
+    local sent
+    sent="$(awk '/ms 99.9th\./ { print $1 }' "$out")"
+    record kafka "$mode" "$1" "max_rate $(awk -v cpu="$(cpu_us_per_record "$before" "$after" "${sent:-0}")" '/ms 99.9th\./ {
+      gsub(/[(),]/, " ")
+      printf "records_per_sec=%s ack_p50_ms=%s ack_p99_ms=%s records=%s broker_cpu_us_per_record=%s status=ok", $4, $16, $22, $1, cpu }' "$out")"
     out="$run_dir/kafka-$mode-$1-rate.log"
     local n=$((RATE * SECONDS_AT_RATE))
     timeout $((SECONDS_AT_RATE + 60)) "$KAFKA_PEER_JAVA" "${KAFKA_PEER_TOOL_OPTS[@]}" -cp "$KAFKA_PEER_CP" \
@@ -117,7 +165,7 @@ kafka_round() { # run
   KAFKA_UP=0
 }
 
-echo "# durability records=$RECORDS repeat=$REPEAT rate=$RATE seconds=$SECONDS_AT_RATE cpus=$(nproc)" | tee -a "$results"
+echo "# durability records=$RECORDS warmup=$WARMUP repeat=$REPEAT rate=$RATE seconds=$SECONDS_AT_RATE cpus=$(nproc)" | tee -a "$results"
 for ((run = 1; run <= REPEAT; run++)); do
   kafka_round "$run"
   sluice_round "$run"
@@ -131,7 +179,8 @@ awk '
       split($i, kv, "=")
       if (kv[1] == "system") sys = kv[2]; else if (kv[1] == "mode") mode = kv[2]
       else if ($i == "max_rate" || $i == "fixed_rate") wl = $i
-      else if (kv[1] == "records_per_sec" || kv[1] == "ack_p50_ms" || kv[1] == "ack_p99_ms") {
+      else if (kv[1] == "records_per_sec" || kv[1] == "ack_p50_ms" || kv[1] == "ack_p99_ms" ||
+               kv[1] == "broker_cpu_us_per_record") {
         key = sys SUBSEP mode SUBSEP wl SUBSEP kv[1]
         values[key] = values[key] (values[key] == "" ? "" : ",") kv[2]
       }
