@@ -1,9 +1,8 @@
-package dev.sluice.client.internal;
+package dev.sluice.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class Murmur2PartitionerTest {
@@ -30,19 +29,6 @@ class Murmur2PartitionerTest {
         int expected = (-790332482 & 0x7fffffff) % 7;
         assertThat(Murmur2Partitioner.partition(bytes("foobar"), 7)).isEqualTo(expected);
         assertThat(Murmur2Partitioner.partition(new byte[0], 3)).isBetween(0, 2);
-    }
-
-    @Test
-    void stickyPartitionerStaysUntilNewBatchThenMoves() {
-        StickyPartitioner sticky = new StickyPartitioner(new SplittableRandom(7));
-        int first = sticky.partition("t", 5);
-        assertThat(sticky.partition("t", 5)).isEqualTo(first);
-        int next = sticky.onNewBatch("t", 5, first);
-        assertThat(next).isNotEqualTo(first).isBetween(0, 4);
-        assertThat(sticky.partition("t", 5)).isEqualTo(next);
-        // A stale caller reporting the old partition does not move it again.
-        assertThat(sticky.onNewBatch("t", 5, first)).isEqualTo(next);
-        assertThat(sticky.onNewBatch("single", 1, 0)).isZero();
     }
 
     private static byte[] bytes(String text) {
