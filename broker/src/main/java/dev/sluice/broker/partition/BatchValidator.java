@@ -3,11 +3,11 @@ package dev.sluice.broker.partition;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.sluice.broker.log.BatchChecksum;
-import dev.sluice.broker.log.BatchCompression;
 import dev.sluice.proto.internal.v1.RecordBatchView;
 import dev.sluice.proto.v1.Codec;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.RecordBatchHeader;
+import dev.sluice.wire.BatchCompression;
 import java.io.IOException;
 
 /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
-import dev.sluice.broker.log.BatchCompression;
 import dev.sluice.broker.log.TestBatches;
 import dev.sluice.proto.internal.v1.AlterPartitionRequest;
 import dev.sluice.proto.internal.v1.BrokerHeartbeatRequest;
@@ -35,6 +34,7 @@ import dev.sluice.proto.v1.RecordBatch;
 import dev.sluice.proto.v1.RecordHeader;
 import dev.sluice.proto.v1.Records;
 import dev.sluice.proto.v1.TopicPartitions;
+import dev.sluice.wire.BatchCompression;
 import io.grpc.MethodDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;

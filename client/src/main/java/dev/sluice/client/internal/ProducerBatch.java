@@ -7,6 +7,7 @@ import dev.sluice.proto.v1.Codec;
 import dev.sluice.proto.v1.RecordBatch;
 import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.proto.v1.Records;
+import dev.sluice.wire.BatchCompression;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -178,7 +179,7 @@ public final class ProducerBatch {
         closed = true;
         CRC32C crc = new CRC32C();
         if (codec != Codec.CODEC_NONE && recordCount > 0) {
-            compressed = Compression.compress(codec, buffer, size);
+            compressed = BatchCompression.compress(codec, buffer, size);
             crc.update(compressed, 0, compressed.length);
         } else {
             crc.update(buffer, 0, size);
