@@ -6,6 +6,7 @@ import com.google.protobuf.CodedOutputStream;
 import dev.sluice.proto.internal.v1.RecordBatchView;
 import dev.sluice.proto.v1.Codec;
 import dev.sluice.proto.v1.RecordBatchHeader;
+import dev.sluice.wire.BatchChecksum;
 import dev.sluice.wire.BatchCompression;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,7 +67,7 @@ record FuzzedBatch(RecordBatchView batch, boolean clean) {
                     .setBaseSequence(defects.next() ? data.consumeInt(Integer.MIN_VALUE, -1) : data.consumeInt(0, 9));
         }
         if (data.consumeBoolean()) {
-            header.setCrc32C(defects.next() ? data.consumeInt() : dev.sluice.broker.log.BatchChecksum.crc32c(payload));
+            header.setCrc32C(defects.next() ? data.consumeInt() : BatchChecksum.crc32c(payload));
         }
         if (defects.next()) {
             header.setLastOffsetDelta(data.consumeInt(0, MAX_RECORDS));

@@ -2,7 +2,6 @@ package dev.sluice.broker.partition;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.sluice.broker.log.BatchChecksum;
 import dev.sluice.client.ByteArrayDeserializer;
 import dev.sluice.client.ConsumerRecord;
 import dev.sluice.client.TopicPartition;
@@ -13,6 +12,7 @@ import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.LogRecord;
 import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.proto.v1.Records;
+import dev.sluice.wire.BatchChecksum;
 import dev.sluice.wire.BatchCompression;
 import java.io.IOException;
 import java.util.ArrayList;

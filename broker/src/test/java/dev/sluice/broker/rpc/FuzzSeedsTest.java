@@ -34,6 +34,7 @@ import dev.sluice.proto.v1.RecordBatch;
 import dev.sluice.proto.v1.RecordHeader;
 import dev.sluice.proto.v1.Records;
 import dev.sluice.proto.v1.TopicPartitions;
+import dev.sluice.wire.BatchChecksum;
 import dev.sluice.wire.BatchCompression;
 import io.grpc.MethodDescriptor;
 import java.io.IOException;
@@ -90,7 +91,7 @@ class FuzzSeedsTest {
     }
 
     private static int crc(RecordBatch batch) {
-        return dev.sluice.broker.log.BatchChecksum.crc32c(TestBatches.view(batch).getRecords());
+        return BatchChecksum.crc32c(TestBatches.view(batch).getRecords());
     }
 
     private static RecordBatchView compressed(RecordBatch plain, Codec codec) {
