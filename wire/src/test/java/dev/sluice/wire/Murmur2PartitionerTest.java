@@ -31,6 +31,18 @@ class Murmur2PartitionerTest {
         assertThat(Murmur2Partitioner.partition(new byte[0], 3)).isBetween(0, 2);
     }
 
+    /** The check values written out for other languages in {@code sluice/v1/broker.proto} ({@code ProducePartition}). */
+    @Test
+    void theCheckValuesDocumentedInBrokerProtoHold() {
+        assertThat(Murmur2Partitioner.murmur2(bytes("user-1"))).isEqualTo(1404122828);
+        assertThat(Murmur2Partitioner.murmur2(new byte[0])).isEqualTo(275646681);
+        assertThat(Murmur2Partitioner.partition(bytes("21"), 10)).isZero();
+        assertThat(Murmur2Partitioner.partition(bytes("foobar"), 10)).isEqualTo(6);
+        assertThat(Murmur2Partitioner.partition(bytes("abc"), 10)).isEqualTo(7);
+        assertThat(Murmur2Partitioner.partition(bytes("user-1"), 10)).isEqualTo(8);
+        assertThat(Murmur2Partitioner.partition(new byte[0], 10)).isEqualTo(1);
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
