@@ -1,8 +1,6 @@
 package dev.sluice.bench;
 
 import com.google.protobuf.ByteString;
-import dev.sluice.broker.log.BatchChecksum;
-import dev.sluice.broker.log.BatchCompression;
 import dev.sluice.broker.log.LogConfig;
 import dev.sluice.broker.partition.BatchValidator;
 import dev.sluice.broker.partition.ValidationResult;
@@ -11,6 +9,8 @@ import dev.sluice.proto.v1.Codec;
 import dev.sluice.proto.v1.LogRecord;
 import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.proto.v1.Records;
+import dev.sluice.wire.BatchChecksum;
+import dev.sluice.wire.BatchCompression;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;

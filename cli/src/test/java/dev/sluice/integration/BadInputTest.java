@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.sluice.broker.log.BatchChecksum;
-import dev.sluice.broker.log.BatchCompression;
 import dev.sluice.broker.server.Node;
 import dev.sluice.client.Admin;
 import dev.sluice.client.Consumer;
@@ -30,6 +28,8 @@ import dev.sluice.proto.v1.ProduceRequest;
 import dev.sluice.proto.v1.RecordBatch;
 import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.proto.v1.Records;
+import dev.sluice.wire.BatchChecksum;
+import dev.sluice.wire.BatchCompression;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;

@@ -7,6 +7,8 @@ import dev.sluice.proto.v1.Codec;
 import dev.sluice.proto.v1.LogRecord;
 import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.proto.v1.Records;
+import dev.sluice.wire.BatchChecksum;
+import dev.sluice.wire.BatchCompression;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

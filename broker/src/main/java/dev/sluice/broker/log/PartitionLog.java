@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.sluice.proto.internal.v1.RecordBatchView;
 import dev.sluice.proto.v1.RecordBatchHeader;
+import dev.sluice.wire.BatchChecksum;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

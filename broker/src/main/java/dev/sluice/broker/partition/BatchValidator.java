@@ -2,12 +2,12 @@ package dev.sluice.broker.partition;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import dev.sluice.broker.log.BatchChecksum;
-import dev.sluice.broker.log.BatchCompression;
 import dev.sluice.proto.internal.v1.RecordBatchView;
 import dev.sluice.proto.v1.Codec;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.RecordBatchHeader;
+import dev.sluice.wire.BatchChecksum;
+import dev.sluice.wire.BatchCompression;
 import java.io.IOException;
 
 /**
@@ -23,8 +23,8 @@ import java.io.IOException;
  *   <li>exactly one of {@code records} / {@code compressed_records} is non-empty, and the codec is
  *       {@code CODEC_NONE} exactly when the records are uncompressed ({@code INVALID_RECORD}; an unknown
  *       codec is {@code UNSUPPORTED_COMPRESSION});</li>
- *   <li>the CRC32C of the records bytes matches the header's when given ({@code CORRUPT_MESSAGE}); when
- *       absent it is computed and set;</li>
+ *   <li>the CRC32C of the records bytes ({@link BatchChecksum}, the rule the producer follows) matches the
+ *       header's when given ({@code CORRUPT_MESSAGE}); when absent it is computed and set;</li>
  *   <li>a compressed batch decompresses with its codec ({@code CORRUPT_MESSAGE}) into at most
  *       {@value #DECOMPRESSED_BYTES_PER_MESSAGE_BYTE} x {@code max.message.bytes} bytes ({@code MESSAGE_TOO_LARGE}), a
  *       bound checked before the memory is taken, so a small "decompression bomb" cannot exhaust the heap;</li>
@@ -61,7 +61,7 @@ public final class BatchValidator {
         }
         RecordBatchHeader header = batch.getHeader();
         boolean compressed = batch.getRecords().isEmpty();
-        ByteString payload = compressed ? batch.getCompressedRecords() : batch.getRecords();
+        ByteString payload = BatchChecksum.coveredBytes(batch);
         int crc = BatchChecksum.crc32c(payload);
         if (header.hasCrc32C() && header.getCrc32C() != crc) {
             return invalid(ErrorCode.CORRUPT_MESSAGE, String.format(

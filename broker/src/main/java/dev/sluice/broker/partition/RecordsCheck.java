@@ -5,6 +5,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.RecordBatchHeader;
+import dev.sluice.wire.BatchFields;
 import java.io.IOException;
 
 /**
@@ -29,20 +30,12 @@ import java.io.IOException;
  *   <li>the number of records equals {@code record_count}, which offsets are assigned from
  *       ({@code INVALID_RECORD}).</li>
  * </ul>
- * Unknown fields are skipped, as a generated parser does, so newer clients can add fields.
+ * Unknown fields are skipped, as a generated parser does, so newer clients can add fields. The field numbers are the
+ * ones the producer writes and the consumer reads ({@link BatchFields}).
  *
  * <p>Pure, stateless and thread-safe.
  */
 final class RecordsCheck {
-    private static final int RECORDS = 1;
-    private static final int KEY = 1;
-    private static final int VALUE = 2;
-    private static final int HEADERS = 3;
-    private static final int TIMESTAMP_DELTA_MS = 4;
-    private static final int OFFSET_DELTA = 5;
-    private static final int HEADER_KEY = 1;
-    private static final int HEADER_VALUE = 2;
-
     private RecordsCheck() {
     }
 
@@ -72,7 +65,7 @@ final class RecordsCheck {
         CodedInputStream in = records.newCodedInput();
         int count = 0;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            if (WireFormat.getTagFieldNumber(tag) != RECORDS) {
+            if (WireFormat.getTagFieldNumber(tag) != BatchFields.RECORDS_RECORD) {
                 skipUnknown(in, tag, count);
                 continue;
             }
@@ -89,21 +82,21 @@ final class RecordsCheck {
             throws IOException {
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (WireFormat.getTagFieldNumber(tag)) {
-                case KEY, VALUE -> {
+                case BatchFields.RECORD_KEY, BatchFields.RECORD_VALUE -> {
                     requireWireType(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, index);
                     in.skipField(tag);
                 }
-                case HEADERS -> {
+                case BatchFields.RECORD_HEADERS -> {
                     requireWireType(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, index);
                     int limit = in.pushLimit(in.readRawVarint32());
                     checkHeader(in, records, index);
                     in.popLimit(limit);
                 }
-                case TIMESTAMP_DELTA_MS -> {
+                case BatchFields.RECORD_TIMESTAMP_DELTA_MS -> {
                     requireWireType(tag, WireFormat.WIRETYPE_VARINT, index);
                     checkTimestamp(header, in.readInt64(), index);
                 }
-                case OFFSET_DELTA -> throw new Refusal(ErrorCode.INVALID_RECORD,
+                case BatchFields.RECORD_OFFSET_DELTA -> throw new Refusal(ErrorCode.INVALID_RECORD,
                         "record " + index + " sets offset_delta, which only log compaction may set");
                 default -> skipUnknown(in, tag, index);
             }
@@ -113,7 +106,7 @@ final class RecordsCheck {
     private static void checkHeader(CodedInputStream in, ByteString records, int index) throws IOException {
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             int field = WireFormat.getTagFieldNumber(tag);
-            if (field == HEADER_KEY) {
+            if (field == BatchFields.HEADER_KEY) {
                 requireWireType(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, index);
                 int length = in.readRawVarint32();
                 int start = in.getTotalBytesRead();
@@ -122,7 +115,7 @@ final class RecordsCheck {
                     throw new Refusal(ErrorCode.CORRUPT_MESSAGE, "record " + index + " has a header key that is not "
                             + "UTF-8");
                 }
-            } else if (field == HEADER_VALUE) {
+            } else if (field == BatchFields.HEADER_VALUE) {
                 requireWireType(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, index);
                 in.skipField(tag);
             } else {

@@ -10,6 +10,7 @@ import dev.sluice.proto.v1.RecordBatch;
 import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.proto.v1.Records;
 import dev.sluice.testing.FakeClock;
+import dev.sluice.wire.BatchCompression;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.sluice.broker.log.PartitionState.LeaderEpochEntry;
 import dev.sluice.proto.v1.RecordBatch;
+import dev.sluice.wire.BatchChecksum;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,6 @@ package dev.sluice.broker.partition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.sluice.broker.log.BatchChecksum;
-import dev.sluice.broker.log.BatchCompression;
 import dev.sluice.broker.log.TestBatches;
 import dev.sluice.proto.internal.v1.RecordBatchView;
 import dev.sluice.proto.v1.Codec;
@@ -12,6 +10,8 @@ import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.LogRecord;
 import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.proto.v1.Records;
+import dev.sluice.wire.BatchChecksum;
+import dev.sluice.wire.BatchCompression;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

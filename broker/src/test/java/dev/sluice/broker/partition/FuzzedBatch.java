@@ -3,10 +3,11 @@ package dev.sluice.broker.partition;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
-import dev.sluice.client.internal.Compression;
 import dev.sluice.proto.internal.v1.RecordBatchView;
 import dev.sluice.proto.v1.Codec;
 import dev.sluice.proto.v1.RecordBatchHeader;
+import dev.sluice.wire.BatchChecksum;
+import dev.sluice.wire.BatchCompression;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,7 +67,7 @@ record FuzzedBatch(RecordBatchView batch, boolean clean) {
                     .setBaseSequence(defects.next() ? data.consumeInt(Integer.MIN_VALUE, -1) : data.consumeInt(0, 9));
         }
         if (data.consumeBoolean()) {
-            header.setCrc32C(defects.next() ? data.consumeInt() : dev.sluice.broker.log.BatchChecksum.crc32c(payload));
+            header.setCrc32C(defects.next() ? data.consumeInt() : BatchChecksum.crc32c(payload));
         }
         if (defects.next()) {
             header.setLastOffsetDelta(data.consumeInt(0, MAX_RECORDS));
@@ -114,7 +115,7 @@ record FuzzedBatch(RecordBatchView batch, boolean clean) {
         if (defects.next()) {
             return data.consumeBytes(data.consumeInt(0, 512)); // Bytes that claim to be compressed.
         }
-        byte[] compressed = Compression.compress(codec, plain, plain.length);
+        byte[] compressed = BatchCompression.compress(codec, plain, plain.length);
         if (compressed.length > 0 && defects.next()) {
             compressed[data.consumeInt(0, compressed.length - 1)] ^= (byte) data.consumeInt(1, 255);
         }

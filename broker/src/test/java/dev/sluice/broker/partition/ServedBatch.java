@@ -2,12 +2,9 @@ package dev.sluice.broker.partition;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.sluice.broker.log.BatchChecksum;
-import dev.sluice.broker.log.BatchCompression;
 import dev.sluice.client.ByteArrayDeserializer;
 import dev.sluice.client.ConsumerRecord;
 import dev.sluice.client.TopicPartition;
-import dev.sluice.client.internal.Compression;
 import dev.sluice.client.internal.FetchedRecords;
 import dev.sluice.proto.internal.v1.RecordBatchView;
 import dev.sluice.proto.v1.Codec;
@@ -15,6 +12,8 @@ import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.LogRecord;
 import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.proto.v1.Records;
+import dev.sluice.wire.BatchChecksum;
+import dev.sluice.wire.BatchCompression;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,9 +23,10 @@ import java.util.Set;
 /**
  * The oracle behind "every batch the broker accepts is one it can serve": stores an accepted batch the way the log
  * does (base offset, leader epoch, append time, CRC), then reads it back as every reader of the log will: the Java
- * consumer ({@link FetchedRecords}, the real fetch-side decoder with the client's own decompression), and the log
- * cleaner (the generated {@code Records} parser after the broker's unbounded decompression). Each must see exactly
- * {@code record_count} records at consecutive offsets, with timestamps no later than {@code max_timestamp_ms}.
+ * consumer ({@link FetchedRecords}, the real fetch-side decoder), the log cleaner (the generated {@code Records} parser
+ * after unbounded decompression), and consumers of earlier versions, which decompressed with the codec libraries' own
+ * decoders ({@link LibraryDecompression}). Each must see exactly {@code record_count} records at consecutive offsets,
+ * with timestamps no later than {@code max_timestamp_ms}.
  * Throws {@link AssertionError} naming what differs.
  */
 public final class ServedBatch {
@@ -115,7 +115,10 @@ public final class ServedBatch {
         }
     }
 
-    /** The broker's bounded decoders must produce exactly what the consumer's decompression does. */
+    /**
+     * The shared decoders ({@code BatchCompression}, which the broker validates with and the consumer reads with) must
+     * produce exactly what the codec libraries' own decoders do, which consumers of earlier versions read with.
+     */
     private static void checkDecompressionAgrees(RecordBatchView stored) {
         Codec codec = stored.getHeader().getCodec();
         if (codec == Codec.CODEC_NONE) {
@@ -123,11 +126,11 @@ public final class ServedBatch {
         }
         byte[] input = stored.getCompressedRecords().toByteArray();
         try {
-            byte[] broker = BatchCompression.decompress(codec, input);
-            byte[] client = Compression.decompress(codec, input);
-            if (!Arrays.equals(broker, client)) {
-                throw new AssertionError(codec + ": the broker decompressed " + broker.length + " bytes, the client "
-                        + client.length + " different bytes");
+            byte[] shared = BatchCompression.decompress(codec, input);
+            byte[] library = LibraryDecompression.decompress(codec, input);
+            if (!Arrays.equals(shared, library)) {
+                throw new AssertionError(codec + ": the shared decoder gave " + shared.length + " bytes, the library's "
+                        + library.length + " different bytes");
             }
         } catch (IOException e) {
             throw new AssertionError(codec + ": an accepted batch does not decompress on one side", e);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
-import dev.sluice.broker.log.BatchCompression;
 import dev.sluice.broker.log.TestBatches;
 import dev.sluice.proto.internal.v1.AlterPartitionRequest;
 import dev.sluice.proto.internal.v1.BrokerHeartbeatRequest;
@@ -35,6 +34,8 @@ import dev.sluice.proto.v1.RecordBatch;
 import dev.sluice.proto.v1.RecordHeader;
 import dev.sluice.proto.v1.Records;
 import dev.sluice.proto.v1.TopicPartitions;
+import dev.sluice.wire.BatchChecksum;
+import dev.sluice.wire.BatchCompression;
 import io.grpc.MethodDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,7 +91,7 @@ class FuzzSeedsTest {
     }
 
     private static int crc(RecordBatch batch) {
-        return dev.sluice.broker.log.BatchChecksum.crc32c(TestBatches.view(batch).getRecords());
+        return BatchChecksum.crc32c(TestBatches.view(batch).getRecords());
     }
 
     private static RecordBatchView compressed(RecordBatch plain, Codec codec) {

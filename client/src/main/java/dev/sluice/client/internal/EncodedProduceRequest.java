@@ -6,6 +6,8 @@ import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 import dev.sluice.proto.v1.BrokerGrpc;
 import dev.sluice.proto.v1.ProduceResponse;
+import dev.sluice.wire.BatchFields;
+import dev.sluice.wire.Wire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +20,8 @@ import java.util.List;
  * hand-written prefixes (request fields, topic, partition, batch header) around each batch's encoded
  * records, which are streamed from the batch buffer without copying into a message object.
  * {@link #PRODUCE} is the {@code sluice.v1.Broker/Produce} method with this as its request type; the
- * broker sees an ordinary {@code ProduceRequest}. Immutable once built; read by the gRPC thread.
+ * broker sees an ordinary {@code ProduceRequest} (field numbers: {@link BatchFields}). Immutable once built;
+ * read by the gRPC thread.
  */
 public final class EncodedProduceRequest {
     /** Broker/Produce with a request marshaller that streams the segments. */
@@ -40,11 +43,11 @@ public final class EncodedProduceRequest {
         byte[] head = new byte[24];
         int position = 0;
         if (acks != 0) {
-            head[position++] = (byte) Wire.tag(1, Wire.VARINT);
+            head[position++] = (byte) Wire.tag(BatchFields.PRODUCE_REQUEST_ACKS, Wire.VARINT);
             position = Wire.writeVarint64(head, position, acks);
         }
         if (timeoutMs != 0) {
-            head[position++] = (byte) Wire.tag(2, Wire.VARINT);
+            head[position++] = (byte) Wire.tag(BatchFields.PRODUCE_REQUEST_TIMEOUT_MS, Wire.VARINT);
             position = Wire.writeVarint(head, position, timeoutMs);
         }
         request.add(head, position);
@@ -64,16 +67,16 @@ public final class EncodedProduceRequest {
                 + Wire.fieldSize(batchContent);
         byte[] prefix = new byte[topic.length + header.length + 48];
         int position = 0;
-        prefix[position++] = (byte) Wire.tag(3, Wire.LENGTH_DELIMITED);
+        prefix[position++] = (byte) Wire.tag(BatchFields.PRODUCE_REQUEST_PARTITIONS, Wire.LENGTH_DELIMITED);
         position = Wire.writeVarint(prefix, position, partitionContent);
-        position = Wire.writeBytesField(prefix, position, 1, topic);
+        position = Wire.writeBytesField(prefix, position, BatchFields.PRODUCE_PARTITION_TOPIC, topic);
         if (partition != 0) {
-            prefix[position++] = (byte) Wire.tag(2, Wire.VARINT);
+            prefix[position++] = (byte) Wire.tag(BatchFields.PRODUCE_PARTITION_PARTITION, Wire.VARINT);
             position = Wire.writeVarint(prefix, position, partition);
         }
-        prefix[position++] = (byte) Wire.tag(3, Wire.LENGTH_DELIMITED);
+        prefix[position++] = (byte) Wire.tag(BatchFields.PRODUCE_PARTITION_BATCH, Wire.LENGTH_DELIMITED);
         position = Wire.writeVarint(prefix, position, batchContent);
-        position = Wire.writeBytesField(prefix, position, 1, header);
+        position = Wire.writeBytesField(prefix, position, BatchFields.BATCH_HEADER, header);
         prefix[position++] = (byte) Wire.tag(batch.payloadField(), Wire.LENGTH_DELIMITED);
         position = Wire.writeVarint(prefix, position, recordsBytes);
         add(prefix, position);

@@ -10,6 +10,7 @@ import dev.sluice.proto.internal.v1.RecordBatchView;
 import dev.sluice.proto.v1.Codec;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.RecordBatchHeader;
+import dev.sluice.wire.BatchCompression;
 import java.io.IOException;
 import java.util.List;
 
@@ -146,7 +147,7 @@ public final class FetchedRecords {
                     + batch.getHeader().getCodecValue() + ", which this client cannot decompress");
         }
         try {
-            return RecordReader.of(Compression.decompress(codec, batch.getCompressedRecords().toByteArray()));
+            return RecordReader.of(BatchCompression.decompress(codec, batch.getCompressedRecords().toByteArray()));
         } catch (IOException e) {
             throw new SluiceException(ErrorCode.CORRUPT_MESSAGE, "batch at offset "
                     + batch.getHeader().getBaseOffset() + " of " + partition + " does not decompress with "

@@ -7,29 +7,32 @@ import dev.sluice.proto.v1.Codec;
 import dev.sluice.proto.v1.RecordBatch;
 import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.proto.v1.Records;
+import dev.sluice.wire.BatchChecksum;
+import dev.sluice.wire.BatchCompression;
+import dev.sluice.wire.BatchFields;
+import dev.sluice.wire.Wire;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One partition's batch under construction: records are encoded straight into a byte array in the
- * protobuf wire format of the {@code Records} message (each a {@code LogRecord}, field 1), so appending
- * allocates nothing per record. {@link #close()} freezes it, compresses the records when a codec is set
- * ({@code compressed_records}, field 3, instead of {@code records}, field 2) and fixes the CRC32C over the
- * bytes sent. The {@code RecordBatchHeader} (record count, first/max timestamp, codec, CRC, and for an
- * idempotent producer the producer id, epoch and base sequence) is built from these fields when asked for,
- * so {@link #setProducerState} may assign or reassign the sequence before each send.
+ * protobuf wire format of the {@code Records} message (each a {@code LogRecord}), so appending allocates
+ * nothing per record. {@link #close()} freezes it, compresses the records when a codec is set
+ * ({@code compressed_records} instead of {@code records}) and fixes the CRC32C over the bytes sent, by the
+ * broker's rule ({@link BatchChecksum}); field numbers come from {@link BatchFields}. The
+ * {@code RecordBatchHeader} (record count, first/max timestamp, codec, CRC, and for an idempotent producer
+ * the producer id, epoch and base sequence) is built from these fields when asked for, so
+ * {@link #setProducerState} may assign or reassign the sequence before each send.
  *
  * <p>Appends happen under the accumulator's partition lock; after {@link #close()} the batch is owned by
  * the sender thread. Times are epoch milliseconds.
  */
 public final class ProducerBatch {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerBatch.class);
-    private static final int LOG_RECORD_FIELD = 1;
 
     private final TopicPartition partition;
     private final long createdMs;
@@ -143,28 +146,28 @@ public final class ProducerBatch {
 
     private static int writeRecord(byte[] out, int position, int content, long delta, byte[] key, byte[] value,
                                    List<Header> headers) {
-        out[position++] = (byte) Wire.tag(LOG_RECORD_FIELD, Wire.LENGTH_DELIMITED);
+        out[position++] = (byte) Wire.tag(BatchFields.RECORDS_RECORD, Wire.LENGTH_DELIMITED);
         position = Wire.writeVarint(out, position, content);
         if (key != null) {
-            position = Wire.writeBytesField(out, position, 1, key);
+            position = Wire.writeBytesField(out, position, BatchFields.RECORD_KEY, key);
         }
         if (value != null) {
-            position = Wire.writeBytesField(out, position, 2, value);
+            position = Wire.writeBytesField(out, position, BatchFields.RECORD_VALUE, value);
         }
         for (int i = 0; i < headers.size(); i++) {
             Header header = headers.get(i);
             byte[] name = header.key().getBytes(StandardCharsets.UTF_8);
-            out[position++] = (byte) Wire.tag(3, Wire.LENGTH_DELIMITED);
+            out[position++] = (byte) Wire.tag(BatchFields.RECORD_HEADERS, Wire.LENGTH_DELIMITED);
             position = Wire.writeVarint(out, position, headerContentSize(header));
             if (name.length > 0) {
-                position = Wire.writeBytesField(out, position, 1, name);
+                position = Wire.writeBytesField(out, position, BatchFields.HEADER_KEY, name);
             }
             if (header.value().length > 0) {
-                position = Wire.writeBytesField(out, position, 2, header.value());
+                position = Wire.writeBytesField(out, position, BatchFields.HEADER_VALUE, header.value());
             }
         }
         if (delta != 0) {
-            out[position++] = (byte) Wire.tag(4, Wire.VARINT);
+            out[position++] = (byte) Wire.tag(BatchFields.RECORD_TIMESTAMP_DELTA_MS, Wire.VARINT);
             position = Wire.writeVarint64(out, position, delta);
         }
         return position;
@@ -176,14 +179,11 @@ public final class ProducerBatch {
             return;
         }
         closed = true;
-        CRC32C crc = new CRC32C();
         if (codec != Codec.CODEC_NONE && recordCount > 0) {
-            compressed = Compression.compress(codec, buffer, size);
-            crc.update(compressed, 0, compressed.length);
-        } else {
-            crc.update(buffer, 0, size);
+            compressed = BatchCompression.compress(codec, buffer, size);
         }
-        crc32c = (int) crc.getValue();
+        // Over exactly the bytes of the payload field, as the broker checks it.
+        crc32c = BatchChecksum.crc32c(payload(), 0, payloadSize());
         headerBytes = null;
     }
 
@@ -307,7 +307,7 @@ public final class ProducerBatch {
         return full || closed;
     }
 
-    /** The encoded records (the content of RecordBatch field 2); valid up to {@link #recordsSize()}. */
+    /** The encoded records (the content of RecordBatch's {@code records}); valid up to {@link #recordsSize()}. */
     public byte[] recordsBuffer() {
         return buffer;
     }
@@ -324,9 +324,9 @@ public final class ProducerBatch {
         return headerBytes;
     }
 
-    /** The field of {@code RecordBatch} the payload goes in: 2 (records) or 3 (compressed_records). */
+    /** The field of {@code RecordBatch} the payload goes in: {@code records} or {@code compressed_records}. */
     public int payloadField() {
-        return compressed == null ? 2 : 3;
+        return compressed == null ? BatchFields.BATCH_RECORDS : BatchFields.BATCH_COMPRESSED_RECORDS;
     }
 
     /** The bytes sent as the batch payload; valid up to {@link #payloadSize()}. Only after {@link #close()}. */

@@ -2,6 +2,7 @@ package dev.sluice.client.internal;
 
 import static dev.sluice.client.ProducerConfig.*;
 
+import dev.sluice.wire.BatchCompression;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,7 +72,7 @@ public record ProducerSettings(List<String> bootstrapServers, int acks, int batc
                 maxInFlight,
                 reader.longValue(METADATA_MAX_AGE_MS, 300000, 0, Long.MAX_VALUE),
                 reader.string(CLIENT_ID, "producer-" + IDS.incrementAndGet()),
-                Compression.parse(reader.string(COMPRESSION_TYPE, "none")), idempotent);
+                BatchCompression.parse(reader.string(COMPRESSION_TYPE, "none")), idempotent);
     }
 
     /**

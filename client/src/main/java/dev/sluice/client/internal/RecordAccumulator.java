@@ -3,6 +3,7 @@ package dev.sluice.client.internal;
 import dev.sluice.client.Callback;
 import dev.sluice.client.Header;
 import dev.sluice.client.TopicPartition;
+import dev.sluice.wire.Wire;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

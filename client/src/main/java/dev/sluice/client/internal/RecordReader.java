@@ -3,6 +3,8 @@ package dev.sluice.client.internal;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import dev.sluice.client.Header;
+import dev.sluice.wire.BatchFields;
+import dev.sluice.wire.Wire;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,17 +14,19 @@ import java.util.List;
  * the wire format: {@code next()} decodes the next {@code LogRecord} into this reader's fields, copying key,
  * value and header values once, into arrays of their exact size. No message, builder or {@code ByteString} is
  * made per record, which is most of what the consumer spent its CPU and allocations on. Unknown fields are
- * skipped, as a generated parser would. Owned by the consumer's polling thread.
+ * skipped, as a generated parser would, and so is a known field with another wire type than its declared one (which
+ * the broker refuses at produce time). Field numbers come from {@link BatchFields}. Owned by the consumer's polling
+ * thread.
  */
 final class RecordReader {
-    private static final int RECORD = tag(1, 2);
-    private static final int KEY = tag(1, 2);
-    private static final int VALUE = tag(2, 2);
-    private static final int HEADER = tag(3, 2);
-    private static final int TIMESTAMP_DELTA_MS = tag(4, 0);
-    private static final int OFFSET_DELTA = tag(5, 0);
-    private static final int HEADER_KEY = tag(1, 2);
-    private static final int HEADER_VALUE = tag(2, 2);
+    private static final int RECORD = Wire.tag(BatchFields.RECORDS_RECORD, Wire.LENGTH_DELIMITED);
+    private static final int KEY = Wire.tag(BatchFields.RECORD_KEY, Wire.LENGTH_DELIMITED);
+    private static final int VALUE = Wire.tag(BatchFields.RECORD_VALUE, Wire.LENGTH_DELIMITED);
+    private static final int HEADER = Wire.tag(BatchFields.RECORD_HEADERS, Wire.LENGTH_DELIMITED);
+    private static final int TIMESTAMP_DELTA_MS = Wire.tag(BatchFields.RECORD_TIMESTAMP_DELTA_MS, Wire.VARINT);
+    private static final int OFFSET_DELTA = Wire.tag(BatchFields.RECORD_OFFSET_DELTA, Wire.VARINT);
+    private static final int HEADER_KEY = Wire.tag(BatchFields.HEADER_KEY, Wire.LENGTH_DELIMITED);
+    private static final int HEADER_VALUE = Wire.tag(BatchFields.HEADER_VALUE, Wire.LENGTH_DELIMITED);
 
     private final CodedInputStream in;
     private byte[] key;
@@ -43,10 +47,6 @@ final class RecordReader {
 
     static RecordReader of(byte[] records) {
         return new RecordReader(CodedInputStream.newInstance(records));
-    }
-
-    private static int tag(int field, int wireType) {
-        return field << 3 | wireType;
     }
 
     /** Decodes the next record; false when there is none left. */

@@ -1,9 +1,8 @@
-package dev.sluice.client.internal;
+package dev.sluice.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class Murmur2PartitionerTest {
@@ -32,17 +31,16 @@ class Murmur2PartitionerTest {
         assertThat(Murmur2Partitioner.partition(new byte[0], 3)).isBetween(0, 2);
     }
 
+    /** The check values written out for other languages in {@code sluice/v1/broker.proto} ({@code ProducePartition}). */
     @Test
-    void stickyPartitionerStaysUntilNewBatchThenMoves() {
-        StickyPartitioner sticky = new StickyPartitioner(new SplittableRandom(7));
-        int first = sticky.partition("t", 5);
-        assertThat(sticky.partition("t", 5)).isEqualTo(first);
-        int next = sticky.onNewBatch("t", 5, first);
-        assertThat(next).isNotEqualTo(first).isBetween(0, 4);
-        assertThat(sticky.partition("t", 5)).isEqualTo(next);
-        // A stale caller reporting the old partition does not move it again.
-        assertThat(sticky.onNewBatch("t", 5, first)).isEqualTo(next);
-        assertThat(sticky.onNewBatch("single", 1, 0)).isZero();
+    void theCheckValuesDocumentedInBrokerProtoHold() {
+        assertThat(Murmur2Partitioner.murmur2(bytes("user-1"))).isEqualTo(1404122828);
+        assertThat(Murmur2Partitioner.murmur2(new byte[0])).isEqualTo(275646681);
+        assertThat(Murmur2Partitioner.partition(bytes("21"), 10)).isZero();
+        assertThat(Murmur2Partitioner.partition(bytes("foobar"), 10)).isEqualTo(6);
+        assertThat(Murmur2Partitioner.partition(bytes("abc"), 10)).isEqualTo(7);
+        assertThat(Murmur2Partitioner.partition(bytes("user-1"), 10)).isEqualTo(8);
+        assertThat(Murmur2Partitioner.partition(new byte[0], 10)).isEqualTo(1);
     }
 
     private static byte[] bytes(String text) {

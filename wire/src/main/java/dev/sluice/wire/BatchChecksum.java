@@ -1,4 +1,4 @@
-package dev.sluice.broker.log;
+package dev.sluice.wire;
 
 import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
@@ -10,8 +10,14 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * The CRC32C of a batch: computed over the bytes of its records field (field 2) or, when compressed, of its
- * compressed_records field (field 3), exactly as they appear on the wire. Pure and thread-safe.
+ * The CRC32C of a batch ({@code RecordBatchHeader.crc32c}): computed over the bytes of its records field
+ * ({@link BatchFields#BATCH_RECORDS}) or, when compressed, of its compressed_records field
+ * ({@link BatchFields#BATCH_COMPRESSED_RECORDS}), exactly as they appear on the wire: the content of the field, not
+ * its tag or length, and for a compressed batch the compressed bytes. The producer computes it as it closes a batch,
+ * the leader checks it before appending (and computes it when the producer sent none), a follower checks it on every
+ * replicated batch, and the log cleaner computes it again for a batch it rewrites. One rule in one place, because if
+ * the client and the broker covered different bytes, the broker would refuse every checksummed batch as corrupt. The
+ * rule is also written out for other languages in {@code sluice/v1/records.proto}. Pure and thread-safe.
  */
 public final class BatchChecksum {
 
@@ -20,8 +26,22 @@ public final class BatchChecksum {
 
     /** The checksum of whichever record field is non-empty (records when both are, which validation forbids). */
     public static int crc32c(RecordBatchView batch) {
-        ByteString payload = batch.getRecords().isEmpty() ? batch.getCompressedRecords() : batch.getRecords();
-        return crc32c(payload);
+        return crc32c(coveredBytes(batch));
+    }
+
+    /**
+     * The bytes the checksum covers: {@code records}, or {@code compressed_records} when {@code records} is empty (a
+     * batch with neither has the checksum of no bytes).
+     */
+    public static ByteString coveredBytes(RecordBatchView batch) {
+        return batch.getRecords().isEmpty() ? batch.getCompressedRecords() : batch.getRecords();
+    }
+
+    /** The checksum of {@code length} bytes of {@code bytes} from {@code offset}: the producer's batch payload. */
+    public static int crc32c(byte[] bytes, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, offset, length);
+        return (int) crc.getValue();
     }
 
     /**

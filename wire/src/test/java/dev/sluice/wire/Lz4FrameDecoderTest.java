@@ -1,4 +1,4 @@
-package dev.sluice.broker.log;
+package dev.sluice.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +14,7 @@ import net.jpountz.lz4.LZ4FrameOutputStream.BLOCKSIZE;
 import net.jpountz.lz4.LZ4FrameOutputStream.FLG;
 import org.junit.jupiter.api.Test;
 
-/** The broker's LZ4 frame decoder against frames from lz4-java: same content, and no frame the client cannot read. */
+/** The bounded LZ4 frame decoder against frames from lz4-java: same content, and nothing lz4-java cannot read. */
 class Lz4FrameDecoderTest {
     private static final int NO_LIMIT = Integer.MAX_VALUE - 8;
 

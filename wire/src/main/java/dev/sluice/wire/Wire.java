@@ -1,8 +1,8 @@
-package dev.sluice.client.internal;
+package dev.sluice.wire;
 
 /**
  * Protobuf wire-format primitives (varints, tags) written into byte arrays, for the producer's
- * hand-encoded batches. Stateless.
+ * hand-encoded batches; the field numbers they are used with are in {@link BatchFields}. Stateless.
  */
 public final class Wire {
     /** Wire type of a length-delimited field. */
@@ -13,6 +13,7 @@ public final class Wire {
     private Wire() {
     }
 
+    /** A field's tag: its number shifted left by three, over the wire type in the low three bits. */
     public static int tag(int field, int wireType) {
         return (field << 3) | wireType;
     }
@@ -64,7 +65,10 @@ public final class Wire {
         return position;
     }
 
-    /** Writes a length-delimited bytes field; returns the new position. */
+    /**
+     * Writes a length-delimited bytes field; returns the new position. The tag is written as one byte, so
+     * {@code field} must be at most {@link BatchFields#MAX_ONE_BYTE_TAG_FIELD}, as every hand-written field is.
+     */
     public static int writeBytesField(byte[] buffer, int position, int field, byte[] value) {
         buffer[position++] = (byte) tag(field, LENGTH_DELIMITED);
         position = writeVarint(buffer, position, value.length);

@@ -1,4 +1,4 @@
-package dev.sluice.broker.log;
+package dev.sluice.wire;
 
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
@@ -12,17 +12,18 @@ import net.jpountz.xxhash.XXHash32;
 import net.jpountz.xxhash.XXHashFactory;
 
 /**
- * Decodes one LZ4 frame, the format the client's {@code LZ4FrameOutputStream} writes, into an array that grows with
- * the content, up to a limit.
+ * Decodes one LZ4 frame, the format {@link BatchCompression#compress} writes with lz4-java's
+ * {@code LZ4FrameOutputStream}, into an array that grows with the content, up to a limit.
  *
  * <p>Why not {@code LZ4FrameInputStream}: it allocates two buffers of the frame's maximum block size per stream, 8 MiB
- * with the client's default 4 MiB blocks, so decompressing a 10 KiB batch to validate it cost about a millisecond of
- * zeroed memory and garbage. This decoder allocates about the content's size.
+ * with the producer's default 4 MiB blocks, so decompressing a 10 KiB batch to validate it cost about a millisecond
+ * of zeroed memory and garbage. This decoder allocates about the content's size.
  *
  * <p>It accepts no more than {@code LZ4FrameInputStream} does, so a batch the broker accepts is one every Java consumer
- * can read: version 01, independent blocks, reserved bits zero, a block maximum size of 64 KiB to 4 MiB, a matching
- * header checksum and, when the flags ask for them, matching block and content checksums and content size. It is
- * stricter in one way: exactly one frame and nothing after it (the client writes one frame per batch).
+ * can read, including those that still decode with that stream: version 01, independent blocks, reserved bits zero, a
+ * block maximum size of 64 KiB to 4 MiB, a matching header checksum and, when the flags ask for them, matching block
+ * and content checksums and content size. It is stricter in one way: exactly one frame and nothing after it (the
+ * producer writes one frame per batch).
  *
  * <p>Stateless and thread-safe.
  */

@@ -1,9 +1,15 @@
-package dev.sluice.client.internal;
+package dev.sluice.wire;
 
 /**
  * Kafka's key partitioner: {@code toPositive(murmur2(keyBytes)) % numPartitions}, bit for bit the same as
  * Kafka's {@code Utils.murmur2}, so a key lands on the same partition number as it would in Kafka.
- * Pure and stateless.
+ *
+ * <p>It lives in the wire module, not in the client, because where a key goes is part of the contract: compaction
+ * keeps the last record per key within a partition, and a consumer that reads one partition sees a key's records in
+ * order only if every producer, in any language, sends that key to the same partition. The rule is written out for
+ * other languages in {@code sluice/v1/broker.proto} ({@code ProducePartition}). A record with a null key is not hashed
+ * at all (the Java producer sticks such records to one partition until its batch is full); an empty key is hashed like
+ * any other. Pure and stateless.
  */
 public final class Murmur2Partitioner {
     private Murmur2Partitioner() {

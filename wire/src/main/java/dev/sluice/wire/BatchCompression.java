@@ -1,27 +1,37 @@
-package dev.sluice.client.internal;
+package dev.sluice.wire;
 
 import com.github.luben.zstd.Zstd;
 import dev.sluice.proto.v1.Codec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import org.xerial.snappy.Snappy;
 
 /**
- * The batch codecs: compresses the serialized {@code Records} of a batch into {@code compressed_records} and
- * back. Formats: gzip (RFC 1952), snappy (raw block format), lz4 (LZ4 frame format), zstd (zstd frame with
- * its content size). Stateless and thread-safe.
+ * The batch codecs: compresses the serialized {@code Records} of a batch into {@code compressed_records} and back.
+ * Formats: gzip (RFC 1952), snappy (raw block format), lz4 (LZ4 frame format), zstd (zstd frame with its content
+ * size).
+ *
+ * <p>Who uses it: the producer compresses the batches it closes and the consumer decompresses the ones it fetches; the
+ * broker decompresses produced batches to validate their records (with a bound on the result) and the log cleaner
+ * rewrites compacted ones; the fetch path never touches them. The client and the broker once had a copy each, which
+ * could drift: a format the broker accepted but the consumer read differently would corrupt data without an error.
+ * Now both read with the same decoders, so the consumer reads exactly what the broker validated.
+ *
+ * <p>Stateless and thread-safe.
  */
-public final class Compression {
+public final class BatchCompression {
     private static final int GZIP_BUFFER_BYTES = 8192;
+    /** The largest array a JVM reliably allocates. */
+    private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
-    private Compression() {
+    private BatchCompression() {
     }
 
     /** Parses the {@code compression.type} setting: none, gzip, snappy, lz4 or zstd. */
@@ -77,28 +87,44 @@ public final class Compression {
     }
 
     /**
-     * Decompresses a batch's {@code compressed_records}.
+     * Decompresses a batch's {@code compressed_records}, with no bound on the result beyond the largest array (the
+     * consumer and the log cleaner read batches that the broker bounded when they were produced).
      *
      * @throws IOException when the bytes are not valid for the codec
      */
     public static byte[] decompress(Codec codec, byte[] input) throws IOException {
+        return decompress(codec, input, MAX_ARRAY_BYTES);
+    }
+
+    /**
+     * Decompresses a batch's {@code compressed_records} into at most {@code maxBytes} bytes. The bound holds before
+     * any large allocation: snappy and zstd declare their content size, which is checked first, gzip is read in
+     * chunks and lz4 block by block until the bound is passed, so a small "decompression bomb" cannot make the caller
+     * allocate more than about {@code maxBytes}. The lz4 frame is read by {@link Lz4FrameDecoder}, which accepts no
+     * more than lz4-java's {@code LZ4FrameInputStream} does, without its two block-size buffers per call.
+     *
+     * @throws DecompressedSizeException when the content is larger than {@code maxBytes}
+     * @throws IOException when the bytes are not valid for the codec
+     */
+    public static byte[] decompress(Codec codec, byte[] input, int maxBytes) throws IOException {
+        int limit = Math.min(maxBytes, MAX_ARRAY_BYTES);
         return switch (codec) {
             case CODEC_GZIP -> {
                 try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(input), GZIP_BUFFER_BYTES)) {
-                    yield gzip.readAllBytes();
+                    yield readAtMost(gzip, limit);
                 }
             }
-            case CODEC_SNAPPY -> Snappy.uncompress(input);
-            case CODEC_LZ4 -> {
-                try (LZ4FrameInputStream lz4 = new LZ4FrameInputStream(new ByteArrayInputStream(input))) {
-                    yield lz4.readAllBytes();
-                }
+            case CODEC_SNAPPY -> {
+                checkDeclaredSize(Snappy.uncompressedLength(input), limit);
+                yield Snappy.uncompress(input);
             }
+            case CODEC_LZ4 -> Lz4FrameDecoder.decode(input, limit);
             case CODEC_ZSTD -> {
                 long size = Zstd.getFrameContentSize(input);
-                if (size < 0 || size > Integer.MAX_VALUE - 8) {
+                if (size < 0) {
                     throw new IOException("zstd frame without a usable content size: " + size);
                 }
+                checkDeclaredSize(size, limit);
                 byte[] out = new byte[(int) size];
                 long read = Zstd.decompressByteArray(out, 0, out.length, input, 0, input.length);
                 if (Zstd.isError(read) || read != size) {
@@ -108,5 +134,29 @@ public final class Compression {
             }
             default -> throw new IOException("unsupported codec " + codec);
         };
+    }
+
+    private static void checkDeclaredSize(long size, int limit) throws DecompressedSizeException {
+        if (size > limit) {
+            throw new DecompressedSizeException("the content declares " + size + " bytes, more than the limit of "
+                    + limit);
+        }
+    }
+
+    /** Reads {@code in} to its end; fails once more than {@code limit} bytes come out. */
+    private static byte[] readAtMost(InputStream in, int limit) throws IOException {
+        // readNBytes grows its buffer as data arrives, so a bomb costs at most the limit, not what it would expand to.
+        byte[] out = in.readNBytes(limit);
+        if (in.read() != -1) {
+            throw new DecompressedSizeException("the content is more than the limit of " + limit + " bytes");
+        }
+        return out;
+    }
+
+    /** The content of a compressed batch is larger than the caller allows. */
+    public static final class DecompressedSizeException extends IOException {
+        DecompressedSizeException(String message) {
+            super(message);
+        }
     }
 }

@@ -1,8 +1,9 @@
-package dev.sluice.broker.log;
+package dev.sluice.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.sluice.proto.internal.v1.RecordBatchView;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -29,5 +30,20 @@ class BatchChecksumTest {
                     .concat(whole.substring(3 + size));
             assertThat(BatchChecksum.crc32c(rope)).isEqualTo(reference(bytes));
         }
+    }
+
+    @Test
+    void theProducersArrayFormCoversTheSameBytesAsTheBrokersView() {
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] buffer = new byte[300];
+        random.nextBytes(buffer);
+        ByteString payload = ByteString.copyFrom(buffer, 0, 200);
+        int producer = BatchChecksum.crc32c(buffer, 0, 200);
+        assertThat(producer).isEqualTo(reference(payload.toByteArray()));
+        assertThat(BatchChecksum.crc32c(RecordBatchView.newBuilder().setRecords(payload).build())).isEqualTo(producer);
+        assertThat(BatchChecksum.crc32c(RecordBatchView.newBuilder().setCompressedRecords(payload).build()))
+                .isEqualTo(producer);
+        assertThat(BatchChecksum.coveredBytes(RecordBatchView.newBuilder().setRecords(payload)
+                .setCompressedRecords(ByteString.copyFromUtf8("ignored")).build())).isEqualTo(payload);
     }
 }
