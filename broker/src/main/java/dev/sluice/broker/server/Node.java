@@ -340,7 +340,8 @@ public final class Node implements AutoCloseable {
             }
         };
         raft = new RaftNode(new RaftNodeConfig(config.nodeId(), config.dataDir().resolve("metadata"),
-                config.controllerQuorum(), 1000, 2000, config.metadataSnapshotIntervalEntries(), nodeIdentity),
+                config.controllerQuorum(), config.quorumElectionTimeoutMs(), config.quorumFetchTimeoutMs(),
+                config.metadataSnapshotIntervalEntries(), nodeIdentity),
                 listener, faultHandler);
         if (config.isController()) {
             controllerServer = bind(NettyServerBuilder
