@@ -199,6 +199,12 @@ public record NodeConfig(
                 defaultDurableAcks, logVerifyOnOpen, quorumElectionTimeoutMs, quorumFetchTimeoutMs, adopt);
     }
 
+    /** The refusal to start when the port of the setting {@code portKey} cannot be listened on. */
+    IllegalStateException cannotListen(String portKey, int port) {
+        return new IllegalStateException("cannot listen on " + host + ":" + port + " (" + portKey
+                + "): the address is in use or not available here");
+    }
+
     public boolean isController() {
         return roles.contains(Role.CONTROLLER);
     }
