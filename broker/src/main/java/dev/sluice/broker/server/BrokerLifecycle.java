@@ -55,7 +55,7 @@ final class BrokerLifecycle implements AutoCloseable {
     private final FaultHandler faultHandler;
     private final LongSupplier nanoTime;
     private final DuplicateRegistrationWait duplicateWait;
-    private volatile long brokerEpoch = -1;
+    private final BrokerEpoch brokerEpoch;
     private volatile String lastProblem = "not registered yet";
     private volatile boolean closed;
     private ScheduledFuture<?> next;
@@ -65,12 +65,14 @@ final class BrokerLifecycle implements AutoCloseable {
      *     controller belongs to another cluster
      * @param nanoTime the clock for how long registrations have been refused
      * @param leaderlessLogEnds where this broker's replicas of leaderless partitions end, sent with each heartbeat
+     * @param brokerEpoch set to the epoch of each registration, and back to -1 when the controller no longer knows it
      */
     BrokerLifecycle(NodeConfig config, ControllerChannel controller, Supplier<MetadataImage> image,
                     BooleanSupplier metadataCaughtUp, int advertisedPort, ScheduledExecutorService scheduler,
                     CaughtUpLeaseRenewal leaseRenewal, FaultHandler faultHandler, LongSupplier nanoTime,
-                    Supplier<List<ReplicaLogEnd>> leaderlessLogEnds) {
+                    Supplier<List<ReplicaLogEnd>> leaderlessLogEnds, BrokerEpoch brokerEpoch) {
         this.config = config;
+        this.brokerEpoch = brokerEpoch;
         this.leaderlessLogEnds = leaderlessLogEnds;
         this.faultHandler = faultHandler;
         this.nanoTime = nanoTime;
@@ -96,7 +98,7 @@ final class BrokerLifecycle implements AutoCloseable {
     private void step() {
         boolean healthy = false;
         try {
-            healthy = brokerEpoch < 0 ? register() : heartbeat();
+            healthy = brokerEpoch.get() < 0 ? register() : heartbeat();
             if (healthy) {
                 maybeCreateOffsetsTopic();
             }
@@ -131,8 +133,8 @@ final class BrokerLifecycle implements AutoCloseable {
             lastProblem = "registration refused: " + reply.errorMessage();
             return false;
         }
-        brokerEpoch = reply.brokerEpoch();
-        log.info("Broker {} registered with epoch {}", config.nodeId(), brokerEpoch);
+        brokerEpoch.set(reply.brokerEpoch());
+        log.info("Broker {} registered with epoch {}", config.nodeId(), reply.brokerEpoch());
         return heartbeat();
     }
 
@@ -164,7 +166,7 @@ final class BrokerLifecycle implements AutoCloseable {
 
     private boolean heartbeat() throws Exception {
         long sentNanos = leaseRenewal.now();
-        BrokerHeartbeatReply reply = controller.brokerHeartbeat(config.nodeId(), brokerEpoch,
+        BrokerHeartbeatReply reply = controller.brokerHeartbeat(config.nodeId(), brokerEpoch.get(),
                         leaderlessLogEnds.get())
                 .get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (reply.error() == ErrorCode.NONE) {
@@ -174,7 +176,7 @@ final class BrokerLifecycle implements AutoCloseable {
         lastProblem = "heartbeat refused: " + reply.errorMessage();
         if (reply.error() != ErrorCode.NOT_CONTROLLER) {
             // The controller does not know this epoch any more (e.g. we were fenced): start a new session.
-            brokerEpoch = -1;
+            brokerEpoch.set(BrokerEpoch.UNREGISTERED);
         }
         return false;
     }
@@ -219,14 +221,9 @@ final class BrokerLifecycle implements AutoCloseable {
         return registration == null || registration.fenced();
     }
 
-    /** The epoch of this broker's current registration, -1 while unregistered. */
-    long brokerEpoch() {
-        return brokerEpoch;
-    }
-
     /** Null once registered, unfenced and the offsets topic exists; otherwise why not. */
     String notReadyReason() {
-        if (brokerEpoch < 0) {
+        if (brokerEpoch.get() < 0) {
             return "broker not registered: " + lastProblem;
         }
         if (isFenced()) {
@@ -246,7 +243,7 @@ final class BrokerLifecycle implements AutoCloseable {
      */
     void controlledShutdown(long timeoutMs) {
         close();
-        long epoch = brokerEpoch;
+        long epoch = brokerEpoch.get();
         if (epoch < 0) {
             return;
         }

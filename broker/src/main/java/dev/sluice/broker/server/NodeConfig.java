@@ -1,5 +1,6 @@
 package dev.sluice.broker.server;
 
+import dev.sluice.raft.io.RaftNodeConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -46,6 +47,8 @@ public record NodeConfig(
         long logFlushSchedulerIntervalMs,
         boolean defaultDurableAcks,
         String logVerifyOnOpen,
+        long quorumElectionTimeoutMs,
+        long quorumFetchTimeoutMs,
         boolean adoptDataDir) {
 
     /** The two roles a node can play; combined mode plays both. */
@@ -78,6 +81,23 @@ public record NodeConfig(
     public static final String LOG_DURABLE_ACKS = "log.durable.acks";
     /** When the partition store's SST checksums are verified at start: after-unclean-shutdown, always, never. */
     public static final String LOG_VERIFY_ON_OPEN = "log.verify.on.open";
+    /**
+     * The metadata quorum's base election timeout (Kafka's name): a voter without a leader waits this long plus a
+     * random jitter of up to as long again before it asks for votes.
+     */
+    public static final String QUORUM_ELECTION_TIMEOUT_MS = "controller.quorum.election.timeout.ms";
+    /**
+     * The metadata quorum's fetch timeout (Kafka's name): a follower that has not heard from its leader this long
+     * starts an election, and a leader not fetched from by a majority this long resigns.
+     */
+    public static final String QUORUM_FETCH_TIMEOUT_MS = "controller.quorum.fetch.timeout.ms";
+
+    /**
+     * The smallest Raft timeout accepted, as for {@code broker.heartbeat.interval.ms}. The Raft core derives its
+     * long-poll wait and request timeout from the fetch timeout (a quarter each, at least 1 ms) and refuses a fetch
+     * timeout they do not fit in (below 3 ms); a few milliseconds are a typo, not a setting.
+     */
+    static final int MIN_QUORUM_TIMEOUT_MS = 10;
 
     /** Keys and their defaults; docs/configuration.md documents each one. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -108,6 +128,8 @@ public record NodeConfig(
         d.put(LOG_FLUSH_SCHEDULER_INTERVAL_MS, "1000");
         d.put(LOG_DURABLE_ACKS, "false");
         d.put(LOG_VERIFY_ON_OPEN, "after-unclean-shutdown");
+        d.put(QUORUM_ELECTION_TIMEOUT_MS, Long.toString(RaftNodeConfig.DEFAULT_ELECTION_TIMEOUT_MS));
+        d.put(QUORUM_FETCH_TIMEOUT_MS, Long.toString(RaftNodeConfig.DEFAULT_FETCH_TIMEOUT_MS));
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -162,7 +184,9 @@ public record NodeConfig(
                 longValue(values, SNAPSHOT_INTERVAL_ENTRIES, 0), booleanValue(values, AUTO_LEADER_REBALANCE_ENABLE),
                 longValue(values, CONTROLLED_SHUTDOWN_TIMEOUT_MS, 0),
                 longValue(values, LOG_FLUSH_SCHEDULER_INTERVAL_MS, 10), booleanValue(values, LOG_DURABLE_ACKS),
-                oneOf(values, LOG_VERIFY_ON_OPEN, "after-unclean-shutdown", "always", "never"), false);
+                oneOf(values, LOG_VERIFY_ON_OPEN, "after-unclean-shutdown", "always", "never"),
+                intValue(values, QUORUM_ELECTION_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE),
+                intValue(values, QUORUM_FETCH_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE), false);
     }
 
     /** This configuration with the operator's consent to adopt a data directory without meta.properties. */
@@ -172,7 +196,13 @@ public record NodeConfig(
                 offsetsTopicPartitions, offsetsTopicReplicationFactor, brokerHeartbeatIntervalMs,
                 brokerSessionTimeoutMs, clusterId, replicaLagTimeMaxMs, metadataSnapshotIntervalEntries,
                 autoLeaderRebalanceEnable, controlledShutdownTimeoutMs, logFlushSchedulerIntervalMs,
-                defaultDurableAcks, logVerifyOnOpen, adopt);
+                defaultDurableAcks, logVerifyOnOpen, quorumElectionTimeoutMs, quorumFetchTimeoutMs, adopt);
+    }
+
+    /** The refusal to start when the port of the setting {@code portKey} cannot be listened on. */
+    IllegalStateException cannotListen(String portKey, int port) {
+        return new IllegalStateException("cannot listen on " + host + ":" + port + " (" + portKey
+                + "): the address is in use or not available here");
     }
 
     public boolean isController() {

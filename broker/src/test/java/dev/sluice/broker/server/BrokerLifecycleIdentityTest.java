@@ -71,7 +71,7 @@ class BrokerLifecycleIdentityTest {
                 () -> new CompletableFuture<>(), applied::await, 4500);
         lifecycle = new BrokerLifecycle(NodeConfig.parse(properties), controller, () -> MetadataImage.EMPTY,
                 () -> true, 7092, scheduler, renewal, (message, cause) -> faults.add(message), nanos::get,
-                List::of);
+                List::of, new BrokerEpoch());
         lifecycle.start();
     }
 
