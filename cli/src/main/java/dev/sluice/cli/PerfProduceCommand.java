@@ -63,17 +63,12 @@ public final class PerfProduceCommand implements Callable<Integer> {
         if (records < 1 || recordSize < 0 || partitions < 1) {
             throw new IllegalArgumentException("--records and --partitions must be at least 1, --record-size >= 0");
         }
-        Logging.clientMode();
-        createTopicIfMissing();
-        Map<String, Object> config = brokers.clientConfig();
-        config.putAll(Map.of("acks", acks, "batch.size", batchSize, "linger.ms", lingerMs,
-                "buffer.memory", bufferMemory, "client.id", "sluice-perf-producer", "compression.type", compression));
-        if (idempotence != null) {
-            config.put("enable.idempotence", idempotence.toString());
-        }
         if (!payload.equals("random") && !payload.equals("json")) {
             throw new IllegalArgumentException("--payload must be random or json, was " + payload);
         }
+        Logging.clientMode();
+        createTopicIfMissing();
+        Map<String, Object> config = producerConfig();
         boolean json = payload.equals("json");
         double[] compressionRate = {1.0};
         int sampleEvery = (int) Math.max(1, records / 500_000);
@@ -107,33 +102,54 @@ public final class PerfProduceCommand implements Callable<Integer> {
                     }
                 });
                 throttle(i, start);
-                long now = System.nanoTime();
-                if (now - lastProgress >= PROGRESS_INTERVAL_NANOS) {
-                    lastProgress = now;
-                    System.err.printf("perf produce: %d sent, %d acknowledged, %s records/s so far%n", i + 1,
-                            acknowledged.get(), PerfStats.format(PerfStats.recordsPerSecond(acknowledged.get(),
-                                    now - start)));
-                }
+                lastProgress = progress(i + 1, acknowledged.get(), start, lastProgress);
             }
             producer.flush();
             compressionRate[0] = producer.metrics().getOrDefault("compression-rate-avg", 1.0);
         }
         long elapsed = System.nanoTime() - start;
-        double rate = PerfStats.recordsPerSecond(acknowledged.get(), elapsed);
         int count = (int) Math.min(samples.get(), latencyMs.length);
-        String status = acknowledged.get() == records ? "ok" : "error";
-        System.out.println("workload=" + workload + " records_per_sec=" + PerfStats.format(rate)
-                + " mb_per_sec=" + PerfStats.formatMb(PerfStats.mebibytesPerSecond(rate, recordSize))
-                + " ack_p50_ms=" + PerfStats.percentile(latencyMs, count, 0.5)
-                + " ack_p99_ms=" + PerfStats.percentile(latencyMs, count, 0.99)
-                + " records=" + acknowledged.get()
-                + (compression.equals("none") ? "" : " compression=" + compression + " compression_ratio="
-                        + String.format(java.util.Locale.ROOT, "%.2f", 1 / Math.max(compressionRate[0], 1e-9)))
-                + " status=" + status);
+        boolean complete = acknowledged.get() == records;
+        System.out.println(resultLine(acknowledged.get(), elapsed, latencyMs, count, compressionRate[0], complete));
         if (firstError.get() != null) {
             System.err.println("error: " + firstError.get().getMessage());
         }
-        return status.equals("ok") ? 0 : 1;
+        return complete ? 0 : 1;
+    }
+
+    /** Prints progress on stderr every {@code PROGRESS_INTERVAL_NANOS}; returns when it last printed. */
+    private static long progress(long sent, long acknowledged, long startNanos, long lastProgressNanos) {
+        long now = System.nanoTime();
+        if (now - lastProgressNanos < PROGRESS_INTERVAL_NANOS) {
+            return lastProgressNanos;
+        }
+        System.err.printf("perf produce: %d sent, %d acknowledged, %s records/s so far%n", sent, acknowledged,
+                PerfStats.format(PerfStats.recordsPerSecond(acknowledged, now - startNanos)));
+        return now;
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> config = brokers.clientConfig();
+        config.putAll(Map.of("acks", acks, "batch.size", batchSize, "linger.ms", lingerMs,
+                "buffer.memory", bufferMemory, "client.id", "sluice-perf-producer", "compression.type", compression));
+        if (idempotence != null) {
+            config.put("enable.idempotence", idempotence.toString());
+        }
+        return config;
+    }
+
+    /** The machine-readable result, in the Kafka peer's format ({@code workload=... records_per_sec=...}). */
+    private String resultLine(long acknowledged, long elapsedNanos, long[] latencyMs, int count,
+            double compressionRate, boolean complete) {
+        double rate = PerfStats.recordsPerSecond(acknowledged, elapsedNanos);
+        return "workload=" + workload + " records_per_sec=" + PerfStats.format(rate)
+                + " mb_per_sec=" + PerfStats.formatMb(PerfStats.mebibytesPerSecond(rate, recordSize))
+                + " ack_p50_ms=" + PerfStats.percentile(latencyMs, count, 0.5)
+                + " ack_p99_ms=" + PerfStats.percentile(latencyMs, count, 0.99)
+                + " records=" + acknowledged
+                + (compression.equals("none") ? "" : " compression=" + compression + " compression_ratio="
+                        + String.format(java.util.Locale.ROOT, "%.2f", 1 / Math.max(compressionRate, 1e-9)))
+                + " status=" + (complete ? "ok" : "error");
     }
 
     private void throttle(long sent, long startNanos) {

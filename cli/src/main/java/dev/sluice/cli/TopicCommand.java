@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice topic create|list|describe|delete|alter}. */
-@Command(name = "topic", mixinStandardHelpOptions = true, description = "Create, list, describe, alter and delete topics.",
+@Command(name = "topic", mixinStandardHelpOptions = true,
+        description = "Create, list, describe, alter and delete topics.",
         subcommands = {TopicCommand.Create.class, TopicCommand.ListTopics.class, TopicCommand.Describe.class,
             TopicCommand.Delete.class, TopicCommand.Alter.class})
 public final class TopicCommand implements Runnable {

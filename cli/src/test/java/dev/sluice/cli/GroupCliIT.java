@@ -58,7 +58,8 @@ class GroupCliIT {
                 .mapToInt(l -> Integer.parseInt(l.trim().split("\\s+")[3])).sum();
         assertThat(committedTotal).isEqualTo(20);
 
-        SluiceProcess.Result reset = sluice(null, "group", "reset-offsets", "billing", "--topic", "gt", "--to-earliest");
+        SluiceProcess.Result reset = sluice(null, "group", "reset-offsets", "billing", "--topic", "gt",
+                "--to-earliest");
         assertThat(reset.exitCode()).as(reset.stderr()).isZero();
         assertThat(sluice(null, "consume", "gt", "--group", "billing", "--max-messages", "20").stdoutLines())
                 .hasSize(20);

@@ -221,7 +221,9 @@ class ReplicationIT {
         }
     }
 
-    /** The leader epochs of node {@code nodeId}'s lead/follow transitions of {@code partition} since it last started. */
+    /**
+     * The leader epochs of node {@code nodeId}'s lead/follow transitions of {@code partition} since it last started.
+     */
     private static List<Integer> transitionEpochsSinceLastStart(DevCluster cluster, int nodeId, String partition)
             throws java.io.IOException {
         List<String> lines = Files.readAllLines(cluster.logFile(nodeId));

@@ -44,7 +44,8 @@ class MillionRecordsTest {
                     new ByteArraySerializer(), new ByteArraySerializer())) {
                 for (int i = 0; i < RECORDS; i++) {
                     // The partition is chosen explicitly so the per-partition order check knows what was sent where.
-                    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("million", i % PARTITIONS, null, value(i));
+                    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("million", i % PARTITIONS, null,
+                            value(i));
                     producer.send(record, (metadata, error) -> {
                         if (error != null) {
                             sendError.compareAndSet(null, error);

@@ -130,8 +130,8 @@ public final class Admin implements AutoCloseable {
         return call(stub -> {
             ListTopicsResponse response = stub.listTopics(request);
             check(response.getError(), response.getErrorMessage(), null);
-            return response.getTopicsList().stream().map(t -> new TopicListing(t.getName(), t.getTopicId(), t.getPartitions(), t.getReplicationFactor(),
-                        t.getInternal()))
+            return response.getTopicsList().stream().map(t -> new TopicListing(t.getName(), t.getTopicId(),
+                            t.getPartitions(), t.getReplicationFactor(), t.getInternal()))
                 .sorted(java.util.Comparator.comparing(TopicListing::name))
                 .toList();
         });

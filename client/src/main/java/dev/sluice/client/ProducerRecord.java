@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param <K> key type
  * @param <V> value type
  */
-public record ProducerRecord<K, V>(String topic, Integer partition, Long timestamp, K key, V value, List<Header> headers) {
+public record ProducerRecord<K, V>(String topic, Integer partition, Long timestamp, K key, V value,
+        List<Header> headers) {
     public ProducerRecord {
         Objects.requireNonNull(topic, "topic");
         if (partition != null && partition < 0) {

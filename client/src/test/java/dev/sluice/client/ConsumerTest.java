@@ -26,7 +26,8 @@ class ConsumerTest {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", broker.address());
         config.put("batch.size", 200);
-        try (Producer<String, String> producer = new Producer<>(config, new StringSerializer(), new StringSerializer())) {
+        try (Producer<String, String> producer = new Producer<>(config, new StringSerializer(),
+                new StringSerializer())) {
             for (int i = 0; i < 100; i++) {
                 producer.send(new ProducerRecord<>("t", 0, "k" + i, "a" + i));
                 producer.send(new ProducerRecord<>("t", 1, "k" + i, "b" + i));

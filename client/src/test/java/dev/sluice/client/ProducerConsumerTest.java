@@ -168,9 +168,11 @@ class ProducerConsumerTest {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", "127.0.0.1:1");
         config.put("max.block.ms", 300);
-        try (Producer<String, String> producer = new Producer<>(config, new StringSerializer(), new StringSerializer())) {
+        try (Producer<String, String> producer = new Producer<>(config, new StringSerializer(),
+                new StringSerializer())) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("events", "x")).get())
-                    .cause().isInstanceOf(BrokerUnavailableException.class).hasMessage("broker 127.0.0.1:1 is unreachable");
+                    .cause().isInstanceOf(BrokerUnavailableException.class)
+                    .hasMessage("broker 127.0.0.1:1 is unreachable");
         }
     }
 

@@ -53,7 +53,8 @@ public final class SeedScenario {
             return thread;
         });
         try (DatabaseWriter database = new DatabaseWriter(jdbcUrl)) {
-            ConsumerService email = new ConsumerService("email-service", bootstrapServers, new EmailNotifier(out, verbose));
+            ConsumerService email = new ConsumerService("email-service", bootstrapServers,
+                    new EmailNotifier(out, verbose));
             ConsumerService db = new ConsumerService("db-service", bootstrapServers, database);
             Future<Long> emailDone = pool.submit(() -> email.runUntil(TOPIC, messages, deadline));
             Future<Long> dbDone = pool.submit(() -> db.runUntil(TOPIC, messages, deadline));

@@ -66,9 +66,12 @@ class BrokerAndPartitionControlTest {
     void firstHeartbeatUnfencesAndStaleEpochsAreFenced() {
         MetadataImage image = apply(MetadataImage.EMPTY, register(MetadataImage.EMPTY, 7, "h", 1, "")
                 .records());
-        assertThat(controller.brokerHeartbeat(image, 7, 0, LeaderlessReports.NONE, 0).response().error()).isEqualTo(ErrorCode.FENCED_EPOCH);
-        assertThat(controller.brokerHeartbeat(image, 8, 1, LeaderlessReports.NONE, 0).response().error()).isEqualTo(ErrorCode.INVALID_REQUEST);
-        ControllerResult<BrokerHeartbeatReply> heartbeat = controller.brokerHeartbeat(image, 7, 1, LeaderlessReports.NONE, 0);
+        assertThat(controller.brokerHeartbeat(image, 7, 0, LeaderlessReports.NONE, 0).response().error())
+                .isEqualTo(ErrorCode.FENCED_EPOCH);
+        assertThat(controller.brokerHeartbeat(image, 8, 1, LeaderlessReports.NONE, 0).response().error())
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
+        ControllerResult<BrokerHeartbeatReply> heartbeat = controller.brokerHeartbeat(image, 7, 1,
+                LeaderlessReports.NONE, 0);
         assertThat(heartbeat.response().fenced()).isFalse();
         assertThat(heartbeat.records()).containsExactly(MetadataRecords.unfenceBroker(7, 1));
         image = apply(image, heartbeat.records());
@@ -81,7 +84,8 @@ class BrokerAndPartitionControlTest {
         Map<Integer, Long> heartbeats = Map.of(1, 1_000L, 2, 5_000L, 3, 5_000L);
         assertThat(controller.tick(image, heartbeats, LeaderlessReports.NONE, 1_000 + SESSION_MS).records())
                 .as("exactly the session timeout is not expired").isEmpty();
-        ControllerResult<List<Integer>> tick = controller.tick(image, heartbeats, LeaderlessReports.NONE, 1_001 + SESSION_MS);
+        ControllerResult<List<Integer>> tick = controller.tick(image, heartbeats, LeaderlessReports.NONE,
+                1_001 + SESSION_MS);
         assertThat(tick.response()).containsExactly(1);
         MetadataImage next = apply(image, tick.records());
         assertThat(next.cluster().broker(1).fenced()).isTrue();
@@ -114,7 +118,8 @@ class BrokerAndPartitionControlTest {
             // Broker 1 alone is in the ISR; it is fenced while 2 and 3 are alive.
             image = apply(image, List.of(MetadataRecords.partitionChange(ordersId(image), 0, null, List.of(1),
                     null)));
-            image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 9_000L, 3, 9_000L), LeaderlessReports.NONE, 9_000).records());
+            image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 9_000L, 3, 9_000L), LeaderlessReports.NONE,
+                    9_000).records());
             PartitionImage partition = orders(image);
             if (unclean) {
                 assertThat(partition.leaderId()).isEqualTo(2);
@@ -178,7 +183,8 @@ class BrokerAndPartitionControlTest {
     void createdTopicSurvivesFencingOfAllButOneReplica() {
         MetadataImage image = brokers(3);
         image = apply(image, controller.createTopics(image, create(newTopic("t", 3, 3, Map.of()))).records());
-        image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 0L, 3, 10_000L), LeaderlessReports.NONE, 10_000).records());
+        image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 0L, 3, 10_000L), LeaderlessReports.NONE, 10_000)
+                .records());
         assertThat(image.topics().topic("t").partitions().values())
                 .allSatisfy(partition -> assertThat(partition.leaderId()).isEqualTo(3));
     }

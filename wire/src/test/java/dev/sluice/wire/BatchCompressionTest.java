@@ -26,6 +26,7 @@ class BatchCompressionTest {
                 assertThat(compressed.length).isLessThan(size / 2);
             }
         }
-        assertThatThrownBy(() -> BatchCompression.decompress(codec, new byte[] {1, 2, 3})).isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> BatchCompression.decompress(codec, new byte[] {1, 2, 3}))
+                .isInstanceOf(Exception.class);
     }
 }

@@ -31,7 +31,9 @@ class Murmur2PartitionerTest {
         assertThat(Murmur2Partitioner.partition(new byte[0], 3)).isBetween(0, 2);
     }
 
-    /** The check values written out for other languages in {@code sluice/v1/broker.proto} ({@code ProducePartition}). */
+    /**
+     * The check values written out for other languages in {@code sluice/v1/broker.proto} ({@code ProducePartition}).
+     */
     @Test
     void theCheckValuesDocumentedInBrokerProtoHold() {
         assertThat(Murmur2Partitioner.murmur2(bytes("user-1"))).isEqualTo(1404122828);

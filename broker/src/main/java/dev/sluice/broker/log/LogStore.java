@@ -176,7 +176,8 @@ public final class LogStore implements AutoCloseable {
             store.close();
             throw e;
         }
-        log.info("Opened log store in {} with {} partitions (store id {})", dir, store.partitions.size(), store.storeId);
+        log.info("Opened log store in {} with {} partitions (store id {})", dir, store.partitions.size(),
+                store.storeId);
         return store;
     }
 

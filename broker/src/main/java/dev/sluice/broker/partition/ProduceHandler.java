@@ -130,7 +130,8 @@ public final class ProduceHandler {
         AppendResult position = new AppendResult(appended.getBaseOffset(), appended.getBaseOffset()
                 + partition.getBatch().getHeader().getRecordCount() - 1, appended.getLogAppendTimeMs(),
                 appended.getLogStartOffset());
-        return highWatermarkPolicy.awaitAcksAll(leader.log(), leader.leaderEpoch(), position, timeoutMs).thenApply(error ->
+        return highWatermarkPolicy.awaitAcksAll(leader.log(), leader.leaderEpoch(), position, timeoutMs)
+                .thenApply(error ->
                 error == ErrorCode.NONE ? appended : failure(partition, error, error == ErrorCode.REQUEST_TIMED_OUT
                         ? "the in-sync replicas did not confirm the batch within " + timeoutMs + " ms"
                         : "leadership moved before the in-sync replicas confirmed the batch", -1));

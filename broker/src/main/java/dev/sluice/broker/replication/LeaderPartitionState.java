@@ -20,8 +20,9 @@ import java.util.Set;
  * <ul>
  *   <li><b>High watermark</b> = the smallest log end offset over the <i>maximal</i> ISR (the committed ISR plus a
  *       replica being added), the leader's own included; the leader counts itself only up to its acknowledgeable
- *       end (what its flush policy lets count: synced, when the topic asks for durable acknowledgements). It never moves back. A follower's log end counts only
- *       once it fetched in this leader epoch with a log the leader validated (no divergence), so before every
+ *       end (what its flush policy lets count: synced, when the topic asks for durable acknowledgements). It never
+ *       moves back. A follower's log end counts only once it fetched in this leader epoch with a log the leader
+ *       validated (no divergence), so before every
  *       ISR member fetched once, the high watermark stays where the previous leader left it.</li>
  *   <li><b>Shrink</b>: an ISR member that is neither at the leader's log end nor caught up within
  *       {@code lagMaxMs} is proposed for removal ({@link #maybeShrinkIsr}).</li>

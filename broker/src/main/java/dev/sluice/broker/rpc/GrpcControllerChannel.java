@@ -137,7 +137,8 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch,
             List<ReplicaLogEnd> leaderlessLogEnds) {
         BrokerHeartbeatRequest request = BrokerHeartbeatRequest.newBuilder().setBrokerId(brokerId)
-                .addAllLeaderlessLogEnds(leaderlessLogEnds.stream().map(end -> dev.sluice.proto.internal.v1.ReplicaLogEnd.newBuilder()
+                .addAllLeaderlessLogEnds(leaderlessLogEnds.stream()
+                        .map(end -> dev.sluice.proto.internal.v1.ReplicaLogEnd.newBuilder()
                         .setTopicId(MetadataRecords.topicIdBytes(end.topicId())).setPartition(end.partition())
                         .setLeaderEpoch(end.leaderEpoch()).setLogEndOffset(end.logEndOffset()).build()).toList())
                 .setBrokerEpoch(brokerEpoch).setSender(sender).build();

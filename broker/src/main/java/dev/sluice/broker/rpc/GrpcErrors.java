@@ -14,6 +14,7 @@ final class GrpcErrors {
     static StatusRuntimeException internal(Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        return Status.INTERNAL.withDescription(String.valueOf(cause.getMessage())).withCause(cause).asRuntimeException();
+        return Status.INTERNAL.withDescription(String.valueOf(cause.getMessage())).withCause(cause)
+                .asRuntimeException();
     }
 }

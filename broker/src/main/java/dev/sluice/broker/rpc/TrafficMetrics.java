@@ -25,7 +25,8 @@ public final class TrafficMetrics {
 
     void recordProduced(ProduceRequestView request) {
         for (ProducePartitionView partition : request.getPartitionsList()) {
-            counter(bytesIn, "sluice.topic.bytes.in", partition.getTopic()).increment(partition.getBatch().getSerializedSize());
+            counter(bytesIn, "sluice.topic.bytes.in", partition.getTopic())
+                    .increment(partition.getBatch().getSerializedSize());
             counter(recordsIn, "sluice.topic.records.in", partition.getTopic())
                     .increment(partition.getBatch().getHeader().getRecordCount());
         }

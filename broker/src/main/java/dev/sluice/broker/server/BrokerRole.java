@@ -115,11 +115,12 @@ final class BrokerRole implements AutoCloseable {
         NodeConfig config = context.config();
         LogStore logStore = storage.logStore();
         PartitionReplicas replicas = replication.replicas();
+        ImageTopicSettings settings = new ImageTopicSettings();
         MetadataPartitionResolver resolver = new MetadataPartitionResolver(config.nodeId(), quorum::brokerImage,
-                logStore);
+                logStore, settings);
         BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver,
                 new ReplicationHighWatermarkPolicy(replicas),
-                topic -> quorum.brokerImage().configs().effective(topic).minInsyncReplicas(), context.clock()),
+                topic -> settings.forTopic(quorum.brokerImage(), topic).minInsyncReplicas(), context.clock()),
                 new FetchHandler(resolver, context.scheduler(), lease::isValid), new ListOffsetsHandler(resolver),
                 new MetadataResponder(context.clusterId(), quorum::brokerImage, quorum::leaderId),
                 replication.traffic(), new ProducerIdHandler(config.nodeId(), PRODUCER_ID_BLOCK_SIZE,

@@ -14,18 +14,22 @@ import java.util.function.Supplier;
 
 /**
  * Answers "may this broker serve this partition, and where is its log" from the latest metadata image: unknown
- * topics and partitions, and partitions led elsewhere, come back as typed errors with the leader as a hint.
- * Thread-safe: it reads a volatile image and the thread-safe log store.
+ * topics and partitions, and partitions led elsewhere, come back as typed errors with the leader as a hint. The
+ * topic's typed settings come from {@link ImageTopicSettings}, parsed once per image, not per request.
+ * Thread-safe: it reads a volatile image, the lock-free settings memo and the thread-safe log store.
  */
 final class MetadataPartitionResolver implements PartitionResolver {
     private final int nodeId;
     private final Supplier<MetadataImage> image;
     private final LogStore logStore;
+    private final ImageTopicSettings settings;
 
-    MetadataPartitionResolver(int nodeId, Supplier<MetadataImage> image, LogStore logStore) {
+    MetadataPartitionResolver(int nodeId, Supplier<MetadataImage> image, LogStore logStore,
+                              ImageTopicSettings settings) {
         this.nodeId = nodeId;
         this.image = image;
         this.logStore = logStore;
+        this.settings = settings;
     }
 
     @Override
@@ -50,7 +54,7 @@ final class MetadataPartitionResolver implements PartitionResolver {
                     + "-" + partition + "; broker " + partitionImage.leaderId() + " does", partitionImage.leaderId());
         }
         return ResolvedPartition.leader(logStore.partition(new PartitionKey(topicImage.id(), partition)),
-                logConfig(current.configs().effective(topic)), partitionImage.leaderEpoch());
+                settings.forTopic(current, topic).logConfig(), partitionImage.leaderEpoch());
     }
 
     static dev.sluice.broker.log.FlushPolicy flushPolicy(TopicConfigs configs) {

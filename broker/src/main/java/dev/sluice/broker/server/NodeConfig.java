@@ -177,7 +177,8 @@ public record NodeConfig(
                 intValue(values, BROKER_PORT, 0, 65535), controllerPort, intValue(values, HTTP_PORT, 0, 65535),
                 values.get(RACK), quorum,
                 intValue(values, NUM_PARTITIONS, 1, 100_000), intValue(values, DEFAULT_REPLICATION_FACTOR, 1, 100),
-                longValue(values, RETENTION_CHECK_INTERVAL_MS, 100), intValue(values, OFFSETS_TOPIC_PARTITIONS, 1, 1000),
+                longValue(values, RETENTION_CHECK_INTERVAL_MS, 100),
+                intValue(values, OFFSETS_TOPIC_PARTITIONS, 1, 1000),
                 intValue(values, OFFSETS_TOPIC_REPLICATION_FACTOR, 1, 100),
                 longValue(values, HEARTBEAT_INTERVAL_MS, 10), longValue(values, SESSION_TIMEOUT_MS, 100),
                 clusterId, longValue(values, REPLICA_LAG_TIME_MAX_MS, 100),
@@ -215,7 +216,8 @@ public record NodeConfig(
 
     private static Map<Integer, InetSocketAddress> defaultQuorum(Set<Role> roles, int nodeId, String host, int port) {
         if (!roles.contains(Role.CONTROLLER)) {
-            throw new IllegalArgumentException(CONTROLLER_QUORUM + " is required for a node without the controller role");
+            throw new IllegalArgumentException(CONTROLLER_QUORUM
+                    + " is required for a node without the controller role");
         }
         return Map.of(nodeId, InetSocketAddress.createUnresolved(host, port));
     }

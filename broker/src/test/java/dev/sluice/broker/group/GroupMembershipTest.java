@@ -50,8 +50,8 @@ class GroupMembershipTest {
         }
 
         void leave(int leaveEpoch) {
-            membership.heartbeat(new Heartbeat("g", memberId, leaveEpoch, instanceId, "c", List.of(), "", "", SESSION_MS,
-                    5000, owned), TOPICS, nowMs);
+            membership.heartbeat(new Heartbeat("g", memberId, leaveEpoch, instanceId, "c", List.of(), "", "",
+                    SESSION_MS, 5000, owned), TOPICS, nowMs);
         }
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.proto.internal.v1.RecordBatchView;
-import dev.sluice.proto.v1.RecordBatchHeader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;

@@ -12,7 +12,6 @@ import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.TestBatches;
 import dev.sluice.proto.internal.v1.FetchPartitionResultView;
 import dev.sluice.proto.internal.v1.FetchResponseView;
-import dev.sluice.proto.internal.v1.ProducePartitionView;
 import dev.sluice.proto.internal.v1.ProduceRequestView;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.FetchPartition;

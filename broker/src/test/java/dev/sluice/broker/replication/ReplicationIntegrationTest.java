@@ -369,7 +369,9 @@ class ReplicationIntegrationTest {
                 image.producerIds());
     }
 
-    /** Defence in depth: a deposed leader refuses a follower holding records of a newer epoch, it does not truncate it. */
+    /**
+     * Defence in depth: a deposed leader refuses a follower holding records of a newer epoch, it does not truncate it.
+     */
     @Test
     void aDeposedLeaderRefusesAFollowerWithANewerEpochInsteadOfTruncatingIt() throws Exception {
         deposeBroker1WithoutItKnowing();

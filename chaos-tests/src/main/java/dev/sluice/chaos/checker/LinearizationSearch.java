@@ -1,6 +1,5 @@
 package dev.sluice.chaos.checker;
 
-import dev.sluice.chaos.history.Op;
 import dev.sluice.chaos.history.OpType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -2,7 +2,9 @@ package dev.sluice.chaos.nemesis;
 
 import java.util.Optional;
 
-/** Degrades one random node's link: {@code slow} (netem delay, or tbf rate limiting) or {@code lossy} (random drops). */
+/**
+ * Degrades one random node's link: {@code slow} (netem delay, or tbf rate limiting) or {@code lossy} (random drops).
+ */
 public final class LinkNemesis implements Nemesis {
     private final boolean lossy;
 

@@ -23,8 +23,9 @@ public final class HtmlReport {
 
     public static String render(Map<String, Object> run, List<Verdict> verdicts, Map<String, List<Timeline.Second>>
             series, List<Timeline.Window> windows, double endSecond) {
-        StringBuilder html = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Sluice chaos run "
-                + escape(String.valueOf(run.get("seed"))) + "</title><style>body{font-family:sans-serif;margin:20px}"
+        StringBuilder html = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\">"
+                + "<title>Sluice chaos run " + escape(String.valueOf(run.get("seed"))) + "</title>"
+                + "<style>body{font-family:sans-serif;margin:20px}"
                 + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;font-size:13px}"
                 + ".bad{color:#b00;font-weight:bold}.ok{color:#070}pre{font-size:12px}</style></head><body>");
         html.append("<h1>Sluice chaos run, seed ").append(escape(String.valueOf(run.get("seed")))).append("</h1>");

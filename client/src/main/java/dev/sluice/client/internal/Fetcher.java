@@ -96,7 +96,8 @@ public final class Fetcher<K, V> {
             requests.computeIfAbsent(leader, l -> FetchRequest.newBuilder().setMaxWaitMs(settings.fetchMaxWaitMs())
                     .setMinBytes(settings.fetchMinBytes()).setMaxBytes(settings.fetchMaxBytes()))
                     .addPartitions(FetchPartition.newBuilder().setTopic(tp.topic()).setPartition(tp.partition())
-                            .setFetchOffset(state.fetchOffset()).setPartitionMaxBytes(settings.maxPartitionFetchBytes()));
+                            .setFetchOffset(state.fetchOffset())
+                            .setPartitionMaxBytes(settings.maxPartitionFetchBytes()));
             requested.computeIfAbsent(leader, l -> new HashMap<>())
                     .put(tp, new long[] {state.fetchOffset(), state.epoch()});
         }
@@ -215,9 +216,9 @@ public final class Fetcher<K, V> {
         String reset = settings.autoOffsetReset();
         if (reset.equals("none")) {
             subscriptions.requestReset(tp, SubscriptionState.ResetStrategy.NONE);
-            pendingError = new OffsetOutOfRangeException("offset " + offset + " of " + tp + " is out of range (log start "
-                    + result.getLogStartOffset() + ", high watermark " + result.getHighWatermark()
-                    + ") and auto.offset.reset is none");
+            pendingError = new OffsetOutOfRangeException("offset " + offset + " of " + tp
+                    + " is out of range (log start " + result.getLogStartOffset() + ", high watermark "
+                    + result.getHighWatermark() + ") and auto.offset.reset is none");
         } else {
             LOG.info("offset {} of {} is out of range; resetting to {}", offset, tp, reset);
             subscriptions.requestReset(tp, reset.equals("earliest") ? SubscriptionState.ResetStrategy.EARLIEST

@@ -112,7 +112,8 @@ public final class GroupClient {
             MemberIdentity member = committer.get();
             if (member == null) {
                 throw new SluiceException(ErrorCode.UNKNOWN_MEMBER_ID, "group " + groupId + ": this consumer is not "
-                        + "a member of the group right now (not joined yet, or its membership was lost); poll to rejoin");
+                        + "a member of the group right now (not joined yet, or its membership was lost); "
+                        + "poll to rejoin");
             }
             request.setMemberId(member.memberId()).setMemberEpoch(member.memberEpoch());
             CommitOffsetsResponse response;

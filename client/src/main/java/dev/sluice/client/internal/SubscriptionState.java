@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * What a consumer reads and where: either a topic subscription (the partitions the group gives, or without a group
- * every partition of the subscribed topics) or a manual assignment, and per assigned partition its position (next offset to return), its fetch offset (next offset to request; ahead of the position when
- * data is buffered) and an epoch that changes on every seek so stale fetches are dropped.
+ * every partition of the subscribed topics) or a manual assignment, and per assigned partition its position (next
+ * offset to return), its fetch offset (next offset to request; ahead of the position when data is buffered) and an
+ * epoch that changes on every seek so stale fetches are dropped.
  * Owned by the consumer's polling thread; not thread-safe.
  */
 public final class SubscriptionState {

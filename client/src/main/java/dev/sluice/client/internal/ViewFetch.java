@@ -32,7 +32,9 @@ public final class ViewFetch {
     private ViewFetch() {
     }
 
-    /** Parses a serialized {@code FetchResponse} with its bytes fields aliasing {@code bytes}, which must not change. */
+    /**
+     * Parses a serialized {@code FetchResponse} with its bytes fields aliasing {@code bytes}, which must not change.
+     */
     static FetchResponseView parse(byte[] bytes) throws IOException {
         CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
         in.enableAliasing(true);

@@ -92,7 +92,9 @@ public final class FakeBroker implements AutoCloseable {
         return producerIds.get();
     }
 
-    /** The next {@code times} creates/deletes take effect but are answered REQUEST_TIMED_OUT (committed, reply lost). */
+    /**
+     * The next {@code times} creates/deletes take effect but are answered REQUEST_TIMED_OUT (committed, reply lost).
+     */
     public void timeOutNextAdminWrites(int times) {
         adminWritesToTimeOut.set(times);
     }

@@ -38,8 +38,8 @@ class CompressionTest {
         assertThat(proto.getCompressedRecords().isEmpty()).isEqualTo(codec == Codec.CODEC_NONE);
         RecordBatch stored = proto.toBuilder().setHeader(proto.getHeader().toBuilder().setBaseOffset(100)).build();
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        long next = new FetchedRecords(TP, 0, List.of(stored.toByteString())).drainTo(out, 100, 105, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        long next = new FetchedRecords(TP, 0, List.of(stored.toByteString())).drainTo(out, 100, 105,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         assertThat(next).isEqualTo(120);
         assertThat(out).hasSize(15);
         assertThat(out.get(0).offset()).isEqualTo(105);
@@ -69,13 +69,15 @@ class CompressionTest {
     void anUnknownCodecIsUnsupportedAndGarbageIsCorrupt() {
         RecordBatch unknown = RecordBatch.newBuilder().setHeader(RecordBatchHeader.newBuilder().setRecordCount(1)
                 .setCodecValue(9)).setCompressedRecords(ByteString.copyFromUtf8("x")).build();
-        assertThatThrownBy(() -> new FetchedRecords(TP, 0, List.of(unknown.toByteString())).drainTo(new ArrayList<>(), 1, 0,
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())).isInstanceOf(SluiceException.class)
+        assertThatThrownBy(() -> new FetchedRecords(TP, 0, List.of(unknown.toByteString()))
+                .drainTo(new ArrayList<>(), 1, 0, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
+                .isInstanceOf(SluiceException.class)
                 .hasMessageContaining("cannot decompress");
         RecordBatch garbage = RecordBatch.newBuilder().setHeader(RecordBatchHeader.newBuilder().setRecordCount(1)
                 .setCodec(Codec.CODEC_GZIP)).setCompressedRecords(ByteString.copyFromUtf8("not gzip")).build();
-        assertThatThrownBy(() -> new FetchedRecords(TP, 0, List.of(garbage.toByteString())).drainTo(new ArrayList<>(), 1, 0,
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())).isInstanceOf(SluiceException.class)
+        assertThatThrownBy(() -> new FetchedRecords(TP, 0, List.of(garbage.toByteString()))
+                .drainTo(new ArrayList<>(), 1, 0, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
+                .isInstanceOf(SluiceException.class)
                 .hasMessageContaining("does not decompress");
     }
 }

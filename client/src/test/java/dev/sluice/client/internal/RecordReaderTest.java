@@ -77,7 +77,8 @@ class RecordReaderTest {
                 assertThat(reader.headers()).hasSize(record.getHeadersCount());
                 for (int h = 0; h < record.getHeadersCount(); h++) {
                     assertThat(reader.headers().get(h).key()).isEqualTo(record.getHeaders(h).getKey());
-                    assertThat(reader.headers().get(h).value()).isEqualTo(record.getHeaders(h).getValue().toByteArray());
+                    assertThat(reader.headers().get(h).value())
+                            .isEqualTo(record.getHeaders(h).getValue().toByteArray());
                 }
             }
             assertThat(reader.atEnd()).isTrue();
