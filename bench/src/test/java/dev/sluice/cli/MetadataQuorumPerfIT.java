@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Measurements on a 3-process cluster, printed as {@code perf-metadata:} lines (not timed assertions):
  * topic-creation latency on a healthy cluster (a client call through the leader's broker, and through a follower's,
  * which forwards), and the time from SIGKILL of the Raft leader to the next acknowledged topic creation, over
- * {@code -Dquorum.trials=N} trials (default 20). Run: {@code ./mvnw -o -pl cli -am verify -Pslow
+ * {@code -Dquorum.trials=N} trials (default 20). Run: {@code ./mvnw -o -pl bench -am verify -Pslow
  * -Dit.test=MetadataQuorumPerfIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("slow")

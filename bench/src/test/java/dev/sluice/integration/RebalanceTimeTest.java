@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Measures (prints, never asserts) how long a rebalance takes when a 4th member joins a group of 3 on a
  * 6-partition topic: from the new member's subscribe until every member owns its balanced share, per the members'
- * own assignments. Run: {@code ./mvnw -o -q -pl cli -am test -Dtest=RebalanceTimeTest -Pslow
+ * own assignments. Run: {@code ./mvnw -o -q -pl bench -am test -Dtest=RebalanceTimeTest -Pslow
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("slow")

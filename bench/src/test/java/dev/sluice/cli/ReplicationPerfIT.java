@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code perf-replication:} lines (not timed assertions): the time from SIGKILL of a partition's leader to the
  * first acknowledged {@code acks=all} write ({@code -Dreplication.trials=N}, default 10), and {@code sluice perf
  * produce} throughput of 100-byte records at RF 1 ({@code acks=1}) and RF 3 ({@code acks=1}, {@code acks=all})
- * ({@code -Dreplication.records=N}, default 1,000,000). Run: {@code ./mvnw -o -pl cli -am verify -Pslow
+ * ({@code -Dreplication.records=N}, default 1,000,000). Run: {@code ./mvnw -o -pl bench -am verify -Pslow
  * -Dit.test=ReplicationPerfIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
  * -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
