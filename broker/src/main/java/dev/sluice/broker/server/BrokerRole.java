@@ -93,9 +93,11 @@ final class BrokerRole implements AutoCloseable {
                     quorum::leaderId, context.scheduler(), context.identity()));
             replication.connect(channel);
             CoordinatorLease lease = new CoordinatorLease(System::nanoTime, replication.coordinatorLeaseMs());
-            GrpcListener server = startServer(context, storage, replication, quorum, channel, lease, resources);
+            ImageTopicSettings settings = new ImageTopicSettings();
+            GrpcListener server = startServer(context, storage, replication, quorum, channel, lease, settings,
+                    resources);
             replication.replicas().start();
-            scheduleStoreTasks(context, storage, quorum, resources);
+            scheduleStoreTasks(context, storage, quorum, settings, resources);
             BrokerLifecycle lifecycle = new BrokerLifecycle(config, channel, quorum::brokerImage, quorum::caughtUp,
                     server.port(), context.scheduler(), new CaughtUpLeaseRenewal(lease, channel::readBarrier,
                             replication.appliedOffsets()::await, replication.coordinatorLeaseMs()),
@@ -111,11 +113,11 @@ final class BrokerRole implements AutoCloseable {
     /** Builds the broker port's services and starts listening on it, with the pool its calls run on. */
     private static GrpcListener startServer(NodeContext context, BrokerStorage storage, BrokerReplication replication,
                                             MetadataQuorum quorum, GrpcControllerChannel channel,
-                                            CoordinatorLease lease, ResourceStack resources) throws IOException {
+                                            CoordinatorLease lease, ImageTopicSettings settings,
+                                            ResourceStack resources) throws IOException {
         NodeConfig config = context.config();
         LogStore logStore = storage.logStore();
         PartitionReplicas replicas = replication.replicas();
-        ImageTopicSettings settings = new ImageTopicSettings();
         MetadataPartitionResolver resolver = new MetadataPartitionResolver(config.nodeId(), quorum::brokerImage,
                 logStore, settings);
         BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver,
@@ -151,13 +153,13 @@ final class BrokerRole implements AutoCloseable {
 
     /** Schedules the periodic work on the partition store: retention, compaction, {@code flush.ms}, checkpoints. */
     private static void scheduleStoreTasks(NodeContext context, BrokerStorage storage, MetadataQuorum quorum,
-                                           ResourceStack resources) {
+                                           ImageTopicSettings settings, ResourceStack resources) {
         NodeConfig config = context.config();
         LogStore logStore = storage.logStore();
         ScheduledExecutorService scheduler = context.scheduler();
         long retentionIntervalMs = config.retentionCheckIntervalMs();
         RetentionTask retention = new RetentionTask(logStore,
-                key -> LogConfigs.forPartition(quorum.brokerImage(), key), context.clock());
+                key -> settings.forPartition(quorum.brokerImage(), key), context.clock());
         scheduler.scheduleWithFixedDelay(guarded("retention", retention), retentionIntervalMs, retentionIntervalMs,
                 TimeUnit.MILLISECONDS);
         // The cleaner has its own thread so a long compaction pass never delays retention or fetch long-polls.
@@ -165,7 +167,7 @@ final class BrokerRole implements AutoCloseable {
                 Executors.newSingleThreadScheduledExecutor(new DaemonThreads("sluice-log-cleaner"));
         resources.push(cleaner::shutdownNow);
         cleaner.scheduleWithFixedDelay(guarded("log cleaner", new LogCleaner(logStore,
-                key -> LogConfigs.forPartition(quorum.brokerImage(), key), context.clock())), retentionIntervalMs,
+                key -> settings.forPartition(quorum.brokerImage(), key), context.clock())), retentionIntervalMs,
                 retentionIntervalMs, TimeUnit.MILLISECONDS);
         // flush.ms: unsynced data older than a topic's flush.ms is synced by this pass.
         long flushIntervalMs = config.logFlushSchedulerIntervalMs();
