@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
             ProduceCommand.class,
             ConsumeCommand.class,
             ClusterCommand.class,
+            BrokerCommand.class,
             PartitionCommand.class,
             GroupCommand.class,
             ServerCommand.class,

@@ -13,6 +13,7 @@ import dev.sluice.client.Producer;
 import dev.sluice.client.ProducerRecord;
 import dev.sluice.client.StringDeserializer;
 import dev.sluice.client.StringSerializer;
+import dev.sluice.client.TopicListing;
 import dev.sluice.client.TopicPartition;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -344,6 +345,45 @@ class ReplicationIT {
         }
     }
 
+    /**
+     * {@code sluice broker drain}, the step before scaling brokers down: no replica stays, no record is lost. Four
+     * nodes, since {@code __consumer_offsets} has three replicas and they must fit on the brokers that stay.
+     */
+    @Test
+    void brokerDrainMovesEveryReplicaOffABroker() throws Exception {
+        try (DevCluster cluster = combinedNodes(4); Admin admin = QuorumCluster.admin(cluster.brokers())) {
+            createWhenPlaceable(admin, new NewTopic("draining", 3, (short) 2, Map.of()));
+            await().atMost(STEP).until(() -> admin.describeTopics(List.of("draining")).get("draining").partitions()
+                    .stream().allMatch(p -> p.isr().size() == 2));
+            try (Producer<String, String> producer = producer(cluster.brokers(), Map.of())) {
+                for (int i = 0; i < 300; i++) {
+                    producer.send(new ProducerRecord<>("draining", Integer.toString(i), Integer.toString(i)));
+                }
+                producer.flush();
+            }
+            int drained = cluster.nodes().keySet().stream().max(Integer::compare).orElseThrow();
+            SluiceProcess.Result result = SluiceProcess.run(null, 120, "broker", "drain", "--ids",
+                    Integer.toString(drained), "--brokers", cluster.brokers());
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+            assertThat(result.stdout()).contains("Plan:", "Done: brokers [" + drained + "] hold no replicas");
+            for (TopicListing listing : admin.listTopics(true)) {
+                for (PartitionDescription p : admin.describeTopics(List.of(listing.name())).get(listing.name())
+                        .partitions()) {
+                    assertThat(p.replicas()).as(listing.name() + "-" + p.partition()).doesNotContain(drained)
+                            .hasSize(listing.replicationFactor());
+                    assertThat(p.leader()).as(listing.name() + "-" + p.partition() + " has a leader").isNotNegative();
+                }
+            }
+            SluiceProcess.Result again = SluiceProcess.run(null, 60, "broker", "drain", "--ids",
+                    Integer.toString(drained), "--brokers", cluster.brokers());
+            assertThat(again.stdout()).contains("Nothing to move");
+            List<Integer> values = readAll(cluster.brokers(), "draining", 3).stream()
+                    .map(r -> Integer.parseInt(r.value())).toList();
+            assertThat(values).as("every record is on the remaining replicas").hasSize(300);
+            System.out.printf("ReplicationIT: drain output:%n%s", result.stdout());
+        }
+    }
+
     @Test
     void aPausedFollowerLeavesTheIsrAndReturns() throws Exception {
         try (DevCluster cluster = combinedNodes(3); Admin admin = QuorumCluster.admin(cluster.brokers())) {
@@ -472,14 +512,23 @@ class ReplicationIT {
 
     /** Every record of {@code topic}'s partition 0 up to its end offset at the start. */
     static List<ConsumerRecord<String, String>> readAll(String brokers, String topic) {
+        return readAll(brokers, topic, 1);
+    }
+
+    /** Every record of partitions 0 to {@code partitions - 1}, up to the end offsets read first. */
+    static List<ConsumerRecord<String, String>> readAll(String brokers, String topic, int partitions) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        TopicPartition partition = new TopicPartition(topic, 0);
+        List<TopicPartition> assigned = new ArrayList<>();
+        for (int i = 0; i < partitions; i++) {
+            assigned.add(new TopicPartition(topic, i));
+        }
         try (Consumer<String, String> consumer = new Consumer<>(Map.of("bootstrap.servers", brokers,
                 "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
-            consumer.assign(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            consumer.assign(assigned);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
             long deadline = System.nanoTime() + STEP.toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+            while (assigned.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }

@@ -149,10 +149,12 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
             if (topic.isInternal() && !request.getIncludeInternal()) {
                 continue;
             }
-            PartitionImage first = topic.partitions().isEmpty() ? null : topic.partitions().values().iterator().next();
+            // The smallest replica count: a partition being moved lists its new and old replicas together for a while.
+            int replicationFactor = topic.partitions().values().stream().mapToInt(p -> p.replicas().size()).min()
+                    .orElse(0);
             response.addTopics(TopicListing.newBuilder().setName(topic.name()).setTopicId(topic.id().toString())
                     .setPartitions(topic.partitions().size())
-                    .setReplicationFactor(first == null ? 0 : first.replicas().size())
+                    .setReplicationFactor(replicationFactor)
                     .setInternal(topic.isInternal()));
         }
         return response.build();
