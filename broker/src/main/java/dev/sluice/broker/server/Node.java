@@ -109,6 +109,7 @@ public final class Node implements AutoCloseable {
         NodeIdentity identity = identity(config, cluster);
         PrometheusMeterRegistry registry = NodeMetrics.createRegistry(config.nodeId());
         resources.push(registry::close);
+        DiskMeters.bind(registry, config.dataDir());
         MeterRefresh meterRefresh = new MeterRefresh();
         BrokerStorage storage = config.isBroker()
                 ? resources.push(BrokerStorage.open(config, faultHandler, registry)) : null;
