@@ -221,7 +221,11 @@ final class BrokerLifecycle implements AutoCloseable {
         return registration == null || registration.fenced();
     }
 
-    /** Null once registered, unfenced and the offsets topic exists; otherwise why not. */
+    /**
+     * Null once registered, unfenced, the offsets topic exists and this broker is back in the ISR of every partition
+     * it replicates under a live leader ({@link ReplicaCatchUp}); otherwise why not. The catch-up rule comes last: it
+     * is the one a rolling restart waits on before stopping the next node.
+     */
     String notReadyReason() {
         if (brokerEpoch.get() < 0) {
             return "broker not registered: " + lastProblem;
@@ -229,10 +233,11 @@ final class BrokerLifecycle implements AutoCloseable {
         if (isFenced()) {
             return "broker is fenced: " + lastProblem;
         }
-        if (image.get().topics().topic(GroupCoordinator.OFFSETS_TOPIC) == null) {
+        MetadataImage current = image.get();
+        if (current.topics().topic(GroupCoordinator.OFFSETS_TOPIC) == null) {
             return GroupCoordinator.OFFSETS_TOPIC + " not created yet: " + lastProblem;
         }
-        return null;
+        return ReplicaCatchUp.notCaughtUpReason(current, config.nodeId());
     }
 
     /**
