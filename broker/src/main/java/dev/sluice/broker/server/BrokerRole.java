@@ -227,7 +227,7 @@ final class BrokerRole implements AutoCloseable {
         return server.port();
     }
 
-    /** Null once registered, unfenced and the offsets topic exists; otherwise why not. */
+    /** Null once ready (see {@link BrokerLifecycle#notReadyReason()}); otherwise why not. */
     String notReadyReason() {
         return lifecycle.notReadyReason();
     }
