@@ -145,7 +145,7 @@ final class BrokerRole implements AutoCloseable {
         List<ServerServiceDefinition> services = List.of(malformed.guard(brokerService.definition()),
                 malformed.guard(adminService), malformed.guard(new GroupGrpcService(coordinator, quorum::brokerImage)),
                 malformed.guard(replicas.replicaFetchService()));
-        NettyServerBuilder builder = ordering.install(GrpcListener.builder(config.host(), config.brokerPort()));
+        NettyServerBuilder builder = ordering.install(GrpcListener.builder(config.bindHost(), config.brokerPort()));
         services.forEach(service -> builder.addService(ServerInterceptors.intercept(service, interceptor)));
         return resources.push(GrpcListener.start(builder.build(), config, NodeConfig.BROKER_PORT,
                 config.brokerPort()));

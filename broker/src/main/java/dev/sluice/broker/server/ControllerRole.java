@@ -43,7 +43,7 @@ final class ControllerRole implements AutoCloseable {
             quorum.addLeaderChangeListener(service::handleLeaderChange);
             resources.push(service);
             GrpcListener server = resources.push(GrpcListener.start(
-                    GrpcListener.builder(config.host(), config.controllerPort())
+                    GrpcListener.builder(config.bindHost(), config.controllerPort())
                             .addService(context.malformedRequests().guard(quorum.raftService()))
                             .addService(context.malformedRequests().guard(new ControllerGrpcService(service,
                                     quorum::leaderId, new ClusterIdCheck(config.nodeId(), context.clusterId()))))

@@ -168,7 +168,7 @@ public final class Node implements AutoCloseable {
     private static HttpEndpoints startHttp(NodeConfig config, PrometheusMeterRegistry registry,
                                            HttpEndpoints.Readiness readiness) throws IOException {
         try {
-            return new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()), registry, readiness);
+            return new HttpEndpoints(new InetSocketAddress(config.bindHost(), config.httpPort()), registry, readiness);
         } catch (BindException e) {
             throw config.cannotListen(NodeConfig.HTTP_PORT, config.httpPort());
         }
