@@ -44,6 +44,8 @@ final class ControllerRole implements AutoCloseable {
                     quorum::append, context.clock(), new SplittableRandom(),
                     new ThreadEventQueue("sluice-controller-" + config.nodeId(), context.faultHandler()));
             quorum.loader().register(service);
+            quorum.loader().register(new ControllerMeters(context.registry(),
+                    () -> quorum.leaderId() == config.nodeId(), quorum::image));
             quorum.addLeaderChangeListener(service::handleLeaderChange);
             resources.push(service);
             // The same request meters as the broker port: Raft fetches and broker heartbeats are where a slow

@@ -116,7 +116,7 @@ public final class Node implements AutoCloseable {
         ScheduledExecutorService scheduler = startScheduler(resources);
         NodeContext context = new NodeContext(config, faultHandler, Clock.systemUTC(), cluster.clusterId(), identity,
                 registry, scheduler, new MalformedRequests(System::nanoTime), meterRefresh);
-        MetadataQuorum quorum = new MetadataQuorum(config, identity, faultHandler);
+        MetadataQuorum quorum = new MetadataQuorum(config, identity, faultHandler, new QuorumMeters(registry));
         BrokerReplication replication;
         ControllerRole controller;
         try {
