@@ -89,7 +89,8 @@ class RetentionAndMetricsTest {
             assertThat(get(http, base + "/readyz").statusCode()).isEqualTo(200);
             String metrics = get(http, base + "/metrics").body();
             assertThat(metrics)
-                    .contains("sluice_rpc_requests_seconds_count{method=\"sluice.v1.Broker/Produce\"")
+                    .contains("sluice_rpc_request_duration_seconds_count{method=\"sluice.v1.Broker/Produce\"")
+                    .contains("sluice_rpc_requests_total{method=\"sluice.v1.Broker/Produce\"")
                     .contains("sluice_topic_bytes_in_total{node=\"1\",topic=\"metered\"}")
                     .contains("sluice_log_end_offset{")
                     .contains("sluice_rocksdb_")

@@ -280,6 +280,24 @@ public final class LogStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A RocksDB integer property of the database as a whole rather than of a column family, e.g.
+     * {@code rocksdb.is-write-stopped} or {@code rocksdb.actual-delayed-write-rate} (summing these over the column
+     * families would count the one database-wide value once per family).
+     */
+    public long databaseProperty(String rocksDbProperty) {
+        try {
+            return db.getLongProperty(rocksDbProperty);
+        } catch (RocksDBException e) {
+            throw new LogStorageException("cannot read property " + rocksDbProperty, e);
+        }
+    }
+
+    /** One statistics ticker by its RocksDB name (e.g. {@code BYTES_WRITTEN}): reads only that one counter. */
+    public long ticker(String name) {
+        return options.statistics.getTickerCount(TickerType.valueOf(name));
+    }
+
     /** Every RocksDB statistics ticker by its RocksDB name (e.g. {@code BYTES_WRITTEN}), for metrics. */
     public Map<String, Long> statistics() {
         Map<String, Long> tickers = new LinkedHashMap<>();

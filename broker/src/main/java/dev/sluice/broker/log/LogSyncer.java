@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * must be quick. {@link #syncOverdue} from one scheduler thread. Invariant: a future completes normally only after an
  * fsync that began after {@link #sync} was called finished, and after the partition's {@link SyncProgress} recorded
  * it. A failed fsync completes the round's futures exceptionally (and the store stops taking writes).
+ *
+ * <p>Each fsync's duration in nanoseconds goes to an {@code onSync} callback on the syncer's thread, failed ones
+ * included, so that the shell can time them without this package knowing about meters.
  */
 public final class LogSyncer implements PartitionSyncer, AutoCloseable {
 
@@ -34,6 +38,7 @@ public final class LogSyncer implements PartitionSyncer, AutoCloseable {
 
     private final LogStore store;
     private final LongSupplier nanoTime;
+    private final LongConsumer onSync;
     private final Object monitor = new Object();
     /** Guarded by {@link #monitor}: the partitions to sync in the next round, and who waits for it. */
     private Set<PartitionLog> pending = new LinkedHashSet<>();
@@ -41,13 +46,18 @@ public final class LogSyncer implements PartitionSyncer, AutoCloseable {
     /** Scheduler thread only: per partition, the synced end and the time the pass first saw data above it. */
     private final Map<PartitionKey, long[]> unsyncedSince = new HashMap<>();
     private final AtomicLong syncs = new AtomicLong();
-    private final AtomicLong syncNanos = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
 
     public LogSyncer(LogStore store, String threadName, LongSupplier nanoTime) {
+        this(store, threadName, nanoTime, nanos -> { });
+    }
+
+    /** @param onSync gets each fsync's duration in nanoseconds, on the syncer's thread; it must be quick */
+    public LogSyncer(LogStore store, String threadName, LongSupplier nanoTime, LongConsumer onSync) {
         this.store = store;
         this.nanoTime = nanoTime;
+        this.onSync = onSync;
         this.thread = new Thread(this::run, threadName);
         this.thread.setDaemon(true);
     }
@@ -101,11 +111,6 @@ public final class LogSyncer implements PartitionSyncer, AutoCloseable {
         return syncs.get();
     }
 
-    /** Total time spent in fsyncs, in nanoseconds. */
-    public long syncNanos() {
-        return syncNanos.get();
-    }
-
     private void run() {
         while (true) {
             Set<PartitionLog> round;
@@ -143,8 +148,9 @@ public final class LogSyncer implements PartitionSyncer, AutoCloseable {
         } catch (RuntimeException e) {
             failure = e;  // the store reported it to the fault handler
         }
-        syncNanos.addAndGet(nanoTime.getAsLong() - startNanos);
+        long elapsedNanos = nanoTime.getAsLong() - startNanos;
         syncs.incrementAndGet();
+        onSync.accept(elapsedNanos);
         if (failure == null) {
             captures.forEach(PartitionLog::markSynced);
         } else {

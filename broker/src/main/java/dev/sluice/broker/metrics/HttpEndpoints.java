@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 /**
  * The node's HTTP port: {@code /metrics} in Prometheus text format, {@code /healthz} (the process is up) and
  * {@code /readyz} (200 once the node can serve its roles, 503 with the reason before that). Requests are served by
- * one small daemon thread; each handler only reads volatile state.
+ * one small daemon thread; each handler only reads volatile state, except that a scrape first runs the
+ * {@link MeterRefresh} tasks, which may ask other brokers for log ends (bounded by their own timeouts).
  */
 public final class HttpEndpoints implements AutoCloseable {
     private final HttpServer server;
@@ -22,16 +23,18 @@ public final class HttpEndpoints implements AutoCloseable {
     public interface Readiness extends Supplier<String> {
     }
 
-    public HttpEndpoints(InetSocketAddress address, PrometheusMeterRegistry registry, Readiness readiness)
-            throws IOException {
+    public HttpEndpoints(InetSocketAddress address, PrometheusMeterRegistry registry, MeterRefresh refresh,
+            Readiness readiness) throws IOException {
         server = HttpServer.create(address, 16);
         server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "sluice-http");
             thread.setDaemon(true);
             return thread;
         }));
-        server.createContext("/metrics", exchange ->
-                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext("/metrics", exchange -> {
+            refresh.run();
+            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        });
         server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
         server.createContext("/readyz", exchange -> {
             String notReady = readiness.get();

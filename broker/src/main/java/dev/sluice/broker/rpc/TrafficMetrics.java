@@ -14,6 +14,13 @@ import java.util.concurrent.ConcurrentMap;
  * in per topic. Counted from batch sizes and headers only, so it adds no per-record work. Thread-safe.
  */
 public final class TrafficMetrics {
+    private static final String BYTES_IN_HELP =
+            "bytes of record batches produced to this broker, per topic (as sent, compressed or not; replication"
+                    + " not counted)";
+    private static final String RECORDS_IN_HELP = "records produced to this broker, per topic (from batch headers)";
+    private static final String BYTES_OUT_HELP =
+            "bytes of record batches returned to consumers by this broker, per topic (replica fetches not counted)";
+
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Counter> bytesIn = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> bytesOut = new ConcurrentHashMap<>();
@@ -25,9 +32,9 @@ public final class TrafficMetrics {
 
     void recordProduced(ProduceRequestView request) {
         for (ProducePartitionView partition : request.getPartitionsList()) {
-            counter(bytesIn, "sluice.topic.bytes.in", partition.getTopic())
+            counter(bytesIn, "sluice.topic.bytes.in", BYTES_IN_HELP, partition.getTopic())
                     .increment(partition.getBatch().getSerializedSize());
-            counter(recordsIn, "sluice.topic.records.in", partition.getTopic())
+            counter(recordsIn, "sluice.topic.records.in", RECORDS_IN_HELP, partition.getTopic())
                     .increment(partition.getBatch().getHeader().getRecordCount());
         }
     }
@@ -39,7 +46,7 @@ public final class TrafficMetrics {
                 bytes += result.getBatches(i).size();
             }
             if (bytes > 0) {
-                counter(bytesOut, "sluice.topic.bytes.out", result.getTopic()).increment(bytes);
+                counter(bytesOut, "sluice.topic.bytes.out", BYTES_OUT_HELP, result.getTopic()).increment(bytes);
             }
         }
     }
@@ -54,7 +61,8 @@ public final class TrafficMetrics {
         }
     }
 
-    private Counter counter(ConcurrentMap<String, Counter> counters, String name, String topic) {
-        return counters.computeIfAbsent(topic, t -> Counter.builder(name).tag("topic", t).register(registry));
+    private Counter counter(ConcurrentMap<String, Counter> counters, String name, String help, String topic) {
+        return counters.computeIfAbsent(topic,
+                t -> Counter.builder(name).description(help).tag("topic", t).register(registry));
     }
 }

@@ -121,12 +121,17 @@ final class BrokerMetadataPublisher implements MetadataPublisher {
         Set<io.micrometer.core.instrument.Tag> tags = Set.of(io.micrometer.core.instrument.Tag.of("topic", topic),
                 io.micrometer.core.instrument.Tag.of("partition", Integer.toString(partition)));
         meters.add(Gauge.builder("sluice.log.end.offset", partitionLog, PartitionLog::logEndOffset)
+                .description("the offset the next record appended to this broker's replica will get")
                 .tags(tags).register(registry));
         meters.add(Gauge.builder("sluice.log.start.offset", partitionLog, PartitionLog::logStartOffset)
+                .description("the first offset this broker's replica still holds (retention and deletion move it)")
                 .tags(tags).register(registry));
         meters.add(Gauge.builder("sluice.log.high.watermark", partitionLog, PartitionLog::highWatermark)
+                .description("the high watermark of this broker's replica: consumers read below it")
                 .tags(tags).register(registry));
         meters.add(Gauge.builder("sluice.log.size", partitionLog, PartitionLog::sizeBytes)
+                .description("bytes of record batches this broker's replica holds (stored size; sum by topic for a"
+                        + " topic's bytes on this broker's disk)")
                 .baseUnit("bytes").tags(tags).register(registry));
         return meters;
     }

@@ -12,6 +12,7 @@ import dev.sluice.broker.partition.ProducerIdHandler;
 import dev.sluice.broker.replication.PartitionReplicas;
 import dev.sluice.broker.rpc.AdminGrpcService;
 import dev.sluice.broker.rpc.BrokerGrpcService;
+import dev.sluice.broker.rpc.ConnectionMeter;
 import dev.sluice.broker.rpc.ConnectionOrderedCalls;
 import dev.sluice.broker.rpc.GroupGrpcService;
 import dev.sluice.broker.rpc.GrpcControllerChannel;
@@ -135,7 +136,7 @@ final class BrokerRole implements AutoCloseable {
                 context.clusterId(), () -> QuorumInfos.of(quorum.status()), replication.appliedOffsets());
         context.scheduler().scheduleWithFixedDelay(replication.appliedOffsets()::expireOverdue,
                 APPLIED_OFFSET_EXPIRY_INTERVAL_MS, APPLIED_OFFSET_EXPIRY_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(context.registry());
+        RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(context.registry(), "broker");
         MalformedRequests malformed = context.malformedRequests();
         // Calls run on this pool; each connection's Produce calls one at a time, in arrival order, so that an
         // idempotent producer's pipelined batches reach the log in sequence.
@@ -145,7 +146,12 @@ final class BrokerRole implements AutoCloseable {
         List<ServerServiceDefinition> services = List.of(malformed.guard(brokerService.definition()),
                 malformed.guard(adminService), malformed.guard(new GroupGrpcService(coordinator, quorum::brokerImage)),
                 malformed.guard(replicas.replicaFetchService()));
+<<<<<<< HEAD
         NettyServerBuilder builder = ordering.install(GrpcListener.builder(config.bindHost(), config.brokerPort()));
+=======
+        NettyServerBuilder builder = ordering.install(GrpcListener.builder(config.host(), config.brokerPort()))
+                .addTransportFilter(new ConnectionMeter(context.registry(), "broker"));
+>>>>>>> metrics
         services.forEach(service -> builder.addService(ServerInterceptors.intercept(service, interceptor)));
         return resources.push(GrpcListener.start(builder.build(), config, NodeConfig.BROKER_PORT,
                 config.brokerPort()));

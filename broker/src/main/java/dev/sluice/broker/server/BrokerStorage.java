@@ -36,7 +36,8 @@ final class BrokerStorage implements AutoCloseable {
                     WriteSink.ROCKSDB, StoreIntegrity.VerifyOnOpen.valueOf(
                             config.logVerifyOnOpen().toUpperCase(Locale.ROOT).replace('-', '_'))));
             RocksDbMeters.bind(registry, logStore);
-            LogSyncer logSyncer = new LogSyncer(logStore, "sluice-log-syncer-" + config.nodeId(), System::nanoTime);
+            LogSyncer logSyncer = new LogSyncer(logStore, "sluice-log-syncer-" + config.nodeId(), System::nanoTime,
+                    RocksDbMeters.fsyncTimer(registry));
             logSyncer.start();
             resources.push(logSyncer);
             RocksDbMeters.bindSyncer(registry, logSyncer);

@@ -1,11 +1,15 @@
 package dev.sluice.broker.server;
 
+import dev.sluice.broker.rpc.ConnectionMeter;
+import dev.sluice.broker.rpc.MalformedRequests;
+import dev.sluice.broker.rpc.RpcMetricsInterceptor;
 import dev.sluice.controller.ControllerConfig;
 import dev.sluice.controller.ControllerService;
 import dev.sluice.controller.ThreadEventQueue;
 import dev.sluice.controller.io.ControllerGrpcService;
 import dev.sluice.identity.ClusterIdCheck;
 import dev.sluice.metadata.TopicConfigs;
+import io.grpc.ServerInterceptors;
 import java.io.IOException;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -40,13 +44,29 @@ final class ControllerRole implements AutoCloseable {
                     quorum::append, context.clock(), new SplittableRandom(),
                     new ThreadEventQueue("sluice-controller-" + config.nodeId(), context.faultHandler()));
             quorum.loader().register(service);
+            quorum.loader().register(new ControllerMeters(context.registry(),
+                    () -> quorum.leaderId() == config.nodeId(), quorum::image));
             quorum.addLeaderChangeListener(service::handleLeaderChange);
             resources.push(service);
+            // The same request meters as the broker port: Raft fetches and broker heartbeats are where a slow
+            // quorum shows first.
+            RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(context.registry(), "controller");
+            MalformedRequests malformed = context.malformedRequests();
             GrpcListener server = resources.push(GrpcListener.start(
+<<<<<<< HEAD
                     GrpcListener.builder(config.bindHost(), config.controllerPort())
                             .addService(context.malformedRequests().guard(quorum.raftService()))
                             .addService(context.malformedRequests().guard(new ControllerGrpcService(service,
                                     quorum::leaderId, new ClusterIdCheck(config.nodeId(), context.clusterId()))))
+=======
+                    GrpcListener.builder(config.host(), config.controllerPort())
+                            .addTransportFilter(new ConnectionMeter(context.registry(), "controller"))
+                            .addService(ServerInterceptors.intercept(malformed.guard(quorum.raftService()),
+                                    interceptor))
+                            .addService(ServerInterceptors.intercept(malformed.guard(new ControllerGrpcService(service,
+                                    quorum::leaderId, new ClusterIdCheck(config.nodeId(), context.clusterId()))),
+                                    interceptor))
+>>>>>>> metrics
                             .build(),
                     config, NodeConfig.CONTROLLER_PORT, config.controllerPort()));
             return new ControllerRole(resources, server);

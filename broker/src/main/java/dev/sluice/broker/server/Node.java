@@ -1,6 +1,7 @@
 package dev.sluice.broker.server;
 
 import dev.sluice.broker.metrics.HttpEndpoints;
+import dev.sluice.broker.metrics.MeterRefresh;
 import dev.sluice.broker.metrics.NodeMetrics;
 import dev.sluice.broker.rpc.MalformedRequests;
 import dev.sluice.fault.FaultHandler;
@@ -108,12 +109,14 @@ public final class Node implements AutoCloseable {
         NodeIdentity identity = identity(config, cluster);
         PrometheusMeterRegistry registry = NodeMetrics.createRegistry(config.nodeId());
         resources.push(registry::close);
+        DiskMeters.bind(registry, config.dataDir());
+        MeterRefresh meterRefresh = new MeterRefresh();
         BrokerStorage storage = config.isBroker()
                 ? resources.push(BrokerStorage.open(config, faultHandler, registry)) : null;
         ScheduledExecutorService scheduler = startScheduler(resources);
         NodeContext context = new NodeContext(config, faultHandler, Clock.systemUTC(), cluster.clusterId(), identity,
-                registry, scheduler, new MalformedRequests(System::nanoTime));
-        MetadataQuorum quorum = new MetadataQuorum(config, identity, faultHandler);
+                registry, scheduler, new MalformedRequests(System::nanoTime), meterRefresh);
+        MetadataQuorum quorum = new MetadataQuorum(config, identity, faultHandler, new QuorumMeters(registry));
         BrokerReplication replication;
         ControllerRole controller;
         try {
@@ -127,7 +130,8 @@ public final class Node implements AutoCloseable {
         quorum.start(scheduler);
         BrokerRole broker = replication == null ? null : resources.push(BrokerRole.start(context, storage,
                 replication, quorum, controllerAddresses(config, controller)));
-        HttpEndpoints http = resources.push(startHttp(config, registry, () -> notReadyReason(quorum, broker)));
+        HttpEndpoints http = resources.push(startHttp(config, registry, meterRefresh,
+                () -> notReadyReason(quorum, broker)));
         if (broker != null) {
             resources.push(broker.startRegistration());
         }
@@ -166,9 +170,11 @@ public final class Node implements AutoCloseable {
     }
 
     private static HttpEndpoints startHttp(NodeConfig config, PrometheusMeterRegistry registry,
-                                           HttpEndpoints.Readiness readiness) throws IOException {
+                                           MeterRefresh meterRefresh, HttpEndpoints.Readiness readiness)
+            throws IOException {
         try {
-            return new HttpEndpoints(new InetSocketAddress(config.bindHost(), config.httpPort()), registry, readiness);
+            return new HttpEndpoints(new InetSocketAddress(config.bindHost(), config.httpPort()), registry,
+                    meterRefresh, readiness);
         } catch (BindException e) {
             throw config.cannotListen(NodeConfig.HTTP_PORT, config.httpPort());
         }

@@ -1,5 +1,6 @@
 package dev.sluice.broker.server;
 
+import dev.sluice.broker.metrics.MeterRefresh;
 import dev.sluice.broker.rpc.MalformedRequests;
 import dev.sluice.fault.FaultHandler;
 import dev.sluice.identity.NodeIdentity;
@@ -18,8 +19,9 @@ import java.util.concurrent.ScheduledExecutorService;
  *     partition store
  * @param malformedRequests answers requests that do not parse, on both gRPC ports, with {@code INVALID_ARGUMENT}
  *     (not {@code UNKNOWN} and a stack trace)
+ * @param meterRefresh where a role adds the work that recomputes its per-key meters before each scrape
  */
 record NodeContext(NodeConfig config, FaultHandler faultHandler, Clock clock, String clusterId,
                    NodeIdentity identity, PrometheusMeterRegistry registry, ScheduledExecutorService scheduler,
-                   MalformedRequests malformedRequests) {
+                   MalformedRequests malformedRequests, MeterRefresh meterRefresh) {
 }

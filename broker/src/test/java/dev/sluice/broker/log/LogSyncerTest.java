@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +121,25 @@ class LogSyncerTest {
         syncer.syncOverdue(Long.MAX_VALUE / 2);
         assertThat(disk.syncs()).isZero();
         assertThat(log.hasUnsyncedData()).isTrue();
+    }
+
+    @Test
+    void eachFsyncReportsItsDurationOnTheInjectedClockFailedOnesIncluded() {
+        AtomicLong nanos = new AtomicLong();
+        List<Long> durations = new CopyOnWriteArrayList<>();
+        // The clock moves 5 ms per reading: a round reads it once before and once after its fsync.
+        try (LogSyncer timed = new LogSyncer(store, "timed-syncer", () -> nanos.getAndAdd(5_000_000),
+                durations::add)) {
+            timed.start();
+            PartitionLog log = durablePartition(0);
+            log.append(batch(1), 0, 1);
+            assertThat(timed.sync(log)).succeedsWithin(WAIT);
+            log.append(batch(1), 0, 2);
+            disk.failSyncs();
+            assertThat(timed.sync(log)).failsWithin(WAIT);
+        }
+        assertThat(durations).containsExactly(5_000_000L, 5_000_000L);
+        assertThat(faults.faults).hasSize(1);
     }
 
     @Test

@@ -86,7 +86,7 @@ final class RaftDriver {
         this.dispatcher = dispatcher;
         this.faultHandler = faultHandler;
         this.thread = new Thread(this::runLoop, "sluice-raft-" + config.nodeId());
-        this.status = new QuorumStatus(-1, 0, 0, 0, List.of(), List.of(), -1);
+        this.status = QuorumStatus.initial(config.isVoter());
     }
 
     /** Recovers log and quorum state from storage and starts the driver thread. */

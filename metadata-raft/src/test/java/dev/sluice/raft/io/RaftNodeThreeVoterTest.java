@@ -88,6 +88,12 @@ class RaftNodeThreeVoterTest {
             .allMatch(listener -> listener.payloads().contains("first")));
         assertThat(leader.status().voters()).hasSize(3);
         await().atMost(Duration.ofSeconds(10)).until(() -> leader.status().observers().size() == 1);
+        assertThat(leader.status().role()).isEqualTo("leader");
+        assertThat(nodes.get(4).status().role()).as("a non-voter is an observer whatever its core's role")
+            .isEqualTo("observer");
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodes.entrySet().stream()
+            .filter(entry -> entry.getKey() != leaderId && entry.getKey() <= 3)
+            .allMatch(entry -> entry.getValue().status().role().equals("follower")));
 
         leader.close();
         nodes.remove(leaderId);
