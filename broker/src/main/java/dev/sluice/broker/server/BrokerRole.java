@@ -146,12 +146,8 @@ final class BrokerRole implements AutoCloseable {
         List<ServerServiceDefinition> services = List.of(malformed.guard(brokerService.definition()),
                 malformed.guard(adminService), malformed.guard(new GroupGrpcService(coordinator, quorum::brokerImage)),
                 malformed.guard(replicas.replicaFetchService()));
-<<<<<<< HEAD
-        NettyServerBuilder builder = ordering.install(GrpcListener.builder(config.bindHost(), config.brokerPort()));
-=======
-        NettyServerBuilder builder = ordering.install(GrpcListener.builder(config.host(), config.brokerPort()))
+        NettyServerBuilder builder = ordering.install(GrpcListener.builder(config.bindHost(), config.brokerPort()))
                 .addTransportFilter(new ConnectionMeter(context.registry(), "broker"));
->>>>>>> metrics
         services.forEach(service -> builder.addService(ServerInterceptors.intercept(service, interceptor)));
         return resources.push(GrpcListener.start(builder.build(), config, NodeConfig.BROKER_PORT,
                 config.brokerPort()));

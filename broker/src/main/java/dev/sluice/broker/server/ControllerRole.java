@@ -53,20 +53,13 @@ final class ControllerRole implements AutoCloseable {
             RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(context.registry(), "controller");
             MalformedRequests malformed = context.malformedRequests();
             GrpcListener server = resources.push(GrpcListener.start(
-<<<<<<< HEAD
                     GrpcListener.builder(config.bindHost(), config.controllerPort())
-                            .addService(context.malformedRequests().guard(quorum.raftService()))
-                            .addService(context.malformedRequests().guard(new ControllerGrpcService(service,
-                                    quorum::leaderId, new ClusterIdCheck(config.nodeId(), context.clusterId()))))
-=======
-                    GrpcListener.builder(config.host(), config.controllerPort())
                             .addTransportFilter(new ConnectionMeter(context.registry(), "controller"))
                             .addService(ServerInterceptors.intercept(malformed.guard(quorum.raftService()),
                                     interceptor))
                             .addService(ServerInterceptors.intercept(malformed.guard(new ControllerGrpcService(service,
                                     quorum::leaderId, new ClusterIdCheck(config.nodeId(), context.clusterId()))),
                                     interceptor))
->>>>>>> metrics
                             .build(),
                     config, NodeConfig.CONTROLLER_PORT, config.controllerPort()));
             return new ControllerRole(resources, server);
