@@ -26,8 +26,12 @@ public final class ServerCommand implements Callable<Integer> {
     String roles;
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where logs and metadata live (default ./data).")
     Path dataDir;
-    @Option(names = "--host", description = "Host name advertised to clients and bound (default localhost).")
+    @Option(names = "--host", description = "Host name advertised to clients and the other nodes, and bound unless "
+            + "--bind-host is given (default localhost).")
     String host;
+    @Option(names = "--bind-host", paramLabel = "ADDRESS", description = "Address to listen on, when not --host "
+            + "(e.g. 0.0.0.0 in a container that advertises its DNS name).")
+    String bindHost;
     @Option(names = "--broker-port", description = "Client and replication port (default 7092).")
     Integer brokerPort;
     @Option(names = "--controller-port", description = "Metadata quorum port (default 7093).")
@@ -91,6 +95,7 @@ public final class ServerCommand implements Callable<Integer> {
         put(properties, NodeConfig.ROLES, roles);
         put(properties, NodeConfig.DATA_DIR, dataDir);
         put(properties, NodeConfig.HOST, host);
+        put(properties, NodeConfig.BIND_HOST, bindHost);
         put(properties, NodeConfig.BROKER_PORT, brokerPort);
         put(properties, NodeConfig.CONTROLLER_PORT, controllerPort);
         put(properties, NodeConfig.HTTP_PORT, httpPort);

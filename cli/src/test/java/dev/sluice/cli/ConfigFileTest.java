@@ -109,6 +109,18 @@ class ConfigFileTest {
         assertThatThrownBy(command::config).hasMessage("broker.port must be at most 65535, got 70000");
     }
 
+    @Test
+    void bindHostFlagSetsTheListenAddressAndKeepsTheAdvertisedHost() throws IOException {
+        Path file = write("pod.properties", "host=sluice-broker-0.sluice-broker-headless.prod.svc.cluster.local\n"
+                + "bind.host=127.0.0.1\n");
+        ServerCommand command = new ServerCommand();
+        command.configFile = file;
+        command.bindHost = "0.0.0.0";
+
+        assertThat(command.config().bindHost()).isEqualTo("0.0.0.0");
+        assertThat(command.config().host()).isEqualTo("sluice-broker-0.sluice-broker-headless.prod.svc.cluster.local");
+    }
+
     private static String runServer(Path config) {
         StringWriter err = new StringWriter();
         CommandLine commandLine = Main.commandLine();

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * a broker epoch), then heartbeats every
  * {@code broker.heartbeat.interval.ms}, registering again if the controller no longer knows the epoch. Once the
  * broker is unfenced it makes sure the internal {@code __consumer_offsets} topic exists, creating it (compacted)
- * once enough brokers are unfenced for its replication factor ({@link #offsetsTopicReplicationFactor}). It registers
+ * once enough brokers are unfenced for its replication factor ({@link OffsetsTopicCreation}). It registers
  * only once the node's metadata loader caught up with the quorum's high watermark. An accepted heartbeat renews the
  * group coordinators' lease once the image has caught up ({@link CaughtUpLeaseRenewal}). A registration refused
  * because another live process holds this broker's id, or because the controller belongs to another cluster, stops
@@ -56,6 +56,7 @@ final class BrokerLifecycle implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final DuplicateRegistrationWait duplicateWait;
     private final BrokerEpoch brokerEpoch;
+    private final OffsetsTopicCreation offsetsTopicCreation;
     private volatile String lastProblem = "not registered yet";
     private volatile boolean closed;
     private ScheduledFuture<?> next;
@@ -77,6 +78,9 @@ final class BrokerLifecycle implements AutoCloseable {
         this.faultHandler = faultHandler;
         this.nanoTime = nanoTime;
         this.duplicateWait = new DuplicateRegistrationWait(config.brokerSessionTimeoutMs());
+        // A broker-only cluster smaller than the configured factor waits one session timeout for late registrations.
+        this.offsetsTopicCreation = new OffsetsTopicCreation(config.offsetsTopicReplicationFactor(),
+                config.controllerQuorum().size(), config.isController(), config.brokerSessionTimeoutMs());
         this.leaseRenewal = leaseRenewal;
         this.controller = controller;
         this.image = image;
@@ -186,34 +190,32 @@ final class BrokerLifecycle implements AutoCloseable {
         if (current.topics().topic(GroupCoordinator.OFFSETS_TOPIC) != null) {
             return;
         }
-        int replicationFactor = offsetsTopicReplicationFactor(config.offsetsTopicReplicationFactor(),
-                config.controllerQuorum().size(), current.cluster().brokers().size());
-        int unfenced = current.cluster().unfencedBrokers().size();
-        if (unfenced < replicationFactor) {
-            lastProblem = "waiting for " + replicationFactor + " unfenced brokers to create "
-                    + GroupCoordinator.OFFSETS_TOPIC + " (have " + unfenced + ")";
+        OffsetsTopicCreation.Decision decision = offsetsTopicCreation.decide(current.cluster().brokers().size(),
+                current.cluster().unfencedBrokers().size(), nanoTime.getAsLong());
+        if (!decision.create()) {
+            lastProblem = decision.waitingFor();
             return;
         }
+        int replicationFactor = decision.replicationFactor();
         // Compacted: the latest commit per (group, topic, partition) is kept forever, older ones are cleaned.
         TopicResult result = controller.createInternalTopic(GroupCoordinator.OFFSETS_TOPIC,
                 config.offsetsTopicPartitions(), replicationFactor,
                 Map.of(TopicConfigs.CLEANUP_POLICY, "compact")).get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        if (result.getError() != ErrorCode.NONE && result.getError() != ErrorCode.TOPIC_ALREADY_EXISTS) {
+        if (result.getError() == ErrorCode.TOPIC_ALREADY_EXISTS) {
+            return;  // another broker created it first, and logged it
+        }
+        if (result.getError() != ErrorCode.NONE) {
             lastProblem = "cannot create " + GroupCoordinator.OFFSETS_TOPIC + ": " + result.getErrorMessage();
+        } else if (decision.belowConfigured(config.offsetsTopicReplicationFactor())) {
+            log.warn("Broker {} created {} with replication factor {}, below {}={}: only {} brokers can host its "
+                    + "replicas. Brokers added later do not raise it (reassigning its partitions does)",
+                    config.nodeId(),
+                    GroupCoordinator.OFFSETS_TOPIC, replicationFactor, NodeConfig.OFFSETS_TOPIC_REPLICATION_FACTOR,
+                    config.offsetsTopicReplicationFactor(), replicationFactor);
         } else {
             log.info("Broker {} created {} with replication factor {}", config.nodeId(),
                     GroupCoordinator.OFFSETS_TOPIC, replicationFactor);
         }
-    }
-
-    /**
-     * The replication factor of {@code __consumer_offsets}: {@code offsets.topic.replication.factor}, capped by the
-     * brokers the cluster can be expected to have, the larger of the controller quorum's size (in a combined
-     * cluster every voter is a broker) and the brokers registered so far. So a single combined node gets 1 at once,
-     * while three combined nodes wait for all three instead of creating the topic with the first one.
-     */
-    static int offsetsTopicReplicationFactor(int configured, int quorumVoters, int registeredBrokers) {
-        return Math.max(1, Math.min(configured, Math.max(quorumVoters, registeredBrokers)));
     }
 
     private boolean isFenced() {
@@ -221,7 +223,11 @@ final class BrokerLifecycle implements AutoCloseable {
         return registration == null || registration.fenced();
     }
 
-    /** Null once registered, unfenced and the offsets topic exists; otherwise why not. */
+    /**
+     * Null once registered, unfenced, the offsets topic exists and this broker is back in the ISR of every partition
+     * it replicates under a live leader ({@link ReplicaCatchUp}); otherwise why not. The catch-up rule comes last: it
+     * is the one a rolling restart waits on before stopping the next node.
+     */
     String notReadyReason() {
         if (brokerEpoch.get() < 0) {
             return "broker not registered: " + lastProblem;
@@ -229,10 +235,11 @@ final class BrokerLifecycle implements AutoCloseable {
         if (isFenced()) {
             return "broker is fenced: " + lastProblem;
         }
-        if (image.get().topics().topic(GroupCoordinator.OFFSETS_TOPIC) == null) {
+        MetadataImage current = image.get();
+        if (current.topics().topic(GroupCoordinator.OFFSETS_TOPIC) == null) {
             return GroupCoordinator.OFFSETS_TOPIC + " not created yet: " + lastProblem;
         }
-        return null;
+        return ReplicaCatchUp.notCaughtUpReason(current, config.nodeId());
     }
 
     /**

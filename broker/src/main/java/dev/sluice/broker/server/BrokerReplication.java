@@ -48,6 +48,7 @@ final class BrokerReplication implements AutoCloseable {
         quorum.loader().registerAfterCatchUp(new BrokerMetadataPublisher(config.nodeId(), storage.logStore(),
                 context.registry(), traffic, replicas, coordinatorHandoffs));
         quorum.loader().registerAfterCatchUp((delta, newImage) -> appliedOffsets.handleApplied(newImage.offset()));
+        quorum.loader().registerAfterCatchUp(new PartitionMeters(config.nodeId(), context.registry()));
     }
 
     /** From now on, ISR changes go to the controller through {@code channel}. */

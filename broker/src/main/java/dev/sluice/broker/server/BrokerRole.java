@@ -146,7 +146,7 @@ final class BrokerRole implements AutoCloseable {
         List<ServerServiceDefinition> services = List.of(malformed.guard(brokerService.definition()),
                 malformed.guard(adminService), malformed.guard(new GroupGrpcService(coordinator, quorum::brokerImage)),
                 malformed.guard(replicas.replicaFetchService()));
-        NettyServerBuilder builder = ordering.install(GrpcListener.builder(config.host(), config.brokerPort()))
+        NettyServerBuilder builder = ordering.install(GrpcListener.builder(config.bindHost(), config.brokerPort()))
                 .addTransportFilter(new ConnectionMeter(context.registry(), "broker"));
         services.forEach(service -> builder.addService(ServerInterceptors.intercept(service, interceptor)));
         return resources.push(GrpcListener.start(builder.build(), config, NodeConfig.BROKER_PORT,
@@ -229,7 +229,7 @@ final class BrokerRole implements AutoCloseable {
         return server.port();
     }
 
-    /** Null once registered, unfenced and the offsets topic exists; otherwise why not. */
+    /** Null once ready (see {@link BrokerLifecycle#notReadyReason()}); otherwise why not. */
     String notReadyReason() {
         return lifecycle.notReadyReason();
     }

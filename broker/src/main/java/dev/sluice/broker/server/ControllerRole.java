@@ -44,6 +44,8 @@ final class ControllerRole implements AutoCloseable {
                     quorum::append, context.clock(), new SplittableRandom(),
                     new ThreadEventQueue("sluice-controller-" + config.nodeId(), context.faultHandler()));
             quorum.loader().register(service);
+            quorum.loader().register(new ControllerMeters(context.registry(),
+                    () -> quorum.leaderId() == config.nodeId(), quorum::image));
             quorum.addLeaderChangeListener(service::handleLeaderChange);
             resources.push(service);
             // The same request meters as the broker port: Raft fetches and broker heartbeats are where a slow
@@ -51,7 +53,7 @@ final class ControllerRole implements AutoCloseable {
             RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(context.registry(), "controller");
             MalformedRequests malformed = context.malformedRequests();
             GrpcListener server = resources.push(GrpcListener.start(
-                    GrpcListener.builder(config.host(), config.controllerPort())
+                    GrpcListener.builder(config.bindHost(), config.controllerPort())
                             .addTransportFilter(new ConnectionMeter(context.registry(), "controller"))
                             .addService(ServerInterceptors.intercept(malformed.guard(quorum.raftService()),
                                     interceptor))

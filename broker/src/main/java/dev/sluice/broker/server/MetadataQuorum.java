@@ -46,19 +46,22 @@ final class MetadataQuorum implements AutoCloseable {
     /** Publishes to the broker only once replayed to the quorum's high watermark learned since this start. */
     private final MetadataLoader loader;
     private final RaftNode raft;
+    private final QuorumMeters meters;
     private final List<LeaderChangeListener> leaderChangeListeners = new CopyOnWriteArrayList<>();
     /** Test hook: while set, committed metadata is not applied on this node (see {@link #holdMetadataForTest}). */
     private volatile CountDownLatch metadataHold;
     private volatile boolean started;
 
-    MetadataQuorum(NodeConfig config, NodeIdentity identity, FaultHandler faultHandler) {
+    MetadataQuorum(NodeConfig config, NodeIdentity identity, FaultHandler faultHandler, QuorumMeters meters) {
         this.faultHandler = faultHandler;
+        this.meters = meters;
         // The loader and the Raft node need each other: the node feeds the loader commits, and the loader asks the
         // node for the high watermark to catch up to. The loader asks only once commits flow, after start().
         this.loader = new MetadataLoader(this::quorumHighWatermark);
         this.raft = new RaftNode(new RaftNodeConfig(config.nodeId(), config.dataDir().resolve("metadata"),
                 config.controllerQuorum(), config.quorumElectionTimeoutMs(), config.quorumFetchTimeoutMs(),
                 config.metadataSnapshotIntervalEntries(), identity), new Listener(), faultHandler);
+        meters.bindStatus(raft::status, config.controllerQuorum().keySet(), config.isController());
     }
 
     /** Where publishers register; the broker's with {@link MetadataLoader#registerAfterCatchUp}. */
@@ -84,9 +87,16 @@ final class MetadataQuorum implements AutoCloseable {
         scheduleCatchUpCheck(scheduler);
     }
 
-    /** Proposes an entry; see {@link RaftNode#append}. */
+    /** Proposes an entry; see {@link RaftNode#append}. Times it until it commits, for the commit latency meter. */
     CompletableFuture<Long> append(byte[] payload) {
-        return raft.append(payload);
+        long startNanos = System.nanoTime();
+        CompletableFuture<Long> committed = raft.append(payload);
+        committed.whenComplete((offset, failure) -> {
+            if (failure == null) {
+                meters.recordCommit(System.nanoTime() - startNanos);
+            }
+        });
+        return committed;
     }
 
     /** The gRPC {@code Raft} service, for the controller port. */
@@ -201,13 +211,16 @@ final class MetadataQuorum implements AutoCloseable {
 
         @Override
         public byte[] createSnapshot() {
-            return MetadataRecords.serialize(loader.image().toRecords());
+            byte[] snapshot = MetadataRecords.serialize(loader.image().toRecords());
+            meters.snapshotWritten();
+            return snapshot;
         }
 
         @Override
         public void handleSnapshot(long snapshotEndOffset, int epoch, byte[] snapshot) {
             // The image's offset is that of the last entry it covers.
             loader.handleSnapshot(snapshotEndOffset - 1, MetadataRecords.parse(snapshot));
+            meters.snapshotLoaded();
         }
     }
 }

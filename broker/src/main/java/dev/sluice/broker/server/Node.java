@@ -119,7 +119,7 @@ public final class Node implements AutoCloseable {
         ScheduledExecutorService scheduler = startScheduler(resources);
         NodeContext context = new NodeContext(config, faultHandler, Clock.systemUTC(), cluster.clusterId(), identity,
                 registry, scheduler, new MalformedRequests(System::nanoTime), meterRefresh);
-        MetadataQuorum quorum = new MetadataQuorum(config, identity, faultHandler);
+        MetadataQuorum quorum = new MetadataQuorum(config, identity, faultHandler, new QuorumMeters(registry));
         BrokerReplication replication;
         ControllerRole controller;
         try {
@@ -178,8 +178,8 @@ public final class Node implements AutoCloseable {
                                            MeterRefresh meterRefresh, HttpEndpoints.Readiness readiness)
             throws IOException {
         try {
-            return new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()), registry, meterRefresh,
-                    readiness);
+            return new HttpEndpoints(new InetSocketAddress(config.bindHost(), config.httpPort()), registry,
+                    meterRefresh, readiness);
         } catch (BindException e) {
             throw config.cannotListen(NodeConfig.HTTP_PORT, config.httpPort());
         }

@@ -18,6 +18,9 @@ import java.util.Set;
  * <p>Every key has a default, so an empty configuration is a single combined node with data under {@code ./data}.
  * A bad value fails with {@link IllegalArgumentException} naming the key, before anything is started.
  *
+ * <p>{@code host} is the name advertised to clients and the other nodes; {@code bindHost} is the address the ports
+ * listen on, {@code host} itself unless {@code bind.host} is set.
+ *
  * <p>{@code adoptDataDir} is not a key: it is the operator's one-time consent ({@code sluice server
  * --adopt-data-dir}) to take over a data directory that holds data but lost its {@code meta.properties}; a config
  * file that kept it would silently disarm that check on every start.
@@ -27,6 +30,7 @@ public record NodeConfig(
         Set<Role> roles,
         Path dataDir,
         String host,
+        String bindHost,
         int brokerPort,
         int controllerPort,
         int httpPort,
@@ -58,6 +62,11 @@ public record NodeConfig(
     public static final String ROLES = "process.roles";
     public static final String DATA_DIR = "data.dir";
     public static final String HOST = "host";
+    /**
+     * The address the node's ports listen on, when it is not {@link #HOST}: {@code 0.0.0.0} in a container, whose
+     * stable DNS name (advertised as {@code host}) may not resolve to an interface of its own, or not yet at start.
+     */
+    public static final String BIND_HOST = "bind.host";
     public static final String BROKER_PORT = "broker.port";
     public static final String CONTROLLER_PORT = "controller.port";
     public static final String HTTP_PORT = "http.port";
@@ -108,6 +117,7 @@ public record NodeConfig(
         d.put(ROLES, "controller,broker");
         d.put(DATA_DIR, "./data");
         d.put(HOST, "localhost");
+        d.put(BIND_HOST, "");
         d.put(BROKER_PORT, "7092");
         d.put(CONTROLLER_PORT, "7093");
         d.put(HTTP_PORT, "7094");
@@ -145,6 +155,7 @@ public record NodeConfig(
         properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k).trim()));
         int nodeId = intValue(values, NODE_ID, 0, Integer.MAX_VALUE);
         String host = values.get(HOST);
+        String bindHost = bindHost(host, values.get(BIND_HOST));
         int controllerPort = intValue(values, CONTROLLER_PORT, 0, 65535);
         Set<Role> roles = parseRoles(values.get(ROLES));
         Map<Integer, InetSocketAddress> quorum = values.get(CONTROLLER_QUORUM).isEmpty()
@@ -173,7 +184,7 @@ public record NodeConfig(
             throw new IllegalArgumentException("bad " + CLUSTER_ID + " '" + clusterId
                     + "': use up to 64 letters, digits, '-' and '_'");
         }
-        return new NodeConfig(nodeId, roles, Path.of(values.get(DATA_DIR)), host,
+        return new NodeConfig(nodeId, roles, Path.of(values.get(DATA_DIR)), host, bindHost,
                 intValue(values, BROKER_PORT, 0, 65535), controllerPort, intValue(values, HTTP_PORT, 0, 65535),
                 values.get(RACK), quorum,
                 intValue(values, NUM_PARTITIONS, 1, 100_000), intValue(values, DEFAULT_REPLICATION_FACTOR, 1, 100),
@@ -192,7 +203,7 @@ public record NodeConfig(
 
     /** This configuration with the operator's consent to adopt a data directory without meta.properties. */
     public NodeConfig withAdoptDataDir(boolean adopt) {
-        return new NodeConfig(nodeId, roles, dataDir, host, brokerPort, controllerPort, httpPort, rack,
+        return new NodeConfig(nodeId, roles, dataDir, host, bindHost, brokerPort, controllerPort, httpPort, rack,
                 controllerQuorum, defaultPartitions, defaultReplicationFactor, retentionCheckIntervalMs,
                 offsetsTopicPartitions, offsetsTopicReplicationFactor, brokerHeartbeatIntervalMs,
                 brokerSessionTimeoutMs, clusterId, replicaLagTimeMaxMs, metadataSnapshotIntervalEntries,
@@ -202,7 +213,7 @@ public record NodeConfig(
 
     /** The refusal to start when the port of the setting {@code portKey} cannot be listened on. */
     IllegalStateException cannotListen(String portKey, int port) {
-        return new IllegalStateException("cannot listen on " + host + ":" + port + " (" + portKey
+        return new IllegalStateException("cannot listen on " + bindHost + ":" + port + " (" + portKey
                 + "): the address is in use or not available here");
     }
 
@@ -212,6 +223,23 @@ public record NodeConfig(
 
     public boolean isBroker() {
         return roles.contains(Role.BROKER);
+    }
+
+    /**
+     * The address to listen on: {@code host} unless {@code bind.host} is set. A bind address that certainly cannot
+     * be reached at the advertised host (loopback against a routable literal, two different literals) is refused:
+     * clients and the other nodes would be sent to an address nothing listens on.
+     */
+    private static String bindHost(String host, String configured) {
+        if (configured.isEmpty()) {
+            return host;
+        }
+        if (VoterAddressCheck.hostsCertainlyDiffer(configured, host)) {
+            throw new IllegalArgumentException(BIND_HOST + " " + configured + " cannot be reached at " + HOST + " "
+                    + host + ", the address advertised to clients and the other nodes; bind to " + host
+                    + ", to 0.0.0.0 (every interface), or advertise an address of " + configured);
+        }
+        return configured;
     }
 
     private static Map<Integer, InetSocketAddress> defaultQuorum(Set<Role> roles, int nodeId, String host, int port) {

@@ -1,0 +1,198 @@
+{{/*
+Names, labels, the pools and the values every pod derives (node ids, quorum voters, node settings).
+*/}}
+
+{{- define "sluice.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The release's full name; pool names append "-controller" etc., so it stays short enough for DNS labels. */}}
+{{- define "sluice.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 40 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 40 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "sluice.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "sluice.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "sluice.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "sluice.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+The pools as a YAML list: name (the StatefulSet's suffix and the component label), roles, the first node id, and the
+key of its values. Controllers take ids 0.., brokers 100.. (at most 9 controllers, so the ranges never meet).
+*/}}
+{{- define "sluice.pools" -}}
+{{- if .Values.combined }}
+- {name: combined, roles: "controller,broker", idBase: 0, values: controllers, controller: true, broker: true}
+{{- else }}
+- {name: controller, roles: controller, idBase: 0, values: controllers, controller: true, broker: false}
+- {name: broker, roles: broker, idBase: 100, values: brokers, controller: false, broker: true}
+{{- end }}
+{{- end }}
+
+{{/* The pools as a list of dicts. */}}
+{{- define "sluice.poolList" -}}
+{{- dict "pools" (include "sluice.pools" . | fromYamlArray) | toJson }}
+{{- end }}
+
+{{- define "sluice.poolName" -}}
+{{- printf "%s-%s" (include "sluice.fullname" .root) .pool.name }}
+{{- end }}
+
+{{- define "sluice.headlessName" -}}
+{{- printf "%s-%s-headless" (include "sluice.fullname" .root) .pool.name }}
+{{- end }}
+
+{{- define "sluice.poolSelectorLabels" -}}
+{{ include "sluice.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .pool.name }}
+{{- end }}
+
+{{/* The DNS domain under which the pods of a pool are named: <pod>.<this>. */}}
+{{- define "sluice.podDomain" -}}
+{{- printf "%s.%s.svc.%s" (include "sluice.headlessName" .) .root.Release.Namespace .root.Values.clusterDomain }}
+{{- end }}
+
+{{/* controller.quorum.voters: <id>@<pod>.<headless>.<ns>.svc.<domain>:<port> for every pod of the controller pool. */}}
+{{- define "sluice.quorumVoters" -}}
+{{- $root := . }}
+{{- $voters := list }}
+{{- range $pool := (include "sluice.poolList" . | fromJson).pools }}
+{{- if $pool.controller }}
+{{- $ctx := dict "root" $root "pool" $pool }}
+{{- range $ordinal := until (int $root.Values.controllers.replicas) }}
+{{- $voters = append $voters (printf "%d@%s-%d.%s:%d" (add $pool.idBase $ordinal | int) (include "sluice.poolName" $ctx) $ordinal (include "sluice.podDomain" $ctx) (int $root.Values.ports.controller)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- join "," $voters }}
+{{- end }}
+
+{{/* Node settings the chart sets per pod or from other values: never taken from `config`. */}}
+{{- define "sluice.managedKeys" -}}
+{{- list "node.id" "process.roles" "data.dir" "host" "bind.host" "broker.port" "controller.port" "http.port" "broker.rack" "controller.quorum.voters" "cluster.id" | toJson }}
+{{- end }}
+
+{{/* Every other key of docs/configuration.md's server table (NodeConfig.DEFAULTS); the chart tests keep it in step. */}}
+{{- define "sluice.configurableKeys" -}}
+{{- list "num.partitions" "default.replication.factor" "log.retention.check.interval.ms" "offsets.topic.num.partitions" "offsets.topic.replication.factor" "broker.heartbeat.interval.ms" "broker.session.timeout.ms" "replica.lag.time.max.ms" "metadata.snapshot.interval.entries" "controller.quorum.election.timeout.ms" "controller.quorum.fetch.timeout.ms" "auto.leader.rebalance.enable" "controlled.shutdown.timeout.ms" "log.durable.acks" "log.flush.scheduler.interval.ms" "log.verify.on.open" | toJson }}
+{{- end }}
+
+{{/* A config value as the node reads it: whole numbers without an exponent (YAML numbers arrive as floats). */}}
+{{- define "sluice.configValue" -}}
+{{- if kindIs "float64" . }}
+{{- if eq . (floor .) }}{{ int64 . }}{{ else }}{{ . }}{{ end }}
+{{- else }}
+{{- . }}
+{{- end }}
+{{- end }}
+
+{{/*
+A pool's node settings (`config` with the pool's own on top), checked: an unknown key or one the chart sets fails
+the install with a message naming it, rather than a node that refuses to start.
+*/}}
+{{- define "sluice.poolConfig" -}}
+{{- $poolValues := index .root.Values .pool.values }}
+{{- $merged := merge (deepCopy ($poolValues.config | default dict)) (.root.Values.config | default dict) }}
+{{- $managed := include "sluice.managedKeys" . | fromJsonArray }}
+{{- $known := include "sluice.configurableKeys" . | fromJsonArray }}
+{{- range $key, $value := $merged }}
+{{- if has $key $managed }}
+{{- fail (printf "config: %s is set by the chart for each pod (from the pool, its ordinal, ports, clusterId or rack); remove it from config" $key) }}
+{{- end }}
+{{- if not (has $key $known) }}
+{{- fail (printf "config: unknown node setting %q; the keys are listed in docs/configuration.md (server) and the chart's README" $key) }}
+{{- end }}
+{{- end }}
+{{- toJson $merged }}
+{{- end }}
+
+{{/* A pool's server.properties: its settings and the ports; the rest comes from start.sh's flags. */}}
+{{- define "sluice.properties" -}}
+# Node settings of the {{ .pool.name }} pool (docs/configuration.md). start.sh adds node.id, process.roles, host,
+# bind.host, data.dir, controller.quorum.voters, cluster.id and broker.rack as flags.
+broker.port={{ .root.Values.ports.broker }}
+controller.port={{ .root.Values.ports.controller }}
+http.port={{ .root.Values.ports.http }}
+{{- $config := include "sluice.poolConfig" . | fromJson }}
+{{- range $key := keys $config | sortAlpha }}
+{{ $key }}={{ include "sluice.configValue" (index $config $key) }}
+{{- end }}
+{{- end }}
+
+{{/*
+A pool's terminationGracePeriodSeconds: above its controlled.shutdown.timeout.ms, so a stopping broker has moved its
+leaderships away before Kubernetes kills it.
+*/}}
+{{- define "sluice.terminationGracePeriodSeconds" -}}
+{{- $config := include "sluice.poolConfig" . | fromJson }}
+{{- $timeoutMs := index $config "controlled.shutdown.timeout.ms" | default 5000 | int64 }}
+{{- $timeoutSeconds := div (add $timeoutMs 999) 1000 }}
+{{- $configured := .root.Values.terminationGracePeriodSeconds }}
+{{- if kindIs "invalid" $configured }}
+{{- add $timeoutSeconds 30 }}
+{{- else if le (int64 $configured) $timeoutSeconds }}
+{{- fail (printf "terminationGracePeriodSeconds (%d) must be above the %s pool's controlled.shutdown.timeout.ms (%d ms), or Kubernetes kills a broker before its leaderships have moved; leave it empty for the timeout plus 30 s" (int64 $configured) .pool.name $timeoutMs) }}
+{{- else }}
+{{- int64 $configured }}
+{{- end }}
+{{- end }}
+
+{{- define "sluice.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+
+{{- define "sluice.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "sluice.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+policy/v1 where the cluster serves it (Kubernetes 1.21 on), policy/v1beta1 before. A cluster lists the kind
+(policy/v1/PodDisruptionBudget); `helm template` knows only the group versions of its own client, which include
+policy/v1 whatever --kube-version says, so there the Kubernetes version decides.
+*/}}
+{{- define "sluice.pdbApiVersion" -}}
+{{- $caps := .Capabilities }}
+{{- if or ($caps.APIVersions.Has "policy/v1/PodDisruptionBudget") (and ($caps.APIVersions.Has "policy/v1") (semverCompare ">=1.21-0" $caps.KubeVersion.Version)) -}}
+policy/v1
+{{- else -}}
+policy/v1beta1
+{{- end }}
+{{- end }}
+
+{{/*
+Refuses a broker pool too small for __consumer_offsets: a broker creates that topic once as many brokers as its
+replication factor are unfenced (offsets.topic.replication.factor, capped by the larger of the controller count and
+the brokers registered), and is not ready before. With fewer brokers no broker would ever become ready.
+*/}}
+{{- define "sluice.validateBrokerCount" -}}
+{{- if not .Values.combined }}
+{{- $pool := dict "name" "broker" "values" "brokers" }}
+{{- $config := include "sluice.poolConfig" (dict "root" . "pool" $pool) | fromJson }}
+{{- $configured := index $config "offsets.topic.replication.factor" | default 3 | int }}
+{{- $brokers := int .Values.brokers.replicas }}
+{{- $needed := min $configured (max (int .Values.controllers.replicas) $brokers) }}
+{{- if lt $brokers (int $needed) }}
+{{- fail (printf "brokers.replicas (%d) is below the replication factor of __consumer_offsets (%d: offsets.topic.replication.factor %d, capped by the %d controllers): the topic would never be created and no broker would become ready; add brokers or set config.offsets.topic.replication.factor to at most %d" $brokers (int $needed) $configured (int .Values.controllers.replicas) $brokers) }}
+{{- end }}
+{{- end }}
+{{- end }}
