@@ -82,11 +82,13 @@ class MonitoringFilesTest {
                 for (JsonNode target : panel.path("targets")) {
                     String expr = target.path("expr").asText();
                     String where = name + " / " + panel.path("title").asText() + ": " + expr;
-                    assertThat(expr).as(where).isNotBlank().contains("job=\"$job\"").contains("namespace=~\"$namespace\"");
+                    assertThat(expr).as(where).isNotBlank()
+                            .contains("job=\"$job\"").contains("namespace=~\"$namespace\"");
                     Matcher variable = VARIABLE.matcher(expr);
                     while (variable.find()) {
-                        assertThat(defined.contains(variable.group(1)) || BUILT_IN_VARIABLES.contains(variable.group(1)))
-                                .as(where + " uses $" + variable.group(1)).isTrue();
+                        String used = variable.group(1);
+                        assertThat(defined.contains(used) || BUILT_IN_VARIABLES.contains(used))
+                                .as(where + " uses $" + used).isTrue();
                     }
                 }
             }
@@ -126,7 +128,8 @@ class MonitoringFilesTest {
     @Test
     void metricNamesAreReadOffPromQl() {
         assertThat(MonitoringFiles.metricNames("histogram_quantile(0.99, sum by (le, method) "
-                + "(rate(sluice_rpc_request_duration_seconds_bucket{job=\"$job\",method=~\"a|b\"}[$__rate_interval])))"))
+                + "(rate(sluice_rpc_request_duration_seconds_bucket{job=\"$job\",method=~\"a|b\"}"
+                + "[$__rate_interval])))"))
                 .containsExactly("sluice_rpc_request_duration_seconds_bucket");
         assertThat(MonitoringFiles.metricNames("(sum by (job, namespace, group, topic) (x_records) > 1000) and "
                 + "(sum without (partition) (deriv(x_records[10m])) > 0) or on() vector(0)"))
