@@ -7,11 +7,12 @@
 #      reads part of the topic and stops (`lagging`);
 #   2. starts a real Prometheus (Debian's package, installed here if missing) scraping the three nodes every 5 s with
 #      the alert rules loaded;
-#   3. runs every query of every dashboard panel (and every variable query) against /api/v1/query, with the
+#   3. saves a screenshot of the overview page (/) under load, taken by Debian's headless chromium, to
+#      docs/images/overview.png;
+#   4. runs every query of every dashboard panel (and every variable query) against /api/v1/query, with the
 #      variables set to this cluster (job=sluice, every namespace, topic, group and node; $__rate_interval=1m), and
-#      requires at least one series from each; prints a table;
-#   4. loads the overview page (/) in Debian's headless chromium, checks that it shows topic `load` and the lag of
-#      group `lagging` as /api/overview gives it, and saves a screenshot to docs/images/overview.png;
+#      requires at least one series from each; prints a table; once the load is over, loads the overview page in
+#      chromium again and checks that it shows topic `load` and the lag of group `lagging` as /api/overview gives it;
 #   5. kills one node (kill -9, by pid) and requires SluiceNodeDown and SluiceUnderReplicatedPartitions to fire
 #      within their `for` windows, restarts it with the same command line and requires both to resolve.
 #
@@ -25,7 +26,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 base_port="${CHECK_BASE_PORT:-37092}"
 prometheus_port="${CHECK_PROMETHEUS_PORT:-39090}"
-records="${CHECK_RECORDS:-150000}"
+records="${CHECK_RECORDS:-200000}"
 rate="${CHECK_RATE:-1000}"
 work="$(mktemp -d /tmp/sluice-dashboards-check.XXXXXX)"
 sluice="$root/bin/sluice"
@@ -137,6 +138,18 @@ sleep 25
 log "group lagging reads 20000 records and stops, so it falls behind"
 "$sluice" consume load --group lagging --from-beginning --max-messages 20000 >/dev/null 2>"$work/lagging.err"
 
+# ---------------------------------------------------------------- the overview page in headless chromium
+chrome=(chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,1100
+        --virtual-time-budget=8000)
+# The page shows groups and throughput from the node's last two samples of the brokers; ask twice first so that
+# it has them when chromium loads it (a browser would simply see them on its next poll).
+for _ in 1 2 3; do curl -sf "$overview/api/overview" >/dev/null; sleep 1.5; done
+kill -0 "$producer_pid" 2>/dev/null || log "note: the producer has already finished; the screenshot shows no throughput"
+log "saving a screenshot of the overview page (under load) to docs/images/overview.png"
+mkdir -p "$root/docs/images"
+"${chrome[@]}" --screenshot="$root/docs/images/overview.png" "$overview/" >/dev/null 2>"$work/chromium.log" \
+  || failed "chromium could not take the screenshot (see $work/chromium.log)"
+
 log "waiting 75 s so that every rate window holds samples"
 sleep 75
 
@@ -179,17 +192,6 @@ for board, title, ref, n in rows:
 print("queries: %d, with data: %d, empty: %d" % (len(rows), len(rows) - empty, empty))
 sys.exit(1 if empty else 0)
 EOF
-
-# ---------------------------------------------------------------- the overview page in headless chromium
-chrome=(chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,1100
-        --virtual-time-budget=8000)
-# The page shows groups and throughput from the node's last two samples of the brokers; ask twice first so that
-# it has them when chromium loads it (a browser would simply see them on its next poll).
-for _ in 1 2 3; do curl -sf "$overview/api/overview" >/dev/null; sleep 1.5; done
-log "saving a screenshot of the overview page to docs/images/overview.png"
-mkdir -p "$root/docs/images"
-"${chrome[@]}" --screenshot="$root/docs/images/overview.png" "$overview/" >/dev/null 2>"$work/chromium.log" \
-  || failed "chromium could not take the screenshot (see $work/chromium.log)"
 
 log "waiting for the producer to finish, so that the lag holds still"
 wait "$producer_pid" || fail "the producer failed: $(tail -3 "$work/produce.out")"
