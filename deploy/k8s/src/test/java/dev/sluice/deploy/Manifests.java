@@ -7,6 +7,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ final class Manifests {
     /** The paths of every non-empty {@code additionalProperties} reachable from {@code root}. */
     static List<String> unknownFields(Object root) {
         List<String> found = new ArrayList<>();
-        walk(root, root.getClass().getSimpleName(), found, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+        walk(root, root.getClass().getSimpleName(), found, Collections.newSetFromMap(new IdentityHashMap<>()));
         return found;
     }
 
