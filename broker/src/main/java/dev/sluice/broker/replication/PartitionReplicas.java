@@ -16,6 +16,7 @@ import dev.sluice.proto.v1.ErrorCode;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -85,7 +86,7 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
                              IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
                              ScheduledExecutorService scheduler, ReplicationConfig config, NodeIdentity identity) {
         this(localBrokerId, brokerEpoch, logStore, syncer, isrChanges, channels, clock, scheduler, config, identity,
-                (message, cause) -> log.error("Fault: {}", message, cause));
+                (message, cause) -> log.error("Fault: {}", message, cause), ReplicaFetchListener.NONE);
     }
 
     /**
@@ -93,11 +94,12 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
      *     appends and for what followers fetched
      * @param identity sent with this broker's replica fetches; the fetch service refuses followers of another cluster
      * @param faultHandler told when a replica fetcher thread dies of something it cannot handle
+     * @param fetchListener told of each replica fetch's round trip, for the fetch latency meter
      */
     public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore, PartitionSyncer syncer,
                              IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
                              ScheduledExecutorService scheduler, ReplicationConfig config, NodeIdentity identity,
-                             FaultHandler faultHandler) {
+                             FaultHandler faultHandler, ReplicaFetchListener fetchListener) {
         this.localBrokerId = localBrokerId;
         this.incarnationId = identity.incarnationId();
         this.logStore = logStore;
@@ -107,8 +109,7 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
         this.scheduler = scheduler;
         this.config = config;
         this.fetchers = new ReplicaFetchers(localBrokerId, brokerEpoch, channels, syncer, config, clock,
-                identity.toProto(),
-                faultHandler);
+                identity.toProto(), faultHandler, fetchListener);
         this.acksAllWaiter = new AcksAllWaiter(scheduler);
         this.fetchService = new ReplicaFetchService(this, scheduler,
                 new ClusterIdCheck(localBrokerId, identity.clusterId()));
@@ -346,6 +347,11 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
                 log.warn("ISR check of {} failed", leader.key(), e);
             }
         }
+    }
+
+    /** How far behind their leaders the partitions this broker follows are, for the follower lag meters. */
+    public synchronized List<FollowerLag> followerLags() {
+        return fetchers.lags();
     }
 
     @Override

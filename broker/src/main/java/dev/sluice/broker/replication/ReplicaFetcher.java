@@ -58,6 +58,7 @@ public final class ReplicaFetcher implements AutoCloseable {
     private final ReplicationConfig config;
     private final Clock clock;
     private final SenderIdentity sender;
+    private final ReplicaFetchListener fetchListener;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<PartitionKey, FollowedPartition> partitions = new HashMap<>();
@@ -68,7 +69,7 @@ public final class ReplicaFetcher implements AutoCloseable {
 
     public ReplicaFetcher(int localBrokerId, LongSupplier brokerEpoch, BrokerEndpoint source, ManagedChannel channel,
                           PartitionSyncer syncer, ReplicationConfig config, Clock clock, SenderIdentity sender,
-                          FaultHandler faultHandler) {
+                          FaultHandler faultHandler, ReplicaFetchListener fetchListener) {
         this.localBrokerId = localBrokerId;
         this.brokerEpoch = brokerEpoch;
         this.source = source;
@@ -78,6 +79,7 @@ public final class ReplicaFetcher implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.sender = sender;
+        this.fetchListener = fetchListener;
         this.thread = new Thread(this::run, "replica-fetcher-" + localBrokerId + "-from-" + source.brokerId());
         this.thread.setDaemon(true);
         this.thread.setUncaughtExceptionHandler((dead, error) ->
@@ -96,7 +98,7 @@ public final class ReplicaFetcher implements AutoCloseable {
     public void addPartition(PartitionLog partitionLog, int leaderEpoch) {
         lock.lock();
         try {
-            partitions.put(partitionLog.key(), new FollowedPartition(partitionLog, leaderEpoch));
+            partitions.put(partitionLog.key(), new FollowedPartition(partitionLog, leaderEpoch, clock.millis()));
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -108,6 +110,18 @@ public final class ReplicaFetcher implements AutoCloseable {
         lock.lock();
         try {
             partitions.remove(key);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds the lag of every partition this fetcher follows to {@code into}. */
+    void lags(List<FollowerLag> into) {
+        lock.lock();
+        try {
+            for (FollowedPartition partition : partitions.values()) {
+                into.add(partition.lag());
+            }
         } finally {
             lock.unlock();
         }
@@ -143,9 +157,11 @@ public final class ReplicaFetcher implements AutoCloseable {
                 return;
             }
             ReplicaFetchResponse response;
+            long startNanos = System.nanoTime();
             try {
                 response = stub.withDeadlineAfter(config.replicaFetchWaitMaxMs() + config.requestTimeoutMs(),
                         TimeUnit.MILLISECONDS).replicaFetch(request);
+                fetchListener.fetched(System.nanoTime() - startNanos);
             } catch (StatusRuntimeException e) {
                 if (running) {
                     log.warn("Replica fetch from broker {} failed: {}", source.brokerId(), e.getStatus());
@@ -248,6 +264,8 @@ public final class ReplicaFetcher implements AutoCloseable {
         try {
             if (FollowerLogUpdate.apply(partition.log, result) == FollowerLogUpdate.Outcome.BACK_OFF) {
                 partition.retryAtMs = clock.millis() + config.replicaFetchBackoffMs();
+            } else if (result.getError() == ErrorCode.NONE) {
+                partition.leaderAnswered(result.getLogEndOffset(), clock.millis());
             }
         } catch (PartitionDeletedException e) {
             partitions.remove(key);

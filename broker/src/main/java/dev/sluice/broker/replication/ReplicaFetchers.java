@@ -8,6 +8,7 @@ import dev.sluice.proto.internal.v1.SenderIdentity;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -27,11 +28,13 @@ final class ReplicaFetchers implements AutoCloseable {
     private final Clock clock;
     private final SenderIdentity sender;
     private final FaultHandler faultHandler;
+    private final ReplicaFetchListener fetchListener;
     private final Map<BrokerEndpoint, ReplicaFetcher> fetchers = new HashMap<>();
     private final Map<PartitionKey, ReplicaFetcher> followed = new HashMap<>();
 
     ReplicaFetchers(int localBrokerId, LongSupplier brokerEpoch, ReplicationChannels channels, PartitionSyncer syncer,
-                    ReplicationConfig config, Clock clock, SenderIdentity sender, FaultHandler faultHandler) {
+                    ReplicationConfig config, Clock clock, SenderIdentity sender, FaultHandler faultHandler,
+                    ReplicaFetchListener fetchListener) {
         this.localBrokerId = localBrokerId;
         this.brokerEpoch = brokerEpoch;
         this.channels = channels;
@@ -40,6 +43,7 @@ final class ReplicaFetchers implements AutoCloseable {
         this.clock = clock;
         this.sender = sender;
         this.faultHandler = faultHandler;
+        this.fetchListener = fetchListener;
     }
 
     /** Replicates {@code log} from {@code leader} at {@code leaderEpoch}, moving it off any other fetcher. */
@@ -47,7 +51,7 @@ final class ReplicaFetchers implements AutoCloseable {
         unfollow(log.key());
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(leader, endpoint -> {
             ReplicaFetcher created = new ReplicaFetcher(localBrokerId, brokerEpoch, endpoint,
-                    channels.open(endpoint), syncer, config, clock, sender, faultHandler);
+                    channels.open(endpoint), syncer, config, clock, sender, faultHandler, fetchListener);
             created.start();
             return created;
         });
@@ -66,6 +70,13 @@ final class ReplicaFetchers implements AutoCloseable {
             fetchers.remove(fetcher.source());
             fetcher.close();
         }
+    }
+
+    /** The lag of every partition this broker follows. */
+    List<FollowerLag> lags() {
+        List<FollowerLag> lags = new ArrayList<>();
+        fetchers.values().forEach(fetcher -> fetcher.lags(lags));
+        return lags;
     }
 
     @Override

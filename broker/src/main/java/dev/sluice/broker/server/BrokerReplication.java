@@ -37,10 +37,13 @@ final class BrokerReplication implements AutoCloseable {
         // Three quarters of the session timeout: the lease ends before the controller may fence this broker.
         this.coordinatorLeaseMs = config.brokerSessionTimeoutMs() * 3 / 4;
         this.appliedOffsets = new AppliedOffsetWaiters(context.clock()::millis, -1);
+        ReplicationMeters replicationMeters = new ReplicationMeters(context.registry());
         this.replicas = new PartitionReplicas(config.nodeId(), brokerEpoch::get, storage.logStore(),
                 storage.logSyncer(), isrChanges, ReplicationChannels.PLAINTEXT, context.clock(), context.scheduler(),
                 ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(config.replicaLagTimeMaxMs()), context.identity(),
-                context.faultHandler());
+                context.faultHandler(), replicationMeters.fetchListener());
+        context.meterRefresh().add(() -> replicationMeters.refresh(replicas.followerLags(), quorum.brokerImage(),
+                context.clock().millis()));
         this.coordinatorHandoffs = new CoordinatorHandoffs(config.nodeId(), System::nanoTime, coordinatorLeaseMs);
         this.traffic = new TrafficMetrics(context.registry());
         // Publishers hear of an image in registration order: once an offset counts as applied, the broker publisher

@@ -88,7 +88,8 @@ class ReplicationIntegrationTest {
             LogSyncer syncer = new LogSyncer(store, "syncer-" + id, System::nanoTime);
             syncer.start();
             PartitionReplicas replicas = new PartitionReplicas(id, () -> 1L, store, syncer, isrChanges,
-                    ReplicationChannels.PLAINTEXT, clock, scheduler, config, identity(id, "c1"), faults);
+                    ReplicationChannels.PLAINTEXT, clock, scheduler, config, identity(id, "c1"), faults,
+                    ReplicaFetchListener.NONE);
             Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                     .addService(replicas.replicaFetchService()).build().start();
             brokers.add(new Broker(id, store, syncer, replicas, server, disk, faults));
@@ -125,7 +126,14 @@ class ReplicationIntegrationTest {
         for (Broker follower : List.of(broker(2), broker(3))) {
             assertThat(batches(follower)).isEqualTo(batches(broker(1)));
             assertThat(follower.log().state().leaderEpochs()).isEqualTo(broker(1).log().state().leaderEpochs());
+            await().atMost(WAIT).untilAsserted(() -> assertThat(follower.replicas().followerLags())
+                    .as("the lag meters' source: caught up, as of the leader's last answer")
+                    .singleElement().satisfies(lag -> {
+                        assertThat(lag.key()).isEqualTo(KEY);
+                        assertThat(lag.records()).isZero();
+                    }));
         }
+        assertThat(broker(1).replicas().followerLags()).as("a leader follows nothing").isEmpty();
         assertThat(isrChanges.proposals).isEmpty();
     }
 
