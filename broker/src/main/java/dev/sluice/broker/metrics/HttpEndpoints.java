@@ -11,8 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The node's HTTP port: {@code /metrics} in Prometheus text format, {@code /healthz} (the process is up) and
- * {@code /readyz} (200 once the node can serve its roles, 503 with the reason before that). Requests are served by
+ * The node's HTTP port: {@code /metrics} in Prometheus text format, {@code /healthz} (the process is up),
+ * {@code /readyz} (200 once the node can serve its roles, 503 with the reason before that), and what the node adds
+ * with {@link #serve} (the overview page). Requests are served by
  * one small daemon thread; each handler only reads volatile state, except that a scrape first runs the
  * {@link MeterRefresh} tasks, which may ask other brokers for log ends (bounded by their own timeouts).
  */
@@ -49,6 +50,28 @@ public final class HttpEndpoints implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /**
+     * Serves {@code body} at exactly {@code path} (any other path below it answers 404, so {@code "/"} does not
+     * swallow typos), for the overview page and its JSON. The body is computed on the HTTP thread, so it must not
+     * block; a failure answers 500 with its message.
+     */
+    public void serve(String path, String contentType, Supplier<String> body) {
+        server.createContext(path, exchange -> {
+            if (!exchange.getRequestURI().getPath().equals(path)) {
+                respond(exchange, 404, "text/plain", "not found\n");
+                return;
+            }
+            String content;
+            try {
+                content = body.get();
+            } catch (RuntimeException e) {
+                respond(exchange, 500, "text/plain", "failed: " + e + "\n");
+                return;
+            }
+            respond(exchange, 200, contentType, content);
+        });
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {

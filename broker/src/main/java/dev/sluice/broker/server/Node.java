@@ -1,8 +1,10 @@
 package dev.sluice.broker.server;
 
+import dev.sluice.broker.metrics.ClusterOverview;
 import dev.sluice.broker.metrics.HttpEndpoints;
 import dev.sluice.broker.metrics.MeterRefresh;
 import dev.sluice.broker.metrics.NodeMetrics;
+import dev.sluice.broker.metrics.OverviewPage;
 import dev.sluice.broker.rpc.MalformedRequests;
 import dev.sluice.fault.FaultHandler;
 import dev.sluice.identity.NodeIdentity;
@@ -43,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <li>controller: the controller service and the controller port ({@link ControllerRole});</li>
  *   <li>the Raft node starts, replaying the committed metadata log into the loader;</li>
  *   <li>broker: the controller channel, the broker port and the background tasks ({@link BrokerRole});</li>
- *   <li>the HTTP endpoints ({@code /metrics}, {@code /healthz}, {@code /readyz});</li>
+ *   <li>the HTTP endpoints ({@code /metrics}, {@code /healthz}, {@code /readyz}, and the overview page at
+ *       {@code /}, whose {@link OverviewProbe} asks the brokers for groups and offsets);</li>
  *   <li>broker: registration with the controller, last, once every port is bound, since it gets the broker
  *       partitions and clients.</li>
  * </ol>
@@ -130,8 +133,10 @@ public final class Node implements AutoCloseable {
         quorum.start(scheduler);
         BrokerRole broker = replication == null ? null : resources.push(BrokerRole.start(context, storage,
                 replication, quorum, controllerAddresses(config, controller)));
+        OverviewProbe overviewProbe = resources.push(new OverviewProbe(quorum::image, context.clock()));
         HttpEndpoints http = resources.push(startHttp(config, registry, meterRefresh,
                 () -> notReadyReason(quorum, broker)));
+        OverviewPage.serve(http, () -> overviewInputs(context, quorum, overviewProbe));
         if (broker != null) {
             resources.push(broker.startRegistration());
         }
@@ -178,6 +183,15 @@ public final class Node implements AutoCloseable {
         } catch (BindException e) {
             throw config.cannotListen(NodeConfig.HTTP_PORT, config.httpPort());
         }
+    }
+
+    /** What the overview page ({@code /} and {@code /api/overview}) shows, as of now. */
+    private static ClusterOverview.Inputs overviewInputs(NodeContext context, MetadataQuorum quorum,
+                                                         OverviewProbe probe) {
+        OverviewProbe.Samples samples = probe.samples();
+        return new ClusterOverview.Inputs(context.clock().millis(), context.clusterId(), context.config().nodeId(),
+                context.config().controllerQuorum().keySet(), quorum.image(), quorum.status(), samples.previous(),
+                samples.latest());
     }
 
     /** Null when the node can serve every role it has; otherwise the first reason it cannot yet. */
