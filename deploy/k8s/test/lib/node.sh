@@ -67,6 +67,10 @@ state = "$dir/state"
     path = "$dir/opt"
   [plugins."io.containerd.grpc.v1.cri"]
     sandbox_image = "$K8S_PAUSE_IMAGE"
+    # The kubelet asks for oom_score_adj -998 for sandboxes; lowering it needs CAP_SYS_RESOURCE, which a root in a
+    # container or some VMs lacks (runc then fails with "can't get final child's PID from pipe"). Clamped to
+    # containerd's own score instead.
+    restrict_oom_score_adj = true
     [plugins."io.containerd.grpc.v1.cri".containerd]
       snapshotter = "overlayfs"
       default_runtime_name = "runc"
@@ -194,15 +198,16 @@ k8s_start_dns() {
 
 k8s_dns_records() {
   local kubectl="$1"
-  {
-    "$kubectl" get services -A -o json | jq -r --arg d "$K8S_DOMAIN" '.items[]
-      | select(.spec.clusterIP != "None" and .spec.clusterIP != null and .spec.clusterIP != "")
-      | "\(.spec.clusterIP) \(.metadata.name).\(.metadata.namespace).svc.\($d)"'
-    "$kubectl" get endpoints -A -o json | jq -r --arg d "$K8S_DOMAIN" '.items[] | .metadata as $m
-      | (.subsets // [])[] | (.addresses // [])[]
-      | "\(.ip) \($m.name).\($m.namespace).svc.\($d)",
-        (select(.hostname) | "\(.ip) \(.hostname).\($m.name).\($m.namespace).svc.\($d)")'
-  } | sort -u
+  "$kubectl" get services,endpoints -A -o json | jq -r --arg d "$K8S_DOMAIN" '
+    [.items[] | select(.kind == "Service")] as $services
+    | ($services | map(select(.spec.clusterIP == "None") | "\(.metadata.namespace)/\(.metadata.name)")) as $headless
+    | ($services[] | select(.spec.clusterIP != "None" and (.spec.clusterIP // "") != "")
+        | "\(.spec.clusterIP) \(.metadata.name).\(.metadata.namespace).svc.\($d)"),
+      (.items[] | select(.kind == "Endpoints") | .metadata as $m
+        | select("\($m.namespace)/\($m.name)" as $key | $headless | any(.[]; . == $key))
+        | (.subsets // [])[] | (.addresses // [])[]
+        | "\(.ip) \($m.name).\($m.namespace).svc.\($d)",
+          (select(.hostname) | "\(.ip) \(.hostname).\($m.name).\($m.namespace).svc.\($d)"))' | sort -u
 }
 
 k8s_dns_feed_loop() {
