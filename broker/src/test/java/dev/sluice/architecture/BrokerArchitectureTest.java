@@ -40,7 +40,8 @@ class BrokerArchitectureTest {
                 .whereLayer("rpc").mayOnlyBeAccessedByLayers("server")
                 .whereLayer("group").mayOnlyBeAccessedByLayers("rpc", "server")
                 .whereLayer("replication").mayOnlyBeAccessedByLayers("server")
-                .whereLayer("metrics").mayOnlyBeAccessedByLayers("server")
+                // The request meters of the gRPC ports share the node's latency buckets (NodeMetrics).
+                .whereLayer("metrics").mayOnlyBeAccessedByLayers("rpc", "server")
                 .whereLayer("partition").mayOnlyBeAccessedByLayers("group", "rpc", "server")
                 .whereLayer("log").mayOnlyBeAccessedByLayers("partition", "replication", "group", "rpc", "server");
         rule.check(classes);
@@ -52,6 +53,21 @@ class BrokerArchitectureTest {
                         "dev.sluice.broker.partition..", "dev.sluice.broker.replication..", "dev.sluice.broker.group..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.sluice.raft..", "dev.sluice.controller.io..")
                 .orShould().dependOnClassesThat().haveSimpleName("ControllerService");
+        rule.check(classes);
+    }
+
+    /**
+     * Meters belong to the shell (STYLE.md, "Pure core, I/O shell"): storage, the request path, replication and the
+     * group coordinator expose what is worth measuring as listeners ({@code ReplicaFetchListener},
+     * {@code RebalanceListener}, the syncer's fsync callback) and snapshots ({@code FollowerLag},
+     * {@code GroupSummary}), and the {@code server} package turns them into Micrometer meters. So the cores stay
+     * testable without a registry, and metric names, units and HELP texts live in one layer.
+     */
+    @Test
+    void theCoresExposeListenersAndSnapshotsNotMeters() {
+        ArchRule rule = noClasses().that().resideInAnyPackage("dev.sluice.broker.log..",
+                        "dev.sluice.broker.partition..", "dev.sluice.broker.replication..", "dev.sluice.broker.group..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.prometheus..");
         rule.check(classes);
     }
 

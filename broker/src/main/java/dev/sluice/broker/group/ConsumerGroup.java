@@ -34,6 +34,10 @@ final class ConsumerGroup {
     Map<String, Set<TopicPartition>> target = new TreeMap<>();
     Map<String, Integer> targetPartitionCounts = Map.of();
     final TreeMap<String, GroupMember> members = new TreeMap<>();
+    /** Rebalances started since this coordinator took the group over. */
+    long rebalances;
+    /** When the rebalance in progress started, -1 while none is. */
+    long rebalanceStartMs = -1;
 
     ConsumerGroup(String groupId) {
         this.groupId = groupId;
@@ -164,6 +168,27 @@ final class ConsumerGroup {
             throw new IllegalStateException("group " + groupId + ": " + tp + " owned by both " + previous + " and "
                     + memberId);
         }
+    }
+
+    /**
+     * Follows rebalances through the group's state as observed after each change: entering {@code Reconciling}
+     * starts one (and counts it), leaving it for {@code Stable} or {@code Empty} ends it. Returns the duration of the
+     * rebalance that just ended, in milliseconds, or -1 when none ended.
+     */
+    long trackRebalance(String state, long nowMs) {
+        if (state.equals("Reconciling")) {
+            if (rebalanceStartMs < 0) {
+                rebalanceStartMs = nowMs;
+                rebalances++;
+            }
+            return -1;
+        }
+        if (rebalanceStartMs < 0) {
+            return -1;
+        }
+        long durationMs = nowMs - rebalanceStartMs;
+        rebalanceStartMs = -1;
+        return durationMs;
     }
 
     /** Empty without members; Stable when every member owns exactly its target at the group epoch. */

@@ -12,7 +12,10 @@ import dev.sluice.proto.v1.FetchOffsetsResponse;
 import dev.sluice.proto.v1.TopicPartitionOffset;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.SplittableRandom;
@@ -45,6 +48,7 @@ public final class GroupCoordinator {
     private final RandomGenerator random;
     private volatile CoordinatorLease lease = CoordinatorLease.ALWAYS;
     private volatile CoordinatorHandoffs handoffs = CoordinatorHandoffs.NONE;
+    private volatile RebalanceListener rebalanceListener = RebalanceListener.NONE;
     private final ConcurrentMap<Integer, OffsetsPartition> partitions = new ConcurrentHashMap<>();
 
     /** A coordinator whose offsets partitions have a single replica: a commit is committed once appended. */
@@ -82,6 +86,11 @@ public final class GroupCoordinator {
      */
     public void useHandoffs(CoordinatorHandoffs handoffs) {
         this.handoffs = handoffs;
+    }
+
+    /** Tells {@code listener} of every rebalance that ends in a group coordinated from now on. */
+    public void useRebalanceListener(RebalanceListener listener) {
+        this.rebalanceListener = listener;
     }
 
     /** The offsets partition a group lives in. */
@@ -250,6 +259,34 @@ public final class GroupCoordinator {
         return groups;
     }
 
+    /**
+     * A summary of every group this broker coordinates now (those of the offsets partitions it leads), for the
+     * consumer group meters: state, members and rebalances from the membership, committed offsets from the offsets
+     * partition. A group with offsets and no member state is {@code Empty}.
+     */
+    public List<GroupSummary> summaries(int offsetsPartitions) {
+        List<GroupSummary> summaries = new ArrayList<>();
+        for (int index = 0; index < offsetsPartitions; index++) {
+            Located located = locateIndex(index);
+            if (located.error != ErrorCode.NONE) {
+                continue;
+            }
+            synchronized (located.partition) {
+                located.partition.catchUp();
+                Map<String, GroupSummary> byGroup = located.partition.membership().summaries(clock.millis());
+                Map<String, Map<TopicPartition, Long>> committed = new TreeMap<>();
+                located.partition.snapshot().forEach((key, value) -> committed
+                        .computeIfAbsent(key.groupId(), group -> new HashMap<>())
+                        .put(new TopicPartition(key.topic(), key.partition()), value.offset()));
+                committed.keySet().forEach(group -> byGroup.putIfAbsent(group,
+                        new GroupSummary(group, "Empty", 0, 0, Map.of())));
+                byGroup.forEach((group, summary) ->
+                        summaries.add(summary.withCommitted(committed.getOrDefault(group, Map.of()))));
+            }
+        }
+        return summaries;
+    }
+
     /** Deletes a group without members: its membership state and (by tombstones) its committed offsets. */
     public ErrorResult delete(String groupId, int offsetsPartitions) {
         Located located = locate(groupId, offsetsPartitions);
@@ -345,7 +382,8 @@ public final class GroupCoordinator {
         OffsetsPartition partition = partitions.compute(index, (i, existing) ->
                 existing != null && existing.log() == leader.log() && existing.leaderEpoch() == leader.leaderEpoch()
                         ? existing
-                        : new OffsetsPartition(leader.log(), leader.leaderEpoch(), new GroupMembership(newRandom())));
+                        : new OffsetsPartition(leader.log(), leader.leaderEpoch(),
+                                new GroupMembership(newRandom(), rebalanceListener)));
         if (!partition.loaded()) {
             return Located.failed(ErrorCode.LEADER_NOT_AVAILABLE, "group coordinator: still loading " + OFFSETS_TOPIC
                     + "-" + index + " (high watermark below the log end at takeover); retry");

@@ -3,6 +3,7 @@ package dev.sluice.broker.group;
 import dev.sluice.broker.group.assignor.Assignor;
 import dev.sluice.broker.group.assignor.RangeAssignor;
 import dev.sluice.proto.v1.ErrorCode;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * unknown member id                -> UNKNOWN_MEMBER_ID
  * otherwise                        -> session renewed, subscription updated, reconciled
  * </pre>
+ *
+ * <p>After every change (a heartbeat, a leave, an expiry) the group's state is checked for the start or end of a
+ * rebalance ({@link ConsumerGroup#trackRebalance}); each one that ends goes to the {@link RebalanceListener}.
  */
 public final class GroupMembership {
     private static final Logger LOG = LoggerFactory.getLogger(GroupMembership.class);
@@ -37,10 +41,16 @@ public final class GroupMembership {
     private static final int RECONCILING_HEARTBEAT_INTERVAL_MS = 100;
 
     private final RandomGenerator random;
+    private final RebalanceListener rebalances;
     private final Map<String, ConsumerGroup> groups = new TreeMap<>();
 
     public GroupMembership(RandomGenerator random) {
+        this(random, RebalanceListener.NONE);
+    }
+
+    public GroupMembership(RandomGenerator random, RebalanceListener rebalances) {
         this.random = random;
+        this.rebalances = rebalances;
     }
 
     public HeartbeatResult heartbeat(Heartbeat request, Map<String, Integer> topics, long nowMs) {
@@ -67,7 +77,7 @@ public final class GroupMembership {
                         + " is not in group " + request.groupId() + "; rejoin");
             }
             if (request.memberEpoch() < 0) {
-                return leave(group, member, request.memberEpoch());
+                return leave(group, member, request.memberEpoch(), nowMs);
             }
             if (request.memberEpoch() > member.memberEpoch) {
                 return HeartbeatResult.failed(ErrorCode.FENCED_MEMBER_EPOCH, "member " + member.memberId
@@ -86,7 +96,9 @@ public final class GroupMembership {
         updateSubscription(group, member, request);
         group.maybeUpdateTarget(topics);
         group.reconcile(member, request.owned(), nowMs);
-        int intervalMs = group.state().equals("Stable")
+        String state = group.state();
+        trackRebalance(group, state, nowMs);
+        int intervalMs = state.equals("Stable")
                 ? Math.min(MAX_HEARTBEAT_INTERVAL_MS, member.sessionTimeoutMs / 3) : RECONCILING_HEARTBEAT_INTERVAL_MS;
         return new HeartbeatResult(ErrorCode.NONE, "", member.memberId, member.memberEpoch, group.groupEpoch,
                 Set.copyOf(member.assigned), intervalMs);
@@ -150,13 +162,14 @@ public final class GroupMembership {
         return member;
     }
 
-    private HeartbeatResult leave(ConsumerGroup group, GroupMember member, int epoch) {
+    private HeartbeatResult leave(ConsumerGroup group, GroupMember member, int epoch, long nowMs) {
         if (epoch == Heartbeat.STATIC_LEAVE_EPOCH && member.isStatic()) {
             member.departed = true;
             LOG.info("group {}: static member {} left temporarily", group.groupId, member.instanceId);
         } else {
             group.remove(member.memberId);
             LOG.info("group {}: member {} left, group epoch {}", group.groupId, member.memberId, group.groupEpoch);
+            trackRebalance(group, group.state(), nowMs);
         }
         return new HeartbeatResult(ErrorCode.NONE, "", member.memberId, epoch, group.groupEpoch, Set.of(), 0);
     }
@@ -188,10 +201,30 @@ public final class GroupMembership {
     /** Expires members of every group whose session or revocation deadline passed. */
     public void tick(long nowMs) {
         for (ConsumerGroup group : groups.values()) {
-            for (String expired : group.expire(nowMs)) {
-                LOG.info("group {}: member {} expired, group epoch {}", group.groupId, expired, group.groupEpoch);
+            List<String> expired = group.expire(nowMs);
+            for (String memberId : expired) {
+                LOG.info("group {}: member {} expired, group epoch {}", group.groupId, memberId, group.groupEpoch);
+            }
+            if (!expired.isEmpty()) {
+                trackRebalance(group, group.state(), nowMs);
             }
         }
+    }
+
+    private void trackRebalance(ConsumerGroup group, String state, long nowMs) {
+        long durationMs = group.trackRebalance(state, nowMs);
+        if (durationMs >= 0) {
+            rebalances.rebalanceCompleted(group.groupId, durationMs);
+        }
+    }
+
+    /** Every group's state, member count and rebalance count, by group id; committed offsets are not known here. */
+    public Map<String, GroupSummary> summaries(long nowMs) {
+        tick(nowMs);
+        Map<String, GroupSummary> summaries = new TreeMap<>();
+        groups.forEach((id, group) -> summaries.put(id,
+                new GroupSummary(id, group.state(), group.members.size(), group.rebalances, Map.of())));
+        return summaries;
     }
 
     /** The group, or null when this coordinator has no members for it. */

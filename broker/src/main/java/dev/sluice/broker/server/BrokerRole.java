@@ -121,10 +121,11 @@ final class BrokerRole implements AutoCloseable {
         PartitionReplicas replicas = replication.replicas();
         MetadataPartitionResolver resolver = new MetadataPartitionResolver(config.nodeId(), quorum::brokerImage,
                 logStore, settings);
+        ListOffsetsHandler listOffsets = new ListOffsetsHandler(resolver);
         BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver,
                 new ReplicationHighWatermarkPolicy(replicas),
                 topic -> settings.forTopic(quorum.brokerImage(), topic).minInsyncReplicas(), context.clock()),
-                new FetchHandler(resolver, context.scheduler(), lease::isValid), new ListOffsetsHandler(resolver),
+                new FetchHandler(resolver, context.scheduler(), lease::isValid), listOffsets,
                 new MetadataResponder(context.clusterId(), quorum::brokerImage, quorum::leaderId),
                 replication.traffic(), new ProducerIdHandler(config.nodeId(), PRODUCER_ID_BLOCK_SIZE,
                         channel::allocateProducerIds));
@@ -132,6 +133,10 @@ final class BrokerRole implements AutoCloseable {
                 new GroupCoordinator(resolver, new ReplicationHighWatermarkPolicy(replicas), context.clock());
         coordinator.useLease(lease);
         coordinator.useHandoffs(replication.coordinatorHandoffs());
+        GroupMeters groupMeters = new GroupMeters(context.registry(), coordinator, quorum::brokerImage,
+                resources.push(new LatestOffsets(config.nodeId(), listOffsets)));
+        coordinator.useRebalanceListener(groupMeters::rebalanceCompleted);
+        context.meterRefresh().add(groupMeters::refresh);
         AdminGrpcService adminService = new AdminGrpcService(channel, quorum::brokerImage, logStore,
                 context.clusterId(), () -> QuorumInfos.of(quorum.status()), replication.appliedOffsets());
         context.scheduler().scheduleWithFixedDelay(replication.appliedOffsets()::expireOverdue,

@@ -3,6 +3,7 @@ package dev.sluice.broker.group;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.proto.v1.ErrorCode;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ class GroupMembershipTest {
     private static final Map<String, Integer> TOPICS = Map.of("orders", 6);
     private static final int SESSION_MS = 1000;
 
-    private final GroupMembership membership = new GroupMembership(new SplittableRandom(42));
+    private final List<Long> rebalanceDurationsMs = new ArrayList<>();
+    private final GroupMembership membership = new GroupMembership(new SplittableRandom(42),
+            (groupId, durationMs) -> rebalanceDurationsMs.add(durationMs));
     private long nowMs = 1_000_000;
 
     /** A simulated member that applies every assignment at once (a well-behaved client). */
@@ -73,6 +76,53 @@ class GroupMembershipTest {
 
     private static Set<TopicPartition> all() {
         return IntStream.range(0, 6).mapToObj(p -> new TopicPartition("orders", p)).collect(Collectors.toSet());
+    }
+
+    private GroupSummary summary() {
+        return membership.summaries(nowMs).get("g");
+    }
+
+    /** Beats both members 10 ms apart until the group is stable; returns when it became so. */
+    private long beatUntilStable(List<Member> members) {
+        for (int round = 0; round < 10; round++) {
+            for (Member member : members) {
+                nowMs += 10;
+                member.beat();
+                if (summary().state().equals("Stable")) {
+                    return nowMs;
+                }
+            }
+        }
+        throw new AssertionError("the group did not stabilize: " + summary());
+    }
+
+    @Test
+    void aRebalanceIsCountedOnceAndTimedFromReconcilingUntilStable() {
+        Member first = new Member("", "range");
+        first.beat();
+        assertThat(summary()).as("a lone first member is stable at once: nothing to rebalance")
+                .isEqualTo(new GroupSummary("g", "Stable", 1, 0, Map.of()));
+
+        nowMs += 100;
+        long joinedMs = nowMs;
+        Member second = new Member("", "range");
+        second.beat();
+        assertThat(summary().state()).isEqualTo("Reconciling");
+        long stableMs = beatUntilStable(List.of(first, second));
+        assertThat(rebalanceDurationsMs).containsExactly(stableMs - joinedMs);
+        assertThat(summary()).isEqualTo(new GroupSummary("g", "Stable", 2, 1, Map.of()));
+
+        nowMs += 10;
+        long leftMs = nowMs;
+        second.leave(Heartbeat.LEAVE_EPOCH);
+        assertThat(summary().state()).isEqualTo("Reconciling");
+        long stableAgainMs = beatUntilStable(List.of(first));
+        assertThat(rebalanceDurationsMs).containsExactly(stableMs - joinedMs, stableAgainMs - leftMs);
+
+        nowMs += SESSION_MS + 1;
+        assertThat(summary()).as("expiry of the last member empties the group; no rebalance was running")
+                .isEqualTo(new GroupSummary("g", "Empty", 0, 2, Map.of()));
+        assertThat(rebalanceDurationsMs).hasSize(2);
     }
 
     @Test
