@@ -65,6 +65,11 @@ final class RollingWorkload implements AutoCloseable {
     private final AtomicBoolean finalCommit = new AtomicBoolean();
     private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** Each partition's end once the producer stopped; set by {@link #finish}, read by the consumer thread. */
+    private volatile Map<TopicPartition, Long> ends;
+    /** Consumer thread only: asynchronous commits asked for, and those whose callback ran. */
+    private int asyncCommitsIssued;
+    private int asyncCommitsDone;
     private final List<Thread> threads = new ArrayList<>();
 
     private RollingWorkload(String topic) {
@@ -123,7 +128,7 @@ final class RollingWorkload implements AutoCloseable {
                 "heartbeat.interval.ms", 500, "session.timeout.ms", 10_000, "request.timeout.ms", 10_000),
                 new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            while (consuming.get()) {
+            while (consuming.get() && !reachedEnds(consumer)) {
                 boolean any = false;
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     any = true;
@@ -138,19 +143,48 @@ final class RollingWorkload implements AutoCloseable {
                     }
                 }
                 if (any) {
+                    asyncCommitsIssued++;
                     consumer.commitAsync((offsets, error) -> {
+                        asyncCommitsDone++;
                         if (error != null) {
                             failedCommits.incrementAndGet();  // expected while the coordinator moves
                         }
                     });
                 }
             }
-            commitFinally(consumer);
+            if (consuming.get()) {
+                commitFinally(consumer);
+            }
         }
     }
 
-    /** The last commit must succeed once the restarts are over; a few tries ride out a coordinator still settling. */
+    /**
+     * True once {@link #finish} has set the ends and this member holds every partition at its end. Checked on the
+     * positions, not on what was read: a rebalance moves positions back to the last commit, and committing then would
+     * move the group's offsets back too.
+     */
+    private boolean reachedEnds(Consumer<String, String> consumer) {
+        Map<TopicPartition, Long> targets = ends;
+        if (targets == null || !consumer.assignment().containsAll(targets.keySet())) {
+            return false;
+        }
+        try {
+            return targets.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+        } catch (RuntimeException e) {
+            return false;  // a position being looked up again after a rebalance; the next poll retries
+        }
+    }
+
+    /**
+     * The last commit must succeed once the restarts are over; a few tries ride out a coordinator still settling. It
+     * waits for the asynchronous commits first: {@code Consumer.commitSync} does not wait for them (they run on the
+     * consumer's commit thread, it on the caller's), so one still in flight could land after it with older offsets.
+     */
     private void commitFinally(Consumer<String, String> consumer) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (asyncCommitsDone < asyncCommitsIssued && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(100));  // runs the callbacks of finished asynchronous commits
+        }
         for (int attempt = 0; attempt < 5 && !finalCommit.get(); attempt++) {
             try {
                 consumer.commitSync();
@@ -159,7 +193,6 @@ final class RollingWorkload implements AutoCloseable {
                 finalCommit.set(true);
             } catch (RuntimeException e) {
                 failedCommits.incrementAndGet();
-                consumer.poll(Duration.ofMillis(500));
             }
         }
     }
@@ -188,8 +221,8 @@ final class RollingWorkload implements AutoCloseable {
     }
 
     /**
-     * Stops the producer, waits (bounded) until the consumer has read every offset up to each partition's end, then
-     * stops the consumer (which commits) and the watcher.
+     * Stops the producer, lets the consumer read (bounded) until it holds every partition at its end, commit and stop,
+     * then stops the watcher.
      */
     Result finish(Admin admin, Duration timeout) throws InterruptedException {
         producing.set(false);
@@ -199,13 +232,12 @@ final class RollingWorkload implements AutoCloseable {
         for (int partition = 0; partition < partitions; partition++) {
             specs.put(new TopicPartition(topic, partition), -1L);
         }
-        Map<TopicPartition, Long> ends = new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
-        ends.putAll(admin.listOffsets(specs));
-        await().atMost(timeout).until(() -> failure.get() != null || ends.entrySet().stream().allMatch(end ->
-                consumed.getOrDefault(end.getKey().partition(), new ConcurrentSkipListMap<>()).size()
-                        >= end.getValue()));
+        Map<TopicPartition, Long> latest = new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
+        latest.putAll(admin.listOffsets(specs));
+        ends = latest;
+        threads.get(1).join(timeout.toMillis());
         close();
-        return new Result(List.copyOf(acked), sendFailures.get(), Map.copyOf(consumed), ends,
+        return new Result(List.copyOf(acked), sendFailures.get(), Map.copyOf(consumed), latest,
                 List.copyOf(redeliveryConflicts), redelivered.get(), failedCommits.get(), finalCommit.get(),
                 Map.copyOf(committed), List.copyOf(offline), metadataPolls.get(), metadataErrors.get(),
                 failure.get());
