@@ -8,6 +8,7 @@ import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.PartitionImage;
 import dev.sluice.metadata.TopicImage;
+import dev.sluice.metadata.TopicNames;
 import dev.sluice.raft.io.QuorumStatus;
 import dev.sluice.raft.io.ReplicaStatus;
 import java.util.List;
@@ -26,7 +27,8 @@ import java.util.TreeSet;
  * its ISR is smaller than its topic's {@code min.insync.replicas}. Lag is a partition's latest offset (its high
  * watermark, from its leader) minus the group's committed offset, never below 0; it is null where the leader did not
  * answer. Throughput is the growth of the latest offsets between two samples over the time between them, in records
- * per second, and null until there are two samples. Offsets are in records, times in epoch milliseconds.
+ * per second, and null until there are two samples; the cluster's total counts user topics only. Offsets are in
+ * records, times in epoch milliseconds.
  */
 public final class ClusterOverview {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -67,8 +69,9 @@ public final class ClusterOverview {
         root.set("topics", topics);
         root.set("partitions", partitionTotals(topics));
         ObjectNode throughput = root.putObject("throughput");
-        throughput.set("recordsPerSecond", rates == null ? JSON.nullNode()
-                : JSON.numberNode(rates.values().stream().mapToDouble(Double::doubleValue).sum()));
+        // Internal topics keep their own rate (offset commits), but what producers write is the user topics.
+        throughput.set("recordsPerSecond", rates == null ? JSON.nullNode() : JSON.numberNode(rates.entrySet().stream()
+                .filter(rate -> !TopicNames.isInternal(rate.getKey())).mapToDouble(Map.Entry::getValue).sum()));
         throughput.put("windowMs", rates == null ? 0 : in.latest().timeMs() - in.previous().timeMs());
         root.set("groups", groups(in.latest()));
         ArrayNode problems = root.putArray("problems");

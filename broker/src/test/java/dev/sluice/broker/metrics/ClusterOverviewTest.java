@@ -129,19 +129,34 @@ class ClusterOverviewTest {
     @Test
     void throughputIsTheGrowthOfTheLatestOffsetsBetweenTwoSamples() {
         OverviewSample previous = new OverviewSample(NOW_MS - 2000, List.of(),
-                Map.of(part("orders", 0), 100L, part("orders", 1), 50L, part("orders", 2), 900L), List.of());
+                Map.of(part("orders", 0), 100L, part("orders", 1), 50L, part("orders", 2), 900L,
+                        part("__consumer_offsets", 0), 7L), List.of());
         OverviewSample latest = new OverviewSample(NOW_MS, List.of(),
                 Map.of(part("orders", 0), 300L, part("orders", 1), 50L, part("orders", 2), 10L,
-                        part("__consumer_offsets", 0), 7L), List.of());
+                        part("__consumer_offsets", 0), 27L), List.of());
 
         JsonNode root = overview(leaderStatus(), previous, latest);
 
-        // orders-0 grew by 200 in 2 s; orders-2 went back (truncated) and counts 0; the offsets partition is new
+        // orders-0 grew by 200 in 2 s; orders-2 went back (truncated) and counts 0
         assertThat(topic(root, "orders").get("recordsPerSecond").asDouble()).isEqualTo(100.0);
         assertThat(topic(root, "orders").get("latestOffsets").asLong()).isEqualTo(360);
-        assertThat(topic(root, "__consumer_offsets").get("recordsPerSecond").isNull()).isTrue();
+        assertThat(topic(root, "__consumer_offsets").get("recordsPerSecond").asDouble()).isEqualTo(10.0);
+        // the cluster's total is what producers write: the offset commits of the internal topic are left out
         assertThat(root.get("throughput").get("recordsPerSecond").asDouble()).isEqualTo(100.0);
         assertThat(root.get("throughput").get("windowMs").asLong()).isEqualTo(2000);
+    }
+
+    @Test
+    void aPartitionOnlyTheLatestSampleKnowsHasNoRateYet() {
+        OverviewSample previous =
+                new OverviewSample(NOW_MS - 1000, List.of(), Map.of(part("orders", 0), 5L), List.of());
+        OverviewSample latest = new OverviewSample(NOW_MS, List.of(),
+                Map.of(part("orders", 0), 5L, part("__consumer_offsets", 0), 7L), List.of());
+
+        JsonNode root = overview(leaderStatus(), previous, latest);
+
+        assertThat(topic(root, "orders").get("recordsPerSecond").asDouble()).isZero();
+        assertThat(topic(root, "__consumer_offsets").get("recordsPerSecond").isNull()).isTrue();
     }
 
     @Test
