@@ -52,7 +52,7 @@ started="$(date +%s)"
 [[ -f "$chart/Chart.yaml" ]] || die "no chart at $chart (--chart DIR)"
 chart="$(cd "$chart" && pwd)"
 values="$here/real-cluster/values.yaml"
-image_ref="sluice:k8s-test"
+image_ref="sluice:k8s-test"  # the name the image is built with here
 
 ensure_debs etcd-server openssl curl jq containerd runc containernetworking-plugins iptables conntrack dnsmasq-base
 ensure_k8s_binaries kube-apiserver kubelet kube-scheduler kube-controller-manager kube-proxy
@@ -79,12 +79,15 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/sluice-real-cluster.XXXXXX")"
 cleanup() {
   set +e
   log "stopping: pods, containers, processes, network, mounts"
+  # Pods stopped through the kubelet first, so the runtime tears their networks down; then whatever is left.
   if [[ -n "${K8S_API_URL:-}" ]]; then
-    "$kubectl" delete namespace sluice --wait=false >/dev/null 2>&1
+    "$kubectl" -n sluice delete statefulset --all --wait=false >/dev/null 2>&1
+    "$kubectl" -n sluice delete pod --all --grace-period=1 --timeout=90s >/dev/null 2>&1
   fi
   k8s_remove_containers
   k8s_stop_all
-  k8s_cleanup_kube_proxy
+  k8s_cleanup_iptables
+  k8s_remove_leftover_netns
   k8s_unmount_under "$work"
   k8s_remove_pod_network
   if [[ -n "$keep" ]]; then log "kept $work"; else rm -rf "$work"; fi
@@ -100,13 +103,15 @@ k8s_pki "$work/pki" IP:127.0.0.1 "IP:$node_ip" DNS:localhost IP:10.96.0.1
 k8s_client_cert "$work/pki" admin admin system:masters
 k8s_client_cert "$work/pki" apiserver-kubelet kube-apiserver-kubelet-client system:masters
 k8s_start_etcd "$work"
-k8s_start_apiserver "$work" "$work/pki" 127.0.0.1 --endpoint-reconciler-type=none \
+k8s_start_apiserver "$work" "$work/pki" 127.0.0.1 --endpoint-reconciler-type=none --kubelet-preferred-address-types=InternalIP \
   --kubelet-client-certificate="$work/pki/apiserver-kubelet.crt" --kubelet-client-key="$work/pki/apiserver-kubelet.key"
 export KUBECONFIG="$work/admin.kubeconfig"
 k8s_pod_network "$work"
 k8s_start_containerd "$work"
-k8s_import_image "$K8S_CACHE/pause.tar"
-k8s_import_image "$image_tar"
+k8s_import_image "$K8S_CACHE/pause.tar" >/dev/null
+image_ref="$(k8s_import_image "$image_tar" | head -1)"
+[[ -n "$image_ref" ]] || die "no image name in $image_tar"
+log "imported $image_ref"
 k8s_start_control_plane "$work" "$work/pki"
 k8s_start_kube_proxy "$work"
 k8s_start_dns "$work" "$kubectl"
@@ -149,7 +154,8 @@ release=sluice
 k() { "$kubectl" -n "$ns" "$@"; }
 "$kubectl" create namespace "$ns" >/dev/null
 # real-apiserver.sh checks Helm 4's server-side apply; here the workload is under test.
-if ! out="$("$helm" install "$release" "$chart" -n "$ns" -f "$values" --set image.tag="${image_ref#*:}" \
+if ! out="$("$helm" install "$release" "$chart" -n "$ns" -f "$values" --set image.repository="${image_ref%:*}" \
+  --set image.tag="${image_ref##*:}" \
   --server-side=false --timeout 2m 2>&1)"; then
   fail "helm install: $(grep -v '^level=' <<<"$out" | tail -3 | tr '\n' ' ')"
   summary real-cluster "$started"

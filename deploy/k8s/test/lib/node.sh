@@ -23,6 +23,7 @@ K8S_NODE_NAME="${K8S_NODE_NAME:-sluice-node}"
 # gateway address from the start. Bridged pod traffic goes through iptables (kube-proxy's Service rules).
 k8s_pod_network() {
   local work="$1"
+  K8S_NETNS_BEFORE="$(ip netns list 2>/dev/null | awk '/^cni-/ {print $1}' | tr '\n' ' ')"
   modprobe br_netfilter 2>/dev/null || true
   sysctl -qw net.ipv4.ip_forward=1
   [[ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]] && sysctl -qw net.bridge.bridge-nf-call-iptables=1
@@ -91,10 +92,23 @@ EOF
   die "containerd did not start"
 }
 
-# k8s_import_image TAR: into the namespace the CRI plugin uses (k8s.io), unpacked for its snapshotter.
+# k8s_import_image TAR: into the namespace the CRI plugin uses (k8s.io), unpacked for its snapshotter; prints the
+# image names. The kubelet asks for a short name like sluice:tag as docker.io/library/sluice:tag, while ctr keeps
+# the name the tar has: a short name gets that long form as a second tag.
 k8s_import_image() {
-  ctr --address "$K8S_CRI_SOCKET" -n k8s.io image import --all-platforms "$1" >/dev/null ||
-    die "ctr image import $1 failed"
+  local out name first
+  out="$(ctr --address "$K8S_CRI_SOCKET" -n k8s.io image import --all-platforms "$1" 2>&1)" ||
+    { echo "$out" >&2; die "ctr image import $1 failed"; }
+  for name in $(awk '/^unpacking/ {print $2}' <<<"$out"); do
+    first="${name%%/*}"
+    # No registry host in front (no dot or port in the first part, or no slash at all): Docker Hub's short form.
+    if [[ "$name" != */* ]]; then
+      ctr --address "$K8S_CRI_SOCKET" -n k8s.io image tag --force "$name" "docker.io/library/$name" >/dev/null
+    elif [[ "$first" != *.* && "$first" != *:* && "$first" != localhost ]]; then
+      ctr --address "$K8S_CRI_SOCKET" -n k8s.io image tag --force "$name" "docker.io/$name" >/dev/null
+    fi
+    printf '%s\n' "$name"
+  done
 }
 
 # Stops every container and sandbox the runtime still has (their shims outlive containerd otherwise).
@@ -177,9 +191,32 @@ k8s_start_kube_proxy() {
     --conntrack-max-per-core=0 --healthz-bind-address="127.0.0.1:$healthz" --metrics-bind-address="127.0.0.1:$metrics"
 }
 
-# Removes the iptables chains kube-proxy made (it leaves them when stopped).
-k8s_cleanup_kube_proxy() {
-  [[ -x "$K8S_CACHE/bin/kube-proxy" ]] && "$K8S_CACHE/bin/kube-proxy" --cleanup >/dev/null 2>&1 || true
+# Removes the iptables rules and chains kube-proxy and the kubelet made (both leave them when stopped): kube-proxy's
+# own cleanup, then every KUBE-* chain and the jumps to them from the built-in chains.
+k8s_cleanup_iptables() {
+  local table rule chain
+  [[ -x "$K8S_CACHE/bin/kube-proxy" ]] && "$K8S_CACHE/bin/kube-proxy" --cleanup >/dev/null 2>&1
+  for table in filter nat mangle; do
+    iptables -t "$table" -S 2>/dev/null | grep -E '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) .*-j KUBE-' |
+      sed 's/^-A/-D/' | while read -r rule; do eval "iptables -t $table $rule" 2>/dev/null; done
+    for chain in $(iptables -t "$table" -S 2>/dev/null | awk '/^-N KUBE-/ {print $2}'); do
+      iptables -t "$table" -F "$chain" 2>/dev/null
+    done
+    for chain in $(iptables -t "$table" -S 2>/dev/null | awk '/^-N KUBE-/ {print $2}'); do
+      iptables -t "$table" -X "$chain" 2>/dev/null
+    done
+  done
+  return 0
+}
+
+# Network namespaces the runtime made for pods and left behind (a sandbox killed rather than stopped through the
+# CRI): those named cni-* that were not there before this run (K8S_NETNS_BEFORE).
+k8s_remove_leftover_netns() {
+  local ns
+  for ns in $(ip netns list 2>/dev/null | awk '/^cni-/ {print $1}'); do
+    [[ " ${K8S_NETNS_BEFORE:-} " == *" $ns "* ]] || ip netns delete "$ns" 2>/dev/null
+  done
+  return 0
 }
 
 # The cluster DNS (see the top of this file): dnsmasq on the pod gateway, and the loop that feeds it.
