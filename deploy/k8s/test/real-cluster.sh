@@ -14,7 +14,8 @@
 #      create a topic (replication factor 3), produce 1000 records with acks=all, consume all 1000;
 #   5. unless --no-roll: a rolling restart of the broker StatefulSet, then of the controller StatefulSet
 #      (`kubectl rollout restart`, one pod at a time, each next pod only after the last one is Ready again) while an
-#      acks=all producer runs; then every acknowledged record must be consumed (none lost).
+#      acks=all producer runs; partition health is sampled meanwhile (no partition may lose its leader; how often
+#      one is under-replicated is reported); then every acknowledged record must be consumed (none lost).
 # Prints PASS/FAIL per check and a summary; exits 1 on failure. Needs root: containerd, network namespaces, mounts,
 # iptables (kube-proxy's rules are removed again at the end). Stops every process it started, removes the pods'
 # containers, the bridge and the mounts on exit; --keep leaves the work directory (logs) in place.
@@ -220,6 +221,20 @@ if [[ -n "$roll" ]]; then
     echo "$i" >"$work/roll.sent"
   ) | sluice produce roll --acks all --brokers "$bootstrap" >/dev/null 2>"$work/roll-produce.log" &
   producer=$!
+  # Partition health while the pods restart, sampled every few seconds: partitions without a leader (offline) and
+  # with fewer in-sync replicas than replicas (under-replicated).
+  (
+    while [[ ! -e "$stop" ]]; do
+      if described="$(sluice topic describe roll --brokers "$bootstrap" 2>/dev/null)"; then
+        awk -v t="$(date +%s)" '$1 ~ /^[0-9]+$/ { n++; if ($2 == "none") off++; if (split($5, a, ",") < split($4, b, ",")) urp++ }
+          END { printf "%s %d %d %d\n", t, n, off, urp }' <<<"$described"
+      else
+        echo "$(date +%s) error"
+      fi
+      sleep 2
+    done
+  ) >"$work/roll-health.log" &
+  health=$!
   sleep 5
   for pool in broker controller; do
     t0="$(date +%s)"
@@ -234,7 +249,20 @@ if [[ -n "$roll" ]]; then
   touch "$stop"
   producer_code=0
   wait "$producer" || producer_code=$?
+  wait "$health" || true
   sent="$(cat "$work/roll.sent")"
+  read -r samples offline_samples urp_samples max_urp errors < <(awk '
+    $2 == "error" { e++; next } { n++; if ($3 > 0) off++; if ($4 > 0) u++; if ($4 > m) m = $4 }
+    END { printf "%d %d %d %d %d\n", n, off, u, m, e }' "$work/roll-health.log")
+  if ((samples == 0)); then
+    fail "roll: no partition health sample succeeded ($errors failed)"
+  elif ((offline_samples == 0)); then
+    pass "roll: no partition without a leader in $samples samples during the restarts (under-replicated in $urp_samples, at most $max_urp of 6; $errors samples failed)"
+  else
+    fail "roll: partitions without a leader in $offline_samples of $samples samples"
+  fi
+  final="$(sluice topic describe roll --brokers "$bootstrap" 2>&1 | awk '$1 ~ /^[0-9]+$/ { n++; if (split($5, a, ",") == 3 && $2 != "none") ok++ } END { printf "%d of %d", ok, n }')"
+  check_eq "roll: afterwards every partition led, 3 replicas in sync" "6 of 6" "$final"
   failed_lines="$(sed -n 's/^error: line \([0-9]*\):.*/\1/p' "$work/roll-produce.log" | sort -n | tr '\n' ' ')"
   failed_count="$(grep -c '^error: line ' "$work/roll-produce.log" || true)"
   if grep -q '^error: [0-9]* of [0-9]* records failed' "$work/roll-produce.log"; then
