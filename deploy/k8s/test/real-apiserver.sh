@@ -10,7 +10,8 @@
 #      the server's real capabilities, e.g. no policy/v1 PodDisruptionBudget on 1.20, and its lookups run), then
 #      `kubectl apply --dry-run=server --validate=strict` of the output, both client-side and server-side apply
 #      (unknown or misspelt fields fail; so does what only server-side apply refuses). Each bad-* file must be
-#      refused by helm.
+#      refused by helm. ServiceMonitor, PodMonitor and PrometheusRule are checked against stand-in CRDs that
+#      accept any spec (real-apiserver/monitoring-crds.yaml says why): only their kind, group and metadata count.
 #   b. `helm install` with install.yaml (3 controllers + 3 brokers) into a namespace, checks what the server holds
 #      (StatefulSets and their replicas, headless Services publishing not-ready addresses, the client Service, a
 #      PodDisruptionBudget per pool, the ConfigMaps, the config checksum annotation, the cluster id); `helm upgrade`
@@ -102,6 +103,18 @@ else
     fail "control: refused, but not for the misspelt field: $out"
 fi
 
+# Stand-in CRDs for the prometheus-operator kinds (see the file: spec is not checked against their schemas).
+"$kubectl" apply -f "$here/real-apiserver/monitoring-crds.yaml" >/dev/null
+"$kubectl" wait --for condition=established --timeout 60s -f "$here/real-apiserver/monitoring-crds.yaml" >/dev/null ||
+  die "the stand-in monitoring CRDs were not established"
+
+# helm's output without its log lines (e.g. level=INFO about the chart's symbolic links), on one line, each distinct
+# error once (helm repeats one per object).
+helm_errors() {
+  grep -v '^level=' <<<"$1" | tr '\n' ' ' | sed 's/failed to create/\nfailed to create/g; s/Error: /\nError: /g' |
+    sed 's/^ *//; s/ *$//' | grep -v '^$' | sort -u | head -4 | tr '\n' ' ' | sed 's/ *$//'
+}
+
 # a. Every values file, rendered with the server's capabilities and validated by the server.
 render_dir="$work/rendered"
 mkdir -p "$render_dir"
@@ -110,10 +123,14 @@ for values in "$values_dir"/*.yaml; do
   [[ -e "$values" ]] || break
   name="$(basename "$values" .yaml)"
   if [[ "$name" == bad-* ]]; then
+    # A bad values file may say which message it expects (`# expect: TEXT`); helm's must contain it.
+    expect="$(sed -n 's/^# expect: //p' "$values" | head -1)"
     if out="$("$helm" template sluice "$chart" -f "$values" -n render-bad --dry-run=server 2>&1)"; then
       fail "values $name: helm rendered it; a bad-* file must be refused"
+    elif [[ -n "$expect" && "$(helm_errors "$out")" != *"$expect"* ]]; then
+      fail "values $name: refused, but without the expected '$expect': $(helm_errors "$out" | cut -c1-300)"
     else
-      pass "values $name: refused by helm ($(grep -m1 -v '^$' <<<"$out" | cut -c1-140))"
+      pass "values $name: refused by helm${expect:+ with the expected message}: $(helm_errors "$out" | cut -c1-140)"
     fi
     continue
   fi
@@ -122,7 +139,7 @@ for values in "$values_dir"/*.yaml; do
   "$kubectl" create namespace "$ns" >/dev/null
   manifest="$render_dir/$name.yaml"
   if ! "$helm" template sluice "$chart" -f "$values" -n "$ns" --dry-run=server >"$manifest" 2>"$render_dir/$name.err"; then
-    fail "values $name: helm template failed: $(head -3 "$render_dir/$name.err" | tr '\n' ' ')"
+    fail "values $name: helm template failed: $(helm_errors "$(cat "$render_dir/$name.err")")"
     continue
   fi
   kinds="$(awk '/^kind:/ {print $2}' "$manifest" | sort | uniq -c | awk '{printf "%s%s×%s", sep, $2, $1; sep=", "}')"
@@ -137,7 +154,7 @@ for values in "$values_dir"/*.yaml; do
     if out="$("$kubectl" apply $flag --dry-run=server --validate=strict -n "$ns" -f "$manifest" 2>&1)"; then
       pass "values $name: $mode apply of $(grep -c . <<<"$out") objects accepted by the server ($kinds)"
     else
-      fail "values $name: $mode apply refused by the server: $(grep -iv -E '(created|configured|unchanged|serverside-applied) \(server dry run\)' <<<"$out" | sort -u | head -5 | tr '\n' ' ')"
+      fail "values $name: $mode apply refused by the server: $(grep -iv -E '(created|configured|unchanged|serverside-applied) \(server dry run\)' <<<"$out" | sort -u | head -5 | tr '\n' ' ' | sed 's/ *$//')"
     fi
   done
 done
@@ -150,8 +167,6 @@ ns=sluice-install
 hooks=""
 grep -q 'helm.sh/hook' "$render_dir"/*.yaml 2>/dev/null && hooks="--no-hooks"
 k() { "$kubectl" -n "$ns" "$@"; }
-# helm repeats one error per object: its distinct lines, on one line.
-first_lines() { tr '\n' ' ' <<<"$1" | sed 's/failed to create/\nfailed to create/g' | sed 's/ *$//' | sort -u | head -3 | tr '\n' ' '; }
 # The StatefulSet of a pool, by the component label the chart puts on it.
 sts_of() { k get statefulset -l "app.kubernetes.io/instance=$release,app.kubernetes.io/component=$1" -o name | head -1; }
 sts_field() { k get "$1" -o "jsonpath=$2"; }
@@ -165,10 +180,26 @@ config_data() {
     jq -S '[.items[] | select(.metadata.name | test("cluster-id") | not) | {name: .metadata.name, data}]'
 }
 
-if ! out="$("$helm" install "$release" "$chart" -n "$ns" -f "$install_values" $hooks --timeout 2m 2>&1)"; then
-  fail "helm install: $(first_lines "$out")"
+# Helm 4 installs with server-side apply; if the server refuses that, the failure is recorded and the rest runs with
+# client-side apply (--server-side=false, what Helm 3 does) in a fresh namespace, so one finding does not hide others.
+apply_mode=""
+installed=""
+if out="$("$helm" install "$release" "$chart" -n "$ns" -f "$install_values" $hooks --timeout 2m 2>&1)"; then
+  installed=1
+  pass "helm install with server-side apply, Helm 4's default (revision 1${hooks:+, hooks skipped: nothing runs pods})"
 else
-  pass "helm install (revision 1${hooks:+, hooks skipped: nothing runs pods})"
+  fail "helm install with server-side apply (Helm 4's default): $(helm_errors "$out")"
+  apply_mode="--server-side=false"
+  ns=sluice-install-client-side
+  "$kubectl" create namespace "$ns" >/dev/null
+  if out="$("$helm" install "$release" "$chart" -n "$ns" -f "$install_values" $hooks $apply_mode --timeout 2m 2>&1)"; then
+    installed=1
+    pass "helm install with client-side apply (--server-side=false, as Helm 3) into $ns (revision 1${hooks:+, hooks skipped})"
+  else
+    fail "helm install with client-side apply (--server-side=false): $(helm_errors "$out")"
+  fi
+fi
+if [[ -n "$installed" ]]; then
   controllers="$(sts_of controller)"
   brokers="$(sts_of broker)"
   [[ -n "$controllers" ]] && check_eq "install: controller StatefulSet replicas" 3 "$(sts_field "$controllers" '{.spec.replicas}')" ||
@@ -197,10 +228,10 @@ else
     fail "install: no checksum/* annotation on the broker pod template"
   config1="$(config_data)"
 
-  if ! out="$("$helm" upgrade "$release" "$chart" -n "$ns" -f "$upgrade_values" $hooks --timeout 2m 2>&1)"; then
-    fail "helm upgrade: $(first_lines "$out")"
+  if ! out="$("$helm" upgrade "$release" "$chart" -n "$ns" -f "$upgrade_values" $hooks $apply_mode --timeout 2m 2>&1)"; then
+    fail "helm upgrade${apply_mode:+ $apply_mode}: $(helm_errors "$out")"
   else
-    pass "helm upgrade (revision $("$helm" history "$release" -n "$ns" -o json | jq -r 'map(select(.status == "deployed")) | .[0].revision'))"
+    pass "helm upgrade${apply_mode:+ $apply_mode} (revision $("$helm" history "$release" -n "$ns" -o json | jq -r 'map(select(.status == "deployed")) | .[0].revision'))"
     check_eq "upgrade: broker StatefulSet replicas" 4 "$(sts_field "$brokers" '{.spec.replicas}')"
     check_eq "upgrade: controller StatefulSet replicas" 3 "$(sts_field "$controllers" '{.spec.replicas}')"
     [[ "$(config_data)" != "$config1" ]] && pass "upgrade: the config ConfigMap changed" ||
@@ -211,8 +242,8 @@ else
     check_eq "upgrade: cluster id kept" "$id1" "$(cluster_id)"
     sum_c2="$(checksum_of "$controllers")"
 
-    if ! out="$("$helm" upgrade "$release" "$chart" -n "$ns" -f "$upgrade_values" $hooks --timeout 2m 2>&1)"; then
-      fail "helm upgrade (same values): $(first_lines "$out")"
+    if ! out="$("$helm" upgrade "$release" "$chart" -n "$ns" -f "$upgrade_values" $hooks $apply_mode --timeout 2m 2>&1)"; then
+      fail "helm upgrade (same values)${apply_mode:+ $apply_mode}: $(helm_errors "$out")"
     else
       check_eq "same-values upgrade: broker checksum unchanged (no needless roll)" "$sum_b2" "$(checksum_of "$brokers")"
       check_eq "same-values upgrade: controller checksum unchanged" "$sum_c2" "$(checksum_of "$controllers")"

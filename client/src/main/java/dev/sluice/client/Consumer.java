@@ -24,7 +24,9 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -365,8 +367,33 @@ public final class Consumer<K, V> implements AutoCloseable {
     /** Commits the given offsets (each the next offset to consume). */
     public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
         ensureOpen();
-        requireGroup().commit(offsets, settings.defaultApiTimeoutMs());
+        commitAfterPending(requireGroup(), offsets, settings.defaultApiTimeoutMs());
         runCommitCallbacks();
+    }
+
+    /**
+     * Commits on the commit thread behind every asynchronous commit already queued, and waits. Committing from the
+     * calling thread instead would let an earlier {@link #commitAsync} still in flight land after this commit and
+     * move the group's offsets back: the usual "async commits while polling, one sync commit on close" loop would
+     * then restart from an older offset.
+     */
+    private void commitAfterPending(GroupClient client, Map<TopicPartition, OffsetAndMetadata> offsets,
+                                    long timeoutMs) {
+        Map<TopicPartition, OffsetAndMetadata> copy = Map.copyOf(offsets);
+        Future<?> commit = commitExecutor.submit(() -> client.commit(copy, timeoutMs));
+        try {
+            // The queued async commits each have their own budget; this wait covers them and this one.
+            commit.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new SluiceException(ErrorCode.UNKNOWN_SERVER_ERROR, "commit failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            commit.cancel(true);
+            throw new WakeupException();
+        }
     }
 
     /** Commits the current positions in the background. */
@@ -542,7 +569,7 @@ public final class Consumer<K, V> implements AutoCloseable {
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
             subscriptions.positions().forEach((tp, position) -> offsets.put(tp, new OffsetAndMetadata(position)));
-            group.commit(offsets, settings.requestTimeoutMs());
+            commitAfterPending(group, offsets, settings.requestTimeoutMs());
         } catch (SluiceException e) {
             LOG.warn("auto-commit of group {} failed: {}", settings.groupId(), e.getMessage());
         }

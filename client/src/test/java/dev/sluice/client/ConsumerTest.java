@@ -158,6 +158,21 @@ class ConsumerTest {
     }
 
     @Test
+    void aSyncCommitLandsAfterAnEarlierAsyncCommitStillInFlight() {
+        try (Consumer<String, String> consumer = consumer("group.id", "g", "auto.offset.reset", "earliest",
+                "max.poll.records", 30, "enable.auto.commit", false)) {
+            consumer.assign(List.of(TP0));
+            assertThat(pollValues(consumer, 30)).hasSize(30);
+            broker.delayNextCommit(300);
+            consumer.commitAsync();
+            consumer.commitSync(Map.of(TP0, new OffsetAndMetadata(40)));
+            // Sent from the calling thread, the sync commit would land first and the slow async one (30) after it.
+            assertThat(broker.committedOffsets()).containsEntry("g/t/0", 40L);
+        }
+        assertThat(broker.committedOffsets()).containsEntry("g/t/0", 40L);
+    }
+
+    @Test
     void commitWithoutGroupAndPollWithoutAssignmentAreErrors() {
         try (Consumer<String, String> consumer = consumer()) {
             assertThatThrownBy(() -> consumer.poll(Duration.ZERO)).isInstanceOf(IllegalStateException.class);

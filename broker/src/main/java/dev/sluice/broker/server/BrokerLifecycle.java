@@ -58,6 +58,7 @@ final class BrokerLifecycle implements AutoCloseable {
     private final BrokerEpoch brokerEpoch;
     private final OffsetsTopicCreation offsetsTopicCreation;
     private volatile String lastProblem = "not registered yet";
+    private final CatchUpReadiness catchUp;
     private volatile boolean closed;
     private ScheduledFuture<?> next;
 
@@ -73,6 +74,7 @@ final class BrokerLifecycle implements AutoCloseable {
                     CaughtUpLeaseRenewal leaseRenewal, FaultHandler faultHandler, LongSupplier nanoTime,
                     Supplier<List<ReplicaLogEnd>> leaderlessLogEnds, BrokerEpoch brokerEpoch) {
         this.config = config;
+        this.catchUp = new CatchUpReadiness(config.nodeId());
         this.brokerEpoch = brokerEpoch;
         this.leaderlessLogEnds = leaderlessLogEnds;
         this.faultHandler = faultHandler;
@@ -225,21 +227,25 @@ final class BrokerLifecycle implements AutoCloseable {
 
     /**
      * Null once registered, unfenced, the offsets topic exists and this broker is back in the ISR of every partition
-     * it replicates under a live leader ({@link ReplicaCatchUp}); otherwise why not. The catch-up rule comes last: it
-     * is the one a rolling restart waits on before stopping the next node.
+     * it replicates under a live leader ({@link CatchUpReadiness}); otherwise why not. The catch-up rule comes last: it
+     * is the one a rolling restart waits on before stopping the next node. It holds once per registration: after
+     * this broker first caught up, a replica that later falls behind or a reassignment that adds replicas here does
+     * not take it out of service (nor block a disruption budget); a new registration (a restart, or a fenced broker
+     * registering again, both of which leave it behind in every ISR) waits again.
      */
     String notReadyReason() {
         if (brokerEpoch.get() < 0) {
             return "broker not registered: " + lastProblem;
         }
         if (isFenced()) {
+            catchUp.fenced();
             return "broker is fenced: " + lastProblem;
         }
         MetadataImage current = image.get();
         if (current.topics().topic(GroupCoordinator.OFFSETS_TOPIC) == null) {
             return GroupCoordinator.OFFSETS_TOPIC + " not created yet: " + lastProblem;
         }
-        return ReplicaCatchUp.notCaughtUpReason(current, config.nodeId());
+        return catchUp.notReadyReason(current, brokerEpoch.get());
     }
 
     /**

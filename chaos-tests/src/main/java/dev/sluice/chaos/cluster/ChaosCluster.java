@@ -2,7 +2,9 @@ package dev.sluice.chaos.cluster;
 
 import dev.sluice.chaos.net.NetworkFabric;
 import dev.sluice.client.Admin;
+import dev.sluice.client.BrokerNode;
 import dev.sluice.client.PartitionDescription;
+import dev.sluice.client.TopicListing;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -208,24 +210,41 @@ public final class ChaosCluster implements AutoCloseable {
         }
     }
 
-    /** Waits (bounded) until every node answers /readyz and every broker is registered and unfenced. */
-    public boolean awaitHealthy(Duration timeout) {
+    /**
+     * Waits (bounded) until every node answers /readyz, every broker is registered and unfenced, and every partition
+     * (internal ones included) has a leader and a full ISR. Readiness already holds a broker back until it is in the
+     * ISR of each partition it replicates under a live leader, so once the nodes are ready the ISR check usually
+     * passes at its first describe; it catches partitions left leaderless or short for any other reason.
+     *
+     * @return null once healthy; otherwise what was still missing at the deadline
+     */
+    public String awaitHealthy(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (topology.nodeIds().stream().allMatch(this::isReady) && brokersUnfenced()) {
-                return true;
-            }
+        String missing = healthProblem();
+        while (missing != null && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            missing = healthProblem();
         }
-        return false;
+        return missing;
     }
 
-    private boolean brokersUnfenced() {
+    private String healthProblem() {
+        for (int id : topology.nodeIds()) {
+            if (!isReady(id)) {
+                return "node " + id + " not ready (/readyz)";
+            }
+        }
         try (Admin admin = admin(5_000)) {
-            var brokers = admin.describeCluster().brokers();
-            return brokers.size() == topology.brokerIds().size() && brokers.stream().noneMatch(b -> b.fenced());
+            List<BrokerNode> brokers = admin.describeCluster().brokers();
+            if (brokers.size() != topology.brokerIds().size() || brokers.stream().anyMatch(BrokerNode::fenced)) {
+                return "brokers not all registered and unfenced: " + brokers;
+            }
+            List<String> names = admin.listTopics(true).stream().map(TopicListing::name).toList();
+            List<String> lacking = ReplicaHealth.notFullyReplicated(admin.describeTopics(names).values());
+            return lacking.isEmpty() ? null : lacking.size() + " partitions not fully replicated: "
+                    + String.join(", ", lacking.subList(0, Math.min(10, lacking.size())));
         } catch (RuntimeException e) {
-            return false;
+            return "cluster not described: " + e.getMessage();
         }
     }
 

@@ -103,8 +103,10 @@ public final class ChaosRun {
                     new LazyFsDisks(config.repositoryRoot(), runDir));
             usable = usableNemeses(nemeses, nemesisContext);
             cluster.startAll(config.nodeSettings());
-            if (!cluster.awaitHealthy(Duration.ofSeconds(180))) {
-                throw new IllegalStateException("cluster did not become healthy; node logs in " + runDir);
+            String unhealthy = cluster.awaitHealthy(Duration.ofSeconds(180));
+            if (unhealthy != null) {
+                throw new IllegalStateException("cluster did not become healthy (" + unhealthy + "); node logs in "
+                        + runDir);
             }
             facts.put("startup_seconds", (nanoClock.getAsLong() - startedNanos) / 1_000_000_000L);
             createAppendTopic(cluster);
@@ -228,8 +230,11 @@ public final class ChaosRun {
                 healEverything(cluster);
                 workloads.forEach(Workload::stopLoad);
                 progress.println("chaos: load phase over; settling (bounded " + SETTLE.toSeconds() + " s)");
-                if (!cluster.awaitHealthy(SETTLE)) {
-                    notes.add("cluster not fully healthy " + SETTLE.toSeconds() + " s after heal");
+                long settleStartNanos = nanoClock.getAsLong();
+                String unhealthy = cluster.awaitHealthy(SETTLE);
+                facts.put("settle_seconds", (nanoClock.getAsLong() - settleStartNanos) / 1_000_000_000L);
+                if (unhealthy != null) {
+                    notes.add("cluster not fully healthy " + SETTLE.toSeconds() + " s after heal: " + unhealthy);
                 }
                 for (Workload workload : workloads) {
                     Optional.ofNullable(workload.finish(FINISH)).ifPresent(notes::add);

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +29,7 @@ public final class FakeBroker implements AutoCloseable {
     private final Map<String, List<FakeLog>> topics = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> configs = new ConcurrentHashMap<>();
     private final Map<String, Long> committed = new ConcurrentHashMap<>();
+    private final AtomicLong nextCommitDelayMs = new AtomicLong();
     private volatile ErrorCode fetchFailure;
     private final Map<String, String> committedMetadata = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<ErrorCode> produceFailures = new ConcurrentLinkedDeque<>();
@@ -138,6 +140,11 @@ public final class FakeBroker implements AutoCloseable {
 
     public int metadataRequests() {
         return metadataRequests.get();
+    }
+
+    /** The next offset commit is applied and answered only after {@code delayMs} (a slow coordinator). */
+    public void delayNextCommit(long delayMs) {
+        nextCommitDelayMs.set(delayMs);
     }
 
     public Map<String, Long> committedOffsets() {
@@ -418,6 +425,14 @@ public final class FakeBroker implements AutoCloseable {
 
         @Override
         public void commitOffsets(CommitOffsetsRequest request, StreamObserver<CommitOffsetsResponse> observer) {
+            long delayMs = nextCommitDelayMs.getAndSet(0);
+            if (delayMs > 0) {
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             CommitOffsetsResponse.Builder response = CommitOffsetsResponse.newBuilder();
             for (TopicPartitionOffset offset : request.getOffsetsList()) {
                 String key = key(request.getGroupId(), offset.getTopic(), offset.getPartition());

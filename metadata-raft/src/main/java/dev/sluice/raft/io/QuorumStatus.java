@@ -27,7 +27,7 @@ public record QuorumStatus(int leaderId, int epoch, long highWatermark, long log
         voters = List.copyOf(voters);
         observers = List.copyOf(observers);
         if (!ROLES.contains(role)) {
-            throw new IllegalArgumentException("unknown quorum role " + role);
+            throw new IllegalStateException("unknown quorum role " + role);
         }
     }
 
