@@ -14,10 +14,12 @@ import java.util.function.Supplier;
  * The node's HTTP port: {@code /metrics} in Prometheus text format, {@code /healthz} (the process is up),
  * {@code /readyz} (200 once the node can serve its roles, 503 with the reason before that), and what the node adds
  * with {@link #serve} (the overview page). Requests are served by
- * one small daemon thread; each handler only reads volatile state, except that a scrape first runs the
+ * a few daemon threads; each handler only reads volatile state, except that a scrape first runs the
  * {@link MeterRefresh} tasks, which may ask other brokers for log ends (bounded by their own timeouts).
  */
 public final class HttpEndpoints implements AutoCloseable {
+    private static final int HTTP_THREADS = 4;
+
     private final HttpServer server;
 
     /** Readiness: null when ready, otherwise why not. */
@@ -27,7 +29,9 @@ public final class HttpEndpoints implements AutoCloseable {
     public HttpEndpoints(InetSocketAddress address, PrometheusMeterRegistry registry, MeterRefresh refresh,
             Readiness readiness) throws IOException {
         server = HttpServer.create(address, 16);
-        server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
+        // More than one thread: a scrape may wait up to seconds for other brokers' latest offsets (group lag), and
+        // a probe queued behind it would time out and take a healthy pod out of service or restart it.
+        server.setExecutor(Executors.newFixedThreadPool(HTTP_THREADS, runnable -> {
             Thread thread = new Thread(runnable, "sluice-http");
             thread.setDaemon(true);
             return thread;

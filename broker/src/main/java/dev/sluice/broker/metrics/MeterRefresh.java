@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * Work run just before each {@code /metrics} scrape: meters whose set of series depends on the cluster (consumer
  * group lag per partition, follower lag per partition) are recomputed here rather than on every change, so the cost
  * is paid once per scrape and only by nodes that are scraped. Tasks are added by the roles while the node starts and
- * run on the HTTP thread, one after the other.
+ * run on the scraping HTTP thread, one after the other; two scrapes at once refresh one after the other.
  */
 public final class MeterRefresh {
     private static final Logger log = LoggerFactory.getLogger(MeterRefresh.class);
@@ -20,15 +20,11 @@ public final class MeterRefresh {
         tasks.add(task);
     }
 
-    public void remove(Runnable task) {
-        tasks.remove(task);
-    }
-
     /**
      * Runs every task. A failing task leaves its meters at their previous values: a scrape should still show
      * everything else, so the failure is logged rather than answered with an error.
      */
-    void run() {
+    synchronized void run() {
         for (Runnable task : tasks) {
             try {
                 task.run();
