@@ -241,6 +241,9 @@ if [[ -n "$installed" ]]; then
       fail "upgrade: broker config checksum did not change ($sum_b1 -> $sum_b2)"
     check_eq "upgrade: cluster id kept" "$id1" "$(cluster_id)"
     sum_c2="$(checksum_of "$controllers")"
+    # `config` holds the settings of every pool, so the controllers roll too.
+    [[ -n "$sum_c2" && "$sum_c2" != "$sum_c1" ]] && pass "upgrade: controller config checksum changed too (config is every pool's)" ||
+      fail "upgrade: controller config checksum did not change after a change of config ($sum_c1 -> $sum_c2)"
 
     if ! out="$("$helm" upgrade "$release" "$chart" -n "$ns" -f "$upgrade_values" $hooks $apply_mode --timeout 2m 2>&1)"; then
       fail "helm upgrade (same values)${apply_mode:+ $apply_mode}: $(helm_errors "$out")"

@@ -175,9 +175,16 @@ wait_pods_ready() {
   done
   return 1
 }
+# Container restarts so far, with the reason of each last termination (a liveness kill, an exit code).
+restarts() {
+  k get pods -l "app.kubernetes.io/instance=$release" -o json | jq -r '
+    [.items[] | .metadata.name as $n | .status.containerStatuses[]? | select(.restartCount > 0)
+      | "\($n) \(.restartCount)x (\(.lastState.terminated.reason // "?") \(.lastState.terminated.exitCode // ""))"]
+    | if length == 0 then "no container restarted" else "restarted: " + join(", ") end'
+}
 t0="$(date +%s)"
 if wait_pods_ready 6 900; then
-  pass "6 pods Ready in $(($(date +%s) - t0)) s (startup and readiness probes on /readyz)"
+  pass "6 pods Ready in $(($(date +%s) - t0)) s (startup and readiness probes on /readyz; $(restarts))"
   check_eq "every claim bound" "6" "$(k get pvc -o json | jq '[.items[] | select(.status.phase == "Bound")] | length')"
 else
   fail "pods not all Ready within 900 s: $(k get pods -o wide --no-headers 2>&1 | awk '{print $1, $2, $3, $4}' | tr '\n' ';')"
@@ -240,7 +247,7 @@ if [[ -n "$roll" ]]; then
     t0="$(date +%s)"
     k rollout restart "statefulset/$release-$pool" >/dev/null
     if k rollout status "statefulset/$release-$pool" --timeout 900s >"$work/rollout-$pool.log" 2>&1 && wait_pods_ready 6 300; then
-      pass "rolling restart of the $pool pool done in $(($(date +%s) - t0)) s"
+      pass "rolling restart of the $pool pool done in $(($(date +%s) - t0)) s ($(restarts))"
     else
       fail "rolling restart of the $pool pool did not finish: $(tail -2 "$work/rollout-$pool.log" | tr '\n' ' ')"
     fi
