@@ -260,4 +260,22 @@ class ChartMatrixTest {
                     .isEqualTo(hasRole(set, "broker"));
         }
     }
+
+    /**
+     * Server-side apply (Helm 4's default) on Kubernetes 1.20 refuses a port without {@code protocol}: the field is
+     * a key of the ports list there, and the API server's default is applied too late for the patch.
+     */
+    @ParameterizedTest
+    @MethodSource("valuesFiles")
+    void everyPortNamesItsProtocol(String valuesFile) {
+        Rendered rendered = rendered(valuesFile);
+        for (Service service : rendered.all(Service.class)) {
+            assertThat(service.getSpec().getPorts()).as(service.getMetadata().getName())
+                    .allSatisfy(port -> assertThat(port.getProtocol()).isEqualTo("TCP"));
+        }
+        for (StatefulSet set : rendered.statefulSets()) {
+            assertThat(Rendered.node(set).getPorts()).as(set.getMetadata().getName())
+                    .allSatisfy(port -> assertThat(port.getProtocol()).isEqualTo("TCP"));
+        }
+    }
 }
