@@ -67,9 +67,6 @@ final class RollingWorkload implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     /** Each partition's end once the producer stopped; set by {@link #finish}, read by the consumer thread. */
     private volatile Map<TopicPartition, Long> ends;
-    /** Consumer thread only: asynchronous commits asked for, and those whose callback ran. */
-    private int asyncCommitsIssued;
-    private int asyncCommitsDone;
     private final List<Thread> threads = new ArrayList<>();
 
     private RollingWorkload(String topic) {
@@ -143,9 +140,7 @@ final class RollingWorkload implements AutoCloseable {
                     }
                 }
                 if (any) {
-                    asyncCommitsIssued++;
                     consumer.commitAsync((offsets, error) -> {
-                        asyncCommitsDone++;
                         if (error != null) {
                             failedCommits.incrementAndGet();  // expected while the coordinator moves
                         }
@@ -177,18 +172,17 @@ final class RollingWorkload implements AutoCloseable {
 
     /**
      * The last commit must succeed once the restarts are over; a few tries ride out a coordinator still settling. It
-     * waits for the asynchronous commits first: {@code Consumer.commitSync} does not wait for them (they run on the
-     * consumer's commit thread, it on the caller's), so one still in flight could land after it with older offsets.
+     * commits the ends this member read up to rather than its positions at the time: a rebalance between reaching
+     * the ends and committing moves positions back to the group's last commit (as in Kafka), and committing those
+     * would hide what was consumed. {@code commitSync} lands after every asynchronous commit issued before it.
      */
     private void commitFinally(Consumer<String, String> consumer) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (asyncCommitsDone < asyncCommitsIssued && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(100));  // runs the callbacks of finished asynchronous commits
-        }
+        Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
+        ends.forEach((partition, end) -> processed.put(partition, new OffsetAndMetadata(end)));
         for (int attempt = 0; attempt < 5 && !finalCommit.get(); attempt++) {
             try {
-                consumer.commitSync();
-                Map<TopicPartition, OffsetAndMetadata> served = consumer.committed(consumer.assignment());
+                consumer.commitSync(processed);
+                Map<TopicPartition, OffsetAndMetadata> served = consumer.committed(processed.keySet());
                 served.forEach((partition, offset) -> committed.put(partition, offset.offset()));
                 finalCommit.set(true);
             } catch (RuntimeException e) {
