@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             DevCommand.class,
             DemoCommand.class,
             PerfCommand.class,
+            KubeCommand.class,
         })
 public final class SluiceCommand implements Runnable {
     @Spec

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sluice.cli.NodeLabelCommandLine;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -64,12 +65,16 @@ class ChartExtrasTest {
             assertThat(env.getName()).isEqualTo("NODE_NAME");
             assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
         });
-        assertThat(rack.getEnv()).anySatisfy(env -> {
-            assertThat(env.getName()).isEqualTo("LABEL_PATH");
-            assertThat(env.getValue()).isEqualTo("topology\\.kubernetes\\.io/zone");
-        });
-        assertThat(String.join("\n", rack.getArgs())).contains("kubectl get node \"$NODE_NAME\"")
-                .contains("> /etc/sluice-rack/rack");
+        // Sluice's own image and launcher; the command line is read by the real CLI parser.
+        assertThat(rack.getImage()).isEqualTo(Rendered.node(broker).getImage());
+        List<String> command = rack.getCommand();
+        assertThat(command.subList(0, 2)).containsExactly("/bin/sh", "/opt/sluice/sluice");
+        NodeLabelCommandLine.Parsed parsed = NodeLabelCommandLine.parse(command.subList(2, command.size()));
+        assertThat(parsed.label()).isEqualTo("topology.kubernetes.io/zone");
+        assertThat(parsed.out()).isEqualTo(Path.of("/etc/sluice-rack/rack"));
+        assertThat(parsed.node()).as("the node comes from NODE_NAME").isNull();
+        assertThat(rack.getVolumeMounts()).anyMatch(mount -> mount.getName().equals("scripts")
+                && mount.getMountPath().equals("/opt/sluice"));
         assertThat(rack.getVolumeMounts()).anyMatch(mount -> mount.getName().equals("rack")
                 && mount.getMountPath().equals("/etc/sluice-rack"));
         assertThat(Rendered.env(broker, "RACK_FILE")).isEqualTo("/etc/sluice-rack/rack");
