@@ -44,6 +44,8 @@ export SLUICE_SKIP_BUILD=1
 result() { # name cap command...: runs, prints its workload= line or a status line
   local name="$1" cap="$2"; shift 2
   local line rc=0
+  # The same start line as the peer's perf.sh ("[time] workload NAME: ..."): bench/compare.sh takes CPU readings there.
+  log "workload $name: ${*:1:2} (cap ${cap}s)"
   # The tool's own exit status (124/137: the cap), not grep's: a pipeline's status under pipefail would say 1.
   tool "$cap" "$@" --workload "$name" >"$run_dir/$name.out" 2>>"$run_dir/$name.err" || rc=$?
   line="$(grep '^workload=' "$run_dir/$name.out" | tail -n1)" || true

@@ -4,6 +4,9 @@
 # JVM_PERF_OPTS (server JVM flags), TOOL_OPTS (client JVM flags); it may set SERVER_CONFIG (a server properties
 # file given to every node). Functions set BROKERS, CLUSTER_ID, CLUSTER_NODES and the PIDS array, and stop exactly
 # the processes they started.
+# For bench/compare.sh's CPU figures: if BENCH_SERVER_PID_FILE is set, the live server pids are kept in it (one line,
+# space-separated; emptied on stop); if BENCH_TOOL_CPU_LOG is set, every client tool runs under
+# bench/lib/measure-cpu.sh, which appends the tool's CPU time to that file.
 
 PIDS=()
 
@@ -13,8 +16,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 tool() { # cap args...: a sluice client command under a wall-clock cap, with the client JVM flags
   local cap="$1"; shift
-  SLUICE_JAVA_OPTS="$TOOL_OPTS" timeout --signal=TERM --kill-after=10 "$cap" "$root/bin/sluice" "$@" \
-    --brokers "$BROKERS"
+  SLUICE_JAVA_OPTS="$TOOL_OPTS" timeout --signal=TERM --kill-after=10 "$cap" \
+    "$root/bench/lib/measure-cpu.sh" "${BENCH_TOOL_CPU_LOG:-}" "$root/bin/sluice" "$@" --brokers "$BROKERS"
 }
 
 start_node() { # id quorum broker_port controller_port http_port
@@ -27,6 +30,12 @@ start_node() { # id quorum broker_port controller_port http_port
     --data-dir "$dir/data" --host 127.0.0.1 --broker-port "$3" --controller-port "$4" --http-port "$5" \
     --controller-quorum "$2" --cluster-id "$CLUSTER_ID" "${extra[@]}" >"$dir/server.log" 2>&1 &
   PIDS+=("$!")
+  write_pid_file
+}
+
+write_pid_file() {
+  [[ -n "${BENCH_SERVER_PID_FILE:-}" ]] && echo "${PIDS[*]:-}" >"$BENCH_SERVER_PID_FILE"
+  return 0
 }
 
 await_ready() { # http_port...
@@ -58,4 +67,5 @@ cluster_stop() {
   for pid in "${PIDS[@]:-}"; do [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]:-}"; do [[ -n "$pid" ]] && { timeout 20 tail --pid="$pid" -f /dev/null || kill -KILL "$pid"; } 2>/dev/null || true; done
   PIDS=()
+  write_pid_file
 }
