@@ -44,6 +44,10 @@ final class BrokerControl {
             return ControllerResult.of(BrokerRegistrationReply.error(ErrorCode.INVALID_REQUEST, "broker " + brokerId
                     + " needs a host and a port in 1..65535, got " + request.host() + ":" + request.port()));
         }
+        if (request.kafkaPort() < 0 || request.kafkaPort() > 65535) {
+            return ControllerResult.of(BrokerRegistrationReply.error(ErrorCode.INVALID_REQUEST, "broker " + brokerId
+                    + " needs a Kafka port in 0..65535 (0: none), got " + request.kafkaPort()));
+        }
         if (request.incarnationId().isEmpty()) {
             return ControllerResult.of(BrokerRegistrationReply.error(ErrorCode.INVALID_REQUEST,
                     "broker " + brokerId + " sent no incarnation id"));
@@ -68,7 +72,7 @@ final class BrokerControl {
             }
         }
         working.append(MetadataRecords.registerBroker(brokerId, epoch, request.host(), request.port(),
-                request.rack(), request.incarnationId(), request.directoryId()));
+                request.rack(), request.incarnationId(), request.directoryId(), request.kafkaPort()));
         if (previous != null && !previous.fenced()) {
             // The new registration fences the old incarnation, so what it led needs a new leader.
             lost.add(brokerId);

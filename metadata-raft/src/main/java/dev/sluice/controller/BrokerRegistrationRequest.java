@@ -5,13 +5,19 @@ import java.util.Objects;
 /**
  * A broker asking to register: its id, where clients and replicas reach it, its rack (empty: none), and which
  * process and data directory it is ({@code incarnationId}: a UUID the process picked at start; {@code directoryId}:
- * from its {@code meta.properties}). Immutable.
+ * from its {@code meta.properties}), and its Kafka wire-protocol port on the same host (0: none). Immutable.
  */
 public record BrokerRegistrationRequest(int brokerId, String host, int port, String rack, String incarnationId,
-                                        String directoryId) {
+                                        String directoryId, int kafkaPort) {
     public BrokerRegistrationRequest {
         rack = rack == null ? "" : rack;
         Objects.requireNonNull(incarnationId, "incarnationId");
         Objects.requireNonNull(directoryId, "directoryId");
+    }
+
+    /** A broker without a Kafka listener. */
+    public BrokerRegistrationRequest(int brokerId, String host, int port, String rack, String incarnationId,
+                                     String directoryId) {
+        this(brokerId, host, port, rack, incarnationId, directoryId, 0);
     }
 }

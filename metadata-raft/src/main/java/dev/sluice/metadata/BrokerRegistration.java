@@ -7,10 +7,11 @@ import java.util.Objects;
  * {@code rack} is empty when the broker has none. {@code incarnationId} names the process that registered (a UUID it
  * picked at start) and {@code directoryId} its data directory (from {@code meta.properties}); both are empty in
  * registrations written before they existed. A fenced broker leads no partition and is in no ISR it could be removed
- * from. Immutable.
+ * from. {@code kafkaPort} is the port of its Kafka wire-protocol listener on {@code host}, 0 when it has none (or
+ * registered before the field existed). Immutable.
  */
 public record BrokerRegistration(int id, long epoch, String host, int port, String rack, boolean fenced,
-                                 String incarnationId, String directoryId) {
+                                 String incarnationId, String directoryId, int kafkaPort) {
     public BrokerRegistration {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(rack, "rack");
@@ -22,11 +23,20 @@ public record BrokerRegistration(int id, long epoch, String host, int port, Stri
         if (port < 0 || port > 65535) {
             throw new IllegalStateException("broker " + id + " has port " + port + " outside 0..65535");
         }
+        if (kafkaPort < 0 || kafkaPort > 65535) {
+            throw new IllegalStateException("broker " + id + " has Kafka port " + kafkaPort + " outside 0..65535");
+        }
+    }
+
+    /** A registration without a Kafka listener. */
+    public BrokerRegistration(int id, long epoch, String host, int port, String rack, boolean fenced,
+                              String incarnationId, String directoryId) {
+        this(id, epoch, host, port, rack, fenced, incarnationId, directoryId, 0);
     }
 
     /** A registration without process identity (as written before it existed). */
     public BrokerRegistration(int id, long epoch, String host, int port, String rack, boolean fenced) {
-        this(id, epoch, host, port, rack, fenced, "", "");
+        this(id, epoch, host, port, rack, fenced, "", "", 0);
     }
 
     public boolean hasRack() {
@@ -35,6 +45,6 @@ public record BrokerRegistration(int id, long epoch, String host, int port, Stri
 
     public BrokerRegistration withFenced(boolean newFenced) {
         return newFenced == fenced ? this
-                : new BrokerRegistration(id, epoch, host, port, rack, newFenced, incarnationId, directoryId);
+                : new BrokerRegistration(id, epoch, host, port, rack, newFenced, incarnationId, directoryId, kafkaPort);
     }
 }

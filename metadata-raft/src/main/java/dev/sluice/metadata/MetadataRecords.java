@@ -63,16 +63,22 @@ public final class MetadataRecords {
 
     public static MetadataRecord registerBroker(int brokerId, long brokerEpoch, String host, int port, String rack,
             String incarnationId, String directoryId) {
+        return registerBroker(brokerId, brokerEpoch, host, port, rack, incarnationId, directoryId, 0);
+    }
+
+    /** A registration with a Kafka wire-protocol listener on {@code kafkaPort} (0: none). */
+    public static MetadataRecord registerBroker(int brokerId, long brokerEpoch, String host, int port, String rack,
+            String incarnationId, String directoryId, int kafkaPort) {
         return MetadataRecord.newBuilder().setRegisterBroker(RegisterBrokerRecord.newBuilder()
                 .setBrokerId(brokerId).setBrokerEpoch(brokerEpoch).setHost(host).setPort(port).setRack(rack)
-                .setIncarnationId(incarnationId).setDirectoryId(directoryId))
+                .setIncarnationId(incarnationId).setDirectoryId(directoryId).setKafkaPort(kafkaPort))
                 .build();
     }
 
     /** The record that registers {@code broker} as it is (fenced or not is a separate record). */
     public static MetadataRecord registerBroker(BrokerRegistration broker) {
         return registerBroker(broker.id(), broker.epoch(), broker.host(), broker.port(), broker.rack(),
-                broker.incarnationId(), broker.directoryId());
+                broker.incarnationId(), broker.directoryId(), broker.kafkaPort());
     }
 
     public static MetadataRecord fenceBroker(int brokerId, long brokerEpoch) {

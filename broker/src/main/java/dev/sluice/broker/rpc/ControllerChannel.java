@@ -39,7 +39,9 @@ public interface ControllerChannel {
      * Registers this broker as the process and data directory the channel speaks for; refused with
      * {@code DUPLICATE_BROKER_REGISTRATION} while another incarnation of the id has a live session.
      */
-    CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port, String rack);
+    /** @param kafkaPort the broker's Kafka wire-protocol port on {@code host}; 0: none */
+    CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port, int kafkaPort,
+                                                              String rack);
 
     /** @param leaderlessLogEnds where this broker's replicas of leaderless partitions end */
     CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch,

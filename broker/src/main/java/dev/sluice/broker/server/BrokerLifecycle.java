@@ -50,6 +50,8 @@ final class BrokerLifecycle implements AutoCloseable {
     private final Supplier<MetadataImage> image;
     private final BooleanSupplier metadataCaughtUp;
     private final int advertisedPort;
+    /** The Kafka listener's port, registered with the broker so that Kafka clients find it; 0: none. */
+    private final int kafkaPort;
     private final ScheduledExecutorService scheduler;
     private final CaughtUpLeaseRenewal leaseRenewal;
     private final FaultHandler faultHandler;
@@ -63,6 +65,7 @@ final class BrokerLifecycle implements AutoCloseable {
     private ScheduledFuture<?> next;
 
     /**
+     * @param kafkaPort the port of this broker's Kafka listener, registered next to the broker port; 0: none
      * @param faultHandler told when this broker must not run: its id is registered by another live process, or the
      *     controller belongs to another cluster
      * @param nanoTime the clock for how long registrations have been refused
@@ -70,7 +73,8 @@ final class BrokerLifecycle implements AutoCloseable {
      * @param brokerEpoch set to the epoch of each registration, and back to -1 when the controller no longer knows it
      */
     BrokerLifecycle(NodeConfig config, ControllerChannel controller, Supplier<MetadataImage> image,
-                    BooleanSupplier metadataCaughtUp, int advertisedPort, ScheduledExecutorService scheduler,
+                    BooleanSupplier metadataCaughtUp, int advertisedPort, int kafkaPort,
+                    ScheduledExecutorService scheduler,
                     CaughtUpLeaseRenewal leaseRenewal, FaultHandler faultHandler, LongSupplier nanoTime,
                     Supplier<List<ReplicaLogEnd>> leaderlessLogEnds, BrokerEpoch brokerEpoch) {
         this.config = config;
@@ -88,6 +92,7 @@ final class BrokerLifecycle implements AutoCloseable {
         this.image = image;
         this.metadataCaughtUp = metadataCaughtUp;
         this.advertisedPort = advertisedPort;
+        this.kafkaPort = kafkaPort;
         this.scheduler = scheduler;
     }
 
@@ -125,7 +130,7 @@ final class BrokerLifecycle implements AutoCloseable {
             return false;
         }
         BrokerRegistrationReply reply = controller.registerBroker(config.nodeId(), config.host(), advertisedPort,
-                config.rack()).get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                kafkaPort, config.rack()).get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (reply.error() == ErrorCode.DUPLICATE_BROKER_REGISTRATION) {
             handleDuplicate(reply.errorMessage());
             return false;

@@ -84,8 +84,8 @@ final class BrokerRole implements AutoCloseable {
      * @param controllerAddresses each voter's controller port, this node's own as bound when it is a voter
      */
     static BrokerRole start(NodeContext context, BrokerStorage storage, BrokerReplication replication,
-                            MetadataQuorum quorum, Map<Integer, InetSocketAddress> controllerAddresses)
-            throws IOException {
+                            MetadataQuorum quorum, Map<Integer, InetSocketAddress> controllerAddresses,
+                            List<BrokerProtocol> protocols) throws IOException {
         NodeConfig config = context.config();
         ResourceStack resources = new ResourceStack(config.nodeId());
         try {
@@ -95,13 +95,16 @@ final class BrokerRole implements AutoCloseable {
             replication.connect(channel);
             CoordinatorLease lease = new CoordinatorLease(System::nanoTime, replication.coordinatorLeaseMs());
             ImageTopicSettings settings = new ImageTopicSettings();
-            GrpcListener server = startServer(context, storage, replication, quorum, channel, lease, settings,
+            BrokerServices services = services(context, storage, replication, quorum, channel, lease, settings,
                     resources);
+            GrpcListener server = startServer(context, replication, services, resources);
+            int kafkaPort = startProtocols(config, services, protocols, resources);
             replication.replicas().start();
             scheduleStoreTasks(context, storage, quorum, settings, resources);
             BrokerLifecycle lifecycle = new BrokerLifecycle(config, channel, quorum::brokerImage, quorum::caughtUp,
-                    server.port(), context.scheduler(), new CaughtUpLeaseRenewal(lease, channel::readBarrier,
-                            replication.appliedOffsets()::await, replication.coordinatorLeaseMs()),
+                    server.port(), kafkaPort, context.scheduler(), new CaughtUpLeaseRenewal(lease,
+                            channel::readBarrier, replication.appliedOffsets()::await,
+                            replication.coordinatorLeaseMs()),
                     context.faultHandler(), System::nanoTime, leaderlessLogEnds(config, storage.logStore(), quorum),
                     replication.brokerEpoch());
             return new BrokerRole(config, resources, server, lease, lifecycle);
@@ -111,24 +114,25 @@ final class BrokerRole implements AutoCloseable {
         }
     }
 
-    /** Builds the broker port's services and starts listening on it, with the pool its calls run on. */
-    private static GrpcListener startServer(NodeContext context, BrokerStorage storage, BrokerReplication replication,
-                                            MetadataQuorum quorum, GrpcControllerChannel channel,
-                                            CoordinatorLease lease, ImageTopicSettings settings,
-                                            ResourceStack resources) throws IOException {
+    /**
+     * Builds the handlers and services every client protocol serves with (the gRPC services on the broker port and
+     * any {@link BrokerProtocol}).
+     */
+    private static BrokerServices services(NodeContext context, BrokerStorage storage, BrokerReplication replication,
+                                           MetadataQuorum quorum, GrpcControllerChannel channel,
+                                           CoordinatorLease lease, ImageTopicSettings settings,
+                                           ResourceStack resources) {
         NodeConfig config = context.config();
         LogStore logStore = storage.logStore();
         PartitionReplicas replicas = replication.replicas();
         MetadataPartitionResolver resolver = new MetadataPartitionResolver(config.nodeId(), quorum::brokerImage,
                 logStore, settings);
         ListOffsetsHandler listOffsets = new ListOffsetsHandler(resolver);
-        BrokerGrpcService brokerService = new BrokerGrpcService(new ProduceHandler(resolver,
-                new ReplicationHighWatermarkPolicy(replicas),
-                topic -> settings.forTopic(quorum.brokerImage(), topic).minInsyncReplicas(), context.clock()),
-                new FetchHandler(resolver, context.scheduler(), lease::isValid), listOffsets,
-                new MetadataResponder(context.clusterId(), quorum::brokerImage, quorum::leaderId),
-                replication.traffic(), new ProducerIdHandler(config.nodeId(), PRODUCER_ID_BLOCK_SIZE,
-                        channel::allocateProducerIds));
+        ProduceHandler produce = new ProduceHandler(resolver, new ReplicationHighWatermarkPolicy(replicas),
+                topic -> settings.forTopic(quorum.brokerImage(), topic).minInsyncReplicas(), context.clock());
+        FetchHandler fetch = new FetchHandler(resolver, context.scheduler(), lease::isValid);
+        ProducerIdHandler producerIds = new ProducerIdHandler(config.nodeId(), PRODUCER_ID_BLOCK_SIZE,
+                channel::allocateProducerIds);
         GroupCoordinator coordinator =
                 new GroupCoordinator(resolver, new ReplicationHighWatermarkPolicy(replicas), context.clock());
         coordinator.useLease(lease);
@@ -141,6 +145,18 @@ final class BrokerRole implements AutoCloseable {
                 context.clusterId(), () -> QuorumInfos.of(quorum.status()), replication.appliedOffsets());
         context.scheduler().scheduleWithFixedDelay(replication.appliedOffsets()::expireOverdue,
                 APPLIED_OFFSET_EXPIRY_INTERVAL_MS, APPLIED_OFFSET_EXPIRY_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        return new BrokerServices(config, context.clusterId(), quorum::brokerImage, quorum::leaderId, produce, fetch,
+                listOffsets, producerIds, adminService, new GroupGrpcService(coordinator, quorum::brokerImage));
+    }
+
+    /** Starts listening on the broker port with the gRPC services, and the pool their calls run on. */
+    private static GrpcListener startServer(NodeContext context, BrokerReplication replication,
+                                            BrokerServices services, ResourceStack resources) throws IOException {
+        NodeConfig config = context.config();
+        PartitionReplicas replicas = replication.replicas();
+        BrokerGrpcService brokerService = new BrokerGrpcService(services.produce(), services.fetch(),
+                services.listOffsets(), new MetadataResponder(services.clusterId(), services.image(),
+                        services.controllerId()), replication.traffic(), services.producerIds());
         RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(context.registry(), "broker");
         MalformedRequests malformed = context.malformedRequests();
         // Calls run on this pool; each connection's Produce calls one at a time, in arrival order, so that an
@@ -148,14 +164,30 @@ final class BrokerRole implements AutoCloseable {
         ExecutorService rpcPool = Executors.newCachedThreadPool(new DaemonThreads("sluice-broker-rpc"));
         resources.push(rpcPool::shutdownNow);
         ConnectionOrderedCalls ordering = new ConnectionOrderedCalls(rpcPool, Set.of(BrokerGrpc.getProduceMethod()));
-        List<ServerServiceDefinition> services = List.of(malformed.guard(brokerService.definition()),
-                malformed.guard(adminService), malformed.guard(new GroupGrpcService(coordinator, quorum::brokerImage)),
+        List<ServerServiceDefinition> definitions = List.of(malformed.guard(brokerService.definition()),
+                malformed.guard(services.admin()), malformed.guard(services.groups()),
                 malformed.guard(replicas.replicaFetchService()));
         NettyServerBuilder builder = ordering.install(GrpcListener.builder(config.bindHost(), config.brokerPort()))
                 .addTransportFilter(new ConnectionMeter(context.registry(), "broker"));
-        services.forEach(service -> builder.addService(ServerInterceptors.intercept(service, interceptor)));
+        definitions.forEach(service -> builder.addService(ServerInterceptors.intercept(service, interceptor)));
         return resources.push(GrpcListener.start(builder.build(), config, NodeConfig.BROKER_PORT,
                 config.brokerPort()));
+    }
+
+    /**
+     * Starts the other client protocols (the Kafka listener, when the process has it and {@code
+     * kafka.listener.enabled}); returns the Kafka port to register, 0 for none.
+     */
+    private static int startProtocols(NodeConfig config, BrokerServices services, List<BrokerProtocol> protocols,
+                                      ResourceStack resources) throws IOException {
+        if (!config.kafka().enabled() || protocols.isEmpty()) {
+            return 0;
+        }
+        int port = 0;
+        for (BrokerProtocol protocol : protocols) {
+            port = resources.push(protocol.start(services)).port();
+        }
+        return port;
     }
 
     /** Schedules the periodic work on the partition store: retention, compaction, {@code flush.ms}, checkpoints. */

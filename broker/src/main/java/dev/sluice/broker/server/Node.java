@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -88,14 +89,28 @@ public final class Node implements AutoCloseable {
      * everything already started is stopped again before the exception propagates.
      */
     public static Node start(NodeConfig config) throws IOException {
-        return start(config, new HaltingFaultHandler(config.nodeId()));
+        return start(config, List.of());
+    }
+
+    /**
+     * {@link #start(NodeConfig)} whose brokers also serve {@code protocols} (the Kafka listener, which {@code sluice
+     * server} passes in; see {@link BrokerProtocol}).
+     */
+    public static Node start(NodeConfig config, List<BrokerProtocol> protocols) throws IOException {
+        return start(config, new HaltingFaultHandler(config.nodeId()), protocols);
     }
 
     /** {@link #start(NodeConfig)} with another fault handler, for tests that record faults instead of halting. */
     public static Node start(NodeConfig config, FaultHandler faultHandler) throws IOException {
+        return start(config, faultHandler, List.of());
+    }
+
+    /** {@link #start(NodeConfig, List)} with another fault handler. */
+    public static Node start(NodeConfig config, FaultHandler faultHandler, List<BrokerProtocol> protocols)
+            throws IOException {
         ResourceStack resources = new ResourceStack(config.nodeId());
         try {
-            return startAll(config, faultHandler, resources);
+            return startAll(config, faultHandler, protocols, resources);
         } catch (IOException | RuntimeException e) {
             resources.close();
             throw e;
@@ -103,8 +118,8 @@ public final class Node implements AutoCloseable {
     }
 
     /** Runs the start order of the class comment, pushing what it starts onto {@code resources}. */
-    private static Node startAll(NodeConfig config, FaultHandler faultHandler, ResourceStack resources)
-            throws IOException {
+    private static Node startAll(NodeConfig config, FaultHandler faultHandler, List<BrokerProtocol> protocols,
+                                 ResourceStack resources) throws IOException {
         DurableFiles.createDirectories(config.dataDir());
         resources.push(DataDirLock.acquire(config.dataDir()));
         ClusterIdentity cluster = ClusterIdentity.loadOrCreate(config.dataDir(), config.nodeId(), config.clusterId(),
@@ -132,7 +147,7 @@ public final class Node implements AutoCloseable {
         resources.push(quorum);
         quorum.start(scheduler);
         BrokerRole broker = replication == null ? null : resources.push(BrokerRole.start(context, storage,
-                replication, quorum, controllerAddresses(config, controller)));
+                replication, quorum, controllerAddresses(config, controller), protocols));
         OverviewProbe overviewProbe = resources.push(new OverviewProbe(quorum::image, context.clock()));
         HttpEndpoints http = resources.push(startHttp(config, registry, meterRefresh,
                 () -> notReadyReason(quorum, broker)));

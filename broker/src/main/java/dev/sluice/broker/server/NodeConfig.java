@@ -53,6 +53,7 @@ public record NodeConfig(
         String logVerifyOnOpen,
         long quorumElectionTimeoutMs,
         long quorumFetchTimeoutMs,
+        KafkaListenerConfig kafka,
         boolean adoptDataDir) {
 
     /** The two roles a node can play; combined mode plays both. */
@@ -140,6 +141,10 @@ public record NodeConfig(
         d.put(LOG_VERIFY_ON_OPEN, "after-unclean-shutdown");
         d.put(QUORUM_ELECTION_TIMEOUT_MS, Long.toString(RaftNodeConfig.DEFAULT_ELECTION_TIMEOUT_MS));
         d.put(QUORUM_FETCH_TIMEOUT_MS, Long.toString(RaftNodeConfig.DEFAULT_FETCH_TIMEOUT_MS));
+        d.put(KafkaListenerConfig.ENABLED, "true");
+        d.put(KafkaListenerConfig.PORT, "9092");
+        d.put(KafkaListenerConfig.MAX_REQUEST_BYTES, Integer.toString(100 * 1024 * 1024));
+        d.put(KafkaListenerConfig.AUTO_CREATE_TOPICS, "true");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -198,7 +203,11 @@ public record NodeConfig(
                 longValue(values, LOG_FLUSH_SCHEDULER_INTERVAL_MS, 10), booleanValue(values, LOG_DURABLE_ACKS),
                 oneOf(values, LOG_VERIFY_ON_OPEN, "after-unclean-shutdown", "always", "never"),
                 intValue(values, QUORUM_ELECTION_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE),
-                intValue(values, QUORUM_FETCH_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE), false);
+                intValue(values, QUORUM_FETCH_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE),
+                new KafkaListenerConfig(booleanValue(values, KafkaListenerConfig.ENABLED),
+                        intValue(values, KafkaListenerConfig.PORT, 0, 65535),
+                        intValue(values, KafkaListenerConfig.MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE),
+                        booleanValue(values, KafkaListenerConfig.AUTO_CREATE_TOPICS)), false);
     }
 
     /** This configuration with the operator's consent to adopt a data directory without meta.properties. */
@@ -208,7 +217,7 @@ public record NodeConfig(
                 offsetsTopicPartitions, offsetsTopicReplicationFactor, brokerHeartbeatIntervalMs,
                 brokerSessionTimeoutMs, clusterId, replicaLagTimeMaxMs, metadataSnapshotIntervalEntries,
                 autoLeaderRebalanceEnable, controlledShutdownTimeoutMs, logFlushSchedulerIntervalMs,
-                defaultDurableAcks, logVerifyOnOpen, quorumElectionTimeoutMs, quorumFetchTimeoutMs, adopt);
+                defaultDurableAcks, logVerifyOnOpen, quorumElectionTimeoutMs, quorumFetchTimeoutMs, kafka, adopt);
     }
 
     /** The refusal to start when the port of the setting {@code portKey} cannot be listened on. */

@@ -1,0 +1,28 @@
+package dev.sluice.broker.server;
+
+import dev.sluice.broker.partition.FetchHandler;
+import dev.sluice.broker.partition.ListOffsetsHandler;
+import dev.sluice.broker.partition.ProduceHandler;
+import dev.sluice.broker.partition.ProducerIdHandler;
+import dev.sluice.broker.rpc.AdminGrpcService;
+import dev.sluice.broker.rpc.GroupGrpcService;
+import dev.sluice.metadata.MetadataImage;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * What a {@link BrokerProtocol} serves with: the broker's own handlers, the very instances its gRPC services use, so
+ * that a record produced through one protocol is validated, stored and served exactly as through the other. The admin
+ * and group services are the gRPC service objects themselves, called in process: their logic (controller round trip,
+ * read barrier, group coordinator) is not repeated. Immutable; every part is thread-safe.
+ *
+ * @param config       the node's settings, {@link NodeConfig#kafka()} among them
+ * @param clusterId    the cluster id, as the gRPC Metadata call reports it
+ * @param image        the broker's current metadata image (empty until the log is replayed)
+ * @param controllerId the active controller's id, -1 when none is known
+ */
+public record BrokerServices(NodeConfig config, String clusterId, Supplier<MetadataImage> image,
+                             IntSupplier controllerId, ProduceHandler produce, FetchHandler fetch,
+                             ListOffsetsHandler listOffsets, ProducerIdHandler producerIds, AdminGrpcService admin,
+                             GroupGrpcService groups) {
+}
