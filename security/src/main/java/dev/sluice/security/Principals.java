@@ -1,0 +1,24 @@
+package dev.sluice.security;
+
+import io.grpc.Context;
+
+/**
+ * The principal of the gRPC call being handled: the name its client certificate maps to
+ * ({@link PrincipalMappingRules}), or {@link #ANONYMOUS} for a client without one (plaintext, or TLS without a client
+ * certificate). Set by {@link PrincipalInterceptor} on every listener, read by handlers on the call's thread.
+ */
+public final class Principals {
+    /** Kafka's name for a client that did not authenticate. */
+    public static final String ANONYMOUS = "ANONYMOUS";
+    /** The call's principal in its gRPC {@link Context}. */
+    public static final Context.Key<String> PRINCIPAL = Context.key("sluice-principal");
+
+    private Principals() {
+    }
+
+    /** The principal of the call on this thread, {@link #ANONYMOUS} outside a call. */
+    public static String current() {
+        String principal = PRINCIPAL.get();
+        return principal == null ? ANONYMOUS : principal;
+    }
+}
