@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * unless {@code --data-dir}), runs {@link SeedScenario}, stops the node, and prints the counts as its last line.
  * Exits 0 only when the producer's acknowledged count, both services' counts and the database rows all equal N.
  */
-@Command(name = "demo", description = "Run the seed example: a producer and two consumer services on a local node.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the seed example: a producer and two consumer services on a local node.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--messages", defaultValue = "1000", description = "Events to produce (default ${DEFAULT-VALUE}).")
     int messages;

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * it prints how to reach the cluster, then stays in the foreground until SIGINT/SIGTERM and stops exactly the
  * processes it started.
  */
-@Command(name = "dev", description = "Run a local multi-node cluster of real server processes on loopback.")
+@Command(name = "dev", mixinStandardHelpOptions = true,
+        description = "Run a local multi-node cluster of real server processes on loopback.")
 public final class DevCommand implements Callable<Integer> {
     private static final String HOST = "127.0.0.1";
 

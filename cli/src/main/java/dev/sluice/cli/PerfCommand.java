@@ -6,7 +6,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice perf}: throughput tools with the knobs of Kafka's perf tools. */
-@Command(name = "perf", description = "Measure producer and consumer throughput.",
+@Command(name = "perf", mixinStandardHelpOptions = true,
+        description = "Measure producer and consumer throughput.",
         subcommands = {PerfProduceCommand.class, PerfConsumeCommand.class, PerfE2eCommand.class})
 public final class PerfCommand implements Runnable {
     @Spec

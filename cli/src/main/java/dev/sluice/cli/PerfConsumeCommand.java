@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * consumer has its assignment and positions ({@code join_ms}) is reported separately, and
  * {@code records_per_sec_incl_join} includes it.
  */
-@Command(name = "consume", description = "Consumer throughput: read N records from the beginning of a topic.")
+@Command(name = "consume", mixinStandardHelpOptions = true,
+        description = "Consumer throughput: read N records from the beginning of a topic.")
 public final class PerfConsumeCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions brokers;

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
  * {@code --warmup-s} seconds discarded, microsecond-resolution percentiles. Both read with a consumer assigned all
  * partitions at the log end, without a group.
  */
-@Command(name = "e2e", description = "End-to-end latency: ping-pong or fixed-rate.")
+@Command(name = "e2e", mixinStandardHelpOptions = true,
+        description = "End-to-end latency: ping-pong or fixed-rate.")
 public final class PerfE2eCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions brokers;

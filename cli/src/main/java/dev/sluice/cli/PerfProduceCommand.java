@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  * {@code close()} (which waits for the last acknowledgement), as Kafka's ProducerPerformance does. Values are random
  * A-Z bytes from a seeded generator, new for every record. Progress goes to stderr every 5 s.
  */
-@Command(name = "produce", description = "Producer throughput: N records of a fixed size, one producer.")
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = "Producer throughput: N records of a fixed size, one producer.")
 public final class PerfProduceCommand implements Callable<Integer> {
     private static final long PROGRESS_INTERVAL_NANOS = 5_000_000_000L;
 

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
  * Settings come from {@code --config FILE} (Java properties, keys as in docs/configuration.md) with flags layered on
  * top.
  */
-@Command(name = "server", description = "Run a Sluice node (controller and broker roles by default).")
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run a Sluice node (controller and broker roles by default).")
 public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with further settings.")
     Path configFile;
