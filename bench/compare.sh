@@ -86,7 +86,7 @@ fi
 # run_side <kafka|sluice> <round>: one run of one side, its result lines annotated with CPU into $out/<side>-<round>.txt
 # (the tool runs' CPU lines in $out/<side>-<round>.tools).
 run_side() {
-  local side="$1" round="$2" file="$out/$1-$2.txt" tools="$out/$1-$2.tools" fifo="$out/$1-$2.fifo" apid
+  local side="$1" round="$2" file="$out/$1-$2.txt" tools="$out/$1-$2.tools" fifo="$out/$1-$2.fifo" apid load1
   : >"$tools"
   echo "# side=$side round=$round" >"$file"
   read -r load1 _ </proc/loadavg
@@ -98,8 +98,11 @@ run_side() {
   if [[ "$side" == kafka ]]; then
     # The peer's scripts take their JVM from KAFKA_PEER_JAVA: bench/lib/kafka-java.sh runs brokers as they are and
     # every other JVM under bench/lib/measure-cpu.sh. A private state file, so that the server pids measured are
-    # the ones this run started.
-    BENCH_REAL_JAVA="${KAFKA_PEER_JAVA:-}" KAFKA_PEER_JAVA="$lib/kafka-java.sh" BENCH_TOOL_CPU_LOG="$tools" \
+    # the ones this run started. The peer's whole-run budget (450 s by default) skips its last workloads on a loaded
+    # machine, where sluice-perf.sh, which has only the per-workload caps, would still run them: a budget of 1800 s
+    # leaves the same per-workload caps on both sides.
+    KAFKA_PEER_PERF_BUDGET_S="${KAFKA_PEER_PERF_BUDGET_S:-1800}" \
+      BENCH_REAL_JAVA="${KAFKA_PEER_JAVA:-}" KAFKA_PEER_JAVA="$lib/kafka-java.sh" BENCH_TOOL_CPU_LOG="$tools" \
       KAFKA_PEER_STATE="$out/kafka.state" BENCH_SERVER_PID_FILE="$out/kafka.state" \
       KAFKA_PEER_RESULTS="$out/kafka-$round" "$peer/perf.sh" "$SUITE" >"$fifo" 2>&1 &
   else
