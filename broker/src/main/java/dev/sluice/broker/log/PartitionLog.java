@@ -580,8 +580,11 @@ public final class PartitionLog {
     public AppendResult appendAsFollower(ByteString storedBatch) {
         RecordBatchView batch;
         try {
-            batch = RecordBatchView.parseFrom(storedBatch);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            // Aliasing: the records stay a slice of storedBatch for the CRC check instead of being copied out.
+            com.google.protobuf.CodedInputStream in = storedBatch.newCodedInput();
+            in.enableAliasing(true);
+            batch = RecordBatchView.parseFrom(in);
+        } catch (java.io.IOException e) {
             throw new IllegalArgumentException("replicated batch does not parse in " + key, e);
         }
         RecordBatchHeader header = batch.getHeader();

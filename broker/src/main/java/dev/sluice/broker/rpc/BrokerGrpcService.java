@@ -1,5 +1,6 @@
 package dev.sluice.broker.rpc;
 
+import dev.sluice.broker.grpc.AliasingMarshaller;
 import dev.sluice.broker.partition.FetchHandler;
 import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ProduceHandler;
