@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * {@code sluice perf produce}: one producer sends N records of a fixed size with no key, unthrottled or at a capped
  * rate, and reports acknowledged records per second from just before the first send to the end of
  * {@code close()} (which waits for the last acknowledgement), as Kafka's ProducerPerformance does. Values are random
- * A-Z bytes from a seeded generator, new for every record. Progress goes to stderr every 5 s.
+ * A-Z bytes from a seeded generator, new for every record, written into one reused array as Kafka's tool does.
+ * Progress goes to stderr every 5 s.
  */
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = "Producer throughput: N records of a fixed size, one producer.")
@@ -82,8 +83,11 @@ public final class PerfProduceCommand implements Callable<Integer> {
         long lastProgress = start;
         try (Producer<byte[], byte[]> producer = new Producer<>(config, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
+            // send() copies the value into its batch before it returns, so one array serves every random value, as in
+            // Kafka's ProducerPerformance (which refills its payload array for each record the same way).
+            byte[] reused = new byte[recordSize];
             for (long i = 0; i < records; i++) {
-                byte[] value = json ? JsonPayload.next(random, i, recordSize) : new byte[recordSize];
+                byte[] value = json ? JsonPayload.next(random, i, recordSize) : reused;
                 for (int b = 0; !json && b < recordSize; b++) {
                     value[b] = (byte) ('A' + random.nextInt(26));
                 }

@@ -14,16 +14,16 @@ import java.util.concurrent.ConcurrentMap;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every partition log of one broker data directory, in a single RocksDB instance with three column families:
+ * Every partition log of one broker data directory, in a single RocksDB instance with four column families:
  * {@code batches} (batch key → stored {@code RecordBatchView}), {@code batch-index} (batch key →
- * {@link BatchSummary}) and {@code partition-state} (20-byte prefix → {@link PartitionState}). See
+ * {@link BatchSummary}), {@code partition-state} (20-byte prefix → {@link PartitionState} without its producers)
+ * and {@code producer-state} (prefix + producer id → that producer's entry of {@link ProducerStates}). See
  * {@link PartitionKey} for the key layout and {@link LogStoreOptions} for the tuning.
  *
  * <p>Threads: thread-safe. {@link #partition} and {@link #deletePartition} may race freely; the partition map
@@ -65,7 +65,7 @@ public final class LogStore implements AutoCloseable {
         this.db = db;
         this.familyHandles = familyHandles;
         this.handles = new StoreHandles(db, familyHandles.get(1), familyHandles.get(2), familyHandles.get(3),
-                writer);
+                familyHandles.get(4), writer);
     }
 
     /**
@@ -196,19 +196,8 @@ public final class LogStore implements AutoCloseable {
     }
 
     private void loadPartitions() {
-        try (RocksIterator iterator = db.newIterator(handles.state())) {
-            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
-                byte[] stateKey = iterator.key();
-                if (stateKey.length != PartitionKey.PREFIX_BYTES) {
-                    throw new IllegalStateException("corrupt partition state key: " + stateKey.length + " bytes");
-                }
-                PartitionKey key = PartitionKey.fromPrefix(stateKey);
-                partitions.put(key, new PartitionLog(key, handles, PartitionState.decode(iterator.value())));
-            }
-            iterator.status();
-        } catch (RocksDBException e) {
-            throw new LogStorageException("cannot load partition states in " + dir, e);
-        }
+        StoredPartitionStates.load(handles, dir).forEach((key, state) ->
+                partitions.put(key, new PartitionLog(key, handles, state)));
     }
 
     /** The log of {@code key}, created (empty, starting at offset 0, and persisted) if it does not exist. */
@@ -257,10 +246,16 @@ public final class LogStore implements AutoCloseable {
             writes.deleteRange(handles.batches(), begin, end);
             writes.deleteRange(handles.index(), begin, end);
             writes.delete(handles.state(), key.prefix());
+            writes.deleteRange(handles.producers(), begin, end);
             handles.writer().write(writes, "deletion of partition " + key);
         } catch (RocksDBException e) {
             throw new LogStorageException("cannot delete partition " + key, e);
         }
+    }
+
+    /** For tests of the stored layout. */
+    StoreHandles handles() {
+        return handles;
     }
 
     /** A live, unmodifiable view of the open partitions. */

@@ -23,7 +23,8 @@ import org.rocksdb.WriteOptions;
  *   <li>batches: large write buffers (few, large flushes), 64 KiB blocks (values are whole batches and reads
  *       are range scans, so large blocks cost nothing and compress better), LZ4, level compaction with
  *       dynamic level sizes so space amplification stays bounded while retention deletes old ranges;</li>
- *   <li>batch index and partition state: small values read often, so small blocks and small buffers;</li>
+ *   <li>batch index, partition state and producer state: small values read often, so small blocks and small
+ *       buffers;</li>
  *   <li>one LRU block cache shared by all three column families;</li>
  *   <li>WAL on and no fsync per write, like Kafka: an OS crash may lose the latest appends, which replication
  *       makes good; a topic that asks for durable acknowledgements gets group-committed WAL fsyncs
@@ -40,6 +41,7 @@ final class LogStoreOptions implements AutoCloseable {
     static final String BATCHES_FAMILY = "batches";
     static final String INDEX_FAMILY = "batch-index";
     static final String STATE_FAMILY = "partition-state";
+    static final String PRODUCER_FAMILY = "producer-state";
 
     private static final long BLOCK_CACHE_BYTES = 128L * 1024 * 1024;
     private static final long BATCHES_WRITE_BUFFER_BYTES = 64L * 1024 * 1024;
@@ -67,13 +69,14 @@ final class LogStoreOptions implements AutoCloseable {
         dbOptions.setParanoidChecks(true);
     }
 
-    /** Descriptors for the default family (unused, but RocksDB requires it) and the three log families. */
+    /** Descriptors for the default family (unused, but RocksDB requires it) and the four log families. */
     List<ColumnFamilyDescriptor> families() {
         return List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, smallFamily()),
                 new ColumnFamilyDescriptor(bytes(BATCHES_FAMILY), batchesFamily()),
                 new ColumnFamilyDescriptor(bytes(INDEX_FAMILY), smallFamily()),
-                new ColumnFamilyDescriptor(bytes(STATE_FAMILY), smallFamily()));
+                new ColumnFamilyDescriptor(bytes(STATE_FAMILY), smallFamily()),
+                new ColumnFamilyDescriptor(bytes(PRODUCER_FAMILY), smallFamily()));
     }
 
     private ColumnFamilyOptions batchesFamily() {

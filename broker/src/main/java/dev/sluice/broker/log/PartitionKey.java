@@ -67,6 +67,14 @@ public record PartitionKey(UUID topicId, int partition) {
                 .array();
     }
 
+    /** The key of a producer's state in the {@code producer-state} family: prefix + producer id (big-endian). */
+    public byte[] producerKey(long producerId) {
+        if (producerId <= 0) {
+            throw new IllegalArgumentException("producer id must be positive, was " + producerId);
+        }
+        return batchKeyUnchecked(producerId);
+    }
+
     /** Decodes a 20-byte prefix (or the start of a longer key) back into a key. */
     public static PartitionKey fromPrefix(byte[] key) {
         if (key.length < PREFIX_BYTES) {

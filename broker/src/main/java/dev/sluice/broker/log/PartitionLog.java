@@ -37,6 +37,11 @@ import org.rocksdb.WriteBatch;
  */
 public final class PartitionLog {
 
+    /** Kafka's {@code producer.id.expiration.ms} default: a producer idle for a day is forgotten. */
+    public static final long DEFAULT_PRODUCER_EXPIRATION_MS = 24L * 60 * 60 * 1000;
+    /** How often appends look for expired producers (Kafka's {@code producer.id.expiration.check.interval.ms}). */
+    static final long PRODUCER_EXPIRATION_CHECK_INTERVAL_MS = 10L * 60 * 1000;
+
     private final PartitionKey key;
     private final StoreHandles handles;
     private final byte[] stateKey;
@@ -57,6 +62,9 @@ public final class PartitionLog {
     private volatile boolean awaitsSync;
     private volatile boolean hasUnsyncedData;
     private volatile long syncedEnd;
+    private volatile long producerExpirationMs = DEFAULT_PRODUCER_EXPIRATION_MS;
+    /** Guarded by {@link #lock}: append time (ms) from which the next append looks for expired producers. */
+    private long nextProducerExpirationCheckMs = Long.MIN_VALUE;
 
     PartitionLog(PartitionKey key, StoreHandles handles, PartitionState initialState) {
         this.key = key;
@@ -70,6 +78,18 @@ public final class PartitionLog {
     /** Sets the topic's fsync rules (from {@code durable.acks}, {@code flush.messages}, {@code flush.ms}). */
     public void setFlushPolicy(FlushPolicy policy) {
         flushPolicy = java.util.Objects.requireNonNull(policy);
+    }
+
+    /**
+     * Sets how long a producer may go without appending before its state is forgotten (Kafka's
+     * {@code producer.id.expiration.ms}); a later batch of it with a sequence other than 0 then gets
+     * {@code UNKNOWN_PRODUCER_ID}, and the producer starts over with a new epoch.
+     */
+    public void setProducerExpirationMs(long expirationMs) {
+        if (expirationMs < 1) {
+            throw new IllegalArgumentException("producer expiration must be >= 1 ms, was " + expirationMs);
+        }
+        producerExpirationMs = expirationMs;
     }
 
     public FlushPolicy flushPolicy() {
@@ -196,11 +216,13 @@ public final class PartitionLog {
             BatchSummary summary = new BatchSummary(baseOffset, baseOffset + recordCount,
                     header.getMaxTimestampMs(), stored.length);
             PartitionState next = current.withAppend(summary.nextOffset(), stored.length, leaderEpoch, baseOffset);
+            List<Long> expired = dueExpiredProducers(next.producers(), nowMs);
+            next = next.withProducers(next.producers().without(expired));
             if (producerId > 0) {
                 next = next.withProducers(next.producers().withBatch(producerId, header.getProducerEpoch(),
                         header.getBaseSequence(), recordCount, baseOffset, nowMs));
             }
-            writeBatchAndState(stored, summary, next, recordCount, "append");
+            writeBatchAndState(stored, summary, next, recordCount, "append", producerId, expired);
             return new AppendResult(baseOffset, summary.lastOffset(), nowMs, next.logStartOffset());
         } finally {
             lock.unlock();
@@ -245,20 +267,44 @@ public final class PartitionLog {
     }
 
     /**
-     * The one write path of both appends, under the lock: the stored batch, its index entry and the partition state
-     * go to RocksDB in one {@code WriteBatch}, so a crash keeps all three or none; then the new state is published.
+     * Under the lock, at most every {@link #PRODUCER_EXPIRATION_CHECK_INTERVAL_MS} of append time: the producers
+     * whose last append is older than the expiration.
+     */
+    private List<Long> dueExpiredProducers(ProducerStates producers, long nowMs) {
+        if (nowMs < nextProducerExpirationCheckMs) {
+            return List.of();
+        }
+        long expirationMs = producerExpirationMs;
+        nextProducerExpirationCheckMs = nowMs + Math.min(expirationMs, PRODUCER_EXPIRATION_CHECK_INTERVAL_MS);
+        return producers.expiredIds(nowMs, expirationMs);
+    }
+
+    /**
+     * The one write path of both appends, under the lock: the stored batch, its index entry, the partition state and
+     * the state of the producer that wrote it (each producer has its own key, so an append re-encodes only its own)
+     * go to RocksDB in one {@code WriteBatch}, with the removal of expired producers, so a crash keeps all or none;
+     * then the new state is published.
      *
      * @param offsetsAppended how far the log end moved (records for a leader's append, the batch's offset span for
      *     a follower's)
      * @param what the operation, for the error and the fault report
+     * @param producerId the batch's producer, 0 for none
+     * @param expiredProducers producers removed from the state
      */
     private void writeBatchAndState(byte[] stored, BatchSummary summary, PartitionState next, long offsetsAppended,
-            String what) {
+            String what, long producerId, List<Long> expiredProducers) {
         byte[] batchKey = key.batchKey(summary.baseOffset());
         try (WriteBatch writes = new WriteBatch()) {
             writes.put(handles.batches(), batchKey, stored);
             writes.put(handles.index(), batchKey, summary.encodeValue());
             writes.put(handles.state(), stateKey, next.encode());
+            for (long expired : expiredProducers) {
+                writes.delete(handles.producers(), key.producerKey(expired));
+            }
+            if (producerId > 0) {
+                writes.put(handles.producers(), key.producerKey(producerId),
+                        ProducerStates.encode(producerId, next.producers().entry(producerId)).toByteArray());
+            }
             handles.writer().write(writes, what + " to " + key);
         } catch (RocksDBException e) {
             throw new LogStorageException(what + " to " + key + " failed", e);
@@ -355,7 +401,7 @@ public final class PartitionLog {
         lock.lock();
         try {
             if (highWatermarkDirty && !deleted) {
-                writeState(state, null);
+                writeState(state, null, null);
                 highWatermarkDirty = false;
             }
         } finally {
@@ -457,7 +503,7 @@ public final class PartitionLog {
             state = next;
             // With nothing removed, the batch straddling the new start stays and no range is deleted.
             byte[][] range = removedBytes == 0 ? null : new byte[][] {key.batchKey(0), key.batchKey(firstKeptOffset)};
-            writeState(next, range);
+            writeState(next, range, null);
             highWatermarkDirty = false;
             return true;
         } finally {
@@ -505,7 +551,7 @@ public final class PartitionLog {
             }
             generation++;
             state = next;
-            writeState(next, new byte[][] {key.batchKey(firstRemovedBase), key.endKey()});
+            writeState(next, new byte[][] {key.batchKey(firstRemovedBase), key.endKey()}, current.producers());
             highWatermarkDirty = false;
             syncProgress.afterTruncation(newEnd);
             publishSyncProgress();
@@ -534,8 +580,11 @@ public final class PartitionLog {
     public AppendResult appendAsFollower(ByteString storedBatch) {
         RecordBatchView batch;
         try {
-            batch = RecordBatchView.parseFrom(storedBatch);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            // Aliasing: the records stay a slice of storedBatch for the CRC check instead of being copied out.
+            com.google.protobuf.CodedInputStream in = storedBatch.newCodedInput();
+            in.enableAliasing(true);
+            batch = RecordBatchView.parseFrom(in);
+        } catch (java.io.IOException e) {
             throw new IllegalArgumentException("replicated batch does not parse in " + key, e);
         }
         RecordBatchHeader header = batch.getHeader();
@@ -568,6 +617,9 @@ public final class PartitionLog {
                     stored.length);
             PartitionState next = current.withAppend(summary.nextOffset(), stored.length, header.getLeaderEpoch(),
                     baseOffset);
+            // The leader's append time stands for the clock here, so replicas expire the same producers.
+            List<Long> expired = dueExpiredProducers(next.producers(), header.getAppendTimeMs());
+            next = next.withProducers(next.producers().without(expired));
             if (header.getProducerId() > 0) {
                 // A follower keeps the producers' state as the leader does, so that after it becomes leader a
                 // retry of a batch it already holds is answered as a duplicate rather than appended twice.
@@ -576,7 +628,7 @@ public final class PartitionLog {
                         header.getProducerEpoch(), header.getBaseSequence(), Math.toIntExact(span), baseOffset,
                         header.getAppendTimeMs()));
             }
-            writeBatchAndState(stored, summary, next, span, "follower append");
+            writeBatchAndState(stored, summary, next, span, "follower append", header.getProducerId(), expired);
             return new AppendResult(baseOffset, summary.lastOffset(), header.getAppendTimeMs(),
                     next.logStartOffset());
         } finally {
@@ -601,9 +653,10 @@ public final class PartitionLog {
         lock.lock();
         try {
             checkNotDeleted();
+            ProducerStates producersBefore = state.producers();
             PartitionState next = new PartitionState(newOffset, newOffset, newOffset, 0, List.of());
             state = next;
-            writeState(next, new byte[][] {key.batchKey(0), key.endKey()});
+            writeState(next, new byte[][] {key.batchKey(0), key.endKey()}, producersBefore);
             highWatermarkDirty = false;
             syncProgress.afterReset(newOffset);
             publishSyncProgress();
@@ -676,17 +729,40 @@ public final class PartitionLog {
         }
     }
 
-    /** Writes {@code next} and, when {@code deleteRange} is given ([begin, end) batch keys), deletes that range. */
-    private void writeState(PartitionState next, byte[][] deleteRange) {
+    /**
+     * Writes {@code next} and, when {@code deleteRange} is given ([begin, end) batch keys), deletes that range.
+     *
+     * @param producersBefore the producers as stored before, when this change may alter them (every producer that
+     *     differs in {@code next} is written or deleted); null when it leaves them alone
+     */
+    private void writeState(PartitionState next, byte[][] deleteRange, ProducerStates producersBefore) {
         try (WriteBatch writes = new WriteBatch()) {
             if (deleteRange != null) {
                 writes.deleteRange(handles.batches(), deleteRange[0], deleteRange[1]);
                 writes.deleteRange(handles.index(), deleteRange[0], deleteRange[1]);
             }
+            if (producersBefore != null) {
+                writeProducerChanges(writes, producersBefore, next.producers());
+            }
             writes.put(handles.state(), stateKey, next.encode());
             handles.writer().write(writes, "state write for " + key);
         } catch (RocksDBException e) {
             throw new LogStorageException("state write for " + key + " failed", e);
+        }
+    }
+
+    private void writeProducerChanges(WriteBatch writes, ProducerStates before, ProducerStates after)
+            throws RocksDBException {
+        for (Long id : before.producers().keySet()) {
+            if (after.entry(id) == null) {
+                writes.delete(handles.producers(), key.producerKey(id));
+            }
+        }
+        for (java.util.Map.Entry<Long, ProducerStates.Entry> producer : after.producers().entrySet()) {
+            if (!producer.getValue().equals(before.entry(producer.getKey()))) {
+                writes.put(handles.producers(), key.producerKey(producer.getKey()),
+                        ProducerStates.encode(producer.getKey(), producer.getValue()).toByteArray());
+            }
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.List;
  * @param highWatermark offsets below it are visible to consumers
  * @param sizeBytes sum of the stored batches' sizes
  * @param leaderEpochs the leader-epoch cache: for each epoch, the first offset its leader wrote
- * @param producers the idempotent producers' last batches, for duplicate and sequence checks
+ * @param producers the idempotent producers' last batches, for duplicate and sequence checks; persisted apart, one
+ *     key per producer in the {@code producer-state} family ({@link #encode} leaves them out)
  */
 public record PartitionState(long logStartOffset, long logEndOffset, long highWatermark, long sizeBytes,
                              List<LeaderEpochEntry> leaderEpochs, ProducerStates producers) {
@@ -124,7 +125,8 @@ public record PartitionState(long logStartOffset, long logEndOffset, long highWa
             builder.addLeaderEpochs(StoredEpochEntry.newBuilder()
                     .setEpoch(entry.epoch()).setStartOffset(entry.startOffset()));
         }
-        builder.addAllProducers(producers.encode());
+        // The producers are stored under keys of their own (PartitionLog), so that an append writes only the one
+        // that changed; field 7 is read only from stores written before that.
         return builder.build().toByteArray();
     }
 

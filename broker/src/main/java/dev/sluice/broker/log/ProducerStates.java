@@ -214,18 +214,76 @@ public final class ProducerStates {
                 : new ProducerStates(Collections.unmodifiableMap(next));
     }
 
+    /**
+     * The producers whose last batch was appended more than {@code expirationMs} before {@code nowMs}, as Kafka's
+     * {@code producer.id.expiration.ms} forgets them; empty when none.
+     */
+    List<Long> expiredIds(long nowMs, long expirationMs) {
+        List<Long> expired = new ArrayList<>();
+        producers.forEach((id, entry) -> {
+            if (nowMs - entry.last().appendTimeMs() > expirationMs) {
+                expired.add(id);
+            }
+        });
+        return expired;
+    }
+
+    /** Without the producers {@code ids}. */
+    ProducerStates without(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return this;
+        }
+        Map<Long, Entry> next = new TreeMap<>(producers);
+        ids.forEach(next::remove);
+        return new ProducerStates(Collections.unmodifiableMap(next));
+    }
+
+    /** Every producer, as stored (by producer id). */
     List<StoredProducerState> encode() {
         List<StoredProducerState> stored = new ArrayList<>(producers.size());
-        producers.forEach((id, entry) -> {
-            StoredProducerState.Builder builder = StoredProducerState.newBuilder()
-                    .setProducerId(id).setProducerEpoch(entry.epoch());
-            for (BatchEntry batch : entry.batches()) {
-                builder.addBatches(StoredProducerBatch.newBuilder().setBaseSequence(batch.baseSequence())
-                        .setLastSequence(batch.lastSequence()).setBaseOffset(batch.baseOffset())
-                        .setAppendTimeMs(batch.appendTimeMs()));
-            }
-            stored.add(builder.build());
-        });
+        producers.forEach((id, entry) -> stored.add(encode(id, entry)));
+        return stored;
+    }
+
+    /** One producer as stored under its own key ({@link PartitionLog}). */
+    static StoredProducerState encode(long producerId, Entry entry) {
+        StoredProducerState.Builder builder = StoredProducerState.newBuilder()
+                .setProducerId(producerId).setProducerEpoch(entry.epoch());
+        for (BatchEntry batch : entry.batches()) {
+            builder.addBatches(StoredProducerBatch.newBuilder().setBaseSequence(batch.baseSequence())
+                    .setLastSequence(batch.lastSequence()).setBaseOffset(batch.baseOffset())
+                    .setAppendTimeMs(batch.appendTimeMs()));
+        }
+        return builder.build();
+    }
+
+    /** Whether no producer is known. */
+    boolean isEmpty() {
+        return producers.isEmpty();
+    }
+
+    /** These producers with {@code stored} added (an entry of the same id is replaced). */
+    ProducerStates withStored(List<StoredProducerState> stored) {
+        Map<Long, Entry> next = new TreeMap<>(producers);
+        next.putAll(decode(stored).producers);
+        return new ProducerStates(Collections.unmodifiableMap(next));
+    }
+
+    /**
+     * One producer's entry as stored under {@code key} ({@link PartitionKey#producerKey}); checks that the key and the
+     * value name the same producer.
+     */
+    static StoredProducerState decodeEntry(byte[] key, byte[] value) {
+        StoredProducerState stored;
+        try {
+            stored = StoredProducerState.parseFrom(value);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt producer state", e);
+        }
+        if (key.length != PartitionKey.BATCH_KEY_BYTES || PartitionKey.baseOffsetOf(key) != stored.getProducerId()) {
+            throw new IllegalStateException("producer state of " + stored.getProducerId() + " under a key of "
+                    + key.length + " bytes that names another producer");
+        }
         return stored;
     }
 

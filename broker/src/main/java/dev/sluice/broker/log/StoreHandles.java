@@ -9,5 +9,5 @@ import org.rocksdb.RocksDB;
  * {@code writer} only.
  */
 record StoreHandles(RocksDB db, ColumnFamilyHandle batches, ColumnFamilyHandle index, ColumnFamilyHandle state,
-                    StoreWriter writer) {
+                    ColumnFamilyHandle producers, StoreWriter writer) {
 }

@@ -1,5 +1,6 @@
 package dev.sluice.broker.replication;
 
+import dev.sluice.broker.grpc.AliasingMarshaller;
 import dev.sluice.broker.log.LogStorageException;
 import dev.sluice.broker.log.PartitionDeletedException;
 import dev.sluice.broker.log.PartitionKey;
@@ -13,8 +14,11 @@ import dev.sluice.proto.internal.v1.ReplicaFetchResponse;
 import dev.sluice.proto.internal.v1.ReplicationGrpc;
 import dev.sluice.proto.internal.v1.SenderIdentity;
 import dev.sluice.proto.v1.ErrorCode;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +58,15 @@ public final class ReplicaFetcher implements AutoCloseable {
     private final BrokerEndpoint source;
     private final ManagedChannel channel;
     private final PartitionSyncer syncer;
-    private final ReplicationGrpc.ReplicationBlockingStub stub;
+    /**
+     * ReplicaFetch with a response whose batches alias the received bytes ({@link AliasingMarshaller}): each batch is
+     * copied once, into the array that goes to RocksDB, instead of three times.
+     */
+    static final MethodDescriptor<ReplicaFetchRequest, ReplicaFetchResponse> REPLICA_FETCH =
+            ReplicationGrpc.getReplicaFetchMethod().toBuilder(
+                    ReplicationGrpc.getReplicaFetchMethod().getRequestMarshaller(),
+                    new AliasingMarshaller<>(ReplicaFetchResponse.getDefaultInstance())).build();
+
     private final ReplicationConfig config;
     private final Clock clock;
     private final SenderIdentity sender;
@@ -75,7 +87,6 @@ public final class ReplicaFetcher implements AutoCloseable {
         this.source = source;
         this.channel = channel;
         this.syncer = syncer;
-        this.stub = ReplicationGrpc.newBlockingStub(channel);
         this.config = config;
         this.clock = clock;
         this.sender = sender;
@@ -159,8 +170,8 @@ public final class ReplicaFetcher implements AutoCloseable {
             ReplicaFetchResponse response;
             long startNanos = System.nanoTime();
             try {
-                response = stub.withDeadlineAfter(config.replicaFetchWaitMaxMs() + config.requestTimeoutMs(),
-                        TimeUnit.MILLISECONDS).replicaFetch(request);
+                response = ClientCalls.blockingUnaryCall(channel, REPLICA_FETCH, CallOptions.DEFAULT.withDeadlineAfter(
+                        config.replicaFetchWaitMaxMs() + config.requestTimeoutMs(), TimeUnit.MILLISECONDS), request);
                 fetchListener.fetched(System.nanoTime() - startNanos);
             } catch (StatusRuntimeException e) {
                 if (running) {

@@ -1,5 +1,6 @@
 package dev.sluice.broker.rpc;
 
+import dev.sluice.broker.grpc.AliasingMarshaller;
 import dev.sluice.broker.partition.FetchHandler;
 import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ProduceHandler;
@@ -35,7 +36,7 @@ public final class BrokerGrpcService {
     /** Package-private for the request fuzz test, which parses requests with the broker's own marshallers. */
     static final MethodDescriptor<ProduceRequestView, ProduceResponse> PRODUCE =
             BrokerGrpc.getProduceMethod().toBuilder(
-                    ProtoUtils.marshaller(ProduceRequestView.getDefaultInstance()),
+                    new AliasingMarshaller<>(ProduceRequestView.getDefaultInstance()),
                     ProtoUtils.marshaller(ProduceResponse.getDefaultInstance())).build();
     static final MethodDescriptor<FetchRequest, FetchResponseView> FETCH =
             BrokerGrpc.getFetchMethod().toBuilder(
