@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,10 +29,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,20 +39,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * idempotent producer with acks=all, a consumer with manual assignment, Admin topic operations, every codec.
  */
 class KafkaClientsTest {
-    @TempDir
-    static Path dataDir;
     private static KafkaTestNode node;
 
     @BeforeAll
     static void startNode() throws Exception {
-        node = KafkaTestNode.start(dataDir);
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
+        node = KafkaTestNode.shared();
     }
 
     @Test

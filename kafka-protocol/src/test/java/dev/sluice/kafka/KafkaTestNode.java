@@ -20,8 +20,30 @@ final class KafkaTestNode implements AutoCloseable {
         this.kafkaPort = kafkaPort;
     }
 
-    static KafkaTestNode start(Path dataDir) throws Exception {
-        return start(dataDir, Map.of());
+    private static KafkaTestNode shared;
+
+    /**
+     * One node for every test class of the run (a node takes seconds to start on a busy machine), in a temporary
+     * directory, stopped when the JVM exits. Tests use their own topics.
+     */
+    static synchronized KafkaTestNode shared() throws Exception {
+        if (shared == null) {
+            Path dataDir = java.nio.file.Files.createTempDirectory("sluice-kafka-test");
+            shared = start(dataDir, Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                shared.close();
+                deleteQuietly(dataDir);
+            }, "kafka-test-node-stop"));
+        }
+        return shared;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (java.io.IOException e) {
+            // A temporary directory left behind is harmless.
+        }
     }
 
     static KafkaTestNode start(Path dataDir, Map<String, String> overrides) throws Exception {
