@@ -137,6 +137,45 @@ class CrossProtocolTest {
         assertThat(seen).isEqualTo(expected);
     }
 
+    @Test
+    void committedOffsetsAreSharedAcrossProtocols() {
+        String group = "shared-offsets";
+        TopicPartition kafkaPartition = new TopicPartition("from-kafka", 0);
+        dev.sluice.client.TopicPartition sluicePartition = new dev.sluice.client.TopicPartition("from-grpc", 1);
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, node.kafkaBootstrap());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.assign(List.of(kafkaPartition));
+            consumer.commitSync(Map.of(kafkaPartition, new org.apache.kafka.clients.consumer.OffsetAndMetadata(
+                    123, "from kafka")));
+        }
+        try (dev.sluice.client.Consumer<byte[], byte[]> consumer = new dev.sluice.client.Consumer<>(
+                Map.of("bootstrap.servers", node.grpcBootstrap(), "group.id", group, "enable.auto.commit", false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            dev.sluice.client.OffsetAndMetadata committed = consumer.committed(
+                    new dev.sluice.client.TopicPartition("from-kafka", 0));
+            assertThat(committed.offset()).isEqualTo(123);
+            assertThat(committed.metadata()).isEqualTo("from kafka");
+            consumer.assign(List.of(sluicePartition));
+            consumer.commitSync(Map.of(sluicePartition, new dev.sluice.client.OffsetAndMetadata(45, "from grpc")));
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            TopicPartition fromGrpc = new TopicPartition("from-grpc", 1);
+            var committed = consumer.committed(java.util.Set.of(fromGrpc, kafkaPartition));
+            assertThat(committed.get(fromGrpc).offset()).isEqualTo(45);
+            assertThat(committed.get(fromGrpc).metadata()).isEqualTo("from grpc");
+            assertThat(committed.get(kafkaPartition).offset()).isEqualTo(123);
+            consumer.assign(List.of(fromGrpc));
+            assertThat(consumer.position(fromGrpc)).isEqualTo(45);
+        }
+    }
+
     /** Every 5th key null, every 7th value null (a tombstone). */
     private static byte[] key(int i) {
         return i % 5 == 1 ? null : bytes("key-" + i);
