@@ -9,6 +9,7 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
+import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
@@ -32,6 +33,7 @@ final class KafkaRequestHandler {
     private final TopicAdminApi topics;
     private final ProducerIdApi producerIds;
     private final GroupOffsetsApi groupOffsets;
+    private final DescribeConfigsApi describeConfigs;
 
     KafkaRequestHandler(BrokerServices services) {
         this.topics = new TopicAdminApi(services.admin(), services.image());
@@ -41,6 +43,7 @@ final class KafkaRequestHandler {
         this.listOffsets = new ListOffsetsApi(services.listOffsets());
         this.producerIds = new ProducerIdApi(services.producerIds());
         this.groupOffsets = new GroupOffsetsApi(services.groups(), services.image());
+        this.describeConfigs = new DescribeConfigsApi(services.admin());
     }
 
     CompletableFuture<AbstractResponse> handle(RequestContext context, AbstractRequest request) {
@@ -58,6 +61,7 @@ final class KafkaRequestHandler {
             case FIND_COORDINATOR -> groupOffsets.findCoordinator((FindCoordinatorRequest) request);
             case OFFSET_COMMIT -> groupOffsets.commit((OffsetCommitRequest) request);
             case OFFSET_FETCH -> groupOffsets.fetch((OffsetFetchRequest) request);
+            case DESCRIBE_CONFIGS -> describeConfigs.handle((DescribeConfigsRequest) request);
             default -> throw new IllegalStateException(context.header.apiKey() + " is advertised but not served");
         };
     }

@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -90,6 +93,20 @@ class KafkaClientsTest {
             assertThatThrownBy(() -> admin.describeTopics(List.of("admin-a")).allTopicNames().get())
                     .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+        }
+    }
+
+    @Test
+    void adminDescribesTopicConfigsWithTheirSources() throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic("configs", 1, (short) 1)
+                    .configs(Map.of("retention.ms", "3600000")))).all().get();
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "configs");
+            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            assertThat(config.get("retention.ms").value()).isEqualTo("3600000");
+            assertThat(config.get("retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+            assertThat(config.get("cleanup.policy").value()).isEqualTo("delete");
+            assertThat(config.get("cleanup.policy").isDefault()).isTrue();
         }
     }
 

@@ -8,9 +8,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -19,6 +23,10 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.DescribeAclsRequest;
 import org.apache.kafka.common.requests.DescribeAclsResponse;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,6 +106,35 @@ class KafkaListenerFramesTest {
             assertClosed(socket);
         }
         assertServing();
+    }
+
+    @Test
+    void everyAdvertisedVersionOfMetadataAndFindCoordinatorIsAnswered() throws IOException {
+        try (Socket socket = connect()) {
+            for (short version = 0; version <= 12; version++) {
+                // Built from the message itself: kafka-clients 4's request builder no longer builds version 0.
+                MetadataResponse response = (MetadataResponse) roundTrip(socket, new MetadataRequest(
+                        new MetadataRequestData().setTopics(List.of(new MetadataRequestTopic().setName("versions"))),
+                        version), 100 + version);
+                assertThat(response.topicMetadata()).as("Metadata v%d", version).singleElement()
+                        .satisfies(topic -> assertThat(topic.error()).isIn(Errors.NONE, Errors.LEADER_NOT_AVAILABLE));
+                assertThat(response.brokers()).as("Metadata v%d", version).singleElement()
+                        .satisfies(broker -> assertThat(broker.port()).isEqualTo(node.kafkaPort()));
+            }
+            for (short version = 0; version <= 6; version++) {
+                FindCoordinatorRequestData data = new FindCoordinatorRequestData().setKeyType((byte) 0);
+                if (version < 4) {
+                    data.setKey("versions-group");
+                } else {
+                    data.setCoordinatorKeys(List.of("versions-group"));
+                }
+                FindCoordinatorResponse response = (FindCoordinatorResponse) roundTrip(socket,
+                        new FindCoordinatorRequest.Builder(data).build(version), 200 + version);
+                assertThat(response.errorCounts()).as("FindCoordinator v%d", version).containsOnlyKeys(Errors.NONE);
+                int port = version < 4 ? response.data().port() : response.data().coordinators().get(0).port();
+                assertThat(port).isEqualTo(node.kafkaPort());
+            }
+        }
     }
 
     private static void assertServing() throws IOException {
