@@ -37,7 +37,7 @@ start_node() { # java options...: starts the node, sets NODE_PID, BROKERS and HT
   BROKERS="127.0.0.1:$broker_port"
   SLUICE_JAVA_OPTS="$*" setsid "$ROOT/bin/sluice" server --node-id 1 --data-dir "$RUN_DIR/data" \
     --host 127.0.0.1 --broker-port "$broker_port" --controller-port "$controller_port" --http-port "$HTTP_PORT" \
-    >"$RUN_DIR/server.log" 2>&1 &
+    --kafka-port 0 >"$RUN_DIR/server.log" 2>&1 &
   NODE_PID="$!"  # bin/sluice execs java, so this is the JVM's pid
   for _ in $(seq 1 300); do
     curl -sf "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1 && { log "node ready (pid $NODE_PID)"; return 0; }

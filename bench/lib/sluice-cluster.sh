@@ -28,7 +28,7 @@ start_node() { # id quorum broker_port controller_port http_port
   mkdir -p "$dir"
   SLUICE_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP $JVM_PERF_OPTS" setsid "$root/bin/sluice" server --node-id "$1" \
     --data-dir "$dir/data" --host 127.0.0.1 --broker-port "$3" --controller-port "$4" --http-port "$5" \
-    --controller-quorum "$2" --cluster-id "$CLUSTER_ID" "${extra[@]}" >"$dir/server.log" 2>&1 &
+    --kafka-port 0 --controller-quorum "$2" --cluster-id "$CLUSTER_ID" "${extra[@]}" >"$dir/server.log" 2>&1 &
   PIDS+=("$!")
   write_pid_file
 }

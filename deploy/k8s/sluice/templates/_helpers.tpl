@@ -90,7 +90,7 @@ app.kubernetes.io/component: {{ .pool.name }}
 
 {{/* Every other key of docs/configuration.md's server table (NodeConfig.DEFAULTS); the chart tests keep it in step. */}}
 {{- define "sluice.configurableKeys" -}}
-{{- list "num.partitions" "default.replication.factor" "log.retention.check.interval.ms" "offsets.topic.num.partitions" "offsets.topic.replication.factor" "broker.heartbeat.interval.ms" "broker.session.timeout.ms" "replica.lag.time.max.ms" "metadata.snapshot.interval.entries" "controller.quorum.election.timeout.ms" "controller.quorum.fetch.timeout.ms" "auto.leader.rebalance.enable" "controlled.shutdown.timeout.ms" "log.durable.acks" "log.flush.scheduler.interval.ms" "log.verify.on.open" | toJson }}
+{{- list "num.partitions" "default.replication.factor" "log.retention.check.interval.ms" "offsets.topic.num.partitions" "offsets.topic.replication.factor" "broker.heartbeat.interval.ms" "broker.session.timeout.ms" "replica.lag.time.max.ms" "metadata.snapshot.interval.entries" "controller.quorum.election.timeout.ms" "controller.quorum.fetch.timeout.ms" "auto.leader.rebalance.enable" "controlled.shutdown.timeout.ms" "log.durable.acks" "log.flush.scheduler.interval.ms" "log.verify.on.open" "kafka.listener.enabled" "kafka.listener.port" "socket.request.max.bytes" "auto.create.topics.enable" | toJson }}
 {{- end }}
 
 {{/* A config value as the node reads it: whole numbers without an exponent (YAML numbers arrive as floats). */}}

@@ -27,7 +27,12 @@ import java.util.stream.Collectors;
  */
 final class DevCluster implements AutoCloseable {
     /** One node's roles ({@code controller}, {@code broker} or {@code controller,broker}) and ports. */
-    record NodeSpec(int nodeId, String roles, int brokerPort, int controllerPort, int httpPort) {
+    record NodeSpec(int nodeId, String roles, int brokerPort, int controllerPort, int httpPort, int kafkaPort) {
+        /** A node whose Kafka listener takes a free port (0), as tests want. */
+        NodeSpec(int nodeId, String roles, int brokerPort, int controllerPort, int httpPort) {
+            this(nodeId, roles, brokerPort, controllerPort, httpPort, 0);
+        }
+
         NodeSpec(int nodeId, int brokerPort, int controllerPort, int httpPort) {
             this(nodeId, "controller,broker", brokerPort, controllerPort, httpPort);
         }
@@ -67,7 +72,8 @@ final class DevCluster implements AutoCloseable {
         List<NodeSpec> list = new ArrayList<>();
         for (int id = 1; id <= nodes; id++) {
             int broker = basePort + 10 * (id - 1);
-            list.add(new NodeSpec(id, broker, broker + 1, broker + 2));
+            // Kafka ports follow the broker ports 2000 higher: 9092, 9102, ... for the default base 7092.
+            list.add(new NodeSpec(id, "controller,broker", broker, broker + 1, broker + 2, broker + 2000));
         }
         return list;
     }
@@ -126,7 +132,8 @@ final class DevCluster implements AutoCloseable {
                 "--data-dir", nodeDir(nodeId).resolve("data").toString(),
                 "--broker-port", Integer.toString(spec.brokerPort()),
                 "--controller-port", Integer.toString(spec.controllerPort()),
-                "--http-port", Integer.toString(spec.httpPort())));
+                "--http-port", Integer.toString(spec.httpPort()),
+                "--kafka-port", Integer.toString(spec.kafkaPort())));
         command.addAll(extraServerArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(nodeId).toFile()))

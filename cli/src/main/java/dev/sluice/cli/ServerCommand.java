@@ -1,8 +1,11 @@
 package dev.sluice.cli;
 
+import dev.sluice.broker.server.KafkaListenerConfig;
 import dev.sluice.broker.server.Node;
 import dev.sluice.broker.server.NodeConfig;
+import dev.sluice.kafka.KafkaProtocol;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +42,9 @@ public final class ServerCommand implements Callable<Integer> {
     Integer controllerPort;
     @Option(names = "--http-port", description = "Metrics and health port (default 7094).")
     Integer httpPort;
+    @Option(names = "--kafka-port", description = "Kafka wire-protocol port (default 9092; 0: any free port). "
+            + "kafka.listener.enabled=false in --config turns the Kafka listener off.")
+    Integer kafkaPort;
     @Option(names = "--controller-quorum", paramLabel = "VOTERS", description = "id@host:port,... of the controllers.")
     String controllerQuorum;
     @Option(names = "--rack", description = "Rack of this broker, for rack-aware replica placement.")
@@ -57,7 +63,7 @@ public final class ServerCommand implements Callable<Integer> {
         NodeConfig config = config().withAdoptDataDir(adoptDataDir);
         Logging.serverMode();
         CountDownLatch stopped = new CountDownLatch(1);
-        Node node = Node.start(config);
+        Node node = Node.start(config, List.of(new KafkaProtocol()));
         Thread hook = new Thread(() -> {
             node.close();
             stopped.countDown();
@@ -100,6 +106,7 @@ public final class ServerCommand implements Callable<Integer> {
         put(properties, NodeConfig.BROKER_PORT, brokerPort);
         put(properties, NodeConfig.CONTROLLER_PORT, controllerPort);
         put(properties, NodeConfig.HTTP_PORT, httpPort);
+        put(properties, KafkaListenerConfig.PORT, kafkaPort);
         put(properties, NodeConfig.CONTROLLER_QUORUM, controllerQuorum);
         put(properties, NodeConfig.RACK, rack);
         put(properties, NodeConfig.CLUSTER_ID, clusterId);

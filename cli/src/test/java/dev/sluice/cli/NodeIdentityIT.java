@@ -53,7 +53,8 @@ class NodeIdentityIT {
     /** Starts {@code sluice server} with {@code args} (plus free broker and HTTP ports), logging to {@code log}. */
     private static Process startServer(Path log, List<String> args) throws Exception {
         List<String> command = new ArrayList<>(List.of("server", "--broker-port",
-                Integer.toString(SluiceProcess.freePort()), "--http-port", Integer.toString(SluiceProcess.freePort())));
+                Integer.toString(SluiceProcess.freePort()), "--http-port", Integer.toString(SluiceProcess.freePort()),
+                "--kafka-port", "0"));
         command.addAll(args);
         return SluiceProcess.builder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
@@ -175,7 +176,8 @@ class NodeIdentityIT {
         Files.createDirectories(data.resolve("metadata"));
         Files.writeString(data.resolve("meta.properties"), "");
         SluiceProcess.Result result = SluiceProcess.run(null, 60, "server", "--data-dir", data.toString(),
-                "--host", "127.0.0.1", "--broker-port", "0", "--controller-port", "0", "--http-port", "0");
+                "--host", "127.0.0.1", "--broker-port", "0", "--controller-port", "0", "--http-port", "0",
+                "--kafka-port", "0");
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.stderr()).contains("meta.properties in data directory").contains("is damaged")
                 .contains("--adopt-data-dir").doesNotContain("belongs to node -1");

@@ -24,7 +24,7 @@ final class ServerProcess implements AutoCloseable {
         Process process = SluiceProcess.builder(List.of("server", "--data-dir", dataDir.resolve("data").toString(),
                         "--host", "127.0.0.1", "--broker-port", Integer.toString(brokerPort),
                         "--controller-port", Integer.toString(SluiceProcess.freePort()),
-                        "--http-port", Integer.toString(httpPort)))
+                        "--http-port", Integer.toString(httpPort), "--kafka-port", "0"))
                 .redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("server.log").toFile())
                 .start();

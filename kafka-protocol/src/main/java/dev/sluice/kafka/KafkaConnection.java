@@ -15,6 +15,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestContext;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
@@ -117,6 +118,11 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 .whenComplete((response, failure) -> ctx.executor().execute(() -> {
                     if (failure != null) {
                         log.error("Kafka connection {}: {} failed", connectionId, request.context().header, failure);
+                        if (request.request() instanceof ProduceRequest produce && produce.acks() == 0) {
+                            // No answer is awaited; closing is how Kafka tells an acks=0 producer to refresh.
+                            malformed(ctx, "acks=0 produce failed", null);
+                            return;
+                        }
                         write(ctx, request.context(), request.request().getErrorResponse(0,
                                 Errors.UNKNOWN_SERVER_ERROR.exception("the broker failed to serve the request")));
                     } else if (response != null) {

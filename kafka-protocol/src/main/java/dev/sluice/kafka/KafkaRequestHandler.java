@@ -9,10 +9,14 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
+import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.OffsetCommitRequest;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestContext;
 
@@ -28,6 +32,8 @@ final class KafkaRequestHandler {
     private final ListOffsetsApi listOffsets;
     private final TopicAdminApi topics;
     private final ProducerIdApi producerIds;
+    private final GroupOffsetsApi groupOffsets;
+    private final DescribeConfigsApi describeConfigs;
 
     KafkaRequestHandler(BrokerServices services) {
         this.topics = new TopicAdminApi(services.admin(), services.image());
@@ -36,6 +42,8 @@ final class KafkaRequestHandler {
         this.fetch = new FetchApi(services.fetch());
         this.listOffsets = new ListOffsetsApi(services.listOffsets());
         this.producerIds = new ProducerIdApi(services.producerIds());
+        this.groupOffsets = new GroupOffsetsApi(services.groups(), services.image());
+        this.describeConfigs = new DescribeConfigsApi(services.admin());
     }
 
     CompletableFuture<AbstractResponse> handle(RequestContext context, AbstractRequest request) {
@@ -50,6 +58,10 @@ final class KafkaRequestHandler {
             case CREATE_TOPICS -> topics.create((CreateTopicsRequest) request);
             case DELETE_TOPICS -> topics.delete((DeleteTopicsRequest) request);
             case INIT_PRODUCER_ID -> producerIds.handle((InitProducerIdRequest) request);
+            case FIND_COORDINATOR -> groupOffsets.findCoordinator((FindCoordinatorRequest) request);
+            case OFFSET_COMMIT -> groupOffsets.commit((OffsetCommitRequest) request);
+            case OFFSET_FETCH -> groupOffsets.fetch((OffsetFetchRequest) request);
+            case DESCRIBE_CONFIGS -> describeConfigs.handle((DescribeConfigsRequest) request);
             default -> throw new IllegalStateException(context.header.apiKey() + " is advertised but not served");
         };
     }

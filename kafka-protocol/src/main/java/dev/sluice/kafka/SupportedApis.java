@@ -41,6 +41,12 @@ final class SupportedApis {
         versions.put(ApiKeys.DELETE_TOPICS, range(1, 6));
         versions.put(ApiKeys.INIT_PRODUCER_ID, range(0, 4));
         versions.put(ApiKeys.DESCRIBE_CLUSTER, range(0, 1));
+        versions.put(ApiKeys.DESCRIBE_CONFIGS, range(1, 4));
+        // Committed offsets outside group membership; 9+ (OffsetCommit) and 8+ (OffsetFetch) are the new consumer
+        // protocol's member epochs and batched groups.
+        versions.put(ApiKeys.FIND_COORDINATOR, range(0, 6));
+        versions.put(ApiKeys.OFFSET_COMMIT, range(2, 8));
+        versions.put(ApiKeys.OFFSET_FETCH, range(1, 7));
         return Collections.unmodifiableMap(versions);
     }
 

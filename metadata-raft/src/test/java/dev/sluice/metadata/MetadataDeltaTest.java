@@ -53,6 +53,17 @@ class MetadataDeltaTest {
     }
 
     @Test
+    void registrationKeepsTheKafkaPortThroughTheImageAndItsRecords() {
+        MetadataImage image = apply(MetadataImage.EMPTY, 1,
+                registerBroker(3, 7, "host", 7092, "", "incarnation", "directory", 9092));
+        assertThat(image.cluster().broker(3).kafkaPort()).isEqualTo(9092);
+        assertThat(apply(MetadataImage.EMPTY, 1, image.toRecords().toArray(MetadataRecord[]::new)).cluster())
+                .isEqualTo(image.cluster());
+        assertThat(apply(MetadataImage.EMPTY, 1, registerBroker(3, 7, "host", 7092, "")).cluster().broker(3)
+                .kafkaPort()).isZero();
+    }
+
+    @Test
     void reRegistrationNeedsAHigherEpochAndFencesAgain() {
         MetadataImage image = apply(MetadataImage.EMPTY, 1, registerBroker(3, 7, "h", 1, ""), unfenceBroker(3, 7));
         assertThatThrownBy(() -> apply(image, 2, registerBroker(3, 7, "h", 1, "")))

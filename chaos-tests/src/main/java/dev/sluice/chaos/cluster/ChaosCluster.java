@@ -32,6 +32,7 @@ public final class ChaosCluster implements AutoCloseable {
     public static final int BROKER_PORT = 7092;
     public static final int CONTROLLER_PORT = 7093;
     public static final int HTTP_PORT = 7094;
+    public static final int KAFKA_PORT = 9092;
     /** Added to an impostor's ports, so it can run beside the node whose id it takes. */
     public static final int IMPOSTOR_PORT_SHIFT = 100;
 
@@ -119,6 +120,7 @@ public final class ChaosCluster implements AutoCloseable {
                 "--broker-port", Integer.toString(BROKER_PORT + portOffset + portShift),
                 "--controller-port", Integer.toString(CONTROLLER_PORT + portOffset + portShift),
                 "--http-port", Integer.toString(HTTP_PORT + portOffset + portShift),
+                "--kafka-port", Integer.toString(KAFKA_PORT + portOffset + portShift),
                 "--config", runDir.resolve("nodes").resolve("server.properties").toString());
     }
 

@@ -102,7 +102,8 @@ class DuplicateNodeNemesisTest {
                 "--config")) {
             assertThat(arg(impostor, sameFlag)).as(sameFlag).isEqualTo(arg(real, sameFlag));
         }
-        for (String portFlag : List.of("--broker-port", "--controller-port", "--http-port")) {
+        for (String portFlag : List.of("--broker-port", "--controller-port", "--http-port",
+                "--kafka-port")) {
             assertThat(Integer.parseInt(arg(impostor, portFlag))).as(portFlag)
                     .isEqualTo(Integer.parseInt(arg(real, portFlag)) + ChaosCluster.IMPOSTOR_PORT_SHIFT);
         }
