@@ -24,6 +24,9 @@ import java.util.Set;
  * <p>{@code adoptDataDir} is not a key: it is the operator's one-time consent ({@code sluice server
  * --adopt-data-dir}) to take over a data directory that holds data but lost its {@code meta.properties}; a config
  * file that kept it would silently disarm that check on every start.
+ *
+ * <p>{@code tls} holds the {@code listener.<name>.tls.*} keys ({@link NodeTls}): TLS and client certificates per
+ * gRPC listener.
  */
 public record NodeConfig(
         int nodeId,
@@ -53,7 +56,8 @@ public record NodeConfig(
         String logVerifyOnOpen,
         long quorumElectionTimeoutMs,
         long quorumFetchTimeoutMs,
-        boolean adoptDataDir) {
+        boolean adoptDataDir,
+        NodeTls tls) {
 
     /** The two roles a node can play; combined mode plays both. */
     public enum Role { CONTROLLER, BROKER }
@@ -140,6 +144,7 @@ public record NodeConfig(
         d.put(LOG_VERIFY_ON_OPEN, "after-unclean-shutdown");
         d.put(QUORUM_ELECTION_TIMEOUT_MS, Long.toString(RaftNodeConfig.DEFAULT_ELECTION_TIMEOUT_MS));
         d.put(QUORUM_FETCH_TIMEOUT_MS, Long.toString(RaftNodeConfig.DEFAULT_FETCH_TIMEOUT_MS));
+        d.putAll(NodeTls.defaults());
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -198,7 +203,8 @@ public record NodeConfig(
                 longValue(values, LOG_FLUSH_SCHEDULER_INTERVAL_MS, 10), booleanValue(values, LOG_DURABLE_ACKS),
                 oneOf(values, LOG_VERIFY_ON_OPEN, "after-unclean-shutdown", "always", "never"),
                 intValue(values, QUORUM_ELECTION_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE),
-                intValue(values, QUORUM_FETCH_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE), false);
+                intValue(values, QUORUM_FETCH_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE), false,
+                NodeTls.parse(values));
     }
 
     /** This configuration with the operator's consent to adopt a data directory without meta.properties. */
@@ -208,7 +214,7 @@ public record NodeConfig(
                 offsetsTopicPartitions, offsetsTopicReplicationFactor, brokerHeartbeatIntervalMs,
                 brokerSessionTimeoutMs, clusterId, replicaLagTimeMaxMs, metadataSnapshotIntervalEntries,
                 autoLeaderRebalanceEnable, controlledShutdownTimeoutMs, logFlushSchedulerIntervalMs,
-                defaultDurableAcks, logVerifyOnOpen, quorumElectionTimeoutMs, quorumFetchTimeoutMs, adopt);
+                defaultDurableAcks, logVerifyOnOpen, quorumElectionTimeoutMs, quorumFetchTimeoutMs, adopt, tls);
     }
 
     /** The refusal to start when the port of the setting {@code portKey} cannot be listened on. */
