@@ -63,6 +63,7 @@ class TlsCliTest {
             assertThat(run(null, "topic", "list", brokers)).as("plaintext").isEqualTo(1);
             assertThat(run(null, "topic", "list", brokers, "--ca", dir.resolve("ca.pem").toString()))
                     .as("TLS without a client certificate").isEqualTo(1);
+            assertThat(err.toString()).contains("TLS handshake failed");
             assertThat(run(null, "topic", "list", brokers, "--ca", dir.resolve("ca.pem").toString(),
                     "--cert", dir.resolve("cli.pem").toString())).as("a certificate without its key").isEqualTo(2);
             assertThat(err.toString()).contains("tls.cert and tls.key go together");
