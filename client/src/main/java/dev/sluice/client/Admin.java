@@ -42,12 +42,13 @@ import java.util.function.Supplier;
 public final class Admin implements AutoCloseable {
     private final AdminSettings settings;
     private final Time time;
-    private final ChannelPool channels = new ChannelPool();
+    private final ChannelPool channels;
     private final AnyBroker broker;
     private final RetryingCall retrying;
     private final GroupAdmin groups;
 
     private Admin(AdminSettings settings, Time time) {
+        this.channels = new ChannelPool(settings.tls());
         this.settings = settings;
         this.time = time;
         this.broker = new AnyBroker(settings.bootstrapServers(), channels);

@@ -58,7 +58,7 @@ public final class Consumer<K, V> implements AutoCloseable {
 
     private final ConsumerSettings settings;
     private final Time time;
-    private final ChannelPool channels = new ChannelPool();
+    private final ChannelPool channels;
     private final Metadata metadata;
     private final SubscriptionState subscriptions = new SubscriptionState();
     private final Fetcher<K, V> fetcher;
@@ -87,6 +87,7 @@ public final class Consumer<K, V> implements AutoCloseable {
 
     Consumer(ConsumerSettings settings, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer,
              Time time) {
+        this.channels = new ChannelPool(settings.tls());
         this.settings = settings;
         this.time = time;
         this.metadata = new Metadata(settings.bootstrapServers(), channels, time, settings.metadataMaxAgeMs(),

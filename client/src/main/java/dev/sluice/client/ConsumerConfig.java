@@ -46,6 +46,14 @@ public final class ConsumerConfig {
     public static final String GROUP_INSTANCE_ID = "group.instance.id";
     /** A name for logs; default {@code consumer-N}. */
     public static final String CLIENT_ID = "client.id";
+    /** TLS to the brokers: true or false; default true when {@code tls.ca} or {@code tls.cert} is set. */
+    public static final String TLS_ENABLED = "tls.enabled";
+    /** PEM bundle of the CAs that sign the brokers' certificates; default: the JDK's trust store. */
+    public static final String TLS_CA = "tls.ca";
+    /** PEM certificate chain presented to brokers that ask for one (mTLS); with {@code tls.key}. */
+    public static final String TLS_CERT = "tls.cert";
+    /** PEM (PKCS#8) private key of {@code tls.cert}. */
+    public static final String TLS_KEY = "tls.key";
 
     private ConsumerConfig() {
     }

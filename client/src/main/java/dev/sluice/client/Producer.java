@@ -42,7 +42,7 @@ public final class Producer<K, V> implements AutoCloseable {
     private final Serializer<K> keySerializer;
     private final Serializer<V> valueSerializer;
     private final Time time;
-    private final ChannelPool channels = new ChannelPool();
+    private final ChannelPool channels;
     private final Metadata metadata;
     private final RecordAccumulator accumulator;
     private final Sender sender;
@@ -64,6 +64,7 @@ public final class Producer<K, V> implements AutoCloseable {
     }
 
     Producer(ProducerSettings settings, Serializer<K> keySerializer, Serializer<V> valueSerializer, Time time) {
+        this.channels = new ChannelPool(settings.tls());
         this.settings = settings;
         this.keySerializer = Objects.requireNonNull(keySerializer, "keySerializer");
         this.valueSerializer = Objects.requireNonNull(valueSerializer, "valueSerializer");

@@ -1,6 +1,7 @@
 package dev.sluice.identity;
 
 import dev.sluice.proto.internal.v1.SenderIdentity;
+import dev.sluice.security.Principals;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -39,7 +40,9 @@ public final class ClusterIdCheck {
                 + orNone(sender.getDirectoryId()) + ") sent " + claimed + "; check its --cluster-id and that its "
                 + "controller.quorum.voters and broker addresses name this cluster's nodes";
         if (logged.add(service + "/" + senderId + "/" + sender.getDirectoryId() + "/" + sender.getClusterId())) {
-            log.error("Refusing {} requests from {}: {} (logged once per sender)", service, who, message);
+            // The principal is the sender's certificate's (ANONYMOUS without TLS): which key a stranger holds.
+            log.error("Refusing {} requests from {} (principal {}): {} (logged once per sender)", service, who,
+                    Principals.current(), message);
         }
         return message;
     }

@@ -117,7 +117,7 @@ class GrpcTlsTest {
         CA.issue("CN=node-1", "localhost", "127.0.0.1").write(dir.resolve("server.pem"),
                 dir.resolve("server-key.pem"));
         CA.writeCertificate(dir.resolve("ca.pem"));
-        TlsSettings tls = new TlsSettings(dir.resolve("server.pem"), dir.resolve("server-key.pem"),
+        TlsSettings tls = new TlsSettings(true, dir.resolve("server.pem"), dir.resolve("server-key.pem"),
                 dir.resolve("ca.pem"), clientAuth, TlsSettings.DEFAULT_PROTOCOLS, reloadMs);
         ServerServiceDefinition echo = ServerServiceDefinition.builder("test.Echo")
                 .addMethod(WHO_AM_I, ServerCalls.asyncUnaryCall((request, response) -> {

@@ -1,7 +1,8 @@
 package dev.sluice.broker.replication;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import dev.sluice.security.ChannelSecurity;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
 /** Opens the gRPC channel a {@link ReplicaFetcher} uses to reach a leader. The caller shuts the channel down. */
 @FunctionalInterface
@@ -16,8 +17,13 @@ public interface ReplicationChannels {
     int MAX_FETCH_RESPONSE_BYTES = 64 * 1024 * 1024;
 
     /** Plaintext channels to the broker's advertised host and port. */
-    ReplicationChannels PLAINTEXT = endpoint -> ManagedChannelBuilder.forAddress(endpoint.host(), endpoint.port())
-            .usePlaintext().maxInboundMessageSize(MAX_FETCH_RESPONSE_BYTES).build();
+    ReplicationChannels PLAINTEXT = secured(ChannelSecurity.PLAINTEXT);
+
+    /** Channels to the broker's advertised host and port, secured by {@code security} (TLS: the cluster's). */
+    static ReplicationChannels secured(ChannelSecurity security) {
+        return endpoint -> security.apply(NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port()))
+                .maxInboundMessageSize(MAX_FETCH_RESPONSE_BYTES).build();
+    }
 
     ManagedChannel open(BrokerEndpoint endpoint);
 }

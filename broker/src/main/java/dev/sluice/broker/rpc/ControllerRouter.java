@@ -8,7 +8,7 @@ import dev.sluice.proto.internal.v1.ControllerGrpc;
 import dev.sluice.proto.v1.ErrorCode;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import dev.sluice.security.ChannelSecurity;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -62,12 +62,15 @@ final class ControllerRouter implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Settings settings;
     private final LongSupplier nanoTime;
+    private final ChannelSecurity security;
     private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
     private volatile int lastAnswered = -1;
     private volatile boolean closed;
 
     ControllerRouter(Map<Integer, InetSocketAddress> voters, IntSupplier raftLeader,
-                     ScheduledExecutorService scheduler, Settings settings, LongSupplier nanoTime) {
+                     ScheduledExecutorService scheduler, Settings settings, LongSupplier nanoTime,
+                     ChannelSecurity security) {
+        this.security = security;
         this.voters = Map.copyOf(voters);
         this.voterIds = List.copyOf(new TreeMap<>(voters).keySet());
         this.raftLeader = raftLeader;
@@ -147,7 +150,7 @@ final class ControllerRouter implements AutoCloseable {
     private ControllerGrpc.ControllerFutureStub stub(int voterId, long attemptTimeoutMs) {
         ManagedChannel channel = channels.computeIfAbsent(voterId, id -> {
             InetSocketAddress address = voters.get(id);
-            return NettyChannelBuilder.forAddress(address.getHostString(), address.getPort()).usePlaintext().build();
+            return security.open(address.getHostString(), address.getPort());
         });
         return ControllerGrpc.newFutureStub(channel).withDeadlineAfter(attemptTimeoutMs, TimeUnit.MILLISECONDS);
     }

@@ -1,5 +1,6 @@
 package dev.sluice.broker.rpc;
 
+import dev.sluice.security.ChannelSecurity;
 import dev.sluice.controller.AlterPartitionReply;
 import dev.sluice.controller.BrokerHeartbeatReply;
 import dev.sluice.controller.BrokerRegistrationReply;
@@ -70,13 +71,25 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
      */
     public GrpcControllerChannel(Map<Integer, InetSocketAddress> voters, IntSupplier raftLeader,
                                  ScheduledExecutorService scheduler, NodeIdentity identity) {
-        this(voters, raftLeader, scheduler, ControllerRouter.Settings.DEFAULT, identity);
+        this(voters, raftLeader, scheduler, identity, ChannelSecurity.PLAINTEXT);
+    }
+
+    /** As above, over channels secured by {@code security} (TLS with the controller listener's files). */
+    public GrpcControllerChannel(Map<Integer, InetSocketAddress> voters, IntSupplier raftLeader,
+                                 ScheduledExecutorService scheduler, NodeIdentity identity, ChannelSecurity security) {
+        this(voters, raftLeader, scheduler, ControllerRouter.Settings.DEFAULT, identity, security);
     }
 
     GrpcControllerChannel(Map<Integer, InetSocketAddress> voters, IntSupplier raftLeader,
                           ScheduledExecutorService scheduler, ControllerRouter.Settings settings,
                           NodeIdentity identity) {
-        this.router = new ControllerRouter(voters, raftLeader, scheduler, settings, System::nanoTime);
+        this(voters, raftLeader, scheduler, settings, identity, ChannelSecurity.PLAINTEXT);
+    }
+
+    private GrpcControllerChannel(Map<Integer, InetSocketAddress> voters, IntSupplier raftLeader,
+                                  ScheduledExecutorService scheduler, ControllerRouter.Settings settings,
+                                  NodeIdentity identity, ChannelSecurity security) {
+        this.router = new ControllerRouter(voters, raftLeader, scheduler, settings, System::nanoTime, security);
         this.sender = identity.toProto();
     }
 

@@ -39,7 +39,8 @@ final class BrokerReplication implements AutoCloseable {
         this.appliedOffsets = new AppliedOffsetWaiters(context.clock()::millis, -1);
         ReplicationMeters replicationMeters = new ReplicationMeters(context.registry());
         this.replicas = new PartitionReplicas(config.nodeId(), brokerEpoch::get, storage.logStore(),
-                storage.logSyncer(), isrChanges, ReplicationChannels.PLAINTEXT, context.clock(), context.scheduler(),
+                storage.logSyncer(), isrChanges, ReplicationChannels.secured(context.brokerChannels()), context.clock(),
+                context.scheduler(),
                 ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(config.replicaLagTimeMaxMs()), context.identity(),
                 context.faultHandler(), replicationMeters.fetchListener());
         context.meterRefresh().add(() -> replicationMeters.refresh(replicas.followerLags(), quorum.brokerImage(),

@@ -91,7 +91,7 @@ final class BrokerRole implements AutoCloseable {
         try {
             // Combined nodes too: a node that does not lead the quorum must forward to the one that does.
             GrpcControllerChannel channel = resources.push(new GrpcControllerChannel(controllerAddresses,
-                    quorum::leaderId, context.scheduler(), context.identity()));
+                    quorum::leaderId, context.scheduler(), context.identity(), context.controllerChannels()));
             replication.connect(channel);
             CoordinatorLease lease = new CoordinatorLease(System::nanoTime, replication.coordinatorLeaseMs());
             ImageTopicSettings settings = new ImageTopicSettings();
@@ -138,7 +138,7 @@ final class BrokerRole implements AutoCloseable {
         coordinator.useLease(lease);
         coordinator.useHandoffs(replication.coordinatorHandoffs());
         GroupMeters groupMeters = new GroupMeters(context.registry(), coordinator, quorum::brokerImage,
-                resources.push(new LatestOffsets(config.nodeId(), listOffsets)));
+                resources.push(new LatestOffsets(config.nodeId(), listOffsets, context.brokerChannels())));
         coordinator.useRebalanceListener(groupMeters::rebalanceCompleted);
         context.meterRefresh().add(groupMeters::refresh);
         AdminGrpcService adminService = new AdminGrpcService(channel, quorum::brokerImage, logStore,
@@ -167,7 +167,8 @@ final class BrokerRole implements AutoCloseable {
         List<ServerServiceDefinition> definitions = List.of(malformed.guard(brokerService.definition()),
                 malformed.guard(services.admin()), malformed.guard(services.groups()),
                 malformed.guard(replicas.replicaFetchService()));
-        NettyServerBuilder builder = ordering.install(GrpcListener.builder(config.bindHost(), config.brokerPort()))
+        NettyServerBuilder builder = ordering
+                .install(GrpcListener.builder(context, NodeTls.CLIENT, config.brokerPort()))
                 .addTransportFilter(new ConnectionMeter(context.registry(), "broker"));
         definitions.forEach(service -> builder.addService(ServerInterceptors.intercept(service, interceptor)));
         return resources.push(GrpcListener.start(builder.build(), config, NodeConfig.BROKER_PORT,

@@ -53,7 +53,7 @@ final class ControllerRole implements AutoCloseable {
             RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(context.registry(), "controller");
             MalformedRequests malformed = context.malformedRequests();
             GrpcListener server = resources.push(GrpcListener.start(
-                    GrpcListener.builder(config.bindHost(), config.controllerPort())
+                    GrpcListener.builder(context, NodeTls.CONTROLLER, config.controllerPort())
                             .addTransportFilter(new ConnectionMeter(context.registry(), "controller"))
                             .addService(ServerInterceptors.intercept(malformed.guard(quorum.raftService()),
                                     interceptor))

@@ -1,5 +1,6 @@
 package dev.sluice.broker.server;
 
+import dev.sluice.security.GrpcTls;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -22,10 +23,18 @@ final class GrpcListener implements AutoCloseable {
         this.server = server;
     }
 
-    /** A server builder for {@code host:port} with the node's message size limit. */
-    static NettyServerBuilder builder(String host, int port) {
-        return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+    /**
+     * A server builder for the node's bind address and {@code port} with the node's message size limit, secured as
+     * the listener {@code listener} ({@link NodeTls#CLIENT} or {@link NodeTls#CONTROLLER}) is configured: TLS when
+     * it has it, and the principal of every call in its gRPC context.
+     */
+    static NettyServerBuilder builder(NodeContext context, String listener, int port) {
+        NodeConfig config = context.config();
+        NodeTls tls = config.tls();
+        return GrpcTls.secure(NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), port))
+                        .maxInboundMessageSize(MAX_MESSAGE_BYTES), listener,
+                listener.equals(NodeTls.CLIENT) ? tls.client() : tls.controller(), tls.principalRules(),
+                context.clock());
     }
 
     /** Starts {@code server}, built for the port {@code port} of the setting {@code portKey} of {@code config}. */

@@ -1,5 +1,6 @@
 package dev.sluice.broker.server;
 
+import dev.sluice.security.ChannelSecurity;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.sluice.broker.group.TopicPartition;
 import dev.sluice.broker.partition.ListOffsetsHandler;
@@ -14,7 +15,6 @@ import dev.sluice.proto.v1.ListOffsetsPartitionResult;
 import dev.sluice.proto.v1.ListOffsetsRequest;
 import dev.sluice.proto.v1.ListOffsetsResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -43,11 +43,13 @@ final class LatestOffsets implements AutoCloseable {
 
     private final int nodeId;
     private final ListOffsetsHandler local;
+    private final ChannelSecurity security;
     private final Map<String, ManagedChannel> channels = new HashMap<>();
     private boolean closed;
 
-    LatestOffsets(int nodeId, ListOffsetsHandler local) {
+    LatestOffsets(int nodeId, ListOffsetsHandler local, ChannelSecurity security) {
         this.nodeId = nodeId;
+        this.security = security;
         this.local = local;
     }
 
@@ -107,13 +109,13 @@ final class LatestOffsets implements AutoCloseable {
         }
     }
 
-    /** A plaintext channel to the broker's advertised address, or null once closed. */
+    /** A channel (plaintext or TLS, as the broker listener) to the broker's advertised address, or null once closed. */
     private ManagedChannel channel(BrokerRegistration broker) {
         if (closed) {
             return null;
         }
         return channels.computeIfAbsent(broker.host() + ":" + broker.port(),
-                address -> ManagedChannelBuilder.forAddress(broker.host(), broker.port()).usePlaintext().build());
+                address -> security.open(broker.host(), broker.port()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sluice.broker.server;
 
+import dev.sluice.security.ChannelSecurity;
 import dev.sluice.fault.FaultHandler;
 import dev.sluice.identity.NodeIdentity;
 import dev.sluice.metadata.MetadataImage;
@@ -52,7 +53,8 @@ final class MetadataQuorum implements AutoCloseable {
     private volatile CountDownLatch metadataHold;
     private volatile boolean started;
 
-    MetadataQuorum(NodeConfig config, NodeIdentity identity, FaultHandler faultHandler, QuorumMeters meters) {
+    MetadataQuorum(NodeConfig config, NodeIdentity identity, FaultHandler faultHandler, QuorumMeters meters,
+                   ChannelSecurity controllerChannels) {
         this.faultHandler = faultHandler;
         this.meters = meters;
         // The loader and the Raft node need each other: the node feeds the loader commits, and the loader asks the
@@ -60,7 +62,7 @@ final class MetadataQuorum implements AutoCloseable {
         this.loader = new MetadataLoader(this::quorumHighWatermark);
         this.raft = new RaftNode(new RaftNodeConfig(config.nodeId(), config.dataDir().resolve("metadata"),
                 config.controllerQuorum(), config.quorumElectionTimeoutMs(), config.quorumFetchTimeoutMs(),
-                config.metadataSnapshotIntervalEntries(), identity), new Listener(), faultHandler);
+                config.metadataSnapshotIntervalEntries(), identity), new Listener(), faultHandler, controllerChannels);
         meters.bindStatus(raft::status, config.controllerQuorum().keySet(), config.isController());
     }
 

@@ -10,6 +10,7 @@ import dev.sluice.fault.FaultHandler;
 import dev.sluice.identity.NodeIdentity;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.raft.io.QuorumStatus;
+import dev.sluice.security.GrpcTls;
 import dev.sluice.storage.DurableFiles;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -132,9 +133,13 @@ public final class Node implements AutoCloseable {
         BrokerStorage storage = config.isBroker()
                 ? resources.push(BrokerStorage.open(config, faultHandler, registry)) : null;
         ScheduledExecutorService scheduler = startScheduler(resources);
-        NodeContext context = new NodeContext(config, faultHandler, Clock.systemUTC(), cluster.clusterId(), identity,
-                registry, scheduler, new MalformedRequests(System::nanoTime), meterRefresh);
-        MetadataQuorum quorum = new MetadataQuorum(config, identity, faultHandler, new QuorumMeters(registry));
+        Clock clock = Clock.systemUTC();
+        NodeContext context = new NodeContext(config, faultHandler, clock, cluster.clusterId(), identity,
+                registry, scheduler, new MalformedRequests(System::nanoTime), meterRefresh,
+                GrpcTls.channelSecurity(config.tls().client(), clock),
+                GrpcTls.channelSecurity(config.tls().controller(), clock));
+        MetadataQuorum quorum = new MetadataQuorum(config, identity, faultHandler, new QuorumMeters(registry),
+                context.controllerChannels());
         BrokerReplication replication;
         ControllerRole controller;
         try {
@@ -148,7 +153,8 @@ public final class Node implements AutoCloseable {
         quorum.start(scheduler);
         BrokerRole broker = replication == null ? null : resources.push(BrokerRole.start(context, storage,
                 replication, quorum, controllerAddresses(config, controller), protocols));
-        OverviewProbe overviewProbe = resources.push(new OverviewProbe(quorum::image, context.clock()));
+        OverviewProbe overviewProbe = resources.push(new OverviewProbe(quorum::image, context.clock(),
+                context.brokerChannels()));
         HttpEndpoints http = resources.push(startHttp(config, registry, meterRefresh,
                 () -> notReadyReason(quorum, broker)));
         OverviewPage.serve(http, () -> overviewInputs(context, quorum, overviewProbe));

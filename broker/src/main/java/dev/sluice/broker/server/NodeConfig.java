@@ -24,6 +24,9 @@ import java.util.Set;
  * <p>{@code adoptDataDir} is not a key: it is the operator's one-time consent ({@code sluice server
  * --adopt-data-dir}) to take over a data directory that holds data but lost its {@code meta.properties}; a config
  * file that kept it would silently disarm that check on every start.
+ *
+ * <p>{@code tls} holds the {@code listener.<name>.tls.*} keys ({@link NodeTls}): TLS and client certificates per
+ * gRPC listener.
  */
 public record NodeConfig(
         int nodeId,
@@ -54,7 +57,8 @@ public record NodeConfig(
         long quorumElectionTimeoutMs,
         long quorumFetchTimeoutMs,
         KafkaListenerConfig kafka,
-        boolean adoptDataDir) {
+        boolean adoptDataDir,
+        NodeTls tls) {
 
     /** The two roles a node can play; combined mode plays both. */
     public enum Role { CONTROLLER, BROKER }
@@ -145,6 +149,7 @@ public record NodeConfig(
         d.put(KafkaListenerConfig.PORT, "9092");
         d.put(KafkaListenerConfig.MAX_REQUEST_BYTES, Integer.toString(100 * 1024 * 1024));
         d.put(KafkaListenerConfig.AUTO_CREATE_TOPICS, "true");
+        d.putAll(NodeTls.defaults());
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -204,10 +209,14 @@ public record NodeConfig(
                 oneOf(values, LOG_VERIFY_ON_OPEN, "after-unclean-shutdown", "always", "never"),
                 intValue(values, QUORUM_ELECTION_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE),
                 intValue(values, QUORUM_FETCH_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE),
-                new KafkaListenerConfig(booleanValue(values, KafkaListenerConfig.ENABLED),
-                        intValue(values, KafkaListenerConfig.PORT, 0, 65535),
-                        intValue(values, KafkaListenerConfig.MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE),
-                        booleanValue(values, KafkaListenerConfig.AUTO_CREATE_TOPICS)), false);
+                kafkaListener(values), false, NodeTls.parse(values));
+    }
+
+    private static KafkaListenerConfig kafkaListener(Map<String, String> values) {
+        return new KafkaListenerConfig(booleanValue(values, KafkaListenerConfig.ENABLED),
+                intValue(values, KafkaListenerConfig.PORT, 0, 65535),
+                intValue(values, KafkaListenerConfig.MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE),
+                booleanValue(values, KafkaListenerConfig.AUTO_CREATE_TOPICS));
     }
 
     /** This configuration with the operator's consent to adopt a data directory without meta.properties. */
@@ -217,7 +226,8 @@ public record NodeConfig(
                 offsetsTopicPartitions, offsetsTopicReplicationFactor, brokerHeartbeatIntervalMs,
                 brokerSessionTimeoutMs, clusterId, replicaLagTimeMaxMs, metadataSnapshotIntervalEntries,
                 autoLeaderRebalanceEnable, controlledShutdownTimeoutMs, logFlushSchedulerIntervalMs,
-                defaultDurableAcks, logVerifyOnOpen, quorumElectionTimeoutMs, quorumFetchTimeoutMs, kafka, adopt);
+                defaultDurableAcks, logVerifyOnOpen, quorumElectionTimeoutMs, quorumFetchTimeoutMs, kafka, adopt,
+                tls);
     }
 
     /** The refusal to start when the port of the setting {@code portKey} cannot be listened on. */

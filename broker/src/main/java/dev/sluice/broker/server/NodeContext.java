@@ -4,6 +4,7 @@ import dev.sluice.broker.metrics.MeterRefresh;
 import dev.sluice.broker.rpc.MalformedRequests;
 import dev.sluice.fault.FaultHandler;
 import dev.sluice.identity.NodeIdentity;
+import dev.sluice.security.ChannelSecurity;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,8 +21,13 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param malformedRequests answers requests that do not parse, on both gRPC ports, with {@code INVALID_ARGUMENT}
  *     (not {@code UNKNOWN} and a stack trace)
  * @param meterRefresh where a role adds the work that recomputes its per-key meters before each scrape
+ * @param brokerChannels how this node reaches the other brokers' ports (replica fetch, probes): TLS with the
+ *     {@code client} listener's files when it has TLS
+ * @param controllerChannels how this node reaches the controllers' ports (Raft, broker-to-controller): TLS with the
+ *     {@code controller} listener's files when it has TLS
  */
 record NodeContext(NodeConfig config, FaultHandler faultHandler, Clock clock, String clusterId,
                    NodeIdentity identity, PrometheusMeterRegistry registry, ScheduledExecutorService scheduler,
-                   MalformedRequests malformedRequests, MeterRefresh meterRefresh) {
+                   MalformedRequests malformedRequests, MeterRefresh meterRefresh, ChannelSecurity brokerChannels,
+                   ChannelSecurity controllerChannels) {
 }

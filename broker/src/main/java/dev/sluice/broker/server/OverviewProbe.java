@@ -1,5 +1,6 @@
 package dev.sluice.broker.server;
 
+import dev.sluice.security.ChannelSecurity;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.sluice.broker.metrics.OverviewSample;
 import dev.sluice.metadata.BrokerRegistration;
@@ -20,7 +21,6 @@ import dev.sluice.proto.v1.ListOffsetsRequest;
 import dev.sluice.proto.v1.ListOffsetsResponse;
 import dev.sluice.proto.v1.TopicPartitionOffset;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,7 +67,11 @@ final class OverviewProbe implements AutoCloseable {
     record Samples(OverviewSample previous, OverviewSample latest) {
     }
 
-    OverviewProbe(Supplier<MetadataImage> image, Clock clock) {
+    /** How the probe reaches the brokers' ports (TLS when the broker listener has it). */
+    private final ChannelSecurity security;
+
+    OverviewProbe(Supplier<MetadataImage> image, Clock clock, ChannelSecurity security) {
+        this.security = security;
         this.image = image;
         this.clock = clock;
     }
@@ -209,7 +213,7 @@ final class OverviewProbe implements AutoCloseable {
             throw new IllegalStateException("the overview probe is closed");
         }
         return channels.computeIfAbsent(channelKey(broker),
-                key -> ManagedChannelBuilder.forAddress(broker.host(), broker.port()).usePlaintext().build());
+                key -> security.open(broker.host(), broker.port()));
     }
 
     private synchronized void closeChannelsOfGoneBrokers(MetadataImage current) {

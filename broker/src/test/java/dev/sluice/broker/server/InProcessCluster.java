@@ -8,17 +8,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /** Three combined nodes (ids 1 to 3) in this JVM on loopback ports, for tests that need a real quorum. */
 final class InProcessCluster implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
     private final List<Integer> brokerPorts = new ArrayList<>();
+    private final List<Integer> controllerPorts = new ArrayList<>();
+    private String controllerQuorum;
 
     private InProcessCluster() {
     }
 
     /** Starts the three nodes, each with {@code extraConfig} on top of its own ports and data directory. */
     static InProcessCluster start(Path dataDir, String clusterId, Map<String, String> extraConfig) throws IOException {
+        return start(dataDir, clusterId, id -> extraConfig);
+    }
+
+    /** Starts the three nodes, node {@code id} with {@code extraConfig.apply(id)} on top of its own settings. */
+    static InProcessCluster start(Path dataDir, String clusterId, IntFunction<Map<String, String>> extraConfig)
+            throws IOException {
         InProcessCluster cluster = new InProcessCluster();
         int[][] ports = new int[3][3];
         StringBuilder quorum = new StringBuilder();
@@ -28,7 +37,9 @@ final class InProcessCluster implements AutoCloseable {
             }
             quorum.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(ports[i][1]);
             cluster.brokerPorts.add(ports[i][0]);
+            cluster.controllerPorts.add(ports[i][1]);
         }
+        cluster.controllerQuorum = quorum.toString();
         List<CompletableFuture<Node>> starting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Properties properties = new Properties();
@@ -40,7 +51,7 @@ final class InProcessCluster implements AutoCloseable {
             properties.setProperty(NodeConfig.HTTP_PORT, String.valueOf(ports[i][2]));
             properties.setProperty(NodeConfig.CONTROLLER_QUORUM, quorum.toString());
             properties.setProperty(NodeConfig.CLUSTER_ID, clusterId);
-            extraConfig.forEach(properties::setProperty);
+            extraConfig.apply(i + 1).forEach(properties::setProperty);
             NodeConfig config = NodeConfig.parse(properties);
             starting.add(CompletableFuture.supplyAsync(() -> {
                 try {
@@ -62,6 +73,16 @@ final class InProcessCluster implements AutoCloseable {
     /** The broker port of node {@code id}. */
     int brokerPort(int id) {
         return brokerPorts.get(id - 1);
+    }
+
+    /** The controller port of node {@code id}. */
+    int controllerPort(int id) {
+        return controllerPorts.get(id - 1);
+    }
+
+    /** The {@code controller.quorum.voters} of the three nodes. */
+    String controllerQuorum() {
+        return controllerQuorum;
     }
 
     /** The id of the node that leads the metadata quorum as both it and another node see it, or -1. */

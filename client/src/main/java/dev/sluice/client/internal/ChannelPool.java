@@ -1,7 +1,11 @@
 package dev.sluice.client.internal;
 
+import dev.sluice.security.ChannelSecurity;
+import dev.sluice.security.GrpcTls;
+import dev.sluice.security.TlsSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One shared plaintext gRPC channel per broker address ({@code host:port}). Thread-safe; a client
+ * One shared gRPC channel per broker address ({@code host:port}), in plaintext or with TLS. Thread-safe; a client
  * owns one pool and closes it last.
  */
 public final class ChannelPool implements AutoCloseable {
@@ -19,19 +23,29 @@ public final class ChannelPool implements AutoCloseable {
     private static final int FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
 
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final ChannelSecurity security;
     private volatile boolean closed;
+
+    /** Plaintext channels. */
+    public ChannelPool() {
+        this(TlsSettings.PLAINTEXT);
+    }
+
+    /** Channels secured as {@code tls} says; its files are read now (a bad one throws here, not on first send). */
+    public ChannelPool(TlsSettings tls) {
+        this.security = GrpcTls.channelSecurity(tls, Clock.systemUTC());
+    }
 
     /** The channel to {@code address}, created on first use. */
     public ManagedChannel channel(String address) {
         if (closed) {
             throw new IllegalStateException("client is closed");
         }
-        return channels.computeIfAbsent(address, ChannelPool::open);
+        return channels.computeIfAbsent(address, this::open);
     }
 
-    private static ManagedChannel open(String address) {
-        return NettyChannelBuilder.forTarget(address)
-                .usePlaintext()
+    private ManagedChannel open(String address) {
+        return security.apply(NettyChannelBuilder.forTarget(address))
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
                 .build();

@@ -2,6 +2,7 @@ package dev.sluice.client.internal;
 
 import static dev.sluice.client.ConsumerConfig.*;
 
+import dev.sluice.security.TlsSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,13 +31,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param heartbeatIntervalMs background heartbeat period
  * @param maxPollIntervalMs longest gap between polls
  * @param groupInstanceId static member id, or empty
+ * @param tls TLS to the brokers ({@code tls.*} keys)
  */
 public record ConsumerSettings(List<String> bootstrapServers, String groupId, String autoOffsetReset,
                                int maxPollRecords, int fetchMaxBytes, int maxPartitionFetchBytes, int fetchMinBytes,
                                int fetchMaxWaitMs, boolean enableAutoCommit, long autoCommitIntervalMs,
                                int requestTimeoutMs, long defaultApiTimeoutMs, long retryBackoffMs,
                                long metadataMaxAgeMs, String clientId, String assignor, int sessionTimeoutMs,
-                               int heartbeatIntervalMs, int maxPollIntervalMs, String groupInstanceId) {
+                               int heartbeatIntervalMs, int maxPollIntervalMs, String groupInstanceId,
+                               TlsSettings tls) {
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Set<String> KEYS = Set.of(BOOTSTRAP_SERVERS, GROUP_ID, AUTO_OFFSET_RESET, MAX_POLL_RECORDS,
             FETCH_MAX_BYTES, MAX_PARTITION_FETCH_BYTES, FETCH_MIN_BYTES, FETCH_MAX_WAIT_MS, ENABLE_AUTO_COMMIT,
@@ -46,7 +49,7 @@ public record ConsumerSettings(List<String> bootstrapServers, String groupId, St
 
     /** Parses and validates; throws {@link IllegalArgumentException} on any bad value. */
     public static ConsumerSettings from(Map<String, ?> config) {
-        ConfigReader reader = new ConfigReader(config, KEYS);
+        ConfigReader reader = new ConfigReader(config, ClientTls.withTlsKeys(KEYS));
         String groupId = reader.string(GROUP_ID, null);
         if (groupId != null && groupId.isEmpty()) {
             groupId = null;
@@ -75,6 +78,6 @@ public record ConsumerSettings(List<String> bootstrapServers, String groupId, St
                 reader.intValue(SESSION_TIMEOUT_MS, 45000, 1, Integer.MAX_VALUE),
                 reader.intValue(HEARTBEAT_INTERVAL_MS, 3000, 1, Integer.MAX_VALUE),
                 reader.intValue(MAX_POLL_INTERVAL_MS, 300000, 1, Integer.MAX_VALUE),
-                reader.string(GROUP_INSTANCE_ID, ""));
+                reader.string(GROUP_INSTANCE_ID, ""), ClientTls.from(reader));
     }
 }

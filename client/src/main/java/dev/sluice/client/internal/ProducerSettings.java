@@ -3,6 +3,7 @@ package dev.sluice.client.internal;
 import static dev.sluice.client.ProducerConfig.*;
 
 import dev.sluice.wire.BatchCompression;
+import dev.sluice.security.TlsSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param maxInFlightPerBroker unacknowledged requests per broker
  * @param metadataMaxAgeMs metadata refresh age
  * @param clientId client name for logs
+ * @param tls TLS to the brokers ({@code tls.*} keys)
  * @param codec batch compression
  * @param idempotent whether batches carry a producer id and sequence numbers
  */
@@ -32,7 +34,7 @@ public record ProducerSettings(List<String> bootstrapServers, int acks, int batc
                                int requestTimeoutMs, long deliveryTimeoutMs, int retries, long retryBackoffMs,
                                int maxRequestSizeBytes, long bufferMemoryBytes, long maxBlockMs,
                                int maxInFlightPerBroker, long metadataMaxAgeMs, String clientId,
-                               dev.sluice.proto.v1.Codec codec, boolean idempotent) {
+                               dev.sluice.proto.v1.Codec codec, boolean idempotent, TlsSettings tls) {
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Set<String> KEYS = Set.of(BOOTSTRAP_SERVERS, ACKS, BATCH_SIZE, LINGER_MS,
             REQUEST_TIMEOUT_MS, DELIVERY_TIMEOUT_MS, RETRIES, RETRY_BACKOFF_MS, MAX_REQUEST_SIZE, BUFFER_MEMORY,
@@ -41,7 +43,7 @@ public record ProducerSettings(List<String> bootstrapServers, int acks, int batc
 
     /** Parses and validates; throws {@link IllegalArgumentException} on any bad value. */
     public static ProducerSettings from(Map<String, ?> config) {
-        ConfigReader reader = new ConfigReader(config, KEYS);
+        ConfigReader reader = new ConfigReader(config, ClientTls.withTlsKeys(KEYS));
         String acksText = reader.choice(ACKS, "all", Set.of("0", "1", "all", "-1"));
         int acks = switch (acksText) {
             case "0" -> 0;
@@ -72,7 +74,8 @@ public record ProducerSettings(List<String> bootstrapServers, int acks, int batc
                 maxInFlight,
                 reader.longValue(METADATA_MAX_AGE_MS, 300000, 0, Long.MAX_VALUE),
                 reader.string(CLIENT_ID, "producer-" + IDS.incrementAndGet()),
-                BatchCompression.parse(reader.string(COMPRESSION_TYPE, "none")), idempotent);
+                BatchCompression.parse(reader.string(COMPRESSION_TYPE, "none")), idempotent,
+                ClientTls.from(reader));
     }
 
     /**

@@ -9,8 +9,8 @@ import dev.sluice.proto.internal.v1.RaftGrpc;
 import dev.sluice.proto.internal.v1.SenderIdentity;
 import dev.sluice.proto.internal.v1.VoteResponse;
 import dev.sluice.raft.RaftMessage;
+import dev.sluice.security.ChannelSecurity;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * {@link Transport} over gRPC: one plaintext channel per voter, opened on first use, and a deadline on every call
- * (a fetch gets its long-poll wait on top). Every request carries this node's {@link SenderIdentity}; an answer that
- * refuses it ({@link PeerRefusals#isRefusal}) fails the request, as a transport failure would. Thread-safe.
+ * {@link Transport} over gRPC: one channel per voter (plaintext, or TLS with the cluster's certificates), opened on
+ * first use, and a deadline on every call (a fetch gets its long-poll wait on top). Every request carries this node's
+ * {@link SenderIdentity}; an answer that refuses it ({@link PeerRefusals#isRefusal}) fails the request, as a transport
+ * failure would. Thread-safe.
  */
 final class GrpcTransport implements Transport {
     private final Map<Integer, InetSocketAddress> addresses;
@@ -30,17 +31,19 @@ final class GrpcTransport implements Transport {
     private final SenderIdentity sender;
     private final PeerRefusals refusals;
     private final RaftIdentityGuard guard;
+    private final ChannelSecurity security;
     private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** {@code guard} learns from fetch responses which directory the leader runs from. */
     GrpcTransport(Map<Integer, InetSocketAddress> addresses, long requestTimeoutMs, SenderIdentity sender,
-                  PeerRefusals refusals, RaftIdentityGuard guard) {
+                  PeerRefusals refusals, RaftIdentityGuard guard, ChannelSecurity security) {
         this.addresses = Map.copyOf(addresses);
         this.requestTimeoutMs = requestTimeoutMs;
         this.sender = sender;
         this.refusals = refusals;
         this.guard = guard;
+        this.security = security;
     }
 
     @Override
@@ -49,8 +52,8 @@ final class GrpcTransport implements Transport {
         if (address == null || closed) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("no route to node " + destinationId));
         }
-        ManagedChannel channel = channels.computeIfAbsent(destinationId, id -> NettyChannelBuilder
-            .forAddress(address.getHostString(), address.getPort()).usePlaintext().build());
+        ManagedChannel channel = channels.computeIfAbsent(destinationId,
+            id -> security.open(address.getHostString(), address.getPort()));
         long timeoutMs = requestTimeoutMs;
         if (request instanceof RaftMessage.FetchRequest fetch) {
             timeoutMs += fetch.maxWaitMs();

@@ -4,6 +4,7 @@ import dev.sluice.fault.FaultHandler;
 import dev.sluice.identity.NodeIdentity;
 import dev.sluice.raft.RaftConfig;
 import dev.sluice.raft.Snapshot;
+import dev.sluice.security.ChannelSecurity;
 import io.grpc.BindableService;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -43,16 +44,21 @@ public final class RaftNode implements AutoCloseable {
      *     listener exception); the node's stops the process, as a member that cannot persist must not vote on
      */
     public RaftNode(RaftNodeConfig config, RaftListener listener, FaultHandler faultHandler) {
-        this(config, listener, Clock.systemUTC(), new SecureRandom(), null, faultHandler);
+        this(config, listener, faultHandler, ChannelSecurity.PLAINTEXT);
+    }
+
+    /** As above, reaching the other voters over channels secured by {@code security} (TLS when the cluster has it). */
+    public RaftNode(RaftNodeConfig config, RaftListener listener, FaultHandler faultHandler, ChannelSecurity security) {
+        this(config, listener, Clock.systemUTC(), new SecureRandom(), null, faultHandler, security);
     }
 
     /** For tests: inject the clock, the random source and (when not null) the transport. */
     RaftNode(RaftNodeConfig config, RaftListener listener, Clock clock, RandomGenerator random, Transport transport) {
-        this(config, listener, clock, random, transport, RaftDriver.LOG_ONLY);
+        this(config, listener, clock, random, transport, RaftDriver.LOG_ONLY, ChannelSecurity.PLAINTEXT);
     }
 
     private RaftNode(RaftNodeConfig config, RaftListener listener, Clock clock, RandomGenerator random,
-                     Transport transport, FaultHandler faultHandler) {
+                     Transport transport, FaultHandler faultHandler, ChannelSecurity security) {
         this.config = Objects.requireNonNull(config, "config");
         RaftConfig raftConfig = RaftConfig.of(config.nodeId(), config.voters().keySet(), config.electionTimeoutMs(),
             config.fetchTimeoutMs()).withSnapshotIntervalEntries(config.snapshotIntervalEntries());
@@ -65,7 +71,8 @@ public final class RaftNode implements AutoCloseable {
         RaftIdentityGuard guard = new RaftIdentityGuard(config.nodeId(), identity.clusterId(), identity.directoryId(),
             config.voters().keySet(), config.fetchTimeoutMs(), clock);
         this.transport = transport != null ? transport
-            : new GrpcTransport(config.voters(), raftConfig.requestTimeoutMs(), identity.toProto(), refusals, guard);
+            : new GrpcTransport(config.voters(), raftConfig.requestTimeoutMs(), identity.toProto(), refusals, guard,
+                security);
         this.dispatcher = new CommitDispatcher(config.nodeId(), Objects.requireNonNull(listener, "listener"),
             this::handleSnapshotCreated, faultHandler);
         this.driver = new RaftDriver(raftConfig, clock, random, this.transport, storage, dispatcher, faultHandler);
