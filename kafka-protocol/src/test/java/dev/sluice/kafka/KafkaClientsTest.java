@@ -110,6 +110,31 @@ class KafkaClientsTest {
         }
     }
 
+    /**
+     * acks=0 gets no response: the Java producer expects none, and an answer would break the next request's
+     * correlation (the client fails the connection on a mismatched correlation id).
+     */
+    @Test
+    void acksZeroRecordsArriveWithoutResponses() throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic("acks-zero", 1, (short) 1))).all().get();
+        }
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, node.kafkaBootstrap());
+        properties.put(ProducerConfig.ACKS_CONFIG, "0");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < 300; i++) {
+                producer.send(new ProducerRecord<>("acks-zero", ("v" + i).getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+        List<ConsumerRecord<byte[], byte[]>> received = consumeAll("acks-zero", 1, 300);
+        assertThat(received).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 300).mapToObj(i -> "v" + i).toList());
+    }
+
     @Test
     void producingToAnUnknownTopicCreatesIt() throws Exception {
         List<ProducerRecord<byte[], byte[]>> sent = records("auto-created", 10);
