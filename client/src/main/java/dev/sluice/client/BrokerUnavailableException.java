@@ -23,7 +23,13 @@ public class BrokerUnavailableException extends RetriableException {
     private static String tlsReason(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof javax.net.ssl.SSLException) {
-                return " (TLS handshake failed: " + t.getMessage() + ")";
+                // The engine's own message is often generic ("General OpenSslEngine problem"); the root cause (e.g.
+                // "PKIX path building failed", "No subject alternative names matching ...") says what is wrong.
+                Throwable root = t;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                return " (TLS handshake failed: " + root.getMessage() + ")";
             }
         }
         return "";

@@ -8,6 +8,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -21,11 +23,18 @@ import org.slf4j.LoggerFactory;
  * manager's, with host name checks when the engine asks for them (gRPC clients do).
  *
  * <p>Like {@link ReloadingIdentity}, the file is looked at on use, at most once per {@code checkIntervalMs} of the
- * injected clock; a change that does not load is logged and the previous bundle kept. Thread-safe.
+ * injected clock; a change that does not load is logged and the previous bundle kept.
+ *
+ * <p>On a listener, a refused client certificate is logged at WARN with its subject, issuer and the client's address
+ * (once per subject, issuer and reason, for the first {@value #MAX_LOGGED_REFUSALS} distinct ones: a misconfigured
+ * client retries many times a second). Thread-safe.
  */
 public final class ReloadingTrust extends X509ExtendedTrustManager {
     private static final Logger log = LoggerFactory.getLogger(ReloadingTrust.class);
 
+    private static final int MAX_LOGGED_REFUSALS = 1000;
+
+    private final Set<String> loggedRefusals = ConcurrentHashMap.newKeySet();
     private final Path caFile;
     private final Clock clock;
     private final long checkIntervalMs;
@@ -94,7 +103,12 @@ public final class ReloadingTrust extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        delegate().checkClientTrusted(chain, authType, socket);
+        try {
+            delegate().checkClientTrusted(chain, authType, socket);
+        } catch (CertificateException e) {
+            logRefusal(chain, socket == null ? null : String.valueOf(socket.getRemoteSocketAddress()), e);
+            throw e;
+        }
     }
 
     @Override
@@ -106,18 +120,43 @@ public final class ReloadingTrust extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        delegate().checkClientTrusted(chain, authType, engine);
+        try {
+            delegate().checkClientTrusted(chain, authType, engine);
+        } catch (CertificateException e) {
+            logRefusal(chain, engine == null || engine.getPeerHost() == null ? null
+                    : engine.getPeerHost() + ":" + engine.getPeerPort(), e);
+            throw e;
+        }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        try {
+            delegate().checkClientTrusted(chain, authType);
+        } catch (CertificateException e) {
+            logRefusal(chain, null, e);
+            throw e;
+        }
+    }
+
+    private void logRefusal(X509Certificate[] chain, String peer, CertificateException e) {
+        if (chain == null || chain.length == 0) {
+            return;
+        }
+        String subject = chain[0].getSubjectX500Principal().getName();
+        String issuer = chain[0].getIssuerX500Principal().getName();
+        if (loggedRefusals.size() < MAX_LOGGED_REFUSALS
+                && loggedRefusals.add(subject + "|" + issuer + "|" + e.getMessage())) {
+            log.warn("Refusing the client certificate '{}' (issued by '{}') from {}: {}; trusted CAs are those of {} "
+                    + "(logged once per certificate and reason)", subject, issuer, peer == null ? "a client" : peer,
+                    e.getMessage(), caFile);
+        }
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
         delegate().checkServerTrusted(chain, authType, engine);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        delegate().checkClientTrusted(chain, authType);
     }
 
     @Override
