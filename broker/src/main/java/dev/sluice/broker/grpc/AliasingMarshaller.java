@@ -70,6 +70,9 @@ public final class AliasingMarshaller<T extends Message> implements MethodDescri
             }
             read += n;
         }
+        if (stream.available() == 0) {
+            return bytes;  // readAllBytes would still allocate an 8 KiB buffer to find nothing
+        }
         byte[] rest = stream.readAllBytes();
         if (rest.length == 0) {
             return bytes;

@@ -75,6 +75,9 @@ public final class ViewFetch {
                 }
                 read += n;
             }
+            if (stream.available() == 0) {
+                return bytes;  // readAllBytes would still allocate an 8 KiB buffer to find nothing
+            }
             byte[] rest = stream.readAllBytes();
             if (rest.length == 0) {
                 return bytes;
