@@ -82,17 +82,12 @@ public final class PerfProduceCommand implements Callable<Integer> {
         long lastProgress = start;
         try (Producer<byte[], byte[]> producer = new Producer<>(config, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            // send() copies the value into its batch before it returns, so one array serves every random value, as in
-            // Kafka's ProducerPerformance (which refills its payload array for each record the same way).
             byte[] reused = new byte[recordSize];
             for (long i = 0; i < records; i++) {
-                byte[] value = json ? JsonPayload.next(random, i, recordSize) : reused;
-                for (int b = 0; !json && b < recordSize; b++) {
-                    value[b] = (byte) ('A' + random.nextInt(26));
-                }
+                byte[] value = json ? JsonPayload.next(random, i, recordSize) : fillRandom(reused, random);
                 boolean sampled = i % sampleEvery == 0;
-                // The clock is read only for the records whose latency is sampled (vdso clock reads and the progress
-                // check were 7.5 % of this tool's non-JIT CPU when done for every record).
+                // The clock is read for sampled records only (clock reads and the progress check for every record
+                // were 7.5 % of this tool's non-JIT CPU).
                 long sendNanos = sampled ? System.nanoTime() : 0;
                 producer.send(new ProducerRecord<>(topic, null, value), (metadata, error) -> {
                     if (error != null) {
@@ -123,6 +118,17 @@ public final class PerfProduceCommand implements Callable<Integer> {
             System.err.println("error: " + firstError.get().getMessage());
         }
         return complete ? 0 : 1;
+    }
+
+    /**
+     * Refills {@code value} with random A-Z bytes. send() copies the value into its batch before it returns, so one
+     * array serves every record, as in Kafka's ProducerPerformance (which refills its payload array the same way).
+     */
+    private static byte[] fillRandom(byte[] value, SplittableRandom random) {
+        for (int b = 0; b < value.length; b++) {
+            value[b] = (byte) ('A' + random.nextInt(26));
+        }
+        return value;
     }
 
     /** Prints progress on stderr every {@code PROGRESS_INTERVAL_NANOS}; returns when it last printed. */
