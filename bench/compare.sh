@@ -24,7 +24,8 @@
 #   --allow-load  run even though the 1-minute load average is above COMPARE_MAX_LOAD (default 1); the output then
 #                 says so on a "# WARNING" line. Without it, the script refuses to start on a busy machine.
 # Environment: KAFKA_PEER_DIR (default ../shared/peers/kafka), KAFKA_PEER_JAVA (the JVM for Kafka), the scale knobs
-# SLUICE_PERF_SCALE / KAFKA_PEER_PERF_SCALE, COMPARE_MAX_LOAD, SLUICE_PERF_SCRIPT (default bench/sluice-perf.sh).
+# SLUICE_PERF_SCALE / KAFKA_PEER_PERF_SCALE, COMPARE_MAX_LOAD, SLUICE_PERF_SCRIPT (default bench/sluice-perf.sh),
+# KAFKA_PEER_PERF_BUDGET_S (the peer's whole-run budget; default here 1800 s, see run_side).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -59,7 +59,20 @@ public final class AliasingMarshaller<T extends Message> implements MethodDescri
         if (!(stream instanceof KnownLength)) {
             return stream.readAllBytes();
         }
-        byte[] bytes = stream.readNBytes(stream.available());
+        // One read into an array of the exact size: InputStream.readNBytes reads in 8 KiB chunks and joins them, a
+        // second copy of the whole message (2.7-3.7 % of a broker's CPU under produce load, async-profiler).
+        byte[] bytes = new byte[stream.available()];
+        int read = 0;
+        while (read < bytes.length) {
+            int n = stream.read(bytes, read, bytes.length - read);
+            if (n < 0) {
+                throw new java.io.EOFException("message ended after " + read + " of " + bytes.length + " bytes");
+            }
+            read += n;
+        }
+        if (stream.available() == 0) {
+            return bytes;  // readAllBytes would still allocate an 8 KiB buffer to find nothing
+        }
         byte[] rest = stream.readAllBytes();
         if (rest.length == 0) {
             return bytes;
