@@ -85,12 +85,12 @@ app.kubernetes.io/component: {{ .pool.name }}
 
 {{/* Node settings the chart sets per pod or from other values: never taken from `config`. */}}
 {{- define "sluice.managedKeys" -}}
-{{- list "node.id" "process.roles" "data.dir" "host" "bind.host" "broker.port" "controller.port" "http.port" "broker.rack" "controller.quorum.voters" "cluster.id" | toJson }}
+{{- list "node.id" "process.roles" "data.dir" "host" "bind.host" "broker.port" "controller.port" "http.port" "kafka.listener.port" "broker.rack" "controller.quorum.voters" "cluster.id" | toJson }}
 {{- end }}
 
 {{/* Every other key of docs/configuration.md's server table (NodeConfig.DEFAULTS); the chart tests keep it in step. */}}
 {{- define "sluice.configurableKeys" -}}
-{{- list "num.partitions" "default.replication.factor" "log.retention.check.interval.ms" "offsets.topic.num.partitions" "offsets.topic.replication.factor" "broker.heartbeat.interval.ms" "broker.session.timeout.ms" "replica.lag.time.max.ms" "metadata.snapshot.interval.entries" "controller.quorum.election.timeout.ms" "controller.quorum.fetch.timeout.ms" "auto.leader.rebalance.enable" "controlled.shutdown.timeout.ms" "log.durable.acks" "log.flush.scheduler.interval.ms" "log.verify.on.open" "kafka.listener.enabled" "kafka.listener.port" "socket.request.max.bytes" "auto.create.topics.enable" | toJson }}
+{{- list "num.partitions" "default.replication.factor" "log.retention.check.interval.ms" "offsets.topic.num.partitions" "offsets.topic.replication.factor" "broker.heartbeat.interval.ms" "broker.session.timeout.ms" "replica.lag.time.max.ms" "metadata.snapshot.interval.entries" "controller.quorum.election.timeout.ms" "controller.quorum.fetch.timeout.ms" "auto.leader.rebalance.enable" "controlled.shutdown.timeout.ms" "log.durable.acks" "log.flush.scheduler.interval.ms" "log.verify.on.open" "kafka.listener.enabled" "socket.request.max.bytes" "auto.create.topics.enable" "listener.client.tls.cert" "listener.client.tls.key" "listener.client.tls.ca" "listener.client.tls.client.auth" "listener.client.tls.protocols" "listener.controller.tls.cert" "listener.controller.tls.key" "listener.controller.tls.ca" "listener.controller.tls.client.auth" "listener.controller.tls.protocols" "tls.reload.check.interval.ms" "principal.mapping.rules" | toJson }}
 {{- end }}
 
 {{/* A config value as the node reads it: whole numbers without an exponent (YAML numbers arrive as floats). */}}
@@ -129,6 +129,7 @@ the install with a message naming it, rather than a node that refuses to start.
 broker.port={{ .root.Values.ports.broker }}
 controller.port={{ .root.Values.ports.controller }}
 http.port={{ .root.Values.ports.http }}
+kafka.listener.port={{ .root.Values.ports.kafka }}
 {{- $config := include "sluice.poolConfig" . | fromJson }}
 {{- range $key := keys $config | sortAlpha }}
 {{ $key }}={{ include "sluice.configValue" (index $config $key) }}

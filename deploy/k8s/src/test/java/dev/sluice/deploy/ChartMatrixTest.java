@@ -250,10 +250,9 @@ class ChartMatrixTest {
             }
         }
         Service client = rendered.service(ChartRender.RELEASE);
-        assertThat(client.getSpec().getPorts()).singleElement().satisfies(port -> {
-            assertThat(port.getPort()).isEqualTo(value(valuesFile, "ports", "broker").asInt());
-            assertThat(port.getTargetPort().getStrVal()).isEqualTo("broker");
-        });
+        assertThat(client.getSpec().getPorts()).extracting(port -> port.getTargetPort().getStrVal() + ":"
+                + port.getPort()).containsExactly("broker:" + value(valuesFile, "ports", "broker").asInt(),
+                "kafka:" + value(valuesFile, "ports", "kafka").asInt());
         for (StatefulSet set : rendered.statefulSets()) {
             assertThat(selects(client.getSpec().getSelector(), Rendered.podLabels(set)))
                     .as("the client Service selects %s", set.getMetadata().getName())

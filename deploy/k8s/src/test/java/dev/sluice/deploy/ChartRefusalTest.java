@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.sluice.broker.server.KafkaListenerConfig;
 import dev.sluice.broker.server.NodeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class ChartRefusalTest {
     private static final Set<String> SET_BY_THE_CHART = Set.of(NodeConfig.NODE_ID, NodeConfig.ROLES,
             NodeConfig.DATA_DIR, NodeConfig.HOST, NodeConfig.BIND_HOST, NodeConfig.BROKER_PORT,
             NodeConfig.CONTROLLER_PORT, NodeConfig.HTTP_PORT, NodeConfig.RACK, NodeConfig.CONTROLLER_QUORUM,
-            NodeConfig.CLUSTER_ID);
+            NodeConfig.CLUSTER_ID, KafkaListenerConfig.PORT);
 
     @TempDir
     Path temp;
