@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The wire module is what the client and the broker share, so it may lean on nothing of either: only the JDK, the
- * generated protobuf classes and the codec libraries (DESIGN.md, "Modules"). Anything more would drag one side's code
- * into the other's classpath.
+ * generated protobuf classes, the gRPC API (the received message streams) and the codec libraries (DESIGN.md,
+ * "Modules"). Anything more would drag one side's code into the other's classpath.
  */
 class WireDependenciesTest {
     @Test
@@ -18,7 +18,8 @@ class WireDependenciesTest {
         JavaClasses wire = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.sluice.wire");
         classes().should().onlyDependOnClassesThat().resideInAnyPackage("dev.sluice.wire..", "dev.sluice.proto..",
-                "com.google.protobuf..", "java..", "net.jpountz..", "org.xerial.snappy..", "com.github.luben.zstd..")
+                "com.google.protobuf..", "io.grpc..", "java..", "net.jpountz..", "org.xerial.snappy..",
+                "com.github.luben.zstd..")
                 .check(wire);
     }
 }

@@ -5,7 +5,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.sluice.proto.internal.v1.FetchResponseView;
 import dev.sluice.proto.v1.BrokerGrpc;
 import dev.sluice.proto.v1.FetchRequest;
-import io.grpc.KnownLength;
+import dev.sluice.wire.GrpcMessages;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
@@ -53,38 +53,11 @@ public final class ViewFetch {
         @Override
         public FetchResponseView parse(InputStream stream) {
             try {
-                return ViewFetch.parse(readAll(stream));
+                return ViewFetch.parse(GrpcMessages.readAll(stream));
             } catch (IOException e) {
                 throw Status.INTERNAL.withDescription("invalid Fetch response: " + e.getMessage()).withCause(e)
                         .asRuntimeException();
             }
-        }
-
-        private static byte[] readAll(InputStream stream) throws IOException {
-            if (!(stream instanceof KnownLength)) {
-                return stream.readAllBytes();
-            }
-            // One read into an array of the exact size: InputStream.readNBytes reads in 8 KiB chunks and joins them, a
-            // second copy of the whole response.
-            byte[] bytes = new byte[stream.available()];
-            int read = 0;
-            while (read < bytes.length) {
-                int n = stream.read(bytes, read, bytes.length - read);
-                if (n < 0) {
-                    throw new java.io.EOFException("message ended after " + read + " of " + bytes.length + " bytes");
-                }
-                read += n;
-            }
-            if (stream.available() == 0) {
-                return bytes;  // readAllBytes would still allocate an 8 KiB buffer to find nothing
-            }
-            byte[] rest = stream.readAllBytes();
-            if (rest.length == 0) {
-                return bytes;
-            }
-            byte[] all = java.util.Arrays.copyOf(bytes, bytes.length + rest.length);
-            System.arraycopy(rest, 0, all, bytes.length, rest.length);
-            return all;
         }
     }
 }
