@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * idempotent producer pipelining up to 5 batches relies on them reaching the log in order. Frames that arrive
  * meanwhile wait in a queue; past {@link #MAX_QUEUED_REQUESTS} the connection stops reading until it drains, so a
  * client cannot make the broker buffer without bound. A Produce with {@code acks=0} is served in its turn but gets
- * no response.
+ * no response. Frames already received when the client closes the connection are still served, their responses
+ * dropped, as a Kafka broker does: an {@code acks=0} producer that closes right after its last send loses nothing the
+ * broker read.
  *
  * <p>A frame that does not decode (a bad header, an unknown API key, a body that does not parse, a frame larger than
  * {@code socket.request.max.bytes}) closes the connection with one log line, as in Kafka; the broker carries on.
@@ -51,6 +53,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final Executor executor;
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
     private boolean serving;
+    /** Closed by this side after a bad frame or a failed acks=0 produce: what is queued is dropped. */
+    private boolean abandoned;
     private String connectionId = "unconnected";
 
     KafkaConnection(KafkaRequestHandler handler, Executor executor) {
@@ -88,20 +92,32 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        queued.forEach(ByteBuf::release);
-        queued.clear();
+        if (abandoned) {
+            dropQueued();
+        } else if (!serving) {
+            serveNext(ctx);  // the client closed: what it sent before still counts
+        }
         super.channelInactive(ctx);
     }
 
-    /** Serves the oldest queued frame, if any and the connection is open. */
+    private void dropQueued() {
+        queued.forEach(ByteBuf::release);
+        queued.clear();
+    }
+
+    /** Serves the oldest queued frame, if any and the connection was not abandoned. */
     private void serveNext(ChannelHandlerContext ctx) {
-        ByteBuf frame = queued.poll();
-        if (frame == null || !ctx.channel().isActive()) {
+        if (abandoned) {
             serving = false;
-            if (frame != null) {
-                frame.release();
+            dropQueued();
+            return;
+        }
+        ByteBuf frame = queued.poll();
+        if (frame == null) {
+            serving = false;
+            if (ctx.channel().isActive()) {
+                ctx.channel().config().setAutoRead(true);
             }
-            ctx.channel().config().setAutoRead(true);
             return;
         }
         serving = true;
@@ -168,10 +184,15 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private void malformed(ChannelHandlerContext ctx, String what, RuntimeException cause) {
         log.warn("Kafka connection {}: closed: {}{}", connectionId, what, cause == null ? "" : ": " + cause);
         serving = false;
+        abandoned = true;
+        dropQueued();
         ctx.close();
     }
 
     private void write(ChannelHandlerContext ctx, RequestContext context, AbstractResponse response) {
+        if (!ctx.channel().isActive()) {
+            return;  // the client closed the connection; nobody reads this answer
+        }
         ByteBuffer payload = context.buildResponseEnvelopePayload(response);
         ByteBuf out = ctx.alloc().buffer(4 + payload.remaining());
         out.writeInt(payload.remaining());
