@@ -130,6 +130,7 @@ broker.port={{ .root.Values.ports.broker }}
 controller.port={{ .root.Values.ports.controller }}
 http.port={{ .root.Values.ports.http }}
 kafka.listener.port={{ .root.Values.ports.kafka }}
+{{- include "sluice.tlsProperties" . }}
 {{- $config := include "sluice.poolConfig" . | fromJson }}
 {{- range $key := keys $config | sortAlpha }}
 {{ $key }}={{ include "sluice.configValue" (index $config $key) }}
@@ -196,4 +197,92 @@ the brokers registered), and is not ready before. With fewer brokers no broker w
 {{- fail (printf "brokers.replicas (%d) is below the replication factor of __consumer_offsets (%d: offsets.topic.replication.factor %d, capped by the %d controllers): the topic would never be created and no broker would become ready; add brokers or set config.offsets.topic.replication.factor to at most %d" $brokers (int $needed) $configured (int .Values.controllers.replicas) $brokers) }}
 {{- end }}
 {{- end }}
+{{- end }}
+
+{{/* The listeners TLS can be turned on for, as tls.<name> in the values and listener.<name>.tls.* on the node. */}}
+{{- define "sluice.tlsListeners" -}}
+{{- list "client" "controller" | toJson }}
+{{- end }}
+
+{{/*
+The Secret holding a listener's certificate (ctx: root, listener): tls.<listener>.secretName, or the one the chart's
+cert-manager Certificate fills.
+*/}}
+{{- define "sluice.tlsSecretName" -}}
+{{- $tls := index .root.Values.tls .listener }}
+{{- if $tls.secretName }}
+{{- $tls.secretName }}
+{{- else if .root.Values.tls.certManager.enabled }}
+{{- printf "%s-%s-tls" (include "sluice.fullname" .root) .listener }}
+{{- else }}
+{{- fail (printf "tls.%s.enabled needs tls.%s.secretName (a Secret with tls.crt, tls.key and ca.crt) or tls.certManager.enabled with an issuer" .listener .listener) }}
+{{- end }}
+{{- end }}
+
+{{/* Where a pod mounts a listener's Secret. */}}
+{{- define "sluice.tlsDir" -}}
+{{- printf "/etc/sluice-tls/%s" . }}
+{{- end }}
+
+{{/*
+Refuses TLS values that could not work: a listener on without a certificate source, cert-manager without an issuer,
+or the listener's files also set through `config` (two sources for one setting).
+*/}}
+{{- define "sluice.validateTls" -}}
+{{- $root := . }}
+{{- range $listener := include "sluice.tlsListeners" . | fromJsonArray }}
+{{- if (index $root.Values.tls $listener).enabled }}
+{{- $secret := include "sluice.tlsSecretName" (dict "root" $root "listener" $listener) }}
+{{- range $pool := (include "sluice.poolList" $root | fromJson).pools }}
+{{- $config := include "sluice.poolConfig" (dict "root" $root "pool" $pool) | fromJson }}
+{{- range $suffix := list "cert" "key" "ca" "client.auth" }}
+{{- $key := printf "listener.%s.tls.%s" $listener $suffix }}
+{{- if hasKey $config $key }}
+{{- fail (printf "config: %s is set by the chart when tls.%s.enabled is true (from the Secret, and tls.%s.clientAuth); remove it from config" $key $listener $listener) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and $root.Values.tls.certManager.enabled (not $root.Values.tls.certManager.issuerRef.name) }}
+{{- fail "tls.certManager.enabled needs tls.certManager.issuerRef.name: the cert-manager Issuer or ClusterIssuer that signs the nodes' certificates" }}
+{{- end }}
+{{- end }}
+
+{{/* The listener.<name>.tls.* lines of a pool's server.properties for the listeners with TLS on. */}}
+{{- define "sluice.tlsProperties" -}}
+{{- $root := .root }}
+{{- range $listener := include "sluice.tlsListeners" $root | fromJsonArray }}
+{{- $tls := index $root.Values.tls $listener }}
+{{- if $tls.enabled }}
+{{- $dir := include "sluice.tlsDir" $listener }}
+listener.{{ $listener }}.tls.cert={{ $dir }}/tls.crt
+listener.{{ $listener }}.tls.key={{ $dir }}/tls.key
+listener.{{ $listener }}.tls.ca={{ $dir }}/ca.crt
+listener.{{ $listener }}.tls.client.auth={{ $tls.clientAuth }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The DNS names a listener's certificate must cover (ctx: root, listener): every pod of the pools serving it, by a
+wildcard on their headless Service, and for the broker port also the client Service, by which applications bootstrap.
+*/}}
+{{- define "sluice.tlsDnsNames" -}}
+{{- $root := .root }}
+{{- $listener := .listener }}
+{{- $names := list }}
+{{- $namespace := $root.Release.Namespace }}
+{{- range $pool := (include "sluice.poolList" $root | fromJson).pools }}
+{{- if or (and (eq $listener "client") $pool.broker) (and (eq $listener "controller") $pool.controller) }}
+{{- $headless := include "sluice.headlessName" (dict "root" $root "pool" $pool) }}
+{{- $names = append $names (printf "*.%s.%s.svc.%s" $headless $namespace $root.Values.clusterDomain) }}
+{{- $names = append $names (printf "*.%s.%s.svc" $headless $namespace) }}
+{{- end }}
+{{- end }}
+{{- if eq $listener "client" }}
+{{- $service := include "sluice.fullname" $root }}
+{{- $names = concat $names (list $service (printf "%s.%s" $service $namespace) (printf "%s.%s.svc" $service $namespace) (printf "%s.%s.svc.%s" $service $namespace $root.Values.clusterDomain)) }}
+{{- end }}
+{{- toJson $names }}
 {{- end }}

@@ -18,7 +18,6 @@ import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.io.IOException;
-import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -203,17 +202,6 @@ class ChartExtrasTest {
 
     /** The chart with its links resolved (as helm package does), to add files to. */
     private Path copyOfTheChart() throws IOException {
-        Path copy = temp.resolve("sluice");
-        try (Stream<Path> paths = Files.walk(ChartRender.CHART, FileVisitOption.FOLLOW_LINKS)) {
-            for (Path path : paths.toList()) {
-                Path target = copy.resolve(ChartRender.CHART.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
-                }
-            }
-        }
-        return copy;
+        return ChartRender.copyOfTheChart(temp);
     }
 }

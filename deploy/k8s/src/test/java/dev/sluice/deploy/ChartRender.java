@@ -2,9 +2,13 @@ package dev.sluice.deploy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * One {@code helm template} of the chart (Helm bundled by helm-java; no cluster, so {@code lookup} finds nothing).
@@ -37,6 +41,22 @@ final class ChartRender {
 
     static ChartRender chart() {
         return new ChartRender(CHART);
+    }
+
+    /** A copy of the chart in {@code directory}/sluice, for tests that change its files. */
+    static Path copyOfTheChart(Path directory) throws IOException {
+        Path copy = directory.resolve("sluice");
+        try (Stream<Path> paths = Files.walk(CHART, FileVisitOption.FOLLOW_LINKS)) {
+            for (Path path : paths.toList()) {
+                Path target = copy.resolve(CHART.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+        return copy;
     }
 
     /** The chart with the values file {@code name} of test/values/. */
