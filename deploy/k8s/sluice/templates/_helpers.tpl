@@ -90,7 +90,7 @@ app.kubernetes.io/component: {{ .pool.name }}
 
 {{/* Every other key of docs/configuration.md's server table (NodeConfig.DEFAULTS); the chart tests keep it in step. */}}
 {{- define "sluice.configurableKeys" -}}
-{{- list "num.partitions" "default.replication.factor" "log.retention.check.interval.ms" "offsets.topic.num.partitions" "offsets.topic.replication.factor" "broker.heartbeat.interval.ms" "broker.session.timeout.ms" "replica.lag.time.max.ms" "metadata.snapshot.interval.entries" "controller.quorum.election.timeout.ms" "controller.quorum.fetch.timeout.ms" "auto.leader.rebalance.enable" "controlled.shutdown.timeout.ms" "log.durable.acks" "log.flush.scheduler.interval.ms" "log.verify.on.open" "kafka.listener.enabled" "socket.request.max.bytes" "auto.create.topics.enable" "listener.client.tls.cert" "listener.client.tls.key" "listener.client.tls.ca" "listener.client.tls.client.auth" "listener.client.tls.protocols" "listener.controller.tls.cert" "listener.controller.tls.key" "listener.controller.tls.ca" "listener.controller.tls.client.auth" "listener.controller.tls.protocols" "tls.reload.check.interval.ms" "principal.mapping.rules" | toJson }}
+{{- list "num.partitions" "default.replication.factor" "log.retention.check.interval.ms" "offsets.topic.num.partitions" "offsets.topic.replication.factor" "broker.heartbeat.interval.ms" "broker.session.timeout.ms" "replica.lag.time.max.ms" "metadata.snapshot.interval.entries" "controller.quorum.election.timeout.ms" "controller.quorum.fetch.timeout.ms" "auto.leader.rebalance.enable" "controlled.shutdown.timeout.ms" "log.durable.acks" "log.flush.scheduler.interval.ms" "log.verify.on.open" "kafka.listener.enabled" "socket.request.max.bytes" "auto.create.topics.enable" "listener.client.tls.cert" "listener.client.tls.key" "listener.client.tls.ca" "listener.client.tls.client.auth" "listener.client.tls.protocols" "listener.controller.tls.cert" "listener.controller.tls.key" "listener.controller.tls.ca" "listener.controller.tls.client.auth" "listener.controller.tls.protocols" "listener.kafka.tls.cert" "listener.kafka.tls.key" "listener.kafka.tls.ca" "listener.kafka.tls.client.auth" "listener.kafka.tls.protocols" "tls.reload.check.interval.ms" "principal.mapping.rules" | toJson }}
 {{- end }}
 
 {{/* A config value as the node reads it: whole numbers without an exponent (YAML numbers arrive as floats). */}}
@@ -201,7 +201,7 @@ the brokers registered), and is not ready before. With fewer brokers no broker w
 
 {{/* The listeners TLS can be turned on for, as tls.<name> in the values and listener.<name>.tls.* on the node. */}}
 {{- define "sluice.tlsListeners" -}}
-{{- list "client" "controller" | toJson }}
+{{- list "client" "controller" "kafka" | toJson }}
 {{- end }}
 
 {{/*
@@ -258,7 +258,10 @@ or the listener's files also set through `config` (two sources for one setting).
 {{- $dir := include "sluice.tlsDir" $listener }}
 listener.{{ $listener }}.tls.cert={{ $dir }}/tls.crt
 listener.{{ $listener }}.tls.key={{ $dir }}/tls.key
+{{- /* The Kafka listener reads a CA bundle only to verify client certificates; ACME-issued Secrets have none. */}}
+{{- if or (ne $listener "kafka") (ne $tls.clientAuth "none") }}
 listener.{{ $listener }}.tls.ca={{ $dir }}/ca.crt
+{{- end }}
 listener.{{ $listener }}.tls.client.auth={{ $tls.clientAuth }}
 {{- end }}
 {{- end }}
@@ -274,13 +277,13 @@ wildcard on their headless Service, and for the broker port also the client Serv
 {{- $names := list }}
 {{- $namespace := $root.Release.Namespace }}
 {{- range $pool := (include "sluice.poolList" $root | fromJson).pools }}
-{{- if or (and (eq $listener "client") $pool.broker) (and (eq $listener "controller") $pool.controller) }}
+{{- if or (and (ne $listener "controller") $pool.broker) (and (eq $listener "controller") $pool.controller) }}
 {{- $headless := include "sluice.headlessName" (dict "root" $root "pool" $pool) }}
 {{- $names = append $names (printf "*.%s.%s.svc.%s" $headless $namespace $root.Values.clusterDomain) }}
 {{- $names = append $names (printf "*.%s.%s.svc" $headless $namespace) }}
 {{- end }}
 {{- end }}
-{{- if eq $listener "client" }}
+{{- if ne $listener "controller" }}
 {{- $service := include "sluice.fullname" $root }}
 {{- $names = concat $names (list $service (printf "%s.%s" $service $namespace) (printf "%s.%s.svc" $service $namespace) (printf "%s.%s.svc.%s" $service $namespace $root.Values.clusterDomain)) }}
 {{- end }}

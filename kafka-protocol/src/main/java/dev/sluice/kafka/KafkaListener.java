@@ -3,6 +3,10 @@ package dev.sluice.kafka;
 import dev.sluice.broker.server.BrokerServices;
 import dev.sluice.broker.server.KafkaListenerConfig;
 import dev.sluice.broker.server.NodeConfig;
+import dev.sluice.broker.server.NodeTls;
+import dev.sluice.security.PrincipalMappingRules;
+import dev.sluice.security.TcpServerTls;
+import dev.sluice.security.TlsSettings;
 import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
@@ -12,10 +16,13 @@ import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * run on, so the process carries a single Netty) on {@code kafka.listener.port}. Its pipeline splits the byte stream
  * into Kafka's size-prefixed frames, refusing (and closing the connection on) a frame above
  * {@code socket.request.max.bytes} before buffering it, and hands each frame to the connection's
- * {@link KafkaConnection}. Requests are served on a pool of daemon threads, off the event loops.
+ * {@link KafkaConnection}. Requests are served on a pool of daemon threads, off the event loops. With
+ * {@code listener.kafka.tls.*} set the listener speaks TLS only (Kafka's {@code SSL} security protocol), client
+ * certificates as {@code listener.kafka.tls.client.auth} says, and each connection gets its principal
+ * ({@link KafkaPrincipalHandler}).
  *
  * <p>Threads: one acceptor thread, event loops (Netty's default count), the request pool; all stopped by
  * {@link #close()}, within a few seconds.
@@ -54,6 +64,10 @@ final class KafkaListener implements dev.sluice.broker.server.BrokerProtocol.Lis
         NodeConfig config = services.config();
         KafkaListenerConfig kafka = config.kafka();
         KafkaRequestHandler handler = new KafkaRequestHandler(services);
+        TlsSettings tls = config.tls().kafka();
+        SslContext sslContext = tls.enabled()
+                ? TcpServerTls.serverContext(NodeTls.KAFKA, tls, Clock.systemUTC()) : null;
+        PrincipalMappingRules principalRules = config.tls().principalRules();
         EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-kafka-accept", true));
         EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("sluice-kafka-io", true));
         ExecutorService requests = Executors.newCachedThreadPool(new DefaultThreadFactory("sluice-kafka-request",
@@ -64,6 +78,10 @@ final class KafkaListener implements dev.sluice.broker.server.BrokerProtocol.Lis
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel socket) {
+                        if (sslContext != null) {
+                            socket.pipeline().addLast(sslContext.newHandler(socket.alloc()));
+                        }
+                        socket.pipeline().addLast(new KafkaPrincipalHandler(principalRules));
                         // Kafka frames: a 4-byte big-endian size, then that many bytes; the size is stripped.
                         socket.pipeline().addLast(new LengthFieldBasedFrameDecoder(kafka.maxRequestBytes() + 4, 0, 4,
                                 0, 4, true), new KafkaConnection(handler, requests));
@@ -72,8 +90,10 @@ final class KafkaListener implements dev.sluice.broker.server.BrokerProtocol.Lis
         try {
             Channel channel = bootstrap.bind(new InetSocketAddress(config.bindHost(), kafka.port())).sync().channel();
             KafkaListener listener = new KafkaListener(acceptor, workers, requests, channel);
-            log.info("Kafka listener of broker {} on {}:{} (advertised as {}:{})", config.nodeId(), config.bindHost(),
-                    listener.port, config.host(), listener.port);
+            log.info("Kafka listener of broker {} on {}:{} (advertised as {}:{}, {})", config.nodeId(),
+                    config.bindHost(), listener.port, config.host(), listener.port, tls.enabled()
+                            ? "TLS, client certificates " + tls.clientAuth().name().toLowerCase(Locale.ROOT)
+                            : "plaintext");
             return listener;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

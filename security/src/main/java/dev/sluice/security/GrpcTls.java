@@ -19,18 +19,7 @@ public final class GrpcTls {
 
     /** A server context; the settings must have a certificate (see {@link TlsSettings#checkUsableByListener}). */
     public static SslContext serverContext(TlsSettings tls, Clock clock) {
-        SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forServer(
-                new ReloadingIdentity(tls.certFile(), tls.keyFile(), clock, tls.reloadCheckIntervalMs())));
-        if (tls.caFile() != null) {
-            builder.trustManager(new ReloadingTrust(tls.caFile(), clock, tls.reloadCheckIntervalMs()));
-        }
-        builder.clientAuth(switch (tls.clientAuth()) {
-            case NONE -> io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth.NONE;
-            case REQUESTED -> io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth.OPTIONAL;
-            case REQUIRED -> io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth.REQUIRE;
-        });
-        builder.protocols(tls.protocols());
-        return build(builder);
+        return build(GrpcSslContexts.configure(TcpServerTls.builder(tls, clock)));
     }
 
     /** A client context: the settings' CA bundle (else the JDK's trust store), their certificate if any. */
@@ -65,7 +54,7 @@ public final class GrpcTls {
         return builder.intercept(new PrincipalInterceptor(listener, rules));
     }
 
-    private static SslContext build(SslContextBuilder builder) {
+    static SslContext build(SslContextBuilder builder) {
         try {
             return builder.build();
         } catch (SSLException e) {

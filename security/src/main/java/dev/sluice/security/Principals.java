@@ -1,6 +1,8 @@
 package dev.sluice.security;
 
 import io.grpc.Context;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
 
 /**
  * The principal of the gRPC call being handled: the name its client certificate maps to
@@ -14,6 +16,21 @@ public final class Principals {
     public static final Context.Key<String> PRINCIPAL = Context.key("sluice-principal");
 
     private Principals() {
+    }
+
+    /**
+     * The principal of a client on a TLS session (or a plaintext connection, {@code session} null): its verified
+     * certificate's subject mapped by {@code rules}, {@link #ANONYMOUS} without a certificate, empty when no rule maps
+     * the subject (the caller refuses the client).
+     */
+    public static Optional<String> ofSession(SSLSession session, PrincipalMappingRules rules) {
+        String subject = PrincipalInterceptor.clientSubject(session);
+        return subject == null ? Optional.of(ANONYMOUS) : rules.map(subject);
+    }
+
+    /** The subject (RFC 2253) of the session's client certificate, or null without one. */
+    public static String subjectOf(SSLSession session) {
+        return PrincipalInterceptor.clientSubject(session);
     }
 
     /** The principal of the call on this thread, {@link #ANONYMOUS} outside a call. */

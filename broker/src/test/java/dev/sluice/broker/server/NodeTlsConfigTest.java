@@ -31,6 +31,7 @@ class NodeTlsConfigTest {
         NodeConfig config = parse(Map.of());
         assertThat(config.tls().client()).isEqualTo(TlsSettings.PLAINTEXT);
         assertThat(config.tls().controller()).isEqualTo(TlsSettings.PLAINTEXT);
+        assertThat(config.tls().kafka()).isEqualTo(TlsSettings.PLAINTEXT);
         assertThat(config.tls().principalRules().map("CN=a")).contains("CN=a");
     }
 
@@ -56,6 +57,23 @@ class NodeTlsConfigTest {
     }
 
     @Test
+    void theKafkaListenerNeedsACaBundleOnlyToVerifyClientCertificates() {
+        TlsSettings serverOnly = parsePairs("listener.kafka.tls.cert", "/kafka.pem", "listener.kafka.tls.key",
+                "/kafka-key.pem").tls().kafka();
+        assertThat(serverOnly.enabled()).isTrue();
+        assertThat(serverOnly.caFile()).isNull();
+        assertThat(serverOnly.clientAuth()).isEqualTo(ClientAuth.NONE);
+        assertThatThrownBy(() -> parse(Map.of("listener.kafka.tls.cert", "/kafka.pem", "listener.kafka.tls.key",
+                "/kafka-key.pem", "listener.kafka.tls.client.auth", "required")))
+                .hasMessageContaining("listener.kafka.tls.ca").hasMessageContaining("signs client certificates");
+        TlsSettings mutual = parsePairs("listener.kafka.tls.cert", "/kafka.pem", "listener.kafka.tls.key",
+                "/kafka-key.pem", "listener.kafka.tls.ca", "/ca.pem", "listener.kafka.tls.client.auth", "required")
+                .tls().kafka();
+        assertThat(mutual.clientAuth()).isEqualTo(ClientAuth.REQUIRED);
+        assertThat(parse(Map.of()).tls().kafka().enabled()).isFalse();
+    }
+
+    @Test
     void incompleteOrMalformedSettingsAreRefusedNamingTheKey() {
         assertThatThrownBy(() -> parse(Map.of("listener.client.tls.cert", "/c.pem", "listener.client.tls.ca", "/a")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listener.client.tls.key");
@@ -75,6 +93,8 @@ class NodeTlsConfigTest {
         assertThatThrownBy(() -> parse(Map.of("tls.reload.check.interval.ms", "-1")))
                 .hasMessageContaining("at least 0");
         assertThatThrownBy(() -> parse(Map.of("listener.kafka.tls.cert", "/c.pem")))
+                .hasMessageContaining("listener.kafka.tls.key");
+        assertThatThrownBy(() -> parse(Map.of("listener.http.tls.cert", "/c.pem")))
                 .hasMessageContaining("unknown server config");
     }
 }

@@ -44,7 +44,7 @@ class ChartTlsTest {
         Rendered rendered = ChartRender.values("tls.yaml").render();
         List<Certificate> certificates = rendered.all(Certificate.class);
         assertThat(certificates).extracting(certificate -> certificate.getSpec().getSecretName())
-                .containsExactlyInAnyOrder("sluice-client-tls", "sluice-controller-tls");
+                .containsExactlyInAnyOrder("sluice-client-tls", "sluice-controller-tls", "sluice-kafka-tls");
         for (Certificate certificate : certificates) {
             assertThat(certificate.getSpec().getPrivateKey().getEncoding()).as("the nodes read PKCS#8 keys")
                     .isEqualTo("PKCS8");
@@ -70,12 +70,18 @@ class ChartTlsTest {
                         .isTrue();
                 assertThat(controller.clientAuth()).isEqualTo(ClientAuth.REQUIRED);
                 assertFromSecret(set, controller, "sluice-controller-tls");
+                TlsSettings kafka = config.tls().kafka();
+                assertThat(kafka.enabled()).isTrue();
+                assertThat(kafka.clientAuth()).isEqualTo(ClientAuth.NONE);
+                assertThat(kafka.caFile()).as("no CA bundle read without client certificates").isNull();
+                assertThat(kafka.certFile()).isEqualTo(Path.of("/etc/sluice-tls/kafka/tls.crt"));
 
                 boolean broker = config.roles().contains(NodeConfig.Role.BROKER);
                 boolean quorum = config.roles().contains(NodeConfig.Role.CONTROLLER);
                 assertThat(covers(certificate(certificates, "sluice-client-tls"), host)).as(host).isEqualTo(broker);
                 assertThat(covers(certificate(certificates, "sluice-controller-tls"), host)).as(host)
                         .isEqualTo(quorum);
+                assertThat(covers(certificate(certificates, "sluice-kafka-tls"), host)).as(host).isEqualTo(broker);
 
                 // The CLI inside the pod: the client Service, under the broker certificate, with the node's files.
                 String brokers = environment.get("SLUICE_BROKERS");
@@ -149,7 +155,12 @@ class ChartTlsTest {
         List<VolumeMount> mounts = Rendered.node(set).getVolumeMounts();
         Function<String, Optional<Volume>> volume = name -> set.getSpec().getTemplate().getSpec().getVolumes()
                 .stream().filter(candidate -> candidate.getName().equals(name)).findFirst();
-        for (Path file : List.of(settings.certFile(), settings.keyFile(), settings.caFile())) {
+        List<Path> files = new ArrayList<>(List.of(settings.certFile(), settings.keyFile()));
+        if (settings.caFile() != null) {
+            files.add(settings.caFile());
+            assertThat(settings.caFile().getFileName()).hasToString("ca.crt");
+        }
+        for (Path file : files) {
             VolumeMount mount = mounts.stream().filter(candidate -> file.getParent()
                     .equals(Path.of(candidate.getMountPath()))).findFirst()
                     .orElseThrow(() -> new AssertionError(file + " is in no mounted directory: " + mounts));
@@ -162,7 +173,6 @@ class ChartTlsTest {
         }
         assertThat(settings.certFile().getFileName()).hasToString("tls.crt");
         assertThat(settings.keyFile().getFileName()).hasToString("tls.key");
-        assertThat(settings.caFile().getFileName()).hasToString("ca.crt");
     }
 
     private static Certificate certificate(List<Certificate> certificates, String secretName) {
