@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Long chaos runs: chaos-tests/run.sh --minutes M --nemesis NAME,...|all [--seed S] [--topology combined|split]
-#   [--workload append,groups,metadata] [--report-dir DIR] [--topic-config key=value,...]. Prints the seed; exits
+#   [--workload append|kafka-append,groups,metadata] [--report-dir DIR] [--topic-config key=value,...]. Prints the seed; exits
 #   non-zero when a checker fails. The power-loss nemeses build LazyFS on first use (scripts/build-lazyfs.sh).
 # Builds Sluice and the chaos tests first when they were never built or a source changed since the last build.
 set -euo pipefail

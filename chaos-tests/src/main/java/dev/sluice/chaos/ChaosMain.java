@@ -13,10 +13,10 @@ import java.util.Map;
 
 /**
  * {@code chaos-tests/run.sh}: one long chaos run. Options: {@code --minutes M} (load phase), {@code --nemesis
- * NAME,...|all}, {@code --seed S}, {@code --topology combined|split}, {@code --workload append,groups,metadata},
- * {@code --report-dir DIR}, {@code --topic-config key=value,...} (the append topic's configuration, e.g.
- * {@code durable.acks=true,min.insync.replicas=2}). Exit code 0 when every verdict is valid, 1 when one is not, 2 on
- * a usage error.
+ * NAME,...|all}, {@code --seed S}, {@code --topology combined|split}, {@code --workload
+ * append|kafka-append,groups,metadata}, {@code --report-dir DIR}, {@code --topic-config key=value,...} (the append
+ * topic's configuration, e.g. {@code durable.acks=true,min.insync.replicas=2}). Exit code 0 when every verdict is
+ * valid, 1 when one is not, 2 on a usage error.
  */
 public final class ChaosMain {
     private ChaosMain() {
@@ -52,12 +52,19 @@ public final class ChaosMain {
             }
         } catch (RuntimeException e) {
             System.err.println("usage: run.sh [--minutes M] [--nemesis NAME,...|all] [--seed S] "
-                    + "[--topology combined|split] [--workload append,groups,metadata] [--report-dir DIR] "
-                    + "[--topic-config key=value,...]\n" + e);
+                    + "[--topology combined|split] [--workload append|kafka-append,groups,metadata] "
+                    + "[--report-dir DIR] [--topic-config key=value,...]\n" + e);
             System.exit(2);
         }
-        RunConfig config = RunConfig.of(seed, topology, nemeses, workloads,
-                Duration.ofSeconds(Math.round(minutes * 60)), root, reportRoot, topicOverrides);
+        RunConfig config;
+        try {
+            config = RunConfig.of(seed, topology, nemeses, workloads, Duration.ofSeconds(Math.round(minutes * 60)),
+                    root, reportRoot, topicOverrides);
+        } catch (IllegalArgumentException e) {
+            System.err.println("run.sh: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         System.out.println("chaos: seed=" + seed + " topology=" + topology.label() + " nemesis=" + nemeses
                 + " workloads=" + workloads + " minutes=" + minutes + " append topic=" + config.appendTopicConfig());
         RunResult result = ChaosRun.run(config, System.out);

@@ -173,6 +173,12 @@ public final class ChaosCluster implements AutoCloseable {
                 .collect(Collectors.joining(","));
     }
 
+    /** Bootstrap list of every broker's Kafka listener, {@code host:port,...}. */
+    public String kafkaBootstrapServers() {
+        return topology.brokerIds().stream().map(id -> fabric.address(id) + ":" + (KAFKA_PORT + portOffset))
+                .collect(Collectors.joining(","));
+    }
+
     /** An admin client; short timeouts so a nemesis query never blocks long. */
     public Admin admin(int apiTimeoutMs) {
         return Admin.create(Map.of("bootstrap.servers", bootstrapServers(), "request.timeout.ms",

@@ -212,7 +212,8 @@ public final class ChaosRun {
         List<dev.sluice.chaos.history.FaultEvent> faults;
         try (HistoryWriter writer = new HistoryWriter(runDir.resolve("history.jsonl"), relative);
                 FaultTimeline timeline = new FaultTimeline(runDir.resolve("faults.jsonl"), relative)) {
-            WorkloadContext context = new WorkloadContext(writer, cluster.bootstrapServers(), random, APPEND_TOPIC,
+            WorkloadContext context = new WorkloadContext(writer, cluster.bootstrapServers(),
+                    cluster.kafkaBootstrapServers(), random, APPEND_TOPIC,
                     APPEND_PARTITIONS);
             List<Workload> workloads = new ArrayList<>();
             config.workloads().forEach(name -> workloads.add(Workloads.create(name, context)));

@@ -8,7 +8,7 @@ import dev.sluice.chaos.checker.MetadataChecker;
 import dev.sluice.chaos.checker.PowerLosses;
 
 /**
- * Maps a workload to the checker that judges its history: append → {@link AppendChecker}, groups →
+ * Maps a workload to the checker that judges its history: append and kafka-append → {@link AppendChecker}, groups →
  * {@link GroupChecker}, metadata → {@link MetadataChecker}. The first two weigh lost records against what the append
  * topic's configuration promised and the run's power-loss faults; the metadata log is always synced, so a power loss
  * excuses nothing there.
@@ -19,11 +19,11 @@ public final class CheckerRegistry {
 
     public static Checker forWorkload(String workload, DurabilityPromise promise, PowerLosses powerLosses) {
         return switch (workload) {
-            case "append" -> new AppendChecker(promise, powerLosses);
+            case "append", "kafka-append" -> new AppendChecker(promise, powerLosses);
             case "groups" -> new GroupChecker(promise, powerLosses);
             case "metadata" -> new MetadataChecker();
             default -> throw new IllegalArgumentException("unknown workload '" + workload + "'; known: "
-                    + RunConfig.ALL_WORKLOADS);
+                    + RunConfig.KNOWN_WORKLOADS);
         };
     }
 }

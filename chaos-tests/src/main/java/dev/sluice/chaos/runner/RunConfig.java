@@ -22,8 +22,21 @@ public record RunConfig(long seed, Topology topology, String nemeses, List<Strin
     /** What the append topic gets unless overridden: acks=all needs two in-sync replicas. */
     public static final Map<String, String> DEFAULT_APPEND_TOPIC_CONFIG = Map.of("min.insync.replicas", "2");
 
+    /** Every workload a run can take; {@link #ALL_WORKLOADS} is what {@code all} means. */
+    public static final List<String> KNOWN_WORKLOADS = List.of("append", "kafka-append", "groups", "metadata");
+
     public RunConfig {
         workloads = List.copyOf(workloads);
+        for (String workload : workloads) {
+            if (!KNOWN_WORKLOADS.contains(workload)) {
+                throw new IllegalArgumentException("unknown workload '" + workload + "'; known: " + KNOWN_WORKLOADS);
+            }
+        }
+        if (workloads.contains("append") && workloads.contains("kafka-append")) {
+            // Both write the one append topic and each reads it back at the end: pick the client, not both.
+            throw new IllegalArgumentException("workloads append and kafka-append both write and read back the "
+                    + "append topic; run one of them (append: Sluice's client, kafka-append: Kafka's Java client)");
+        }
         appendTopicOverrides = Map.copyOf(appendTopicOverrides);
     }
 

@@ -13,11 +13,12 @@ final class Workloads {
 
     static Workload create(String name, WorkloadContext context) {
         return switch (name) {
-            case "append" -> new AppendWorkload(context);
+            case "append" -> new AppendWorkload(context, AppendWorkload.Protocol.SLUICE);
+            case "kafka-append" -> new AppendWorkload(context, AppendWorkload.Protocol.KAFKA);
             case "groups" -> new GroupsWorkload(context);
             case "metadata" -> new MetadataWorkload(context);
             default -> throw new IllegalArgumentException("unknown workload '" + name + "'; known: "
-                    + RunConfig.ALL_WORKLOADS);
+                    + RunConfig.KNOWN_WORKLOADS);
         };
     }
 }

@@ -3,10 +3,6 @@ package dev.sluice.chaos.workload;
 import dev.sluice.chaos.history.AppendValues;
 import dev.sluice.chaos.history.OpFunctions;
 import dev.sluice.chaos.history.OpType;
-import dev.sluice.client.Producer;
-import dev.sluice.client.ProducerRecord;
-import dev.sluice.client.RecordMetadata;
-import dev.sluice.client.StringSerializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,36 +13,43 @@ import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
- * Several idempotent {@code acks=all} producers, each sending unique values {@code "<producer>-<seq>#<crc>"} (see
- * {@link AppendValues}: the checksum lets the checker detect a record whose bytes changed) to the append
- * topic with up to {@value #MAX_IN_FLIGHT} sends outstanding (pipelined, as real producers run, so retries of
- * several in-flight batches after a leader change are exercised), then the final read of every partition (see
- * {@link FinalRead}). Each send is its own history process {@code "<producer>#<seq>"} (one operation per process,
+ * Several idempotent {@code acks=all} producers ({@link AppendSender}: Sluice's own client, or with {@link
+ * Protocol#KAFKA} Apache Kafka's Java client on the Kafka listeners), each sending unique values {@code
+ * "<producer>-<seq>#<crc>"} (see {@link AppendValues}: the checksum lets the checker detect a record whose bytes
+ * changed) to the append topic with up to {@value #MAX_IN_FLIGHT} sends outstanding (pipelined, as real producers run,
+ * so retries of several in-flight batches after a leader change are exercised), then the final read of every partition
+ * (see {@link FinalRead}). Each send is its own history process {@code "<producer>#<seq>"} (one operation per process,
  * as the history format wants); the producer and sequence the ordering check needs are in the value. One thread per
  * producer; completions are written from the producer's callback.
  */
 public final class AppendWorkload implements Workload {
+    /** Which client, and so which of the brokers' protocols, the producers use. */
+    public enum Protocol { SLUICE, KAFKA }
+
     private static final int PRODUCERS = 3;
     private static final long PAUSE_MS = 20;
     static final int MAX_IN_FLIGHT = 32;
 
     private final WorkloadContext context;
+    private final Protocol protocol;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    public AppendWorkload(WorkloadContext context) {
+    public AppendWorkload(WorkloadContext context, Protocol protocol) {
         this.context = context;
+        this.protocol = protocol;
     }
 
     @Override
     public String name() {
-        return "append";
+        return protocol == Protocol.KAFKA ? "kafka-append" : "append";
     }
 
     @Override
     public void start() {
         for (int i = 0; i < PRODUCERS; i++) {
-            String process = "producer-" + i;
+            // The "producer" prefix files both kinds under the append workload in reports (Timeline).
+            String process = protocol == Protocol.KAFKA ? "producer-kafka-" + i : "producer-" + i;
             RandomGenerator random = context.split();
             Thread thread = new Thread(() -> produce(process, random), "chaos-" + process);
             thread.setDaemon(true);
@@ -56,12 +59,10 @@ public final class AppendWorkload implements Workload {
     }
 
     private void produce(String producerName, RandomGenerator random) {
-        Map<String, Object> config = Map.of("bootstrap.servers", context.bootstrapServers(), "acks", "all",
-                "enable.idempotence", true, "linger.ms", 0, "request.timeout.ms", 10_000,
-                "delivery.timeout.ms", 30_000, "max.block.ms", 10_000, "client.id", producerName);
         Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-        try (Producer<String, String> producer = new Producer<>(config, new StringSerializer(),
-                new StringSerializer())) {
+        try (AppendSender producer = protocol == Protocol.KAFKA
+                ? new KafkaAppendSender(context.kafkaBootstrapServers(), producerName)
+                : new SluiceAppendSender(context.bootstrapServers(), producerName)) {
             for (long seq = 0; running; seq++) {
                 if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
                     seq--;
@@ -80,35 +81,30 @@ public final class AppendWorkload implements Workload {
         }
     }
 
-    private void sendOne(Producer<String, String> producer, String process, String key, String value,
-                         Runnable done) {
+    private void sendOne(AppendSender producer, String process, String key, String value, Runnable done) {
         Map<String, Object> invoke = new LinkedHashMap<>();
         invoke.put("topic", context.appendTopic());
         invoke.put("key", key);
         invoke.put("value", value);
         context.history().append(process, OpType.INVOKE, OpFunctions.SEND, invoke, null);
-        try {
-            producer.send(new ProducerRecord<>(context.appendTopic(), key, value), (metadata, error) -> {
-                complete(process, invoke, metadata, error);
+        producer.send(context.appendTopic(), key, value, new AppendSender.Completion() {
+            @Override
+            public void acknowledged(int partition, long offset) {
+                Map<String, Object> ok = new LinkedHashMap<>(invoke);
+                ok.put("partition", partition);
+                ok.put("offset", offset);
+                context.history().append(process, OpType.OK, OpFunctions.SEND, ok, null);
                 done.run();
-            });
-        } catch (RuntimeException e) {
-            complete(process, invoke, null, e);
-            done.run();
-        }
-    }
+            }
 
-    private void complete(String process, Map<String, Object> invoke, RecordMetadata metadata, Exception error) {
-        if (error == null) {
-            Map<String, Object> ok = new LinkedHashMap<>(invoke);
-            ok.put("partition", metadata.partition());
-            ok.put("offset", metadata.offset());
-            context.history().append(process, OpType.OK, OpFunctions.SEND, ok, null);
-        } else {
-            // Only a definite refusal is a failure; a timeout or a lost connection may have written the record.
-            OpType type = Errors.definiteSendFailure(error) ? OpType.FAIL : OpType.INFO;
-            context.history().append(process, type, OpFunctions.SEND, invoke, Errors.describe(error));
-        }
+            @Override
+            public void failed(Throwable error, boolean definite) {
+                // Only a definite refusal is a failure; a timeout or a lost connection may have written the record.
+                context.history().append(process, definite ? OpType.FAIL : OpType.INFO, OpFunctions.SEND, invoke,
+                        Errors.describe(error));
+                done.run();
+            }
+        });
     }
 
     @Override

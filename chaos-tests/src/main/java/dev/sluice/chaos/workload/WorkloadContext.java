@@ -6,11 +6,12 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * What workloads share: the history, the cluster's bootstrap list, a seeded random (workloads split their own
- * generators off it) and the append topic the append and groups workloads use.
+ * What workloads share: the history, the cluster's bootstrap lists (gRPC ports, and the brokers' Kafka listeners),
+ * a seeded random (workloads split their own generators off it) and the append topic the append and groups
+ * workloads use.
  */
-public record WorkloadContext(HistoryWriter history, String bootstrapServers, RandomGenerator random,
-        String appendTopic, int appendPartitions) {
+public record WorkloadContext(HistoryWriter history, String bootstrapServers, String kafkaBootstrapServers,
+        RandomGenerator random, String appendTopic, int appendPartitions) {
     public Admin admin(int apiTimeoutMs) {
         return Admin.create(Map.of("bootstrap.servers", bootstrapServers, "request.timeout.ms",
                 Math.min(10_000, apiTimeoutMs), "default.api.timeout.ms", apiTimeoutMs));

@@ -1,6 +1,7 @@
 package dev.sluice.chaos.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.chaos.cluster.Topology;
 import java.nio.file.Path;
@@ -20,6 +21,20 @@ class RunConfigTest {
     void withoutADurabilityPromiseTheNodesKeepTheirDefaults() {
         assertThat(config(Map.of()).nodeSettings()).isEmpty();
         assertThat(config(Map.of("durable.acks", "false")).nodeSettings()).isEmpty();
+    }
+
+    @Test
+    void theAppendTopicIsWrittenThroughOneClientPerRunAndUnknownWorkloadsAreNamed() {
+        assertThat(withWorkloads("kafka-append", "groups", "metadata").workloads()).contains("kafka-append");
+        assertThatThrownBy(() -> withWorkloads("append", "kafka-append"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("run one of them");
+        assertThatThrownBy(() -> withWorkloads("apend")).hasMessageContaining("unknown workload 'apend'")
+                .hasMessageContaining("kafka-append");
+    }
+
+    private static RunConfig withWorkloads(String... workloads) {
+        return RunConfig.of(1, Topology.COMBINED, "kill", List.of(workloads), Duration.ofMinutes(1), Path.of("."),
+                Path.of("target"), Map.of());
     }
 
     private static RunConfig config(Map<String, String> overrides) {
