@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             PerfCommand.class,
             KubeCommand.class,
+            CertCommand.class,
         })
 public final class SluiceCommand implements Runnable {
     @Spec
