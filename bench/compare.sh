@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/compare.sh [1|3|all] [--repeat N] [--noisy] [--allow-load]
+# bench/compare.sh [1|3|all] [--repeat N] [--noisy] [--allow-load] [--client sluice|kafka]
 #
 # Kafka and Sluice side by side on this machine: the Kafka peer's perf.sh (../shared/peers/kafka, used as it is), then
 # bench/sluice-perf.sh with the same workloads and cluster shapes; with --repeat N, N rounds of Kafka then Sluice,
@@ -8,6 +8,13 @@
 # Besides each side's own figures (records/s, p99), every workload gets the CPU its server processes and its client
 # tool used, from /proc/<pid>/stat (bench/lib/annotate-cpu.sh explains the window; bench/lib/measure-cpu.sh how a
 # tool's CPU is kept when it exits). CPU per record is steadier than wall-clock figures on a shared machine.
+#
+# With --client kafka, Sluice's side is driven by the very same client as Kafka's: the peer's own perf.sh (Kafka's
+# ProducerPerformance, ConsumerPerformance, EndToEndLatency, TopicCommand and the fixed-rate probe, with the peer's
+# settings and parsing) runs against Sluice's Kafka listeners. It runs from a copy of the peer's directory whose
+# start.sh and stop.sh are bench/lib/kafka-client's (a Sluice cluster of real processes, the peer's state file) and
+# whose other files are links to the peer's. The default, --client sluice, drives Sluice with its own client
+# (bench/sluice-perf.sh).
 #
 # Output (stdout; progress on stderr; raw files in the directory printed at the end):
 #   compare_round round=N workload=W figure=F kafka=X sluice=Y ratio=Z kafka_status=S sluice_status=S
@@ -21,6 +28,7 @@
 #   --repeat N    rounds (default 1)
 #   --noisy       a busy loop on one core for the whole run (a competing CPU load), stopped by pid at the end, also
 #                 on error or interrupt; bounded by timeout(1) to 30 min per side run even if this script is killed
+#   --client C    sluice (default): Sluice's side runs bench/sluice-perf.sh; kafka: the peer's perf.sh against Sluice
 #   --allow-load  run even though the 1-minute load average is above COMPARE_MAX_LOAD (default 1); the output then
 #                 says so on a "# WARNING" line. Without it, the script refuses to start on a busy machine.
 # Environment: KAFKA_PEER_DIR (default ../shared/peers/kafka), KAFKA_PEER_JAVA (the JVM for Kafka), the scale knobs
@@ -34,14 +42,18 @@ peer="${KAFKA_PEER_DIR:-$root/../shared/peers/kafka}"
 sluice_perf="${SLUICE_PERF_SCRIPT:-$root/bench/sluice-perf.sh}"
 max_load="${COMPARE_MAX_LOAD:-1}"
 
-usage() { echo "usage: compare.sh [1|3|all] [--repeat N] [--noisy] [--allow-load]" >&2; exit 2; }
-SUITE=all repeat=1 noisy=0 allow_load=0
+usage() {
+  echo "usage: compare.sh [1|3|all] [--repeat N] [--noisy] [--allow-load] [--client sluice|kafka]" >&2
+  exit 2
+}
+SUITE=all repeat=1 noisy=0 allow_load=0 client=sluice
 while (($#)); do
   case "$1" in
     1 | 3 | all) SUITE="$1"; shift ;;
     --repeat) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || usage; repeat="$2"; shift 2 ;;
     --noisy) noisy=1; shift ;;
     --allow-load) allow_load=1; shift ;;
+    --client) [[ "${2:-}" == sluice || "${2:-}" == kafka ]] || usage; client="$2"; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -75,6 +87,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# --client kafka: the peer's directory with Sluice's start.sh and stop.sh (see the header).
+if [[ "$client" == kafka ]]; then
+  sluice_peer="$out/sluice-peer"
+  mkdir "$sluice_peer"
+  for f in "$peer"/*; do
+    case "${f##*/}" in start.sh | stop.sh) ;; *) ln -s "$f" "$sluice_peer/${f##*/}" ;; esac
+  done
+  ln -s "$lib/kafka-client/start.sh" "$sluice_peer/start.sh"
+  ln -s "$lib/kafka-client/stop.sh" "$sluice_peer/stop.sh"
+  "$root/bin/sluice" --version >/dev/null # builds the distribution once, before any side runs
+fi
+
 if ((noisy)); then
   # One busy core, at normal priority, for the whole run. timeout(1) bounds it even if this script is SIGKILLed.
   noise_cap=$((repeat * 2 * 1800))
@@ -106,6 +130,13 @@ run_side() {
       BENCH_REAL_JAVA="${KAFKA_PEER_JAVA:-}" KAFKA_PEER_JAVA="$lib/kafka-java.sh" BENCH_TOOL_CPU_LOG="$tools" \
       KAFKA_PEER_STATE="$out/kafka.state" BENCH_SERVER_PID_FILE="$out/kafka.state" \
       KAFKA_PEER_RESULTS="$out/kafka-$round" "$peer/perf.sh" "$SUITE" >"$fifo" 2>&1 &
+  elif [[ "$client" == kafka ]]; then
+    # The same environment as Kafka's side, with Sluice's state file, results directory and scale.
+    KAFKA_PEER_PERF_BUDGET_S="${KAFKA_PEER_PERF_BUDGET_S:-1800}" \
+      KAFKA_PEER_PERF_SCALE="${SLUICE_PERF_SCALE:-${KAFKA_PEER_PERF_SCALE:-1}}" SLUICE_SKIP_BUILD=1 \
+      BENCH_REAL_JAVA="${KAFKA_PEER_JAVA:-}" KAFKA_PEER_JAVA="$lib/kafka-java.sh" BENCH_TOOL_CPU_LOG="$tools" \
+      KAFKA_PEER_STATE="$out/sluice.state" BENCH_SERVER_PID_FILE="$out/sluice.state" \
+      KAFKA_PEER_RESULTS="$out/sluice-$round" "$sluice_peer/perf.sh" "$SUITE" >"$fifo" 2>&1 &
   else
     BENCH_TOOL_CPU_LOG="$tools" BENCH_SERVER_PID_FILE="$out/sluice.pids" "$sluice_perf" "$SUITE" >"$fifo" 2>&1 &
   fi
@@ -125,7 +156,7 @@ for ((round = 1; round <= repeat; round++)); do
 done
 
 {
-  echo "# compare suite=$SUITE rounds=$repeat noisy=$noisy machine: $(nproc) cpus," \
+  echo "# compare suite=$SUITE rounds=$repeat noisy=$noisy client=$client machine: $(nproc) cpus," \
     "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
   echo "# scale: sluice=${SLUICE_PERF_SCALE:-${KAFKA_PEER_PERF_SCALE:-1}} kafka=${KAFKA_PEER_PERF_SCALE:-1}"
   [[ -n "${noise_note:-}" ]] && echo "$noise_note"

@@ -2,8 +2,8 @@
 # Starting and stopping a local Sluice cluster of real `bin/sluice server` processes for the bench scripts.
 # Sourced, not executed. The caller sets: root (repository root), run_dir (a scratch directory), HEAP and
 # JVM_PERF_OPTS (server JVM flags), TOOL_OPTS (client JVM flags); it may set SERVER_CONFIG (a server properties
-# file given to every node). Functions set BROKERS, CLUSTER_ID, CLUSTER_NODES and the PIDS array, and stop exactly
-# the processes they started.
+# file given to every node). Functions set BROKERS (gRPC), KAFKA_BOOTSTRAP (the nodes' Kafka listeners), CLUSTER_ID,
+# CLUSTER_NODES and the PIDS array, and stop exactly the processes they started.
 # For bench/compare.sh's CPU figures: if BENCH_SERVER_PID_FILE is set, the live server pids are kept in it (one line,
 # space-separated; emptied on stop); if BENCH_TOOL_CPU_LOG is set, every client tool runs under
 # bench/lib/measure-cpu.sh, which appends the tool's CPU time to that file.
@@ -20,7 +20,7 @@ tool() { # cap args...: a sluice client command under a wall-clock cap, with the
     "$root/bench/lib/measure-cpu.sh" "${BENCH_TOOL_CPU_LOG:-}" "$root/bin/sluice" "$@" --brokers "$BROKERS"
 }
 
-start_node() { # id quorum broker_port controller_port http_port
+start_node() { # id quorum broker_port controller_port http_port [kafka_port (default 0: any free port)]
   # One directory per cluster shape: the 3-node suite must not find the 1-node suite's data (another cluster id).
   local dir="$run_dir/${CLUSTER_NODES}node-$1"
   local -a extra=()
@@ -28,7 +28,7 @@ start_node() { # id quorum broker_port controller_port http_port
   mkdir -p "$dir"
   SLUICE_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP $JVM_PERF_OPTS" setsid "$root/bin/sluice" server --node-id "$1" \
     --data-dir "$dir/data" --host 127.0.0.1 --broker-port "$3" --controller-port "$4" --http-port "$5" \
-    --kafka-port 0 --controller-quorum "$2" --cluster-id "$CLUSTER_ID" "${extra[@]}" >"$dir/server.log" 2>&1 &
+    --kafka-port "${6:-0}" --controller-quorum "$2" --cluster-id "$CLUSTER_ID" "${extra[@]}" >"$dir/server.log" 2>&1 &
   PIDS+=("$!")
   write_pid_file
 }
@@ -52,13 +52,14 @@ cluster_start() { # nodes
   local n="$1" quorum="" i
   CLUSTER_ID="perf-$(date +%s)-$n"
   CLUSTER_NODES="$n"
-  local -a bp cp hp
-  for ((i = 1; i <= n; i++)); do bp[i]=$(free_port); cp[i]=$(free_port); hp[i]=$(free_port); done
+  local -a bp cp hp kp
+  for ((i = 1; i <= n; i++)); do bp[i]=$(free_port); cp[i]=$(free_port); hp[i]=$(free_port); kp[i]=$(free_port); done
   for ((i = 1; i <= n; i++)); do quorum+="${quorum:+,}$i@127.0.0.1:${cp[i]}"; done
-  BROKERS=""
+  BROKERS="" KAFKA_BOOTSTRAP=""
   for ((i = 1; i <= n; i++)); do
-    start_node "$i" "$quorum" "${bp[i]}" "${cp[i]}" "${hp[i]}"
+    start_node "$i" "$quorum" "${bp[i]}" "${cp[i]}" "${hp[i]}" "${kp[i]}"
     BROKERS+="${BROKERS:+,}127.0.0.1:${bp[i]}"
+    KAFKA_BOOTSTRAP+="${KAFKA_BOOTSTRAP:+,}127.0.0.1:${kp[i]}"
   done
   await_ready "${hp[@]:1}"
 }
