@@ -96,7 +96,6 @@ if [[ "$client" == kafka ]]; then
   done
   ln -s "$lib/kafka-client/start.sh" "$sluice_peer/start.sh"
   ln -s "$lib/kafka-client/stop.sh" "$sluice_peer/stop.sh"
-  "$root/bin/sluice" --version >/dev/null # builds the distribution once, before any side runs
 fi
 
 if ((noisy)); then
@@ -133,7 +132,7 @@ run_side() {
   elif [[ "$client" == kafka ]]; then
     # The same environment as Kafka's side, with Sluice's state file, results directory and scale.
     KAFKA_PEER_PERF_BUDGET_S="${KAFKA_PEER_PERF_BUDGET_S:-1800}" \
-      KAFKA_PEER_PERF_SCALE="${SLUICE_PERF_SCALE:-${KAFKA_PEER_PERF_SCALE:-1}}" SLUICE_SKIP_BUILD=1 \
+      KAFKA_PEER_PERF_SCALE="${SLUICE_PERF_SCALE:-${KAFKA_PEER_PERF_SCALE:-1}}" \
       BENCH_REAL_JAVA="${KAFKA_PEER_JAVA:-}" KAFKA_PEER_JAVA="$lib/kafka-java.sh" BENCH_TOOL_CPU_LOG="$tools" \
       KAFKA_PEER_STATE="$out/sluice.state" BENCH_SERVER_PID_FILE="$out/sluice.state" \
       KAFKA_PEER_RESULTS="$out/sluice-$round" "$sluice_peer/perf.sh" "$SUITE" >"$fifo" 2>&1 &

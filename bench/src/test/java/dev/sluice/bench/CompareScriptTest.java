@@ -66,6 +66,26 @@ class CompareScriptTest {
                 .contains("compare workload=produce_rf1_acks1 figure=records_per_sec");
     }
 
+    /**
+     * --client kafka: Sluice's side is the peer's perf.sh (here the stand-in, which reports 1000 records/s, where the
+     * stand-in for sluice-perf.sh reports 2000) run from a copy of the peer's directory, with its own state file.
+     */
+    @Test
+    void kafkaClientModeRunsThePeersPerfScriptForSluicesSideFromACopyOfThePeerDirectory() throws Exception {
+        ScriptRun run = compare(Map.of("COMPARE_MAX_LOAD", "1000"), "1", "--client", "kafka");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains(" client=kafka ").contains(
+                "compare workload=produce_rf1_acks1 figure=records_per_sec kafka=1000 sluice=1000 ratio=1.00"
+                        + " rounds=1 kafka_status=ok sluice_status=ok");
+        assertThat(run.stderr()).contains("# fake peer run from " + dir.resolve("sluice-compare."))
+                .contains("/sluice-peer");
+        String server = summary(run, "produce_rf1_acks1", "server_cpu_ms_per_million_records");
+        assertThat(positive(value(server, "sluice"))).as(server).isTrue();
+
+        assertThat(compare(Map.of(), "1", "--client", "grpc").exitCode()).isEqualTo(2);
+    }
+
     private ScriptRun compare(Map<String, String> extraEnv, String... args) throws Exception {
         Path peer = Files.createDirectories(dir.resolve("peer"));
         Path java = script(dir.resolve("fake-java"), """
@@ -87,7 +107,7 @@ class CompareScriptTest {
                 server=$!
                 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$KAFKA_PEER_STATE"' EXIT
                 echo "PEER_PIDS=\\"$server\\"" >"$KAFKA_PEER_STATE"
-                echo "# fake peer run"
+                echo "# fake peer run from $(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
                 "$KAFKA_PEER_JAVA" -cp x TopicCommand --create
                 sleep 0.2
                 log "workload produce_rf1_acks1: 1000000 records"
