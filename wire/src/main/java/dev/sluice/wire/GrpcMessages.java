@@ -21,14 +21,7 @@ public final class GrpcMessages {
             return stream.readAllBytes();
         }
         byte[] bytes = new byte[stream.available()];
-        int read = 0;
-        while (read < bytes.length) {
-            int n = stream.read(bytes, read, bytes.length - read);
-            if (n < 0) {
-                throw new EOFException("message ended after " + read + " of " + bytes.length + " bytes");
-            }
-            read += n;
-        }
+        readFully(stream, bytes, bytes.length);
         if (stream.available() == 0) {
             return bytes;  // readAllBytes would still allocate an 8 KiB buffer to find nothing
         }
@@ -39,5 +32,17 @@ public final class GrpcMessages {
         byte[] all = Arrays.copyOf(bytes, bytes.length + rest.length);
         System.arraycopy(rest, 0, all, bytes.length, rest.length);
         return all;
+    }
+
+    /** Reads exactly {@code length} bytes into the start of {@code into}, or throws EOFException. */
+    public static void readFully(InputStream stream, byte[] into, int length) throws IOException {
+        int read = 0;
+        while (read < length) {
+            int n = stream.read(into, read, length - read);
+            if (n < 0) {
+                throw new EOFException("message ended after " + read + " of " + length + " bytes");
+            }
+            read += n;
+        }
     }
 }

@@ -38,6 +38,8 @@ public final class FetchedRecords {
     private int recordIndex;
     /** The reader of batch {@link #batchIndex}, or null before the cursor reaches it. */
     private RecordReader current;
+    /** The lease of the response array the batches alias, or null; released once, when this is exhausted. */
+    private FetchBuffers.Lease lease;
 
     /** @param batches serialized batches, in offset order; they are read in place and must not change */
     public FetchedRecords(TopicPartition partition, int epoch, List<ByteString> batches) {
@@ -67,6 +69,27 @@ public final class FetchedRecords {
     static long endOffset(RecordBatchHeader header) {
         return header.getBaseOffset() + (header.hasLastOffsetDelta() ? header.getLastOffsetDelta() + 1L
                 : header.getRecordCount());
+    }
+
+    /** Holds {@code lease} (the array of {@link #batches}) until {@link #release()}. */
+    void hold(FetchBuffers.Lease responseLease) {
+        responseLease.retain();
+        this.lease = responseLease;
+    }
+
+    /**
+     * Gives back the response array once this is exhausted: no record left to read from it, and the records handed
+     * out are copies. A dropped, unexhausted instance never releases, and the GC takes its array.
+     */
+    void release() {
+        if (!isExhausted()) {
+            throw new IllegalStateException("released before all records of " + partition + " were read");
+        }
+        FetchBuffers.Lease held = lease;
+        lease = null;
+        if (held != null) {
+            held.release();
+        }
     }
 
     public boolean isExhausted() {

@@ -8,11 +8,11 @@ import dev.sluice.client.Deserializer;
 import dev.sluice.client.OffsetOutOfRangeException;
 import dev.sluice.client.TopicPartition;
 import dev.sluice.proto.internal.v1.FetchPartitionResultView;
-import dev.sluice.proto.internal.v1.FetchResponseView;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.FetchPartition;
 import dev.sluice.proto.v1.FetchRequest;
 import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
 import io.grpc.stub.ClientCalls;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ public final class Fetcher<K, V> {
     private static final int MAX_BUFFERED_PER_PARTITION = 2;
 
     /** A fetch response (or failure) with what was asked, for staleness checks. */
-    private record CompletedFetch(String node, Map<TopicPartition, long[]> requested, FetchResponseView response,
+    private record CompletedFetch(String node, Map<TopicPartition, long[]> requested, ViewFetch.Leased response,
                                   Throwable failure) {
     }
 
@@ -53,6 +53,9 @@ public final class Fetcher<K, V> {
     private final Time time;
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
+    /** The arrays responses are read into, reused once their records are handed out. */
+    private final FetchBuffers buffers = new FetchBuffers();
+    private final MethodDescriptor<FetchRequest, ViewFetch.Leased> fetchMethod = ViewFetch.fetch(buffers);
     private final LinkedBlockingQueue<Object> completed = new LinkedBlockingQueue<>();
     private final Set<String> inFlight = new HashSet<>();
     private final Map<String, Long> backoffUntilMs = new HashMap<>();
@@ -108,8 +111,8 @@ public final class Fetcher<K, V> {
         inFlight.add(leader);
         CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(
                 (long) settings.fetchMaxWaitMs() + settings.requestTimeoutMs(), TimeUnit.MILLISECONDS);
-        ListenableFuture<FetchResponseView> future = ClientCalls.futureUnaryCall(
-                channels.channel(leader).newCall(ViewFetch.FETCH, options), request);
+        ListenableFuture<ViewFetch.Leased> future = ClientCalls.futureUnaryCall(
+                channels.channel(leader).newCall(fetchMethod, options), request);
         future.addListener(() -> {
             try {
                 completed.add(new CompletedFetch(leader, requested, future.get(), null));
@@ -154,9 +157,10 @@ public final class Fetcher<K, V> {
                 if (fetch.failure() != null) {
                     handleFailure(fetch);
                 } else {
-                    for (FetchPartitionResultView result : fetch.response().getResultsList()) {
+                    for (FetchPartitionResultView result : fetch.response().view().getResultsList()) {
                         handlePartition(fetch, result);
                     }
+                    fetch.response().lease().release();  // the buffered records hold it from here on
                 }
             }
         }
@@ -182,6 +186,7 @@ public final class Fetcher<K, V> {
             long next = records.nextOffsetAfter();
             subscriptions.advanceFetchOffset(tp, next, result.getHighWatermark());
             if (next > asked[0]) {
+                records.hold(fetch.response().lease());
                 buffered.computeIfAbsent(tp, p -> new ArrayDeque<>()).addLast(records);
             }
         } else if (error == ErrorCode.OFFSET_OUT_OF_RANGE) {
@@ -258,7 +263,7 @@ public final class Fetcher<K, V> {
                 remaining -= records.size() - before;
                 subscriptions.advancePosition(tp, next);
                 if (head.isExhausted()) {
-                    queue.pollFirst();
+                    queue.pollFirst().release();  // no slice of the response is read any more
                 }
             }
             if (state == null || queue.isEmpty()) {
