@@ -7,8 +7,12 @@ import dev.sluice.metadata.MetadataRecords;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.AlterConfigsResponse;
 import dev.sluice.proto.v1.ConfigAlteration;
+import dev.sluice.proto.v1.CreateAclsRequest;
+import dev.sluice.proto.v1.CreateAclsResponse;
 import dev.sluice.proto.v1.CreateTopicsRequest;
 import dev.sluice.proto.v1.CreateTopicsResponse;
+import dev.sluice.proto.v1.DeleteAclsRequest;
+import dev.sluice.proto.v1.DeleteAclsResponse;
 import dev.sluice.proto.v1.DeleteTopicsRequest;
 import dev.sluice.proto.v1.DeleteTopicsResponse;
 import dev.sluice.proto.v1.ErrorCode;
@@ -120,6 +124,22 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
         return submitTopicChange(image -> controller.alterConfigs(image, request),
                 request.getAlterationsList().stream().map(ConfigAlteration::getTopic).toList(),
                 results -> AlterConfigsResponse.newBuilder().addAllResults(results).build());
+    }
+
+    public CompletableFuture<CreateAclsResponse> createAcls(CreateAclsRequest request) {
+        int count = request.getCreationsCount();
+        return submit(image -> controller.createAcls(image, request),
+                message -> AclControl.refusedCreations(count, ErrorCode.NOT_CONTROLLER, message),
+                message -> AclControl.refusedCreations(count, ErrorCode.REQUEST_TIMED_OUT,
+                        unknownOutcomeMessage(message)));
+    }
+
+    public CompletableFuture<DeleteAclsResponse> deleteAcls(DeleteAclsRequest request) {
+        int count = request.getFiltersCount();
+        return submit(image -> controller.deleteAcls(image, request),
+                message -> AclControl.refusedDeletions(count, ErrorCode.NOT_CONTROLLER, message),
+                message -> AclControl.refusedDeletions(count, ErrorCode.REQUEST_TIMED_OUT,
+                        unknownOutcomeMessage(message)));
     }
 
     /**

@@ -4,8 +4,12 @@ import dev.sluice.metadata.MetadataImage;
 import dev.sluice.proto.internal.v1.MetadataRecord;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.AlterConfigsResponse;
+import dev.sluice.proto.v1.CreateAclsRequest;
+import dev.sluice.proto.v1.CreateAclsResponse;
 import dev.sluice.proto.v1.CreateTopicsRequest;
 import dev.sluice.proto.v1.CreateTopicsResponse;
+import dev.sluice.proto.v1.DeleteAclsRequest;
+import dev.sluice.proto.v1.DeleteAclsResponse;
 import dev.sluice.proto.v1.DeleteTopicsRequest;
 import dev.sluice.proto.v1.DeleteTopicsResponse;
 import dev.sluice.proto.v1.TopicResult;
@@ -26,6 +30,7 @@ public final class MetadataController {
     private final TopicControl topics;
     private final BrokerControl brokers;
     private final PartitionControl partitions;
+    private final AclControl acls = new AclControl();
 
     public MetadataController(ControllerConfig config, RandomGenerator random) {
         this.topics = new TopicControl(config, random);
@@ -49,6 +54,14 @@ public final class MetadataController {
 
     public ControllerResult<AlterConfigsResponse> alterConfigs(MetadataImage image, AlterConfigsRequest request) {
         return topics.alterConfigs(image, request);
+    }
+
+    public ControllerResult<CreateAclsResponse> createAcls(MetadataImage image, CreateAclsRequest request) {
+        return acls.createAcls(image, request);
+    }
+
+    public ControllerResult<DeleteAclsResponse> deleteAcls(MetadataImage image, DeleteAclsRequest request) {
+        return acls.deleteAcls(image, request);
     }
 
     /** Refused with {@code DUPLICATE_BROKER_REGISTRATION} while another incarnation's session is live. */

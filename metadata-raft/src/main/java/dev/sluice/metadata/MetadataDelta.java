@@ -24,6 +24,7 @@ public final class MetadataDelta {
     private final TopicsDelta topics;
     private final ConfigsDelta configs;
     private ProducerIdsImage producerIds;
+    private final AclsDelta acls;
 
     public MetadataDelta(MetadataImage base) {
         this.base = base;
@@ -31,6 +32,7 @@ public final class MetadataDelta {
         this.topics = new TopicsDelta(base.topics());
         this.configs = new ConfigsDelta(base.configs());
         this.producerIds = base.producerIds();
+        this.acls = new AclsDelta(base.acls());
     }
 
     public MetadataImage base() {
@@ -49,6 +51,8 @@ public final class MetadataDelta {
             case REMOVE_TOPIC -> configs.replayTopicRemoved(
                     topics.replayRemoveTopic(MetadataRecords.topicId(record.getRemoveTopic().getTopicId())));
             case PRODUCER_IDS -> replayProducerIds(record.getProducerIds());
+            case ACL -> acls.replay(record.getAcl());
+            case REMOVE_ACL -> acls.replay(record.getRemoveAcl());
             case RECORD_NOT_SET -> throw new IllegalStateException("metadata record with no record set");
         }
     }
@@ -80,7 +84,8 @@ public final class MetadataDelta {
         if (offset < base.offset()) {
             throw new IllegalStateException("apply at offset " + offset + " below the base offset " + base.offset());
         }
-        return new MetadataImage(offset, cluster.apply(), topics.apply(), configs.apply(), producerIds);
+        return new MetadataImage(offset, cluster.apply(), topics.apply(), configs.apply(), producerIds,
+                acls.apply());
     }
 
     public ClusterDelta clusterDelta() {
@@ -118,6 +123,10 @@ public final class MetadataDelta {
     /** The topics whose explicit configs changed. */
     public Set<String> changedConfigTopics() {
         return configs.changedTopics();
+    }
+
+    public AclsDelta aclsDelta() {
+        return acls;
     }
 
     public boolean producerIdsChanged() {

@@ -13,36 +13,44 @@ import java.util.Objects;
  * <p>{@code offset} is the offset of the last applied log entry, -1 for {@link #EMPTY}.
  */
 public record MetadataImage(long offset, ClusterImage cluster, TopicsImage topics, ConfigsImage configs,
-        ProducerIdsImage producerIds) {
+        ProducerIdsImage producerIds, AclsImage acls) {
     public static final long NO_OFFSET = -1;
     public static final MetadataImage EMPTY = new MetadataImage(NO_OFFSET, ClusterImage.EMPTY, TopicsImage.EMPTY,
-            ConfigsImage.EMPTY, ProducerIdsImage.EMPTY);
+            ConfigsImage.EMPTY, ProducerIdsImage.EMPTY, AclsImage.EMPTY);
 
     public MetadataImage {
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(configs, "configs");
         Objects.requireNonNull(producerIds, "producerIds");
+        Objects.requireNonNull(acls, "acls");
         if (offset < NO_OFFSET) {
             throw new IllegalStateException("image offset " + offset + " is below " + NO_OFFSET);
         }
     }
 
+    /** An image without ACLs. */
+    public MetadataImage(long offset, ClusterImage cluster, TopicsImage topics, ConfigsImage configs,
+                         ProducerIdsImage producerIds) {
+        this(offset, cluster, topics, configs, producerIds, AclsImage.EMPTY);
+    }
+
     /** True when the image holds no metadata (whatever its offset). */
     public boolean isEmpty() {
         return cluster.brokers().isEmpty() && topics.isEmpty() && configs.topicConfigs().isEmpty()
-                && producerIds.equals(ProducerIdsImage.EMPTY);
+                && producerIds.equals(ProducerIdsImage.EMPTY) && acls.isEmpty();
     }
 
     /**
      * Writes records that, replayed in order on {@link #EMPTY} and applied at {@link #offset()}, rebuild this image:
-     * brokers, then topics with their partitions, then configs (which need their topic), then producer ids.
+     * brokers, then topics with their partitions, then configs (which need their topic), then producer ids, then ACLs.
      */
     public void write(ImageWriter writer) {
         cluster.write(writer);
         topics.write(writer);
         configs.write(writer);
         producerIds.write(writer);
+        acls.write(writer);
     }
 
     public List<MetadataRecord> toRecords() {

@@ -1,6 +1,7 @@
 package dev.sluice.metadata;
 
 import dev.sluice.proto.internal.v1.MetadataRecord;
+import dev.sluice.security.acl.AclBinding;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -191,7 +192,7 @@ public final class MetadataLoader {
     /**
      * Replays into {@code delta} (based on {@code current}) records that turn {@code current} into {@code target},
      * a later image of the same log: removals first, so a name can be reused; then brokers, new topics, partition
-     * changes, configs and producer ids. The caller checks the result equals {@code target}.
+     * changes, configs, producer ids and ACLs. The caller checks the result equals {@code target}.
      */
     private static void replayDifference(MetadataDelta delta, MetadataImage current, MetadataImage target) {
         for (TopicImage topic : current.topics().topicsById().values()) {
@@ -229,6 +230,14 @@ public final class MetadataLoader {
         if (target.producerIds().nextProducerId() > current.producerIds().nextProducerId()) {
             delta.replay(MetadataRecords.producerIds(-1, target.producerIds().nextProducerId()));
         }
+        replayAclDifference(delta, current, target);
+    }
+
+    private static void replayAclDifference(MetadataDelta delta, MetadataImage current, MetadataImage target) {
+        Set<AclBinding> want = target.acls().acls().bindings();
+        Set<AclBinding> have = current.acls().acls().bindings();
+        have.stream().filter(acl -> !want.contains(acl)).forEach(acl -> delta.replay(MetadataRecords.removeAcl(acl)));
+        want.stream().filter(acl -> !have.contains(acl)).forEach(acl -> delta.replay(MetadataRecords.acl(acl)));
     }
 
     /**

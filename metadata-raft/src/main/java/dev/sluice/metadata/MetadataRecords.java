@@ -2,6 +2,7 @@ package dev.sluice.metadata;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sluice.proto.internal.v1.AclRecord;
 import dev.sluice.proto.internal.v1.ConfigRecord;
 import dev.sluice.proto.internal.v1.FenceBrokerRecord;
 import dev.sluice.proto.internal.v1.Int32List;
@@ -11,9 +12,11 @@ import dev.sluice.proto.internal.v1.PartitionChangeRecord;
 import dev.sluice.proto.internal.v1.PartitionRecord;
 import dev.sluice.proto.internal.v1.ProducerIdsRecord;
 import dev.sluice.proto.internal.v1.RegisterBrokerRecord;
+import dev.sluice.proto.internal.v1.RemoveAclRecord;
 import dev.sluice.proto.internal.v1.RemoveTopicRecord;
 import dev.sluice.proto.internal.v1.TopicRecord;
 import dev.sluice.proto.internal.v1.UnfenceBrokerRecord;
+import dev.sluice.security.acl.AclBinding;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.UUID;
@@ -150,5 +153,15 @@ public final class MetadataRecords {
     public static MetadataRecord producerIds(int brokerId, long nextProducerId) {
         return MetadataRecord.newBuilder().setProducerIds(ProducerIdsRecord.newBuilder()
                 .setBrokerId(brokerId).setNextProducerId(nextProducerId)).build();
+    }
+
+    public static MetadataRecord acl(AclBinding binding) {
+        return MetadataRecord.newBuilder().setAcl(AclRecord.newBuilder().setBinding(AclProtos.toProto(binding)))
+                .build();
+    }
+
+    public static MetadataRecord removeAcl(AclBinding binding) {
+        return MetadataRecord.newBuilder().setRemoveAcl(RemoveAclRecord.newBuilder()
+                .setBinding(AclProtos.toProto(binding))).build();
     }
 }

@@ -60,6 +60,7 @@ class MetadataImagePropertyTest {
         assertThat(image.topics().topicsById().values())
                 .anySatisfy(topic -> assertThat(topic.partitions()).isNotEmpty());
         assertThat(image.producerIds()).isNotEqualTo(ProducerIdsImage.EMPTY);
+        assertThat(image.acls().isEmpty()).isFalse();
     }
 
     static MetadataImage rebuild(MetadataImage image) {
@@ -69,6 +70,7 @@ class MetadataImagePropertyTest {
     }
 
     private static MetadataImage withOffset(MetadataImage image, long offset) {
-        return new MetadataImage(offset, image.cluster(), image.topics(), image.configs(), image.producerIds());
+        return new MetadataImage(offset, image.cluster(), image.topics(), image.configs(), image.producerIds(),
+                image.acls());
     }
 }

@@ -1,6 +1,13 @@
 package dev.sluice.metadata;
 
 import dev.sluice.proto.internal.v1.MetadataRecord;
+import dev.sluice.security.acl.AclBinding;
+import dev.sluice.security.acl.AclEntry;
+import dev.sluice.security.acl.AclOperation;
+import dev.sluice.security.acl.AclPermission;
+import dev.sluice.security.acl.PatternType;
+import dev.sluice.security.acl.ResourcePattern;
+import dev.sluice.security.acl.ResourceType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -44,7 +51,7 @@ final class RandomMetadataRecords {
     /** A record valid against {@link #image()}, which then moves past it. */
     MetadataRecord next() {
         while (true) {
-            MetadataRecord record = tryNext(random.nextInt(9));
+            MetadataRecord record = tryNext(random.nextInt(10));
             if (record != null) {
                 MetadataDelta delta = new MetadataDelta(image);
                 delta.replay(record);
@@ -71,6 +78,7 @@ final class RandomMetadataRecords {
             case 4, 5 -> partition();
             case 6 -> partitionChange();
             case 7 -> random.nextInt(4) == 0 ? removeTopic() : config();
+            case 8 -> aclChange();
             default -> random.nextInt(3) == 0 ? producerIds() : partitionChange();
         };
     }
@@ -161,6 +169,21 @@ final class RandomMetadataRecords {
     private MetadataRecord removeTopic() {
         TopicImage topic = randomTopic();
         return topic == null ? null : MetadataRecords.removeTopic(topic.id());
+    }
+
+    /** Adds a random ACL or removes an existing one; small alphabets so that adds and removes meet. */
+    private MetadataRecord aclChange() {
+        List<AclBinding> existing = new ArrayList<>(image.acls().acls().bindings());
+        if (!existing.isEmpty() && random.nextInt(3) == 0) {
+            return MetadataRecords.removeAcl(pick(existing));
+        }
+        ResourceType type = pick(List.of(ResourceType.values()));
+        ResourcePattern pattern = type == ResourceType.CLUSTER ? ResourcePattern.cluster()
+                : new ResourcePattern(type, pick(List.of("t0", "t", "*")), pick(List.of(PatternType.values())));
+        AclBinding binding = new AclBinding(pattern, new AclEntry(pick(List.of("User:a", "User:b", "User:*")),
+                pick(List.of("*", "10.0.0.1")), pick(List.of(AclOperation.values())),
+                pick(List.of(AclPermission.values()))));
+        return existing.contains(binding) ? null : MetadataRecords.acl(binding);
     }
 
     private MetadataRecord producerIds() {

@@ -8,6 +8,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -51,8 +53,17 @@ final class PrincipalInterceptor implements ServerInterceptor {
             }
             principal = mapped.get();
         }
-        return Contexts.interceptCall(Context.current().withValue(Principals.PRINCIPAL, principal), call, headers,
-                next);
+        Context context = Context.current().withValues(Principals.PRINCIPAL, principal, Principals.CLIENT_HOST,
+                clientHost(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
+        return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    /** The client's IP address as text, empty when the transport did not say (an in-process channel). */
+    static String clientHost(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return "";
     }
 
     /** The subject (RFC 2253) of the client's certificate, or null without TLS or without a client certificate. */

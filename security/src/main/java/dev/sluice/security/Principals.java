@@ -14,6 +14,10 @@ public final class Principals {
     public static final String ANONYMOUS = "ANONYMOUS";
     /** The call's principal in its gRPC {@link Context}. */
     public static final Context.Key<String> PRINCIPAL = Context.key("sluice-principal");
+    /** The call's client address (IP, no port) in its gRPC {@link Context}, for host-scoped ACLs. */
+    public static final Context.Key<String> CLIENT_HOST = Context.key("sluice-client-host");
+    /** The prefix of a principal in ACLs ({@code User:alice}), as Kafka's. */
+    public static final String USER_TYPE = "User:";
 
     private Principals() {
     }
@@ -37,5 +41,16 @@ public final class Principals {
     public static String current() {
         String principal = PRINCIPAL.get();
         return principal == null ? ANONYMOUS : principal;
+    }
+
+    /** The call's principal in ACL form: {@code User:} and its name ({@code User:ANONYMOUS} without a certificate). */
+    public static String currentUser() {
+        return USER_TYPE + current();
+    }
+
+    /** The address the call came from, {@code *}-free; empty outside a call or when unknown. */
+    public static String currentHost() {
+        String host = CLIENT_HOST.get();
+        return host == null ? "" : host;
     }
 }

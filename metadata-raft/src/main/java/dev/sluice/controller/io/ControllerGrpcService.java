@@ -19,14 +19,20 @@ import dev.sluice.proto.internal.v1.ControllerGrpc;
 import dev.sluice.proto.internal.v1.CreateInternalTopicRequest;
 import dev.sluice.proto.internal.v1.CreateInternalTopicResponse;
 import dev.sluice.proto.internal.v1.ForwardedAlterConfigsResponse;
+import dev.sluice.proto.internal.v1.ForwardedCreateAclsResponse;
 import dev.sluice.proto.internal.v1.ForwardedCreateTopicsResponse;
+import dev.sluice.proto.internal.v1.ForwardedDeleteAclsResponse;
 import dev.sluice.proto.internal.v1.ForwardedDeleteTopicsResponse;
 import dev.sluice.proto.internal.v1.PartitionState;
 import dev.sluice.proto.internal.v1.ReadBarrierRequest;
 import dev.sluice.proto.internal.v1.ReadBarrierResponse;
 import dev.sluice.proto.internal.v1.RegisterBrokerRequest;
 import dev.sluice.proto.internal.v1.RegisterBrokerResponse;
+import dev.sluice.proto.v1.AclResult;
 import dev.sluice.proto.v1.AlterConfigsRequest;
+import dev.sluice.proto.v1.CreateAclsRequest;
+import dev.sluice.proto.v1.DeleteAclsFilterResult;
+import dev.sluice.proto.v1.DeleteAclsRequest;
 import dev.sluice.proto.v1.CreateTopicsRequest;
 import dev.sluice.proto.v1.DeleteTopicsRequest;
 import dev.sluice.proto.v1.ErrorCode;
@@ -138,6 +144,30 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
         reply(controller.alterConfigs(request), responses, (r, leader) -> {
             TopicResult refusal = firstNotController(r.getResultsList());
             ForwardedAlterConfigsResponse.Builder builder = ForwardedAlterConfigsResponse.newBuilder()
+                    .setControllerId(leader).setResponse(r);
+            return refusal == null ? builder.build() : builder.setError(ErrorCode.NOT_CONTROLLER)
+                    .setErrorMessage(refusal.getErrorMessage()).build();
+        });
+    }
+
+    @Override
+    public void createAcls(CreateAclsRequest request, StreamObserver<ForwardedCreateAclsResponse> responses) {
+        reply(controller.createAcls(request), responses, (r, leader) -> {
+            AclResult refusal = r.getResultsList().stream().filter(a -> a.getError() == ErrorCode.NOT_CONTROLLER)
+                    .findFirst().orElse(null);
+            ForwardedCreateAclsResponse.Builder builder = ForwardedCreateAclsResponse.newBuilder()
+                    .setControllerId(leader).setResponse(r);
+            return refusal == null ? builder.build() : builder.setError(ErrorCode.NOT_CONTROLLER)
+                    .setErrorMessage(refusal.getErrorMessage()).build();
+        });
+    }
+
+    @Override
+    public void deleteAcls(DeleteAclsRequest request, StreamObserver<ForwardedDeleteAclsResponse> responses) {
+        reply(controller.deleteAcls(request), responses, (r, leader) -> {
+            DeleteAclsFilterResult refusal = r.getResultsList().stream()
+                    .filter(a -> a.getError() == ErrorCode.NOT_CONTROLLER).findFirst().orElse(null);
+            ForwardedDeleteAclsResponse.Builder builder = ForwardedDeleteAclsResponse.newBuilder()
                     .setControllerId(leader).setResponse(r);
             return refusal == null ? builder.build() : builder.setError(ErrorCode.NOT_CONTROLLER)
                     .setErrorMessage(refusal.getErrorMessage()).build();
