@@ -122,7 +122,13 @@ class ClassicGroupsTest {
         CompletableFuture<JoinOutcome> third = joinNew("range");
         assertThat(settle(third)).isNull();
         CompletableFuture<JoinOutcome> a = groups.join(join(members[0].memberId(), "", "range"), nowMs);
-        advance(REBALANCE_MS - 1);
+        // The second member keeps heartbeating (told to rejoin) but never rejoins: only the timeout ends the wait.
+        for (int i = 0; i < 3; i++) {
+            advance(SESSION_MS - 1);
+            assertThat(groups.heartbeat(GROUP, members[1].memberId(), "", 1, nowMs))
+                    .isEqualTo(ErrorCode.REBALANCE_IN_PROGRESS);
+        }
+        advance(REBALANCE_MS - 3 * (SESSION_MS - 1) - 1);
         assertThat(a).isNotDone();
         advance(1);
         JoinOutcome leader = settle(a);
