@@ -179,7 +179,11 @@ final class RollingWorkload implements AutoCloseable {
     private void commitFinally(Consumer<String, String> consumer) {
         Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
         ends.forEach((partition, end) -> processed.put(partition, new OffsetAndMetadata(end)));
-        for (int attempt = 0; attempt < 5 && !finalCommit.get(); attempt++) {
+        // Tries for up to 30 s, half a second apart: a few immediate tries could all land while the offsets
+        // partition's new leader is still loading the group (a CI run failed so), which is settling, not loss.
+        long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        RuntimeException last = null;
+        while (!finalCommit.get() && System.nanoTime() < deadlineNanos) {
             try {
                 consumer.commitSync(processed);
                 Map<TopicPartition, OffsetAndMetadata> served = consumer.committed(processed.keySet());
@@ -187,7 +191,17 @@ final class RollingWorkload implements AutoCloseable {
                 finalCommit.set(true);
             } catch (RuntimeException e) {
                 failedCommits.incrementAndGet();
+                last = e;
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
+        }
+        if (!finalCommit.get() && last != null) {
+            System.out.println("RollingWorkload: the final commit failed for 30 s; last error: " + last);
         }
     }
 
