@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.broker.server.Node;
 import dev.sluice.broker.server.NodeConfig;
-import dev.sluice.broker.server.NodeTls;
 import dev.sluice.security.PemFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,8 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
-import java.util.Properties;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +54,8 @@ class CertCommandTest {
         assertThat(PemFiles.readCertificates(tls.resolve("orders.pem")).get(0).getExtendedKeyUsage())
                 .containsExactly("1.3.6.1.5.5.7.3.2");
 
-        try (Node server = Node.start(NodeConfig.parse(mutualTls(tls)))) {
+        try (Node server = Node.start(NodeConfig.parse(MutualTlsNode.properties(dir.resolve("data"),
+                tls.resolve("node-1.pem"), tls.resolve("node-1-key.pem"), tls.resolve("ca.pem"))))) {
             assertThat(server.awaitReady(Duration.ofSeconds(30))).isTrue();
             String brokers = "--brokers=" + server.bootstrapServers();
             assertThat(run("topic", "create", "orders", brokers, "--ca", tls.resolve("ca.pem").toString(),
@@ -97,23 +95,6 @@ class CertCommandTest {
             assertThat(files.map(file -> file.getFileName().toString()).toList())
                     .containsExactlyInAnyOrder("ca.pem", "ca-key.pem");
         }
-    }
-
-    private Properties mutualTls(Path tls) {
-        Properties properties = new Properties();
-        properties.setProperty(NodeConfig.DATA_DIR, dir.resolve("data").toString());
-        properties.setProperty(NodeConfig.HOST, "127.0.0.1");
-        properties.setProperty(NodeConfig.BROKER_PORT, "0");
-        properties.setProperty(NodeConfig.CONTROLLER_PORT, "0");
-        properties.setProperty(NodeConfig.HTTP_PORT, "0");
-        properties.setProperty(NodeConfig.OFFSETS_TOPIC_PARTITIONS, "1");
-        for (String listener : List.of(NodeTls.CLIENT, NodeTls.CONTROLLER)) {
-            properties.setProperty(NodeTls.key(listener, "cert"), tls.resolve("node-1.pem").toString());
-            properties.setProperty(NodeTls.key(listener, "key"), tls.resolve("node-1-key.pem").toString());
-            properties.setProperty(NodeTls.key(listener, "ca"), tls.resolve("ca.pem").toString());
-            properties.setProperty(NodeTls.key(listener, "client.auth"), "required");
-        }
-        return properties;
     }
 
     private int run(String... args) {

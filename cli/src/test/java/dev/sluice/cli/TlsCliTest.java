@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.broker.server.Node;
 import dev.sluice.broker.server.NodeConfig;
-import dev.sluice.broker.server.NodeTls;
 import dev.sluice.security.TestCertificates;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -13,7 +12,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,19 +32,8 @@ class TlsCliTest {
         ca.writeCertificate(dir.resolve("ca.pem"));
         ca.issue("CN=node-1", "127.0.0.1").write(dir.resolve("node.pem"), dir.resolve("node-key.pem"));
         ca.issue("CN=cli").write(dir.resolve("cli.pem"), dir.resolve("cli-key.pem"));
-        Properties properties = new Properties();
-        properties.setProperty(NodeConfig.DATA_DIR, dir.resolve("data").toString());
-        properties.setProperty(NodeConfig.HOST, "127.0.0.1");
-        properties.setProperty(NodeConfig.BROKER_PORT, "0");
-        properties.setProperty(NodeConfig.CONTROLLER_PORT, "0");
-        properties.setProperty(NodeConfig.HTTP_PORT, "0");
-        properties.setProperty(NodeConfig.OFFSETS_TOPIC_PARTITIONS, "1");
-        for (String listener : List.of(NodeTls.CLIENT, NodeTls.CONTROLLER)) {
-            properties.setProperty(NodeTls.key(listener, "cert"), dir.resolve("node.pem").toString());
-            properties.setProperty(NodeTls.key(listener, "key"), dir.resolve("node-key.pem").toString());
-            properties.setProperty(NodeTls.key(listener, "ca"), dir.resolve("ca.pem").toString());
-            properties.setProperty(NodeTls.key(listener, "client.auth"), "required");
-        }
+        Properties properties = MutualTlsNode.properties(dir.resolve("data"), dir.resolve("node.pem"),
+                dir.resolve("node-key.pem"), dir.resolve("ca.pem"));
         try (Node node = Node.start(NodeConfig.parse(properties))) {
             assertThat(node.awaitReady(Duration.ofSeconds(30))).isTrue();
             String brokers = "--brokers=" + node.bootstrapServers();

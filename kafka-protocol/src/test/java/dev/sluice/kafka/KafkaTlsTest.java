@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -143,13 +142,14 @@ class KafkaTlsTest {
         Properties properties = new Properties();
         properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
         properties.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-        properties.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, pem("CERTIFICATE",
+        properties.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, TestCertificates.pem("CERTIFICATE",
                 encoded(trusted.certificate())));
         if (identity != null) {
             properties.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
-            properties.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, pem("CERTIFICATE",
+            properties.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, TestCertificates.pem("CERTIFICATE",
                     encoded(identity.certificate())));
-            properties.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, pem("PRIVATE KEY", identity.key().getEncoded()));
+            properties.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG,
+                    TestCertificates.pem("PRIVATE KEY", identity.key().getEncoded()));
         }
         return properties;
     }
@@ -160,11 +160,6 @@ class KafkaTlsTest {
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 
     private static byte[] bytes(String text) {

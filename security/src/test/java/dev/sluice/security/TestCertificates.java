@@ -154,7 +154,8 @@ public final class TestCertificates {
         }
     }
 
-    static String pem(String type, byte[] der) {
+    /** {@code der} as a PEM block of {@code type} (e.g. CERTIFICATE, PRIVATE KEY). */
+    public static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
