@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# kafka-protocol/librdkafka/run-tests.sh [--tests 0001,0012,...] [--nodes 3] [--keep-going]
+# kafka-protocol/librdkafka/run-tests.sh [--tests 0001,0012,...] [--nodes 3] [--cap SECONDS per test, 240]
 #
 # Runs librdkafka's own test programs (built by build.sh from the npm package @confluentinc/kafka-javascript) against
 # a cluster of real `bin/sluice server` processes on free ports (bench/lib/sluice-cluster.sh), through their Kafka
 # listeners. Each test runs alone (test-runner -p1), in full (not librdkafka's quick mode -Q, which skips most
-# sub-tests), under a per-test cap, with the
-# broker version set to 4.1.0 so that no test falls back to old-broker behaviour. Version and test name go in the
+# sub-tests), under a per-test cap, with the broker version set to 4.1.0 so that no test falls back to old-broker
+# behaviour. Version and test name go in the
 # environment (TEST_KAFKA_VERSION, TESTS): test-runner frees its -V and name arguments at exit and then aborts.
 #
 # What runs: every test of 0001-0100 that needs a broker (librdkafka's TEST_F_LOCAL tests test the client alone),
