@@ -12,6 +12,7 @@ import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.MetadataRequest;
@@ -34,6 +35,7 @@ final class KafkaRequestHandler {
     private final ProducerIdApi producerIds;
     private final GroupOffsetsApi groupOffsets;
     private final DescribeConfigsApi describeConfigs;
+    private final IncrementalAlterConfigsApi alterConfigs;
 
     KafkaRequestHandler(BrokerServices services) {
         this.topics = new TopicAdminApi(services.admin(), services.image());
@@ -44,6 +46,7 @@ final class KafkaRequestHandler {
         this.producerIds = new ProducerIdApi(services.producerIds());
         this.groupOffsets = new GroupOffsetsApi(services.groups(), services.image());
         this.describeConfigs = new DescribeConfigsApi(services.admin());
+        this.alterConfigs = new IncrementalAlterConfigsApi(services.admin());
     }
 
     CompletableFuture<AbstractResponse> handle(RequestContext context, AbstractRequest request) {
@@ -62,6 +65,7 @@ final class KafkaRequestHandler {
             case OFFSET_COMMIT -> groupOffsets.commit((OffsetCommitRequest) request);
             case OFFSET_FETCH -> groupOffsets.fetch((OffsetFetchRequest) request);
             case DESCRIBE_CONFIGS -> describeConfigs.handle((DescribeConfigsRequest) request);
+            case INCREMENTAL_ALTER_CONFIGS -> alterConfigs.handle((IncrementalAlterConfigsRequest) request);
             default -> throw new IllegalStateException(context.header.apiKey() + " is advertised but not served");
         };
     }

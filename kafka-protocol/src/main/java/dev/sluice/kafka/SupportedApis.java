@@ -42,6 +42,7 @@ final class SupportedApis {
         versions.put(ApiKeys.INIT_PRODUCER_ID, range(0, 4));
         versions.put(ApiKeys.DESCRIBE_CLUSTER, range(0, 1));
         versions.put(ApiKeys.DESCRIBE_CONFIGS, range(1, 4));
+        versions.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, range(0, 1));
         // Committed offsets outside group membership; 9+ (OffsetCommit) and 8+ (OffsetFetch) are the new consumer
         // protocol's member epochs and batched groups.
         versions.put(ApiKeys.FIND_COORDINATOR, range(0, 6));
