@@ -101,8 +101,8 @@ final class GroupOffsetsApi {
                     .setMetadata(partition.committedMetadata() == null ? "" : partition.committedMetadata())));
         }
         if (member) {
-            return CompletableFuture.completedFuture(commitResponse(sluice.getOffsetsList(), Errors.UNKNOWN_MEMBER_ID,
-                    null));
+            // A consumer-protocol (KIP-848) member: Sluice's group checks the member and its epoch.
+            sluice.setMemberId(data.memberId()).setMemberEpoch(data.generationIdOrMemberEpoch());
         }
         return InProcessCalls.call(groups::commitOffsets, sluice.build()).thenApply(response -> commitResponse(
                 response.getResultsList(), groupError(response.getError()), response));

@@ -1,10 +1,12 @@
 package dev.sluice.kafka;
 
 import dev.sluice.broker.server.BrokerServices;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
@@ -36,6 +38,7 @@ final class KafkaRequestHandler {
     private final GroupOffsetsApi groupOffsets;
     private final DescribeConfigsApi describeConfigs;
     private final IncrementalAlterConfigsApi alterConfigs;
+    private final ConsumerGroupHeartbeatApi consumerGroups;
 
     KafkaRequestHandler(BrokerServices services) {
         this.topics = new TopicAdminApi(services.admin(), services.image());
@@ -47,6 +50,8 @@ final class KafkaRequestHandler {
         this.groupOffsets = new GroupOffsetsApi(services.groups(), services.image());
         this.describeConfigs = new DescribeConfigsApi(services.admin());
         this.alterConfigs = new IncrementalAlterConfigsApi(services.admin());
+        this.consumerGroups = new ConsumerGroupHeartbeatApi(services.groups(), services.image(),
+                new ConsumerMemberFields(Clock.systemUTC()));
     }
 
     CompletableFuture<AbstractResponse> handle(RequestContext context, AbstractRequest request) {
@@ -65,6 +70,8 @@ final class KafkaRequestHandler {
             case OFFSET_COMMIT -> groupOffsets.commit((OffsetCommitRequest) request);
             case OFFSET_FETCH -> groupOffsets.fetch((OffsetFetchRequest) request);
             case DESCRIBE_CONFIGS -> describeConfigs.handle((DescribeConfigsRequest) request);
+            case CONSUMER_GROUP_HEARTBEAT -> consumerGroups.handle((ConsumerGroupHeartbeatRequest) request,
+                    context.clientId());
             case INCREMENTAL_ALTER_CONFIGS -> alterConfigs.handle((IncrementalAlterConfigsRequest) request);
             default -> throw new IllegalStateException(context.header.apiKey() + " is advertised but not served");
         };

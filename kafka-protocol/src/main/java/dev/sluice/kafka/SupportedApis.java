@@ -48,6 +48,8 @@ final class SupportedApis {
         versions.put(ApiKeys.FIND_COORDINATOR, range(0, 6));
         versions.put(ApiKeys.OFFSET_COMMIT, range(2, 8));
         versions.put(ApiKeys.OFFSET_FETCH, range(1, 7));
+        // KIP-848 groups (group.protocol=consumer) on Sluice's server-side groups; 1 lets the member choose its id.
+        versions.put(ApiKeys.CONSUMER_GROUP_HEARTBEAT, range(0, 1));
         return Collections.unmodifiableMap(versions);
     }
 

@@ -175,7 +175,7 @@ class KafkaClientsTest {
         }
     }
 
-    private static List<ProducerRecord<byte[], byte[]>> records(String topic, int count) {
+    static List<ProducerRecord<byte[], byte[]>> records(String topic, int count) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         long baseTimestamp = 1_700_000_000_000L;
         for (int i = 0; i < count; i++) {
