@@ -20,6 +20,7 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.OffsetCommitRequest;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestContext;
 
@@ -39,6 +40,7 @@ final class KafkaRequestHandler {
     private final DescribeConfigsApi describeConfigs;
     private final IncrementalAlterConfigsApi alterConfigs;
     private final ConsumerGroupHeartbeatApi consumerGroups;
+    private final OffsetForLeaderEpochApi epochEnds;
 
     KafkaRequestHandler(BrokerServices services) {
         this.topics = new TopicAdminApi(services.admin(), services.image());
@@ -46,6 +48,7 @@ final class KafkaRequestHandler {
         this.produce = new ProduceApi(services.produce());
         this.fetch = new FetchApi(services.fetch());
         this.listOffsets = new ListOffsetsApi(services.listOffsets());
+        this.epochEnds = new OffsetForLeaderEpochApi(services.listOffsets());
         this.producerIds = new ProducerIdApi(services.producerIds());
         this.groupOffsets = new GroupOffsetsApi(services.groups(), services.image());
         this.describeConfigs = new DescribeConfigsApi(services.admin());
@@ -63,6 +66,8 @@ final class KafkaRequestHandler {
             case PRODUCE -> produce.handle((ProduceRequest) request);
             case FETCH -> fetch.handle((FetchRequest) request);
             case LIST_OFFSETS -> CompletableFuture.completedFuture(listOffsets.handle((ListOffsetsRequest) request));
+            case OFFSET_FOR_LEADER_EPOCH -> CompletableFuture.completedFuture(
+                    epochEnds.handle((OffsetsForLeaderEpochRequest) request));
             case CREATE_TOPICS -> topics.create((CreateTopicsRequest) request);
             case DELETE_TOPICS -> topics.delete((DeleteTopicsRequest) request);
             case INIT_PRODUCER_ID -> producerIds.handle((InitProducerIdRequest) request);

@@ -35,6 +35,7 @@ final class SupportedApis {
         versions.put(ApiKeys.PRODUCE, range(0, 12));
         versions.put(ApiKeys.FETCH, range(4, 12));
         versions.put(ApiKeys.LIST_OFFSETS, range(1, 6));
+        versions.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, range(2, 4));
         versions.put(ApiKeys.METADATA, range(0, 12));
         versions.put(ApiKeys.API_VERSIONS, range(0, 4));
         versions.put(ApiKeys.CREATE_TOPICS, range(2, 7));
