@@ -47,6 +47,13 @@ final class SupportedApis {
         versions.put(ApiKeys.FIND_COORDINATOR, range(0, 6));
         versions.put(ApiKeys.OFFSET_COMMIT, range(2, 8));
         versions.put(ApiKeys.OFFSET_FETCH, range(1, 7));
+        // Kafka's classic group membership; JoinGroup 9 is the last (its skipAssignment is always false here).
+        versions.put(ApiKeys.JOIN_GROUP, range(0, 9));
+        versions.put(ApiKeys.SYNC_GROUP, range(0, 5));
+        versions.put(ApiKeys.HEARTBEAT, range(0, 4));
+        versions.put(ApiKeys.LEAVE_GROUP, range(0, 5));
+        versions.put(ApiKeys.LIST_GROUPS, range(0, 5));
+        versions.put(ApiKeys.DESCRIBE_GROUPS, range(0, 6));
         return Collections.unmodifiableMap(versions);
     }
 
