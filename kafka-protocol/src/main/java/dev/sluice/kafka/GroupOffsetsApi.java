@@ -4,6 +4,7 @@ import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.rpc.GroupGrpcService;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.TopicImage;
 import dev.sluice.proto.v1.CommitOffsetsRequest;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.FetchOffsetsRequest;
@@ -99,24 +100,41 @@ final class GroupOffsetsApi {
         // The generation travels as the member epoch; the coordinator checks it against the classic group's.
         CommitOffsetsRequest.Builder sluice = CommitOffsetsRequest.newBuilder().setGroupId(data.groupId())
                 .setMemberId(data.memberId()).setMemberEpoch(data.generationIdOrMemberEpoch());
+        // As Kafka does, a partition that does not exist gets UNKNOWN_TOPIC_OR_PARTITION and nothing is stored for it.
+        MetadataImage current = image.get();
+        List<TopicPartitionOffset> unknown = new ArrayList<>();
         for (OffsetCommitRequestTopic topic : data.topics()) {
-            topic.partitions().forEach(partition -> sluice.addOffsets(TopicPartitionOffset.newBuilder()
-                    .setTopic(topic.name()).setPartition(partition.partitionIndex())
-                    .setOffset(partition.committedOffset())
-                    .setMetadata(partition.committedMetadata() == null ? "" : partition.committedMetadata())));
+            TopicImage known = current.topics().topic(topic.name());
+            topic.partitions().forEach(partition -> {
+                TopicPartitionOffset offset = TopicPartitionOffset.newBuilder().setTopic(topic.name())
+                        .setPartition(partition.partitionIndex()).setOffset(partition.committedOffset())
+                        .setMetadata(partition.committedMetadata() == null ? "" : partition.committedMetadata())
+                        .build();
+                if (known == null || known.partition(partition.partitionIndex()) == null) {
+                    unknown.add(offset.toBuilder().setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).build());
+                } else {
+                    sluice.addOffsets(offset);
+                }
+            });
         }
-        var response = coordinator.commitClassic(sluice.build(), ClassicGroupApi.offsetsPartitions(image.get()));
-        return CompletableFuture.completedFuture(commitResponse(response.getError() == ErrorCode.NONE
-                ? response.getResultsList() : sluice.getOffsetsList(), groupError(response.getError()), response));
+        List<TopicPartitionOffset> results = new ArrayList<>();
+        if (sluice.getOffsetsCount() > 0) {
+            var response = coordinator.commitClassic(sluice.build(), ClassicGroupApi.offsetsPartitions(current));
+            ErrorCode whole = response.getError();
+            for (TopicPartitionOffset offset : whole == ErrorCode.NONE ? response.getResultsList()
+                    : sluice.getOffsetsList()) {
+                results.add(whole == ErrorCode.NONE ? offset : offset.toBuilder().setError(whole).build());
+            }
+        }
+        results.addAll(unknown);
+        return CompletableFuture.completedFuture(commitResponse(results));
     }
 
-    /** Every partition with its own error, or with {@code error} when the whole commit failed. */
-    private static OffsetCommitResponse commitResponse(List<TopicPartitionOffset> partitions, Errors error,
-                                                       dev.sluice.proto.v1.CommitOffsetsResponse response) {
+    /** Every partition with its own error. */
+    private static OffsetCommitResponse commitResponse(List<TopicPartitionOffset> partitions) {
         Map<String, OffsetCommitResponseTopic> topics = new LinkedHashMap<>();
         for (TopicPartitionOffset partition : partitions) {
-            Errors partitionError = error != Errors.NONE || response == null ? error
-                    : groupError(partition.getError());
+            Errors partitionError = groupError(partition.getError());
             topics.computeIfAbsent(partition.getTopic(), name -> new OffsetCommitResponseTopic().setName(name))
                     .partitions().add(new OffsetCommitResponsePartition().setPartitionIndex(partition.getPartition())
                             .setErrorCode(partitionError.code()));
