@@ -26,6 +26,7 @@ final class ServiceProcess {
     private final Process process;
     private final Set<String> eventIds = new LinkedHashSet<>();
     private final List<String> errorLines = new ArrayList<>();
+    private final List<Thread> readers = new ArrayList<>();
     private int eventLines;
 
     private ServiceProcess(String name, Process process) {
@@ -48,14 +49,14 @@ final class ServiceProcess {
         ServiceProcess service = new ServiceProcess(name, process);
         String prefix = "[" + name + "] ";
         out.println(prefix + "started node " + script + " (pid " + process.pid() + ")");
-        OutputCopier.start(process.getInputStream(), line -> {
+        service.readers.add(OutputCopier.start(process.getInputStream(), line -> {
             out.println(prefix + line);
             service.recordOutput(line);
-        }, name + "-stdout");
-        OutputCopier.start(process.getErrorStream(), line -> {
+        }, name + "-stdout"));
+        service.readers.add(OutputCopier.start(process.getErrorStream(), line -> {
             out.println(prefix + line);
             service.recordError(line);
-        }, name + "-stderr");
+        }, name + "-stderr"));
         process.onExit().thenRun(service::wakeWaiters);
         return service;
     }
@@ -90,19 +91,28 @@ final class ServiceProcess {
     /** Waits until every id in {@code expected} was printed, the process exits, or the deadline passes. */
     synchronized boolean awaitEventIds(Set<String> expected, long deadlineNanos) throws InterruptedException {
         while (!eventIds.containsAll(expected) && process.isAlive()) {
-            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-            if (leftMs <= 0) {
+            long leftNanos = deadlineNanos - System.nanoTime();
+            if (leftNanos <= 0) {
                 break;
             }
-            wait(leftMs);
+            // Rounded up, so that returning early means the deadline really passed.
+            wait(TimeUnit.NANOSECONDS.toMillis(leftNanos) + 1);
         }
         return eventIds.containsAll(expected);
     }
 
-    /** Waits until the process exits or the deadline passes; true if it exited. */
+    /**
+     * Waits until the process exits and its output has been read to the end (a process's last lines can still be
+     * in the pipe when it exits), or the deadline passes; true if it exited.
+     */
     boolean awaitExit(long deadlineNanos) throws InterruptedException {
-        long leftNanos = deadlineNanos - System.nanoTime();
-        return process.waitFor(Math.max(0, leftNanos), TimeUnit.NANOSECONDS);
+        if (!process.waitFor(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        for (Thread reader : readers) {
+            reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+        }
+        return true;
     }
 
     /** The exit code, or empty while it runs. */
