@@ -55,10 +55,14 @@ public final class KafkajsExample {
             ServiceProcess email = start("email-service", "emailConsumer.js", environment, started);
             ServiceProcess db = start("db-service", "dbConsumer.js", environment, started);
             ServiceProcess producer = start("producer", "producer.js", environment, started);
-            boolean producerExited = producer.awaitExit(deadlineNanos);
-            boolean emailDone = producerExited && email.awaitEventIds(producer.eventIds(), deadlineNanos);
-            boolean dbDone = producerExited && db.awaitEventIds(producer.eventIds(), deadlineNanos);
-            boolean timedOut = (!producerExited || !emailDone || !dbDone) && System.nanoTime() >= deadlineNanos;
+            producer.awaitExitOrError(deadlineNanos);
+            // Errors are checked again after the exit: the last lines are read after the process ends.
+            boolean producerOk = producer.errorLines().isEmpty() && producer.awaitExit(deadlineNanos)
+                    && producer.errorLines().isEmpty();
+            // After a producer failure there is nothing to wait for: the run has failed.
+            boolean emailDone = producerOk && email.awaitEventIds(producer.eventIds(), deadlineNanos);
+            boolean dbDone = producerOk && db.awaitEventIds(producer.eventIds(), deadlineNanos);
+            boolean timedOut = (!producerOk || !emailDone || !dbDone) && System.nanoTime() >= deadlineNanos;
             outcome = new KafkajsResult.Outcome(producer.exitCode(), producer.errorLines(), producer.eventIds(),
                     ServiceCount.of(email), ServiceCount.of(db), timedOut);
         } finally {

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess {
     private static final long STOP_GRACE_SECONDS = 10;
+    /** How long the output of an exited process may take to be read to its end (its pipe is closed by then). */
+    private static final long OUTPUT_DRAIN_MS = 5_000;
 
     private final String name;
     private final Process process;
@@ -102,6 +104,20 @@ final class ServiceProcess {
     }
 
     /**
+     * Waits until the process exits, prints an error line, or the deadline passes. The guide's producer prints an
+     * error it gave up on and then stays alive (its client is still connected), so an error ends the wait.
+     */
+    synchronized void awaitExitOrError(long deadlineNanos) throws InterruptedException {
+        while (process.isAlive() && errorLines.isEmpty()) {
+            long leftNanos = deadlineNanos - System.nanoTime();
+            if (leftNanos <= 0) {
+                return;
+            }
+            wait(TimeUnit.NANOSECONDS.toMillis(leftNanos) + 1);
+        }
+    }
+
+    /**
      * Waits until the process exits and its output has been read to the end (a process's last lines can still be
      * in the pipe when it exits), or the deadline passes; true if it exited.
      */
@@ -110,7 +126,7 @@ final class ServiceProcess {
             return false;
         }
         for (Thread reader : readers) {
-            reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+            reader.join(OUTPUT_DRAIN_MS);
         }
         return true;
     }

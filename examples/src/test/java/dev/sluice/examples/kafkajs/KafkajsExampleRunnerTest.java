@@ -74,6 +74,7 @@ class KafkajsExampleRunnerTest {
         assertThat(result.summaryLine()).isEqualTo("demo --kafka: produced=3 email-service=3 db-service=2");
     }
 
+    /** The guide's producer catches its error with console.error and exits 0. */
     @Test
     void aProducerErrorFailsTheRunEvenThoughItExitsZero() throws Exception {
         String failing = """
@@ -83,9 +84,25 @@ class KafkajsExampleRunnerTest {
         write(failing, CONSUMER_OF_ALL, CONSUMER_OF_ALL);
         KafkajsResult result = new KafkajsExample(dir, out).run("127.0.0.1:1", Duration.ofSeconds(60));
 
-        assertThat(result.outcome().producerExitCode()).hasValue(0);
         assertThat(result.succeeded()).isFalse();
         assertThat(result.problems()).contains("producer error: KafkaJSNumberOfRetriesExceeded: Connection error");
+    }
+
+    /** The guide's producer prints the error it gave up on and stays alive, its client still connected. */
+    @Test
+    void aProducerErrorEndsTheRunAtOnceEvenIfTheProducerStaysAlive() throws Exception {
+        String failingAndHanging = """
+                console.error("KafkaJSNonRetriableError");
+                setInterval(() => {}, 1000);
+                """;
+        write(failingAndHanging, CONSUMER_OF_ALL, CONSUMER_OF_ALL);
+        KafkajsResult result = new KafkajsExample(dir, out).run("127.0.0.1:1", Duration.ofSeconds(600));
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.problems()).contains("the producer had not finished at the deadline",
+                "producer error: KafkaJSNonRetriableError", "the producer printed no sent event")
+                .doesNotContain("gave up at the deadline");
+        assertThat(result.stops()).anyMatch(line -> line.startsWith("producer (pid ") && line.endsWith("stopped"));
     }
 
     private void write(String producer, String email, String db) throws IOException {
