@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Runs the seed guide's kafkajs example ({@code examples/kafkajs}) unchanged against a Kafka listener: both consumer
@@ -48,7 +49,11 @@ public final class KafkajsExample {
         // that choice, and the warning would read as a fault in the demo's output.
         Map<String, String> environment = Map.of("KAFKA_BROKERS", kafkaBrokers,
                 "KAFKAJS_NO_PARTITIONER_WARNING", "1");
-        List<ServiceProcess> started = new ArrayList<>();
+        // Written by this thread, read by the shutdown hook: Ctrl-C must not leave node processes behind, since a
+        // child process outlives the JVM that started it.
+        List<ServiceProcess> started = new CopyOnWriteArrayList<>();
+        Thread stopOnExit = new Thread(() -> started.forEach(ServiceProcess::signalStop), "kafkajs-example-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
         List<String> stops = new ArrayList<>();
         KafkajsResult.Outcome outcome;
         try {
@@ -71,8 +76,17 @@ public final class KafkajsExample {
             for (int i = started.size() - 1; i >= 0; i--) {
                 stops.add(started.get(i).stop());
             }
+            removeShutdownHook(stopOnExit);
         }
         return new KafkajsResult(outcome, stops);
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down, and the hook is running or has run.
+        }
     }
 
     private ServiceProcess start(String name, String script, Map<String, String> environment,

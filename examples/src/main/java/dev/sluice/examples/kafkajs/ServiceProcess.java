@@ -149,6 +149,11 @@ final class ServiceProcess {
         return List.copyOf(errorLines);
     }
 
+    /** SIGTERM to this child's pid, without waiting: for a shutdown hook. */
+    void signalStop() {
+        process.destroy();
+    }
+
     /**
      * Stops the process if it still runs: SIGTERM to its pid, then SIGKILL after a grace period. Returns how it
      * ended, for the summary.
