@@ -1,5 +1,6 @@
 package dev.sluice.kafka;
 
+import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.rpc.GroupGrpcService;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
@@ -33,19 +34,22 @@ import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
 
 /**
- * Committed offsets for Kafka consumers outside group membership (a {@code group.id} with {@code assign()}, and admin
- * tools): FindCoordinator, OffsetCommit and OffsetFetch, served by the broker's {@link GroupGrpcService} in process,
- * so the offsets live in {@code __consumer_offsets} beside the gRPC groups' and either protocol reads what the other
- * committed. The coordinator found is the broker leading the group's {@code __consumer_offsets} partition, at its
- * Kafka port. A commit naming a member or a generation is refused with {@code UNKNOWN_MEMBER_ID}: Kafka's classic
- * group membership (JoinGroup, SyncGroup) is not served yet, so no such member can exist here. Thread-safe.
+ * Committed offsets for Kafka consumers, in classic groups or outside group membership (a {@code group.id} with
+ * {@code assign()}, and admin tools): FindCoordinator, OffsetCommit and OffsetFetch, served by the broker's
+ * {@link GroupGrpcService} and {@link GroupCoordinator} in process, so the offsets live in {@code __consumer_offsets}
+ * beside the gRPC groups' and either protocol reads what the other committed. The coordinator found is the broker
+ * leading the group's {@code __consumer_offsets} partition, at its Kafka port. A commit by a classic group's member
+ * (member id and generation) is checked as Kafka checks it (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION,
+ * REBALANCE_IN_PROGRESS); a commit outside membership is refused into a classic group that has members. Thread-safe.
  */
 final class GroupOffsetsApi {
     private final GroupGrpcService groups;
+    private final GroupCoordinator coordinator;
     private final Supplier<MetadataImage> image;
 
-    GroupOffsetsApi(GroupGrpcService groups, Supplier<MetadataImage> image) {
+    GroupOffsetsApi(GroupGrpcService groups, GroupCoordinator coordinator, Supplier<MetadataImage> image) {
         this.groups = groups;
+        this.coordinator = coordinator;
         this.image = image;
     }
 
@@ -92,20 +96,18 @@ final class GroupOffsetsApi {
 
     CompletableFuture<AbstractResponse> commit(OffsetCommitRequest request) {
         var data = request.data();
-        boolean member = !data.memberId().isEmpty() || data.generationIdOrMemberEpoch() >= 0;
-        CommitOffsetsRequest.Builder sluice = CommitOffsetsRequest.newBuilder().setGroupId(data.groupId());
+        // The generation travels as the member epoch; the coordinator checks it against the classic group's.
+        CommitOffsetsRequest.Builder sluice = CommitOffsetsRequest.newBuilder().setGroupId(data.groupId())
+                .setMemberId(data.memberId()).setMemberEpoch(data.generationIdOrMemberEpoch());
         for (OffsetCommitRequestTopic topic : data.topics()) {
             topic.partitions().forEach(partition -> sluice.addOffsets(TopicPartitionOffset.newBuilder()
                     .setTopic(topic.name()).setPartition(partition.partitionIndex())
                     .setOffset(partition.committedOffset())
                     .setMetadata(partition.committedMetadata() == null ? "" : partition.committedMetadata())));
         }
-        if (member) {
-            return CompletableFuture.completedFuture(commitResponse(sluice.getOffsetsList(), Errors.UNKNOWN_MEMBER_ID,
-                    null));
-        }
-        return InProcessCalls.call(groups::commitOffsets, sluice.build()).thenApply(response -> commitResponse(
-                response.getResultsList(), groupError(response.getError()), response));
+        var response = coordinator.commitClassic(sluice.build(), ClassicGroupApi.offsetsPartitions(image.get()));
+        return CompletableFuture.completedFuture(commitResponse(response.getError() == ErrorCode.NONE
+                ? response.getResultsList() : sluice.getOffsetsList(), groupError(response.getError()), response));
     }
 
     /** Every partition with its own error, or with {@code error} when the whole commit failed. */

@@ -35,6 +35,7 @@ final class SupportedApis {
         versions.put(ApiKeys.PRODUCE, range(0, 12));
         versions.put(ApiKeys.FETCH, range(4, 12));
         versions.put(ApiKeys.LIST_OFFSETS, range(1, 6));
+        versions.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, range(2, 4));
         versions.put(ApiKeys.METADATA, range(0, 12));
         versions.put(ApiKeys.API_VERSIONS, range(0, 4));
         versions.put(ApiKeys.CREATE_TOPICS, range(2, 7));
@@ -42,11 +43,21 @@ final class SupportedApis {
         versions.put(ApiKeys.INIT_PRODUCER_ID, range(0, 4));
         versions.put(ApiKeys.DESCRIBE_CLUSTER, range(0, 1));
         versions.put(ApiKeys.DESCRIBE_CONFIGS, range(1, 4));
+        versions.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, range(0, 1));
         // Committed offsets outside group membership; 9+ (OffsetCommit) and 8+ (OffsetFetch) are the new consumer
         // protocol's member epochs and batched groups.
         versions.put(ApiKeys.FIND_COORDINATOR, range(0, 6));
         versions.put(ApiKeys.OFFSET_COMMIT, range(2, 8));
         versions.put(ApiKeys.OFFSET_FETCH, range(1, 7));
+        // KIP-848 groups (group.protocol=consumer) on Sluice's server-side groups; 1 lets the member choose its id.
+        versions.put(ApiKeys.CONSUMER_GROUP_HEARTBEAT, range(0, 1));
+        // Kafka's classic group membership; JoinGroup 9 is the last (its skipAssignment is always false here).
+        versions.put(ApiKeys.JOIN_GROUP, range(0, 9));
+        versions.put(ApiKeys.SYNC_GROUP, range(0, 5));
+        versions.put(ApiKeys.HEARTBEAT, range(0, 4));
+        versions.put(ApiKeys.LEAVE_GROUP, range(0, 5));
+        versions.put(ApiKeys.LIST_GROUPS, range(0, 5));
+        versions.put(ApiKeys.DESCRIBE_GROUPS, range(0, 6));
         return Collections.unmodifiableMap(versions);
     }
 

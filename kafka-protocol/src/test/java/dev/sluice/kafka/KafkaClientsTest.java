@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -110,6 +112,34 @@ class KafkaClientsTest {
         }
     }
 
+    @Test
+    void adminAltersTopicConfigsIncrementally() throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic("alter-configs", 1, (short) 1)
+                    .configs(Map.of("retention.ms", "3600000")))).all().get();
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "alter-configs");
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("retention.ms", null), AlterConfigOp.OpType.DELETE),
+                    new AlterConfigOp(new ConfigEntry("max.message.bytes", "2048"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.APPEND))))
+                    .all().get();
+            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            assertThat(config.get("retention.ms").isDefault()).isTrue();
+            assertThat(config.get("max.message.bytes").value()).isEqualTo("2048");
+            assertThat(config.get("cleanup.policy").value()).isEqualTo("delete,compact");
+
+            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("max.message.bytes", "4096"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("min.insync.replicas", "two"), AlterConfigOp.OpType.SET))))
+                    .all().get()).hasCauseInstanceOf(InvalidConfigurationException.class);
+            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("retention.ms", "1"), AlterConfigOp.OpType.APPEND))))
+                    .all().get()).hasCauseInstanceOf(InvalidConfigurationException.class);
+            assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                    .get("max.message.bytes").value()).as("a refused change applies nothing").isEqualTo("2048");
+        }
+    }
+
     /**
      * acks=0 gets no response: the Java producer expects none, and an answer would break the next request's
      * correlation (the client fails the connection on a mismatched correlation id).
@@ -145,7 +175,7 @@ class KafkaClientsTest {
         }
     }
 
-    private static List<ProducerRecord<byte[], byte[]>> records(String topic, int count) {
+    static List<ProducerRecord<byte[], byte[]>> records(String topic, int count) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         long baseTimestamp = 1_700_000_000_000L;
         for (int i = 0; i < count; i++) {

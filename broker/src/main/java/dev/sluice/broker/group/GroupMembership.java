@@ -147,7 +147,12 @@ public final class GroupMembership {
     }
 
     private GroupMember join(ConsumerGroup group, Heartbeat request, long nowMs) {
-        String memberId = newMemberId(request.clientId());
+        // A member may name itself (Kafka's ConsumerGroupHeartbeat 1+ clients do); joining again under a name the
+        // group holds replaces that member, whose partitions go back to the pool.
+        String memberId = request.memberId().isEmpty() ? newMemberId(request.clientId()) : request.memberId();
+        if (!request.memberId().isEmpty() && group.members.containsKey(memberId)) {
+            group.remove(memberId);
+        }
         GroupMember existing = request.instanceId().isEmpty() ? null : group.memberByInstance(request.instanceId());
         if (existing != null) {
             LOG.info("group {}: static member {} rejoined as {}, keeping {}", group.groupId, request.instanceId(),

@@ -5,6 +5,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.sluice.proto.internal.v1.RecordBatchView;
 import dev.sluice.proto.v1.RecordBatchHeader;
 import dev.sluice.wire.BatchChecksum;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -418,8 +419,9 @@ public final class PartitionLog {
     }
 
     /**
-     * The first batch (at or after the log start) whose max timestamp is at or after {@code timestampMs}.
-     * Walks the batch index, never the batches; max timestamps need not be monotonic, so this is linear.
+     * The first record (at or after the log start) whose timestamp is at or after {@code timestampMs}, with that
+     * timestamp, as Kafka's ListOffsets answers. Walks the batch index (max timestamps need not be monotonic, so
+     * this is linear) and decodes only a batch whose max timestamp qualifies.
      */
     public Optional<TimestampAndOffset> findOffsetForTimestamp(long timestampMs) {
         long logStart = state.logStartOffset();
@@ -427,12 +429,28 @@ public final class PartitionLog {
             while (cursor.hasNext()) {
                 BatchSummary batch = cursor.next();
                 if (batch.maxTimestampMs() >= timestampMs && batch.nextOffset() > logStart) {
-                    return Optional.of(new TimestampAndOffset(batch.maxTimestampMs(),
-                            Math.max(batch.baseOffset(), logStart)));
+                    Optional<TimestampAndOffset> found = searchBatch(batch.baseOffset(), timestampMs, logStart);
+                    if (found.isPresent()) {
+                        return found;
+                    }
                 }
             }
         }
         return Optional.empty();
+    }
+
+    private Optional<TimestampAndOffset> searchBatch(long baseOffset, long timestampMs, long logStart) {
+        try {
+            byte[] stored = handles.db().get(handles.batches(), key.batchKey(baseOffset));
+            // Retention may have deleted the batch since the index was read: it is then below the log start.
+            return stored == null ? Optional.empty()
+                    : RecordTimestampSearch.firstAtOrAfter(stored, timestampMs, logStart);
+        } catch (RocksDBException e) {
+            throw handles.writer().readFailed("timestamp lookup in " + key, e);
+        } catch (IOException e) {
+            // Stored batches were validated at append; one that does not decode is a broken invariant.
+            throw new IllegalStateException("stored batch " + baseOffset + " of " + key + " does not decode", e);
+        }
     }
 
     /** The offset of {@link #findOffsetForTimestamp}, or -1 when no batch is that recent. */
@@ -584,7 +602,7 @@ public final class PartitionLog {
             com.google.protobuf.CodedInputStream in = storedBatch.newCodedInput();
             in.enableAliasing(true);
             batch = RecordBatchView.parseFrom(in);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("replicated batch does not parse in " + key, e);
         }
         RecordBatchHeader header = batch.getHeader();

@@ -97,6 +97,22 @@ class GroupMembershipTest {
     }
 
     @Test
+    void aMemberThatNamesItselfKeepsItsNameAndRejoiningUnderItReplacesTheOldMember() {
+        Member named = new Member("", "range");
+        named.memberId = "chosen-by-the-client";
+        Member other = new Member("", "range");
+        converge(List.of(named, other));
+        assertThat(named.memberId).isEqualTo("chosen-by-the-client");
+        assertThat(named.owned).hasSize(3);
+
+        named.epoch = 0;
+        named.owned = new TreeSet<>();
+        converge(List.of(named, other));
+        assertThat(named.memberId).isEqualTo("chosen-by-the-client");
+        assertThat(named.owned.size() + other.owned.size()).as("one member under that name, not two").isEqualTo(6);
+    }
+
+    @Test
     void aRebalanceIsCountedOnceAndTimedFromReconcilingUntilStable() {
         Member first = new Member("", "range");
         first.beat();

@@ -1,7 +1,9 @@
 package dev.sluice.broker.log;
 
+import static dev.sluice.broker.log.TestBatches.clientBatch;
 import static dev.sluice.broker.log.TestBatches.batch;
 import static dev.sluice.broker.log.TestBatches.decode;
+import static dev.sluice.broker.log.TestBatches.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -204,6 +206,17 @@ class PartitionLogTest {
         assertThat(log.offsetForTimestamp(150)).isEqualTo(2);
         assertThat(log.findOffsetForTimestamp(250)).contains(new TimestampAndOffset(300, 2));
         assertThat(log.offsetForTimestamp(301)).isEqualTo(-1);
+    }
+
+    @Test
+    void findsTheFirstRecordAtOrAfterATimestampInsideABatch() {
+        log.append(batch(2, 50), 0, 0);
+        log.append(view(clientBatch(3, 100, 102)), 0, 0); // records at 100, 101, 102: offsets 2, 3, 4
+
+        assertThat(log.findOffsetForTimestamp(101)).contains(new TimestampAndOffset(101, 3));
+        assertThat(log.findOffsetForTimestamp(102)).contains(new TimestampAndOffset(102, 4));
+        assertThat(log.findOffsetForTimestamp(51)).contains(new TimestampAndOffset(100, 2));
+        assertThat(log.findOffsetForTimestamp(103)).isEmpty();
     }
 
     @Test
