@@ -38,10 +38,10 @@ final class KafkaRequestHandler {
     KafkaRequestHandler(BrokerServices services) {
         this.topics = new TopicAdminApi(services.admin(), services.image());
         this.metadata = new MetadataApi(services, topics);
-        this.produce = new ProduceApi(services.produce());
-        this.fetch = new FetchApi(services.fetch());
-        this.listOffsets = new ListOffsetsApi(services.listOffsets());
-        this.producerIds = new ProducerIdApi(services.producerIds());
+        this.produce = new ProduceApi(services.authorizedCalls());
+        this.fetch = new FetchApi(services.authorizedCalls());
+        this.listOffsets = new ListOffsetsApi(services.authorizedCalls());
+        this.producerIds = new ProducerIdApi(services.producerIds(), services.authorizer());
         this.groupOffsets = new GroupOffsetsApi(services.groups(), services.image());
         this.describeConfigs = new DescribeConfigsApi(services.admin());
     }

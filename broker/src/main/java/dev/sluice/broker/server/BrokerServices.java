@@ -5,7 +5,9 @@ import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ProduceHandler;
 import dev.sluice.broker.partition.ProducerIdHandler;
 import dev.sluice.broker.rpc.AdminGrpcService;
+import dev.sluice.broker.rpc.AuthorizedBrokerCalls;
 import dev.sluice.broker.rpc.GroupGrpcService;
+import dev.sluice.broker.rpc.RequestAuthorizer;
 import dev.sluice.metadata.MetadataImage;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -20,9 +22,24 @@ import java.util.function.Supplier;
  * @param clusterId    the cluster id, as the gRPC Metadata call reports it
  * @param image        the broker's current metadata image (empty until the log is replayed)
  * @param controllerId the active controller's id, -1 when none is known
+ * @param authorizer   the ACL checks ({@code authorizer.enabled}); the admin and group services apply them already,
+ *                     the other handlers do not: serve those through {@link #authorizedCalls()}
  */
 public record BrokerServices(NodeConfig config, String clusterId, Supplier<MetadataImage> image,
                              IntSupplier controllerId, ProduceHandler produce, FetchHandler fetch,
                              ListOffsetsHandler listOffsets, ProducerIdHandler producerIds, AdminGrpcService admin,
-                             GroupGrpcService groups) {
+                             GroupGrpcService groups, RequestAuthorizer authorizer) {
+    /** Without authorization ({@link RequestAuthorizer#OFF}). */
+    public BrokerServices(NodeConfig config, String clusterId, Supplier<MetadataImage> image,
+                          IntSupplier controllerId, ProduceHandler produce, FetchHandler fetch,
+                          ListOffsetsHandler listOffsets, ProducerIdHandler producerIds, AdminGrpcService admin,
+                          GroupGrpcService groups) {
+        this(config, clusterId, image, controllerId, produce, fetch, listOffsets, producerIds, admin, groups,
+                RequestAuthorizer.OFF);
+    }
+
+    /** Produce, fetch and list offsets behind the ACL checks, as the gRPC port serves them. */
+    public AuthorizedBrokerCalls authorizedCalls() {
+        return new AuthorizedBrokerCalls(authorizer, produce, fetch, listOffsets);
+    }
 }
