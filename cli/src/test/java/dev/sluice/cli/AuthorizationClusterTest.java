@@ -233,6 +233,11 @@ class AuthorizationClusterTest {
         assertThat(out.toString()).contains("removed ALLOW User:CN=lister READ on group 'g1' from 10.0.0.1");
         assertThat(run("acl", "list", "--group", "g1")).isZero();
         assertThat(out.toString()).doesNotContain("CN=lister");
+        assertThat(run("acl", "add", "--principal", "CN=p1", "--principal", "CN=p2", "--operation", "read,describe",
+                "--topic", "multi")).isZero();
+        assertThat(run("acl", "list", "--topic", "multi", "--operation", "read")).isZero();
+        assertThat(out.toString()).contains("User:CN=p1", "User:CN=p2").doesNotContain("DESCRIBE");
+        assertThat(out.toString().lines().count()).isEqualTo(3);
         assertThat(run("acl", "add", "--principal", "CN=x", "--operation", "fly", "--topic", "t")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown operation 'fly'");
         assertThat(run("acl", "add", "--principal", "CN=x", "--operation", "write", "--cluster", "--prefixed"))

@@ -81,9 +81,13 @@ public final class GroupGrpcService extends GroupGrpc.GroupImplBase {
     @Override
     public void commitOffsets(CommitOffsetsRequest request, StreamObserver<CommitOffsetsResponse> responses) {
         if (!authorizer.allowed(Action.READ_GROUP, request.getGroupId())) {
-            BrokerGrpcService.reply(responses, CommitOffsetsResponse.newBuilder()
-                    .setError(RequestAuthorizer.denial(Action.READ_GROUP))
-                    .setErrorMessage(refusal(Action.READ_GROUP, request.getGroupId())).build());
+            ErrorCode denial = RequestAuthorizer.denial(Action.READ_GROUP);
+            String message = refusal(Action.READ_GROUP, request.getGroupId());
+            CommitOffsetsResponse.Builder refused = CommitOffsetsResponse.newBuilder().setError(denial)
+                    .setErrorMessage(message);
+            request.getOffsetsList().forEach(o -> refused.addResults(o.toBuilder().setError(denial)
+                    .setErrorMessage(message)));
+            BrokerGrpcService.reply(responses, refused.build());
             return;
         }
         List<TopicPartitionOffset> denied = deniedTopics(request.getOffsetsList(), Action.FETCH);
