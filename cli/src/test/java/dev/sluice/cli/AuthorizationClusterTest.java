@@ -36,10 +36,15 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +74,7 @@ class AuthorizationClusterTest {
         for (String name : List.of("node-1", "node-2", "node-3")) {
             CA.issue("CN=" + name, "127.0.0.1").write(dir.resolve(name + ".pem"), dir.resolve(name + "-key.pem"));
         }
-        for (String name : List.of("admin", "writer", "stranger", "kafka-client")) {
+        for (String name : List.of("admin", "writer", "stranger", "kafka-client", "reader")) {
             CA.issue("CN=" + name).write(dir.resolve(name + ".pem"), dir.resolve(name + "-key.pem"));
         }
         int[][] ports = new int[3][3];
@@ -204,14 +209,7 @@ class AuthorizationClusterTest {
 
     @Test
     void kafkasJavaClientGetsTopicAuthorizationException() {
-        Properties properties = new Properties();
-        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort);
-        properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
-        properties.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-        properties.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, dir.resolve("ca.pem").toString());
-        properties.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
-        properties.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, read("kafka-client.pem"));
-        properties.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, read("kafka-client-key.pem"));
+        Properties properties = kafkaTls("kafka-client");
         properties.put(ProducerConfig.ACKS_CONFIG, "1");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
@@ -220,6 +218,34 @@ class AuthorizationClusterTest {
             assertThatThrownBy(() -> producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("orders",
                     new byte[] {1})).get()).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
+    void anIdempotentProducerWithoutWriteFailsAtOnceAndAGroupNeedsItsOwnAcl() throws Exception {
+        assertThat(run("acl", "add", "--principal", "CN=reader", "--operation", "read", "--topic", "orders"))
+                .isZero();
+        try (Producer<String, String> producer = producer("reader", "all")) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("orders", "k", "v")).get())
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(AuthorizationException.class)
+                    .satisfies(e -> assertThat(((AuthorizationException) e).errorCode())
+                            .isEqualTo(ErrorCode.CLUSTER_AUTHORIZATION_FAILED));
+        }
+        Properties properties = kafkaTls("reader");
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-group");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            org.apache.kafka.common.TopicPartition orders0 = new org.apache.kafka.common.TopicPartition("orders", 0);
+            consumer.assign(List.of(orders0));
+            Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> commit = Map.of(orders0,
+                    new OffsetAndMetadata(0));
+            assertThatThrownBy(() -> consumer.commitSync(commit)).isInstanceOf(GroupAuthorizationException.class);
+            assertThat(run("acl", "add", "--principal", "CN=reader", "--operation", "read", "--group",
+                    "reader-group")).isZero();
+            consumer.commitSync(commit);
+            assertThat(consumer.committed(java.util.Set.of(orders0)).get(orders0).offset()).isZero();
         }
     }
 
@@ -326,6 +352,19 @@ class AuthorizationClusterTest {
             return admin.describeTopics(List.of(topic)).get(topic).partitions().stream()
                     .mapToLong(PartitionDescription::logEndOffset).sum();
         }
+    }
+
+    /** Kafka's client settings for the TLS listener of node 1, as {@code who}. */
+    private static Properties kafkaTls(String who) {
+        Properties properties = new Properties();
+        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort);
+        properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        properties.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+        properties.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, dir.resolve("ca.pem").toString());
+        properties.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
+        properties.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, read(who + ".pem"));
+        properties.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, read(who + "-key.pem"));
+        return properties;
     }
 
     private static String read(String file) {
