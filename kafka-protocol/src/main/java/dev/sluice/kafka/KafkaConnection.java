@@ -129,7 +129,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (request == null) {
             return;
         }
-        CompletableFuture.supplyAsync(() -> handler.handle(request.context(), request.request()), executor)
+        CompletableFuture.supplyAsync(KafkaPrincipalHandler.asCaller(ctx,
+                        () -> handler.handle(request.context(), request.request())), executor)
                 .thenCompose(future -> future)
                 .whenComplete((response, failure) -> ctx.executor().execute(() -> {
                     if (failure != null) {
