@@ -111,6 +111,21 @@ class CliIT {
     }
 
     /**
+     * {@code demo --secure}: mutual TLS and ACLs; both intruders (no certificate, a certificate without ACLs) are
+     * refused, and the services with their ACLs still see every event.
+     */
+    @Test
+    void theSecureDemoRefusesIntrudersAndEndsWithMatchingCounts() throws Exception {
+        SluiceProcess.Result demo = SluiceProcess.run(null, 300, "demo", "--secure", "--messages", "200", "--quiet");
+        assertThat(demo.exitCode()).as(demo.stdout() + demo.stderr()).isZero();
+        List<String> lines = demo.stdoutLines();
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("demo: produced=200 email-service=200 db-service=200 "
+                + "db-rows=200 refused-without-certificate=true refused-without-acls=true");
+        assertThat(demo.stdout()).contains("User:CN=family-producer WRITE on topic 'family'",
+                "User:CN=email-service READ on group 'email-service'", "its write was refused");
+    }
+
+    /**
      * {@code demo --kafka} through bin/sluice: finds examples/kafkajs from the checkout, installs Node and kafkajs if
      * needed, and ends with equal counts. KafkajsExampleTest (kafka-protocol) checks the event ids themselves.
      */
