@@ -16,11 +16,8 @@ import dev.sluice.proto.v1.CommitOffsetsRequest;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.FetchOffsetsRequest;
 import dev.sluice.proto.v1.TopicPartitionOffset;
+import dev.sluice.testing.FakeClock;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +46,7 @@ class ClassicGroupCoordinatorTest {
     private PartitionLog offsetsLog;
     private final AtomicInteger leaderEpoch = new AtomicInteger(1);
     private final AtomicBoolean led = new AtomicBoolean(true);
-    private final SteppedClock clock = new SteppedClock();
+    private final FakeClock clock = new FakeClock(1_000_000);
     private GroupCoordinator coordinator;
     private ClassicGroupCoordinator classic;
 
@@ -124,7 +121,7 @@ class ClassicGroupCoordinatorTest {
         CompletableFuture<JoinOutcome> second = join("g", "");
         assertThat(second).isNotDone();
 
-        clock.advance(REBALANCE_MS);
+        clock.advanceMs(REBALANCE_MS);
         classic.tick();
 
         // The first member never rejoined: the rebalance went on without it.
@@ -134,7 +131,7 @@ class ClassicGroupCoordinatorTest {
         assertThat(classic.heartbeat("g", first.memberId(), "", 1, 1).error()).isEqualTo(ErrorCode.UNKNOWN_MEMBER_ID);
 
         sync(second.join(), Map.of()).join();
-        clock.advance(SESSION_MS + 1);
+        clock.advanceMs(SESSION_MS + 1);
         classic.tick();
         assertThat(coordinator.describe("g", 1).classic()).as("the last member's session expired: group forgotten")
                 .isNull();
@@ -171,34 +168,5 @@ class ClassicGroupCoordinatorTest {
         HeartbeatResult refused = coordinator.heartbeat(new Heartbeat("k", "", Heartbeat.JOIN_EPOCH, "", "c",
                 List.of("orders"), "", "", 30_000, 5_000, Set.of()), Map.of("orders", 2), 1);
         assertThat(refused.error()).isEqualTo(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
-    }
-
-    /** A clock that moves only when told. */
-    private static final class SteppedClock extends Clock {
-        private long millis = 1_000_000;
-
-        void advance(long byMs) {
-            millis += byMs;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
