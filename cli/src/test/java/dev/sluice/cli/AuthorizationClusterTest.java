@@ -36,11 +36,13 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -208,7 +210,7 @@ class AuthorizationClusterTest {
     }
 
     @Test
-    void kafkasJavaClientGetsTopicAuthorizationException() {
+    void kafkasJavaClientGetsTopicAuthorizationException() throws Exception {
         Properties properties = kafkaTls("kafka-client");
         properties.put(ProducerConfig.ACKS_CONFIG, "1");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
@@ -217,6 +219,18 @@ class AuthorizationClusterTest {
                 new ByteArraySerializer())) {
             assertThatThrownBy(() -> producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("orders",
                     new byte[] {1})).get()).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        Properties adminProperties = kafkaTls("kafka-client");
+        adminProperties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        adminProperties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                adminProperties)) {
+            assertThat(admin.listTopics().names().get()).as("Metadata lists no topic it may not describe").isEmpty();
+            assertThatThrownBy(() -> admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
+                    "kafka-made", 1, (short) 1))).all().get()).hasCauseInstanceOf(TopicAuthorizationException.class);
+            ConfigResource orders = new ConfigResource(ConfigResource.Type.TOPIC, "orders");
+            assertThatThrownBy(() -> admin.describeConfigs(List.of(orders)).all().get())
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
         }
     }
