@@ -20,8 +20,14 @@ import dev.sluice.client.StringSerializer;
 import dev.sluice.client.TopicListing;
 import dev.sluice.client.TopicPartition;
 import dev.sluice.kafka.KafkaProtocol;
+import dev.sluice.proto.internal.v1.ReplicaFetchRequest;
+import dev.sluice.proto.internal.v1.ReplicationGrpc;
 import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.security.ChannelSecurity;
+import dev.sluice.security.GrpcTls;
 import dev.sluice.security.TestCertificates;
+import dev.sluice.security.TlsSettings;
+import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -206,6 +212,30 @@ class AuthorizationClusterTest {
         assertRefused(() -> consume("stranger", "orders", 1, 1));
         try (Admin admin = admin("admin")) {
             assertThat(admin.listTopics()).extracting(TopicListing::name).contains("orders").doesNotContain("mine");
+        }
+    }
+
+    @Test
+    void onlyTheNodesMayFetchAsReplicas() {
+        assertThat(replicaFetchAs("writer").getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+        assertThat(replicaFetchAs("node-2").getCode()).as("a node principal (a super user) gets past the check")
+                .isNotEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+    }
+
+    /** The status of a ReplicaFetch to node 1 with {@code who}'s certificate (OK when it was answered). */
+    private static io.grpc.Status replicaFetchAs(String who) {
+        ChannelSecurity security = GrpcTls.channelSecurity(TlsSettings.client(dir.resolve("ca.pem"),
+                dir.resolve(who + ".pem"), dir.resolve(who + "-key.pem")), java.time.Clock.systemUTC());
+        String[] hostPort = brokers.split(",")[0].split(":");
+        ManagedChannel channel = security.open(hostPort[0], Integer.parseInt(hostPort[1]));
+        try {
+            ReplicationGrpc.newBlockingStub(channel).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .replicaFetch(ReplicaFetchRequest.newBuilder().setReplicaId(2).setMaxWaitMs(0).build());
+            return io.grpc.Status.OK;
+        } catch (io.grpc.StatusRuntimeException e) {
+            return e.getStatus();
+        } finally {
+            channel.shutdownNow();
         }
     }
 
