@@ -203,6 +203,7 @@ class AuthorizationClusterTest {
                     .isInstanceOf(AuthorizationException.class);
             assertThatThrownBy(() -> admin.deleteTopics(List.of("orders")))
                     .isInstanceOf(AuthorizationException.class);
+            assertThatThrownBy(() -> admin.describeGroup("some-group")).isInstanceOf(AuthorizationException.class);
             assertThatThrownBy(() -> admin.describeAcls(dev.sluice.security.acl.AclBindingFilter.ANY))
                     .isInstanceOf(AuthorizationException.class)
                     .satisfies(e -> assertThat(((AuthorizationException) e).errorCode())
