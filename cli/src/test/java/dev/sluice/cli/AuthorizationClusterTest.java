@@ -20,8 +20,14 @@ import dev.sluice.client.StringSerializer;
 import dev.sluice.client.TopicListing;
 import dev.sluice.client.TopicPartition;
 import dev.sluice.kafka.KafkaProtocol;
+import dev.sluice.proto.internal.v1.ReplicaFetchRequest;
+import dev.sluice.proto.internal.v1.ReplicationGrpc;
 import dev.sluice.proto.v1.ErrorCode;
+import dev.sluice.security.ChannelSecurity;
+import dev.sluice.security.GrpcTls;
 import dev.sluice.security.TestCertificates;
+import dev.sluice.security.TlsSettings;
+import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -36,11 +42,13 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -195,6 +203,7 @@ class AuthorizationClusterTest {
                     .isInstanceOf(AuthorizationException.class);
             assertThatThrownBy(() -> admin.deleteTopics(List.of("orders")))
                     .isInstanceOf(AuthorizationException.class);
+            assertThatThrownBy(() -> admin.describeGroup("some-group")).isInstanceOf(AuthorizationException.class);
             assertThatThrownBy(() -> admin.describeAcls(dev.sluice.security.acl.AclBindingFilter.ANY))
                     .isInstanceOf(AuthorizationException.class)
                     .satisfies(e -> assertThat(((AuthorizationException) e).errorCode())
@@ -208,7 +217,31 @@ class AuthorizationClusterTest {
     }
 
     @Test
-    void kafkasJavaClientGetsTopicAuthorizationException() {
+    void onlyTheNodesMayFetchAsReplicas() {
+        assertThat(replicaFetchAs("writer").getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+        assertThat(replicaFetchAs("node-2").getCode()).as("a node principal (a super user) gets past the check")
+                .isNotEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+    }
+
+    /** The status of a ReplicaFetch to node 1 with {@code who}'s certificate (OK when it was answered). */
+    private static io.grpc.Status replicaFetchAs(String who) {
+        ChannelSecurity security = GrpcTls.channelSecurity(TlsSettings.client(dir.resolve("ca.pem"),
+                dir.resolve(who + ".pem"), dir.resolve(who + "-key.pem")), java.time.Clock.systemUTC());
+        String[] hostPort = brokers.split(",")[0].split(":");
+        ManagedChannel channel = security.open(hostPort[0], Integer.parseInt(hostPort[1]));
+        try {
+            ReplicationGrpc.newBlockingStub(channel).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .replicaFetch(ReplicaFetchRequest.newBuilder().setReplicaId(2).setMaxWaitMs(0).build());
+            return io.grpc.Status.OK;
+        } catch (io.grpc.StatusRuntimeException e) {
+            return e.getStatus();
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void kafkasJavaClientGetsTopicAuthorizationException() throws Exception {
         Properties properties = kafkaTls("kafka-client");
         properties.put(ProducerConfig.ACKS_CONFIG, "1");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
@@ -217,6 +250,18 @@ class AuthorizationClusterTest {
                 new ByteArraySerializer())) {
             assertThatThrownBy(() -> producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("orders",
                     new byte[] {1})).get()).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        Properties adminProperties = kafkaTls("kafka-client");
+        adminProperties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        adminProperties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                adminProperties)) {
+            assertThat(admin.listTopics().names().get()).as("Metadata lists no topic it may not describe").isEmpty();
+            assertThatThrownBy(() -> admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
+                    "kafka-made", 1, (short) 1))).all().get()).hasCauseInstanceOf(TopicAuthorizationException.class);
+            ConfigResource orders = new ConfigResource(ConfigResource.Type.TOPIC, "orders");
+            assertThatThrownBy(() -> admin.describeConfigs(List.of(orders)).all().get())
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
         }
     }

@@ -11,6 +11,7 @@ import dev.sluice.proto.v1.AdminGrpc;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.AlterConfigsResponse;
 import dev.sluice.proto.v1.BrokerInfo;
+import dev.sluice.proto.v1.ConfigAlteration;
 import dev.sluice.proto.v1.CreateAclsRequest;
 import dev.sluice.proto.v1.CreateAclsResponse;
 import dev.sluice.proto.v1.CreateTopicsRequest;
@@ -28,6 +29,7 @@ import dev.sluice.proto.v1.DescribeTopicsResponse;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.ListTopicsRequest;
 import dev.sluice.proto.v1.ListTopicsResponse;
+import dev.sluice.proto.v1.NewTopic;
 import dev.sluice.proto.v1.PartitionDescription;
 import dev.sluice.proto.v1.QuorumInfo;
 import dev.sluice.proto.v1.TopicDescription;
@@ -36,9 +38,7 @@ import dev.sluice.proto.v1.TopicResult;
 import dev.sluice.broker.rpc.RequestAuthorizer.Action;
 import dev.sluice.broker.rpc.RequestAuthorizer.Caller;
 import io.grpc.stub.StreamObserver;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -107,24 +107,19 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void createTopics(CreateTopicsRequest request, StreamObserver<CreateTopicsResponse> responses) {
-        Caller caller = authorizer.caller();
-        List<TopicResult> denied = new ArrayList<>();
-        CreateTopicsRequest.Builder allowed = request.toBuilder().clearTopics();
-        for (dev.sluice.proto.v1.NewTopic topic : request.getTopicsList()) {
-            if (permit(caller, Action.CREATE_TOPIC, topic.getName(), denied)) {
-                allowed.addTopics(topic);
-            }
+        TopicSplit<NewTopic> split = TopicSplit.of(authorizer, Action.CREATE_TOPIC, request.getTopicsList(),
+                NewTopic::getName);
+        if (split.denied().isEmpty()) {
+            forwardCreateTopics(request, responses);
+            return;
         }
-        if (!denied.isEmpty()) {
-            StreamObserver<CreateTopicsResponse> target = responses;
-            responses = withDenied(target, r -> r.toBuilder().addAllResults(denied).build());
-            if (allowed.getTopicsCount() == 0) {
-                BrokerGrpcService.reply(responses, CreateTopicsResponse.getDefaultInstance());
-                return;
-            }
-            request = allowed.build();
+        StreamObserver<CreateTopicsResponse> answer = TopicSplit.withDenied(responses,
+                r -> r.toBuilder().addAllResults(split.denied()).build());
+        if (split.allowed().isEmpty()) {
+            BrokerGrpcService.reply(answer, CreateTopicsResponse.getDefaultInstance());
+            return;
         }
-        forwardCreateTopics(request, responses);
+        forwardCreateTopics(request.toBuilder().clearTopics().addAllTopics(split.allowed()).build(), answer);
     }
 
     private void forwardCreateTopics(CreateTopicsRequest request, StreamObserver<CreateTopicsResponse> responses) {
@@ -145,24 +140,19 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void deleteTopics(DeleteTopicsRequest request, StreamObserver<DeleteTopicsResponse> responses) {
-        Caller caller = authorizer.caller();
-        List<TopicResult> denied = new ArrayList<>();
-        DeleteTopicsRequest.Builder allowed = request.toBuilder().clearNames();
-        for (String name : request.getNamesList()) {
-            if (permit(caller, Action.DELETE_TOPIC, name, denied)) {
-                allowed.addNames(name);
-            }
+        TopicSplit<String> split = TopicSplit.of(authorizer, Action.DELETE_TOPIC, request.getNamesList(),
+                name -> name);
+        if (split.denied().isEmpty()) {
+            forwardDeleteTopics(request, responses);
+            return;
         }
-        if (!denied.isEmpty()) {
-            StreamObserver<DeleteTopicsResponse> target = responses;
-            responses = withDenied(target, r -> r.toBuilder().addAllResults(denied).build());
-            if (allowed.getNamesCount() == 0) {
-                BrokerGrpcService.reply(responses, DeleteTopicsResponse.getDefaultInstance());
-                return;
-            }
-            request = allowed.build();
+        StreamObserver<DeleteTopicsResponse> answer = TopicSplit.withDenied(responses,
+                r -> r.toBuilder().addAllResults(split.denied()).build());
+        if (split.allowed().isEmpty()) {
+            BrokerGrpcService.reply(answer, DeleteTopicsResponse.getDefaultInstance());
+            return;
         }
-        forwardDeleteTopics(request, responses);
+        forwardDeleteTopics(request.toBuilder().clearNames().addAllNames(split.allowed()).build(), answer);
     }
 
     private void forwardDeleteTopics(DeleteTopicsRequest request, StreamObserver<DeleteTopicsResponse> responses) {
@@ -183,24 +173,20 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void alterConfigs(AlterConfigsRequest request, StreamObserver<AlterConfigsResponse> responses) {
-        Caller caller = authorizer.caller();
-        List<TopicResult> denied = new ArrayList<>();
-        AlterConfigsRequest.Builder allowed = request.toBuilder().clearAlterations();
-        for (dev.sluice.proto.v1.ConfigAlteration alteration : request.getAlterationsList()) {
-            if (permit(caller, Action.ALTER_TOPIC_CONFIGS, alteration.getTopic(), denied)) {
-                allowed.addAlterations(alteration);
-            }
+        TopicSplit<ConfigAlteration> split = TopicSplit.of(authorizer, Action.ALTER_TOPIC_CONFIGS,
+                request.getAlterationsList(), ConfigAlteration::getTopic);
+        if (split.denied().isEmpty()) {
+            forwardAlterConfigs(request, responses);
+            return;
         }
-        if (!denied.isEmpty()) {
-            StreamObserver<AlterConfigsResponse> target = responses;
-            responses = withDenied(target, r -> r.toBuilder().addAllResults(denied).build());
-            if (allowed.getAlterationsCount() == 0) {
-                BrokerGrpcService.reply(responses, AlterConfigsResponse.getDefaultInstance());
-                return;
-            }
-            request = allowed.build();
+        StreamObserver<AlterConfigsResponse> answer = TopicSplit.withDenied(responses,
+                r -> r.toBuilder().addAllResults(split.denied()).build());
+        if (split.allowed().isEmpty()) {
+            BrokerGrpcService.reply(answer, AlterConfigsResponse.getDefaultInstance());
+            return;
         }
-        forwardAlterConfigs(request, responses);
+        forwardAlterConfigs(request.toBuilder().clearAlterations().addAllAlterations(split.allowed()).build(),
+                answer);
     }
 
     private void forwardAlterConfigs(AlterConfigsRequest request, StreamObserver<AlterConfigsResponse> responses) {
@@ -223,8 +209,9 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
     @Override
     public void reassignPartition(dev.sluice.proto.v1.ReassignPartitionRequest request,
             StreamObserver<TopicResult> responses) {
-        List<TopicResult> denied = new ArrayList<>();
-        if (!permit(authorizer.caller(), Action.ALTER_CLUSTER, request.getTopic(), denied)) {
+        List<TopicResult> denied = TopicSplit.of(authorizer, Action.ALTER_CLUSTER, List.of(request.getTopic()),
+                topic -> topic).denied();
+        if (!denied.isEmpty()) {
             BrokerGrpcService.reply(responses, denied.get(0));
             return;
         }
@@ -372,40 +359,5 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
 
     private static boolean anySucceeded(List<TopicResult> results) {
         return results.stream().anyMatch(r -> r.getError() == ErrorCode.NONE);
-    }
-
-    /** True when allowed; otherwise adds the refusal of {@code name} to {@code denied}. */
-    private static boolean permit(RequestAuthorizer authorizer, Caller caller, Action action, String name,
-                                  List<TopicResult> denied) {
-        if (authorizer.allowed(caller, action, name)) {
-            return true;
-        }
-        denied.add(TopicResult.newBuilder().setName(name).setError(RequestAuthorizer.denial(action))
-                .setErrorMessage(RequestAuthorizer.denialMessage(caller, action, name)).build());
-        return false;
-    }
-
-    private boolean permit(Caller caller, Action action, String name, List<TopicResult> denied) {
-        return permit(authorizer, caller, action, name, denied);
-    }
-
-    /** {@code target}, with the refusals added to the one response by {@code addDenied}. */
-    static <T> StreamObserver<T> withDenied(StreamObserver<T> target, UnaryOperator<T> addDenied) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(T value) {
-                target.onNext(addDenied.apply(value));
-            }
-
-            @Override
-            public void onError(Throwable failure) {
-                target.onError(failure);
-            }
-
-            @Override
-            public void onCompleted() {
-                target.onCompleted();
-            }
-        };
     }
 }
