@@ -1,10 +1,9 @@
 package dev.sluice.broker.partition;
 
+import dev.sluice.broker.log.EpochEndOffset;
 import dev.sluice.broker.log.LogStorageException;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.TimestampAndOffset;
-import dev.sluice.broker.replication.EpochDivergence;
-import dev.sluice.broker.replication.EpochEndOffset;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.ListOffsetsPartition;
 import dev.sluice.proto.v1.ListOffsetsPartitionResult;
@@ -53,7 +52,7 @@ public final class ListOffsetsHandler {
         }
         ResolvedPartition.Leader leader = (ResolvedPartition.Leader) resolved;
         PartitionLog log = leader.log();
-        EpochEndOffset end = EpochDivergence.endOffsetFor(log.state().leaderEpochs(), log.logEndOffset(),
+        EpochEndOffset end = EpochEndOffset.forEpoch(log.state().leaderEpochs(), log.logEndOffset(),
                 leaderEpoch);
         return new EpochEndLookup(ErrorCode.NONE, "", leader.leaderEpoch(), end.epoch(), end.endOffset());
     }

@@ -1,5 +1,6 @@
 package dev.sluice.broker.replication;
 
+import dev.sluice.broker.log.EpochEndOffset;
 import dev.sluice.broker.log.PartitionState.LeaderEpochEntry;
 import java.util.List;
 import java.util.Optional;
@@ -17,34 +18,9 @@ public final class EpochDivergence {
     private EpochDivergence() {
     }
 
-    /**
-     * Where {@code requestedEpoch} ends in a log with this cache and log end.
-     *
-     * <ul>
-     *   <li>the latest epoch ends at the log end;</li>
-     *   <li>an older epoch ends where the next known epoch starts; the epoch returned is the largest known epoch at
-     *       or below the requested one (the requested one itself when the log knows no smaller one);</li>
-     *   <li>an epoch above every known epoch, an empty cache or a requested epoch of -1 give {@link
-     *       EpochEndOffset#UNDEFINED}.</li>
-     * </ul>
-     */
+    /** Where {@code requestedEpoch} ends in a log with this cache and log end: {@link EpochEndOffset#forEpoch}. */
     public static EpochEndOffset endOffsetFor(List<LeaderEpochEntry> cache, long logEndOffset, int requestedEpoch) {
-        if (requestedEpoch < 0 || cache.isEmpty()) {
-            return EpochEndOffset.UNDEFINED;
-        }
-        LeaderEpochEntry latest = cache.get(cache.size() - 1);
-        if (latest.epoch() == requestedEpoch) {
-            return new EpochEndOffset(requestedEpoch, logEndOffset);
-        }
-        LeaderEpochEntry floor = null;
-        for (LeaderEpochEntry entry : cache) {
-            if (entry.epoch() > requestedEpoch) {
-                int epoch = floor == null ? requestedEpoch : floor.epoch();
-                return new EpochEndOffset(epoch, entry.startOffset());
-            }
-            floor = entry;
-        }
-        return EpochEndOffset.UNDEFINED;
+        return EpochEndOffset.forEpoch(cache, logEndOffset, requestedEpoch);
     }
 
     /**

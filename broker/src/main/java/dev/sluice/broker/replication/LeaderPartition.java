@@ -1,6 +1,7 @@
 package dev.sluice.broker.replication;
 
 import com.google.protobuf.ByteString;
+import dev.sluice.broker.log.EpochEndOffset;
 import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.PartitionState;

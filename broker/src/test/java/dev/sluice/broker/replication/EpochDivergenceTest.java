@@ -2,6 +2,7 @@ package dev.sluice.broker.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.broker.log.EpochEndOffset;
 import dev.sluice.broker.log.PartitionState.LeaderEpochEntry;
 import java.util.List;
 import java.util.Optional;
