@@ -1,8 +1,10 @@
 package dev.sluice.kafka;
 
+import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.rpc.GroupGrpcService;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
+import dev.sluice.metadata.TopicImage;
 import dev.sluice.proto.v1.CommitOffsetsRequest;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.FetchOffsetsRequest;
@@ -33,19 +35,22 @@ import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
 
 /**
- * Committed offsets for Kafka consumers outside group membership (a {@code group.id} with {@code assign()}, and admin
- * tools): FindCoordinator, OffsetCommit and OffsetFetch, served by the broker's {@link GroupGrpcService} in process,
- * so the offsets live in {@code __consumer_offsets} beside the gRPC groups' and either protocol reads what the other
- * committed. The coordinator found is the broker leading the group's {@code __consumer_offsets} partition, at its
- * Kafka port. A commit naming a member or a generation is refused with {@code UNKNOWN_MEMBER_ID}: Kafka's classic
- * group membership (JoinGroup, SyncGroup) is not served yet, so no such member can exist here. Thread-safe.
+ * Committed offsets for Kafka consumers, in classic groups or outside group membership (a {@code group.id} with
+ * {@code assign()}, and admin tools): FindCoordinator, OffsetCommit and OffsetFetch, served by the broker's
+ * {@link GroupGrpcService} and {@link GroupCoordinator} in process, so the offsets live in {@code __consumer_offsets}
+ * beside the gRPC groups' and either protocol reads what the other committed. The coordinator found is the broker
+ * leading the group's {@code __consumer_offsets} partition, at its Kafka port. A commit by a classic group's member
+ * (member id and generation) is checked as Kafka checks it (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION,
+ * REBALANCE_IN_PROGRESS); a commit outside membership is refused into a classic group that has members. Thread-safe.
  */
 final class GroupOffsetsApi {
     private final GroupGrpcService groups;
+    private final GroupCoordinator coordinator;
     private final Supplier<MetadataImage> image;
 
-    GroupOffsetsApi(GroupGrpcService groups, Supplier<MetadataImage> image) {
+    GroupOffsetsApi(GroupGrpcService groups, GroupCoordinator coordinator, Supplier<MetadataImage> image) {
         this.groups = groups;
+        this.coordinator = coordinator;
         this.image = image;
     }
 
@@ -92,29 +97,44 @@ final class GroupOffsetsApi {
 
     CompletableFuture<AbstractResponse> commit(OffsetCommitRequest request) {
         var data = request.data();
-        boolean member = !data.memberId().isEmpty() || data.generationIdOrMemberEpoch() >= 0;
-        CommitOffsetsRequest.Builder sluice = CommitOffsetsRequest.newBuilder().setGroupId(data.groupId());
+        // The generation travels as the member epoch; the coordinator checks it against the classic group's.
+        CommitOffsetsRequest.Builder sluice = CommitOffsetsRequest.newBuilder().setGroupId(data.groupId())
+                .setMemberId(data.memberId()).setMemberEpoch(data.generationIdOrMemberEpoch());
+        // As Kafka does, a partition that does not exist gets UNKNOWN_TOPIC_OR_PARTITION and nothing is stored for it.
+        MetadataImage current = image.get();
+        List<TopicPartitionOffset> unknown = new ArrayList<>();
         for (OffsetCommitRequestTopic topic : data.topics()) {
-            topic.partitions().forEach(partition -> sluice.addOffsets(TopicPartitionOffset.newBuilder()
-                    .setTopic(topic.name()).setPartition(partition.partitionIndex())
-                    .setOffset(partition.committedOffset())
-                    .setMetadata(partition.committedMetadata() == null ? "" : partition.committedMetadata())));
+            TopicImage known = current.topics().topic(topic.name());
+            topic.partitions().forEach(partition -> {
+                TopicPartitionOffset offset = TopicPartitionOffset.newBuilder().setTopic(topic.name())
+                        .setPartition(partition.partitionIndex()).setOffset(partition.committedOffset())
+                        .setMetadata(partition.committedMetadata() == null ? "" : partition.committedMetadata())
+                        .build();
+                if (known == null || known.partition(partition.partitionIndex()) == null) {
+                    unknown.add(offset.toBuilder().setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).build());
+                } else {
+                    sluice.addOffsets(offset);
+                }
+            });
         }
-        if (member) {
-            // A consumer-protocol (KIP-848) member: Sluice's group checks the member and its epoch.
-            sluice.setMemberId(data.memberId()).setMemberEpoch(data.generationIdOrMemberEpoch());
+        List<TopicPartitionOffset> results = new ArrayList<>();
+        if (sluice.getOffsetsCount() > 0) {
+            var response = coordinator.commitClassic(sluice.build(), ClassicGroupApi.offsetsPartitions(current));
+            ErrorCode whole = response.getError();
+            for (TopicPartitionOffset offset : whole == ErrorCode.NONE ? response.getResultsList()
+                    : sluice.getOffsetsList()) {
+                results.add(whole == ErrorCode.NONE ? offset : offset.toBuilder().setError(whole).build());
+            }
         }
-        return InProcessCalls.call(groups::commitOffsets, sluice.build()).thenApply(response -> commitResponse(
-                response.getResultsList(), groupError(response.getError()), response));
+        results.addAll(unknown);
+        return CompletableFuture.completedFuture(commitResponse(results));
     }
 
-    /** Every partition with its own error, or with {@code error} when the whole commit failed. */
-    private static OffsetCommitResponse commitResponse(List<TopicPartitionOffset> partitions, Errors error,
-                                                       dev.sluice.proto.v1.CommitOffsetsResponse response) {
+    /** Every partition with its own error. */
+    private static OffsetCommitResponse commitResponse(List<TopicPartitionOffset> partitions) {
         Map<String, OffsetCommitResponseTopic> topics = new LinkedHashMap<>();
         for (TopicPartitionOffset partition : partitions) {
-            Errors partitionError = error != Errors.NONE || response == null ? error
-                    : groupError(partition.getError());
+            Errors partitionError = groupError(partition.getError());
             topics.computeIfAbsent(partition.getTopic(), name -> new OffsetCommitResponseTopic().setName(name))
                     .partitions().add(new OffsetCommitResponsePartition().setPartitionIndex(partition.getPartition())
                             .setErrorCode(partitionError.code()));

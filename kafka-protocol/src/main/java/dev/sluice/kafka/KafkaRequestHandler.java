@@ -13,15 +13,22 @@ import org.apache.kafka.common.requests.DeleteTopicsRequest;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
+import org.apache.kafka.common.requests.HeartbeatRequest;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.apache.kafka.common.requests.LeaveGroupRequest;
+import org.apache.kafka.common.requests.ListGroupsRequest;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.OffsetCommitRequest;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestContext;
+import org.apache.kafka.common.requests.SyncGroupRequest;
 
 /**
  * Serves one decoded Kafka request of an API and version {@link SupportedApis} advertises, through the broker's own
@@ -39,6 +46,9 @@ final class KafkaRequestHandler {
     private final DescribeConfigsApi describeConfigs;
     private final IncrementalAlterConfigsApi alterConfigs;
     private final ConsumerGroupHeartbeatApi consumerGroups;
+    private final OffsetForLeaderEpochApi epochEnds;
+    private final ClassicGroupApi classicGroups;
+    private final GroupListingApi groupListing;
 
     KafkaRequestHandler(BrokerServices services) {
         this.topics = new TopicAdminApi(services.admin(), services.image());
@@ -46,8 +56,11 @@ final class KafkaRequestHandler {
         this.produce = new ProduceApi(services.produce());
         this.fetch = new FetchApi(services.fetch());
         this.listOffsets = new ListOffsetsApi(services.listOffsets());
+        this.epochEnds = new OffsetForLeaderEpochApi(services.listOffsets());
         this.producerIds = new ProducerIdApi(services.producerIds());
-        this.groupOffsets = new GroupOffsetsApi(services.groups(), services.image());
+        this.groupOffsets = new GroupOffsetsApi(services.groups(), services.coordinator(), services.image());
+        this.classicGroups = new ClassicGroupApi(services.classicGroups(), services.image());
+        this.groupListing = new GroupListingApi(services.coordinator(), services.image());
         this.describeConfigs = new DescribeConfigsApi(services.admin());
         this.alterConfigs = new IncrementalAlterConfigsApi(services.admin());
         this.consumerGroups = new ConsumerGroupHeartbeatApi(services.groups(), services.image(),
@@ -63,12 +76,20 @@ final class KafkaRequestHandler {
             case PRODUCE -> produce.handle((ProduceRequest) request);
             case FETCH -> fetch.handle((FetchRequest) request);
             case LIST_OFFSETS -> CompletableFuture.completedFuture(listOffsets.handle((ListOffsetsRequest) request));
+            case OFFSET_FOR_LEADER_EPOCH -> CompletableFuture.completedFuture(
+                    epochEnds.handle((OffsetsForLeaderEpochRequest) request));
             case CREATE_TOPICS -> topics.create((CreateTopicsRequest) request);
             case DELETE_TOPICS -> topics.delete((DeleteTopicsRequest) request);
             case INIT_PRODUCER_ID -> producerIds.handle((InitProducerIdRequest) request);
             case FIND_COORDINATOR -> groupOffsets.findCoordinator((FindCoordinatorRequest) request);
             case OFFSET_COMMIT -> groupOffsets.commit((OffsetCommitRequest) request);
             case OFFSET_FETCH -> groupOffsets.fetch((OffsetFetchRequest) request);
+            case JOIN_GROUP -> classicGroups.join(context, (JoinGroupRequest) request);
+            case SYNC_GROUP -> classicGroups.sync((SyncGroupRequest) request);
+            case HEARTBEAT -> classicGroups.heartbeat((HeartbeatRequest) request);
+            case LEAVE_GROUP -> classicGroups.leave((LeaveGroupRequest) request);
+            case LIST_GROUPS -> groupListing.list((ListGroupsRequest) request);
+            case DESCRIBE_GROUPS -> groupListing.describe((DescribeGroupsRequest) request);
             case DESCRIBE_CONFIGS -> describeConfigs.handle((DescribeConfigsRequest) request);
             case CONSUMER_GROUP_HEARTBEAT -> consumerGroups.handle((ConsumerGroupHeartbeatRequest) request,
                     context.clientId());

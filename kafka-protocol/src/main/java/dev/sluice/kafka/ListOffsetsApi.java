@@ -17,7 +17,8 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
  * Kafka's ListOffsets, through the broker's {@link ListOffsetsHandler}: earliest (-2), latest (-1, the high
  * watermark, as Kafka answers consumers) and the first offset at or after a timestamp. Kafka's other sentinels
  * (max timestamp, earliest local, latest tiered) need versions not advertised and are refused per partition with
- * {@code UNSUPPORTED_VERSION}. Leader epochs are not reported (-1), so clients skip their validation. Thread-safe.
+ * {@code UNSUPPORTED_VERSION}. Leader epochs are not reported (-1); consumers validate positions with
+ * OffsetForLeaderEpoch. Thread-safe.
  */
 final class ListOffsetsApi {
     private final ListOffsetsHandler handler;

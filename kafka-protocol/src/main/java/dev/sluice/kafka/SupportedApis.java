@@ -35,6 +35,7 @@ final class SupportedApis {
         versions.put(ApiKeys.PRODUCE, range(0, 12));
         versions.put(ApiKeys.FETCH, range(4, 12));
         versions.put(ApiKeys.LIST_OFFSETS, range(1, 6));
+        versions.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, range(2, 4));
         versions.put(ApiKeys.METADATA, range(0, 12));
         versions.put(ApiKeys.API_VERSIONS, range(0, 4));
         versions.put(ApiKeys.CREATE_TOPICS, range(2, 7));
@@ -50,6 +51,13 @@ final class SupportedApis {
         versions.put(ApiKeys.OFFSET_FETCH, range(1, 7));
         // KIP-848 groups (group.protocol=consumer) on Sluice's server-side groups; 1 lets the member choose its id.
         versions.put(ApiKeys.CONSUMER_GROUP_HEARTBEAT, range(0, 1));
+        // Kafka's classic group membership; JoinGroup 9 is the last (its skipAssignment is always false here).
+        versions.put(ApiKeys.JOIN_GROUP, range(0, 9));
+        versions.put(ApiKeys.SYNC_GROUP, range(0, 5));
+        versions.put(ApiKeys.HEARTBEAT, range(0, 4));
+        versions.put(ApiKeys.LEAVE_GROUP, range(0, 5));
+        versions.put(ApiKeys.LIST_GROUPS, range(0, 5));
+        versions.put(ApiKeys.DESCRIBE_GROUPS, range(0, 6));
         return Collections.unmodifiableMap(versions);
     }
 

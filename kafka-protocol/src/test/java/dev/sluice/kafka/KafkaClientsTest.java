@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -137,6 +138,24 @@ class KafkaClientsTest {
                     .all().get()).hasCauseInstanceOf(InvalidConfigurationException.class);
             assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource)
                     .get("max.message.bytes").value()).as("a refused change applies nothing").isEqualTo("2048");
+        }
+    }
+
+    @Test
+    void committingAnOffsetOfAPartitionThatDoesNotExistIsRefused() throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic("commit-known", 1, (short) 1))).all().get();
+            Map<TopicPartition, OffsetAndMetadata> offsets = Map.of(new TopicPartition("commit-known", 0),
+                    new OffsetAndMetadata(0), new TopicPartition("commit-known", 5), new OffsetAndMetadata(1),
+                    new TopicPartition("no-such-topic", 0), new OffsetAndMetadata(2));
+            var altered = admin.alterConsumerGroupOffsets("commit-known-group", offsets);
+            altered.partitionResult(new TopicPartition("commit-known", 0)).get();
+            assertThatThrownBy(() -> altered.partitionResult(new TopicPartition("commit-known", 5)).get())
+                    .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+            assertThatThrownBy(() -> altered.partitionResult(new TopicPartition("no-such-topic", 0)).get())
+                    .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+            assertThat(admin.listConsumerGroupOffsets("commit-known-group").partitionsToOffsetAndMetadata().get())
+                    .containsOnlyKeys(new TopicPartition("commit-known", 0));
         }
     }
 

@@ -9,12 +9,21 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
-import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -27,7 +36,10 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -135,6 +147,47 @@ class KafkaListenerFramesTest {
                 assertThat(port).isEqualTo(node.kafkaPort());
             }
         }
+    }
+
+    /** A single node's partition has one leader epoch, which ends at the log end; other epochs are fenced. */
+    @Test
+    void offsetForLeaderEpochAnswersWhereAnEpochEndsAndFencesStaleEpochs() throws Exception {
+        String topic = "epoch-ends";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, node.kafkaBootstrap()));
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, node.kafkaBootstrap()), new ByteArraySerializer(),
+                     new ByteArraySerializer())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            for (int i = 0; i < 5; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, new byte[] {(byte) i})).get();
+            }
+        }
+        int epoch = node.leaderEpoch(topic, 0);
+        try (Socket socket = connect()) {
+            assertThat(epochEnd(socket, topic, epoch, epoch, 20)).extracting(e -> e.errorCode(), e -> e.leaderEpoch(),
+                    e -> e.endOffset()).containsExactly(Errors.NONE.code(), epoch, 5L);
+            assertThat(epochEnd(socket, topic, epoch + 1, epoch, 21).errorCode())
+                    .isEqualTo(Errors.UNKNOWN_LEADER_EPOCH.code());
+            if (epoch > 0) {
+                assertThat(epochEnd(socket, topic, epoch - 1, epoch, 22).errorCode())
+                        .isEqualTo(Errors.FENCED_LEADER_EPOCH.code());
+            }
+            assertThat(epochEnd(socket, "no-such-topic", -1, 0, 23).errorCode())
+                    .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        }
+    }
+
+    private static OffsetForLeaderEpochResponseData.EpochEndOffset epochEnd(Socket socket, String topic, int current,
+                                                                           int epoch, int correlationId)
+            throws IOException {
+        OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection topics =
+                new OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection();
+        topics.add(new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic().setTopic(topic).setPartitions(List.of(
+                new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition().setPartition(0)
+                        .setCurrentLeaderEpoch(current).setLeaderEpoch(epoch))));
+        OffsetsForLeaderEpochResponse response = (OffsetsForLeaderEpochResponse) roundTrip(socket,
+                OffsetsForLeaderEpochRequest.Builder.forConsumer(topics).build((short) 4), correlationId);
+        return response.data().topics().iterator().next().partitions().get(0);
     }
 
     private static void assertServing() throws IOException {

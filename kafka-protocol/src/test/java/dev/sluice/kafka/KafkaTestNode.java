@@ -74,6 +74,11 @@ final class KafkaTestNode implements AutoCloseable {
         return kafkaPort;
     }
 
+    /** The partition's current leader epoch, from the node's metadata image. */
+    int leaderEpoch(String topic, int partition) {
+        return node.metadataImage().topics().topic(topic).partition(partition).leaderEpoch();
+    }
+
     /** {@code host:port} of the gRPC broker API. */
     String grpcBootstrap() {
         return node.bootstrapServers();

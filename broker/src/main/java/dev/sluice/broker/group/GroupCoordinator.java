@@ -1,5 +1,7 @@
 package dev.sluice.broker.group;
 
+import dev.sluice.broker.group.classic.ClassicGroupView;
+import dev.sluice.broker.group.classic.ClassicGroups;
 import dev.sluice.broker.log.AppendResult;
 import dev.sluice.broker.partition.HighWatermarkPolicy;
 import dev.sluice.broker.partition.PartitionResolver;
@@ -13,7 +15,6 @@ import dev.sluice.proto.v1.TopicPartitionOffset;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,10 @@ import java.util.random.RandomGenerator;
  * {@code durable.acks=true}, from the nodes' {@code log.durable.acks}), and a new coordinator rebuilds the offsets by
  * reading the partition.
  *
+ * <p>A group id is either one of Sluice's server-assigned groups ({@link GroupMembership}, the gRPC heartbeat) or a
+ * Kafka classic group ({@link ClassicGroups}, served through {@link ClassicGroupCoordinator}); while it has members
+ * of one kind, a member of the other kind is refused with {@code INCONSISTENT_GROUP_PROTOCOL}.
+ *
  * <p>Thread-safe: requests for one offsets partition are serialized on its {@link OffsetsPartition}.
  */
 public final class GroupCoordinator {
@@ -42,6 +47,9 @@ public final class GroupCoordinator {
     /** How long a commit waits for the in-sync replicas of its offsets partition before failing retriably. */
     static final long COMMIT_REPLICATION_TIMEOUT_MS = 10_000;
 
+    /** Kafka's default group.initial.rebalance.delay.ms. */
+    public static final long DEFAULT_CLASSIC_INITIAL_DELAY_MS = 3_000;
+
     private final PartitionResolver resolver;
     private final HighWatermarkPolicy highWatermarkPolicy;
     private final Clock clock;
@@ -49,6 +57,7 @@ public final class GroupCoordinator {
     private volatile CoordinatorLease lease = CoordinatorLease.ALWAYS;
     private volatile CoordinatorHandoffs handoffs = CoordinatorHandoffs.NONE;
     private volatile RebalanceListener rebalanceListener = RebalanceListener.NONE;
+    private volatile long classicInitialDelayMs = DEFAULT_CLASSIC_INITIAL_DELAY_MS;
     private final ConcurrentMap<Integer, OffsetsPartition> partitions = new ConcurrentHashMap<>();
 
     /** A coordinator whose offsets partitions have a single replica: a commit is committed once appended. */
@@ -93,20 +102,47 @@ public final class GroupCoordinator {
         this.rebalanceListener = listener;
     }
 
+    /**
+     * How long an empty classic group waits for more members before its first generation (Kafka's
+     * {@code group.initial.rebalance.delay.ms}); applies to offsets partitions taken over from now on.
+     */
+    public void useClassicInitialDelay(long initialDelayMs) {
+        this.classicInitialDelayMs = initialDelayMs;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
     /** The offsets partition a group lives in. */
     public static int partitionFor(String groupId, int offsetsPartitions) {
         int hash = groupId.hashCode();
         return (hash == Integer.MIN_VALUE ? 0 : Math.abs(hash)) % offsetsPartitions;
     }
 
+    /** A commit by a Sluice client: a member id names a member of a server-assigned group. */
     public CommitOffsetsResponse commit(CommitOffsetsRequest request, int offsetsPartitions) {
+        return commit(request, false, offsetsPartitions);
+    }
+
+    /**
+     * A commit by a Kafka client (OffsetCommit): a member id with {@code member_epoch} as its generation names a
+     * classic member checked as Kafka does ({@link ClassicGroups#validateCommit}), or a KIP-848 member of one of
+     * Sluice's groups checked by its member epoch; a commit outside membership (empty member id, generation -1) is
+     * refused into a classic group that has members.
+     */
+    public CommitOffsetsResponse commitClassic(CommitOffsetsRequest request, int offsetsPartitions) {
+        return commit(request, true, offsetsPartitions);
+    }
+
+    private CommitOffsetsResponse commit(CommitOffsetsRequest request, boolean classic, int offsetsPartitions) {
         Located located = locate(request.getGroupId(), offsetsPartitions);
         if (located.error != ErrorCode.NONE) {
             return CommitOffsetsResponse.newBuilder().setError(located.error).setErrorMessage(located.message).build();
         }
         if (request.getRequireEmptyGroup()) {
             synchronized (located.partition) {
-                if (located.partition.membership().hasMembers(request.getGroupId(), clock.millis())) {
+                if (hasMembers(located.partition, request.getGroupId(), clock.millis())) {
                     return CommitOffsetsResponse.newBuilder().setError(ErrorCode.GROUP_NOT_EMPTY)
                             .setErrorMessage("group " + request.getGroupId() + " has active members; stop them first")
                             .build();
@@ -128,10 +164,10 @@ public final class GroupCoordinator {
             response.addResults(result);
         }
         if (!commits.isEmpty()) {
-            MemberAppend guarded = appendIfMember(located, request, commits, nowMs);
+            MemberAppend guarded = appendIfMember(located, request, classic, commits, nowMs);
             if (guarded.error() != ErrorCode.NONE) {
                 return CommitOffsetsResponse.newBuilder().setError(guarded.error())
-                        .setErrorMessage(rejection(guarded.error(), request)).build();
+                        .setErrorMessage(CommitRefusals.message(guarded.error(), request)).build();
             }
             AppendResult appended = guarded.appended();
             ErrorCode error = awaitReplicated(located, appended);
@@ -150,28 +186,21 @@ public final class GroupCoordinator {
     }
 
     /**
-     * Appends the commit as one batch if the committing member may commit; checked under the same lock as the
-     * append, so a member that expires in between cannot slip a commit in.
+     * Appends the commit as one batch if the member may commit (checked under the append's lock; a Kafka client's,
+     * {@code classic}, by the kind of group holding the id: classic, or Sluice's own with KIP-848 members).
      */
-    private MemberAppend appendIfMember(Located located, CommitOffsetsRequest request,
+    private MemberAppend appendIfMember(Located located, CommitOffsetsRequest request, boolean classic,
                                         Map<OffsetKey, CommittedOffset> commits, long nowMs) {
         synchronized (located.partition) {
-            ErrorCode refused = located.partition.membership().validateCommit(request.getGroupId(),
-                    request.getMemberId(), request.getMemberEpoch(), nowMs);
+            boolean classicGroup = classic && !located.partition.membership().hasMembers(request.getGroupId(), nowMs);
+            ErrorCode refused = classicGroup
+                    ? located.partition.classic().validateCommit(request.getGroupId(), request.getMemberId(),
+                            request.getMemberEpoch())
+                    : located.partition.membership().validateCommit(request.getGroupId(), request.getMemberId(),
+                            request.getMemberEpoch(), nowMs);
             return refused != ErrorCode.NONE ? new MemberAppend(refused, null)
                     : new MemberAppend(ErrorCode.NONE, append(located, commits, nowMs));
         }
-    }
-
-    private static String rejection(ErrorCode error, CommitOffsetsRequest request) {
-        return switch (error) {
-            case STALE_MEMBER_EPOCH -> "member " + request.getMemberId() + " committed with an old member epoch "
-                    + request.getMemberEpoch() + "; retry with the current one";
-            case FENCED_MEMBER_EPOCH -> "member " + request.getMemberId() + " committed with member epoch "
-                    + request.getMemberEpoch() + ", which the coordinator never gave it; rejoin";
-            default -> "group " + request.getGroupId() + " has no member " + request.getMemberId()
-                    + " (expired, removed, or the coordinator moved); rejoin before committing";
-        };
     }
 
     /** Appends one batch; the high watermark then moves as the replication policy decides. */
@@ -210,6 +239,10 @@ public final class GroupCoordinator {
             return HeartbeatResult.failed(located.error, located.message);
         }
         synchronized (located.partition) {
+            if (located.partition.classic().hasMembers(request.groupId())) {
+                return HeartbeatResult.failed(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, "group " + request.groupId()
+                        + " is a Kafka classic group with members; a Sluice member cannot join it");
+            }
             return located.partition.membership().heartbeat(request, topics, clock.millis());
         }
     }
@@ -221,30 +254,25 @@ public final class GroupCoordinator {
     public GroupDescribed describe(String groupId, int offsetsPartitions) {
         Located located = locate(groupId, offsetsPartitions);
         if (located.error != ErrorCode.NONE) {
-            return new GroupDescribed(located.error, located.message, null, Map.of());
+            return new GroupDescribed(located.error, located.message, null, null, Map.of());
         }
         synchronized (located.partition) {
             located.partition.catchUp();
-            GroupView view = located.partition.membership().describe(groupId, clock.millis());
-            Map<OffsetKey, CommittedOffset> offsets = new TreeMap<>(java.util.Comparator.comparing(OffsetKey::topic)
-                    .thenComparingInt(OffsetKey::partition));
-            located.partition.snapshot().forEach((key, value) -> {
-                if (key.groupId().equals(groupId)) {
-                    offsets.put(key, value);
-                }
-            });
-            return new GroupDescribed(ErrorCode.NONE, "", view, offsets);
+            return GroupReads.describe(located.partition, groupId, clock.millis());
         }
     }
 
-    /** Outcome of {@link #describe}: {@code view} is null when no member state exists. */
-    public record GroupDescribed(ErrorCode error, String message, GroupView view,
+    /**
+     * Outcome of {@link #describe}: {@code view} is the server-assigned group's state, {@code classic} the classic
+     * group's; both are null when no member state exists (a group of committed offsets only, or none).
+     */
+    public record GroupDescribed(ErrorCode error, String message, GroupView view, ClassicGroupView classic,
                                  Map<OffsetKey, CommittedOffset> offsets) {
     }
 
-    /** Every group of the offsets partitions this broker leads: group id to view (null view: offsets only). */
-    public Map<String, GroupView> list(int offsetsPartitions) {
-        Map<String, GroupView> groups = new TreeMap<>();
+    /** Every group of the offsets partitions this broker leads, of both kinds, by group id. */
+    public Map<String, GroupListed> list(int offsetsPartitions) {
+        Map<String, GroupListed> groups = new TreeMap<>();
         for (int index = 0; index < offsetsPartitions; index++) {
             Located located = locateIndex(index);
             if (located.error != ErrorCode.NONE) {
@@ -252,8 +280,7 @@ public final class GroupCoordinator {
             }
             synchronized (located.partition) {
                 located.partition.catchUp();
-                located.partition.snapshot().keySet().forEach(key -> groups.putIfAbsent(key.groupId(), null));
-                groups.putAll(located.partition.membership().list(clock.millis()));
+                GroupReads.list(located.partition, clock.millis(), groups);
             }
         }
         return groups;
@@ -273,15 +300,7 @@ public final class GroupCoordinator {
             }
             synchronized (located.partition) {
                 located.partition.catchUp();
-                Map<String, GroupSummary> byGroup = located.partition.membership().summaries(clock.millis());
-                Map<String, Map<TopicPartition, Long>> committed = new TreeMap<>();
-                located.partition.snapshot().forEach((key, value) -> committed
-                        .computeIfAbsent(key.groupId(), group -> new HashMap<>())
-                        .put(new TopicPartition(key.topic(), key.partition()), value.offset()));
-                committed.keySet().forEach(group -> byGroup.putIfAbsent(group,
-                        new GroupSummary(group, "Empty", 0, 0, Map.of())));
-                byGroup.forEach((group, summary) ->
-                        summaries.add(summary.withCommitted(committed.getOrDefault(group, Map.of()))));
+                summaries.addAll(GroupReads.summaries(located.partition, clock.millis()));
             }
         }
         return summaries;
@@ -296,18 +315,20 @@ public final class GroupCoordinator {
         AppendResult appended;
         synchronized (located.partition) {
             long nowMs = clock.millis();
-            if (located.partition.membership().hasMembers(groupId, nowMs)) {
+            if (hasMembers(located.partition, groupId, nowMs)) {
                 return new ErrorResult(ErrorCode.GROUP_NOT_EMPTY, "group " + groupId + " has active members");
             }
             located.partition.catchUp();
             Map<OffsetKey, CommittedOffset> tombstones = new LinkedHashMap<>();
             located.partition.snapshot().keySet().stream().filter(key -> key.groupId().equals(groupId))
                     .forEach(key -> tombstones.put(key, null));
-            boolean known = located.partition.membership().describe(groupId, nowMs) != null;
+            boolean known = located.partition.membership().describe(groupId, nowMs) != null
+                    || located.partition.classic().describe(groupId) != null;
             if (tombstones.isEmpty() && !known) {
                 return new ErrorResult(ErrorCode.GROUP_ID_NOT_FOUND, "group " + groupId + " does not exist");
             }
             located.partition.membership().delete(groupId);
+            located.partition.classic().delete(groupId);
             if (tombstones.isEmpty()) {
                 return new ErrorResult(ErrorCode.NONE, "");
             }
@@ -345,9 +366,20 @@ public final class GroupCoordinator {
         return response.build();
     }
 
+    /** Whether the group has members of either kind. Under the partition's lock. */
+    private static boolean hasMembers(OffsetsPartition partition, String groupId, long nowMs) {
+        return partition.membership().hasMembers(groupId, nowMs) || partition.classic().hasMembers(groupId);
+    }
+
     /** Forgets cached state, e.g. when this broker stops leading an offsets partition. */
     public void forget(int offsetsPartition) {
-        partitions.remove(offsetsPartition);
+        OffsetsPartition.retire(partitions.remove(offsetsPartition), "this broker stopped coordinating "
+                + OFFSETS_TOPIC + "-" + offsetsPartition);
+    }
+
+    /** The offsets partitions this broker has state for, by index (some may have moved: see {@link #locateIndex}). */
+    Map<Integer, OffsetsPartition> partitions() {
+        return partitions;
     }
 
     private static TopicPartitionOffset toProto(String topic, int partition, CommittedOffset value) {
@@ -356,7 +388,7 @@ public final class GroupCoordinator {
                 .setMetadata(value == null ? "" : value.metadata()).build();
     }
 
-    private Located locate(String groupId, int offsetsPartitions) {
+    Located locate(String groupId, int offsetsPartitions) {
         if (groupId.isEmpty()) {
             return Located.failed(ErrorCode.INVALID_GROUP_ID, "the group id must not be empty");
         }
@@ -366,24 +398,32 @@ public final class GroupCoordinator {
         return locateIndex(partitionFor(groupId, offsetsPartitions));
     }
 
-    private Located locateIndex(int index) {
+    Located locateIndex(int index) {
         if (!lease.isValid()) {
             return Located.failed(ErrorCode.NOT_LEADER, "group coordinator: this broker has lost contact with the "
                     + "controller, so " + OFFSETS_TOPIC + "-" + index + " may have moved; find the coordinator again");
         }
         ResolvedPartition resolved = resolver.resolve(OFFSETS_TOPIC, index);
         if (resolved instanceof ResolvedPartition.Failure failure) {
-            partitions.remove(index);
+            OffsetsPartition.retire(partitions.remove(index), "group coordinator: " + failure.message());
             return Located.failed(failure.error(), "group coordinator: " + failure.message());
         }
         ResolvedPartition.Leader leader = (ResolvedPartition.Leader) resolved;
         // A new leader epoch starts afresh even on the same log: leadership may have gone elsewhere and come back,
         // and the membership kept from the earlier term would hand out generations the other coordinator replaced.
-        OffsetsPartition partition = partitions.compute(index, (i, existing) ->
-                existing != null && existing.log() == leader.log() && existing.leaderEpoch() == leader.leaderEpoch()
-                        ? existing
-                        : new OffsetsPartition(leader.log(), leader.leaderEpoch(),
-                                new GroupMembership(newRandom(), rebalanceListener)));
+        OffsetsPartition[] replaced = new OffsetsPartition[1];
+        OffsetsPartition partition = partitions.compute(index, (i, existing) -> {
+            if (existing != null && existing.log() == leader.log() && existing.leaderEpoch() == leader.leaderEpoch()) {
+                return existing;
+            }
+            replaced[0] = existing;
+            return new OffsetsPartition(leader.log(), leader.leaderEpoch(),
+                    new GroupMembership(newRandom(), rebalanceListener),
+                    new ClassicGroups(newRandom(), classicInitialDelayMs));
+        });
+        // Outside compute: retiring takes the old partition's lock, which must never be taken inside the map's.
+        OffsetsPartition.retire(replaced[0], "group coordinator: " + OFFSETS_TOPIC + "-" + index
+                + " has a new leader epoch");
         if (!partition.loaded()) {
             return Located.failed(ErrorCode.LEADER_NOT_AVAILABLE, "group coordinator: still loading " + OFFSETS_TOPIC
                     + "-" + index + " (high watermark below the log end at takeover); retry");
@@ -402,7 +442,7 @@ public final class GroupCoordinator {
         return new SplittableRandom(random.nextLong());
     }
 
-    private record Located(OffsetsPartition partition, int leaderEpoch, ErrorCode error, String message) {
+    record Located(OffsetsPartition partition, int leaderEpoch, ErrorCode error, String message) {
         static Located failed(ErrorCode error, String message) {
             return new Located(null, -1, error, message);
         }

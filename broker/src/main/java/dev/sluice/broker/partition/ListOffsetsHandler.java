@@ -3,6 +3,8 @@ package dev.sluice.broker.partition;
 import dev.sluice.broker.log.LogStorageException;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.TimestampAndOffset;
+import dev.sluice.broker.replication.EpochDivergence;
+import dev.sluice.broker.replication.EpochEndOffset;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.ListOffsetsPartition;
 import dev.sluice.proto.v1.ListOffsetsPartitionResult;
@@ -13,9 +15,10 @@ import java.util.Optional;
 
 /**
  * Answers offset lookups: -2 → the log start offset, -1 → the high watermark (the end a consumer can see),
- * any other non-negative timestamp → the base offset of the first batch whose max timestamp is at or after
- * it, if that batch is below the high watermark (else offset -1, as Kafka answers). Timestamps below -2 are
- * {@code INVALID_REQUEST}. Stateless and thread-safe.
+ * any other non-negative timestamp → the first record whose timestamp is at or after it, if below the high
+ * watermark (else offset -1, as Kafka answers). Timestamps below -2 are {@code INVALID_REQUEST}. Also where a leader
+ * epoch ends ({@link #endOffsetForEpoch}: Kafka's OffsetForLeaderEpoch, with which consumers detect truncation).
+ * Stateless and thread-safe.
  */
 public final class ListOffsetsHandler {
 
@@ -36,6 +39,32 @@ public final class ListOffsetsHandler {
             response.addResults(lookUp(partition));
         }
         return response.build();
+    }
+
+    /**
+     * Where {@code leaderEpoch} ends in the partition's log, as its leader sees it (the largest epoch at or below it,
+     * and the offset where the next epoch starts, or the log end for the current epoch), with the leader's current
+     * epoch so that the caller can fence a client that believes in another one.
+     */
+    public EpochEndLookup endOffsetForEpoch(String topic, int partition, int leaderEpoch) {
+        ResolvedPartition resolved = resolver.resolve(topic, partition);
+        if (resolved instanceof ResolvedPartition.Failure failure) {
+            return EpochEndLookup.failed(failure.error(), failure.message());
+        }
+        ResolvedPartition.Leader leader = (ResolvedPartition.Leader) resolved;
+        PartitionLog log = leader.log();
+        EpochEndOffset end = EpochDivergence.endOffsetFor(log.state().leaderEpochs(), log.logEndOffset(),
+                leaderEpoch);
+        return new EpochEndLookup(ErrorCode.NONE, "", leader.leaderEpoch(), end.epoch(), end.endOffset());
+    }
+
+    /** The answer of {@link #endOffsetForEpoch}: an error, or the epoch found and where it ends. */
+    public record EpochEndLookup(ErrorCode error, String message, int currentLeaderEpoch, int epoch,
+                                 long endOffset) {
+        static EpochEndLookup failed(ErrorCode error, String message) {
+            return new EpochEndLookup(error, message, -1, EpochEndOffset.UNDEFINED_EPOCH,
+                    EpochEndOffset.UNDEFINED_OFFSET);
+        }
     }
 
     private ListOffsetsPartitionResult lookUp(ListOffsetsPartition partition) {

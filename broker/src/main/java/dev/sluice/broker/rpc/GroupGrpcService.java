@@ -1,6 +1,7 @@
 package dev.sluice.broker.rpc;
 
 import dev.sluice.broker.group.GroupCoordinator;
+import dev.sluice.broker.group.classic.ClassicGroupView;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.PartitionImage;
@@ -94,7 +95,9 @@ public final class GroupGrpcService extends GroupGrpc.GroupImplBase {
                     .setError(described.error()).setErrorMessage(described.message());
             if (described.error() == ErrorCode.NONE) {
                 GroupView view = described.view();
-                if (view == null) {
+                if (described.classic() != null) {
+                    describeClassic(described.classic(), group);
+                } else if (view == null) {
                     group.setState(described.offsets().isEmpty() ? "Dead" : "Empty");
                 } else {
                     group.setState(view.state()).setGroupEpoch(view.groupEpoch()).setAssignor(view.assignor());
@@ -110,12 +113,21 @@ public final class GroupGrpcService extends GroupGrpc.GroupImplBase {
         BrokerGrpcService.reply(responses, response.build());
     }
 
+    /** A Kafka classic group: its members' assignments are opaque to the broker (the client's assignor's format). */
+    private static void describeClassic(ClassicGroupView classic, GroupDescription.Builder group) {
+        group.setState(classic.state()).setGroupEpoch(classic.generation()).setAssignor(classic.protocolName())
+                .setClassic(true).setProtocolType(classic.protocolType());
+        classic.members().forEach(m -> group.addMembers(MemberDescription.newBuilder().setMemberId(m.memberId())
+                .setInstanceId(m.instanceId()).setClientId(m.clientId()).setMemberEpoch(classic.generation())));
+    }
+
     @Override
     public void listGroups(ListGroupsRequest request, StreamObserver<ListGroupsResponse> responses) {
         ListGroupsResponse.Builder response = ListGroupsResponse.newBuilder();
-        coordinator.list(offsetsPartitions()).forEach((groupId, view) -> response.addGroups(GroupListing.newBuilder()
-                .setGroupId(groupId).setState(view == null ? "Empty" : view.state())
-                .setMembers(view == null ? 0 : view.members().size())));
+        coordinator.list(offsetsPartitions()).forEach((groupId, listed) -> response.addGroups(GroupListing.newBuilder()
+                .setGroupId(groupId).setState(listed.state()).setMembers(listed.members())
+                .setClassic(listed.classic() != null)
+                .setProtocolType(listed.classic() == null ? "" : listed.classic().protocolType())));
         BrokerGrpcService.reply(responses, response.build());
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.broker.server;
 
 import dev.sluice.broker.group.CoordinatorLease;
+import dev.sluice.broker.group.ClassicGroupCoordinator;
 import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.log.LogCleaner;
 import dev.sluice.broker.log.LogStore;
@@ -145,8 +146,13 @@ final class BrokerRole implements AutoCloseable {
                 context.clusterId(), () -> QuorumInfos.of(quorum.status()), replication.appliedOffsets());
         context.scheduler().scheduleWithFixedDelay(replication.appliedOffsets()::expireOverdue,
                 APPLIED_OFFSET_EXPIRY_INTERVAL_MS, APPLIED_OFFSET_EXPIRY_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        ClassicGroupCoordinator classicGroups = new ClassicGroupCoordinator(coordinator);
+        context.scheduler().scheduleWithFixedDelay(guarded("classic group deadlines", classicGroups::tick),
+                ClassicGroupCoordinator.TICK_INTERVAL_MS, ClassicGroupCoordinator.TICK_INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
         return new BrokerServices(config, context.clusterId(), quorum::brokerImage, quorum::leaderId, produce, fetch,
-                listOffsets, producerIds, adminService, new GroupGrpcService(coordinator, quorum::brokerImage));
+                listOffsets, producerIds, adminService, new GroupGrpcService(coordinator, quorum::brokerImage),
+                coordinator, classicGroups);
     }
 
     /** Starts listening on the broker port with the gRPC services, and the pool their calls run on. */

@@ -1,5 +1,7 @@
 package dev.sluice.broker.server;
 
+import dev.sluice.broker.group.ClassicGroupCoordinator;
+import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.partition.FetchHandler;
 import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ProduceHandler;
@@ -20,9 +22,13 @@ import java.util.function.Supplier;
  * @param clusterId    the cluster id, as the gRPC Metadata call reports it
  * @param image        the broker's current metadata image (empty until the log is replayed)
  * @param controllerId the active controller's id, -1 when none is known
+ * @param coordinator  the group coordinator the group service uses, for what the gRPC API has no call for (Kafka's
+ *                     commits by classic group members)
+ * @param classicGroups Kafka's classic group membership on that coordinator
  */
 public record BrokerServices(NodeConfig config, String clusterId, Supplier<MetadataImage> image,
                              IntSupplier controllerId, ProduceHandler produce, FetchHandler fetch,
                              ListOffsetsHandler listOffsets, ProducerIdHandler producerIds, AdminGrpcService admin,
-                             GroupGrpcService groups) {
+                             GroupGrpcService groups, GroupCoordinator coordinator,
+                             ClassicGroupCoordinator classicGroups) {
 }
