@@ -126,6 +126,15 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     }
 
     @Override
+    public CompletableFuture<dev.sluice.proto.v1.AlterUserScramCredentialsResponse> alterUserScramCredentials(
+            dev.sluice.proto.v1.AlterUserScramCredentialsRequest request) {
+        return router.sendAtMostOnce("AlterUserScramCredentials", stub -> stub.alterUserScramCredentials(request),
+                ALTER_SCRAM, dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getResponse,
+                message -> UsersGrpcService.refused(request, ErrorCode.NOT_CONTROLLER, message),
+                message -> UsersGrpcService.refused(request, ErrorCode.REQUEST_TIMED_OUT, message));
+    }
+
+    @Override
     public CompletableFuture<TopicResult> createInternalTopic(String name, int partitionCount, int replicationFactor,
             Map<String, String> configs) {
         CreateInternalTopicRequest request = CreateInternalTopicRequest.newBuilder().setName(name)
@@ -264,6 +273,11 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     private static final ControllerRouter.Envelope<ForwardedAlterConfigsResponse> ALTER = envelope(
             ForwardedAlterConfigsResponse::getError, ForwardedAlterConfigsResponse::getErrorMessage,
             ForwardedAlterConfigsResponse::getControllerId);
+    private static final ControllerRouter.Envelope<
+            dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse> ALTER_SCRAM = envelope(
+            dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getError,
+            dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getErrorMessage,
+            dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getControllerId);
     private static final ControllerRouter.Envelope<CreateInternalTopicResponse> INTERNAL_TOPIC = envelope(
             CreateInternalTopicResponse::getError, CreateInternalTopicResponse::getErrorMessage,
             CreateInternalTopicResponse::getControllerId);

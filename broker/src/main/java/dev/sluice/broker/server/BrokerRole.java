@@ -98,7 +98,9 @@ final class BrokerRole implements AutoCloseable {
             ImageTopicSettings settings = new ImageTopicSettings();
             BrokerServices services = services(context, storage, replication, quorum, channel, lease, settings,
                     resources);
-            GrpcListener server = startServer(context, replication, services, resources);
+            Authentication authentication = Authentication.of(context.config().authentication(), channel,
+                    quorum::brokerImage, replication.appliedOffsets(), context.clock());
+            GrpcListener server = startServer(context, replication, authentication, services, resources);
             int kafkaPort = startProtocols(config, services, protocols, resources);
             replication.replicas().start();
             scheduleStoreTasks(context, storage, quorum, settings, resources);
@@ -157,7 +159,8 @@ final class BrokerRole implements AutoCloseable {
 
     /** Starts listening on the broker port with the gRPC services, and the pool their calls run on. */
     private static GrpcListener startServer(NodeContext context, BrokerReplication replication,
-                                            BrokerServices services, ResourceStack resources) throws IOException {
+                                            Authentication authentication, BrokerServices services,
+                                            ResourceStack resources) throws IOException {
         NodeConfig config = context.config();
         PartitionReplicas replicas = replication.replicas();
         BrokerGrpcService brokerService = new BrokerGrpcService(services.produce(), services.fetch(),
@@ -172,11 +175,15 @@ final class BrokerRole implements AutoCloseable {
         ConnectionOrderedCalls ordering = new ConnectionOrderedCalls(rpcPool, Set.of(BrokerGrpc.getProduceMethod()));
         List<ServerServiceDefinition> definitions = List.of(malformed.guard(brokerService.definition()),
                 malformed.guard(services.admin()), malformed.guard(services.groups()),
-                malformed.guard(replicas.replicaFetchService()));
+                malformed.guard(replicas.replicaFetchService()),
+                malformed.guard(authentication.service().bindService()),
+                malformed.guard(authentication.users().bindService()));
         NettyServerBuilder builder = ordering
                 .install(GrpcListener.builder(context, NodeTls.CLIENT, config.brokerPort()))
                 .addTransportFilter(new ConnectionMeter(context.registry(), "broker"));
-        definitions.forEach(service -> builder.addService(ServerInterceptors.intercept(service, interceptor)));
+        // The metrics interceptor runs first (the last listed), so that refused calls are counted as well.
+        definitions.forEach(service -> builder.addService(ServerInterceptors.intercept(service,
+                authentication.interceptor(), interceptor)));
         return resources.push(GrpcListener.start(builder.build(), config, NodeConfig.BROKER_PORT,
                 config.brokerPort()));
     }

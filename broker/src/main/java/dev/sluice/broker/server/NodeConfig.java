@@ -26,7 +26,7 @@ import java.util.Set;
  * file that kept it would silently disarm that check on every start.
  *
  * <p>{@code tls} holds the {@code listener.<name>.tls.*} keys ({@link NodeTls}): TLS and client certificates per
- * gRPC listener.
+ * gRPC listener; {@code authentication} SCRAM and whether calls need a principal ({@link AuthenticationConfig}).
  */
 public record NodeConfig(
         int nodeId,
@@ -58,7 +58,8 @@ public record NodeConfig(
         long quorumFetchTimeoutMs,
         KafkaListenerConfig kafka,
         boolean adoptDataDir,
-        NodeTls tls) {
+        NodeTls tls,
+        AuthenticationConfig authentication) {
 
     /** The two roles a node can play; combined mode plays both. */
     public enum Role { CONTROLLER, BROKER }
@@ -150,6 +151,7 @@ public record NodeConfig(
         d.put(KafkaListenerConfig.MAX_REQUEST_BYTES, Integer.toString(100 * 1024 * 1024));
         d.put(KafkaListenerConfig.AUTO_CREATE_TOPICS, "true");
         d.putAll(NodeTls.defaults());
+        d.putAll(AuthenticationConfig.defaults());
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -209,7 +211,8 @@ public record NodeConfig(
                 oneOf(values, LOG_VERIFY_ON_OPEN, "after-unclean-shutdown", "always", "never"),
                 intValue(values, QUORUM_ELECTION_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE),
                 intValue(values, QUORUM_FETCH_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE),
-                kafkaListener(values), false, NodeTls.parse(values));
+                kafkaListener(values), false, NodeTls.parse(values),
+                AuthenticationConfig.parse(values));
     }
 
     private static KafkaListenerConfig kafkaListener(Map<String, String> values) {
@@ -227,7 +230,7 @@ public record NodeConfig(
                 brokerSessionTimeoutMs, clusterId, replicaLagTimeMaxMs, metadataSnapshotIntervalEntries,
                 autoLeaderRebalanceEnable, controlledShutdownTimeoutMs, logFlushSchedulerIntervalMs,
                 defaultDurableAcks, logVerifyOnOpen, quorumElectionTimeoutMs, quorumFetchTimeoutMs, kafka, adopt,
-                tls);
+                tls, authentication);
     }
 
     /** The refusal to start when the port of the setting {@code portKey} cannot be listened on. */
