@@ -48,7 +48,7 @@ public final class Admin implements AutoCloseable {
     private final GroupAdmin groups;
 
     private Admin(AdminSettings settings, Time time) {
-        this.channels = new ChannelPool(settings.tls());
+        this.channels = new ChannelPool(settings.tls(), settings.sasl());
         this.settings = settings;
         this.time = time;
         this.broker = new AnyBroker(settings.bootstrapServers(), channels);
