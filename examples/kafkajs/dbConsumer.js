@@ -1,26 +1,23 @@
-// The guide's second service: stores every family event (here: in memory, printing each saved row).
-const { kafka } = require("./kafka");
+const { Kafka } = require("kafkajs");
 
-const consumer = kafka("db-service").consumer({ groupId: "db-service" });
-const rows = new Map();
+const kafka = new Kafka({
+  clientId: "db-service",
+  brokers: (process.env.KAFKA_BROKERS || "localhost:9092").split(","),
+});
 
-async function run() {
+const consumer = kafka.consumer({ groupId: "db-service" });
+
+async function runConsumer() {
   await consumer.connect();
   await consumer.subscribe({ topic: "family", fromBeginning: true });
+
   await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      const event = JSON.parse(message.value.toString());
-      rows.set(event.id, event);
-      console.log(`db-service: saved ${event.id} ${event.name} (${rows.size} rows;`
-        + ` partition ${partition}, offset ${message.offset})`);
+    eachMessage: async ({ topic, partition, message }) => {
+      const member = JSON.parse(message.value.toString());
+      console.log(`DB service received: ${message.value.toString()}`);
+      console.log(`Saving ${member.name} (${member.relation}) to the database`);
     },
   });
 }
 
-run().catch((error) => {
-  console.error(`db-service failed: ${error.message}`);
-  process.exit(1);
-});
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.once(signal, () => consumer.disconnect().finally(() => process.exit(0)));
-}
+runConsumer().catch(console.error);

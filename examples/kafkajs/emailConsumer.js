@@ -1,24 +1,23 @@
-// The guide's first service: sends a welcome email (here: prints it) for every family event.
-const { kafka } = require("./kafka");
+const { Kafka } = require("kafkajs");
 
-const consumer = kafka("email-service").consumer({ groupId: "email-service" });
+const kafka = new Kafka({
+  clientId: "email-service",
+  brokers: (process.env.KAFKA_BROKERS || "localhost:9092").split(","),
+});
 
-async function run() {
+const consumer = kafka.consumer({ groupId: "email-service" });
+
+async function runConsumer() {
   await consumer.connect();
   await consumer.subscribe({ topic: "family", fromBeginning: true });
+
   await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      const event = JSON.parse(message.value.toString());
-      console.log(`email-service: welcome email to ${event.email} for ${event.id}`
-        + ` (partition ${partition}, offset ${message.offset})`);
+    eachMessage: async ({ topic, partition, message }) => {
+      const member = JSON.parse(message.value.toString());
+      console.log(`Email service received: ${message.value.toString()}`);
+      console.log(`Sending welcome email to ${member.name} <${member.email}>`);
     },
   });
 }
 
-run().catch((error) => {
-  console.error(`email-service failed: ${error.message}`);
-  process.exit(1);
-});
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.once(signal, () => consumer.disconnect().finally(() => process.exit(0)));
-}
+runConsumer().catch(console.error);

@@ -1,32 +1,33 @@
-// The guide's producer: family events, keyed by member id, to topic "family".
-const { kafka } = require("./kafka");
+const { Kafka } = require("kafkajs");
 
-const producer = kafka("family-producer").producer();
-const relations = ["parent", "child", "sibling", "grandparent", "cousin"];
-const names = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken"];
+const kafka = new Kafka({
+  clientId: "family-producer",
+  brokers: (process.env.KAFKA_BROKERS || "localhost:9092").split(","),
+});
+
+const producer = kafka.producer();
 
 async function sendMessage() {
   await producer.connect();
-  const count = Number(process.env.EVENTS || 10);
-  for (let i = 0; i < count; i++) {
-    const name = `${names[i % names.length]} ${Math.floor(i / names.length)}`;
-    const event = {
-      id: `member-${i}`,
-      name,
-      relation: relations[i % relations.length],
-      email: `${name.toLowerCase().replace(" ", ".")}@example.org`,
-      createdAt: new Date().toISOString(),
-    };
+  console.log("Producer connected");
+
+  const familyMembers = [
+    { id: "1", name: "Alice", relation: "mother", email: "alice@example.com" },
+    { id: "2", name: "Bob", relation: "father", email: "bob@example.com" },
+    { id: "3", name: "Carol", relation: "daughter", email: "carol@example.com" },
+    { id: "4", name: "Dave", relation: "son", email: "dave@example.com" },
+    { id: "5", name: "Eve", relation: "grandmother", email: "eve@example.com" },
+  ];
+
+  for (const member of familyMembers) {
     await producer.send({
       topic: "family",
-      messages: [{ key: event.id, value: JSON.stringify(event) }],
+      messages: [{ key: member.id, value: JSON.stringify(member) }],
     });
-    console.log(`Sent: ${event.id} ${event.name}`);
+    console.log(`Message sent: ${JSON.stringify(member)}`);
   }
+
   await producer.disconnect();
 }
 
-sendMessage().catch((error) => {
-  console.error(`producer failed: ${error.message}`);
-  process.exit(1);
-});
+sendMessage().catch(console.error);

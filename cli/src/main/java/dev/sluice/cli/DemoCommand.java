@@ -10,12 +10,17 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sluice demo}: the seed guide's example on a real local node. Starts a node (data in a temporary directory
  * unless {@code --data-dir}), runs {@link SeedScenario}, stops the node, and prints the counts as its last line.
  * Exits 0 only when the producer's acknowledged count, both services' counts and the database rows all equal N.
+ * With {@code --kafka} it runs the guide's kafkajs code instead, against the node's Kafka listener
+ * ({@link KafkajsDemo}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the seed example: a producer and two consumer services on a local node.")
@@ -31,17 +36,44 @@ public final class DemoCommand implements Callable<Integer> {
     boolean quiet;
     @Option(names = "--timeout-s", defaultValue = "300", description = "Give up after this many seconds.")
     int timeoutSeconds;
+    @Option(names = "--kafka", description = "Run the guide's kafkajs producer and two consumers (examples/kafkajs, "
+            + "unchanged) against the node's Kafka listener; installs Node.js and kafkajs with the example's "
+            + "install-node.sh if needed.")
+    boolean kafka;
+    @Option(names = "--secure", description = "Run the scenario with security on: certificates made on the spot, "
+            + "mutual TLS, authorization with only the ACLs each service needs (docs/security.md).")
+    private boolean secure;
+
+    @Option(names = "--example-dir", paramLabel = "DIR",
+            description = "The kafkajs example for --kafka (default: examples/kafkajs of this checkout).")
+    Path exampleDir;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Set by bin/sluice to the checkout's root, where examples/kafkajs lives. */
+    static final String HOME_PROPERTY = "sluice.home";
 
     @Override
     public Integer call() throws Exception {
         if (messages < 1) {
             throw new IllegalArgumentException("--messages must be at least 1");
         }
+        refuseOptionsOfTheOtherMode();
         Logging.clientMode();
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("sluice-demo-");
         Files.createDirectories(dir);
+        if (kafka) {
+            return new KafkajsDemo(dir, exampleDir != null ? exampleDir : defaultExampleDir(), System.out)
+                    .run(Duration.ofSeconds(timeoutSeconds));
+        }
         String database = jdbcUrl != null ? jdbcUrl : "jdbc:sqlite:" + dir.resolve("demo.db").toAbsolutePath();
         PrintStream out = System.out;
+        if (secure) {
+            out.println("demo: starting a local Sluice node with security on, data in " + dir.toAbsolutePath());
+            return new SecureDemo(dir, out).run(demoNodeProperties(dir), messages, database, !quiet,
+                    Duration.ofSeconds(timeoutSeconds));
+        }
         out.println("demo: starting a local Sluice node, data in " + dir.toAbsolutePath());
         SeedScenario.Result result;
         try (Node node = Node.start(NodeConfig.parse(demoNodeProperties(dir)))) {
@@ -54,6 +86,29 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println(result.summaryLine());
         return result.allEqual(messages) ? 0 : 1;
+    }
+
+    /** --kafka runs the guide's code unchanged, so the Java demo's knobs would silently do nothing there. */
+    private void refuseOptionsOfTheOtherMode() {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        for (String option : new String[] {"--messages", "--jdbc-url", "--quiet"}) {
+            if (kafka && parsed.hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " does not apply to --kafka (the guide's kafkajs "
+                        + "producer sends its own events)");
+            }
+        }
+        if (kafka && secure) {
+            throw new IllegalArgumentException("--secure and --kafka do not go together yet: the Kafka listener has "
+                    + "no SASL, so the kafkajs example cannot authenticate");
+        }
+        if (!kafka && exampleDir != null) {
+            throw new IllegalArgumentException("--example-dir applies only to --kafka");
+        }
+    }
+
+    private static Path defaultExampleDir() {
+        String home = System.getProperty(HOME_PROPERTY);
+        return Path.of(home != null ? home : ".").resolve("examples").resolve("kafkajs");
     }
 
     /** Ephemeral ports, so the demo runs beside a server that already holds the default ports. */

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             BrokerCommand.class,
             PartitionCommand.class,
             GroupCommand.class,
+            AclCommand.class,
             ServerCommand.class,
             DevCommand.class,
             DemoCommand.class,

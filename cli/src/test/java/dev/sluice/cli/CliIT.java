@@ -109,4 +109,38 @@ class CliIT {
         assertThat(lines.get(lines.size() - 1))
                 .isEqualTo("demo: produced=300 email-service=300 db-service=300 db-rows=300");
     }
+
+    /**
+     * {@code demo --secure}: mutual TLS and ACLs; both intruders (no certificate, a certificate without ACLs) are
+     * refused, and the services with their ACLs still see every event.
+     */
+    @Test
+    void theSecureDemoRefusesIntrudersAndEndsWithMatchingCounts() throws Exception {
+        SluiceProcess.Result demo = SluiceProcess.run(null, 300, "demo", "--secure", "--messages", "200", "--quiet");
+        assertThat(demo.exitCode()).as(demo.stdout() + demo.stderr()).isZero();
+        List<String> lines = demo.stdoutLines();
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("demo: produced=200 email-service=200 db-service=200 "
+                + "db-rows=200 refused-without-certificate=true refused-without-acls=true");
+        assertThat(demo.stdout()).contains("User:CN=family-producer WRITE on topic 'family'",
+                "User:CN=email-service READ on group 'email-service'", "its write was refused");
+    }
+
+    /**
+     * {@code demo --kafka} through bin/sluice: finds examples/kafkajs from the checkout, installs Node and kafkajs if
+     * needed, and ends with equal counts. KafkajsExampleTest (kafka-protocol) checks the event ids themselves.
+     */
+    @Test
+    void theKafkajsDemoEndsWithMatchingCounts() throws Exception {
+        SluiceProcess.Result demo = SluiceProcess.run(null, 600, "demo", "--kafka", "--timeout-s", "180");
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                demo.stderr().contains("Node.js 18+ and npm are not installed"),
+                "skipped: no Node.js here and install-node.sh could not install it: " + demo.stderr());
+        assertThat(demo.exitCode()).as(demo.stdout() + demo.stderr()).isZero();
+        List<String> lines = demo.stdoutLines();
+        assertThat(lines.get(lines.size() - 1))
+                .matches("demo --kafka: produced=(\\d+) email-service=\\1 db-service=\\1")
+                .doesNotContain("produced=0 ");
+        assertThat(demo.stdout()).contains("[email-service] Email service received: {\"id\":",
+                "[db-service] DB service received: {\"id\":", "demo --kafka: local node stopped");
+    }
 }

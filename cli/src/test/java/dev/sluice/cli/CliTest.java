@@ -52,6 +52,20 @@ class CliTest {
     }
 
     @Test
+    void demoKafkaRefusesTheJavaDemosOptionsAndADirectoryWithoutTheExample(@org.junit.jupiter.api.io.TempDir
+                                                                          java.nio.file.Path dir) {
+        for (String option : new String[] {"--messages=5", "--quiet", "--jdbc-url=jdbc:sqlite:x.db"}) {
+            assertThat(run("demo", "--kafka", option)).as(option).isEqualTo(2);
+            assertThat(err.toString()).startsWith("error: " + option.split("=")[0] + " does not apply to --kafka");
+        }
+        assertThat(run("demo", "--example-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: --example-dir applies only to --kafka");
+        assertThat(run("demo", "--kafka", "--example-dir", dir.toString(), "--data-dir", dir.resolve("data")
+                .toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: no kafkajs example in " + dir);
+    }
+
+    @Test
     void topicCreateListDescribeAlterDelete() {
         assertThat(run("topic", "create", "orders", "--partitions", "3", "--replication-factor", "1",
                 "--config", "retention.ms=1000", brokers())).isZero();

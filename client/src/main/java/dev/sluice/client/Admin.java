@@ -1,5 +1,6 @@
 package dev.sluice.client;
 
+import dev.sluice.client.internal.AclWire;
 import dev.sluice.client.internal.AdminSettings;
 import dev.sluice.client.internal.AnyBroker;
 import dev.sluice.client.internal.ChannelPool;
@@ -8,11 +9,17 @@ import dev.sluice.client.internal.Errors;
 import dev.sluice.client.internal.GroupAdmin;
 import dev.sluice.client.internal.RetryingCall;
 import dev.sluice.client.internal.Time;
+import dev.sluice.proto.v1.AclResult;
 import dev.sluice.proto.v1.AdminGrpc;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.ConfigAlteration;
+import dev.sluice.proto.v1.CreateAclsRequest;
 import dev.sluice.proto.v1.CreateTopicsRequest;
+import dev.sluice.proto.v1.DeleteAclsFilterResult;
+import dev.sluice.proto.v1.DeleteAclsRequest;
 import dev.sluice.proto.v1.DeleteTopicsRequest;
+import dev.sluice.proto.v1.DescribeAclsRequest;
+import dev.sluice.proto.v1.DescribeAclsResponse;
 import dev.sluice.proto.v1.DescribeClusterRequest;
 import dev.sluice.proto.v1.DescribeClusterResponse;
 import dev.sluice.proto.v1.DescribeTopicsRequest;
@@ -20,6 +27,8 @@ import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.ListTopicsRequest;
 import dev.sluice.proto.v1.ListTopicsResponse;
 import dev.sluice.proto.v1.TopicResult;
+import dev.sluice.security.acl.AclBinding;
+import dev.sluice.security.acl.AclBindingFilter;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,7 +42,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Cluster administration: topics, configs, cluster state, consumer groups. Every method is synchronous, retries
+ * Cluster administration: topics, configs, cluster state, consumer groups, ACLs. Every method is synchronous, retries
  * retriable errors (NOT_CONTROLLER, LEADER_NOT_AVAILABLE, ...) until {@code default.api.timeout.ms},
  * and throws a typed {@link SluiceException} otherwise ({@link TopicExistsException},
  * {@link UnknownTopicException}, {@link InvalidTopicException}, {@link BrokerUnavailableException} when no
@@ -243,6 +252,47 @@ public final class Admin implements AutoCloseable {
                 .newBuilder().setTopic(topic).setPartition(partition).addAllReplicas(replicas).setComplete(complete)
                 .build();
         call(stub -> checkResults(List.of(stub.reassignPartition(request))));
+    }
+
+    /**
+     * Creates ACLs (an ACL that exists already is left as it is). Needs ALTER on the cluster when the brokers check
+     * ACLs; throws {@link AuthorizationException} without it, a {@link SluiceException} with {@code INVALID_ACL} for
+     * an ACL the controller refuses (the others of the call may have been created).
+     */
+    public void createAcls(Collection<AclBinding> acls) {
+        CreateAclsRequest.Builder request = CreateAclsRequest.newBuilder();
+        acls.forEach(acl -> request.addCreations(AclWire.toProto(acl)));
+        callAtMostOnce("create ACLs", stub -> {
+            for (AclResult result : stub.createAcls(request.build()).getResultsList()) {
+                check(result.getError(), result.getErrorMessage(), null);
+            }
+            return null;
+        });
+    }
+
+    /** Removes the ACLs each filter matches and returns them. Needs ALTER on the cluster (see above). */
+    public List<AclBinding> deleteAcls(Collection<AclBindingFilter> filters) {
+        DeleteAclsRequest.Builder request = DeleteAclsRequest.newBuilder();
+        filters.forEach(filter -> request.addFilters(AclWire.toProto(filter)));
+        List<AclBinding> deleted = new ArrayList<>();
+        callAtMostOnce("remove ACLs", stub -> {
+            for (DeleteAclsFilterResult result : stub.deleteAcls(request.build()).getResultsList()) {
+                check(result.getError(), result.getErrorMessage(), null);
+                result.getDeletedList().forEach(acl -> deleted.add(AclWire.toModel(acl)));
+            }
+            return null;
+        });
+        return deleted;
+    }
+
+    /** The ACLs that match {@code filter} ({@link AclBindingFilter#ANY}: all). Needs DESCRIBE on the cluster. */
+    public List<AclBinding> describeAcls(AclBindingFilter filter) {
+        DescribeAclsRequest request = DescribeAclsRequest.newBuilder().setFilter(AclWire.toProto(filter)).build();
+        return call(stub -> {
+            DescribeAclsResponse response = stub.describeAcls(request);
+            check(response.getError(), response.getErrorMessage(), null);
+            return response.getAclsList().stream().map(AclWire::toModel).toList();
+        });
     }
 
     /** The cluster id, the active controller, the brokers and the metadata quorum. */

@@ -1,6 +1,7 @@
 package dev.sluice.client;
 
 import dev.sluice.client.internal.ChannelPool;
+import dev.sluice.client.internal.Cluster;
 import dev.sluice.client.internal.ConfigReader;
 import dev.sluice.client.internal.ConsumerSettings;
 import dev.sluice.client.internal.Fetcher;
@@ -16,6 +17,7 @@ import dev.sluice.proto.v1.ErrorCode;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -275,6 +277,23 @@ public final class Consumer<K, V> implements AutoCloseable {
         }
         if (subscriptions.updateFromMetadata(metadata.cluster())) {
             fetcher.retainAssigned();
+        }
+        throwIfUnauthorized(metadata.cluster());
+    }
+
+    /**
+     * As Kafka's consumer: a topic of the subscription or assignment that the broker refused to describe
+     * ({@code TOPIC_AUTHORIZATION_FAILED}) fails the poll, rather than being waited for until an ACL appears.
+     */
+    private void throwIfUnauthorized(Cluster cluster) {
+        Set<String> topics = new HashSet<>(subscriptions.subscription());
+        subscriptions.assignment().forEach(tp -> topics.add(tp.topic()));
+        for (String topic : topics) {
+            Cluster.TopicState state = cluster.topics().get(topic);
+            if (state != null && state.error() == ErrorCode.TOPIC_AUTHORIZATION_FAILED) {
+                throw new AuthorizationException(state.error(), state.message().isEmpty()
+                        ? "not authorized to describe topic " + topic : state.message());
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.sluice.client.ConsumerRecords;
 import dev.sluice.client.JsonDeserializer;
 import dev.sluice.client.StringDeserializer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,24 +18,29 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ConsumerService {
     private final String groupId;
-    private final String bootstrapServers;
+    private final Map<String, Object> connection;
     private final EventHandler handler;
     private final AtomicLong processed = new AtomicLong();
 
     public ConsumerService(String groupId, String bootstrapServers, EventHandler handler) {
+        this(groupId, Map.of("bootstrap.servers", bootstrapServers), handler);
+    }
+
+    /** @param connection {@code bootstrap.servers} and any TLS settings the service connects with */
+    public ConsumerService(String groupId, Map<String, Object> connection, EventHandler handler) {
         this.groupId = groupId;
-        this.bootstrapServers = bootstrapServers;
+        this.connection = Map.copyOf(connection);
         this.handler = handler;
     }
 
     /** Consumes until {@code target} events were processed or the deadline passes; returns the count. */
     public long runUntil(String topic, long target, long deadlineNanos) throws Exception {
-        Map<String, Object> config = Map.of(
-                "bootstrap.servers", bootstrapServers,
+        Map<String, Object> config = new HashMap<>(connection);
+        config.putAll(Map.of(
                 "group.id", groupId,
                 "client.id", groupId,
                 "auto.offset.reset", "earliest",
-                "enable.auto.commit", false);
+                "enable.auto.commit", false));
         try (Consumer<String, FamilyEvent> consumer =
                      new Consumer<>(config, new StringDeserializer(), new JsonDeserializer<>(FamilyEvent.class))) {
             consumer.subscribe(List.of(topic));

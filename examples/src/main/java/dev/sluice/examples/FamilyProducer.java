@@ -7,6 +7,7 @@ import dev.sluice.client.RecordMetadata;
 import dev.sluice.client.StringSerializer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -18,21 +19,26 @@ import java.util.concurrent.Future;
  * confirmed, not what was handed to the client.
  */
 public final class FamilyProducer {
-    private final String bootstrapServers;
+    private final Map<String, Object> connection;
     private final Clock clock;
 
     public FamilyProducer(String bootstrapServers, Clock clock) {
-        this.bootstrapServers = bootstrapServers;
+        this(Map.of("bootstrap.servers", bootstrapServers), clock);
+    }
+
+    /** @param connection {@code bootstrap.servers} and any TLS settings the producer connects with */
+    public FamilyProducer(Map<String, Object> connection, Clock clock) {
+        this.connection = Map.copyOf(connection);
         this.clock = clock;
     }
 
     /** Sends {@code count} events and returns how many were acknowledged. */
     public int send(String topic, int count) throws InterruptedException {
-        Map<String, Object> config = Map.of(
-                "bootstrap.servers", bootstrapServers,
+        Map<String, Object> config = new HashMap<>(connection);
+        config.putAll(Map.of(
                 "client.id", "family-producer",
                 "acks", "all",
-                "linger.ms", 5);
+                "linger.ms", 5));
         List<Future<RecordMetadata>> pending = new ArrayList<>(count);
         try (Producer<String, FamilyEvent> producer =
                      new Producer<>(config, new StringSerializer(), new JsonSerializer<>())) {

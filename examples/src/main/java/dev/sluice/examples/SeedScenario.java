@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * The seed guide's example, end to end against a running cluster: create topic {@code family} (3 partitions),
@@ -32,13 +33,27 @@ public final class SeedScenario {
         }
     }
 
-    private final String bootstrapServers;
+    public static final String ADMIN = "admin";
+    public static final String PRODUCER = "family-producer";
+    public static final String EMAIL_SERVICE = "email-service";
+    public static final String DB_SERVICE = "db-service";
+
+    private final Function<String, Map<String, Object>> connectionFor;
     private final String jdbcUrl;
     private final PrintStream out;
     private final boolean verbose;
 
     public SeedScenario(String bootstrapServers, String jdbcUrl, PrintStream out, boolean verbose) {
-        this.bootstrapServers = bootstrapServers;
+        this(role -> Map.of("bootstrap.servers", bootstrapServers), jdbcUrl, out, verbose);
+    }
+
+    /**
+     * @param connectionFor each role's client settings ({@code bootstrap.servers}, TLS files): {@link #ADMIN},
+     *     {@link #PRODUCER} and the two services' group ids
+     */
+    public SeedScenario(Function<String, Map<String, Object>> connectionFor, String jdbcUrl, PrintStream out,
+                        boolean verbose) {
+        this.connectionFor = connectionFor;
         this.jdbcUrl = jdbcUrl;
         this.out = out;
         this.verbose = verbose;
@@ -53,13 +68,13 @@ public final class SeedScenario {
             return thread;
         });
         try (DatabaseWriter database = new DatabaseWriter(jdbcUrl)) {
-            ConsumerService email = new ConsumerService("email-service", bootstrapServers,
+            ConsumerService email = new ConsumerService(EMAIL_SERVICE, connectionFor.apply(EMAIL_SERVICE),
                     new EmailNotifier(out, verbose));
-            ConsumerService db = new ConsumerService("db-service", bootstrapServers, database);
+            ConsumerService db = new ConsumerService(DB_SERVICE, connectionFor.apply(DB_SERVICE), database);
             Future<Long> emailDone = pool.submit(() -> email.runUntil(TOPIC, messages, deadline));
             Future<Long> dbDone = pool.submit(() -> db.runUntil(TOPIC, messages, deadline));
             out.println("demo: producing " + messages + " family events to topic '" + TOPIC + "'");
-            int produced = new FamilyProducer(bootstrapServers, Clock.systemUTC()).send(TOPIC, messages);
+            int produced = new FamilyProducer(connectionFor.apply(PRODUCER), Clock.systemUTC()).send(TOPIC, messages);
             out.println("demo: producer acknowledged " + produced + " events");
             while (!(emailDone.isDone() && dbDone.isDone())) {
                 out.println("demo: progress email-service=" + email.processed() + " db-service=" + db.processed());
@@ -74,7 +89,7 @@ public final class SeedScenario {
     }
 
     private void createTopic() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        try (Admin admin = Admin.create(connectionFor.apply(ADMIN))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1, Map.of())));
             out.println("demo: created topic '" + TOPIC + "' with 3 partitions");
         } catch (TopicExistsException e) {

@@ -1,5 +1,9 @@
 package dev.sluice.kafka;
 
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import dev.sluice.broker.rpc.RequestAuthorizer.Action;
+import dev.sluice.broker.rpc.RequestAuthorizer;
 import dev.sluice.broker.group.ClassicGroupCoordinator;
 import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.group.classic.ClassicJoin;
@@ -42,10 +46,21 @@ import org.apache.kafka.common.requests.SyncGroupResponse;
 final class ClassicGroupApi {
     private final ClassicGroupCoordinator groups;
     private final Supplier<MetadataImage> image;
+    private final RequestAuthorizer authorizer;
 
-    ClassicGroupApi(ClassicGroupCoordinator groups, Supplier<MetadataImage> image) {
+    ClassicGroupApi(ClassicGroupCoordinator groups, Supplier<MetadataImage> image, RequestAuthorizer authorizer) {
         this.groups = groups;
         this.image = image;
+        this.authorizer = authorizer;
+    }
+
+    /** With authorization on, every membership request needs READ on the group. */
+    private CompletableFuture<AbstractResponse> refusedUnlessReadable(AbstractRequest request, String groupId) {
+        if (authorizer.allowed(Action.READ_GROUP, groupId)) {
+            return null;
+        }
+        return CompletableFuture.completedFuture(request.getErrorResponse(new GroupAuthorizationException(
+                RequestAuthorizer.denialMessage(authorizer.caller(), Action.READ_GROUP, groupId))));
     }
 
     /** The partition count of {@code __consumer_offsets} in the current image, 0 before it exists. */
@@ -55,6 +70,10 @@ final class ClassicGroupApi {
     }
 
     CompletableFuture<AbstractResponse> join(RequestContext context, JoinGroupRequest request) {
+        CompletableFuture<AbstractResponse> refused = refusedUnlessReadable(request, request.data().groupId());
+        if (refused != null) {
+            return refused;
+        }
         JoinGroupRequestData data = request.data();
         List<ClassicJoin.Protocol> protocols = new ArrayList<>();
         data.protocols().forEach(p -> protocols.add(new ClassicJoin.Protocol(p.name(), p.metadata())));
@@ -78,6 +97,10 @@ final class ClassicGroupApi {
     }
 
     CompletableFuture<AbstractResponse> sync(SyncGroupRequest request) {
+        CompletableFuture<AbstractResponse> refused = refusedUnlessReadable(request, request.data().groupId());
+        if (refused != null) {
+            return refused;
+        }
         SyncGroupRequestData data = request.data();
         Map<String, byte[]> assignments = new HashMap<>();
         data.assignments().forEach(a -> assignments.put(a.memberId(), a.assignment()));
@@ -90,6 +113,10 @@ final class ClassicGroupApi {
     }
 
     CompletableFuture<AbstractResponse> heartbeat(HeartbeatRequest request) {
+        CompletableFuture<AbstractResponse> refused = refusedUnlessReadable(request, request.data().groupId());
+        if (refused != null) {
+            return refused;
+        }
         var data = request.data();
         GroupCoordinator.ErrorResult result = groups.heartbeat(data.groupId(), data.memberId(),
                 instanceId(data.groupInstanceId()), data.generationId(), offsetsPartitions(image.get()));
@@ -98,6 +125,10 @@ final class ClassicGroupApi {
     }
 
     CompletableFuture<AbstractResponse> leave(LeaveGroupRequest request) {
+        CompletableFuture<AbstractResponse> refused = refusedUnlessReadable(request, request.data().groupId());
+        if (refused != null) {
+            return refused;
+        }
         List<MemberIdentity> members = request.members();
         List<ClassicGroupCoordinator.Leaving> leaving = members.stream().map(m -> new ClassicGroupCoordinator.Leaving(
                 m.memberId(), instanceId(m.groupInstanceId()))).toList();

@@ -1,6 +1,7 @@
 package dev.sluice.kafka;
 
 import dev.sluice.broker.rpc.AdminGrpcService;
+import dev.sluice.broker.rpc.RequestAuthorizer;
 import dev.sluice.metadata.TopicConfigs;
 import dev.sluice.proto.v1.DescribeTopicsRequest;
 import dev.sluice.proto.v1.DescribeTopicsResponse;
@@ -25,11 +26,13 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
  * Kafka's DescribeConfigs for topics, from the broker's admin service in process (a linearizable read, as Sluice's
  * DescribeTopics): every topic config Sluice knows, with its value, as {@code DYNAMIC_TOPIC_CONFIG} when the topic
  * sets it and {@code DEFAULT_CONFIG} otherwise. Broker resources are refused with {@code INVALID_REQUEST}: broker
- * settings are the node's configuration file, not dynamic configs. No synonyms or documentation. Thread-safe.
+ * settings are the node's configuration file, not dynamic configs. No synonyms or documentation. With authorization on,
+ * a topic needs DESCRIBE_CONFIGS (checked here) and DESCRIBE (by the admin service). Thread-safe.
  */
 final class DescribeConfigsApi {
     private static final byte DYNAMIC_TOPIC_CONFIG = 1;
     private static final byte DEFAULT_CONFIG = 5;
+    private static final RequestAuthorizer.Action DESCRIBE_CONFIGS = RequestAuthorizer.Action.DESCRIBE_TOPIC_CONFIGS;
 
     private final AdminGrpcService admin;
 
@@ -38,9 +41,20 @@ final class DescribeConfigsApi {
     }
 
     CompletableFuture<AbstractResponse> handle(DescribeConfigsRequest request) {
+        RequestAuthorizer authorizer = admin.authorizer();
+        RequestAuthorizer.Caller caller = authorizer.caller();
+        Map<String, TopicDescription> denied = new HashMap<>();
         List<String> topics = request.data().resources().stream()
                 .filter(resource -> resource.resourceType() == ConfigResource.Type.TOPIC.id())
-                .map(DescribeConfigsResource::resourceName).distinct().toList();
+                .map(DescribeConfigsResource::resourceName).distinct().filter(name -> {
+                    if (authorizer.allowed(caller, DESCRIBE_CONFIGS, name)) {
+                        return true;
+                    }
+                    denied.put(name, TopicDescription.newBuilder().setName(name)
+                            .setError(RequestAuthorizer.denial(DESCRIBE_CONFIGS))
+                            .setErrorMessage(RequestAuthorizer.denialMessage(caller, DESCRIBE_CONFIGS, name)).build());
+                    return false;
+                }).toList();
         CompletableFuture<DescribeTopicsResponse> described = topics.isEmpty()
                 ? CompletableFuture.completedFuture(DescribeTopicsResponse.getDefaultInstance())
                 : InProcessCalls.call(admin::describeTopics, DescribeTopicsRequest.newBuilder().addAllNames(topics)
@@ -48,6 +62,7 @@ final class DescribeConfigsApi {
         return described.thenApply(response -> {
             Map<String, TopicDescription> byName = new HashMap<>();
             response.getTopicsList().forEach(topic -> byName.put(topic.getName(), topic));
+            byName.putAll(denied);
             DescribeConfigsResponseData data = new DescribeConfigsResponseData();
             for (DescribeConfigsResource resource : request.data().resources()) {
                 data.results().add(result(resource, byName.get(resource.resourceName())));

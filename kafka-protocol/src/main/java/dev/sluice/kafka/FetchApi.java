@@ -1,6 +1,6 @@
 package dev.sluice.kafka;
 
-import dev.sluice.broker.partition.FetchHandler;
+import dev.sluice.broker.rpc.AuthorizedBrokerCalls;
 import dev.sluice.proto.internal.v1.FetchPartitionResultView;
 import dev.sluice.proto.internal.v1.FetchResponseView;
 import dev.sluice.proto.v1.FetchPartition;
@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka's Fetch for consumers, through the broker's {@link FetchHandler}: the same long poll ({@code max.wait.ms},
+ * Kafka's Fetch for consumers, through the broker's {@code FetchHandler} (a topic without READ is answered
+ * {@code TOPIC_AUTHORIZATION_FAILED}): the same long poll ({@code max.wait.ms},
  * {@code min.bytes}) on the broker's delayed fetch, the same limits, records below the high watermark only; its
  * stored batches are transcoded to Kafka batches ({@link SluiceToKafkaBatch}). Sluice has no transactions yet, so
  * {@code read_committed} reads up to the high watermark too (the last stable offset is the high watermark, and no
@@ -37,10 +38,10 @@ import org.slf4j.LoggerFactory;
 final class FetchApi {
     private static final Logger log = LoggerFactory.getLogger(FetchApi.class);
 
-    private final FetchHandler handler;
+    private final AuthorizedBrokerCalls calls;
 
-    FetchApi(FetchHandler handler) {
-        this.handler = handler;
+    FetchApi(AuthorizedBrokerCalls calls) {
+        this.calls = calls;
     }
 
     CompletableFuture<AbstractResponse> handle(FetchRequest request) {
@@ -63,7 +64,7 @@ final class FetchApi {
                         .setPartitionMaxBytes(Math.max(0, partition.partitionMaxBytes())));
             }
         }
-        return handler.handle(sluice.build()).thenApply(FetchApi::response);
+        return calls.fetch(sluice.build()).thenApply(FetchApi::response);
     }
 
     private static FetchResponse response(FetchResponseView view) {

@@ -1,5 +1,7 @@
 package dev.sluice.kafka;
 
+import dev.sluice.broker.rpc.RequestAuthorizer.Action;
+import dev.sluice.broker.rpc.RequestAuthorizer;
 import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.group.GroupListed;
 import dev.sluice.broker.group.GroupView;
@@ -40,22 +42,26 @@ final class GroupListingApi {
 
     private final GroupCoordinator coordinator;
     private final Supplier<MetadataImage> image;
+    private final RequestAuthorizer authorizer;
 
-    GroupListingApi(GroupCoordinator coordinator, Supplier<MetadataImage> image) {
+    GroupListingApi(GroupCoordinator coordinator, Supplier<MetadataImage> image, RequestAuthorizer authorizer) {
         this.coordinator = coordinator;
         this.image = image;
+        this.authorizer = authorizer;
     }
 
     CompletableFuture<AbstractResponse> list(ListGroupsRequest request) {
         Set<String> states = lowerCase(request.version() >= 4 ? request.data().statesFilter() : List.of());
         Set<String> types = lowerCase(request.version() >= 5 ? request.data().typesFilter() : List.of());
         ListGroupsResponseData data = new ListGroupsResponseData();
+        RequestAuthorizer.Caller caller = authorizer.caller();
         for (GroupListed group : coordinator.list(ClassicGroupApi.offsetsPartitions(image.get())).values()) {
             String type = group.view() != null ? CONSUMER : CLASSIC;
             String protocolType = group.view() != null ? CONSUMER
                     : group.classic() != null ? group.classic().protocolType() : "";
             if (!states.isEmpty() && !states.contains(group.state().toLowerCase(Locale.ROOT))
-                    || !types.isEmpty() && !types.contains(type)) {
+                    || !types.isEmpty() && !types.contains(type)
+                    || !authorizer.allowed(caller, Action.DESCRIBE_GROUP, group.groupId())) {
                 continue;
             }
             data.groups().add(new ListedGroup().setGroupId(group.groupId()).setProtocolType(protocolType)
@@ -78,6 +84,12 @@ final class GroupListingApi {
     }
 
     private DescribedGroup describe(String groupId, int offsetsPartitions, short version) {
+        if (!authorizer.allowed(Action.DESCRIBE_GROUP, groupId)) {
+            return new DescribedGroup().setGroupId(groupId).setGroupState("").setProtocolType("").setProtocolData("")
+                    .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage(RequestAuthorizer.denialMessage(authorizer.caller(), Action.DESCRIBE_GROUP,
+                            groupId));
+        }
         GroupCoordinator.GroupDescribed described = coordinator.describe(groupId, offsetsPartitions);
         DescribedGroup group = new DescribedGroup().setGroupId(groupId).setProtocolType("").setProtocolData("")
                 .setAuthorizedOperations(DescribeGroupsResponse.AUTHORIZED_OPERATIONS_OMITTED);

@@ -1,5 +1,7 @@
 package dev.sluice.kafka;
 
+import dev.sluice.broker.rpc.RequestAuthorizer.Action;
+import dev.sluice.broker.rpc.RequestAuthorizer;
 import dev.sluice.broker.group.GroupCoordinator;
 import dev.sluice.broker.rpc.GroupGrpcService;
 import dev.sluice.metadata.BrokerRegistration;
@@ -47,11 +49,14 @@ final class GroupOffsetsApi {
     private final GroupGrpcService groups;
     private final GroupCoordinator coordinator;
     private final Supplier<MetadataImage> image;
+    private final RequestAuthorizer authorizer;
 
-    GroupOffsetsApi(GroupGrpcService groups, GroupCoordinator coordinator, Supplier<MetadataImage> image) {
+    GroupOffsetsApi(GroupGrpcService groups, GroupCoordinator coordinator, Supplier<MetadataImage> image,
+                    RequestAuthorizer authorizer) {
         this.groups = groups;
         this.coordinator = coordinator;
         this.image = image;
+        this.authorizer = authorizer;
     }
 
     CompletableFuture<AbstractResponse> findCoordinator(FindCoordinatorRequest request) {
@@ -102,16 +107,23 @@ final class GroupOffsetsApi {
                 .setMemberId(data.memberId()).setMemberEpoch(data.generationIdOrMemberEpoch());
         // As Kafka does, a partition that does not exist gets UNKNOWN_TOPIC_OR_PARTITION and nothing is stored for it.
         MetadataImage current = image.get();
-        List<TopicPartitionOffset> unknown = new ArrayList<>();
+        // With authorization on: READ on the group (else every partition is refused), and READ on each topic.
+        boolean groupReadable = authorizer.allowed(Action.READ_GROUP, data.groupId());
+        List<TopicPartitionOffset> refused = new ArrayList<>();
         for (OffsetCommitRequestTopic topic : data.topics()) {
+            ErrorCode denied = !groupReadable ? ErrorCode.GROUP_AUTHORIZATION_FAILED
+                    : authorizer.allowed(Action.FETCH, topic.name()) ? ErrorCode.NONE
+                    : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
             TopicImage known = current.topics().topic(topic.name());
             topic.partitions().forEach(partition -> {
                 TopicPartitionOffset offset = TopicPartitionOffset.newBuilder().setTopic(topic.name())
                         .setPartition(partition.partitionIndex()).setOffset(partition.committedOffset())
                         .setMetadata(partition.committedMetadata() == null ? "" : partition.committedMetadata())
                         .build();
-                if (known == null || known.partition(partition.partitionIndex()) == null) {
-                    unknown.add(offset.toBuilder().setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).build());
+                if (denied != ErrorCode.NONE) {
+                    refused.add(offset.toBuilder().setError(denied).build());
+                } else if (known == null || known.partition(partition.partitionIndex()) == null) {
+                    refused.add(offset.toBuilder().setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).build());
                 } else {
                     sluice.addOffsets(offset);
                 }
@@ -126,7 +138,7 @@ final class GroupOffsetsApi {
                 results.add(whole == ErrorCode.NONE ? offset : offset.toBuilder().setError(whole).build());
             }
         }
-        results.addAll(unknown);
+        results.addAll(refused);
         return CompletableFuture.completedFuture(commitResponse(results));
     }
 

@@ -136,7 +136,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (request == null || maybeServeSasl(ctx, request)) {
             return;
         }
-        CompletableFuture.supplyAsync(() -> handler.handle(request.context(), request.request()), executor)
+        CompletableFuture.supplyAsync(KafkaPrincipalHandler.asCaller(ctx,
+                        () -> handler.handle(request.context(), request.request())), executor)
                 .thenCompose(future -> future)
                 .whenComplete((response, failure) -> ctx.executor().execute(() -> {
                     if (failure != null) {

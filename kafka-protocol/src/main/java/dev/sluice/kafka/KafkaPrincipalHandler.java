@@ -8,7 +8,10 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.grpc.netty.shaded.io.netty.util.AttributeKey;
 import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
+import io.grpc.Context;
+import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,25 @@ final class KafkaPrincipalHandler extends ChannelInboundHandlerAdapter {
     static String principal(ChannelHandlerContext context) {
         String principal = context.channel().attr(PRINCIPAL).get();
         return principal == null ? Principals.ANONYMOUS : principal;
+    }
+
+    /**
+     * {@code work} run as the connection's caller: with its principal and address in the gRPC context, where the ACL
+     * checks ({@code RequestAuthorizer}) and the in-process gRPC services read them, as for a gRPC call.
+     */
+    static <T> Supplier<T> asCaller(ChannelHandlerContext context, Supplier<T> work) {
+        String host = context.channel().remoteAddress() instanceof InetSocketAddress address
+                && address.getAddress() != null ? address.getAddress().getHostAddress() : "";
+        Context caller = Context.current().withValues(Principals.PRINCIPAL, principal(context),
+                Principals.CLIENT_HOST, host);
+        return () -> {
+            Context previous = caller.attach();
+            try {
+                return work.get();
+            } finally {
+                caller.detach(previous);
+            }
+        };
     }
 
     @Override

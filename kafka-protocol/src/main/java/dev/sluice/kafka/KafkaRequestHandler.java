@@ -53,14 +53,15 @@ final class KafkaRequestHandler {
     KafkaRequestHandler(BrokerServices services) {
         this.topics = new TopicAdminApi(services.admin(), services.image());
         this.metadata = new MetadataApi(services, topics);
-        this.produce = new ProduceApi(services.produce());
-        this.fetch = new FetchApi(services.fetch());
-        this.listOffsets = new ListOffsetsApi(services.listOffsets());
-        this.epochEnds = new OffsetForLeaderEpochApi(services.listOffsets());
-        this.producerIds = new ProducerIdApi(services.producerIds());
-        this.groupOffsets = new GroupOffsetsApi(services.groups(), services.coordinator(), services.image());
-        this.classicGroups = new ClassicGroupApi(services.classicGroups(), services.image());
-        this.groupListing = new GroupListingApi(services.coordinator(), services.image());
+        this.produce = new ProduceApi(services.authorizedCalls());
+        this.fetch = new FetchApi(services.authorizedCalls());
+        this.listOffsets = new ListOffsetsApi(services.authorizedCalls());
+        this.epochEnds = new OffsetForLeaderEpochApi(services.listOffsets(), services.authorizer());
+        this.producerIds = new ProducerIdApi(services.producerIds(), services.authorizer());
+        this.groupOffsets = new GroupOffsetsApi(services.groups(), services.coordinator(), services.image(),
+                services.authorizer());
+        this.classicGroups = new ClassicGroupApi(services.classicGroups(), services.image(), services.authorizer());
+        this.groupListing = new GroupListingApi(services.coordinator(), services.image(), services.authorizer());
         this.describeConfigs = new DescribeConfigsApi(services.admin());
         this.alterConfigs = new IncrementalAlterConfigsApi(services.admin());
         this.consumerGroups = new ConsumerGroupHeartbeatApi(services.groups(), services.image(),

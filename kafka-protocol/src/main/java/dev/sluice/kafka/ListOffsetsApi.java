@@ -1,6 +1,7 @@
 package dev.sluice.kafka;
 
 import dev.sluice.broker.partition.ListOffsetsHandler;
+import dev.sluice.broker.rpc.AuthorizedBrokerCalls;
 import dev.sluice.proto.v1.ListOffsetsPartition;
 import dev.sluice.proto.v1.ListOffsetsPartitionResult;
 import dev.sluice.proto.v1.ListOffsetsRequest;
@@ -14,17 +15,17 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
 
 /**
- * Kafka's ListOffsets, through the broker's {@link ListOffsetsHandler}: earliest (-2), latest (-1, the high
- * watermark, as Kafka answers consumers) and the first offset at or after a timestamp. Kafka's other sentinels
- * (max timestamp, earliest local, latest tiered) need versions not advertised and are refused per partition with
- * {@code UNSUPPORTED_VERSION}. Leader epochs are not reported (-1); consumers validate positions with
- * OffsetForLeaderEpoch. Thread-safe.
+ * Kafka's ListOffsets, through the broker's {@link ListOffsetsHandler} (DESCRIBE on each topic): earliest (-2),
+ * latest (-1, the high watermark, as Kafka answers consumers) and the first offset at or after a timestamp. Kafka's
+ * other sentinels (max timestamp, earliest local, latest tiered) need versions not advertised and are refused per
+ * partition with {@code UNSUPPORTED_VERSION}. Leader epochs are not reported (-1); consumers validate positions
+ * with OffsetForLeaderEpoch. Thread-safe.
  */
 final class ListOffsetsApi {
-    private final ListOffsetsHandler handler;
+    private final AuthorizedBrokerCalls calls;
 
-    ListOffsetsApi(ListOffsetsHandler handler) {
-        this.handler = handler;
+    ListOffsetsApi(AuthorizedBrokerCalls calls) {
+        this.calls = calls;
     }
 
     ListOffsetsResponse handle(org.apache.kafka.common.requests.ListOffsetsRequest request) {
@@ -45,7 +46,7 @@ final class ListOffsetsApi {
                         .setPartition(partition.partitionIndex()).setTimestampMs(timestamp));
             });
         }
-        for (ListOffsetsPartitionResult result : handler.handle(sluice.build()).getResultsList()) {
+        for (ListOffsetsPartitionResult result : calls.listOffsets(sluice.build()).getResultsList()) {
             topics.get(result.getTopic()).partitions().add(new ListOffsetsPartitionResponse()
                     .setPartitionIndex(result.getPartition()).setErrorCode(KafkaErrors.of(result.getError()).code())
                     .setOffset(result.getOffset()).setTimestamp(result.getTimestampMs()).setLeaderEpoch(-1));

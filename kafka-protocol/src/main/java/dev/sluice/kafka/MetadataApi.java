@@ -1,5 +1,8 @@
 package dev.sluice.kafka;
 
+import dev.sluice.broker.rpc.RequestAuthorizer;
+import dev.sluice.broker.rpc.RequestAuthorizer.Action;
+import dev.sluice.broker.rpc.RequestAuthorizer.Caller;
 import dev.sluice.broker.server.BrokerServices;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
@@ -39,7 +42,9 @@ import org.apache.kafka.common.requests.MetadataResponse;
  *
  * <p>Auto-creation as in Kafka: with {@code auto.create.topics.enable} (default true) and a client that allows it
  * (always before version 4), an unknown topic is created with the broker defaults ({@code num.partitions},
- * {@code default.replication.factor}) before the answer, which then describes it. Thread-safe.
+ * {@code default.replication.factor}) before the answer, which then describes it (CREATE needed, as for
+ * CreateTopics). With authorization on, a listing of every topic shows only those the caller may DESCRIBE, and a
+ * topic asked for by name without DESCRIBE is answered {@code TOPIC_AUTHORIZATION_FAILED}. Thread-safe.
  */
 final class MetadataApi {
     private final BrokerServices services;
@@ -52,9 +57,13 @@ final class MetadataApi {
 
     CompletableFuture<AbstractResponse> handle(MetadataRequest request) {
         MetadataImage image = services.image().get();
+        RequestAuthorizer authorizer = services.authorizer();
+        Caller caller = authorizer.caller();
         if (request.isAllTopics()) {
-            return CompletableFuture.completedFuture(response(request, image, image.topics().topicsByName().keySet(),
-                    List.of(), Map.of()));
+            Set<String> visible = new LinkedHashSet<>();
+            image.topics().topicsByName().keySet().stream()
+                    .filter(name -> authorizer.allowed(caller, Action.DESCRIBE_TOPIC, name)).forEach(visible::add);
+            return CompletableFuture.completedFuture(response(request, image, visible, List.of(), Map.of()));
         }
         Set<String> names = new LinkedHashSet<>();
         List<MetadataResponseTopic> unknownIds = new ArrayList<>();
@@ -71,16 +80,22 @@ final class MetadataApi {
                 names.add(byId.name());
             }
         }
-        List<String> missing = names.stream().filter(name -> image.topics().topic(name) == null).toList();
+        // A topic the caller may not DESCRIBE is refused by name, and not created either.
+        Map<String, TopicResult> refused = new HashMap<>();
+        names.stream().filter(name -> !authorizer.allowed(caller, Action.DESCRIBE_TOPIC, name)).forEach(name ->
+                refused.put(name, TopicResult.newBuilder().setName(name)
+                        .setError(RequestAuthorizer.denial(Action.DESCRIBE_TOPIC)).build()));
+        List<String> missing = names.stream().filter(name -> image.topics().topic(name) == null
+                && !refused.containsKey(name)).toList();
         boolean autoCreate = services.config().kafka().autoCreateTopics()
                 && (request.version() < 4 || request.data().allowAutoTopicCreation());
         if (missing.isEmpty() || !autoCreate) {
-            return CompletableFuture.completedFuture(response(request, image, names, unknownIds, Map.of()));
+            return CompletableFuture.completedFuture(response(request, image, names, unknownIds, refused));
         }
         CreateTopicsRequest.Builder create = CreateTopicsRequest.newBuilder();
         missing.forEach(name -> create.addTopics(NewTopic.newBuilder().setName(name)));
         return topics.createTopics(create.build()).thenApply(results -> {
-            Map<String, TopicResult> failed = new HashMap<>();
+            Map<String, TopicResult> failed = new HashMap<>(refused);
             results.stream().filter(r -> r.getError() != ErrorCode.NONE
                     && r.getError() != ErrorCode.TOPIC_ALREADY_EXISTS).forEach(r -> failed.put(r.getName(), r));
             return response(request, services.image().get(), names, unknownIds, failed);

@@ -1,5 +1,7 @@
 package dev.sluice.kafka;
 
+import dev.sluice.broker.rpc.RequestAuthorizer.Action;
+import dev.sluice.broker.rpc.RequestAuthorizer;
 import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ListOffsetsHandler.EpochEndLookup;
 import dev.sluice.proto.v1.ErrorCode;
@@ -20,17 +22,22 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
  */
 final class OffsetForLeaderEpochApi {
     private final ListOffsetsHandler handler;
+    private final RequestAuthorizer authorizer;
 
-    OffsetForLeaderEpochApi(ListOffsetsHandler handler) {
+    OffsetForLeaderEpochApi(ListOffsetsHandler handler, RequestAuthorizer authorizer) {
         this.handler = handler;
+        this.authorizer = authorizer;
     }
 
     OffsetsForLeaderEpochResponse handle(OffsetsForLeaderEpochRequest request) {
         OffsetForLeaderEpochResponseData data = new OffsetForLeaderEpochResponseData();
         for (OffsetForLeaderTopic topic : request.data().topics()) {
             OffsetForLeaderTopicResult result = new OffsetForLeaderTopicResult().setTopic(topic.topic());
+            boolean described = authorizer.allowed(Action.DESCRIBE_TOPIC, topic.topic());
             for (OffsetForLeaderPartition partition : topic.partitions()) {
-                result.partitions().add(answer(topic.topic(), partition));
+                result.partitions().add(described ? answer(topic.topic(), partition) : new EpochEndOffset()
+                        .setPartition(partition.partition()).setLeaderEpoch(-1).setEndOffset(-1)
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
             }
             data.topics().add(result);
         }

@@ -1,6 +1,6 @@
 package dev.sluice.kafka;
 
-import dev.sluice.broker.partition.ProduceHandler;
+import dev.sluice.broker.rpc.AuthorizedBrokerCalls;
 import dev.sluice.proto.internal.v1.ProducePartitionView;
 import dev.sluice.proto.internal.v1.ProduceRequestView;
 import dev.sluice.proto.v1.ProducePartitionResult;
@@ -20,15 +20,16 @@ import org.apache.kafka.common.requests.ProduceResponse;
 
 /**
  * Kafka's Produce: each partition's batch is transcoded ({@link KafkaToSluiceBatch}) and the whole request goes to
- * the broker's {@link ProduceHandler}, which validates, checks idempotence, appends and, for {@code acks=all}, waits
+ * the broker's {@code ProduceHandler} (behind the ACL checks: a topic without WRITE is answered
+ * {@code TOPIC_AUTHORIZATION_FAILED}), which validates, checks idempotence, appends and, for {@code acks=all}, waits
  * for the ISR, exactly as for a gRPC producer. A partition whose batch does not transcode is answered with its error
  * and not written; the others proceed. {@code acks=0} gets no response (null). Thread-safe.
  */
 final class ProduceApi {
-    private final ProduceHandler handler;
+    private final AuthorizedBrokerCalls calls;
 
-    ProduceApi(ProduceHandler handler) {
-        this.handler = handler;
+    ProduceApi(AuthorizedBrokerCalls calls) {
+        this.calls = calls;
     }
 
     CompletableFuture<AbstractResponse> handle(ProduceRequest request) {
@@ -50,7 +51,7 @@ final class ProduceApi {
             }
         }
         CompletableFuture<?> appended = sluice.getPartitionsCount() == 0 ? CompletableFuture.completedFuture(null)
-                : handler.handle(sluice.build()).thenAccept(response -> {
+                : calls.produce(sluice.build()).thenAccept(response -> {
                     for (ProducePartitionResult result : response.getResultsList()) {
                         answers.get(result.getTopic()).get(result.getPartition()).setBaseOffset(result.getBaseOffset())
                                 .setErrorCode(KafkaErrors.of(result.getError()).code())

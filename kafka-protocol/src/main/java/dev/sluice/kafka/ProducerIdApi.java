@@ -1,6 +1,7 @@
 package dev.sluice.kafka;
 
 import dev.sluice.broker.partition.ProducerIdHandler;
+import dev.sluice.broker.rpc.RequestAuthorizer;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -16,15 +17,22 @@ import org.apache.kafka.common.requests.InitProducerIdResponse;
  */
 final class ProducerIdApi {
     private final ProducerIdHandler handler;
+    private final RequestAuthorizer authorizer;
 
-    ProducerIdApi(ProducerIdHandler handler) {
+    ProducerIdApi(ProducerIdHandler handler, RequestAuthorizer authorizer) {
         this.handler = handler;
+        this.authorizer = authorizer;
     }
 
     CompletableFuture<AbstractResponse> handle(InitProducerIdRequest request) {
         if (request.data().transactionalId() != null) {
             return CompletableFuture.completedFuture(request.getErrorResponse(0,
                     Errors.UNSUPPORTED_VERSION.exception("transactions are not supported by Sluice yet")));
+        }
+        if (!authorizer.allowed(RequestAuthorizer.Action.IDEMPOTENT_WRITE, "")) {
+            return CompletableFuture.completedFuture(request.getErrorResponse(0,
+                    Errors.CLUSTER_AUTHORIZATION_FAILED.exception(RequestAuthorizer.denialMessage(
+                            authorizer.caller(), RequestAuthorizer.Action.IDEMPOTENT_WRITE, ""))));
         }
         return handler.handle(dev.sluice.proto.v1.InitProducerIdRequest.newBuilder().setClientId("kafka").build())
                 .thenApply(reply -> new InitProducerIdResponse(new InitProducerIdResponseData()

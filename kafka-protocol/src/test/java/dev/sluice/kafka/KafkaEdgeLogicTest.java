@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.kafka.ConsumerMemberFields.Fields;
 import dev.sluice.kafka.ConsumerMemberFields.PartitionName;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import dev.sluice.testing.FakeClock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +45,7 @@ class KafkaEdgeLogicTest {
 
     @Test
     void memberFieldsAreKeptUntilForgottenOrIdleTooLong() {
-        MutableClock clock = new MutableClock();
+        FakeClock clock = new FakeClock(1_000_000);
         ConsumerMemberFields members = new ConsumerMemberFields(clock);
         Fields fields = new Fields("", List.of("orders"), "", "range", 1000, Set.of(new PartitionName("orders", 0)));
         members.remember("g", "m1", fields);
@@ -58,7 +56,7 @@ class KafkaEdgeLogicTest {
         members.forget("g", "m2");
         assertThat(members.last("g", "m2")).isNull();
 
-        clock.advance(ConsumerMemberFields.IDLE_EXPIRY_MS + 60_001);
+        clock.advanceMs(ConsumerMemberFields.IDLE_EXPIRY_MS + 60_001);
         members.remember("g", "m3", fields);
         assertThat(members.last("g", "m1")).as("idle past the expiry").isNull();
         assertThat(members.size()).isEqualTo(1);
@@ -66,33 +64,5 @@ class KafkaEdgeLogicTest {
 
     private static AlterableConfig op(String name, byte operation, String value) {
         return new AlterableConfig().setName(name).setConfigOperation(operation).setValue(value);
-    }
-
-    private static final class MutableClock extends Clock {
-        private long millis = 1_000_000;
-
-        void advance(long byMillis) {
-            millis += byMillis;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -23,7 +23,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,8 +101,6 @@ class KafkaToolsTest {
      * once, and the committed offsets reach each partition's end.
      */
     @Test
-    @Disabled("needs JoinGroup/SyncGroup on the Kafka listener (consumer group membership, issue 15): "
-            + "VerifiableConsumer subscribe()s and fails with UnsupportedVersionException for JoinGroup until then")
     void verifiableConsumerReadsEveryRecordOnceAndCommits() throws Exception {
         String topic = "tools-verifiable-consumer";
         createTopic(topic, 3);

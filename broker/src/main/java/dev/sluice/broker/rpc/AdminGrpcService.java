@@ -11,7 +11,14 @@ import dev.sluice.proto.v1.AdminGrpc;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.AlterConfigsResponse;
 import dev.sluice.proto.v1.BrokerInfo;
+import dev.sluice.proto.v1.ConfigAlteration;
+import dev.sluice.proto.v1.CreateAclsRequest;
+import dev.sluice.proto.v1.CreateAclsResponse;
 import dev.sluice.proto.v1.CreateTopicsRequest;
+import dev.sluice.proto.v1.DeleteAclsRequest;
+import dev.sluice.proto.v1.DeleteAclsResponse;
+import dev.sluice.proto.v1.DescribeAclsRequest;
+import dev.sluice.proto.v1.DescribeAclsResponse;
 import dev.sluice.proto.v1.CreateTopicsResponse;
 import dev.sluice.proto.v1.DeleteTopicsRequest;
 import dev.sluice.proto.v1.DeleteTopicsResponse;
@@ -22,12 +29,16 @@ import dev.sluice.proto.v1.DescribeTopicsResponse;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.ListTopicsRequest;
 import dev.sluice.proto.v1.ListTopicsResponse;
+import dev.sluice.proto.v1.NewTopic;
 import dev.sluice.proto.v1.PartitionDescription;
 import dev.sluice.proto.v1.QuorumInfo;
 import dev.sluice.proto.v1.TopicDescription;
 import dev.sluice.proto.v1.TopicListing;
 import dev.sluice.proto.v1.TopicResult;
+import dev.sluice.broker.rpc.RequestAuthorizer.Action;
+import dev.sluice.broker.rpc.RequestAuthorizer.Caller;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +59,12 @@ import java.util.function.Supplier;
  * way before acknowledging, so this broker's image (which produce, fetch and Metadata use) already shows the change.
  * If that barrier fails, the change is acknowledged anyway, since it is committed.
  *
+ * <p>Authorization ({@link RequestAuthorizer}): creating a topic needs CREATE on the cluster or the topic, deleting
+ * DELETE, altering configs ALTER_CONFIGS, describing DESCRIBE (its configs DESCRIBE_CONFIGS), moving a partition
+ * ALTER on the cluster; listing shows only the topics the caller may DESCRIBE. The refused topics of a request are
+ * answered with {@code TOPIC_AUTHORIZATION_FAILED} and never reach the controller; the rest proceed. ACLs:
+ * {@link AclAdmin}.
+ *
  * <p>Thread-safe; answers that waited are sent from the common pool, not from the thread applying metadata.
  */
 public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
@@ -60,10 +77,21 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
     private final String clusterId;
     private final Supplier<QuorumInfo> quorum;
     private final AppliedOffsetWaiters applied;
+    private final RequestAuthorizer authorizer;
+    private final AclAdmin acls;
 
     /** {@code applied} follows the same image as {@code image}. */
     public AdminGrpcService(ControllerChannel controller, Supplier<MetadataImage> image, LogStore logStore,
                             String clusterId, Supplier<QuorumInfo> quorum, AppliedOffsetWaiters applied) {
+        this(controller, image, logStore, clusterId, quorum, applied, RequestAuthorizer.OFF);
+    }
+
+    /** With every call checked by {@code authorizer} first. */
+    public AdminGrpcService(ControllerChannel controller, Supplier<MetadataImage> image, LogStore logStore,
+                            String clusterId, Supplier<QuorumInfo> quorum, AppliedOffsetWaiters applied,
+                            RequestAuthorizer authorizer) {
+        this.authorizer = authorizer;
+        this.acls = new AclAdmin(controller, image, authorizer, this::readBarrier);
         this.controller = controller;
         this.applied = applied;
         this.image = image;
@@ -72,8 +100,29 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
         this.quorum = quorum;
     }
 
+    /** The ACL checks this service applies, for callers that check more (Kafka's DescribeConfigs). */
+    public RequestAuthorizer authorizer() {
+        return authorizer;
+    }
+
     @Override
     public void createTopics(CreateTopicsRequest request, StreamObserver<CreateTopicsResponse> responses) {
+        TopicSplit<NewTopic> split = TopicSplit.of(authorizer, Action.CREATE_TOPIC, request.getTopicsList(),
+                NewTopic::getName);
+        if (split.denied().isEmpty()) {
+            forwardCreateTopics(request, responses);
+            return;
+        }
+        StreamObserver<CreateTopicsResponse> answer = TopicSplit.withDenied(responses,
+                r -> r.toBuilder().addAllResults(split.denied()).build());
+        if (split.allowed().isEmpty()) {
+            BrokerGrpcService.reply(answer, CreateTopicsResponse.getDefaultInstance());
+            return;
+        }
+        forwardCreateTopics(request.toBuilder().clearTopics().addAllTopics(split.allowed()).build(), answer);
+    }
+
+    private void forwardCreateTopics(CreateTopicsRequest request, StreamObserver<CreateTopicsResponse> responses) {
         controller.createTopics(request).whenCompleteAsync((response, failure) -> {
             if (failure != null) {
                 CreateTopicsResponse.Builder failed = CreateTopicsResponse.newBuilder();
@@ -91,6 +140,22 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void deleteTopics(DeleteTopicsRequest request, StreamObserver<DeleteTopicsResponse> responses) {
+        TopicSplit<String> split = TopicSplit.of(authorizer, Action.DELETE_TOPIC, request.getNamesList(),
+                name -> name);
+        if (split.denied().isEmpty()) {
+            forwardDeleteTopics(request, responses);
+            return;
+        }
+        StreamObserver<DeleteTopicsResponse> answer = TopicSplit.withDenied(responses,
+                r -> r.toBuilder().addAllResults(split.denied()).build());
+        if (split.allowed().isEmpty()) {
+            BrokerGrpcService.reply(answer, DeleteTopicsResponse.getDefaultInstance());
+            return;
+        }
+        forwardDeleteTopics(request.toBuilder().clearNames().addAllNames(split.allowed()).build(), answer);
+    }
+
+    private void forwardDeleteTopics(DeleteTopicsRequest request, StreamObserver<DeleteTopicsResponse> responses) {
         controller.deleteTopics(request).whenCompleteAsync((response, failure) -> {
             if (failure != null) {
                 DeleteTopicsResponse.Builder failed = DeleteTopicsResponse.newBuilder();
@@ -108,6 +173,23 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void alterConfigs(AlterConfigsRequest request, StreamObserver<AlterConfigsResponse> responses) {
+        TopicSplit<ConfigAlteration> split = TopicSplit.of(authorizer, Action.ALTER_TOPIC_CONFIGS,
+                request.getAlterationsList(), ConfigAlteration::getTopic);
+        if (split.denied().isEmpty()) {
+            forwardAlterConfigs(request, responses);
+            return;
+        }
+        StreamObserver<AlterConfigsResponse> answer = TopicSplit.withDenied(responses,
+                r -> r.toBuilder().addAllResults(split.denied()).build());
+        if (split.allowed().isEmpty()) {
+            BrokerGrpcService.reply(answer, AlterConfigsResponse.getDefaultInstance());
+            return;
+        }
+        forwardAlterConfigs(request.toBuilder().clearAlterations().addAllAlterations(split.allowed()).build(),
+                answer);
+    }
+
+    private void forwardAlterConfigs(AlterConfigsRequest request, StreamObserver<AlterConfigsResponse> responses) {
         controller.alterConfigs(request).whenComplete((response, failure) -> {
             if (failure != null) {
                 AlterConfigsResponse.Builder failed = AlterConfigsResponse.newBuilder();
@@ -127,26 +209,49 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
     @Override
     public void reassignPartition(dev.sluice.proto.v1.ReassignPartitionRequest request,
             StreamObserver<TopicResult> responses) {
+        List<TopicResult> denied = TopicSplit.of(authorizer, Action.ALTER_CLUSTER, List.of(request.getTopic()),
+                topic -> topic).denied();
+        if (!denied.isEmpty()) {
+            BrokerGrpcService.reply(responses, denied.get(0));
+            return;
+        }
         controller.reassignPartition(request).whenComplete((result, failure) -> BrokerGrpcService.reply(responses,
                 failure != null ? controllerFailure(request.getTopic(), failure) : result));
     }
 
     @Override
+    public void createAcls(CreateAclsRequest request, StreamObserver<CreateAclsResponse> responses) {
+        acls.createAcls(request, responses);
+    }
+
+    @Override
+    public void deleteAcls(DeleteAclsRequest request, StreamObserver<DeleteAclsResponse> responses) {
+        acls.deleteAcls(request, responses);
+    }
+
+    @Override
+    public void describeAcls(DescribeAclsRequest request, StreamObserver<DescribeAclsResponse> responses) {
+        acls.describeAcls(request, responses);
+    }
+
+    @Override
     public void listTopics(ListTopicsRequest request, StreamObserver<ListTopicsResponse> responses) {
+        Caller caller = authorizer.caller();
         readBarrier().whenCompleteAsync((barrier, failure) -> {
             if (barrier.error() != ErrorCode.NONE) {
                 BrokerGrpcService.reply(responses, ListTopicsResponse.newBuilder().setError(barrier.error())
                         .setErrorMessage(barrier.errorMessage()).build());
                 return;
             }
-            BrokerGrpcService.reply(responses, listTopics(request));
+            BrokerGrpcService.reply(responses, listTopics(request, caller));
         });
     }
 
-    private ListTopicsResponse listTopics(ListTopicsRequest request) {
+    private ListTopicsResponse listTopics(ListTopicsRequest request, Caller caller) {
         ListTopicsResponse.Builder response = ListTopicsResponse.newBuilder();
         for (TopicImage topic : image.get().topics().topicsByName().values()) {
-            if (topic.isInternal() && !request.getIncludeInternal()) {
+            if (topic.isInternal() && !request.getIncludeInternal()
+                    || !authorizer.allowed(caller, Action.DESCRIBE_TOPIC, topic.name())) {
                 continue;
             }
             // The smallest replica count: a partition being moved lists its new and old replicas together for a while.
@@ -162,6 +267,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void describeTopics(DescribeTopicsRequest request, StreamObserver<DescribeTopicsResponse> responses) {
+        Caller caller = authorizer.caller();
         readBarrier().whenCompleteAsync((barrier, failure) -> {
             if (barrier.error() != ErrorCode.NONE) {
                 DescribeTopicsResponse.Builder refused = DescribeTopicsResponse.newBuilder();
@@ -170,14 +276,21 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                 BrokerGrpcService.reply(responses, refused.build());
                 return;
             }
-            BrokerGrpcService.reply(responses, describeTopics(request));
+            BrokerGrpcService.reply(responses, describeTopics(request, caller));
         });
     }
 
-    private DescribeTopicsResponse describeTopics(DescribeTopicsRequest request) {
+    /** Needs DESCRIBE on each topic; its configs are shown only with DESCRIBE_CONFIGS on it. */
+    private DescribeTopicsResponse describeTopics(DescribeTopicsRequest request, Caller caller) {
         MetadataImage current = image.get();
         DescribeTopicsResponse.Builder response = DescribeTopicsResponse.newBuilder();
         for (String name : request.getNamesList()) {
+            if (!authorizer.allowed(caller, Action.DESCRIBE_TOPIC, name)) {
+                response.addTopics(TopicDescription.newBuilder().setName(name)
+                        .setError(RequestAuthorizer.denial(Action.DESCRIBE_TOPIC))
+                        .setErrorMessage(RequestAuthorizer.denialMessage(caller, Action.DESCRIBE_TOPIC, name)));
+                continue;
+            }
             TopicImage topic = current.topics().topic(name);
             if (topic == null) {
                 response.addTopics(TopicDescription.newBuilder().setName(name)
@@ -187,7 +300,8 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
             }
             TopicDescription.Builder description = TopicDescription.newBuilder().setName(name)
                     .setTopicId(topic.id().toString()).setInternal(topic.isInternal())
-                    .putAllConfigs(current.configs().explicit(name));
+                    .putAllConfigs(authorizer.allowed(caller, Action.DESCRIBE_TOPIC_CONFIGS, name)
+                            ? current.configs().explicit(name) : Map.of());
             for (Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
                 description.addPartitions(describePartition(topic.id(), entry.getKey(), entry.getValue()));
             }
@@ -243,7 +357,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                 "the read barrier failed: " + failure));
     }
 
-    private static boolean anySucceeded(java.util.List<TopicResult> results) {
+    private static boolean anySucceeded(List<TopicResult> results) {
         return results.stream().anyMatch(r -> r.getError() == ErrorCode.NONE);
     }
 }

@@ -43,9 +43,7 @@ public final class BrokerGrpcService {
                     ProtoUtils.marshaller(FetchRequest.getDefaultInstance()),
                     ProtoUtils.marshaller(FetchResponseView.getDefaultInstance())).build();
 
-    private final ProduceHandler produceHandler;
-    private final FetchHandler fetchHandler;
-    private final ListOffsetsHandler listOffsetsHandler;
+    private final AuthorizedBrokerCalls calls;
     private final Function<MetadataRequest, MetadataResponse> metadataHandler;
     private final TrafficMetrics trafficMetrics;
     private final ProducerIdHandler producerIdHandler;
@@ -62,10 +60,15 @@ public final class BrokerGrpcService {
                              ListOffsetsHandler listOffsetsHandler,
                              Function<MetadataRequest, MetadataResponse> metadataHandler,
                              TrafficMetrics trafficMetrics, ProducerIdHandler producerIdHandler) {
+        this(new AuthorizedBrokerCalls(RequestAuthorizer.OFF, produceHandler, fetchHandler, listOffsetsHandler),
+                metadataHandler, trafficMetrics, producerIdHandler);
+    }
+
+    /** The data path behind {@code calls}' ACL checks; InitProducerId is checked here. */
+    public BrokerGrpcService(AuthorizedBrokerCalls calls, Function<MetadataRequest, MetadataResponse> metadataHandler,
+                             TrafficMetrics trafficMetrics, ProducerIdHandler producerIdHandler) {
+        this.calls = calls;
         this.producerIdHandler = producerIdHandler;
-        this.produceHandler = produceHandler;
-        this.fetchHandler = fetchHandler;
-        this.listOffsetsHandler = listOffsetsHandler;
         this.metadataHandler = metadataHandler;
         this.trafficMetrics = trafficMetrics;
     }
@@ -83,6 +86,14 @@ public final class BrokerGrpcService {
     }
 
     private void initProducerId(InitProducerIdRequest request, StreamObserver<InitProducerIdResponse> responses) {
+        RequestAuthorizer authorizer = calls.authorizer();
+        if (!authorizer.allowed(RequestAuthorizer.Action.IDEMPOTENT_WRITE, "")) {
+            reply(responses, InitProducerIdResponse.newBuilder()
+                    .setError(RequestAuthorizer.denial(RequestAuthorizer.Action.IDEMPOTENT_WRITE))
+                    .setErrorMessage(RequestAuthorizer.denialMessage(authorizer.caller(),
+                            RequestAuthorizer.Action.IDEMPOTENT_WRITE, "")).build());
+            return;
+        }
         producerIdHandler.handle(request).whenComplete((response, failure) -> {
             if (failure != null) {
                 responses.onError(GrpcErrors.internal(failure));
@@ -94,7 +105,7 @@ public final class BrokerGrpcService {
 
     private void produce(ProduceRequestView request, StreamObserver<ProduceResponse> responses) {
         trafficMetrics.recordProduced(request);
-        produceHandler.handle(request).whenComplete((response, failure) -> {
+        calls.produce(request).whenComplete((response, failure) -> {
             if (failure != null) {
                 responses.onError(GrpcErrors.internal(failure));
             } else {
@@ -104,7 +115,7 @@ public final class BrokerGrpcService {
     }
 
     private void fetch(FetchRequest request, StreamObserver<FetchResponseView> responses) {
-        fetchHandler.handle(request).whenComplete((response, failure) -> {
+        calls.fetch(request).whenComplete((response, failure) -> {
             if (failure != null) {
                 responses.onError(GrpcErrors.internal(failure));
             } else {
@@ -115,11 +126,11 @@ public final class BrokerGrpcService {
     }
 
     private void listOffsets(ListOffsetsRequest request, StreamObserver<ListOffsetsResponse> responses) {
-        reply(responses, listOffsetsHandler.handle(request));
+        reply(responses, calls.listOffsets(request));
     }
 
     private void metadata(MetadataRequest request, StreamObserver<MetadataResponse> responses) {
-        reply(responses, metadataHandler.apply(request));
+        reply(responses, calls.filterMetadata(request, metadataHandler.apply(request)));
     }
 
     static <T> void reply(StreamObserver<T> responses, T response) {

@@ -32,6 +32,12 @@ public interface ControllerChannel {
 
     CompletableFuture<AlterConfigsResponse> alterConfigs(AlterConfigsRequest request);
 
+    /** One result per creation, in order; {@code REQUEST_TIMED_OUT} when the outcome is unknown (not resent). */
+    CompletableFuture<dev.sluice.proto.v1.CreateAclsResponse> createAcls(dev.sluice.proto.v1.CreateAclsRequest request);
+
+    /** One result per filter, in order; {@code REQUEST_TIMED_OUT} when the outcome is unknown (not resent). */
+    CompletableFuture<dev.sluice.proto.v1.DeleteAclsResponse> deleteAcls(dev.sluice.proto.v1.DeleteAclsRequest request);
+
     CompletableFuture<TopicResult> createInternalTopic(String name, int partitionCount, int replicationFactor,
             Map<String, String> configs);
 

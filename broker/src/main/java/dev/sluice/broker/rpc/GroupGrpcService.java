@@ -30,6 +30,8 @@ import dev.sluice.proto.v1.ListGroupsRequest;
 import dev.sluice.proto.v1.ListGroupsResponse;
 import dev.sluice.proto.v1.MemberDescription;
 import dev.sluice.proto.v1.TopicPartitions;
+import dev.sluice.broker.rpc.RequestAuthorizer.Action;
+import dev.sluice.proto.v1.TopicPartitionOffset;
 import io.grpc.stub.StreamObserver;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,34 +45,109 @@ import java.util.function.Supplier;
 /**
  * The public {@code sluice.v1.Group} service: finds a group's coordinator from the metadata image and serves
  * membership (heartbeats), describe/list/delete, and offset commits and fetches through the
- * {@link GroupCoordinator}, converting protobuf at this edge. Thread-safe.
+ * {@link GroupCoordinator}, converting protobuf at this edge. With authorization on ({@link RequestAuthorizer}):
+ * heartbeats and commits need READ on the group (commits READ on each topic too), finding the coordinator, fetching
+ * offsets and describing need DESCRIBE on it, deleting DELETE; listing shows the groups the caller may DESCRIBE.
+ * Thread-safe.
  */
 public final class GroupGrpcService extends GroupGrpc.GroupImplBase {
     private final GroupCoordinator coordinator;
     private final Supplier<MetadataImage> image;
 
+    private final RequestAuthorizer authorizer;
+
     public GroupGrpcService(GroupCoordinator coordinator, Supplier<MetadataImage> image) {
+        this(coordinator, image, RequestAuthorizer.OFF);
+    }
+
+    /** With every call checked by {@code authorizer} first. */
+    public GroupGrpcService(GroupCoordinator coordinator, Supplier<MetadataImage> image,
+                            RequestAuthorizer authorizer) {
         this.coordinator = coordinator;
         this.image = image;
+        this.authorizer = authorizer;
     }
 
     @Override
     public void findCoordinator(FindCoordinatorRequest request, StreamObserver<FindCoordinatorResponse> responses) {
+        if (!authorizer.allowed(Action.DESCRIBE_GROUP, request.getGroupId())) {
+            BrokerGrpcService.reply(responses, FindCoordinatorResponse.newBuilder()
+                    .setError(RequestAuthorizer.denial(Action.DESCRIBE_GROUP))
+                    .setErrorMessage(refusal(Action.DESCRIBE_GROUP, request.getGroupId())).build());
+            return;
+        }
         BrokerGrpcService.reply(responses, locate(request.getGroupId(), image.get()));
     }
 
     @Override
     public void commitOffsets(CommitOffsetsRequest request, StreamObserver<CommitOffsetsResponse> responses) {
-        BrokerGrpcService.reply(responses, coordinator.commit(request, offsetsPartitions()));
+        if (!authorizer.allowed(Action.READ_GROUP, request.getGroupId())) {
+            ErrorCode denial = RequestAuthorizer.denial(Action.READ_GROUP);
+            String message = refusal(Action.READ_GROUP, request.getGroupId());
+            CommitOffsetsResponse.Builder refused = CommitOffsetsResponse.newBuilder().setError(denial)
+                    .setErrorMessage(message);
+            request.getOffsetsList().forEach(o -> refused.addResults(o.toBuilder().setError(denial)
+                    .setErrorMessage(message)));
+            BrokerGrpcService.reply(responses, refused.build());
+            return;
+        }
+        List<TopicPartitionOffset> denied = deniedTopics(request.getOffsetsList(), Action.FETCH);
+        if (denied.isEmpty()) {
+            BrokerGrpcService.reply(responses, coordinator.commit(request, offsetsPartitions()));
+            return;
+        }
+        CommitOffsetsRequest.Builder allowed = request.toBuilder().clearOffsets();
+        request.getOffsetsList().stream().filter(o -> authorizer.allowed(Action.FETCH, o.getTopic()))
+                .forEach(allowed::addOffsets);
+        CommitOffsetsResponse response = allowed.getOffsetsCount() == 0 ? CommitOffsetsResponse.getDefaultInstance()
+                : coordinator.commit(allowed.build(), offsetsPartitions());
+        BrokerGrpcService.reply(responses, response.toBuilder().addAllResults(denied).build());
     }
 
     @Override
     public void fetchOffsets(FetchOffsetsRequest request, StreamObserver<FetchOffsetsResponse> responses) {
-        BrokerGrpcService.reply(responses, coordinator.fetch(request, offsetsPartitions()));
+        if (!authorizer.allowed(Action.DESCRIBE_GROUP, request.getGroupId())) {
+            BrokerGrpcService.reply(responses, FetchOffsetsResponse.newBuilder()
+                    .setError(RequestAuthorizer.denial(Action.DESCRIBE_GROUP))
+                    .setErrorMessage(refusal(Action.DESCRIBE_GROUP, request.getGroupId())).build());
+            return;
+        }
+        FetchOffsetsResponse response = coordinator.fetch(request, offsetsPartitions());
+        if (!authorizer.enabled()) {
+            BrokerGrpcService.reply(responses, response);
+            return;
+        }
+        // The offsets of topics the caller may not DESCRIBE are left out of a listing, refused when asked for.
+        FetchOffsetsResponse.Builder filtered = response.toBuilder().clearOffsets();
+        response.getOffsetsList().stream().filter(o -> authorizer.allowed(Action.DESCRIBE_TOPIC, o.getTopic()))
+                .forEach(filtered::addOffsets);
+        filtered.addAllOffsets(deniedTopics(request.getPartitionsList(), Action.DESCRIBE_TOPIC));
+        BrokerGrpcService.reply(responses, filtered.build());
+    }
+
+    /** The partitions of topics the caller may not {@code action}, each with its refusal. */
+    private List<TopicPartitionOffset> deniedTopics(List<TopicPartitionOffset> partitions, Action action) {
+        if (!authorizer.enabled()) {
+            return List.of();
+        }
+        return partitions.stream().filter(p -> !authorizer.allowed(action, p.getTopic()))
+                .map(p -> TopicPartitionOffset.newBuilder().setTopic(p.getTopic()).setPartition(p.getPartition())
+                        .setOffset(-1).setError(RequestAuthorizer.denial(action))
+                        .setErrorMessage(refusal(action, p.getTopic())).build()).toList();
+    }
+
+    private String refusal(Action action, String name) {
+        return RequestAuthorizer.denialMessage(authorizer.caller(), action, name);
     }
 
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> responses) {
+        if (!authorizer.allowed(Action.READ_GROUP, request.getGroupId())) {
+            BrokerGrpcService.reply(responses, HeartbeatResponse.newBuilder()
+                    .setError(RequestAuthorizer.denial(Action.READ_GROUP))
+                    .setErrorMessage(refusal(Action.READ_GROUP, request.getGroupId())).build());
+            return;
+        }
         Set<TopicPartition> owned = new HashSet<>();
         request.getOwnedPartitionsList().forEach(t -> t.getPartitionsList()
                 .forEach(p -> owned.add(new TopicPartition(t.getTopic(), p))));
@@ -90,6 +167,12 @@ public final class GroupGrpcService extends GroupGrpc.GroupImplBase {
     public void describeGroups(DescribeGroupsRequest request, StreamObserver<DescribeGroupsResponse> responses) {
         DescribeGroupsResponse.Builder response = DescribeGroupsResponse.newBuilder();
         for (String groupId : request.getGroupIdsList()) {
+            if (!authorizer.allowed(Action.DESCRIBE_GROUP, groupId)) {
+                response.addGroups(GroupDescription.newBuilder().setGroupId(groupId)
+                        .setError(RequestAuthorizer.denial(Action.DESCRIBE_GROUP))
+                        .setErrorMessage(refusal(Action.DESCRIBE_GROUP, groupId)));
+                continue;
+            }
             GroupCoordinator.GroupDescribed described = coordinator.describe(groupId, offsetsPartitions());
             GroupDescription.Builder group = GroupDescription.newBuilder().setGroupId(groupId)
                     .setError(described.error()).setErrorMessage(described.message());
@@ -124,15 +207,25 @@ public final class GroupGrpcService extends GroupGrpc.GroupImplBase {
     @Override
     public void listGroups(ListGroupsRequest request, StreamObserver<ListGroupsResponse> responses) {
         ListGroupsResponse.Builder response = ListGroupsResponse.newBuilder();
-        coordinator.list(offsetsPartitions()).forEach((groupId, listed) -> response.addGroups(GroupListing.newBuilder()
-                .setGroupId(groupId).setState(listed.state()).setMembers(listed.members())
-                .setClassic(listed.classic() != null)
-                .setProtocolType(listed.classic() == null ? "" : listed.classic().protocolType())));
+        RequestAuthorizer.Caller caller = authorizer.caller();
+        coordinator.list(offsetsPartitions()).forEach((groupId, listed) -> {
+            if (authorizer.allowed(caller, Action.DESCRIBE_GROUP, groupId)) {
+                response.addGroups(GroupListing.newBuilder().setGroupId(groupId).setState(listed.state())
+                        .setMembers(listed.members()).setClassic(listed.classic() != null)
+                        .setProtocolType(listed.classic() == null ? "" : listed.classic().protocolType()));
+            }
+        });
         BrokerGrpcService.reply(responses, response.build());
     }
 
     @Override
     public void deleteGroup(DeleteGroupRequest request, StreamObserver<DeleteGroupResponse> responses) {
+        if (!authorizer.allowed(Action.DELETE_GROUP, request.getGroupId())) {
+            BrokerGrpcService.reply(responses, DeleteGroupResponse.newBuilder()
+                    .setError(RequestAuthorizer.denial(Action.DELETE_GROUP))
+                    .setErrorMessage(refusal(Action.DELETE_GROUP, request.getGroupId())).build());
+            return;
+        }
         GroupCoordinator.ErrorResult result = coordinator.delete(request.getGroupId(), offsetsPartitions());
         BrokerGrpcService.reply(responses, DeleteGroupResponse.newBuilder().setError(result.error())
                 .setErrorMessage(result.message()).build());

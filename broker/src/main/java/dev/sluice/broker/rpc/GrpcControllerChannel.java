@@ -22,6 +22,8 @@ import dev.sluice.proto.internal.v1.ControlledShutdownResponse;
 import dev.sluice.proto.internal.v1.CreateInternalTopicRequest;
 import dev.sluice.proto.internal.v1.CreateInternalTopicResponse;
 import dev.sluice.proto.internal.v1.ForwardedAlterConfigsResponse;
+import dev.sluice.proto.internal.v1.ForwardedCreateAclsResponse;
+import dev.sluice.proto.internal.v1.ForwardedDeleteAclsResponse;
 import dev.sluice.proto.internal.v1.ForwardedCreateTopicsResponse;
 import dev.sluice.proto.internal.v1.ForwardedDeleteTopicsResponse;
 import dev.sluice.proto.internal.v1.PartitionState;
@@ -30,11 +32,17 @@ import dev.sluice.proto.internal.v1.ReadBarrierResponse;
 import dev.sluice.proto.internal.v1.RegisterBrokerRequest;
 import dev.sluice.proto.internal.v1.RegisterBrokerResponse;
 import dev.sluice.proto.internal.v1.SenderIdentity;
+import dev.sluice.proto.v1.AclResult;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.AlterConfigsResponse;
 import dev.sluice.proto.v1.ConfigAlteration;
+import dev.sluice.proto.v1.CreateAclsRequest;
+import dev.sluice.proto.v1.CreateAclsResponse;
 import dev.sluice.proto.v1.CreateTopicsRequest;
 import dev.sluice.proto.v1.CreateTopicsResponse;
+import dev.sluice.proto.v1.DeleteAclsFilterResult;
+import dev.sluice.proto.v1.DeleteAclsRequest;
+import dev.sluice.proto.v1.DeleteAclsResponse;
 import dev.sluice.proto.v1.DeleteTopicsRequest;
 import dev.sluice.proto.v1.DeleteTopicsResponse;
 import dev.sluice.proto.v1.ErrorCode;
@@ -56,8 +64,8 @@ import java.util.stream.Stream;
  * node that leads the quorum reaches its own controller through its own controller port, so there is one code path.
  * When no active controller answers within the request timeout the answer is {@code NOT_CONTROLLER} (retriable).
  * Every request of the broker's own carries this process's {@link NodeIdentity}.
- * Topic creates, deletes and config changes are never resent after a call that may have reached a controller;
- * they answer {@code REQUEST_TIMED_OUT} (outcome unknown) instead ({@link ControllerRouter#sendAtMostOnce}).
+ * Topic creates, deletes, config changes and ACL changes are never resent after a call that may have reached a
+ * controller; they answer {@code REQUEST_TIMED_OUT} (outcome unknown) ({@link ControllerRouter#sendAtMostOnce}).
  *
  * <p>Thread-safe; see {@link ControllerRouter} for threads and timing.
  */
@@ -132,6 +140,40 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
                 ALTER_SCRAM, dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getResponse,
                 message -> UsersGrpcService.refused(request, ErrorCode.NOT_CONTROLLER, message),
                 message -> UsersGrpcService.refused(request, ErrorCode.REQUEST_TIMED_OUT, message));
+    }
+
+    @Override
+    public CompletableFuture<CreateAclsResponse> createAcls(CreateAclsRequest request) {
+        int count = request.getCreationsCount();
+        return router.sendAtMostOnce("CreateAcls", stub -> stub.createAcls(request), CREATE_ACLS,
+                ForwardedCreateAclsResponse::getResponse,
+                message -> aclCreations(count, ErrorCode.NOT_CONTROLLER, message),
+                message -> aclCreations(count, ErrorCode.REQUEST_TIMED_OUT, message));
+    }
+
+    @Override
+    public CompletableFuture<DeleteAclsResponse> deleteAcls(DeleteAclsRequest request) {
+        int count = request.getFiltersCount();
+        return router.sendAtMostOnce("DeleteAcls", stub -> stub.deleteAcls(request), DELETE_ACLS,
+                ForwardedDeleteAclsResponse::getResponse,
+                message -> aclDeletions(count, ErrorCode.NOT_CONTROLLER, message),
+                message -> aclDeletions(count, ErrorCode.REQUEST_TIMED_OUT, message));
+    }
+
+    private static CreateAclsResponse aclCreations(int count, ErrorCode error, String message) {
+        CreateAclsResponse.Builder response = CreateAclsResponse.newBuilder();
+        for (int i = 0; i < count; i++) {
+            response.addResults(AclResult.newBuilder().setError(error).setErrorMessage(message));
+        }
+        return response.build();
+    }
+
+    private static DeleteAclsResponse aclDeletions(int count, ErrorCode error, String message) {
+        DeleteAclsResponse.Builder response = DeleteAclsResponse.newBuilder();
+        for (int i = 0; i < count; i++) {
+            response.addResults(DeleteAclsFilterResult.newBuilder().setError(error).setErrorMessage(message));
+        }
+        return response.build();
     }
 
     @Override
@@ -278,6 +320,12 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
             dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getError,
             dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getErrorMessage,
             dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getControllerId);
+    private static final ControllerRouter.Envelope<ForwardedCreateAclsResponse> CREATE_ACLS = envelope(
+            ForwardedCreateAclsResponse::getError, ForwardedCreateAclsResponse::getErrorMessage,
+            ForwardedCreateAclsResponse::getControllerId);
+    private static final ControllerRouter.Envelope<ForwardedDeleteAclsResponse> DELETE_ACLS = envelope(
+            ForwardedDeleteAclsResponse::getError, ForwardedDeleteAclsResponse::getErrorMessage,
+            ForwardedDeleteAclsResponse::getControllerId);
     private static final ControllerRouter.Envelope<CreateInternalTopicResponse> INTERNAL_TOPIC = envelope(
             CreateInternalTopicResponse::getError, CreateInternalTopicResponse::getErrorMessage,
             CreateInternalTopicResponse::getControllerId);

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * controller, as ACL changes are, and acknowledged after a read barrier so that this broker already authenticates
  * with the new credential (or refuses a deleted user). The client derives the credential from the password, so no
  * password ever reaches a broker. Describing reads the image after a read barrier and shows names, mechanisms and
- * iteration counts only, never a salt or key. Thread-safe.
+ * iteration counts only, never a salt or key. With authorization on, altering needs ALTER on the cluster and
+ * describing DESCRIBE on it, as Kafka's AlterUserScramCredentials and DescribeUserScramCredentials. Thread-safe.
  */
 public final class UsersGrpcService extends UsersGrpc.UsersImplBase {
     private static final long APPLY_WAIT_MS = 5_000;
@@ -33,16 +34,26 @@ public final class UsersGrpcService extends UsersGrpc.UsersImplBase {
     private final ControllerChannel controller;
     private final Supplier<MetadataImage> image;
     private final AppliedOffsetWaiters applied;
+    private final RequestAuthorizer authorizer;
 
-    public UsersGrpcService(ControllerChannel controller, Supplier<MetadataImage> image, AppliedOffsetWaiters applied) {
+    public UsersGrpcService(ControllerChannel controller, Supplier<MetadataImage> image, AppliedOffsetWaiters applied,
+                            RequestAuthorizer authorizer) {
         this.controller = controller;
         this.image = image;
         this.applied = applied;
+        this.authorizer = authorizer;
     }
 
     @Override
     public void alterUserScramCredentials(AlterUserScramCredentialsRequest request,
                                           StreamObserver<AlterUserScramCredentialsResponse> responses) {
+        RequestAuthorizer.Caller caller = authorizer.caller();
+        if (!authorizer.allowed(caller, RequestAuthorizer.Action.ALTER_CLUSTER, "")) {
+            BrokerGrpcService.reply(responses, refused(request, RequestAuthorizer.denial(
+                    RequestAuthorizer.Action.ALTER_CLUSTER), RequestAuthorizer.denialMessage(caller,
+                    RequestAuthorizer.Action.ALTER_CLUSTER, "")));
+            return;
+        }
         controller.alterUserScramCredentials(request).whenCompleteAsync((response, failure) -> {
             if (failure != null) {
                 BrokerGrpcService.reply(responses, refused(request, ErrorCode.NOT_CONTROLLER,
@@ -60,6 +71,14 @@ public final class UsersGrpcService extends UsersGrpc.UsersImplBase {
     @Override
     public void describeUserScramCredentials(DescribeUserScramCredentialsRequest request,
                                              StreamObserver<DescribeUserScramCredentialsResponse> responses) {
+        RequestAuthorizer.Caller caller = authorizer.caller();
+        if (!authorizer.allowed(caller, RequestAuthorizer.Action.DESCRIBE_CLUSTER, "")) {
+            BrokerGrpcService.reply(responses, DescribeUserScramCredentialsResponse.newBuilder()
+                    .setError(RequestAuthorizer.denial(RequestAuthorizer.Action.DESCRIBE_CLUSTER))
+                    .setErrorMessage(RequestAuthorizer.denialMessage(caller, RequestAuthorizer.Action.DESCRIBE_CLUSTER,
+                            "")).build());
+            return;
+        }
         readBarrier().whenCompleteAsync((barrier, failure) -> {
             if (barrier.error() != ErrorCode.NONE) {
                 BrokerGrpcService.reply(responses, DescribeUserScramCredentialsResponse.newBuilder()

@@ -3,6 +3,7 @@ package dev.sluice.broker.server;
 import dev.sluice.broker.rpc.AppliedOffsetWaiters;
 import dev.sluice.broker.rpc.AuthenticationGrpcService;
 import dev.sluice.broker.rpc.ControllerChannel;
+import dev.sluice.broker.rpc.RequestAuthorizer;
 import dev.sluice.broker.rpc.UsersGrpcService;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.proto.v1.AuthenticationGrpc;
@@ -23,7 +24,7 @@ record Authentication(AuthenticationGrpcService service, UsersGrpcService users,
                       AuthenticationInterceptor interceptor) {
 
     static Authentication of(AuthenticationConfig config, ControllerChannel controller, Supplier<MetadataImage> image,
-                             AppliedOffsetWaiters applied, Clock clock) {
+                             AppliedOffsetWaiters applied, RequestAuthorizer authorizer, Clock clock) {
         SecureRandom random = new SecureRandom();
         AuthSessions sessions = new AuthSessions(random, config.sessionLifetimeMs());
         AuthenticationGrpcService service = new AuthenticationGrpcService(config.mechanisms(),
@@ -32,6 +33,6 @@ record Authentication(AuthenticationGrpcService service, UsersGrpcService users,
         AuthenticationInterceptor interceptor = new AuthenticationInterceptor(
                 token -> sessions.user(token, clock.millis()).filter(user -> image.get().scram().hasUser(user)),
                 config.required(), Set.of(AuthenticationGrpc.SERVICE_NAME, "grpc.health.v1.Health"));
-        return new Authentication(service, new UsersGrpcService(controller, image, applied), interceptor);
+        return new Authentication(service, new UsersGrpcService(controller, image, applied, authorizer), interceptor);
     }
 }

@@ -12,6 +12,8 @@ import dev.sluice.broker.partition.ProduceHandler;
 import dev.sluice.broker.partition.ProducerIdHandler;
 import dev.sluice.broker.replication.PartitionReplicas;
 import dev.sluice.broker.rpc.AdminGrpcService;
+import dev.sluice.broker.rpc.ClusterActionInterceptor;
+import dev.sluice.broker.rpc.RequestAuthorizer;
 import dev.sluice.broker.rpc.BrokerGrpcService;
 import dev.sluice.broker.rpc.ConnectionMeter;
 import dev.sluice.broker.rpc.ConnectionOrderedCalls;
@@ -99,7 +101,7 @@ final class BrokerRole implements AutoCloseable {
             BrokerServices services = services(context, storage, replication, quorum, channel, lease, settings,
                     resources);
             Authentication authentication = Authentication.of(context.config().authentication(), channel,
-                    quorum::brokerImage, replication.appliedOffsets(), context.clock());
+                    quorum::brokerImage, replication.appliedOffsets(), services.authorizer(), context.clock());
             GrpcListener server = startServer(context, replication, authentication, services, resources);
             int kafkaPort = startProtocols(config, services, protocols, resources);
             replication.replicas().start();
@@ -144,8 +146,11 @@ final class BrokerRole implements AutoCloseable {
                 resources.push(new LatestOffsets(config.nodeId(), listOffsets, context.brokerChannels())));
         coordinator.useRebalanceListener(groupMeters::rebalanceCompleted);
         context.meterRefresh().add(groupMeters::refresh);
+        RequestAuthorizer authorizer = new RequestAuthorizer(config.authorization().authorizer(),
+                quorum::brokerImage);
         AdminGrpcService adminService = new AdminGrpcService(channel, quorum::brokerImage, logStore,
-                context.clusterId(), () -> QuorumInfos.of(quorum.status()), replication.appliedOffsets());
+                context.clusterId(), () -> QuorumInfos.of(quorum.status()), replication.appliedOffsets(),
+                authorizer);
         context.scheduler().scheduleWithFixedDelay(replication.appliedOffsets()::expireOverdue,
                 APPLIED_OFFSET_EXPIRY_INTERVAL_MS, APPLIED_OFFSET_EXPIRY_INTERVAL_MS, TimeUnit.MILLISECONDS);
         ClassicGroupCoordinator classicGroups = new ClassicGroupCoordinator(coordinator);
@@ -153,8 +158,9 @@ final class BrokerRole implements AutoCloseable {
                 ClassicGroupCoordinator.TICK_INTERVAL_MS, ClassicGroupCoordinator.TICK_INTERVAL_MS,
                 TimeUnit.MILLISECONDS);
         return new BrokerServices(config, context.clusterId(), quorum::brokerImage, quorum::leaderId, produce, fetch,
-                listOffsets, producerIds, adminService, new GroupGrpcService(coordinator, quorum::brokerImage),
-                coordinator, classicGroups);
+                listOffsets, producerIds, adminService,
+                new GroupGrpcService(coordinator, quorum::brokerImage, authorizer), coordinator, classicGroups,
+                authorizer);
     }
 
     /** Starts listening on the broker port with the gRPC services, and the pool their calls run on. */
@@ -163,9 +169,9 @@ final class BrokerRole implements AutoCloseable {
                                             ResourceStack resources) throws IOException {
         NodeConfig config = context.config();
         PartitionReplicas replicas = replication.replicas();
-        BrokerGrpcService brokerService = new BrokerGrpcService(services.produce(), services.fetch(),
-                services.listOffsets(), new MetadataResponder(services.clusterId(), services.image(),
-                        services.controllerId()), replication.traffic(), services.producerIds());
+        BrokerGrpcService brokerService = new BrokerGrpcService(services.authorizedCalls(),
+                new MetadataResponder(services.clusterId(), services.image(), services.controllerId()),
+                replication.traffic(), services.producerIds());
         RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(context.registry(), "broker");
         MalformedRequests malformed = context.malformedRequests();
         // Calls run on this pool; each connection's Produce calls one at a time, in arrival order, so that an
@@ -175,7 +181,8 @@ final class BrokerRole implements AutoCloseable {
         ConnectionOrderedCalls ordering = new ConnectionOrderedCalls(rpcPool, Set.of(BrokerGrpc.getProduceMethod()));
         List<ServerServiceDefinition> definitions = List.of(malformed.guard(brokerService.definition()),
                 malformed.guard(services.admin()), malformed.guard(services.groups()),
-                malformed.guard(replicas.replicaFetchService()),
+                ServerInterceptors.intercept(malformed.guard(replicas.replicaFetchService()),
+                        new ClusterActionInterceptor(services.authorizer())),
                 malformed.guard(authentication.service().bindService()),
                 malformed.guard(authentication.users().bindService()));
         NettyServerBuilder builder = ordering

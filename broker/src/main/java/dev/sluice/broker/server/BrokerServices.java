@@ -7,7 +7,9 @@ import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ProduceHandler;
 import dev.sluice.broker.partition.ProducerIdHandler;
 import dev.sluice.broker.rpc.AdminGrpcService;
+import dev.sluice.broker.rpc.AuthorizedBrokerCalls;
 import dev.sluice.broker.rpc.GroupGrpcService;
+import dev.sluice.broker.rpc.RequestAuthorizer;
 import dev.sluice.metadata.MetadataImage;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -25,10 +27,26 @@ import java.util.function.Supplier;
  * @param coordinator  the group coordinator the group service uses, for what the gRPC API has no call for (Kafka's
  *                     commits by classic group members)
  * @param classicGroups Kafka's classic group membership on that coordinator
+ * @param authorizer   the ACL checks ({@code authorizer.enabled}); the admin and group services apply them already,
+ *                     the other handlers do not: serve those through {@link #authorizedCalls()}
  */
 public record BrokerServices(NodeConfig config, String clusterId, Supplier<MetadataImage> image,
                              IntSupplier controllerId, ProduceHandler produce, FetchHandler fetch,
                              ListOffsetsHandler listOffsets, ProducerIdHandler producerIds, AdminGrpcService admin,
                              GroupGrpcService groups, GroupCoordinator coordinator,
-                             ClassicGroupCoordinator classicGroups) {
+                             ClassicGroupCoordinator classicGroups, RequestAuthorizer authorizer) {
+    /** Without authorization ({@link RequestAuthorizer#OFF}). */
+    public BrokerServices(NodeConfig config, String clusterId, Supplier<MetadataImage> image,
+                          IntSupplier controllerId, ProduceHandler produce, FetchHandler fetch,
+                          ListOffsetsHandler listOffsets, ProducerIdHandler producerIds, AdminGrpcService admin,
+                          GroupGrpcService groups, GroupCoordinator coordinator,
+                          ClassicGroupCoordinator classicGroups) {
+        this(config, clusterId, image, controllerId, produce, fetch, listOffsets, producerIds, admin, groups,
+                coordinator, classicGroups, RequestAuthorizer.OFF);
+    }
+
+    /** Produce, fetch and list offsets behind the ACL checks, as the gRPC port serves them. */
+    public AuthorizedBrokerCalls authorizedCalls() {
+        return new AuthorizedBrokerCalls(authorizer, produce, fetch, listOffsets);
+    }
 }

@@ -156,6 +156,18 @@ class BrokerLifecycleIdentityTest {
         }
 
         @Override
+        public CompletableFuture<dev.sluice.proto.v1.CreateAclsResponse> createAcls(
+                dev.sluice.proto.v1.CreateAclsRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<dev.sluice.proto.v1.DeleteAclsResponse> deleteAcls(
+                dev.sluice.proto.v1.DeleteAclsRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public CompletableFuture<ReadBarrierReply> readBarrier() {
             throw new UnsupportedOperationException();
         }

@@ -44,6 +44,8 @@ public final class Errors {
             case OFFSET_OUT_OF_RANGE -> new OffsetOutOfRangeException(text);
             case MESSAGE_TOO_LARGE -> new RecordTooLargeException(text);
             case LEADER_NOT_AVAILABLE -> new dev.sluice.client.LeaderNotAvailableException(text);
+            case TOPIC_AUTHORIZATION_FAILED, GROUP_AUTHORIZATION_FAILED, CLUSTER_AUTHORIZATION_FAILED,
+                 TRANSACTIONAL_ID_AUTHORIZATION_FAILED -> new dev.sluice.client.AuthorizationException(code, text);
             default -> isRetriable(code) ? new RetriableException(code, text) : new SluiceException(code, text);
         };
     }

@@ -147,6 +147,14 @@ public final class Sender implements Runnable {
                     return true;
                 }
                 lastError = Errors.toException(response.getError(), response.getErrorMessage());
+                if (lastError instanceof dev.sluice.client.AuthorizationException) {
+                    // Refused, not unavailable: every broker answers the same until an administrator adds an ACL,
+                    // so the records waiting for a producer id fail now (as Kafka's producer fails on
+                    // ClusterAuthorizationException) instead of when their delivery timeout ends. Later sends try
+                    // again.
+                    accumulator.drainAll().forEach(batch -> failBatch(batch, lastError));
+                    return false;
+                }
             } catch (RuntimeException e) {
                 lastError = Errors.fromTransport(address, e);
             }

@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * The operations an ACL grants or denies, with Kafka's names and implications: {@link #ALL} stands for every
  * operation; an ALLOW of READ, WRITE, DELETE or ALTER implies DESCRIBE, and an ALLOW of ALTER_CONFIGS implies
- * DESCRIBE_CONFIGS (denials imply nothing: a DENY of READ does not deny DESCRIBE).
+ * DESCRIBE_CONFIGS (denials imply nothing: a DENY of READ does not deny DESCRIBE). The proto enum lists them in
+ * the same order after its "any" value, so append new ones at the end of both.
  */
 public enum AclOperation {
     ALL,
@@ -17,7 +18,11 @@ public enum AclOperation {
     ALTER,
     DESCRIBE,
     DESCRIBE_CONFIGS,
-    ALTER_CONFIGS;
+    ALTER_CONFIGS,
+    /** On the cluster: an idempotent producer id (Kafka also accepts WRITE on any topic instead). */
+    IDEMPOTENT_WRITE,
+    /** On the cluster: node-to-node requests on the broker port (replica fetch); give it to the nodes' principals. */
+    CLUSTER_ACTION;
 
     /** The operations whose ALLOW also allows this one (itself and ALL included). */
     public Set<AclOperation> allowedBy() {
