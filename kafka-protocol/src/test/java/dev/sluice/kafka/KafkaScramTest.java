@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.broker.server.AuthenticationConfig;
+import dev.sluice.broker.server.AuthorizationConfig;
+import dev.sluice.security.acl.AclBinding;
+import dev.sluice.security.acl.AclEntry;
+import dev.sluice.security.acl.AclOperation;
+import dev.sluice.security.acl.AclPermission;
+import dev.sluice.security.acl.ResourcePattern;
+import dev.sluice.security.acl.ResourceType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Kafka listener with SCRAM ({@code listener.kafka.sasl.enabled.mechanisms}) against the Apache Java client's
  * own SASL_PLAINTEXT with {@code ScramLoginModule}: users created through Sluice's Admin (credentials in the metadata
- * log) produce and consume with SCRAM-SHA-256 and SCRAM-SHA-512; a wrong password and an unknown user get the same
- * refusal; a client without SASL and a deleted user get nowhere.
+ * log) produce and consume with SCRAM-SHA-256 and SCRAM-SHA-512; ACLs apply to {@code User:<name>}; a wrong password
+ * and an unknown user get the same refusal; a client without SASL and a deleted user get nowhere.
  */
 class KafkaScramTest {
     @TempDir
@@ -46,12 +53,17 @@ class KafkaScramTest {
 
     @BeforeAll
     static void startNode() throws Exception {
+        // The gRPC port stays open to anonymous callers (the test's operator), a super user; alice is one too.
         node = KafkaTestNode.start(Files.createDirectory(dir.resolve("data")), Map.of(
-                AuthenticationConfig.KAFKA_MECHANISMS, "SCRAM-SHA-256,SCRAM-SHA-512"));
+                AuthenticationConfig.KAFKA_MECHANISMS, "SCRAM-SHA-256,SCRAM-SHA-512",
+                AuthorizationConfig.ENABLED, "true",
+                AuthorizationConfig.SUPER_USERS, "User:ANONYMOUS;User:alice"));
         try (dev.sluice.client.Admin sluice = dev.sluice.client.Admin.create(Map.of("bootstrap.servers",
                 node.grpcBootstrap()))) {
             sluice.createUser("alice", "SCRAM-SHA-256", "alice-secret".toCharArray(), 4096);
             sluice.createUser("bob", "SCRAM-SHA-512", "bob-secret".toCharArray(), 4096);
+            sluice.createAcls(List.of(new AclBinding(ResourcePattern.literal(ResourceType.TOPIC, "scram-orders"),
+                    new AclEntry("User:bob", AclEntry.ANY_HOST, AclOperation.READ, AclPermission.ALLOW))));
         }
     }
 
@@ -91,6 +103,20 @@ class KafkaScramTest {
             }
         }
         assertThat(values).hasSize(20).first().isEqualTo("order-0");
+    }
+
+    @Test
+    void theScramUserIsThePrincipalTheAclsName() throws Exception {
+        try (Admin admin = Admin.create(scram("SCRAM-SHA-256", "alice", "alice-secret"))) {
+            admin.createTopics(List.of(new NewTopic("scram-acl", 1, (short) 1))).all().get();
+        }
+        Properties bob = scram("SCRAM-SHA-512", "bob", "bob-secret");
+        bob.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(bob, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("scram-acl", bytes("k"), bytes("v"))).get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        }
     }
 
     @Test
