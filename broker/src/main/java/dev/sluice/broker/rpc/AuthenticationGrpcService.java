@@ -37,6 +37,8 @@ public final class AuthenticationGrpcService extends AuthenticationGrpc.Authenti
     private static final Logger log = LoggerFactory.getLogger(AuthenticationGrpcService.class);
     /** How long a client has between client-first and client-final. */
     static final long EXCHANGE_LIFETIME_MS = 30_000;
+    /** Open exchanges held at most; more are refused, so that unfinished exchanges cannot exhaust memory. */
+    static final int MAX_PENDING_EXCHANGES = 10_000;
     private static final int EXCHANGE_ID_BYTES = 16;
     private static final int NONCE_BYTES = 24;
 
@@ -90,6 +92,9 @@ public final class AuthenticationGrpcService extends AuthenticationGrpc.Authenti
     }
 
     private AuthenticateResponse first(ScramMechanism mechanism, String clientFirst, long now) {
+        if (pending.size() >= MAX_PENDING_EXCHANGES) {
+            throw new ScramException(MAX_PENDING_EXCHANGES + " exchanges are already open");
+        }
         ScramServerExchange exchange = new ScramServerExchange(mechanism, user -> credentials.apply(user, mechanism),
                 randomText(NONCE_BYTES), decoySecret);
         String serverFirst = exchange.handleClientFirst(clientFirst);

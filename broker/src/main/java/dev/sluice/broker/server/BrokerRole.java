@@ -100,6 +100,13 @@ final class BrokerRole implements AutoCloseable {
             ImageTopicSettings settings = new ImageTopicSettings();
             BrokerServices services = services(context, storage, replication, quorum, channel, lease, settings,
                     resources);
+            if (config.authentication().required() && (!config.tls().client().enabled()
+                    || config.tls().client().clientAuth() == dev.sluice.security.ClientAuth.NONE)) {
+                log.warn("Node {}: {}=true without client certificates on the broker port: the other brokers' "
+                        + "replica fetches carry no principal and are refused; give the nodes certificates ({}="
+                        + "requested or required) unless this is a single-node cluster", config.nodeId(),
+                        AuthenticationConfig.REQUIRED, NodeTls.key(NodeTls.CLIENT, "client.auth"));
+            }
             Authentication authentication = Authentication.of(context.config().authentication(), channel,
                     quorum::brokerImage, replication.appliedOffsets(), services.authorizer(), context.clock());
             GrpcListener server = startServer(context, replication, authentication, services, resources);
