@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             PerfCommand.class,
             KubeCommand.class,
             CertCommand.class,
+            UserCommand.class,
         })
 public final class SluiceCommand implements Runnable {
     @Spec

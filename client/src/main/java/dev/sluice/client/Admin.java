@@ -57,7 +57,7 @@ public final class Admin implements AutoCloseable {
     private final GroupAdmin groups;
 
     private Admin(AdminSettings settings, Time time) {
-        this.channels = new ChannelPool(settings.tls());
+        this.channels = new ChannelPool(settings.tls(), settings.sasl());
         this.settings = settings;
         this.time = time;
         this.broker = new AnyBroker(settings.bootstrapServers(), channels);
@@ -127,6 +127,69 @@ public final class Admin implements AutoCloseable {
     public void deleteTopics(Collection<String> names) {
         DeleteTopicsRequest request = DeleteTopicsRequest.newBuilder().addAllNames(names).build();
         callAtMostOnce("delete", stub -> checkResults(stub.deleteTopics(request).getResultsList()));
+    }
+
+    /**
+     * Creates (or replaces) {@code user}'s SCRAM credential for {@code mechanism} ({@code SCRAM-SHA-256} or
+     * {@code SCRAM-SHA-512}). The credential (salt, StoredKey, ServerKey) is derived here from the password, which
+     * never leaves this process.
+     */
+    public void createUser(String user, String mechanism, char[] password, int iterations) {
+        dev.sluice.security.scram.ScramMechanism parsed = dev.sluice.security.scram.ScramMechanism.forName(mechanism)
+                .orElseThrow(() -> new IllegalArgumentException("unknown mechanism '" + mechanism
+                        + "': expected SCRAM-SHA-256 or SCRAM-SHA-512"));
+        dev.sluice.security.scram.ScramCredential credential = dev.sluice.security.scram.ScramCredential.create(
+                parsed, password, iterations, new java.security.SecureRandom());
+        var request = dev.sluice.proto.v1.AlterUserScramCredentialsRequest.newBuilder()
+                .addUpsertions(dev.sluice.proto.v1.ScramCredential.newBuilder().setUser(user)
+                        .setMechanism(parsed == dev.sluice.security.scram.ScramMechanism.SCRAM_SHA_256
+                                ? dev.sluice.proto.v1.ScramMechanism.SCRAM_SHA_256
+                                : dev.sluice.proto.v1.ScramMechanism.SCRAM_SHA_512)
+                        .setSalt(com.google.protobuf.ByteString.copyFrom(credential.salt()))
+                        .setIterations(iterations)
+                        .setStoredKey(com.google.protobuf.ByteString.copyFrom(credential.storedKey()))
+                        .setServerKey(com.google.protobuf.ByteString.copyFrom(credential.serverKey())))
+                .build();
+        alterUsers("create user", request);
+    }
+
+    /** Deletes every SCRAM credential of {@code user}; it cannot authenticate any more. */
+    public void deleteUser(String user) {
+        alterUsers("delete user", dev.sluice.proto.v1.AlterUserScramCredentialsRequest.newBuilder()
+                .addDeletions(dev.sluice.proto.v1.ScramCredentialDeletion.newBuilder().setUser(user)).build());
+    }
+
+    /** The users with SCRAM credentials, sorted by name: mechanisms and iteration counts only. */
+    public List<UserDescription> describeUsers() {
+        return retried(() -> broker.call(channel -> {
+            var response = dev.sluice.proto.v1.UsersGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS)
+                    .describeUserScramCredentials(
+                            dev.sluice.proto.v1.DescribeUserScramCredentialsRequest.getDefaultInstance());
+            check(response.getError(), response.getErrorMessage(), null);
+            return response.getUsersList().stream().map(u -> new UserDescription(u.getUser(),
+                    u.getCredentialsList().stream().collect(java.util.stream.Collectors.toMap(
+                            c -> c.getMechanism() == dev.sluice.proto.v1.ScramMechanism.SCRAM_SHA_256
+                                    ? "SCRAM-SHA-256" : "SCRAM-SHA-512",
+                            dev.sluice.proto.v1.ScramCredentialInfo::getIterations)))).toList();
+        }), Admin::worthRetrying);
+    }
+
+    private void alterUsers(String what, dev.sluice.proto.v1.AlterUserScramCredentialsRequest request) {
+        try {
+            retried(() -> broker.callAtMostOnce(channel -> {
+                var response = dev.sluice.proto.v1.UsersGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS)
+                        .alterUserScramCredentials(request);
+                for (dev.sluice.proto.v1.UserResult result : response.getResultsList()) {
+                    check(result.getError(), result.getErrorMessage(), null);
+                }
+                return null;
+            }), error -> !(error instanceof TimeoutException) && worthRetrying(error));
+        } catch (TimeoutException e) {
+            throw new TimeoutException(what + " did not complete; it may or may not have taken effect: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The topics of the cluster, internal ones excluded, sorted by name. */

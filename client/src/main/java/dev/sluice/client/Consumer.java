@@ -89,7 +89,7 @@ public final class Consumer<K, V> implements AutoCloseable {
 
     Consumer(ConsumerSettings settings, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer,
              Time time) {
-        this.channels = new ChannelPool(settings.tls());
+        this.channels = new ChannelPool(settings.tls(), settings.sasl());
         this.settings = settings;
         this.time = time;
         this.metadata = new Metadata(settings.bootstrapServers(), channels, time, settings.metadataMaxAgeMs(),

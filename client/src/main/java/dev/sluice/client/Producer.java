@@ -64,7 +64,7 @@ public final class Producer<K, V> implements AutoCloseable {
     }
 
     Producer(ProducerSettings settings, Serializer<K> keySerializer, Serializer<V> valueSerializer, Time time) {
-        this.channels = new ChannelPool(settings.tls());
+        this.channels = new ChannelPool(settings.tls(), settings.sasl());
         this.settings = settings;
         this.keySerializer = Objects.requireNonNull(keySerializer, "keySerializer");
         this.valueSerializer = Objects.requireNonNull(valueSerializer, "valueSerializer");

@@ -52,6 +52,11 @@ public final class ProducerConfig {
     public static final String TLS_CERT = "tls.cert";
     /** PEM (PKCS#8) private key of {@code tls.cert}. */
     public static final String TLS_KEY = "tls.key";
+    /** SCRAM-SHA-256 or SCRAM-SHA-512: authenticate to each broker before the first call (docs/security.md). */
+    public static final String SASL_MECHANISM = "sasl.mechanism";
+    public static final String SASL_USERNAME = "sasl.username";
+    /** The password of {@link #SASL_USERNAME}; it never leaves the client (SCRAM sends a proof). */
+    public static final String SASL_PASSWORD = "sasl.password";
 
     private ProducerConfig() {
     }

@@ -51,6 +51,8 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private final KafkaRequestHandler handler;
     private final Executor executor;
+    /** Null when the listener has no SASL mechanisms: then the TLS or plaintext principal stands. */
+    private final KafkaSaslAuthenticator sasl;
     private final ArrayDeque<ByteBuf> queued = new ArrayDeque<>();
     private boolean serving;
     /** Closed by this side after a bad frame or a failed acks=0 produce: what is queued is dropped. */
@@ -58,8 +60,13 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private String connectionId = "unconnected";
 
     KafkaConnection(KafkaRequestHandler handler, Executor executor) {
+        this(handler, executor, null);
+    }
+
+    KafkaConnection(KafkaRequestHandler handler, Executor executor, KafkaSaslAuthenticator sasl) {
         this.handler = handler;
         this.executor = executor;
+        this.sasl = sasl;
     }
 
     @Override
@@ -126,7 +133,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         frame.release();
         buffer.flip();
         DecodedRequest request = decode(ctx, buffer);
-        if (request == null) {
+        if (request == null || maybeServeSasl(ctx, request)) {
             return;
         }
         CompletableFuture.supplyAsync(KafkaPrincipalHandler.asCaller(ctx,
@@ -147,6 +154,44 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                     }
                     serveNext(ctx);
                 }));
+    }
+
+    /**
+     * Serves SaslHandshake and SaslAuthenticate here, on the event loop, and closes a connection that sends anything
+     * but ApiVersions before it authenticated; true when the request was dealt with (the next one's turn taken).
+     */
+    private boolean maybeServeSasl(ChannelHandlerContext ctx, DecodedRequest request) {
+        ApiKeys api = request.context().header.apiKey();
+        boolean saslApi = api == ApiKeys.SASL_HANDSHAKE || api == ApiKeys.SASL_AUTHENTICATE;
+        if (sasl == null) {
+            if (!saslApi) {
+                return false;
+            }
+            write(ctx, request.context(), request.request().getErrorResponse(0,
+                    Errors.UNSUPPORTED_SASL_MECHANISM.exception("this listener has no SASL mechanisms")));
+            malformed(ctx, api + " on a listener without SASL", null);
+            return true;
+        }
+        if (!saslApi) {
+            if (sasl.authenticated() || api == ApiKeys.API_VERSIONS) {
+                return false;
+            }
+            malformed(ctx, api + " before SASL authentication", null);
+            return true;
+        }
+        KafkaSaslAuthenticator.Outcome outcome = sasl.handle(request.request());
+        write(ctx, request.context(), outcome.response());
+        if (outcome.close()) {
+            log.info("Kafka connection {}: SASL authentication of user '{}' refused", connectionId,
+                    sasl.attemptedUser());
+            malformed(ctx, "SASL authentication failed", null);
+            return true;
+        }
+        if (sasl.authenticated()) {
+            ctx.channel().attr(KafkaPrincipalHandler.PRINCIPAL).set(sasl.user());
+        }
+        serveNext(ctx);
+        return true;
     }
 
     private record DecodedRequest(RequestContext context, AbstractRequest request) {

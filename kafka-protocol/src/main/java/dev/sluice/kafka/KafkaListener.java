@@ -65,6 +65,7 @@ final class KafkaListener implements dev.sluice.broker.server.BrokerProtocol.Lis
         KafkaListenerConfig kafka = config.kafka();
         KafkaRequestHandler handler = new KafkaRequestHandler(services);
         TlsSettings tls = config.tls().kafka();
+        requireAuthenticationCovered(config, tls);
         SslContext sslContext = tls.enabled()
                 ? TcpServerTls.serverContext(NodeTls.KAFKA, tls, Clock.systemUTC()) : null;
         PrincipalMappingRules principalRules = config.tls().principalRules();
@@ -72,6 +73,9 @@ final class KafkaListener implements dev.sluice.broker.server.BrokerProtocol.Lis
         EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("sluice-kafka-io", true));
         ExecutorService requests = Executors.newCachedThreadPool(new DefaultThreadFactory("sluice-kafka-request",
                 true));
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        byte[] decoySecret = new byte[32];
+        random.nextBytes(decoySecret);
         ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, workers)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -84,16 +88,18 @@ final class KafkaListener implements dev.sluice.broker.server.BrokerProtocol.Lis
                         socket.pipeline().addLast(new KafkaPrincipalHandler(principalRules));
                         // Kafka frames: a 4-byte big-endian size, then that many bytes; the size is stripped.
                         socket.pipeline().addLast(new LengthFieldBasedFrameDecoder(kafka.maxRequestBytes() + 4, 0, 4,
-                                0, 4, true), new KafkaConnection(handler, requests));
+                                0, 4, true), new KafkaConnection(handler, requests, sasl(services, random,
+                                        decoySecret)));
                     }
                 });
         try {
             Channel channel = bootstrap.bind(new InetSocketAddress(config.bindHost(), kafka.port())).sync().channel();
             KafkaListener listener = new KafkaListener(acceptor, workers, requests, channel);
             log.info("Kafka listener of broker {} on {}:{} (advertised as {}:{}, {})", config.nodeId(),
-                    config.bindHost(), listener.port, config.host(), listener.port, tls.enabled()
+                    config.bindHost(), listener.port, config.host(), listener.port, (tls.enabled()
                             ? "TLS, client certificates " + tls.clientAuth().name().toLowerCase(Locale.ROOT)
-                            : "plaintext");
+                            : "plaintext") + (config.authentication().kafkaMechanisms().isEmpty() ? ""
+                            : ", SASL " + config.authentication().kafkaMechanisms()));
             return listener;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -112,6 +118,26 @@ final class KafkaListener implements dev.sluice.broker.server.BrokerProtocol.Lis
             }
             throw new IOException("cannot start the Kafka listener", e);
         }
+    }
+
+    /** Refuses a listener that would let in the anonymous clients the gRPC port refuses. */
+    private static void requireAuthenticationCovered(NodeConfig config, TlsSettings tls) {
+        if (config.authentication().required() && config.authentication().kafkaMechanisms().isEmpty()
+                && !(tls.enabled() && tls.clientAuth() == dev.sluice.security.ClientAuth.REQUIRED)) {
+            throw new IllegalArgumentException(dev.sluice.broker.server.AuthenticationConfig.REQUIRED + "=true, but "
+                    + "the Kafka listener lets clients in without authenticating: set "
+                    + dev.sluice.broker.server.AuthenticationConfig.KAFKA_MECHANISMS + ", or "
+                    + NodeTls.key(NodeTls.KAFKA, "client.auth") + "=required, or " + KafkaListenerConfig.ENABLED
+                    + "=false");
+        }
+    }
+
+    /** The connection's SASL authenticator, null when {@code listener.kafka.sasl.enabled.mechanisms} is empty. */
+    private static KafkaSaslAuthenticator sasl(BrokerServices services, java.util.random.RandomGenerator random,
+                                               byte[] decoySecret) {
+        var mechanisms = services.config().authentication().kafkaMechanisms();
+        return mechanisms.isEmpty() ? null : new KafkaSaslAuthenticator(mechanisms,
+                (user, mechanism) -> services.image().get().scram().credential(user, mechanism), random, decoySecret);
     }
 
     @Override

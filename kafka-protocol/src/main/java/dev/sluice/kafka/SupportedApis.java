@@ -58,6 +58,10 @@ final class SupportedApis {
         versions.put(ApiKeys.LEAVE_GROUP, range(0, 5));
         versions.put(ApiKeys.LIST_GROUPS, range(0, 5));
         versions.put(ApiKeys.DESCRIBE_GROUPS, range(0, 6));
+        // SASL (KIP-152): the handshake names the mechanism, SaslAuthenticate carries the SCRAM messages; served by
+        // the connection itself (KafkaSaslAuthenticator), refused on a listener without SASL mechanisms.
+        versions.put(ApiKeys.SASL_HANDSHAKE, range(1, 1));
+        versions.put(ApiKeys.SASL_AUTHENTICATE, range(0, 2));
         return Collections.unmodifiableMap(versions);
     }
 

@@ -142,6 +142,13 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
                         unknownOutcomeMessage(message)));
     }
 
+    public CompletableFuture<dev.sluice.proto.v1.AlterUserScramCredentialsResponse> alterUserScramCredentials(
+            dev.sluice.proto.v1.AlterUserScramCredentialsRequest request) {
+        return submit(image -> controller.alterUserScramCredentials(image, request),
+                message -> ScramControl.refused(request, ErrorCode.NOT_CONTROLLER, message),
+                message -> ScramControl.refused(request, ErrorCode.REQUEST_TIMED_OUT, unknownOutcomeMessage(message)));
+    }
+
     /**
      * Registers a broker; refused with {@code DUPLICATE_BROKER_REGISTRATION} while another incarnation of its id has a
      * live session (see {@link BrokerSessions}).

@@ -31,6 +31,7 @@ public final class MetadataController {
     private final BrokerControl brokers;
     private final PartitionControl partitions;
     private final AclControl acls = new AclControl();
+    private final ScramControl scram = new ScramControl();
 
     public MetadataController(ControllerConfig config, RandomGenerator random) {
         this.topics = new TopicControl(config, random);
@@ -62,6 +63,11 @@ public final class MetadataController {
 
     public ControllerResult<DeleteAclsResponse> deleteAcls(MetadataImage image, DeleteAclsRequest request) {
         return acls.deleteAcls(image, request);
+    }
+
+    public ControllerResult<dev.sluice.proto.v1.AlterUserScramCredentialsResponse> alterUserScramCredentials(
+            MetadataImage image, dev.sluice.proto.v1.AlterUserScramCredentialsRequest request) {
+        return scram.alter(image, request);
     }
 
     /** Refused with {@code DUPLICATE_BROKER_REGISTRATION} while another incarnation's session is live. */

@@ -25,6 +25,7 @@ public final class MetadataDelta {
     private final ConfigsDelta configs;
     private ProducerIdsImage producerIds;
     private final AclsDelta acls;
+    private final ScramCredentialsDelta scram;
 
     public MetadataDelta(MetadataImage base) {
         this.base = base;
@@ -33,6 +34,7 @@ public final class MetadataDelta {
         this.configs = new ConfigsDelta(base.configs());
         this.producerIds = base.producerIds();
         this.acls = new AclsDelta(base.acls());
+        this.scram = new ScramCredentialsDelta(base.scram());
     }
 
     public MetadataImage base() {
@@ -53,6 +55,8 @@ public final class MetadataDelta {
             case PRODUCER_IDS -> replayProducerIds(record.getProducerIds());
             case ACL -> acls.replay(record.getAcl());
             case REMOVE_ACL -> acls.replay(record.getRemoveAcl());
+            case USER_SCRAM_CREDENTIAL -> scram.replay(record.getUserScramCredential());
+            case REMOVE_USER_SCRAM_CREDENTIAL -> scram.replay(record.getRemoveUserScramCredential());
             case RECORD_NOT_SET -> throw new IllegalStateException("metadata record with no record set");
         }
     }
@@ -85,7 +89,7 @@ public final class MetadataDelta {
             throw new IllegalStateException("apply at offset " + offset + " below the base offset " + base.offset());
         }
         return new MetadataImage(offset, cluster.apply(), topics.apply(), configs.apply(), producerIds,
-                acls.apply());
+                acls.apply(), scram.apply());
     }
 
     public ClusterDelta clusterDelta() {
@@ -127,6 +131,10 @@ public final class MetadataDelta {
 
     public AclsDelta aclsDelta() {
         return acls;
+    }
+
+    public ScramCredentialsDelta scramDelta() {
+        return scram;
     }
 
     public boolean producerIdsChanged() {

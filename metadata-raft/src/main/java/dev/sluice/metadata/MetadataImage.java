@@ -13,10 +13,10 @@ import java.util.Objects;
  * <p>{@code offset} is the offset of the last applied log entry, -1 for {@link #EMPTY}.
  */
 public record MetadataImage(long offset, ClusterImage cluster, TopicsImage topics, ConfigsImage configs,
-        ProducerIdsImage producerIds, AclsImage acls) {
+        ProducerIdsImage producerIds, AclsImage acls, ScramCredentialsImage scram) {
     public static final long NO_OFFSET = -1;
     public static final MetadataImage EMPTY = new MetadataImage(NO_OFFSET, ClusterImage.EMPTY, TopicsImage.EMPTY,
-            ConfigsImage.EMPTY, ProducerIdsImage.EMPTY, AclsImage.EMPTY);
+            ConfigsImage.EMPTY, ProducerIdsImage.EMPTY, AclsImage.EMPTY, ScramCredentialsImage.EMPTY);
 
     public MetadataImage {
         Objects.requireNonNull(cluster, "cluster");
@@ -24,9 +24,16 @@ public record MetadataImage(long offset, ClusterImage cluster, TopicsImage topic
         Objects.requireNonNull(configs, "configs");
         Objects.requireNonNull(producerIds, "producerIds");
         Objects.requireNonNull(acls, "acls");
+        Objects.requireNonNull(scram, "scram");
         if (offset < NO_OFFSET) {
             throw new IllegalStateException("image offset " + offset + " is below " + NO_OFFSET);
         }
+    }
+
+    /** An image without SCRAM credentials. */
+    public MetadataImage(long offset, ClusterImage cluster, TopicsImage topics, ConfigsImage configs,
+                         ProducerIdsImage producerIds, AclsImage acls) {
+        this(offset, cluster, topics, configs, producerIds, acls, ScramCredentialsImage.EMPTY);
     }
 
     /** An image without ACLs. */
@@ -38,12 +45,14 @@ public record MetadataImage(long offset, ClusterImage cluster, TopicsImage topic
     /** True when the image holds no metadata (whatever its offset). */
     public boolean isEmpty() {
         return cluster.brokers().isEmpty() && topics.isEmpty() && configs.topicConfigs().isEmpty()
-                && producerIds.equals(ProducerIdsImage.EMPTY) && acls.isEmpty();
+                && producerIds.equals(ProducerIdsImage.EMPTY) && acls.isEmpty()
+                && scram.isEmpty();
     }
 
     /**
      * Writes records that, replayed in order on {@link #EMPTY} and applied at {@link #offset()}, rebuild this image:
-     * brokers, then topics with their partitions, then configs (which need their topic), then producer ids, then ACLs.
+     * brokers, then topics with their partitions, then configs (which need their topic), then producer ids, then ACLs,
+     * then SCRAM credentials.
      */
     public void write(ImageWriter writer) {
         cluster.write(writer);
@@ -51,6 +60,7 @@ public record MetadataImage(long offset, ClusterImage cluster, TopicsImage topic
         configs.write(writer);
         producerIds.write(writer);
         acls.write(writer);
+        scram.write(writer);
     }
 
     public List<MetadataRecord> toRecords() {

@@ -231,6 +231,19 @@ public final class MetadataLoader {
             delta.replay(MetadataRecords.producerIds(-1, target.producerIds().nextProducerId()));
         }
         replayAclDifference(delta, current, target);
+        replayScramDifference(delta, current, target);
+    }
+
+    private static void replayScramDifference(MetadataDelta delta, MetadataImage current, MetadataImage target) {
+        var want = target.scram().users();
+        current.scram().users().forEach((user, credentials) -> credentials.keySet().stream()
+                .filter(mechanism -> !want.getOrDefault(user, Map.of()).containsKey(mechanism))
+                .forEach(mechanism -> delta.replay(MetadataRecords.removeScramCredential(user, mechanism))));
+        want.forEach((user, credentials) -> credentials.forEach((mechanism, credential) -> {
+            if (!credential.equals(current.scram().credential(user, mechanism).orElse(null))) {
+                delta.replay(MetadataRecords.scramCredential(user, credential));
+            }
+        }));
     }
 
     private static void replayAclDifference(MetadataDelta delta, MetadataImage current, MetadataImage target) {

@@ -160,6 +160,18 @@ public final class MetadataRecords {
                 .build();
     }
 
+    public static MetadataRecord scramCredential(String user, dev.sluice.security.scram.ScramCredential credential) {
+        return MetadataRecord.newBuilder().setUserScramCredential(dev.sluice.proto.internal.v1.UserScramCredentialRecord
+                .newBuilder().setCredential(ScramProtos.toProto(user, credential))).build();
+    }
+
+    public static MetadataRecord removeScramCredential(String user,
+                                                       dev.sluice.security.scram.ScramMechanism mechanism) {
+        return MetadataRecord.newBuilder().setRemoveUserScramCredential(
+                dev.sluice.proto.internal.v1.RemoveUserScramCredentialRecord.newBuilder().setUser(user)
+                        .setMechanism(ScramProtos.toProto(mechanism))).build();
+    }
+
     public static MetadataRecord removeAcl(AclBinding binding) {
         return MetadataRecord.newBuilder().setRemoveAcl(RemoveAclRecord.newBuilder()
                 .setBinding(AclProtos.toProto(binding))).build();

@@ -61,6 +61,7 @@ class MetadataImagePropertyTest {
                 .anySatisfy(topic -> assertThat(topic.partitions()).isNotEmpty());
         assertThat(image.producerIds()).isNotEqualTo(ProducerIdsImage.EMPTY);
         assertThat(image.acls().isEmpty()).isFalse();
+        assertThat(image.scram().isEmpty()).isFalse();
     }
 
     static MetadataImage rebuild(MetadataImage image) {
@@ -71,6 +72,6 @@ class MetadataImagePropertyTest {
 
     private static MetadataImage withOffset(MetadataImage image, long offset) {
         return new MetadataImage(offset, image.cluster(), image.topics(), image.configs(), image.producerIds(),
-                image.acls());
+                image.acls(), image.scram());
     }
 }

@@ -78,7 +78,7 @@ final class RandomMetadataRecords {
             case 4, 5 -> partition();
             case 6 -> partitionChange();
             case 7 -> random.nextInt(4) == 0 ? removeTopic() : config();
-            case 8 -> aclChange();
+            case 8 -> random.nextBoolean() ? aclChange() : scramChange();
             default -> random.nextInt(3) == 0 ? producerIds() : partitionChange();
         };
     }
@@ -184,6 +184,24 @@ final class RandomMetadataRecords {
                 pick(List.of("*", "10.0.0.1")), pick(List.of(AclOperation.values())),
                 pick(List.of(AclPermission.values()))));
         return existing.contains(binding) ? null : MetadataRecords.acl(binding);
+    }
+
+    /** Sets a random credential (new or replacing) or removes an existing one; few users so that they meet. */
+    private MetadataRecord scramChange() {
+        String user = pick(List.of("alice", "bob", "c,d=e"));
+        dev.sluice.security.scram.ScramMechanism mechanism =
+                pick(List.of(dev.sluice.security.scram.ScramMechanism.values()));
+        if (image.scram().credential(user, mechanism).isPresent() && random.nextInt(3) == 0) {
+            return MetadataRecords.removeScramCredential(user, mechanism);
+        }
+        byte[] salt = new byte[1 + random.nextInt(32)];
+        byte[] storedKey = new byte[32];
+        byte[] serverKey = new byte[32];
+        random.nextBytes(salt);
+        random.nextBytes(storedKey);
+        random.nextBytes(serverKey);
+        return MetadataRecords.scramCredential(user, new dev.sluice.security.scram.ScramCredential(mechanism, salt,
+                pick(List.of(4096, 8192)), storedKey, serverKey));
     }
 
     private MetadataRecord producerIds() {

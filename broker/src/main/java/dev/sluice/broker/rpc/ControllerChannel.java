@@ -66,6 +66,12 @@ public interface ControllerChannel {
      */
     CompletableFuture<ReadBarrierReply> readBarrier();
 
+    /** SCRAM credential changes (auth.proto); one result per item, in order. */
+    default CompletableFuture<dev.sluice.proto.v1.AlterUserScramCredentialsResponse> alterUserScramCredentials(
+            dev.sluice.proto.v1.AlterUserScramCredentialsRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("no SCRAM credential changes here"));
+    }
+
     /** A broker stopping cleanly asks the controller to move its leaderships away. */
     CompletableFuture<ControlledShutdownReply> controlledShutdown(int brokerId, long brokerEpoch);
 }

@@ -134,6 +134,15 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     }
 
     @Override
+    public CompletableFuture<dev.sluice.proto.v1.AlterUserScramCredentialsResponse> alterUserScramCredentials(
+            dev.sluice.proto.v1.AlterUserScramCredentialsRequest request) {
+        return router.sendAtMostOnce("AlterUserScramCredentials", stub -> stub.alterUserScramCredentials(request),
+                ALTER_SCRAM, dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getResponse,
+                message -> UsersGrpcService.refused(request, ErrorCode.NOT_CONTROLLER, message),
+                message -> UsersGrpcService.refused(request, ErrorCode.REQUEST_TIMED_OUT, message));
+    }
+
+    @Override
     public CompletableFuture<CreateAclsResponse> createAcls(CreateAclsRequest request) {
         int count = request.getCreationsCount();
         return router.sendAtMostOnce("CreateAcls", stub -> stub.createAcls(request), CREATE_ACLS,
@@ -306,6 +315,11 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     private static final ControllerRouter.Envelope<ForwardedAlterConfigsResponse> ALTER = envelope(
             ForwardedAlterConfigsResponse::getError, ForwardedAlterConfigsResponse::getErrorMessage,
             ForwardedAlterConfigsResponse::getControllerId);
+    private static final ControllerRouter.Envelope<
+            dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse> ALTER_SCRAM = envelope(
+            dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getError,
+            dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getErrorMessage,
+            dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getControllerId);
     private static final ControllerRouter.Envelope<ForwardedCreateAclsResponse> CREATE_ACLS = envelope(
             ForwardedCreateAclsResponse::getError, ForwardedCreateAclsResponse::getErrorMessage,
             ForwardedCreateAclsResponse::getControllerId);

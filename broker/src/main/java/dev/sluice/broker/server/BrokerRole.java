@@ -100,7 +100,16 @@ final class BrokerRole implements AutoCloseable {
             ImageTopicSettings settings = new ImageTopicSettings();
             BrokerServices services = services(context, storage, replication, quorum, channel, lease, settings,
                     resources);
-            GrpcListener server = startServer(context, replication, services, resources);
+            if (config.authentication().required() && (!config.tls().client().enabled()
+                    || config.tls().client().clientAuth() == dev.sluice.security.ClientAuth.NONE)) {
+                log.warn("Node {}: {}=true without client certificates on the broker port: the other brokers' "
+                        + "replica fetches carry no principal and are refused; give the nodes certificates ({}="
+                        + "requested or required) unless this is a single-node cluster", config.nodeId(),
+                        AuthenticationConfig.REQUIRED, NodeTls.key(NodeTls.CLIENT, "client.auth"));
+            }
+            Authentication authentication = Authentication.of(context.config().authentication(), channel,
+                    quorum::brokerImage, replication.appliedOffsets(), services.authorizer(), context.clock());
+            GrpcListener server = startServer(context, replication, authentication, services, resources);
             int kafkaPort = startProtocols(config, services, protocols, resources);
             replication.replicas().start();
             scheduleStoreTasks(context, storage, quorum, settings, resources);
@@ -163,7 +172,8 @@ final class BrokerRole implements AutoCloseable {
 
     /** Starts listening on the broker port with the gRPC services, and the pool their calls run on. */
     private static GrpcListener startServer(NodeContext context, BrokerReplication replication,
-                                            BrokerServices services, ResourceStack resources) throws IOException {
+                                            Authentication authentication, BrokerServices services,
+                                            ResourceStack resources) throws IOException {
         NodeConfig config = context.config();
         PartitionReplicas replicas = replication.replicas();
         BrokerGrpcService brokerService = new BrokerGrpcService(services.authorizedCalls(),
@@ -179,11 +189,15 @@ final class BrokerRole implements AutoCloseable {
         List<ServerServiceDefinition> definitions = List.of(malformed.guard(brokerService.definition()),
                 malformed.guard(services.admin()), malformed.guard(services.groups()),
                 ServerInterceptors.intercept(malformed.guard(replicas.replicaFetchService()),
-                        new ClusterActionInterceptor(services.authorizer())));
+                        new ClusterActionInterceptor(services.authorizer())),
+                malformed.guard(authentication.service().bindService()),
+                malformed.guard(authentication.users().bindService()));
         NettyServerBuilder builder = ordering
                 .install(GrpcListener.builder(context, NodeTls.CLIENT, config.brokerPort()))
                 .addTransportFilter(new ConnectionMeter(context.registry(), "broker"));
-        definitions.forEach(service -> builder.addService(ServerInterceptors.intercept(service, interceptor)));
+        // The metrics interceptor runs first (the last listed), so that refused calls are counted as well.
+        definitions.forEach(service -> builder.addService(ServerInterceptors.intercept(service,
+                authentication.interceptor(), interceptor)));
         return resources.push(GrpcListener.start(builder.build(), config, NodeConfig.BROKER_PORT,
                 config.brokerPort()));
     }

@@ -26,7 +26,8 @@ import java.util.Set;
  * file that kept it would silently disarm that check on every start.
  *
  * <p>{@code tls} holds the {@code listener.<name>.tls.*} keys ({@link NodeTls}): TLS and client certificates per
- * gRPC listener; {@code authorization} the ACL checks ({@link AuthorizationConfig}).
+ * gRPC listener; {@code authorization} the ACL checks ({@link AuthorizationConfig}); {@code authentication}
+ * SCRAM and whether calls need a principal ({@link AuthenticationConfig}).
  */
 public record NodeConfig(
         int nodeId,
@@ -59,7 +60,8 @@ public record NodeConfig(
         KafkaListenerConfig kafka,
         boolean adoptDataDir,
         NodeTls tls,
-        AuthorizationConfig authorization) {
+        AuthorizationConfig authorization,
+        AuthenticationConfig authentication) {
 
     /** The two roles a node can play; combined mode plays both. */
     public enum Role { CONTROLLER, BROKER }
@@ -152,6 +154,7 @@ public record NodeConfig(
         d.put(KafkaListenerConfig.AUTO_CREATE_TOPICS, "true");
         d.putAll(NodeTls.defaults());
         d.putAll(AuthorizationConfig.defaults());
+        d.putAll(AuthenticationConfig.defaults());
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -212,7 +215,7 @@ public record NodeConfig(
                 intValue(values, QUORUM_ELECTION_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE),
                 intValue(values, QUORUM_FETCH_TIMEOUT_MS, MIN_QUORUM_TIMEOUT_MS, Integer.MAX_VALUE),
                 kafkaListener(values), false, NodeTls.parse(values),
-                AuthorizationConfig.parse(values));
+                AuthorizationConfig.parse(values), AuthenticationConfig.parse(values));
     }
 
     private static KafkaListenerConfig kafkaListener(Map<String, String> values) {
@@ -230,7 +233,7 @@ public record NodeConfig(
                 brokerSessionTimeoutMs, clusterId, replicaLagTimeMaxMs, metadataSnapshotIntervalEntries,
                 autoLeaderRebalanceEnable, controlledShutdownTimeoutMs, logFlushSchedulerIntervalMs,
                 defaultDurableAcks, logVerifyOnOpen, quorumElectionTimeoutMs, quorumFetchTimeoutMs, kafka, adopt,
-                tls, authorization);
+                tls, authorization, authentication);
     }
 
     /** The refusal to start when the port of the setting {@code portKey} cannot be listened on. */

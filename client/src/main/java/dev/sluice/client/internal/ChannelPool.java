@@ -24,6 +24,7 @@ public final class ChannelPool implements AutoCloseable {
 
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final ChannelSecurity security;
+    private final ClientSasl sasl;
     private volatile boolean closed;
 
     /** Plaintext channels. */
@@ -33,7 +34,13 @@ public final class ChannelPool implements AutoCloseable {
 
     /** Channels secured as {@code tls} says; its files are read now (a bad one throws here, not on first send). */
     public ChannelPool(TlsSettings tls) {
+        this(tls, ClientSasl.NONE);
+    }
+
+    /** With SCRAM authentication to each broker before its first call, when {@code sasl} is enabled. */
+    public ChannelPool(TlsSettings tls, ClientSasl sasl) {
         this.security = GrpcTls.channelSecurity(tls, Clock.systemUTC());
+        this.sasl = sasl;
     }
 
     /** The channel to {@code address}, created on first use. */
@@ -45,10 +52,15 @@ public final class ChannelPool implements AutoCloseable {
     }
 
     private ManagedChannel open(String address) {
-        return security.apply(NettyChannelBuilder.forTarget(address))
+        NettyChannelBuilder builder = security.apply(NettyChannelBuilder.forTarget(address))
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-                .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
-                .build();
+                .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES);
+        if (sasl.enabled()) {
+            // Each channel (broker) gets its own session: tokens are held by the broker that issued them.
+            builder.intercept(new ScramClientInterceptor(sasl, new java.security.SecureRandom(),
+                    () -> System.nanoTime() / 1_000_000));
+        }
+        return builder.build();
     }
 
     @Override

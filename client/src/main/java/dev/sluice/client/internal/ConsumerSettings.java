@@ -39,7 +39,8 @@ public record ConsumerSettings(List<String> bootstrapServers, String groupId, St
                                int requestTimeoutMs, long defaultApiTimeoutMs, long retryBackoffMs,
                                long metadataMaxAgeMs, String clientId, String assignor, int sessionTimeoutMs,
                                int heartbeatIntervalMs, int maxPollIntervalMs, String groupInstanceId,
-                               TlsSettings tls) {
+                               TlsSettings tls,
+                               ClientSasl sasl) {
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Set<String> KEYS = Set.of(BOOTSTRAP_SERVERS, GROUP_ID, AUTO_OFFSET_RESET, MAX_POLL_RECORDS,
             FETCH_MAX_BYTES, MAX_PARTITION_FETCH_BYTES, FETCH_MIN_BYTES, FETCH_MAX_WAIT_MS, ENABLE_AUTO_COMMIT,
@@ -49,7 +50,7 @@ public record ConsumerSettings(List<String> bootstrapServers, String groupId, St
 
     /** Parses and validates; throws {@link IllegalArgumentException} on any bad value. */
     public static ConsumerSettings from(Map<String, ?> config) {
-        ConfigReader reader = new ConfigReader(config, ClientTls.withTlsKeys(KEYS));
+        ConfigReader reader = new ConfigReader(config, ClientTls.withTlsKeys(withSaslKeys(KEYS)));
         String groupId = reader.string(GROUP_ID, null);
         if (groupId != null && groupId.isEmpty()) {
             groupId = null;
@@ -78,6 +79,13 @@ public record ConsumerSettings(List<String> bootstrapServers, String groupId, St
                 reader.intValue(SESSION_TIMEOUT_MS, 45000, 1, Integer.MAX_VALUE),
                 reader.intValue(HEARTBEAT_INTERVAL_MS, 3000, 1, Integer.MAX_VALUE),
                 reader.intValue(MAX_POLL_INTERVAL_MS, 300000, 1, Integer.MAX_VALUE),
-                reader.string(GROUP_INSTANCE_ID, ""), ClientTls.from(reader));
+                reader.string(GROUP_INSTANCE_ID, ""), ClientTls.from(reader),
+                ClientSasl.from(reader));
+    }
+
+    private static java.util.Set<String> withSaslKeys(java.util.Set<String> keys) {
+        java.util.Set<String> all = new java.util.HashSet<>(keys);
+        all.addAll(ClientSasl.KEYS);
+        return java.util.Set.copyOf(all);
     }
 }

@@ -95,12 +95,27 @@ public final class Errors {
                     "request to " + address + " was cancelled", cause);
             case UNIMPLEMENTED -> new SluiceException(ErrorCode.INVALID_REQUEST,
                     "broker " + address + " does not implement " + status.getDescription(), cause);
+            case UNAUTHENTICATED -> unauthenticated(address, status, cause);
             case RESOURCE_EXHAUSTED -> new RecordTooLargeException("request to " + address + " too large: "
                     + status.getDescription());
             default -> new RetriableException(ErrorCode.UNKNOWN_SERVER_ERROR, "request to " + address
                     + " failed: " + status.getCode() + (status.getDescription() == null ? ""
                     : " " + status.getDescription()), cause);
         };
+    }
+
+    /**
+     * A refused session token (the broker restarted or the session expired) is retriable: the channel has dropped it
+     * and authenticates again on the next call. Any other refusal of the client's identity is not.
+     */
+    private static SluiceException unauthenticated(String address, Status status, Throwable cause) {
+        String description = String.valueOf(status.getDescription());
+        if (description.contains("session token")) {
+            return new RetriableException(ErrorCode.SASL_AUTHENTICATION_FAILED, "broker " + address + ": "
+                    + description, cause);
+        }
+        return new dev.sluice.client.AuthenticationException("broker " + address + " refused the client: "
+                + description, cause);
     }
 
     /**
@@ -135,7 +150,9 @@ public final class Errors {
     /** Whether a transport failure is worth retrying against the same or another broker. */
     public static boolean isRetriable(Throwable failure) {
         return unwrap(failure) instanceof RetriableException || failure instanceof StatusRuntimeException
-                && Status.fromThrowable(failure).getCode() != Status.Code.UNIMPLEMENTED;
+                && Status.fromThrowable(failure).getCode() != Status.Code.UNIMPLEMENTED
+                && !(Status.fromThrowable(failure).getCode() == Status.Code.UNAUTHENTICATED
+                && !String.valueOf(Status.fromThrowable(failure).getDescription()).contains("session token"));
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -34,7 +34,8 @@ public record ProducerSettings(List<String> bootstrapServers, int acks, int batc
                                int requestTimeoutMs, long deliveryTimeoutMs, int retries, long retryBackoffMs,
                                int maxRequestSizeBytes, long bufferMemoryBytes, long maxBlockMs,
                                int maxInFlightPerBroker, long metadataMaxAgeMs, String clientId,
-                               dev.sluice.proto.v1.Codec codec, boolean idempotent, TlsSettings tls) {
+                               dev.sluice.proto.v1.Codec codec, boolean idempotent, TlsSettings tls,
+                               ClientSasl sasl) {
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Set<String> KEYS = Set.of(BOOTSTRAP_SERVERS, ACKS, BATCH_SIZE, LINGER_MS,
             REQUEST_TIMEOUT_MS, DELIVERY_TIMEOUT_MS, RETRIES, RETRY_BACKOFF_MS, MAX_REQUEST_SIZE, BUFFER_MEMORY,
@@ -43,7 +44,7 @@ public record ProducerSettings(List<String> bootstrapServers, int acks, int batc
 
     /** Parses and validates; throws {@link IllegalArgumentException} on any bad value. */
     public static ProducerSettings from(Map<String, ?> config) {
-        ConfigReader reader = new ConfigReader(config, ClientTls.withTlsKeys(KEYS));
+        ConfigReader reader = new ConfigReader(config, ClientTls.withTlsKeys(withSaslKeys(KEYS)));
         String acksText = reader.choice(ACKS, "all", Set.of("0", "1", "all", "-1"));
         int acks = switch (acksText) {
             case "0" -> 0;
@@ -75,7 +76,8 @@ public record ProducerSettings(List<String> bootstrapServers, int acks, int batc
                 reader.longValue(METADATA_MAX_AGE_MS, 300000, 0, Long.MAX_VALUE),
                 reader.string(CLIENT_ID, "producer-" + IDS.incrementAndGet()),
                 BatchCompression.parse(reader.string(COMPRESSION_TYPE, "none")), idempotent,
-                ClientTls.from(reader));
+                ClientTls.from(reader),
+                ClientSasl.from(reader));
     }
 
     /**
@@ -95,5 +97,11 @@ public record ProducerSettings(List<String> bootstrapServers, int acks, int batc
             throw new IllegalArgumentException(ENABLE_IDEMPOTENCE + "=true needs " + conflict);
         }
         return enabled;
+    }
+
+    private static java.util.Set<String> withSaslKeys(java.util.Set<String> keys) {
+        java.util.Set<String> all = new java.util.HashSet<>(keys);
+        all.addAll(ClientSasl.KEYS);
+        return java.util.Set.copyOf(all);
     }
 }
