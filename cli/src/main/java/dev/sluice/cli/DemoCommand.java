@@ -98,8 +98,8 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         if (kafka && secure) {
-            throw new IllegalArgumentException("--secure and --kafka do not go together yet: the Kafka listener has "
-                    + "no SASL, so the kafkajs example cannot authenticate");
+            throw new IllegalArgumentException("--secure and --kafka do not go together yet: the secured demo runs "
+                    + "the Java services only");
         }
         if (!kafka && exampleDir != null) {
             throw new IllegalArgumentException("--example-dir applies only to --kafka");
