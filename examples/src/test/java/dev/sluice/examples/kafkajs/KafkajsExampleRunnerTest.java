@@ -24,10 +24,13 @@ class KafkajsExampleRunnerTest {
     private static final String PRODUCER = """
             for (const id of ["1", "2", "3"]) console.log(`Message sent: ${JSON.stringify({ id, name: "n" })}`);
             """;
-    /** A consumer service runs until stopped, like the guide's. */
+    /**
+     * A consumer service runs until stopped, like the guide's. Its duplicate comes before the last new id, so the
+     * runner has read all 4 lines when it sees every id (it may stop the service right then).
+     */
     private static final String CONSUMER_OF_ALL = """
             console.log('{"level":"INFO","logger":"kafkajs","message":"joined","memberId":"m","id":"x"}');
-            for (const id of ["3", "1", "2", "1"]) console.log(`received: ${JSON.stringify({ id })}`);
+            for (const id of ["3", "1", "1", "2"]) console.log(`received: ${JSON.stringify({ id })}`);
             setInterval(() => {}, 1000);
             """;
 
