@@ -179,8 +179,9 @@ final class RollingWorkload implements AutoCloseable {
     private void commitFinally(Consumer<String, String> consumer) {
         Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
         ends.forEach((partition, end) -> processed.put(partition, new OffsetAndMetadata(end)));
-        // Tries for up to 30 s, half a second apart: a few immediate tries could all land while the offsets
-        // partition's new leader is still loading the group (a CI run failed so), which is settling, not loss.
+        // Tries for up to 30 s, polling half a second between tries: a few immediate tries could all land while the
+        // offsets partition's new leader is still loading the group, and a member whose membership was lost must
+        // poll to rejoin before it may commit (CI runs failed both ways), which is settling, not loss.
         long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         RuntimeException last = null;
         while (!finalCommit.get() && System.nanoTime() < deadlineNanos) {
@@ -192,11 +193,12 @@ final class RollingWorkload implements AutoCloseable {
             } catch (RuntimeException e) {
                 failedCommits.incrementAndGet();
                 last = e;
+                // A member that lost its membership (its coordinator moved) rejoins only in poll, as an application
+                // would; what a poll returns then is re-delivered below the ends and needs nothing.
                 try {
-                    Thread.sleep(500);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    break;
+                    consumer.poll(Duration.ofMillis(500));
+                } catch (RuntimeException pollFailure) {
+                    last = pollFailure;
                 }
             }
         }
