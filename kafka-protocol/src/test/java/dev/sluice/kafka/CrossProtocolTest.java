@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * timestamps, keys and values including nulls, headers), compressed or not.
  */
 class CrossProtocolTest {
-    private static final int RECORDS = 2_000;
+    private static final int RECORDS = 100_000;
     private static final long BASE_TIMESTAMP = 1_700_000_000_000L;
 
     private static KafkaTestNode node;
