@@ -29,16 +29,26 @@ import org.slf4j.LoggerFactory;
 public final class LeaderPartition {
 
     private static final Logger log = LoggerFactory.getLogger(LeaderPartition.class);
+    /** Uncommitted appends whose stage times are kept; beyond it a lagging follower's oldest give no samples. */
+    private static final int TRACKED_APPENDS = 1024;
 
     private final PartitionLog partitionLog;
     private final LeaderPartitionState state;
     private final IsrChangeSender isrChanges;
     private final Clock clock;
     private final Set<Runnable> wakeups = ConcurrentHashMap.newKeySet();
+    /** Append-to-commit stage times; the high watermark's own monotonic clock, not the injected wall clock. */
+    private final CommitStages stages;
     private volatile boolean closed;
 
     LeaderPartition(int localBrokerId, PartitionLog partitionLog, PartitionImage partition, IsrChangeSender isrChanges,
                     Clock clock, ReplicationConfig config) {
+        this(localBrokerId, partitionLog, partition, isrChanges, clock, config, CommitStages.Sink.NONE);
+    }
+
+    LeaderPartition(int localBrokerId, PartitionLog partitionLog, PartitionImage partition, IsrChangeSender isrChanges,
+                    Clock clock, ReplicationConfig config, CommitStages.Sink stageSink) {
+        this.stages = new CommitStages(TRACKED_APPENDS, System::nanoTime, stageSink);
         this.partitionLog = partitionLog;
         this.isrChanges = isrChanges;
         this.clock = clock;
@@ -90,6 +100,7 @@ public final class LeaderPartition {
                         + request.getFetchOffset() + " outside [" + seen.logStartOffset() + ", "
                         + seen.logEndOffset() + "]").build();
             }
+            stages.stored(replicaId, request.getFetchOffset());
             update = state.handleFollowerFetch(replicaId, request.getFetchOffset(), seen.logEndOffset(),
                     clock.millis());
         }
@@ -104,6 +115,10 @@ public final class LeaderPartition {
         }
         for (ByteString batch : read.batches()) {
             result.addBatches(batch);
+        }
+        if (!read.batches().isEmpty() && read.sizeBytes() < partitionMaxBytes) {
+            // Not cut short by the byte limit: the answer holds everything up to the log end the read saw.
+            stages.sent(replicaId, read.logEndOffset());
         }
         return result.setLogEndOffset(Math.max(seen.logEndOffset(), read.logEndOffset())).build();
     }
@@ -143,10 +158,17 @@ public final class LeaderPartition {
             }
             // Read the acknowledgeable end first: it never passes the log end read after it.
             long acknowledgeable = partitionLog.acknowledgeableEndOffset();
-            update = state.handleLocalAppend(partitionLog.logEndOffset(), acknowledgeable);
+            long logEnd = partitionLog.logEndOffset();
+            stages.appended(logEnd);
+            update = state.handleLocalAppend(logEnd, acknowledgeable);
         }
         carryOut(update);
         wake();
+    }
+
+    /** The slowest commit since the last call, for the slow-commit log. */
+    Optional<CommitStages.SlowCommit> takeSlowestCommit() {
+        return stages.takeSlowest();
     }
 
     /** Periodic: proposes removing lagging followers from the ISR. */
@@ -183,6 +205,7 @@ public final class LeaderPartition {
     private void carryOut(LeaderUpdate update) {
         if (update.highWatermarkAdvanced()) {
             partitionLog.updateHighWatermark(update.highWatermark());
+            stages.committed(update.highWatermark());
             wake();
         }
         update.isrProposal().ifPresent(this::send);

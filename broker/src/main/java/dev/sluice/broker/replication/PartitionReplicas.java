@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class PartitionReplicas implements LeaderPartitions, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionReplicas.class);
+    private static final long SLOW_COMMIT_LOG_INTERVAL_MS = 60_000;
+    private static final long SLOW_COMMIT_MS = 500;
 
     private final String incarnationId;
     private final int localBrokerId;
@@ -78,6 +80,9 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
     /** Guarded by this: the leader epoch of the last transition applied per hosted partition. */
     private final Map<PartitionKey, Integer> appliedLeaderEpochs = new HashMap<>();
     private ScheduledFuture<?> isrCheck;
+    private final CommitStages.Sink stageSink;
+    /** When the slowest commit was last logged (scheduler thread only). */
+    private long slowCommitLoggedAtMs;
 
     private record FollowTarget(BrokerEndpoint leader, int leaderEpoch) { }
 
@@ -100,6 +105,17 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
                              IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
                              ScheduledExecutorService scheduler, ReplicationConfig config, NodeIdentity identity,
                              FaultHandler faultHandler, ReplicaFetchListener fetchListener) {
+        this(localBrokerId, brokerEpoch, logStore, syncer, isrChanges, channels, clock, scheduler, config, identity,
+                faultHandler, fetchListener, CommitStages.Sink.NONE);
+    }
+
+    /** @param stageSink told how long each append of a led partition took to reach each replication stage */
+    public PartitionReplicas(int localBrokerId, LongSupplier brokerEpoch, LogStore logStore, PartitionSyncer syncer,
+                             IsrChangeSender isrChanges, ReplicationChannels channels, Clock clock,
+                             ScheduledExecutorService scheduler, ReplicationConfig config, NodeIdentity identity,
+                             FaultHandler faultHandler, ReplicaFetchListener fetchListener,
+                             CommitStages.Sink stageSink) {
+        this.stageSink = stageSink;
         this.localBrokerId = localBrokerId;
         this.incarnationId = identity.incarnationId();
         this.logStore = logStore;
@@ -212,7 +228,7 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
         stopLeading(key);
         PartitionLog partitionLog = logStore.partition(key);
         LeaderPartition leader = new LeaderPartition(localBrokerId, partitionLog, partition, isrChanges, clock,
-                config);
+                config, stageSink);
         // Before the produce path can see this leader: its acks=all waits need the leadership open.
         acksAllWaiter.lead(partitionLog, partition.leaderEpoch());
         leaders.put(key, leader);
@@ -346,6 +362,32 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
             } catch (RuntimeException e) {
                 log.warn("ISR check of {} failed", leader.key(), e);
             }
+        }
+        logSlowestCommit();
+    }
+
+    /**
+     * At most once a minute, the anatomy of the slowest commit of the led partitions since the last time, when it
+     * took longer than {@value #SLOW_COMMIT_MS} ms: which follower was late, and whether sending or storing was slow.
+     */
+    private void logSlowestCommit() {
+        long nowMs = clock.millis();
+        if (nowMs - slowCommitLoggedAtMs < SLOW_COMMIT_LOG_INTERVAL_MS) {
+            return;
+        }
+        slowCommitLoggedAtMs = nowMs;
+        CommitStages.SlowCommit slowest = null;
+        PartitionKey slowestKey = null;
+        for (LeaderPartition leader : leaders.values()) {
+            var taken = leader.takeSlowestCommit();
+            if (taken.isPresent() && (slowest == null || taken.get().committedNanos() > slowest.committedNanos())) {
+                slowest = taken.get();
+                slowestKey = leader.key();
+            }
+        }
+        if (slowest != null && slowest.committedNanos() > TimeUnit.MILLISECONDS.toNanos(SLOW_COMMIT_MS)) {
+            log.info("Slowest commit of the last {} s: {} {}", SLOW_COMMIT_LOG_INTERVAL_MS / 1000, slowestKey,
+                    slowest.describe());
         }
     }
 

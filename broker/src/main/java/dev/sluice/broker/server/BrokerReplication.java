@@ -42,7 +42,7 @@ final class BrokerReplication implements AutoCloseable {
                 storage.logSyncer(), isrChanges, ReplicationChannels.secured(context.brokerChannels()), context.clock(),
                 context.scheduler(),
                 ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(config.replicaLagTimeMaxMs()), context.identity(),
-                context.faultHandler(), replicationMeters.fetchListener());
+                context.faultHandler(), replicationMeters.fetchListener(), replicationMeters.commitStageSink());
         context.meterRefresh().add(() -> replicationMeters.refresh(replicas.followerLags(), quorum.brokerImage(),
                 context.clock().millis()));
         this.coordinatorHandoffs = new CoordinatorHandoffs(config.nodeId(), System::nanoTime, coordinatorLeaseMs);

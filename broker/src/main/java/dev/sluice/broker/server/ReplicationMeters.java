@@ -2,6 +2,7 @@ package dev.sluice.broker.server;
 
 import dev.sluice.broker.metrics.KeyedMeters;
 import dev.sluice.broker.metrics.NodeMetrics;
+import dev.sluice.broker.replication.CommitStages;
 import dev.sluice.broker.replication.FollowerLag;
 import dev.sluice.broker.replication.ReplicaFetchListener;
 import dev.sluice.metadata.MetadataImage;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +34,12 @@ final class ReplicationMeters {
     private record Key(String topic, int partition) {
     }
 
+    private final MeterRegistry registry;
     private final Timer fetchDuration;
     private final KeyedMeters<Key> lags;
 
     ReplicationMeters(MeterRegistry registry) {
+        this.registry = registry;
         this.fetchDuration = NodeMetrics.latencyTimer("sluice.replica.fetch.duration",
                         "round trip of this broker's replica fetches to partition leaders (a long poll: the leader"
                                 + " holds a fetch up to replica.fetch.wait.max.ms while it has nothing new)")
@@ -58,6 +62,21 @@ final class ReplicationMeters {
                             .strongReference(true)
                             .register(registry));
         });
+    }
+
+    /** One timer per stage, fed on the threads that move a led partition's replication along. */
+    CommitStages.Sink commitStageSink() {
+        Map<CommitStages.Stage, Timer> timers = new EnumMap<>(CommitStages.Stage.class);
+        for (CommitStages.Stage stage : CommitStages.Stage.values()) {
+            timers.put(stage, NodeMetrics.latencyTimer("sluice.replication.commit.stage",
+                            "time from a leader's append to each replication stage of the data: follower_read (first"
+                                    + " sent to a follower), follower_stored (a follower's fetch offset passed it),"
+                                    + " committed (the high watermark passed it: acks=all answered, consumers may"
+                                    + " read it); one sample per follower for the follower stages")
+                    .tag("stage", stage.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry));
+        }
+        return (stage, nanos) -> timers.get(stage).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     ReplicaFetchListener fetchListener() {

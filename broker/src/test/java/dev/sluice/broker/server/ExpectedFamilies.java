@@ -33,6 +33,8 @@ final class ExpectedFamilies {
             // replication, from the followers
             "sluice_replica_lag_records", "sluice_replica_caught_up_age_seconds",
             "sluice_replica_fetch_duration_seconds",
+            // replication, from the leaders
+            "sluice_replication_commit_stage_seconds",
             // storage
             "sluice_log_size_bytes", "sluice_log_end_offset", "sluice_log_start_offset", "sluice_log_high_watermark",
             "sluice_disk_free_bytes", "sluice_disk_total_bytes", "sluice_log_fsync_duration_seconds",

@@ -53,7 +53,7 @@ class NodeMetricsTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Every label a sluice_ series may carry: none names a member, a client or anything else without bound. */
     private static final Set<String> BOUNDED_LABELS = Set.of("node", "topic", "partition", "group", "state", "role",
-            "voter", "method", "status", "code", "listener", "name", "le");
+            "voter", "method", "status", "code", "listener", "name", "stage", "le");
     private static final Pattern HELP = Pattern.compile("(?m)^# HELP (\\S+) (.*)$");
     private static final Pattern SAMPLE = Pattern.compile("(?m)^(sluice_\\w+)(?:\\{(.*)})? (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
