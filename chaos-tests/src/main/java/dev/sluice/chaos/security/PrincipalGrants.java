@@ -3,6 +3,7 @@ package dev.sluice.chaos.security;
 import dev.sluice.chaos.cluster.ChaosCluster;
 import dev.sluice.chaos.workload.WorkloadPrincipals;
 import dev.sluice.client.Admin;
+import dev.sluice.client.AuthenticationException;
 import dev.sluice.client.TopicListing;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,9 +15,10 @@ import java.util.function.Supplier;
  * Sets the workload principals up on a running secured cluster through the real admin path (the harness's admin, a
  * super user by certificate): a SCRAM credential per user for both mechanisms ({@code Admin.createUser}, what
  * {@code sluice user create} calls) and {@link WorkloadPrincipals#acls} ({@code Admin.createAcls}, what
- * {@code sluice acl add} calls). Then waits until every broker lets each user in: the change is acknowledged once the
- * broker that took it applied it, and a workload client refused by a broker whose metadata lags would fail for good
- * ({@code AuthenticationException} and {@code AuthorizationException} are not retried). Runs on the runner thread,
+ * {@code sluice acl add} calls). Then waits until every broker lets each user in (the change is acknowledged once the
+ * broker that took it applied it, and a workload client refused by a broker whose metadata lags would fail for good:
+ * {@code AuthenticationException} and {@code AuthorizationException} are not retried), and checks that each refuses a
+ * client without credentials. Runs on the runner thread,
  * bounded by one deadline; both changes are idempotent, so a call with an unknown outcome is simply made again.
  */
 final class PrincipalGrants {
@@ -49,7 +51,27 @@ final class PrincipalGrants {
             for (String user : WorkloadPrincipals.ALL) {
                 retry("let " + user + " in at broker " + broker, () -> admitted(broker, user, appendTopic));
             }
+            retry("see broker " + broker + " refuse a client without credentials", () -> refusesAnonymous(broker));
         }
+    }
+
+    /**
+     * Whether {@code broker} refuses a TLS client with neither a certificate nor SCRAM credentials, so that the run
+     * really is what it says.
+     *
+     * @throws IllegalStateException when the broker answers such a client
+     */
+    private boolean refusesAnonymous(int broker) {
+        Map<String, Object> config = Map.of("bootstrap.servers", cluster.brokerAddress(broker), "tls.ca",
+                security.sluiceClient(WorkloadPrincipals.READER).get("tls.ca"), "request.timeout.ms", 5_000,
+                "default.api.timeout.ms", 10_000);
+        try (Admin admin = Admin.create(config)) {
+            admin.listTopics();
+        } catch (AuthenticationException e) {
+            return true;
+        }
+        throw new IllegalStateException("broker " + broker + " answered a client without credentials although "
+                + "authentication.required=true");
     }
 
     /**
@@ -74,6 +96,8 @@ final class PrincipalGrants {
                     return;
                 }
                 last = null;
+            } catch (IllegalStateException e) {
+                throw e;
             } catch (RuntimeException e) {
                 last = e;
             }
