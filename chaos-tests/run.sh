@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Long chaos runs: chaos-tests/run.sh --minutes M --nemesis NAME,...|all [--seed S] [--topology combined|split]
-#   [--workload append|kafka-append,groups,metadata] [--report-dir DIR] [--topic-config key=value,...]. Prints the seed; exits
-#   non-zero when a checker fails. The power-loss nemeses build LazyFS on first use (scripts/build-lazyfs.sh).
+#   [--workload append|kafka-append,groups,metadata] [--report-dir DIR] [--topic-config key=value,...]
+#   [--security plaintext|tls-scram]. Prints the seed; exits non-zero when a checker fails. The power-loss nemeses
+#   build LazyFS on first use (scripts/build-lazyfs.sh). --security tls-scram: TLS, SCRAM users and ACLs (docs/chaos.md).
 # Builds Sluice and the chaos tests first when they were never built or a source changed since the last build.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

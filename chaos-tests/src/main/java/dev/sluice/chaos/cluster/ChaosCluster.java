@@ -42,19 +42,27 @@ public final class ChaosCluster implements AutoCloseable {
     private final Path runDir;
     private final String clusterId;
     private final int portOffset;
+    private final ClusterSecurity security;
     private final Map<Integer, RunningNode> running = new ConcurrentHashMap<>();
     private final Map<Integer, Map<String, String>> environments = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** {@code portOffset}: added to the default ports (0 with namespaces; distinct per run on loopback). */
     public ChaosCluster(Topology topology, NetworkFabric fabric, NodeRuntime runtime, Path runDir, String clusterId,
-            int portOffset) {
+            int portOffset, ClusterSecurity security) {
         this.topology = topology;
         this.fabric = fabric;
         this.runtime = runtime;
         this.runDir = runDir;
         this.clusterId = clusterId;
         this.portOffset = portOffset;
+        this.security = security;
+    }
+
+    /** A plaintext cluster. */
+    public ChaosCluster(Topology topology, NetworkFabric fabric, NodeRuntime runtime, Path runDir, String clusterId,
+            int portOffset) {
+        this(topology, fabric, runtime, runDir, clusterId, portOffset, ClusterSecurity.PLAINTEXT);
     }
 
     public Topology topology() {
@@ -73,18 +81,28 @@ public final class ChaosCluster implements AutoCloseable {
         return nodeDir(nodeId).resolve("data");
     }
 
-    /** Starts every node with the run's fixed settings plus {@code extraSettings} (e.g. {@code log.durable.acks}). */
+    /**
+     * Starts every node with the run's fixed settings plus {@code extraSettings} (e.g. {@code log.durable.acks}) and
+     * its security settings, written to {@code nodes/<id>/server.properties} (per node: each has its own certificate).
+     */
     public void startAll(Map<String, String> extraSettings) throws IOException {
-        Path config = runDir.resolve("nodes").resolve("server.properties");
-        Files.createDirectories(config.getParent());
         List<String> lines = new ArrayList<>(List.of("default.replication.factor=3",
                 "offsets.topic.replication.factor=3", "offsets.topic.num.partitions=3",
                 "replica.lag.time.max.ms=10000"));
         extraSettings.forEach((key, value) -> lines.add(key + "=" + value));
-        Files.writeString(config, String.join("\n", lines) + "\n");
+        for (NodeSpec node : topology.nodes()) {
+            List<String> nodeLines = new ArrayList<>(lines);
+            security.nodeSettings(node.id()).forEach((key, value) -> nodeLines.add(key + "=" + value));
+            Files.createDirectories(nodeDir(node.id()));
+            Files.writeString(configFile(node.id()), String.join("\n", nodeLines) + "\n");
+        }
         for (NodeSpec node : topology.nodes()) {
             start(node.id());
         }
+    }
+
+    private Path configFile(int nodeId) {
+        return nodeDir(nodeId).resolve("server.properties");
     }
 
     /** Starts (or restarts, on the same data dir) node {@code nodeId}. */
@@ -121,7 +139,7 @@ public final class ChaosCluster implements AutoCloseable {
                 "--controller-port", Integer.toString(CONTROLLER_PORT + portOffset + portShift),
                 "--http-port", Integer.toString(HTTP_PORT + portOffset + portShift),
                 "--kafka-port", Integer.toString(KAFKA_PORT + portOffset + portShift),
-                "--config", runDir.resolve("nodes").resolve("server.properties").toString());
+                "--config", configFile(nodeId).toString());
     }
 
     /** Environment for node {@code nodeId}'s next start (e.g. libfaketime); empty map to clear. */
@@ -169,8 +187,12 @@ public final class ChaosCluster implements AutoCloseable {
 
     /** Bootstrap list of every broker, {@code host:port,...}. */
     public String bootstrapServers() {
-        return topology.brokerIds().stream().map(id -> fabric.address(id) + ":" + (BROKER_PORT + portOffset))
-                .collect(Collectors.joining(","));
+        return topology.brokerIds().stream().map(this::brokerAddress).collect(Collectors.joining(","));
+    }
+
+    /** Broker {@code brokerId}'s gRPC address, {@code host:port}. */
+    public String brokerAddress(int brokerId) {
+        return fabric.address(brokerId) + ":" + (BROKER_PORT + portOffset);
     }
 
     /** Bootstrap list of every broker's Kafka listener, {@code host:port,...}. */
@@ -179,10 +201,12 @@ public final class ChaosCluster implements AutoCloseable {
                 .collect(Collectors.joining(","));
     }
 
-    /** An admin client; short timeouts so a nemesis query never blocks long. */
+    /** An admin client (a super user in a secured run); short timeouts so a nemesis query never blocks long. */
     public Admin admin(int apiTimeoutMs) {
-        return Admin.create(Map.of("bootstrap.servers", bootstrapServers(), "request.timeout.ms",
-                Math.min(5_000, apiTimeoutMs), "default.api.timeout.ms", apiTimeoutMs));
+        Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", bootstrapServers(),
+                "request.timeout.ms", Math.min(5_000, apiTimeoutMs), "default.api.timeout.ms", apiTimeoutMs));
+        config.putAll(security.adminClient());
+        return Admin.create(config);
     }
 
     /** The active controller (Raft leader) as the cluster reports it, or -1 when unknown. */

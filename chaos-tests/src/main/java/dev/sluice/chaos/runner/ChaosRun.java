@@ -19,6 +19,7 @@ import dev.sluice.chaos.net.LoopbackFabric;
 import dev.sluice.chaos.net.NamespaceFabric;
 import dev.sluice.chaos.net.NetworkFabric;
 import dev.sluice.chaos.report.ReportWriter;
+import dev.sluice.chaos.security.ChaosSecurity;
 import dev.sluice.chaos.workload.Workload;
 import dev.sluice.chaos.workload.WorkloadContext;
 import dev.sluice.client.Admin;
@@ -86,6 +87,7 @@ public final class ChaosRun {
         facts.put("append_topic_config", config.appendTopicConfig());
         facts.put("durability", DurabilityPromise.of(config.appendTopicConfig()).reason());
         facts.put("node_settings", config.nodeSettings());
+        facts.put("security", config.security().label());
         Optional.ofNullable(Tools.ensure(config.repositoryRoot())).ifPresent(notes::add);
         List<Nemesis> nemeses = Nemeses.parse(config.nemeses());
         NetworkFabric fabric = chooseFabric();
@@ -96,8 +98,9 @@ public final class ChaosRun {
         try {
             fabric.setUp(config.topology().nodeIds());
             int portOffset = fabric instanceof LoopbackFabric ? 10_000 + 3 * random.nextInt(3000) : 0;
+            ChaosSecurity security = security(fabric, runDir);
             cluster = new ChaosCluster(config.topology(), fabric, new ProcessNodeRuntime(config.repositoryRoot(),
-                    fabric), runDir, "chaos-" + Long.toHexString(config.seed()), portOffset);
+                    fabric), runDir, "chaos-" + Long.toHexString(config.seed()), portOffset, security);
             facts.put("node_runtime", "process");
             nemesisContext = new NemesisContext(cluster, random, APPEND_TOPIC, APPEND_PARTITIONS, runDir,
                     new LazyFsDisks(config.repositoryRoot(), runDir));
@@ -110,7 +113,9 @@ public final class ChaosRun {
             }
             facts.put("startup_seconds", (nanoClock.getAsLong() - startedNanos) / 1_000_000_000L);
             createAppendTopic(cluster);
-            List<Verdict> verdicts = loadAndCheck(runDir, cluster, usable, nemesisContext);
+            security.grantWorkloadPrincipals(cluster, APPEND_TOPIC, Duration.ofSeconds(60));
+            facts.put("setup_seconds", (nanoClock.getAsLong() - startedNanos) / 1_000_000_000L);
+            List<Verdict> verdicts = loadAndCheck(runDir, cluster, security, usable, nemesisContext);
             facts.put("total_seconds", (nanoClock.getAsLong() - startedNanos) / 1_000_000_000L);
             RunResult result = new RunResult(config.seed(), runDir, verdicts, List.copyOf(notes));
             return result;
@@ -129,6 +134,13 @@ public final class ChaosRun {
             facts.put("notes", List.copyOf(notes));
             Files.writeString(runDir.resolve("run-notes.txt"), String.join("\n", notes) + "\n");
         }
+    }
+
+    /** The run's security; its certificates (if any) name the addresses the fabric gave the nodes. */
+    private ChaosSecurity security(NetworkFabric fabric, Path runDir) throws IOException {
+        Map<Integer, String> addresses = new LinkedHashMap<>();
+        config.topology().nodeIds().forEach(id -> addresses.put(id, fabric.address(id)));
+        return ChaosSecurity.create(config.security(), runDir.resolve("nodes").resolve("tls"), addresses);
     }
 
     private NetworkFabric chooseFabric() {
@@ -204,8 +216,8 @@ public final class ChaosRun {
         }
     }
 
-    private List<Verdict> loadAndCheck(Path runDir, ChaosCluster cluster, List<Nemesis> nemeses,
-            NemesisContext nemesisContext) throws Exception {
+    private List<Verdict> loadAndCheck(Path runDir, ChaosCluster cluster, ChaosSecurity security,
+            List<Nemesis> nemeses, NemesisContext nemesisContext) throws Exception {
         long origin = nanoClock.getAsLong();
         LongSupplier relative = () -> nanoClock.getAsLong() - origin;
         List<Op> history;
@@ -213,8 +225,7 @@ public final class ChaosRun {
         try (HistoryWriter writer = new HistoryWriter(runDir.resolve("history.jsonl"), relative);
                 FaultTimeline timeline = new FaultTimeline(runDir.resolve("faults.jsonl"), relative)) {
             WorkloadContext context = new WorkloadContext(writer, cluster.bootstrapServers(),
-                    cluster.kafkaBootstrapServers(), random, APPEND_TOPIC,
-                    APPEND_PARTITIONS);
+                    cluster.kafkaBootstrapServers(), security, random, APPEND_TOPIC, APPEND_PARTITIONS);
             List<Workload> workloads = new ArrayList<>();
             config.workloads().forEach(name -> workloads.add(Workloads.create(name, context)));
             List<NemesisSchedule.Window> plan = NemesisSchedule.plan(random, nemeses.size(), config.load().toMillis(),

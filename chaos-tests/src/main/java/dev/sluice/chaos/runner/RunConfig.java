@@ -3,6 +3,7 @@ package dev.sluice.chaos.runner;
 import dev.sluice.chaos.checker.DurabilityPromise;
 import dev.sluice.broker.server.NodeConfig;
 import dev.sluice.chaos.cluster.Topology;
+import dev.sluice.chaos.security.SecurityMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,11 +14,12 @@ import java.util.Map;
  * One chaos run's settings: the seed (drives the schedule, targets and workload keys), topology, nemeses (names, or
  * {@code all}), workloads, how long the load phase lasts, the fault/quiet rhythm, where the report goes
  * ({@code reportRoot/<timestamp>-seed<seed>/}) and the append topic's configuration overrides (on top of
- * {@link #DEFAULT_APPEND_TOPIC_CONFIG}; they also decide what the checkers expect after a power loss).
+ * {@link #DEFAULT_APPEND_TOPIC_CONFIG}; they also decide what the checkers expect after a power loss), and how the
+ * cluster is secured ({@link SecurityMode}).
  */
 public record RunConfig(long seed, Topology topology, String nemeses, List<String> workloads, Duration load,
         Duration faultMin, Duration faultMax, Duration quiet, Path repositoryRoot, Path reportRoot,
-        Map<String, String> appendTopicOverrides) {
+        Map<String, String> appendTopicOverrides, SecurityMode security) {
     public static final List<String> ALL_WORKLOADS = List.of("append", "groups", "metadata");
     /** What the append topic gets unless overridden: acks=all needs two in-sync replicas. */
     public static final Map<String, String> DEFAULT_APPEND_TOPIC_CONFIG = Map.of("min.insync.replicas", "2");
@@ -38,9 +40,18 @@ public record RunConfig(long seed, Topology topology, String nemeses, List<Strin
                     + "append topic; run one of them (append: Sluice's client, kafka-append: Kafka's Java client)");
         }
         appendTopicOverrides = Map.copyOf(appendTopicOverrides);
+        java.util.Objects.requireNonNull(security, "security");
     }
 
-    /** No topic overrides. */
+    /** Plaintext. */
+    public RunConfig(long seed, Topology topology, String nemeses, List<String> workloads, Duration load,
+            Duration faultMin, Duration faultMax, Duration quiet, Path repositoryRoot, Path reportRoot,
+            Map<String, String> appendTopicOverrides) {
+        this(seed, topology, nemeses, workloads, load, faultMin, faultMax, quiet, repositoryRoot, reportRoot,
+                appendTopicOverrides, SecurityMode.PLAINTEXT);
+    }
+
+    /** No topic overrides, plaintext. */
     public RunConfig(long seed, Topology topology, String nemeses, List<String> workloads, Duration load,
             Duration faultMin, Duration faultMax, Duration quiet, Path repositoryRoot, Path reportRoot) {
         this(seed, topology, nemeses, workloads, load, faultMin, faultMax, quiet, repositoryRoot, reportRoot,
@@ -52,6 +63,12 @@ public record RunConfig(long seed, Topology topology, String nemeses, List<Strin
             Path repositoryRoot, Path reportRoot, Map<String, String> appendTopicOverrides) {
         return new RunConfig(seed, topology, nemeses, workloads, load, Duration.ofSeconds(10), Duration.ofSeconds(20),
                 Duration.ofSeconds(10), repositoryRoot, reportRoot, appendTopicOverrides);
+    }
+
+    /** This configuration with the cluster secured as {@code mode} says. */
+    public RunConfig withSecurity(SecurityMode mode) {
+        return new RunConfig(seed, topology, nemeses, workloads, load, faultMin, faultMax, quiet, repositoryRoot,
+                reportRoot, appendTopicOverrides, mode);
     }
 
     /**

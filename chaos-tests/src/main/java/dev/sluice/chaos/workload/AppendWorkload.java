@@ -61,8 +61,8 @@ public final class AppendWorkload implements Workload {
     private void produce(String producerName, RandomGenerator random) {
         Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
         try (AppendSender producer = protocol == Protocol.KAFKA
-                ? new KafkaAppendSender(context.kafkaBootstrapServers(), producerName)
-                : new SluiceAppendSender(context.bootstrapServers(), producerName)) {
+                ? new KafkaAppendSender(context, producerName)
+                : new SluiceAppendSender(context, producerName)) {
             for (long seq = 0; running; seq++) {
                 if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
                     seq--;

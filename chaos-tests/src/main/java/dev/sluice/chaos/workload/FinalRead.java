@@ -58,9 +58,9 @@ final class FinalRead {
 
     private List<ConsumerRecord<String, String>> tryRead(int partition, long deadline) {
         TopicPartition tp = new TopicPartition(context.appendTopic(), partition);
-        Map<String, Object> config = Map.of("bootstrap.servers", context.bootstrapServers(),
-                "enable.auto.commit", false, "auto.offset.reset", "earliest", "request.timeout.ms", 10_000,
-                "default.api.timeout.ms", 20_000, "client.id", PROCESS);
+        Map<String, Object> config = context.sluiceConfig(WorkloadPrincipals.READER, Map.of("bootstrap.servers",
+                context.bootstrapServers(), "enable.auto.commit", false, "auto.offset.reset", "earliest",
+                "request.timeout.ms", 10_000, "default.api.timeout.ms", 20_000, "client.id", PROCESS));
         try (Consumer<String, String> consumer = new Consumer<>(config, new StringDeserializer(),
                 new StringDeserializer())) {
             consumer.assign(List.of(tp));

@@ -63,10 +63,10 @@ public final class GroupsWorkload implements Workload {
     }
 
     private void consume(String process, RandomGenerator random) {
-        Map<String, Object> config = Map.of("bootstrap.servers", context.bootstrapServers(), "group.id", GROUP,
-                "enable.auto.commit", false, "auto.offset.reset", "earliest", "max.poll.records", 200,
-                "session.timeout.ms", 10_000, "request.timeout.ms", 10_000, "default.api.timeout.ms", 20_000,
-                "client.id", process);
+        Map<String, Object> config = context.sluiceConfig(WorkloadPrincipals.GROUPS, Map.of("bootstrap.servers",
+                context.bootstrapServers(), "group.id", GROUP, "enable.auto.commit", false, "auto.offset.reset",
+                "earliest", "max.poll.records", 200, "session.timeout.ms", 10_000, "request.timeout.ms", 10_000,
+                "default.api.timeout.ms", 20_000, "client.id", process));
         // Leave after 20-60 s of consuming, while the load lasts; a replacement joins at once.
         long leaveAtNanos = System.nanoTime() + Duration.ofSeconds(20 + random.nextInt(41)).toNanos();
         boolean replaced = false;
@@ -163,7 +163,7 @@ public final class GroupsWorkload implements Workload {
     @Override
     public String finish(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = context.admin(10_000)) {
+        try (Admin admin = context.admin(WorkloadPrincipals.GROUPS, 10_000)) {
             while (System.nanoTime() < deadline) {
                 if (caughtUp(admin)) {
                     return null;

@@ -1,5 +1,6 @@
 package dev.sluice.chaos.workload;
 
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -10,22 +11,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * An append producer on Apache Kafka's own Java client (kafka-clients, unchanged) against the brokers' Kafka
- * listeners: idempotent, {@code acks=all}, no batching delay, the client's default of 5 requests in flight per
- * connection, so leader changes exercise its retries and sequence checks against Sluice.
+ * listeners, as {@link WorkloadPrincipals#APPEND} (SASL_SSL in a secured run): idempotent, {@code acks=all}, no
+ * batching delay, the client's default of 5 requests in flight per connection, so leader changes exercise its retries
+ * and sequence checks against Sluice.
  */
 final class KafkaAppendSender implements AppendSender {
     private final KafkaProducer<String, String> producer;
 
-    KafkaAppendSender(String kafkaBootstrapServers, String clientId) {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    KafkaAppendSender(WorkloadContext context, String clientId) {
+        Properties config = context.kafkaConfig(WorkloadPrincipals.APPEND, Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, context.kafkaBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                ProducerConfig.CLIENT_ID_CONFIG, clientId));
         producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 

@@ -23,6 +23,8 @@ public final class MetadataWorkload implements Workload {
     private static final int CLIENTS = 3;
     private static final int TOPICS = 5;
     private static final String RETENTION = "retention.ms";
+    /** Every topic this workload touches starts with it (its principal's ACLs are granted by this prefix). */
+    static final String TOPIC_PREFIX = "chaos-meta-";
 
     private final WorkloadContext context;
     private final List<Thread> threads = new ArrayList<>();
@@ -50,9 +52,9 @@ public final class MetadataWorkload implements Workload {
     }
 
     private void run(String process, RandomGenerator random) {
-        try (Admin admin = context.admin(15_000)) {
+        try (Admin admin = context.admin(WorkloadPrincipals.METADATA, 15_000)) {
             while (running) {
-                String topic = "chaos-meta-" + random.nextInt(TOPICS);
+                String topic = TOPIC_PREFIX + random.nextInt(TOPICS);
                 switch (random.nextInt(4)) {
                     case 0 -> create(admin, process, topic);
                     case 1 -> delete(admin, process, topic);

@@ -5,14 +5,18 @@ import dev.sluice.client.ProducerRecord;
 import dev.sluice.client.StringSerializer;
 import java.util.Map;
 
-/** An append producer on Sluice's own client (gRPC port): idempotent, {@code acks=all}, no batching delay. */
+/**
+ * An append producer on Sluice's own client (gRPC port) as {@link WorkloadPrincipals#APPEND}: idempotent,
+ * {@code acks=all}, no batching delay.
+ */
 final class SluiceAppendSender implements AppendSender {
     private final Producer<String, String> producer;
 
-    SluiceAppendSender(String bootstrapServers, String clientId) {
-        Map<String, Object> config = Map.of("bootstrap.servers", bootstrapServers, "acks", "all",
-                "enable.idempotence", true, "linger.ms", 0, "request.timeout.ms", 10_000,
-                "delivery.timeout.ms", 30_000, "max.block.ms", 10_000, "client.id", clientId);
+    SluiceAppendSender(WorkloadContext context, String clientId) {
+        Map<String, Object> config = context.sluiceConfig(WorkloadPrincipals.APPEND, Map.of("bootstrap.servers",
+                context.bootstrapServers(), "acks", "all", "enable.idempotence", true, "linger.ms", 0,
+                "request.timeout.ms", 10_000, "delivery.timeout.ms", 30_000, "max.block.ms", 10_000,
+                "client.id", clientId));
         producer = new Producer<>(config, new StringSerializer(), new StringSerializer());
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.chaos.cluster.Topology;
+import dev.sluice.chaos.security.SecurityMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,15 @@ class RunConfigTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("run one of them");
         assertThatThrownBy(() -> withWorkloads("apend")).hasMessageContaining("unknown workload 'apend'")
                 .hasMessageContaining("kafka-append");
+    }
+
+    @Test
+    void aRunIsPlaintextUnlessSecuredAndTheModesParseFromTheirLabels() {
+        assertThat(config(Map.of()).security()).isEqualTo(SecurityMode.PLAINTEXT);
+        assertThat(config(Map.of()).withSecurity(SecurityMode.TLS_SCRAM).security()).isEqualTo(SecurityMode.TLS_SCRAM);
+        assertThat(SecurityMode.parse("tls-scram")).isEqualTo(SecurityMode.TLS_SCRAM);
+        assertThat(SecurityMode.TLS_SCRAM.label()).isEqualTo("tls-scram");
+        assertThatThrownBy(() -> SecurityMode.parse("tls")).hasMessageContaining("plaintext, tls-scram");
     }
 
     private static RunConfig withWorkloads(String... workloads) {
