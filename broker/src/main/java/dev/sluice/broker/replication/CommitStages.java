@@ -73,6 +73,9 @@ public final class CommitStages {
         }
     }
 
+    /** A stage time that was not observed. */
+    private static final long UNKNOWN = Long.MIN_VALUE;
+
     private final int capacity;
     private final LongSupplier nanoTime;
     private final Sink sink;
@@ -146,12 +149,17 @@ public final class CommitStages {
             if (seen.putIfAbsent(replicaId, now) == null) {
                 sink.record(stage, now - append.appendedAt);
             }
+            if (stage == Stage.FOLLOWER_STORED) {
+                // Sent in an answer whose end was not known (cut short by the byte limit): when is unknown, and a
+                // later answer must not count it as sent then.
+                append.readAt.putIfAbsent(replicaId, UNKNOWN);
+            }
         }
     }
 
     private static Map<Integer, Long> relative(Map<Integer, Long> at, long appendedAt) {
         Map<Integer, Long> relative = new TreeMap<>();
-        at.forEach((replica, time) -> relative.put(replica, time - appendedAt));
+        at.forEach((replica, time) -> relative.put(replica, time == UNKNOWN ? -1 : time - appendedAt));
         return java.util.Collections.unmodifiableMap(relative);
     }
 }

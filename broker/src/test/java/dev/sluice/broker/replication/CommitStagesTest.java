@@ -93,6 +93,22 @@ class CommitStagesTest {
     }
 
     @Test
+    void dataStoredBeforeItsSendingWasSeenIsNeverCountedAsSentLater() {
+        stages.appended(10);
+        now.addAndGet(5);
+        stages.stored(2, 10);  // the answer that carried it was cut short by the byte limit: not timed
+        stages.appended(20);
+        now.addAndGet(5);
+        stages.sent(2, 20);
+        stages.stored(2, 20);
+        stages.committed(20);
+
+        assertThat(samples).containsExactly(new Sample(Stage.FOLLOWER_STORED, 5), new Sample(Stage.FOLLOWER_READ, 5),
+                new Sample(Stage.FOLLOWER_STORED, 5), new Sample(Stage.COMMITTED, 10), new Sample(Stage.COMMITTED, 5));
+        assertThat(stages.takeSlowest().orElseThrow().readNanos()).isEqualTo(Map.of(2, -1L));
+    }
+
+    @Test
     void refusesANonPositiveBound() {
         assertThatThrownBy(() -> new CommitStages(0, now::get, CommitStages.Sink.NONE))
                 .isInstanceOf(IllegalArgumentException.class);
