@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code sluice quota set|remove|list}: client quotas (docs/security.md, "Quotas"), with Kafka's entities and key
- * names, as {@code kafka-configs --entity-type users/clients}: {@code --user}, {@code --client-id} or both, each
- * either a name or its default ({@code --default-user}, {@code --default-client-id}).
+ * names, as {@code kafka-configs --entity-type users/clients}: {@code --for-user}, {@code --for-client-id} or both,
+ * each either a name or its default ({@code --for-default-user}, {@code --for-default-client-id}). ({@code --user} is
+ * taken: it is who the command itself logs in as.)
  */
 @Command(name = "quota", mixinStandardHelpOptions = true,
         description = "Set, remove and list client quotas (producer_byte_rate, consumer_byte_rate, "
@@ -43,16 +44,18 @@ public final class QuotaCommand implements Runnable {
         Client client;
 
         static final class User {
-            @Option(names = "--user", paramLabel = "USER", description = "a user: the principal's name without User:")
+            @Option(names = "--for-user", paramLabel = "USER",
+                    description = "a user: the principal's name without User:")
             String name;
-            @Option(names = "--default-user", description = "the default of every user without a quota of its own")
+            @Option(names = "--for-default-user",
+                    description = "the default of every user without a quota of its own")
             boolean defaultUser;
         }
 
         static final class Client {
-            @Option(names = "--client-id", paramLabel = "ID", description = "a client id")
+            @Option(names = "--for-client-id", paramLabel = "ID", description = "a client id")
             String name;
-            @Option(names = "--default-client-id",
+            @Option(names = "--for-default-client-id",
                     description = "the default of every client id without a quota of its own")
             boolean defaultClient;
         }
@@ -70,7 +73,7 @@ public final class QuotaCommand implements Runnable {
         }
     }
 
-    /** {@code sluice quota set --user alice producer_byte_rate=1048576 consumer_byte_rate=2097152}. */
+    /** {@code sluice quota set --for-user alice producer_byte_rate=1048576 consumer_byte_rate=2097152}. */
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = "Set quotas of a user and/or client id: KEY=VALUE, e.g. producer_byte_rate=1048576 "
                     + "(bytes/s), consumer_byte_rate=2097152 (bytes/s), request_percentage=50 (%).")
@@ -108,7 +111,7 @@ public final class QuotaCommand implements Runnable {
         }
     }
 
-    /** {@code sluice quota remove --user alice [KEY...]}: the keys given, or every key set on the entity. */
+    /** {@code sluice quota remove --for-user alice [KEY...]}: the keys given, or every key set on the entity. */
     @Command(name = "remove", mixinStandardHelpOptions = true,
             description = "Remove quotas of a user and/or client id: the keys given, or all of them.")
     static final class Remove implements Callable<Integer> {
@@ -145,7 +148,7 @@ public final class QuotaCommand implements Runnable {
         }
     }
 
-    /** {@code sluice quota list [--user U] [--client-id C]}. */
+    /** {@code sluice quota list [--for-user U] [--for-client-id C]}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List client quotas (filtered by entity).")
     static final class ListQuotas implements Callable<Integer> {
         @Mixin
