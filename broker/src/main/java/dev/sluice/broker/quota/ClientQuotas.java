@@ -27,6 +27,11 @@ public final class ClientQuotas {
 
     /** A client as quotas see it: the principal's name (without {@code User:}) and its client id (may be empty). */
     public record Client(String user, String clientId) {
+        /** An empty or missing name is the unauthenticated principal's; a missing client id is empty. */
+        public Client {
+            user = user == null || user.isEmpty() ? "ANONYMOUS" : user;
+            clientId = clientId == null ? "" : clientId;
+        }
     }
 
     /** What is worth measuring; the server turns it into meters. Called on request threads. */
@@ -61,9 +66,10 @@ public final class ClientQuotas {
         this.listener = listener;
     }
 
-    /** No quotas at all: nothing is measured, nothing throttled. */
+    /** No quotas at all: nothing is measured, nothing throttled (so the clock is never read). */
     public static ClientQuotas none() {
-        return new ClientQuotas(() -> QuotasImage.EMPTY, Clock.systemUTC(), Listener.NONE);
+        return new ClientQuotas(() -> QuotasImage.EMPTY, Clock.fixed(java.time.Instant.EPOCH,
+                java.time.ZoneOffset.UTC), Listener.NONE);
     }
 
     /**

@@ -50,7 +50,8 @@ public final class ChannelPool implements AutoCloseable {
     public ChannelPool(TlsSettings tls, ClientSasl sasl, String clientId) {
         this.security = GrpcTls.channelSecurity(tls, Clock.systemUTC());
         this.sasl = sasl;
-        this.clientId = clientId == null ? "" : clientId;
+        // A gRPC header carries printable ASCII only; anything else would fail every call, so it is replaced.
+        this.clientId = clientId == null ? "" : clientId.replaceAll("[^\\x20-\\x7E]", "?");
     }
 
     /** The channel to {@code address}, created on first use. */
