@@ -35,6 +35,7 @@ class BrokerArchitectureTest {
                 .layer("group").definedBy("dev.sluice.broker.group..")
                 .layer("rpc").definedBy("dev.sluice.broker.rpc..")
                 .layer("metrics").definedBy("dev.sluice.broker.metrics..")
+                .layer("quota").definedBy("dev.sluice.broker.quota..")
                 .layer("server").definedBy("dev.sluice.broker.server..")
                 .whereLayer("server").mayNotBeAccessedByAnyLayer()
                 .whereLayer("rpc").mayOnlyBeAccessedByLayers("server")
@@ -42,6 +43,7 @@ class BrokerArchitectureTest {
                 .whereLayer("replication").mayOnlyBeAccessedByLayers("server")
                 // The request meters of the gRPC ports share the node's latency buckets (NodeMetrics).
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("rpc", "server")
+                .whereLayer("quota").mayOnlyBeAccessedByLayers("rpc", "server")
                 .whereLayer("partition").mayOnlyBeAccessedByLayers("group", "rpc", "server")
                 .whereLayer("log").mayOnlyBeAccessedByLayers("partition", "replication", "group", "rpc", "server");
         rule.check(classes);
@@ -83,6 +85,18 @@ class BrokerArchitectureTest {
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.Thread")
                 .orShould().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "java.net..", "io.grpc..",
                         "org.rocksdb..");
+        rule.check(classes);
+    }
+
+    /**
+     * Quota measurement is a pure core (STYLE.md): the clock is injected, so its tests step time by hand, and it keeps
+     * no meters (the server's {@code QuotaMeters} listens).
+     */
+    @Test
+    void quotasArePure() {
+        ArchRule rule = PureCoreRules.noClockAndNoRandomness(noClasses().that()
+                        .resideInAPackage("dev.sluice.broker.quota.."))
+                .orShould().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.grpc..", "java.net..");
         rule.check(classes);
     }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             KubeCommand.class,
             CertCommand.class,
             UserCommand.class,
+            QuotaCommand.class,
         })
 public final class SluiceCommand implements Runnable {
     @Spec

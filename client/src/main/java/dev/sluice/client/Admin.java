@@ -57,7 +57,7 @@ public final class Admin implements AutoCloseable {
     private final GroupAdmin groups;
 
     private Admin(AdminSettings settings, Time time) {
-        this.channels = new ChannelPool(settings.tls(), settings.sasl());
+        this.channels = new ChannelPool(settings.tls(), settings.sasl(), settings.clientId());
         this.settings = settings;
         this.time = time;
         this.broker = new AnyBroker(settings.bootstrapServers(), channels);
@@ -293,6 +293,60 @@ public final class Admin implements AutoCloseable {
             check(response.getError(), response.getErrorMessage(), null);
             return response.getAclsList().stream().map(AclWire::toModel).toList();
         });
+    }
+
+    /**
+     * Sets and removes client quotas of one entity (docs/security.md, "Quotas"): {@code user} and {@code clientId}
+     * name it (null: not part of it; {@code "<default>"}: the default), {@code set} gives keys their values
+     * ({@code producer_byte_rate}, {@code consumer_byte_rate}, {@code request_percentage}), {@code remove} deletes
+     * keys. All or nothing: a {@link SluiceException} with {@code INVALID_QUOTA} for an unknown key, a value out of
+     * range or a malformed entity, and nothing is changed. Needs ALTER_CONFIGS on the cluster when brokers check
+     * ACLs.
+     */
+    public void alterClientQuotas(String user, String clientId, Map<String, Double> set, Collection<String> remove) {
+        dev.sluice.proto.v1.AlterClientQuotasRequest request = dev.sluice.proto.v1.AlterClientQuotasRequest
+                .newBuilder().addAlterations(dev.sluice.proto.v1.QuotaAlteration.newBuilder()
+                        .setEntity(quotaEntity(user, clientId)).putAllSet(set).addAllRemove(remove)).build();
+        callAtMostOnce("alter client quotas", stub -> {
+            for (var result : stub.alterClientQuotas(request).getResultsList()) {
+                check(result.getError(), result.getErrorMessage(), null);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The client quotas set, per entity, filtered by {@code user} and {@code clientId} when not null (an exact
+     * match; {@code "<default>"} selects the default). Needs DESCRIBE_CONFIGS on the cluster when brokers check ACLs.
+     */
+    public List<ClientQuotaEntry> describeClientQuotas(String user, String clientId) {
+        dev.sluice.proto.v1.DescribeClientQuotasRequest.Builder request =
+                dev.sluice.proto.v1.DescribeClientQuotasRequest.newBuilder();
+        if (user != null) {
+            request.setUser(user);
+        }
+        if (clientId != null) {
+            request.setClientId(clientId);
+        }
+        return call(stub -> {
+            var response = stub.describeClientQuotas(request.build());
+            check(response.getError(), response.getErrorMessage(), null);
+            return response.getEntriesList().stream().map(entry -> new ClientQuotaEntry(
+                    entry.getEntity().hasUser() ? entry.getEntity().getUser() : null,
+                    entry.getEntity().hasClientId() ? entry.getEntity().getClientId() : null,
+                    new java.util.TreeMap<>(entry.getValuesMap()))).toList();
+        });
+    }
+
+    private static dev.sluice.proto.v1.QuotaEntity quotaEntity(String user, String clientId) {
+        dev.sluice.proto.v1.QuotaEntity.Builder entity = dev.sluice.proto.v1.QuotaEntity.newBuilder();
+        if (user != null) {
+            entity.setUser(user);
+        }
+        if (clientId != null) {
+            entity.setClientId(clientId);
+        }
+        return entity.build();
     }
 
     /** The cluster id, the active controller, the brokers and the metadata quorum. */

@@ -89,7 +89,7 @@ public final class Consumer<K, V> implements AutoCloseable {
 
     Consumer(ConsumerSettings settings, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer,
              Time time) {
-        this.channels = new ChannelPool(settings.tls(), settings.sasl());
+        this.channels = new ChannelPool(settings.tls(), settings.sasl(), settings.clientId());
         this.settings = settings;
         this.time = time;
         this.metadata = new Metadata(settings.bootstrapServers(), channels, time, settings.metadataMaxAgeMs(),
@@ -251,6 +251,10 @@ public final class Consumer<K, V> implements AutoCloseable {
             }
             long waitMs = positionsReady && fetcher.hasInFlight() ? remainingMs
                     : Math.min(remainingMs, Math.max(settings.retryBackoffMs(), 1));
+            long throttledMs = fetcher.hasInFlight() ? 0 : fetcher.backoffRemainingMs();
+            if (throttledMs > 0) {
+                waitMs = Math.min(waitMs, throttledMs);  // fetch again as soon as a quota throttle ends
+            }
             awaitFetches(waitMs);
         }
     }
@@ -528,6 +532,16 @@ public final class Consumer<K, V> implements AutoCloseable {
     public void wakeup() {
         wakeupRequested.set(true);
         fetcher.interrupt();
+    }
+
+    /**
+     * Quota throttling of this consumer's fetches, Kafka-named: {@code fetch-throttle-time-total} (ms the brokers
+     * asked it to wait) and {@code fetch-throttled-responses-total}. Any thread.
+     */
+    public Map<String, Double> metrics() {
+        long[] throttle = fetcher.throttleTimes();
+        return Map.of("fetch-throttle-time-total", (double) throttle[0],
+                "fetch-throttled-responses-total", (double) throttle[1]);
     }
 
     /** Commits positions when auto-commit is on, then releases connections. Idempotent. */

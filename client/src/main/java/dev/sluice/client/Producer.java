@@ -64,7 +64,7 @@ public final class Producer<K, V> implements AutoCloseable {
     }
 
     Producer(ProducerSettings settings, Serializer<K> keySerializer, Serializer<V> valueSerializer, Time time) {
-        this.channels = new ChannelPool(settings.tls(), settings.sasl());
+        this.channels = new ChannelPool(settings.tls(), settings.sasl(), settings.clientId());
         this.settings = settings;
         this.keySerializer = Objects.requireNonNull(keySerializer, "keySerializer");
         this.valueSerializer = Objects.requireNonNull(valueSerializer, "valueSerializer");
@@ -221,12 +221,17 @@ public final class Producer<K, V> implements AutoCloseable {
 
     /**
      * A few producer metrics, Kafka-named: {@code compression-rate-avg} (bytes sent / bytes before compression,
-     * so 0.25 means 4:1), {@code record-bytes-uncompressed-total} and {@code record-bytes-sent-total}.
+     * so 0.25 means 4:1), {@code record-bytes-uncompressed-total} and {@code record-bytes-sent-total}; and quota
+     * throttling: {@code produce-throttle-time-total}, {@code produce-throttle-time-max} (ms) and
+     * {@code produce-throttled-responses-total}.
      */
     public Map<String, Double> metrics() {
         long[] bytes = sender.bytesSent();
+        long[] throttle = sender.throttleTimes();
         return Map.of("compression-rate-avg", bytes[0] == 0 ? 1.0 : (double) bytes[1] / bytes[0],
-                "record-bytes-uncompressed-total", (double) bytes[0], "record-bytes-sent-total", (double) bytes[1]);
+                "record-bytes-uncompressed-total", (double) bytes[0], "record-bytes-sent-total", (double) bytes[1],
+                "produce-throttle-time-total", (double) throttle[0], "produce-throttle-time-max", (double) throttle[1],
+                "produce-throttled-responses-total", (double) throttle[2]);
     }
 
     /** The client id, for logs. */

@@ -72,7 +72,7 @@ final class FetchApi {
         for (FetchPartitionResultView result : view.getResultsList()) {
             byTopic.computeIfAbsent(result.getTopic(), topic -> new ArrayList<>()).add(partition(result));
         }
-        FetchResponseData data = new FetchResponseData().setSessionId(0);
+        FetchResponseData data = new FetchResponseData().setSessionId(0).setThrottleTimeMs(view.getThrottleTimeMs());
         byTopic.forEach((topic, partitions) -> data.responses().add(new FetchableTopicResponse().setTopic(topic)
                 .setPartitions(partitions)));
         return FetchResponse.of(data);

@@ -136,7 +136,7 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (request == null || maybeServeSasl(ctx, request)) {
             return;
         }
-        CompletableFuture.supplyAsync(KafkaPrincipalHandler.asCaller(ctx,
+        CompletableFuture.supplyAsync(KafkaPrincipalHandler.asCaller(ctx, request.context().clientId(),
                         () -> handler.handle(request.context(), request.request())), executor)
                 .thenCompose(future -> future)
                 .whenComplete((response, failure) -> ctx.executor().execute(() -> {
@@ -151,6 +151,14 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                                 Errors.UNKNOWN_SERVER_ERROR.exception("the broker failed to serve the request")));
                     } else if (response != null) {
                         write(ctx, request.context(), response);
+                        if (response.throttleTimeMs() > 0) {
+                            // A quota throttled the client: as a Kafka broker mutes the connection (KIP-219), its
+                            // next request is not read before the throttle ends. A client that honours the throttle
+                            // time waits as long itself, so only one that does not is slowed further.
+                            ctx.executor().schedule(() -> serveNext(ctx), response.throttleTimeMs(),
+                                    java.util.concurrent.TimeUnit.MILLISECONDS);
+                            return;
+                        }
                     }
                     serveNext(ctx);
                 }));

@@ -62,6 +62,7 @@ final class KafkaErrors {
             case UNSUPPORTED_SASL_MECHANISM -> Errors.UNSUPPORTED_SASL_MECHANISM;
             case UNACCEPTABLE_CREDENTIAL -> Errors.UNACCEPTABLE_CREDENTIAL;
             case RESOURCE_NOT_FOUND -> Errors.RESOURCE_NOT_FOUND;
+            case INVALID_QUOTA -> Errors.INVALID_REQUEST;
             case UNKNOWN_SERVER_ERROR, UNRECOGNIZED -> Errors.UNKNOWN_SERVER_ERROR;
         };
     }

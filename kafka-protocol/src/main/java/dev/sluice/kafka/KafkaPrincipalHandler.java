@@ -45,10 +45,15 @@ final class KafkaPrincipalHandler extends ChannelInboundHandlerAdapter {
      * checks ({@code RequestAuthorizer}) and the in-process gRPC services read them, as for a gRPC call.
      */
     static <T> Supplier<T> asCaller(ChannelHandlerContext context, Supplier<T> work) {
+        return asCaller(context, "", work);
+    }
+
+    /** As {@link #asCaller(ChannelHandlerContext, Supplier)}, with the request header's client id (for quotas). */
+    static <T> Supplier<T> asCaller(ChannelHandlerContext context, String clientId, Supplier<T> work) {
         String host = context.channel().remoteAddress() instanceof InetSocketAddress address
                 && address.getAddress() != null ? address.getAddress().getHostAddress() : "";
         Context caller = Context.current().withValues(Principals.PRINCIPAL, principal(context),
-                Principals.CLIENT_HOST, host);
+                Principals.CLIENT_HOST, host, Principals.CLIENT_ID, clientId == null ? "" : clientId);
         return () -> {
             Context previous = caller.attach();
             try {

@@ -50,8 +50,10 @@ final class ProduceApi {
                 }
             }
         }
+        int[] throttleTimeMs = new int[1];
         CompletableFuture<?> appended = sluice.getPartitionsCount() == 0 ? CompletableFuture.completedFuture(null)
                 : calls.produce(sluice.build()).thenAccept(response -> {
+                    throttleTimeMs[0] = response.getThrottleTimeMs();
                     for (ProducePartitionResult result : response.getResultsList()) {
                         answers.get(result.getTopic()).get(result.getPartition()).setBaseOffset(result.getBaseOffset())
                                 .setErrorCode(KafkaErrors.of(result.getError()).code())
@@ -59,11 +61,13 @@ final class ProduceApi {
                                 .setLogStartOffset(result.getLogStartOffset());
                     }
                 });
-        return appended.thenApply(ignored -> request.acks() == 0 ? null : response(answers));
+        return appended.thenApply(ignored -> request.acks() == 0 ? null : response(answers, throttleTimeMs[0]));
     }
 
-    private static ProduceResponse response(Map<String, Map<Integer, PartitionProduceResponse>> answers) {
-        ProduceResponseData data = new ProduceResponseData();
+    /** @param throttleTimeMs the client's quota throttle (docs/security.md, "Quotas"); 0: none */
+    private static ProduceResponse response(Map<String, Map<Integer, PartitionProduceResponse>> answers,
+                                            int throttleTimeMs) {
+        ProduceResponseData data = new ProduceResponseData().setThrottleTimeMs(throttleTimeMs);
         answers.forEach((topic, partitions) -> {
             TopicProduceResponse response = new TopicProduceResponse().setName(topic);
             partitions.values().forEach(partition -> {

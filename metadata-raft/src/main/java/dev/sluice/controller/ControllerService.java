@@ -149,6 +149,13 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
                 message -> ScramControl.refused(request, ErrorCode.REQUEST_TIMED_OUT, unknownOutcomeMessage(message)));
     }
 
+    public CompletableFuture<dev.sluice.proto.v1.AlterClientQuotasResponse> alterClientQuotas(
+            dev.sluice.proto.v1.AlterClientQuotasRequest request) {
+        return submit(image -> controller.alterClientQuotas(image, request),
+                message -> QuotaControl.refused(request, ErrorCode.NOT_CONTROLLER, message),
+                message -> QuotaControl.refused(request, ErrorCode.REQUEST_TIMED_OUT, unknownOutcomeMessage(message)));
+    }
+
     /**
      * Registers a broker; refused with {@code DUPLICATE_BROKER_REGISTRATION} while another incarnation of its id has a
      * live session (see {@link BrokerSessions}).

@@ -32,6 +32,7 @@ public final class MetadataController {
     private final PartitionControl partitions;
     private final AclControl acls = new AclControl();
     private final ScramControl scram = new ScramControl();
+    private final QuotaControl quotas = new QuotaControl();
 
     public MetadataController(ControllerConfig config, RandomGenerator random) {
         this.topics = new TopicControl(config, random);
@@ -68,6 +69,11 @@ public final class MetadataController {
     public ControllerResult<dev.sluice.proto.v1.AlterUserScramCredentialsResponse> alterUserScramCredentials(
             MetadataImage image, dev.sluice.proto.v1.AlterUserScramCredentialsRequest request) {
         return scram.alter(image, request);
+    }
+
+    public ControllerResult<dev.sluice.proto.v1.AlterClientQuotasResponse> alterClientQuotas(
+            MetadataImage image, dev.sluice.proto.v1.AlterClientQuotasRequest request) {
+        return quotas.alter(image, request);
     }
 
     /** Refused with {@code DUPLICATE_BROKER_REGISTRATION} while another incarnation's session is live. */

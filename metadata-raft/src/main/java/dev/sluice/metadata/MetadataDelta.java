@@ -26,6 +26,7 @@ public final class MetadataDelta {
     private ProducerIdsImage producerIds;
     private final AclsDelta acls;
     private final ScramCredentialsDelta scram;
+    private final QuotasDelta quotas;
 
     public MetadataDelta(MetadataImage base) {
         this.base = base;
@@ -35,6 +36,7 @@ public final class MetadataDelta {
         this.producerIds = base.producerIds();
         this.acls = new AclsDelta(base.acls());
         this.scram = new ScramCredentialsDelta(base.scram());
+        this.quotas = new QuotasDelta(base.quotas());
     }
 
     public MetadataImage base() {
@@ -57,6 +59,7 @@ public final class MetadataDelta {
             case REMOVE_ACL -> acls.replay(record.getRemoveAcl());
             case USER_SCRAM_CREDENTIAL -> scram.replay(record.getUserScramCredential());
             case REMOVE_USER_SCRAM_CREDENTIAL -> scram.replay(record.getRemoveUserScramCredential());
+            case CLIENT_QUOTA -> quotas.replay(record.getClientQuota());
             case RECORD_NOT_SET -> throw new IllegalStateException("metadata record with no record set");
         }
     }
@@ -89,7 +92,7 @@ public final class MetadataDelta {
             throw new IllegalStateException("apply at offset " + offset + " below the base offset " + base.offset());
         }
         return new MetadataImage(offset, cluster.apply(), topics.apply(), configs.apply(), producerIds,
-                acls.apply(), scram.apply());
+                acls.apply(), scram.apply(), quotas.apply());
     }
 
     public ClusterDelta clusterDelta() {
@@ -135,6 +138,10 @@ public final class MetadataDelta {
 
     public ScramCredentialsDelta scramDelta() {
         return scram;
+    }
+
+    public QuotasDelta quotasDelta() {
+        return quotas;
     }
 
     public boolean producerIdsChanged() {

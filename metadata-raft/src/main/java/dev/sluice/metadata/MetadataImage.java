@@ -13,10 +13,11 @@ import java.util.Objects;
  * <p>{@code offset} is the offset of the last applied log entry, -1 for {@link #EMPTY}.
  */
 public record MetadataImage(long offset, ClusterImage cluster, TopicsImage topics, ConfigsImage configs,
-        ProducerIdsImage producerIds, AclsImage acls, ScramCredentialsImage scram) {
+        ProducerIdsImage producerIds, AclsImage acls, ScramCredentialsImage scram, QuotasImage quotas) {
     public static final long NO_OFFSET = -1;
     public static final MetadataImage EMPTY = new MetadataImage(NO_OFFSET, ClusterImage.EMPTY, TopicsImage.EMPTY,
-            ConfigsImage.EMPTY, ProducerIdsImage.EMPTY, AclsImage.EMPTY, ScramCredentialsImage.EMPTY);
+            ConfigsImage.EMPTY, ProducerIdsImage.EMPTY, AclsImage.EMPTY, ScramCredentialsImage.EMPTY,
+            QuotasImage.EMPTY);
 
     public MetadataImage {
         Objects.requireNonNull(cluster, "cluster");
@@ -25,9 +26,16 @@ public record MetadataImage(long offset, ClusterImage cluster, TopicsImage topic
         Objects.requireNonNull(producerIds, "producerIds");
         Objects.requireNonNull(acls, "acls");
         Objects.requireNonNull(scram, "scram");
+        Objects.requireNonNull(quotas, "quotas");
         if (offset < NO_OFFSET) {
             throw new IllegalStateException("image offset " + offset + " is below " + NO_OFFSET);
         }
+    }
+
+    /** An image without client quotas. */
+    public MetadataImage(long offset, ClusterImage cluster, TopicsImage topics, ConfigsImage configs,
+                         ProducerIdsImage producerIds, AclsImage acls, ScramCredentialsImage scram) {
+        this(offset, cluster, topics, configs, producerIds, acls, scram, QuotasImage.EMPTY);
     }
 
     /** An image without SCRAM credentials. */
@@ -46,13 +54,13 @@ public record MetadataImage(long offset, ClusterImage cluster, TopicsImage topic
     public boolean isEmpty() {
         return cluster.brokers().isEmpty() && topics.isEmpty() && configs.topicConfigs().isEmpty()
                 && producerIds.equals(ProducerIdsImage.EMPTY) && acls.isEmpty()
-                && scram.isEmpty();
+                && scram.isEmpty() && quotas.isEmpty();
     }
 
     /**
      * Writes records that, replayed in order on {@link #EMPTY} and applied at {@link #offset()}, rebuild this image:
      * brokers, then topics with their partitions, then configs (which need their topic), then producer ids, then ACLs,
-     * then SCRAM credentials.
+     * then SCRAM credentials, then client quotas.
      */
     public void write(ImageWriter writer) {
         cluster.write(writer);
@@ -61,6 +69,7 @@ public record MetadataImage(long offset, ClusterImage cluster, TopicsImage topic
         producerIds.write(writer);
         acls.write(writer);
         scram.write(writer);
+        quotas.write(writer);
     }
 
     public List<MetadataRecord> toRecords() {

@@ -232,6 +232,18 @@ public final class MetadataLoader {
         }
         replayAclDifference(delta, current, target);
         replayScramDifference(delta, current, target);
+        replayQuotaDifference(delta, current, target);
+    }
+
+    private static void replayQuotaDifference(MetadataDelta delta, MetadataImage current, MetadataImage target) {
+        current.quotas().entries().forEach((entity, values) -> values.keySet().stream()
+                .filter(key -> target.quotas().value(entity, key) == null)
+                .forEach(key -> delta.replay(MetadataRecords.clientQuota(entity, key.keyName(), null))));
+        target.quotas().entries().forEach((entity, values) -> values.forEach((key, value) -> {
+            if (!value.equals(current.quotas().value(entity, key))) {
+                delta.replay(MetadataRecords.clientQuota(entity, key.keyName(), value));
+            }
+        }));
     }
 
     private static void replayScramDifference(MetadataDelta delta, MetadataImage current, MetadataImage target) {

@@ -172,6 +172,16 @@ public final class MetadataRecords {
                         .setMechanism(ScramProtos.toProto(mechanism))).build();
     }
 
+    /** One quota key of one entity; {@code value} null removes the key. */
+    public static MetadataRecord clientQuota(QuotaEntity entity, String key, Double value) {
+        dev.sluice.proto.internal.v1.ClientQuotaRecord.Builder quota = dev.sluice.proto.internal.v1.ClientQuotaRecord
+                .newBuilder().setEntity(QuotaProtos.toProto(entity)).setKey(key);
+        if (value != null) {
+            quota.setValue(value);
+        }
+        return MetadataRecord.newBuilder().setClientQuota(quota).build();
+    }
+
     public static MetadataRecord removeAcl(AclBinding binding) {
         return MetadataRecord.newBuilder().setRemoveAcl(RemoveAclRecord.newBuilder()
                 .setBinding(AclProtos.toProto(binding))).build();

@@ -62,6 +62,7 @@ class MetadataImagePropertyTest {
         assertThat(image.producerIds()).isNotEqualTo(ProducerIdsImage.EMPTY);
         assertThat(image.acls().isEmpty()).isFalse();
         assertThat(image.scram().isEmpty()).isFalse();
+        assertThat(image.quotas().isEmpty()).isFalse();
     }
 
     static MetadataImage rebuild(MetadataImage image) {
@@ -72,6 +73,6 @@ class MetadataImagePropertyTest {
 
     private static MetadataImage withOffset(MetadataImage image, long offset) {
         return new MetadataImage(offset, image.cluster(), image.topics(), image.configs(), image.producerIds(),
-                image.acls(), image.scram());
+                image.acls(), image.scram(), image.quotas());
     }
 }

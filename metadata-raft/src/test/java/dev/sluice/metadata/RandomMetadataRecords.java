@@ -78,7 +78,11 @@ final class RandomMetadataRecords {
             case 4, 5 -> partition();
             case 6 -> partitionChange();
             case 7 -> random.nextInt(4) == 0 ? removeTopic() : config();
-            case 8 -> random.nextBoolean() ? aclChange() : scramChange();
+            case 8 -> switch (random.nextInt(3)) {
+                case 0 -> aclChange();
+                case 1 -> scramChange();
+                default -> quotaChange();
+            };
             default -> random.nextInt(3) == 0 ? producerIds() : partitionChange();
         };
     }
@@ -202,6 +206,18 @@ final class RandomMetadataRecords {
         random.nextBytes(serverKey);
         return MetadataRecords.scramCredential(user, new dev.sluice.security.scram.ScramCredential(mechanism, salt,
                 pick(List.of(4096, 8192)), storedKey, serverKey));
+    }
+
+    /** Sets a quota key (new or replacing) or removes a set one; few entities so that they meet. */
+    private MetadataRecord quotaChange() {
+        QuotaEntity entity = pick(List.of(QuotaEntity.user("alice"), QuotaEntity.user(QuotaEntity.DEFAULT),
+                QuotaEntity.client("app"), new QuotaEntity("alice", QuotaEntity.DEFAULT)));
+        QuotaKey key = pick(List.of(QuotaKey.values()));
+        if (image.quotas().value(entity, key) != null && random.nextInt(3) == 0) {
+            return MetadataRecords.clientQuota(entity, key.keyName(), null);
+        }
+        double value = key == QuotaKey.REQUEST_PERCENTAGE ? 0.5 + random.nextInt(400) : 1 + random.nextInt(1 << 20);
+        return MetadataRecords.clientQuota(entity, key.keyName(), value);
     }
 
     private MetadataRecord producerIds() {

@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts each call's principal into its gRPC context ({@link Principals#PRINCIPAL}): the subject of the client's
+ * Puts each call's principal into its gRPC context ({@link Principals#PRINCIPAL}), with its client id
+ * ({@link Principals#CLIENT_ID}, from the {@code sluice-client-id} header): the subject of the client's
  * verified certificate mapped by the listener's {@link PrincipalMappingRules}, or {@link Principals#ANONYMOUS} when
  * the client presented none. A certificate that no rule maps is refused with {@code UNAUTHENTICATED}, and the
  * refusal logged with the subject and the client's address (a mapping mistake locks clients out; the log says why).
@@ -53,8 +54,10 @@ final class PrincipalInterceptor implements ServerInterceptor {
             }
             principal = mapped.get();
         }
+        String clientId = headers.get(Principals.CLIENT_ID_HEADER);
         Context context = Context.current().withValues(Principals.PRINCIPAL, principal, Principals.CLIENT_HOST,
-                clientHost(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
+                clientHost(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)), Principals.CLIENT_ID,
+                clientId == null ? "" : clientId);
         return Contexts.interceptCall(context, call, headers, next);
     }
 

@@ -16,6 +16,14 @@ public final class Principals {
     public static final Context.Key<String> PRINCIPAL = Context.key("sluice-principal");
     /** The call's client address (IP, no port) in its gRPC {@link Context}, for host-scoped ACLs. */
     public static final Context.Key<String> CLIENT_HOST = Context.key("sluice-client-host");
+    /** The call's client id (a client's name for itself, for quotas) in its gRPC {@link Context}. */
+    public static final Context.Key<String> CLIENT_ID = Context.key("sluice-client-id");
+    /**
+     * The gRPC header a client names itself in (Kafka's request header field {@code client_id}); quotas per client id
+     * read it. Absent: the empty client id.
+     */
+    public static final io.grpc.Metadata.Key<String> CLIENT_ID_HEADER =
+            io.grpc.Metadata.Key.of("sluice-client-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
     /** The prefix of a principal in ACLs ({@code User:alice}), as Kafka's. */
     public static final String USER_TYPE = "User:";
 
@@ -46,6 +54,12 @@ public final class Principals {
     /** The call's principal in ACL form: {@code User:} and its name ({@code User:ANONYMOUS} without a certificate). */
     public static String currentUser() {
         return USER_TYPE + current();
+    }
+
+    /** The client id of the call on this thread; empty when the client sent none or outside a call. */
+    public static String currentClientId() {
+        String clientId = CLIENT_ID.get();
+        return clientId == null ? "" : clientId;
     }
 
     /** The address the call came from, {@code *}-free; empty outside a call or when unknown. */

@@ -79,6 +79,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
     private final AppliedOffsetWaiters applied;
     private final RequestAuthorizer authorizer;
     private final AclAdmin acls;
+    private final QuotaAdmin quotas;
 
     /** {@code applied} follows the same image as {@code image}. */
     public AdminGrpcService(ControllerChannel controller, Supplier<MetadataImage> image, LogStore logStore,
@@ -92,6 +93,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                             RequestAuthorizer authorizer) {
         this.authorizer = authorizer;
         this.acls = new AclAdmin(controller, image, authorizer, this::readBarrier);
+        this.quotas = new QuotaAdmin(controller, image, authorizer, this::readBarrier);
         this.controller = controller;
         this.applied = applied;
         this.image = image;
@@ -232,6 +234,18 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
     @Override
     public void describeAcls(DescribeAclsRequest request, StreamObserver<DescribeAclsResponse> responses) {
         acls.describeAcls(request, responses);
+    }
+
+    @Override
+    public void alterClientQuotas(dev.sluice.proto.v1.AlterClientQuotasRequest request,
+                                  StreamObserver<dev.sluice.proto.v1.AlterClientQuotasResponse> responses) {
+        quotas.alterClientQuotas(request, responses);
+    }
+
+    @Override
+    public void describeClientQuotas(dev.sluice.proto.v1.DescribeClientQuotasRequest request,
+                                     StreamObserver<dev.sluice.proto.v1.DescribeClientQuotasResponse> responses) {
+        quotas.describeClientQuotas(request, responses);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.sluice.broker.rpc;
 
 import dev.sluice.broker.partition.FetchHandler;
+import dev.sluice.broker.quota.ClientQuotas;
 import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ProduceHandler;
 import dev.sluice.broker.rpc.RequestAuthorizer.Action;
@@ -20,6 +21,8 @@ import dev.sluice.proto.v1.MetadataResponse;
 import dev.sluice.proto.v1.ProducePartitionResult;
 import dev.sluice.proto.v1.ProduceResponse;
 import dev.sluice.proto.v1.TopicMetadata;
+import dev.sluice.metadata.QuotaKey;
+import dev.sluice.security.Principals;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,20 +32,107 @@ import java.util.concurrent.CompletableFuture;
  * the partitions of topics the caller may not use are answered {@code TOPIC_AUTHORIZATION_FAILED} and never reach
  * the handler, the rest go through unchanged (as Kafka answers per topic). Their results come after the handler's,
  * which clients match by topic and partition. With authorization off each call is the handler's own.
- * Thread-safe; call on the thread of the request (the caller is read from its context).
+ *
+ * <p>Produce and fetch are also measured against the caller's quotas ({@link ClientQuotas}): produced bytes as they
+ * arrive, fetched bytes as they leave, and the handler's synchronous time for {@code request_percentage}. A throttled
+ * response is the full answer with {@code throttle_time_ms} set; holding the client's next request is the listener's
+ * part ({@link #holdMs}). Replica fetches do not come here and are never throttled, as in Kafka.
+ *
+ * <p>Thread-safe; call on the thread of the request (the caller is read from its context).
  */
 public final class AuthorizedBrokerCalls {
     private final RequestAuthorizer authorizer;
     private final ProduceHandler produce;
     private final FetchHandler fetch;
     private final ListOffsetsHandler listOffsets;
+    private final ClientQuotas quotas;
 
     public AuthorizedBrokerCalls(RequestAuthorizer authorizer, ProduceHandler produce, FetchHandler fetch,
                                  ListOffsetsHandler listOffsets) {
+        this(authorizer, produce, fetch, listOffsets, ClientQuotas.none());
+    }
+
+    public AuthorizedBrokerCalls(RequestAuthorizer authorizer, ProduceHandler produce, FetchHandler fetch,
+                                 ListOffsetsHandler listOffsets, ClientQuotas quotas) {
         this.authorizer = authorizer;
         this.produce = produce;
         this.fetch = fetch;
         this.listOffsets = listOffsets;
+        this.quotas = quotas;
+    }
+
+    /** The caller of this thread's call, as quotas see it: its principal's name and its client id. */
+    public static ClientQuotas.Client quotaClient() {
+        return new ClientQuotas.Client(Principals.current(), Principals.currentClientId());
+    }
+
+    /**
+     * How long this thread's caller must still wait before a request of {@code key}'s kind is handled: the rest of
+     * the throttle its last response announced (and of its request-time throttle). 0 for a client that honours it.
+     */
+    public long holdMs(QuotaKey key) {
+        if (!quotas.active()) {
+            return 0;
+        }
+        ClientQuotas.Client client = quotaClient();
+        return Math.max(quotas.remainingThrottleMs(key, client),
+                quotas.remainingThrottleMs(QuotaKey.REQUEST_PERCENTAGE, client));
+    }
+
+    /** Produce, measured against the caller's {@code producer_byte_rate} and {@code request_percentage}. */
+    public CompletableFuture<ProduceResponse> produce(ProduceRequestView request) {
+        if (!quotas.active()) {
+            return authorizedProduce(request);
+        }
+        ClientQuotas.Client client = quotaClient();
+        long startNanos = System.nanoTime();
+        CompletableFuture<ProduceResponse> response = authorizedProduce(request);
+        long throttleMs = Math.max(quotas.record(QuotaKey.PRODUCER_BYTE_RATE, client, producedBytes(request)),
+                quotas.record(QuotaKey.REQUEST_PERCENTAGE, client, millisSince(startNanos)));
+        return throttleMs == 0 ? response
+                : response.thenApply(r -> r.toBuilder().setThrottleTimeMs(clampMs(throttleMs)).build());
+    }
+
+    /** Fetch, measured against the caller's {@code consumer_byte_rate} and {@code request_percentage}. */
+    public CompletableFuture<FetchResponseView> fetch(FetchRequest request) {
+        if (!quotas.active()) {
+            return authorizedFetch(request);
+        }
+        ClientQuotas.Client client = quotaClient();
+        long startNanos = System.nanoTime();
+        CompletableFuture<FetchResponseView> response = authorizedFetch(request);
+        double handlerMs = millisSince(startNanos);
+        return response.thenApply(r -> {
+            long throttleMs = Math.max(quotas.record(QuotaKey.CONSUMER_BYTE_RATE, client, fetchedBytes(r)),
+                    quotas.record(QuotaKey.REQUEST_PERCENTAGE, client, handlerMs));
+            return throttleMs == 0 ? r : r.toBuilder().setThrottleTimeMs(clampMs(throttleMs)).build();
+        });
+    }
+
+    private static long producedBytes(ProduceRequestView request) {
+        long bytes = 0;
+        for (ProducePartitionView partition : request.getPartitionsList()) {
+            bytes += partition.getBatch().getSerializedSize();
+        }
+        return bytes;
+    }
+
+    private static long fetchedBytes(FetchResponseView response) {
+        long bytes = 0;
+        for (FetchPartitionResultView result : response.getResultsList()) {
+            for (int i = 0; i < result.getBatchesCount(); i++) {
+                bytes += result.getBatches(i).size();
+            }
+        }
+        return bytes;
+    }
+
+    private static double millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000.0;
+    }
+
+    private static int clampMs(long ms) {
+        return (int) Math.min(ms, Integer.MAX_VALUE);
     }
 
     public RequestAuthorizer authorizer() {
@@ -50,7 +140,7 @@ public final class AuthorizedBrokerCalls {
     }
 
     /** WRITE on each topic. */
-    public CompletableFuture<ProduceResponse> produce(ProduceRequestView request) {
+    private CompletableFuture<ProduceResponse> authorizedProduce(ProduceRequestView request) {
         if (!authorizer.enabled()) {
             return produce.handle(request);
         }
@@ -80,7 +170,7 @@ public final class AuthorizedBrokerCalls {
     }
 
     /** READ on each topic. */
-    public CompletableFuture<FetchResponseView> fetch(FetchRequest request) {
+    private CompletableFuture<FetchResponseView> authorizedFetch(FetchRequest request) {
         if (!authorizer.enabled()) {
             return fetch.handle(request);
         }

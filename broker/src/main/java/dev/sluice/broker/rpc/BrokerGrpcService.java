@@ -21,7 +21,11 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import dev.sluice.metadata.QuotaKey;
+import io.grpc.Context;
 
 /**
  * The public {@code sluice.v1.Broker} service, bound with the broker's wire-compatible view messages instead of the
@@ -104,6 +108,11 @@ public final class BrokerGrpcService {
     }
 
     private void produce(ProduceRequestView request, StreamObserver<ProduceResponse> responses) {
+        long holdMs = calls.holdMs(QuotaKey.PRODUCER_BYTE_RATE);
+        if (holdMs > 0 && !hold(holdMs)) {
+            responses.onError(io.grpc.Status.CANCELLED.withDescription("the broker is stopping").asRuntimeException());
+            return;
+        }
         trafficMetrics.recordProduced(request);
         calls.produce(request).whenComplete((response, failure) -> {
             if (failure != null) {
@@ -115,6 +124,32 @@ public final class BrokerGrpcService {
     }
 
     private void fetch(FetchRequest request, StreamObserver<FetchResponseView> responses) {
+        long holdMs = calls.holdMs(QuotaKey.CONSUMER_BYTE_RATE);
+        if (holdMs > 0) {
+            // Fetches need no order, so a held one waits without a thread; the context carries the caller along.
+            CompletableFuture.runAsync(Context.current().wrap(() -> handleFetch(request, responses)),
+                    CompletableFuture.delayedExecutor(holdMs, TimeUnit.MILLISECONDS));
+            return;
+        }
+        handleFetch(request, responses);
+    }
+
+    /**
+     * Waits out a throttle that a client did not honour before its next Produce, as a Kafka broker mutes a throttled
+     * connection. This runs on the connection's ordered executor ({@link ConnectionOrderedCalls}), so the client's
+     * later Produce calls wait behind it in order, and other connections are not held. False when interrupted.
+     */
+    private static boolean hold(long holdMs) {
+        try {
+            Thread.sleep(holdMs);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void handleFetch(FetchRequest request, StreamObserver<FetchResponseView> responses) {
         calls.fetch(request).whenComplete((response, failure) -> {
             if (failure != null) {
                 responses.onError(GrpcErrors.internal(failure));

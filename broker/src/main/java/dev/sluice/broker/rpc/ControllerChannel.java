@@ -72,6 +72,12 @@ public interface ControllerChannel {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("no SCRAM credential changes here"));
     }
 
+    /** Client quota changes (quota.proto); one result per alteration, in order. */
+    default CompletableFuture<dev.sluice.proto.v1.AlterClientQuotasResponse> alterClientQuotas(
+            dev.sluice.proto.v1.AlterClientQuotasRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("no client quota changes here"));
+    }
+
     /** A broker stopping cleanly asks the controller to move its leaderships away. */
     CompletableFuture<ControlledShutdownReply> controlledShutdown(int brokerId, long brokerEpoch);
 }

@@ -134,6 +134,15 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
     }
 
     @Override
+    public CompletableFuture<dev.sluice.proto.v1.AlterClientQuotasResponse> alterClientQuotas(
+            dev.sluice.proto.v1.AlterClientQuotasRequest request) {
+        return router.sendAtMostOnce("AlterClientQuotas", stub -> stub.alterClientQuotas(request),
+                ALTER_QUOTAS, dev.sluice.proto.internal.v1.ForwardedAlterClientQuotasResponse::getResponse,
+                message -> QuotaAdmin.refused(request, ErrorCode.NOT_CONTROLLER, message),
+                message -> QuotaAdmin.refused(request, ErrorCode.REQUEST_TIMED_OUT, message));
+    }
+
+    @Override
     public CompletableFuture<dev.sluice.proto.v1.AlterUserScramCredentialsResponse> alterUserScramCredentials(
             dev.sluice.proto.v1.AlterUserScramCredentialsRequest request) {
         return router.sendAtMostOnce("AlterUserScramCredentials", stub -> stub.alterUserScramCredentials(request),
@@ -320,6 +329,11 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
             dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getError,
             dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getErrorMessage,
             dev.sluice.proto.internal.v1.ForwardedAlterUserScramCredentialsResponse::getControllerId);
+    private static final ControllerRouter.Envelope<
+            dev.sluice.proto.internal.v1.ForwardedAlterClientQuotasResponse> ALTER_QUOTAS = envelope(
+            dev.sluice.proto.internal.v1.ForwardedAlterClientQuotasResponse::getError,
+            dev.sluice.proto.internal.v1.ForwardedAlterClientQuotasResponse::getErrorMessage,
+            dev.sluice.proto.internal.v1.ForwardedAlterClientQuotasResponse::getControllerId);
     private static final ControllerRouter.Envelope<ForwardedCreateAclsResponse> CREATE_ACLS = envelope(
             ForwardedCreateAclsResponse::getError, ForwardedCreateAclsResponse::getErrorMessage,
             ForwardedCreateAclsResponse::getControllerId);

@@ -41,6 +41,10 @@ public final class RequestAuthorizer {
         ALTER_CLUSTER(ResourceType.CLUSTER, AclOperation.ALTER),
         /** Listing ACLs. */
         DESCRIBE_CLUSTER(ResourceType.CLUSTER, AclOperation.DESCRIBE),
+        /** Altering client quotas. */
+        ALTER_CLUSTER_CONFIGS(ResourceType.CLUSTER, AclOperation.ALTER_CONFIGS),
+        /** Listing client quotas. */
+        DESCRIBE_CLUSTER_CONFIGS(ResourceType.CLUSTER, AclOperation.DESCRIBE_CONFIGS),
         /** Node-to-node requests on the broker port (replica fetch). */
         CLUSTER_ACTION(ResourceType.CLUSTER, AclOperation.CLUSTER_ACTION),
         /** An idempotent producer id: IDEMPOTENT_WRITE on the cluster, or else WRITE on any topic (as Kafka). */

@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import dev.sluice.broker.quota.ClientQuotas;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -167,7 +168,8 @@ final class BrokerRole implements AutoCloseable {
         return new BrokerServices(config, context.clusterId(), quorum::brokerImage, quorum::leaderId, produce, fetch,
                 listOffsets, producerIds, adminService,
                 new GroupGrpcService(coordinator, quorum::brokerImage, authorizer), coordinator, classicGroups,
-                authorizer);
+                authorizer, new ClientQuotas(() -> quorum.brokerImage().quotas(), context.clock(),
+                        new QuotaMeters(context.registry())));
     }
 
     /** Starts listening on the broker port with the gRPC services, and the pool their calls run on. */

@@ -6,6 +6,7 @@ import dev.sluice.broker.partition.FetchHandler;
 import dev.sluice.broker.partition.ListOffsetsHandler;
 import dev.sluice.broker.partition.ProduceHandler;
 import dev.sluice.broker.partition.ProducerIdHandler;
+import dev.sluice.broker.quota.ClientQuotas;
 import dev.sluice.broker.rpc.AdminGrpcService;
 import dev.sluice.broker.rpc.AuthorizedBrokerCalls;
 import dev.sluice.broker.rpc.GroupGrpcService;
@@ -29,12 +30,24 @@ import java.util.function.Supplier;
  * @param classicGroups Kafka's classic group membership on that coordinator
  * @param authorizer   the ACL checks ({@code authorizer.enabled}); the admin and group services apply them already,
  *                     the other handlers do not: serve those through {@link #authorizedCalls()}
+ * @param quotas       the client quotas, measured by {@link #authorizedCalls()} for both protocols
  */
 public record BrokerServices(NodeConfig config, String clusterId, Supplier<MetadataImage> image,
                              IntSupplier controllerId, ProduceHandler produce, FetchHandler fetch,
                              ListOffsetsHandler listOffsets, ProducerIdHandler producerIds, AdminGrpcService admin,
                              GroupGrpcService groups, GroupCoordinator coordinator,
-                             ClassicGroupCoordinator classicGroups, RequestAuthorizer authorizer) {
+                             ClassicGroupCoordinator classicGroups, RequestAuthorizer authorizer,
+                             ClientQuotas quotas) {
+    /** Without client quotas. */
+    public BrokerServices(NodeConfig config, String clusterId, Supplier<MetadataImage> image,
+                          IntSupplier controllerId, ProduceHandler produce, FetchHandler fetch,
+                          ListOffsetsHandler listOffsets, ProducerIdHandler producerIds, AdminGrpcService admin,
+                          GroupGrpcService groups, GroupCoordinator coordinator,
+                          ClassicGroupCoordinator classicGroups, RequestAuthorizer authorizer) {
+        this(config, clusterId, image, controllerId, produce, fetch, listOffsets, producerIds, admin, groups,
+                coordinator, classicGroups, authorizer, ClientQuotas.none());
+    }
+
     /** Without authorization ({@link RequestAuthorizer#OFF}). */
     public BrokerServices(NodeConfig config, String clusterId, Supplier<MetadataImage> image,
                           IntSupplier controllerId, ProduceHandler produce, FetchHandler fetch,
@@ -45,8 +58,8 @@ public record BrokerServices(NodeConfig config, String clusterId, Supplier<Metad
                 coordinator, classicGroups, RequestAuthorizer.OFF);
     }
 
-    /** Produce, fetch and list offsets behind the ACL checks, as the gRPC port serves them. */
+    /** Produce, fetch and list offsets behind the ACL checks and the client quotas, as the gRPC port serves them. */
     public AuthorizedBrokerCalls authorizedCalls() {
-        return new AuthorizedBrokerCalls(authorizer, produce, fetch, listOffsets);
+        return new AuthorizedBrokerCalls(authorizer, produce, fetch, listOffsets, quotas);
     }
 }

@@ -25,6 +25,7 @@ public final class ChannelPool implements AutoCloseable {
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final ChannelSecurity security;
     private final ClientSasl sasl;
+    private final String clientId;
     private volatile boolean closed;
 
     /** Plaintext channels. */
@@ -39,8 +40,18 @@ public final class ChannelPool implements AutoCloseable {
 
     /** With SCRAM authentication to each broker before its first call, when {@code sasl} is enabled. */
     public ChannelPool(TlsSettings tls, ClientSasl sasl) {
+        this(tls, sasl, "");
+    }
+
+    /**
+     * Every call names the client as {@code clientId} (the {@code sluice-client-id} header), which brokers read for
+     * quotas per client id; empty: no header.
+     */
+    public ChannelPool(TlsSettings tls, ClientSasl sasl, String clientId) {
         this.security = GrpcTls.channelSecurity(tls, Clock.systemUTC());
         this.sasl = sasl;
+        // A gRPC header carries printable ASCII only; anything else would fail every call, so it is replaced.
+        this.clientId = clientId == null ? "" : clientId.replaceAll("[^\\x20-\\x7E]", "?");
     }
 
     /** The channel to {@code address}, created on first use. */
@@ -59,6 +70,11 @@ public final class ChannelPool implements AutoCloseable {
             // Each channel (broker) gets its own session: tokens are held by the broker that issued them.
             builder.intercept(new ScramClientInterceptor(sasl, new java.security.SecureRandom(),
                     () -> System.nanoTime() / 1_000_000));
+        }
+        if (!clientId.isEmpty()) {
+            io.grpc.Metadata headers = new io.grpc.Metadata();
+            headers.put(dev.sluice.security.Principals.CLIENT_ID_HEADER, clientId);
+            builder.intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
         }
         return builder.build();
     }

@@ -58,7 +58,12 @@ public final class Fetcher<K, V> {
     private final MethodDescriptor<FetchRequest, ViewFetch.Leased> fetchMethod = ViewFetch.fetch(buffers);
     private final LinkedBlockingQueue<Object> completed = new LinkedBlockingQueue<>();
     private final Set<String> inFlight = new HashSet<>();
+    /** Per broker, until when no fetch goes there: after a failure, or while a quota throttles this consumer. */
     private final Map<String, Long> backoffUntilMs = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong throttleTimeMsTotal =
+            new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong throttledResponses =
+            new java.util.concurrent.atomic.AtomicLong();
     private final LinkedHashMap<TopicPartition, Deque<FetchedRecords>> buffered = new LinkedHashMap<>();
     private RuntimeException pendingError;
     /** When each partition's repeated retriable fetch error was last logged (or first seen). */
@@ -157,6 +162,7 @@ public final class Fetcher<K, V> {
                 if (fetch.failure() != null) {
                     handleFailure(fetch);
                 } else {
+                    noteThrottle(fetch.node(), fetch.response().view().getThrottleTimeMs());
                     for (FetchPartitionResultView result : fetch.response().view().getResultsList()) {
                         handlePartition(fetch, result);
                     }
@@ -164,6 +170,35 @@ public final class Fetcher<K, V> {
                 }
             }
         }
+    }
+
+    /**
+     * A broker that answered with a quota throttle time gets no fetch from this consumer until it ends (KIP-219;
+     * otherwise the broker holds the fetch). The records of the throttled response are served as usual.
+     */
+    private void noteThrottle(String node, int throttleMs) {
+        if (throttleMs > 0) {
+            backoffUntilMs.merge(node, time.milliseconds() + throttleMs, Math::max);
+            throttleTimeMsTotal.addAndGet(throttleMs);
+            throttledResponses.incrementAndGet();
+        }
+    }
+
+    /** How long until a broker held back by a failure or a throttle may be fetched from again; 0: none held. */
+    public long backoffRemainingMs() {
+        long nowMs = time.milliseconds();
+        long remaining = 0;
+        for (long until : backoffUntilMs.values()) {
+            if (until > nowMs) {
+                remaining = remaining == 0 ? until - nowMs : Math.min(remaining, until - nowMs);
+            }
+        }
+        return remaining;
+    }
+
+    /** Quota throttling the brokers asked for: total ms and throttled responses. */
+    public long[] throttleTimes() {
+        return new long[] {throttleTimeMsTotal.get(), throttledResponses.get()};
     }
 
     private void handleFailure(CompletedFetch fetch) {

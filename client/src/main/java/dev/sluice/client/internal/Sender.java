@@ -60,6 +60,11 @@ public final class Sender implements Runnable {
     private long nextProducerIdAttemptMs;
     private final AtomicLong uncompressedBytesSent = new AtomicLong();
     private final AtomicLong payloadBytesSent = new AtomicLong();
+    /** Per broker, until when a quota throttles it (the broker's throttle_time_ms); this thread only. */
+    private final Map<String, Long> throttledUntilMs = new HashMap<>();
+    private final AtomicLong throttleTimeMsTotal = new AtomicLong();
+    private final AtomicLong throttleTimeMsMax = new AtomicLong();
+    private final AtomicLong throttledResponses = new AtomicLong();
 
     public Sender(ProducerSettings settings, RecordAccumulator accumulator, Metadata metadata, ChannelPool channels,
                   Time time) {
@@ -109,6 +114,7 @@ public final class Sender implements Runnable {
             metadata.requestUpdate();
         }
         ready.readyNodes().removeIf(node -> inFlightCount(node).get() >= settings.maxInFlightPerBroker());
+        long throttleWaitMs = removeThrottled(ready.readyNodes(), nowMs);
         if (idempotence != null && !idempotence.hasProducerId() && !maybeInitProducerId(nowMs)) {
             ready.readyNodes().clear();
         }
@@ -118,7 +124,7 @@ public final class Sender implements Runnable {
         for (ProducerBatch batch : accumulator.expiredBatches(settings.deliveryTimeoutMs(), nowMs)) {
             failBatch(batch, expiredError(batch, nowMs));
         }
-        long waitMs = Math.min(ready.nextReadyCheckDelayMs(), MAX_IDLE_MS);
+        long waitMs = Math.min(Math.min(ready.nextReadyCheckDelayMs(), MAX_IDLE_MS), throttleWaitMs);
         if (!ready.unknownLeaderTopics().isEmpty()) {
             waitMs = Math.min(waitMs, Math.max(settings.retryBackoffMs(), 1));
         }
@@ -127,6 +133,24 @@ public final class Sender implements Runnable {
             // in which case a response (or a new batch) wakes this thread.
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(waitMs > 0 ? waitMs : MAX_IDLE_MS));
         }
+    }
+
+    /**
+     * Leaves out the brokers whose quota throttle is not over: a broker that answered with a throttle time gets no
+     * produce from this producer until it ends (KIP-219; otherwise the broker holds the request). Returns how long
+     * until the first of them may be sent to again (Long.MAX_VALUE: none is throttled).
+     */
+    private long removeThrottled(java.util.Set<String> readyNodes, long nowMs) {
+        if (throttledUntilMs.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        throttledUntilMs.values().removeIf(until -> until <= nowMs);
+        long waitMs = Long.MAX_VALUE;
+        for (Long until : throttledUntilMs.values()) {
+            waitMs = Math.min(waitMs, until - nowMs);
+        }
+        readyNodes.removeIf(throttledUntilMs::containsKey);
+        return waitMs;
     }
 
     /** Asks any broker for a producer id, at most once per retry.backoff.ms; returns whether one is set. */
@@ -226,6 +250,13 @@ public final class Sender implements Runnable {
             return;
         }
         batches.forEach(batch -> accumulator.unmute(batch.partition()));
+        if (response.getThrottleTimeMs() > 0) {
+            long throttleMs = response.getThrottleTimeMs();
+            throttledUntilMs.merge(address, time.milliseconds() + throttleMs, Math::max);
+            throttleTimeMsTotal.addAndGet(throttleMs);
+            throttleTimeMsMax.accumulateAndGet(throttleMs, Math::max);
+            throttledResponses.incrementAndGet();
+        }
         if (settings.acks() == 0) {
             batches.forEach(accumulator::deallocate);
             return;
@@ -336,6 +367,11 @@ public final class Sender implements Runnable {
             }
             accumulator.deallocate(batch);
         }
+    }
+
+    /** Quota throttling the brokers asked for: total ms, the largest single throttle in ms, throttled responses. */
+    public long[] throttleTimes() {
+        return new long[] {throttleTimeMsTotal.get(), throttleTimeMsMax.get(), throttledResponses.get()};
     }
 
     /** Record bytes sent before compression, and as sent (after compression), retries included. */

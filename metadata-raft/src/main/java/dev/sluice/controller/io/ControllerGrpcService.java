@@ -188,6 +188,19 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
     }
 
     @Override
+    public void alterClientQuotas(dev.sluice.proto.v1.AlterClientQuotasRequest request,
+            StreamObserver<dev.sluice.proto.internal.v1.ForwardedAlterClientQuotasResponse> responses) {
+        reply(controller.alterClientQuotas(request), responses, (r, leader) -> {
+            dev.sluice.proto.v1.QuotaAlterationResult refusal = r.getResultsList().stream()
+                    .filter(a -> a.getError() == ErrorCode.NOT_CONTROLLER).findFirst().orElse(null);
+            var builder = dev.sluice.proto.internal.v1.ForwardedAlterClientQuotasResponse.newBuilder()
+                    .setControllerId(leader).setResponse(r);
+            return refusal == null ? builder.build() : builder.setError(ErrorCode.NOT_CONTROLLER)
+                    .setErrorMessage(refusal.getErrorMessage()).build();
+        });
+    }
+
+    @Override
     public void createInternalTopic(CreateInternalTopicRequest request,
             StreamObserver<CreateInternalTopicResponse> responses) {
         String refusal = clusterIds.refusal("Controller", -1, request.getSender());
