@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -129,9 +131,9 @@ public final class QuotaCommand implements Runnable {
             List<String> removed = new ArrayList<>(keys);
             try (Admin admin = Admin.create(brokers.clientConfig())) {
                 if (removed.isEmpty()) {
-                    admin.describeClientQuotas(entity.user() == null ? null : entity.user(), entity.clientId())
-                            .stream().filter(e -> java.util.Objects.equals(e.user(), entity.user())
-                                    && java.util.Objects.equals(e.clientId(), entity.clientId()))
+                    admin.describeClientQuotas(entity.user(), entity.clientId())
+                            .stream().filter(e -> Objects.equals(e.user(), entity.user())
+                                    && Objects.equals(e.clientId(), entity.clientId()))
                             .forEach(e -> removed.addAll(e.values().keySet()));
                 }
                 if (!removed.isEmpty()) {
@@ -167,7 +169,7 @@ public final class QuotaCommand implements Runnable {
             }
             Table table = new Table("USER", "CLIENT-ID", "KEY", "VALUE");
             for (ClientQuotaEntry entry : entries) {
-                new java.util.TreeMap<>(entry.values()).forEach((key, value) -> table.row(
+                new TreeMap<>(entry.values()).forEach((key, value) -> table.row(
                         entry.user() == null ? "" : entry.user(), entry.clientId() == null ? "" : entry.clientId(),
                         key, format(value)));
             }

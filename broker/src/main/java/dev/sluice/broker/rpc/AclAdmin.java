@@ -2,7 +2,6 @@ package dev.sluice.broker.rpc;
 
 import dev.sluice.broker.rpc.RequestAuthorizer.Action;
 import dev.sluice.broker.rpc.RequestAuthorizer.Caller;
-import dev.sluice.controller.ReadBarrierReply;
 import dev.sluice.metadata.AclProtos;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.proto.v1.AclResult;
@@ -18,7 +17,6 @@ import dev.sluice.security.acl.AclBinding;
 import dev.sluice.security.acl.AclBindingFilter;
 import dev.sluice.security.acl.InvalidAclException;
 import io.grpc.stub.StreamObserver;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -31,14 +29,14 @@ final class AclAdmin {
     private final ControllerChannel controller;
     private final Supplier<MetadataImage> image;
     private final RequestAuthorizer authorizer;
-    private final Supplier<CompletableFuture<ReadBarrierReply>> readBarrier;
+    private final ControllerChangeReplies replies;
 
     AclAdmin(ControllerChannel controller, Supplier<MetadataImage> image, RequestAuthorizer authorizer,
-             Supplier<CompletableFuture<ReadBarrierReply>> readBarrier) {
+             ControllerChangeReplies replies) {
         this.controller = controller;
         this.image = image;
         this.authorizer = authorizer;
-        this.readBarrier = readBarrier;
+        this.replies = replies;
     }
 
     void createAcls(CreateAclsRequest request, StreamObserver<CreateAclsResponse> responses) {
@@ -55,12 +53,13 @@ final class AclAdmin {
             if (failure != null) {
                 CreateAclsResponse.Builder failed = CreateAclsResponse.newBuilder();
                 request.getCreationsList().forEach(c -> failed.addResults(AclResult.newBuilder()
-                        .setError(ErrorCode.NOT_CONTROLLER).setErrorMessage(failureMessage(failure))));
+                        .setError(ErrorCode.NOT_CONTROLLER)
+                        .setErrorMessage(ControllerChangeReplies.failureMessage(failure))));
                 BrokerGrpcService.reply(responses, failed.build());
                 return;
             }
             boolean changed = response.getResultsList().stream().anyMatch(r -> r.getError() == ErrorCode.NONE);
-            replyAfterBarrier(changed, responses, response);
+            replies.reply(changed, responses, response);
         });
     }
 
@@ -78,12 +77,13 @@ final class AclAdmin {
             if (failure != null) {
                 DeleteAclsResponse.Builder failed = DeleteAclsResponse.newBuilder();
                 request.getFiltersList().forEach(f -> failed.addResults(DeleteAclsFilterResult.newBuilder()
-                        .setError(ErrorCode.NOT_CONTROLLER).setErrorMessage(failureMessage(failure))));
+                        .setError(ErrorCode.NOT_CONTROLLER)
+                        .setErrorMessage(ControllerChangeReplies.failureMessage(failure))));
                 BrokerGrpcService.reply(responses, failed.build());
                 return;
             }
             boolean changed = response.getResultsList().stream().anyMatch(r -> r.getDeletedCount() > 0);
-            replyAfterBarrier(changed, responses, response);
+            replies.reply(changed, responses, response);
         });
     }
 
@@ -111,19 +111,5 @@ final class AclAdmin {
             }
         }
         BrokerGrpcService.reply(responses, response.build());
-    }
-
-    /** Committed changes are acknowledged even if the barrier fails: they are in force cluster-wide regardless. */
-    private <T> void replyAfterBarrier(boolean changed, StreamObserver<T> responses, T response) {
-        if (!changed) {
-            BrokerGrpcService.reply(responses, response);
-            return;
-        }
-        readBarrier.get().whenComplete((barrier, ignored) -> BrokerGrpcService.reply(responses, response));
-    }
-
-    private static String failureMessage(Throwable failure) {
-        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        return "the controller could not complete the request: " + cause.getMessage();
     }
 }

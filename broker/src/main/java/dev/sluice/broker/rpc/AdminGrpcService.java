@@ -78,6 +78,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
     private final Supplier<QuorumInfo> quorum;
     private final AppliedOffsetWaiters applied;
     private final RequestAuthorizer authorizer;
+    private final ControllerChangeReplies replies;
     private final AclAdmin acls;
     private final QuotaAdmin quotas;
 
@@ -92,8 +93,9 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                             String clusterId, Supplier<QuorumInfo> quorum, AppliedOffsetWaiters applied,
                             RequestAuthorizer authorizer) {
         this.authorizer = authorizer;
-        this.acls = new AclAdmin(controller, image, authorizer, this::readBarrier);
-        this.quotas = new QuotaAdmin(controller, image, authorizer, this::readBarrier);
+        this.replies = new ControllerChangeReplies(this::readBarrier);
+        this.acls = new AclAdmin(controller, image, authorizer, replies);
+        this.quotas = new QuotaAdmin(controller, image, authorizer, replies);
         this.controller = controller;
         this.applied = applied;
         this.image = image;
@@ -132,11 +134,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                 BrokerGrpcService.reply(responses, failed.build());
                 return;
             }
-            if (request.getValidateOnly() || !anySucceeded(response.getResultsList())) {
-                BrokerGrpcService.reply(responses, response);
-                return;
-            }
-            readBarrier().whenComplete((barrier, ignored) -> BrokerGrpcService.reply(responses, response));
+            replies.reply(!request.getValidateOnly() && anySucceeded(response.getResultsList()), responses, response);
         });
     }
 
@@ -165,11 +163,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                 BrokerGrpcService.reply(responses, failed.build());
                 return;
             }
-            if (!anySucceeded(response.getResultsList())) {
-                BrokerGrpcService.reply(responses, response);
-                return;
-            }
-            readBarrier().whenComplete((barrier, ignored) -> BrokerGrpcService.reply(responses, response));
+            replies.reply(anySucceeded(response.getResultsList()), responses, response);
         });
     }
 
@@ -199,11 +193,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                 BrokerGrpcService.reply(responses, failed.build());
                 return;
             }
-            if (!anySucceeded(response.getResultsList())) {
-                BrokerGrpcService.reply(responses, response);
-                return;
-            }
-            readBarrier().whenComplete((barrier, ignored) -> BrokerGrpcService.reply(responses, response));
+            replies.reply(anySucceeded(response.getResultsList()), responses, response);
         });
     }
 
@@ -349,9 +339,8 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
     }
 
     private static TopicResult controllerFailure(String topic, Throwable failure) {
-        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
         return TopicResult.newBuilder().setName(topic).setError(ErrorCode.NOT_CONTROLLER)
-                .setErrorMessage("the controller could not complete the request: " + cause.getMessage()).build();
+                .setErrorMessage(ControllerChangeReplies.failureMessage(failure)).build();
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.sluice.broker.rpc;
 
 import dev.sluice.broker.rpc.RequestAuthorizer.Action;
 import dev.sluice.broker.rpc.RequestAuthorizer.Caller;
-import dev.sluice.controller.ReadBarrierReply;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.QuotaProtos;
 import dev.sluice.proto.v1.AlterClientQuotasRequest;
@@ -12,7 +11,6 @@ import dev.sluice.proto.v1.DescribeClientQuotasResponse;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.QuotaAlterationResult;
 import io.grpc.stub.StreamObserver;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -26,14 +24,14 @@ final class QuotaAdmin {
     private final ControllerChannel controller;
     private final Supplier<MetadataImage> image;
     private final RequestAuthorizer authorizer;
-    private final Supplier<CompletableFuture<ReadBarrierReply>> readBarrier;
+    private final ControllerChangeReplies replies;
 
     QuotaAdmin(ControllerChannel controller, Supplier<MetadataImage> image, RequestAuthorizer authorizer,
-               Supplier<CompletableFuture<ReadBarrierReply>> readBarrier) {
+               ControllerChangeReplies replies) {
         this.controller = controller;
         this.image = image;
         this.authorizer = authorizer;
-        this.readBarrier = readBarrier;
+        this.replies = replies;
     }
 
     void alterClientQuotas(AlterClientQuotasRequest request, StreamObserver<AlterClientQuotasResponse> responses) {
@@ -45,19 +43,13 @@ final class QuotaAdmin {
         }
         controller.alterClientQuotas(request).whenCompleteAsync((response, failure) -> {
             if (failure != null) {
-                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
                 BrokerGrpcService.reply(responses, refused(request, ErrorCode.NOT_CONTROLLER,
-                        "the controller could not complete the request: " + cause.getMessage()));
+                        ControllerChangeReplies.failureMessage(failure)));
                 return;
             }
             boolean changed = !request.getValidateOnly()
                     && response.getResultsList().stream().anyMatch(r -> r.getError() == ErrorCode.NONE);
-            if (!changed) {
-                BrokerGrpcService.reply(responses, response);
-                return;
-            }
-            // Committed changes are acknowledged even if the barrier fails: they are in force regardless.
-            readBarrier.get().whenComplete((barrier, ignored) -> BrokerGrpcService.reply(responses, response));
+            replies.reply(changed, responses, response);
         });
     }
 
