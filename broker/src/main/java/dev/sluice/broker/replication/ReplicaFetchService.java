@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The leader side of replication: the gRPC {@code Replication} service. Each fetch is answered from the
  * {@link LeaderPartition}s of {@link LeaderPartitions}, which count the follower's fetch offset (moving the high
  * watermark and proposing ISR changes). A fetch with less than {@code min_bytes} of data, no error and no divergence
- * waits, up to {@code max_wait_ms}, for a local append or a high-watermark advance on one of its partitions, then
- * is answered with a fresh read.
+ * waits, up to {@code max_wait_ms}, for a local append on one of its partitions (or the end of leadership), then
+ * is answered with a fresh read. A high watermark that moved does not end the wait: followers learn it with their
+ * next data or at the end of the wait, as in Kafka.
  *
  * <p>A fetch from a follower of another cluster ({@link ClusterIdCheck}) is refused with a top-level
  * {@code INCONSISTENT_CLUSTER_ID} before any partition is read.
@@ -118,17 +119,6 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
         boolean isComplete(int minBytes) {
             return mustAnswer || sizeBytes >= minBytes || leaders.isEmpty();
         }
-
-        /** Whether some partition's high watermark moved since {@code first}: the follower should learn it. */
-        boolean highWatermarkMovedSince(Pass first) {
-            for (int i = 0; i < response.getPartitionsCount(); i++) {
-                if (response.getPartitions(i).getHighWatermark()
-                        > first.response.getPartitions(i).getHighWatermark()) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
     /** A fetch waiting for data; completes at most once, then unregisters its wake-ups. */
@@ -171,7 +161,7 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
             }
             try {
                 Pass pass = read(request);
-                if (pass.isComplete(request.getMinBytes()) || pass.highWatermarkMovedSince(first)) {
+                if (pass.isComplete(request.getMinBytes())) {
                     finish(pass.response());
                 }
             } catch (RuntimeException e) {
