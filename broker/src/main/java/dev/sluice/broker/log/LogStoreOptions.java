@@ -21,10 +21,11 @@ import org.rocksdb.WriteOptions;
  * <p>Tuned for an append-mostly workload that reads recent data sequentially:
  * <ul>
  *   <li>batches: large write buffers (few, large flushes), 64 KiB blocks (values are whole batches and reads
- *       are range scans, so large blocks cost nothing and compress better), LZ4, level compaction with
- *       dynamic level sizes so space amplification stays bounded while retention deletes old ranges;</li>
+ *       are range scans, so large blocks cost nothing), no RocksDB compression (a batch is stored as its producer
+ *       compressed it, as in Kafka), level compaction with dynamic level sizes so space amplification stays
+ *       bounded while retention deletes old ranges;</li>
  *   <li>batch index, partition state and producer state: small values read often, so small blocks and small
- *       buffers;</li>
+ *       buffers, LZ4;</li>
  *   <li>one LRU block cache shared by all three column families;</li>
  *   <li>WAL on and no fsync per write, like Kafka: an OS crash may lose the latest appends, which replication
  *       makes good; a topic that asks for durable acknowledgements gets group-committed WAL fsyncs
@@ -90,7 +91,10 @@ final class LogStoreOptions implements AutoCloseable {
                 .setMaxWriteBufferNumber(3)
                 .setTargetFileSizeBase(BATCHES_WRITE_BUFFER_BYTES)
                 .setMaxBytesForLevelBase(4 * BATCHES_WRITE_BUFFER_BYTES)
-                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                // Stored as the producer compressed them, as Kafka stores batches (compression.type=producer).
+                // LZ4 here cost the flush and every compaction rewrite CPU for batches that were either already
+                // compressed or, in the perf workloads, random letters it could not shrink (docs/performance.md).
+                .setCompressionType(CompressionType.NO_COMPRESSION)
                 .setTableFormatConfig(table);
         familyOptions.add(options);
         return options;
