@@ -40,8 +40,8 @@ import java.util.function.Predicate;
  * acknowledged. With {@code unclean.leader.election.enable} and no candidate back, the first unfenced replica leads
  * with an ISR of itself (data may be lost).
  *
- * <p>Preferred leader ({@link #preferredLeaders}): a partition whose first replica is unfenced, in the ISR and not
- * the leader gets it back as leader, so leadership spreads again after brokers restart.
+ * <p>Preferred leader ({@link #preferredLeaders}): a partition that has a leader, and whose first replica is
+ * unfenced, in the ISR and not the leader, gets it back as leader, so leadership spreads again after brokers restart.
  */
 final class PartitionElection {
     /**
@@ -169,7 +169,9 @@ final class PartitionElection {
             for (Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
                 PartitionImage partition = entry.getValue();
                 int preferred = partition.replicas().get(0);
-                if (preferred != partition.leaderId() && partition.isr().contains(preferred)
+                // A leaderless partition is led again only by the election from its candidates' reports
+                // (recover): its ISR is the last one, whose members may have kept logs of different lengths.
+                if (partition.hasLeader() && preferred != partition.leaderId() && partition.isr().contains(preferred)
                         && cluster.isUnfenced(preferred)) {
                     records.add(MetadataRecords.partitionChange(topic.id(), entry.getKey(), preferred, null, null));
                 }

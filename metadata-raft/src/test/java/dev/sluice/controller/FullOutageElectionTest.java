@@ -85,6 +85,21 @@ class FullOutageElectionTest {
     }
 
     @Test
+    void thePreferredReplicaDoesNotLeadALeaderlessPartitionPastTheElection() {
+        MetadataImage image = ordersImage(2);
+        image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 0L, 3, 0L), reports, 6_001).records());
+        // 1, the preferred replica, is back and unfenced with the shortest log; 2 and 3 are not back yet.
+        image = comeBack(image, 1, 0, 0, 20_000);
+        assertThat(image.cluster().isUnfenced(1)).isTrue();
+        assertThat(orders(image).isr()).as("the last ISR, kept while leaderless").contains(1);
+        assertThat(controller.rebalanceLeaders(image).records())
+                .as("leading it would skip the wait for the candidate whose log ends furthest").isEmpty();
+        image = comeBack(image, 2, 0, 300, 20_100);
+        image = comeBack(image, 3, 0, 200, 20_200);
+        assertThat(orders(image).leaderId()).isEqualTo(2);
+    }
+
+    @Test
     void aRegistrationThatWinsTheRaceAgainstTheTickFencesEveryExpiredSessionInOneElection() {
         MetadataImage image = ordersImage(2);
         Map<Integer, Long> heartbeats = new java.util.HashMap<>(Map.of(1, 0L, 2, 0L, 3, 0L));
