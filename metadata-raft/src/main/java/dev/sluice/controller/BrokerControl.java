@@ -29,7 +29,10 @@ final class BrokerControl {
     /**
      * Registers a broker, unless another incarnation of its id still has a live session: then
      * {@code DUPLICATE_BROKER_REGISTRATION}, since two processes with one id would otherwise fence each other in turn
-     * forever. The same incarnation may register again (a retry, or a new session after it was fenced).
+     * forever. The same incarnation may register again (a retry, or a new session after it was fenced). A broker
+     * that registers with another log store than before (its store was created empty since) leaves every ISR and set
+     * of eligible leaders in the same records ({@link PartitionElection#forgetEmptiedReplica}), as Kafka's KIP-858
+     * does for a failed log directory.
      *
      * @param sessions the shell's soft state of broker sessions (last heartbeats, clean shutdowns)
      */
@@ -72,7 +75,12 @@ final class BrokerControl {
             }
         }
         working.append(MetadataRecords.registerBroker(brokerId, epoch, request.host(), request.port(),
-                request.rack(), request.incarnationId(), request.directoryId(), request.kafkaPort()));
+                request.rack(), request.incarnationId(), request.directoryId(), request.kafkaPort(),
+                request.logStoreId()));
+        if (storeReplaced(previous, request)) {
+            // Before any election below: an emptied store must not be a candidate in it.
+            working.append(PartitionElection.forgetEmptiedReplica(working.image(), brokerId));
+        }
         if (previous != null && !previous.fenced()) {
             // The new registration fences the old incarnation, so what it led needs a new leader.
             lost.add(brokerId);
@@ -82,6 +90,15 @@ final class BrokerControl {
                     partition -> partition.isr().stream().anyMatch(lost::contains), noReports()));
         }
         return new ControllerResult<>(working.records(), new BrokerRegistrationReply(ErrorCode.NONE, "", epoch));
+    }
+
+    /**
+     * Whether the broker registers with another log store than its registered one: the store was created empty
+     * since (e.g. a damaged store moved aside), so its replicas hold nothing. Unknown on either side: no.
+     */
+    private static boolean storeReplaced(BrokerRegistration previous, BrokerRegistrationRequest request) {
+        return previous != null && !previous.logStoreId().isEmpty() && !request.logStoreId().isEmpty()
+                && !previous.logStoreId().equals(request.logStoreId());
     }
 
     private String duplicateMessage(BrokerRegistration live, BrokerRegistrationRequest request,

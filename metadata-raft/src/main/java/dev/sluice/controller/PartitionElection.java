@@ -161,6 +161,50 @@ final class PartitionElection {
                 isrChanged ? isr : null, null, eligibleChanged ? eligible : null);
     }
 
+    /**
+     * Records that take {@code brokerId}, whose log store was replaced by an empty one, out of every ISR and set of
+     * eligible leaders: it holds none of the records its replicas held, so electing it would truncate every other
+     * replica to its empty log. Where it led, the first unfenced replica left in the ISR leads (none: leaderless,
+     * led again from its candidates' reports). Where the ISR was only this broker, the eligible leaders become the
+     * ISR of a leaderless partition. Where it was the only candidate at all, nothing changes: what only it held is
+     * gone, and an empty replica is the best there is.
+     */
+    static List<MetadataRecord> forgetEmptiedReplica(MetadataImage image, int brokerId) {
+        List<MetadataRecord> records = new ArrayList<>();
+        ClusterImage cluster = image.cluster();
+        for (TopicImage topic : new TreeMap<>(image.topics().topicsByName()).values()) {
+            for (Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
+                PartitionImage partition = entry.getValue();
+                if (!partition.lastIsr().contains(brokerId)) {
+                    continue;
+                }
+                List<Integer> isr = without(partition.isr(), brokerId);
+                List<Integer> eligible = without(partition.eligibleLeaders(), brokerId);
+                if (isr.isEmpty() && eligible.isEmpty()) {
+                    continue;
+                }
+                MetadataRecord change;
+                if (isr.isEmpty()) {
+                    change = change(topic.id(), entry.getKey(), partition, PartitionImage.NO_LEADER, eligible,
+                            List.of());
+                } else {
+                    int leader = partition.leaderId() != brokerId ? partition.leaderId()
+                            : partition.replicas().stream().filter(replica -> isr.contains(replica)
+                                    && cluster.isUnfenced(replica)).findFirst().orElse(PartitionImage.NO_LEADER);
+                    change = change(topic.id(), entry.getKey(), partition, leader, isr, eligible);
+                }
+                if (change != null) {
+                    records.add(change);
+                }
+            }
+        }
+        return records;
+    }
+
+    private static List<Integer> without(List<Integer> brokers, int brokerId) {
+        return brokers.stream().filter(id -> id != brokerId).toList();
+    }
+
     /** Records that make each partition's first replica its leader again where it is eligible and is not. */
     static List<MetadataRecord> preferredLeaders(MetadataImage image) {
         List<MetadataRecord> records = new ArrayList<>();

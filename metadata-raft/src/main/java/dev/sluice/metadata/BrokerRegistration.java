@@ -8,11 +8,13 @@ import java.util.Objects;
  * picked at start) and {@code directoryId} its data directory (from {@code meta.properties}); both are empty in
  * registrations written before they existed. A fenced broker leads no partition and is in no ISR it could be removed
  * from. {@code kafkaPort} is the port of its Kafka wire-protocol listener on {@code host}, 0 when it has none (or
- * registered before the field existed). Immutable.
+ * registered before the field existed). {@code logStoreId} names the log store it registered with (new whenever the
+ * store was created empty), empty when unknown. Immutable.
  */
 public record BrokerRegistration(int id, long epoch, String host, int port, String rack, boolean fenced,
-                                 String incarnationId, String directoryId, int kafkaPort) {
+                                 String incarnationId, String directoryId, int kafkaPort, String logStoreId) {
     public BrokerRegistration {
+        Objects.requireNonNull(logStoreId, "logStoreId");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(rack, "rack");
         Objects.requireNonNull(incarnationId, "incarnationId");
@@ -26,6 +28,12 @@ public record BrokerRegistration(int id, long epoch, String host, int port, Stri
         if (kafkaPort < 0 || kafkaPort > 65535) {
             throw new IllegalStateException("broker " + id + " has Kafka port " + kafkaPort + " outside 0..65535");
         }
+    }
+
+    /** A registration that did not say which log store the broker has. */
+    public BrokerRegistration(int id, long epoch, String host, int port, String rack, boolean fenced,
+                              String incarnationId, String directoryId, int kafkaPort) {
+        this(id, epoch, host, port, rack, fenced, incarnationId, directoryId, kafkaPort, "");
     }
 
     /** A registration without a Kafka listener. */
@@ -45,6 +53,7 @@ public record BrokerRegistration(int id, long epoch, String host, int port, Stri
 
     public BrokerRegistration withFenced(boolean newFenced) {
         return newFenced == fenced ? this
-                : new BrokerRegistration(id, epoch, host, port, rack, newFenced, incarnationId, directoryId, kafkaPort);
+                : new BrokerRegistration(id, epoch, host, port, rack, newFenced, incarnationId, directoryId, kafkaPort,
+                        logStoreId);
     }
 }

@@ -41,7 +41,7 @@ public final class ClusterDelta {
         }
         changed.put(record.getBrokerId(), new BrokerRegistration(record.getBrokerId(), record.getBrokerEpoch(),
                 record.getHost(), record.getPort(), record.getRack(), true, record.getIncarnationId(),
-                record.getDirectoryId(), record.getKafkaPort()));
+                record.getDirectoryId(), record.getKafkaPort(), record.getLogStoreId()));
     }
 
     void replay(FenceBrokerRecord record) {

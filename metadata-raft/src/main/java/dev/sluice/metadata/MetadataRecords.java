@@ -72,16 +72,23 @@ public final class MetadataRecords {
     /** A registration with a Kafka wire-protocol listener on {@code kafkaPort} (0: none). */
     public static MetadataRecord registerBroker(int brokerId, long brokerEpoch, String host, int port, String rack,
             String incarnationId, String directoryId, int kafkaPort) {
+        return registerBroker(brokerId, brokerEpoch, host, port, rack, incarnationId, directoryId, kafkaPort, "");
+    }
+
+    /** A registration naming the broker's log store ({@code logStoreId}; empty: unknown). */
+    public static MetadataRecord registerBroker(int brokerId, long brokerEpoch, String host, int port, String rack,
+            String incarnationId, String directoryId, int kafkaPort, String logStoreId) {
         return MetadataRecord.newBuilder().setRegisterBroker(RegisterBrokerRecord.newBuilder()
                 .setBrokerId(brokerId).setBrokerEpoch(brokerEpoch).setHost(host).setPort(port).setRack(rack)
-                .setIncarnationId(incarnationId).setDirectoryId(directoryId).setKafkaPort(kafkaPort))
+                .setIncarnationId(incarnationId).setDirectoryId(directoryId).setKafkaPort(kafkaPort)
+                .setLogStoreId(logStoreId))
                 .build();
     }
 
     /** The record that registers {@code broker} as it is (fenced or not is a separate record). */
     public static MetadataRecord registerBroker(BrokerRegistration broker) {
         return registerBroker(broker.id(), broker.epoch(), broker.host(), broker.port(), broker.rack(),
-                broker.incarnationId(), broker.directoryId(), broker.kafkaPort());
+                broker.incarnationId(), broker.directoryId(), broker.kafkaPort(), broker.logStoreId());
     }
 
     public static MetadataRecord fenceBroker(int brokerId, long brokerEpoch) {

@@ -53,6 +53,17 @@ class MetadataDeltaTest {
     }
 
     @Test
+    void registrationKeepsTheLogStoreIdThroughTheImageAndItsRecords() {
+        MetadataImage image = apply(MetadataImage.EMPTY, 1,
+                registerBroker(3, 7, "host", 7092, "", "incarnation", "directory", 0, "store-a"));
+        assertThat(image.cluster().broker(3).logStoreId()).isEqualTo("store-a");
+        assertThat(apply(MetadataImage.EMPTY, 1, image.toRecords().toArray(MetadataRecord[]::new)).cluster())
+                .isEqualTo(image.cluster());
+        assertThat(apply(MetadataImage.EMPTY, 1, registerBroker(3, 7, "host", 7092, "")).cluster().broker(3)
+                .logStoreId()).as("written before the field existed").isEmpty();
+    }
+
+    @Test
     void registrationKeepsTheKafkaPortThroughTheImageAndItsRecords() {
         MetadataImage image = apply(MetadataImage.EMPTY, 1,
                 registerBroker(3, 7, "host", 7092, "", "incarnation", "directory", 9092));

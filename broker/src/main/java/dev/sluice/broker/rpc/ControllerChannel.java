@@ -45,9 +45,12 @@ public interface ControllerChannel {
      * Registers this broker as the process and data directory the channel speaks for; refused with
      * {@code DUPLICATE_BROKER_REGISTRATION} while another incarnation of the id has a live session.
      */
-    /** @param kafkaPort the broker's Kafka wire-protocol port on {@code host}; 0: none */
+    /**
+     * @param kafkaPort the broker's Kafka wire-protocol port on {@code host}; 0: none
+     * @param logStoreId the id of the broker's log store (new whenever it was created empty)
+     */
     CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port, int kafkaPort,
-                                                              String rack);
+                                                              String rack, String logStoreId);
 
     /** @param leaderlessLogEnds where this broker's replicas of leaderless partitions end */
     CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(int brokerId, long brokerEpoch,

@@ -197,10 +197,11 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
 
     @Override
     public CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port,
-            int kafkaPort, String rack) {
+            int kafkaPort, String rack, String logStoreId) {
         // The sender's incarnation and directory ids are the ones registered.
         RegisterBrokerRequest request = RegisterBrokerRequest.newBuilder().setBrokerId(brokerId).setHost(host)
-                .setPort(port).setKafkaPort(kafkaPort).setRack(rack == null ? "" : rack).setSender(sender).build();
+                .setPort(port).setKafkaPort(kafkaPort).setRack(rack == null ? "" : rack).setLogStoreId(logStoreId)
+                .setSender(sender).build();
         return router.send("RegisterBroker", stub -> stub.registerBroker(request), REGISTER,
                 r -> new BrokerRegistrationReply(r.getError(), r.getErrorMessage(), r.getBrokerEpoch()),
                 message -> BrokerRegistrationReply.error(ErrorCode.NOT_CONTROLLER, message));

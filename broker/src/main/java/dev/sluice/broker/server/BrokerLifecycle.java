@@ -58,6 +58,7 @@ final class BrokerLifecycle implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final DuplicateRegistrationWait duplicateWait;
     private final BrokerEpoch brokerEpoch;
+    private final String logStoreId;
     private final OffsetsTopicCreation offsetsTopicCreation;
     private volatile String lastProblem = "not registered yet";
     private final CatchUpReadiness catchUp;
@@ -71,9 +72,11 @@ final class BrokerLifecycle implements AutoCloseable {
      * @param nanoTime the clock for how long registrations have been refused
      * @param leaderlessLogEnds where this broker's replicas of leaderless partitions end, sent with each heartbeat
      * @param brokerEpoch set to the epoch of each registration, and back to -1 when the controller no longer knows it
+     * @param logStoreId the id of this broker's log store, registered so that the controller sees a store that was
+     *     created empty since the last registration
      */
     BrokerLifecycle(NodeConfig config, ControllerChannel controller, Supplier<MetadataImage> image,
-                    BooleanSupplier metadataCaughtUp, int advertisedPort, int kafkaPort,
+                    BooleanSupplier metadataCaughtUp, int advertisedPort, int kafkaPort, String logStoreId,
                     ScheduledExecutorService scheduler,
                     CaughtUpLeaseRenewal leaseRenewal, FaultHandler faultHandler, LongSupplier nanoTime,
                     Supplier<List<ReplicaLogEnd>> leaderlessLogEnds, BrokerEpoch brokerEpoch) {
@@ -93,6 +96,7 @@ final class BrokerLifecycle implements AutoCloseable {
         this.metadataCaughtUp = metadataCaughtUp;
         this.advertisedPort = advertisedPort;
         this.kafkaPort = kafkaPort;
+        this.logStoreId = logStoreId;
         this.scheduler = scheduler;
     }
 
@@ -130,7 +134,7 @@ final class BrokerLifecycle implements AutoCloseable {
             return false;
         }
         BrokerRegistrationReply reply = controller.registerBroker(config.nodeId(), config.host(), advertisedPort,
-                kafkaPort, config.rack()).get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                kafkaPort, config.rack(), logStoreId).get(CONTROLLER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (reply.error() == ErrorCode.DUPLICATE_BROKER_REGISTRATION) {
             handleDuplicate(reply.errorMessage());
             return false;

@@ -115,8 +115,8 @@ final class BrokerRole implements AutoCloseable {
             replication.replicas().start();
             scheduleStoreTasks(context, storage, quorum, settings, resources);
             BrokerLifecycle lifecycle = new BrokerLifecycle(config, channel, quorum::brokerImage, quorum::caughtUp,
-                    server.port(), kafkaPort, context.scheduler(), new CaughtUpLeaseRenewal(lease,
-                            channel::readBarrier, replication.appliedOffsets()::await,
+                    server.port(), kafkaPort, storage.logStore().storeId().toString(), context.scheduler(),
+                    new CaughtUpLeaseRenewal(lease, channel::readBarrier, replication.appliedOffsets()::await,
                             replication.coordinatorLeaseMs()),
                     context.faultHandler(), System::nanoTime, leaderlessLogEnds(config, storage.logStore(), quorum),
                     replication.brokerEpoch());

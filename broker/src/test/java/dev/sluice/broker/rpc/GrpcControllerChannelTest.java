@@ -165,13 +165,15 @@ class GrpcControllerChannelTest {
         voter(1, new FakeController(1, 2, Integer.MAX_VALUE));
         voter(2, new FakeController(2, 2, 0));
 
-        BrokerRegistrationReply reply = channel(2).registerBroker(7, "h", 1, 0, "").get(10, TimeUnit.SECONDS);
+        BrokerRegistrationReply reply = channel(2).registerBroker(7, "h", 1, 0, "", "store-7")
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(reply.error()).isEqualTo(ErrorCode.NONE);
         assertThat(reply.brokerEpoch()).isEqualTo(2007);
         assertThat(fakes.get(1).calls).hasValue(0);
         assertThat(fakes.get(2).lastRegistration.getSender()).as("the process and directory registering")
                 .isEqualTo(IDENTITY.toProto());
+        assertThat(fakes.get(2).lastRegistration.getLogStoreId()).isEqualTo("store-7");
     }
 
     @Test
@@ -258,7 +260,8 @@ class GrpcControllerChannelTest {
         voter(2, new FakeController(2, 2, 0));
 
         // A registration is safe to repeat: after the silent controller's attempt times out it goes to the next.
-        BrokerRegistrationReply reply = channel(1).registerBroker(7, "h", 1, 0, "").get(10, TimeUnit.SECONDS);
+        BrokerRegistrationReply reply = channel(1).registerBroker(7, "h", 1, 0, "", "store-7")
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(reply.error()).isEqualTo(ErrorCode.NONE);
         assertThat(reply.brokerEpoch()).isEqualTo(2007);

@@ -70,7 +70,7 @@ class BrokerLifecycleIdentityTest {
         CaughtUpLeaseRenewal renewal = new CaughtUpLeaseRenewal(new CoordinatorLease(nanos::get, 4500),
                 () -> new CompletableFuture<>(), applied::await, 4500);
         lifecycle = new BrokerLifecycle(NodeConfig.parse(properties), controller, () -> MetadataImage.EMPTY,
-                () -> true, 7092, 0, scheduler, renewal, (message, cause) -> faults.add(message), nanos::get,
+                () -> true, 7092, 0, "store-1", scheduler, renewal, (message, cause) -> faults.add(message), nanos::get,
                 List::of, new BrokerEpoch());
         lifecycle.start();
     }
@@ -104,7 +104,7 @@ class BrokerLifecycleIdentityTest {
 
         @Override
         public CompletableFuture<BrokerRegistrationReply> registerBroker(int brokerId, String host, int port,
-                int kafkaPort, String rack) {
+                int kafkaPort, String rack, String logStoreId) {
             registrations.incrementAndGet();
             CompletableFuture<BrokerRegistrationReply> reply = CompletableFuture.completedFuture(
                     BrokerRegistrationReply.error(answer, "the controller's words"));

@@ -82,7 +82,7 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
         }
         BrokerRegistrationRequest registration = new BrokerRegistrationRequest(request.getBrokerId(),
                 request.getHost(), request.getPort(), request.getRack(), request.getSender().getIncarnationId(),
-                request.getSender().getDirectoryId(), request.getKafkaPort());
+                request.getSender().getDirectoryId(), request.getKafkaPort(), request.getLogStoreId());
         reply(controller.registerBroker(registration), responses, (r, leader) -> RegisterBrokerResponse.newBuilder()
                 .setError(r.error()).setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage())
                 .setControllerId(leader).setBrokerEpoch(r.brokerEpoch()).build());
