@@ -354,6 +354,23 @@ public final class LogStore implements AutoCloseable {
         }
     }
 
+    /** Rewrites every SST file of every column family, making every file there was obsolete. */
+    void compactForTest() {
+        try (org.rocksdb.CompactRangeOptions rewriteAll = new org.rocksdb.CompactRangeOptions()
+                .setBottommostLevelCompaction(org.rocksdb.CompactRangeOptions.BottommostLevelCompaction.kForce)) {
+            for (ColumnFamilyHandle family : familyHandles) {
+                db.compactRange(family, null, null, rewriteAll);
+            }
+        } catch (RocksDBException e) {
+            throw new LogStorageException("compaction failed", e);
+        }
+    }
+
+    /** {@link StoreIntegrity#damagedFiles(RocksDB, Path, Runnable)} of this open store. */
+    List<String> damagedFilesForTest(Runnable afterListing) {
+        return StoreIntegrity.damagedFiles(db, dir, afterListing);
+    }
+
     /** Whether {@link #close} has started; a long background pass checks it between partitions. */
     boolean isClosing() {
         return closing;
