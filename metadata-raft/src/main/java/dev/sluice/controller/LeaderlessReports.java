@@ -1,5 +1,6 @@
 package dev.sluice.controller;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,7 @@ import java.util.UUID;
 
 /**
  * The controller shell's soft state about leaderless partitions: what each broker last reported about its replicas
- * of them ({@link ReplicaLogEnd}, sent with every heartbeat) and when the first report for each partition arrived.
+ * of them ({@link ReplicaLogEnd}, sent with every heartbeat) and since when each broker has reported each partition.
  * Not in the metadata log: a new active controller hears every live broker again within a heartbeat interval.
  * Controller thread only.
  */
@@ -17,7 +18,7 @@ final class LeaderlessReports {
     static final LeaderlessReports NONE = new LeaderlessReports();
 
     private final Map<Integer, Map<PartitionId, ReplicaLogEnd>> byBroker = new HashMap<>();
-    private final Map<PartitionId, Long> firstReportMs = new HashMap<>();
+    private final Map<Integer, Map<PartitionId, Long>> reportingSinceMs = new HashMap<>();
 
     private record PartitionId(UUID topicId, int partition) {
     }
@@ -25,23 +26,26 @@ final class LeaderlessReports {
     /** Replaces {@code brokerId}'s reports with the ones of its latest heartbeat. */
     void record(int brokerId, List<ReplicaLogEnd> logEnds, long nowMs) {
         Map<PartitionId, ReplicaLogEnd> reports = new HashMap<>();
+        Map<PartitionId, Long> previousSince = reportingSinceMs.getOrDefault(brokerId, Map.of());
+        Map<PartitionId, Long> since = new HashMap<>();
         for (ReplicaLogEnd end : logEnds) {
             PartitionId id = new PartitionId(end.topicId(), end.partition());
             reports.put(id, end);
-            firstReportMs.putIfAbsent(id, nowMs);
+            since.put(id, previousSince.getOrDefault(id, nowMs));
         }
         if (reports.isEmpty()) {
             byBroker.remove(brokerId);
+            reportingSinceMs.remove(brokerId);
         } else {
             byBroker.put(brokerId, reports);
+            reportingSinceMs.put(brokerId, since);
         }
-        firstReportMs.keySet().removeIf(id -> byBroker.values().stream().noneMatch(r -> r.containsKey(id)));
     }
 
     /** Forgets every report, e.g. when this controller stops being active. */
     void clear() {
         byBroker.clear();
-        firstReportMs.clear();
+        reportingSinceMs.clear();
     }
 
     boolean isEmpty() {
@@ -58,8 +62,20 @@ final class LeaderlessReports {
                 : Optional.ofNullable(reports.get(new PartitionId(topicId, partition)));
     }
 
-    /** When the first report about the partition arrived, or empty when none is held. */
-    Optional<Long> firstReportMs(UUID topicId, int partition) {
-        return Optional.ofNullable(firstReportMs.get(new PartitionId(topicId, partition)));
+    /**
+     * When the first of {@code brokers} that still reports the partition began to, or empty when none does. Only the
+     * partition's candidates start its wait: a report from a replica that may not lead (outside the last ISR, or
+     * emptied) must not shorten the wait for the ones that may.
+     */
+    Optional<Long> firstReportMs(UUID topicId, int partition, Collection<Integer> brokers) {
+        PartitionId id = new PartitionId(topicId, partition);
+        Long first = null;
+        for (int broker : brokers) {
+            Long since = reportingSinceMs.getOrDefault(broker, Map.of()).get(id);
+            if (since != null && (first == null || since < first)) {
+                first = since;
+            }
+        }
+        return Optional.ofNullable(first);
     }
 }

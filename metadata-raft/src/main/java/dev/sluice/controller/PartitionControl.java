@@ -137,6 +137,11 @@ final class PartitionControl {
             }
             change = MetadataRecords.partitionChange(topic.id(), request.getPartition(), null, null, replicas);
         } else {
+            if (!partition.hasLeader()) {
+                // Leading it here would skip the election from the candidates' reported log ends (recover).
+                return reassignRefusal(name, ErrorCode.LEADER_NOT_AVAILABLE, "the partition has no leader; complete "
+                        + "the reassignment once it is led again");
+            }
             if (!partition.isr().containsAll(target)) {
                 return reassignRefusal(name, ErrorCode.NOT_ENOUGH_REPLICAS, "replicas " + target
                         + " are not all in the ISR " + partition.isr() + " yet");

@@ -36,8 +36,9 @@ import java.util.function.Predicate;
  * {@link PartitionImage#lastIsr()}); each may have kept a different part of the log, e.g. after a power loss of every
  * replica. It is led again by the candidate whose log ends furthest ({@link ReplicaLogEnd#FURTHEST}), as the
  * candidates report in their heartbeats, once every candidate is back, or once {@code waitMs} passed since the first
- * report and at least one candidate is back: the others then follow it and truncate only what no candidate may have
- * acknowledged. With {@code unclean.leader.election.enable} and no candidate back, the first unfenced replica leads
+ * candidate reported (a report from any other replica starts no wait) and at least one candidate is back: the others
+ * then follow it and truncate only what no candidate may have acknowledged. With
+ * {@code unclean.leader.election.enable} and no candidate back, the first unfenced replica leads
  * with an ISR of itself (data may be lost).
  *
  * <p>Preferred leader ({@link #preferredLeaders}): a partition that has a leader, and whose first replica is
@@ -124,7 +125,7 @@ final class PartitionElection {
             }
         }
         boolean everyCandidateBack = backIds.size() == candidates.size();
-        boolean waited = inputs.reports().firstReportMs(topicId, index)
+        boolean waited = inputs.reports().firstReportMs(topicId, index, candidates)
                 .map(first -> inputs.nowMs() - first >= inputs.waitMs()).orElse(false);
         if (!backIds.isEmpty() && (everyCandidateBack || waited)) {
             int best = 0;

@@ -258,4 +258,18 @@ class BrokerAndPartitionControlTest {
         assertThat(controller.reassignPartition(image, request.clearReplicas().addReplicas(9).build()).response()
                 .getError()).isEqualTo(ErrorCode.INVALID_REQUEST);
     }
+
+    @Test
+    void aReassignmentIsNotCompletedWhileThePartitionHasNoLeader() {
+        MetadataImage image = apply(brokers(3), List.of());
+        UUID id = new UUID(6, 6);
+        // Every replica was fenced: [1, 2, 3] is the last ISR, whose members may hold logs of different lengths.
+        image = apply(image, List.of(MetadataRecords.topic("orders", id), MetadataRecords.partition(id, 0,
+                new PartitionImage(List.of(1, 2, 3), List.of(1, 2, 3), PartitionImage.NO_LEADER, 4, 9))));
+        var complete = dev.sluice.proto.v1.ReassignPartitionRequest.newBuilder().setTopic("orders").setPartition(0)
+                .addAllReplicas(List.of(3, 2)).setComplete(true).build();
+        ControllerResult<dev.sluice.proto.v1.TopicResult> result = controller.reassignPartition(image, complete);
+        assertThat(result.response().getError()).isEqualTo(ErrorCode.LEADER_NOT_AVAILABLE);
+        assertThat(result.records()).isEmpty();
+    }
 }

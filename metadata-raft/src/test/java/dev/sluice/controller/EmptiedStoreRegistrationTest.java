@@ -95,7 +95,10 @@ class EmptiedStoreRegistrationTest {
         assertThat(controller.rebalanceLeaders(image).records()).isEmpty();
 
         image = comeBack(image, 3, 8, 17_040, later);
-        assertThat(orders(image).leaderId()).as("a candidate, back after the wait").isEqualTo(3);
+        assertThat(orders(image).leaderId()).as("1's report started no wait: 2 is waited for")
+                .isEqualTo(PartitionImage.NO_LEADER);
+        image = comeBack(image, 2, 8, 17_100, later + 100);
+        assertThat(orders(image).leaderId()).isEqualTo(2);
         assertThat(orders(image).lastIsr()).doesNotContain(1);
     }
 

@@ -85,6 +85,20 @@ class FullOutageElectionTest {
     }
 
     @Test
+    void aReportFromAReplicaOutsideTheLastIsrStartsNoWait() {
+        MetadataImage image = apply(brokers(3), List.of(MetadataRecords.topic("orders", ORDERS),
+                MetadataRecords.partition(ORDERS, 0, new PartitionImage(List.of(1, 2, 3), List.of(2, 3), 2, 0, 0))));
+        image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 0L, 3, 0L), reports, 6_001).records());
+        assertThat(orders(image).lastIsr()).containsExactly(2, 3);
+        image = comeBack(image, 1, 0, 900, 20_000);
+        image = comeBack(image, 3, 0, 100, 20_000 + SESSION_MS);
+        assertThat(orders(image).leaderId()).as("3 is the first candidate back: 2 is waited for from now")
+                .isEqualTo(PartitionImage.NO_LEADER);
+        image = comeBack(image, 2, 0, 300, 20_100 + SESSION_MS);
+        assertThat(orders(image).leaderId()).isEqualTo(2);
+    }
+
+    @Test
     void thePreferredReplicaDoesNotLeadALeaderlessPartitionPastTheElection() {
         MetadataImage image = ordersImage(2);
         image = apply(image, controller.tick(image, Map.of(1, 0L, 2, 0L, 3, 0L), reports, 6_001).records());
