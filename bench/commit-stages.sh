@@ -24,9 +24,8 @@ while [[ $# -gt 0 ]]; do
        exit 2 ;;
   esac
 done
-HEAP="${SLUICE_PERF_HEAP:-1g}"
-JVM_PERF_OPTS="-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:MaxInlineLevel=15"
-TOOL_OPTS="-Xmx512m $JVM_PERF_OPTS"
+# shellcheck source=lib/peer-jvm.sh
+source "$root/bench/lib/peer-jvm.sh"
 CLK_TCK="$(getconf CLK_TCK)"
 
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/sluice-stages.XXXXXX")"

@@ -30,9 +30,9 @@ while [[ $# -gt 0 ]]; do
     *) echo "usage: cpu-profile.sh [--nodes 1|3] [--records N] [--warmup N] [--acks 1|all] [--jfr]" >&2; exit 2 ;;
   esac
 done
-HEAP="${SLUICE_PERF_HEAP:-1g}"
-JVM_PERF_OPTS="-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:MaxInlineLevel=15"
-TOOL_OPTS="-Xmx512m $JVM_PERF_OPTS ${SLUICE_PROFILE_TOOL_OPTS:-}"
+# shellcheck source=lib/peer-jvm.sh
+source "$root/bench/lib/peer-jvm.sh"
+TOOL_OPTS="$TOOL_OPTS ${SLUICE_PROFILE_TOOL_OPTS:-}"
 JVM_PERF_OPTS="$JVM_PERF_OPTS ${SLUICE_PROFILE_SERVER_OPTS:-}"  # extra server flags, e.g. -XX:+PrintCompilation
 PRODUCER_FLAGS=(--record-size 100 --batch-size 8196 --linger-ms 0 --buffer-memory 67108864 --partitions 6)
 CLK_TCK="$(getconf CLK_TCK)"

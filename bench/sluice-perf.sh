@@ -21,10 +21,8 @@ PINGPONG_RECORDS="$(scaled 5000)"
 FIXED_MEASURE_S="$(awk -v s="$SCALE" 'BEGIN { v = int(25 * s); if (v < 5) v = 5; print v }')"
 PRODUCER_FLAGS=(--record-size 100 --batch-size 8196 --linger-ms 0 --buffer-memory 67108864 --partitions 6)
 SETTLE_S=3
-HEAP="${SLUICE_PERF_HEAP:-${KAFKA_PEER_HEAP:-1g}}"
-# The peer's JVM flags, so the comparison is between the systems and not between JVM settings.
-JVM_PERF_OPTS="-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:MaxInlineLevel=15"
-TOOL_OPTS="-Xmx512m $JVM_PERF_OPTS"
+# shellcheck source=lib/peer-jvm.sh
+source "$root/bench/lib/peer-jvm.sh"
 
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/sluice-perf.XXXXXX")"
 # shellcheck source=lib/sluice-cluster.sh
