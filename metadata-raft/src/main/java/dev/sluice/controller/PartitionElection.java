@@ -26,8 +26,8 @@ import java.util.function.Predicate;
  * <p>Rules while the partition has a leader (Kafka's):
  * <ul>
  *   <li>Fenced brokers leave the ISR. One that leaves while the remaining ISR is below {@code min.insync.replicas}
- *       becomes an eligible leader: no acks=all write was acknowledged since without it. The ISR never becomes
- *       empty: when every member is fenced it is kept, and the partition has no leader.</li>
+ *       becomes an eligible leader: no acks=all write was acknowledged since without it. Fencing never empties
+ *       the ISR: when every member is fenced it is kept, and the partition has no leader.</li>
  *   <li>A leader that is unfenced and in the ISR stays. Otherwise the first replica (in replica order) that is in the
  *       ISR and unfenced becomes leader.</li>
  * </ul>
@@ -38,8 +38,8 @@ import java.util.function.Predicate;
  * candidates report in their heartbeats, once every candidate is back, or once {@code waitMs} passed since the first
  * candidate reported (a report from any other replica starts no wait) and at least one candidate is back: the others
  * then follow it and truncate only what no candidate may have acknowledged. With
- * {@code unclean.leader.election.enable} and no candidate back, the first unfenced replica leads
- * with an ISR of itself (data may be lost).
+ * {@code unclean.leader.election.enable} and no candidate back (or none left: an empty ISR), the unfenced replica
+ * whose reported log ends furthest (else the first unfenced one) leads with an ISR of itself (data may be lost).
  *
  * <p>Preferred leader ({@link #preferredLeaders}): a partition that has a leader, and whose first replica is
  * unfenced, in the ISR and not the leader, gets it back as leader, so leadership spreads again after brokers restart.
@@ -141,13 +141,38 @@ final class PartitionElection {
         }
         boolean anyCandidateUnfenced = candidates.stream().anyMatch(unfenced::test);
         if (!anyCandidateUnfenced && configs.uncleanLeaderElectionEnable()) {
-            for (int replica : partition.replicas()) {
-                if (unfenced.test(replica)) {
-                    return change(topicId, index, partition, replica, List.of(replica), List.of());
-                }
+            int leader = uncleanLeader(topicId, index, partition, unfenced, inputs.reports());
+            if (leader != PartitionImage.NO_LEADER) {
+                return change(topicId, index, partition, leader, List.of(leader), List.of());
             }
         }
         return null;
+    }
+
+    /**
+     * The unfenced replica whose reported log ends furthest, so that an unclean election loses as little as it can;
+     * the first unfenced replica when none reported; {@link PartitionImage#NO_LEADER} when none is unfenced.
+     */
+    private static int uncleanLeader(UUID topicId, int index, PartitionImage partition, IntPredicate unfenced,
+            LeaderlessReports reports) {
+        int first = PartitionImage.NO_LEADER;
+        int furthest = PartitionImage.NO_LEADER;
+        ReplicaLogEnd furthestEnd = null;
+        for (int replica : partition.replicas()) {
+            if (!unfenced.test(replica)) {
+                continue;
+            }
+            if (first == PartitionImage.NO_LEADER) {
+                first = replica;
+            }
+            Optional<ReplicaLogEnd> end = reports.reported(replica, topicId, index);
+            if (end.isPresent()
+                    && (furthestEnd == null || ReplicaLogEnd.FURTHEST.compare(end.get(), furthestEnd) > 0)) {
+                furthest = replica;
+                furthestEnd = end.get();
+            }
+        }
+        return furthest != PartitionImage.NO_LEADER ? furthest : first;
     }
 
     private static MetadataRecord change(UUID topicId, int index, PartitionImage partition, int leader,
@@ -167,8 +192,9 @@ final class PartitionElection {
      * eligible leaders: it holds none of the records its replicas held, so electing it would truncate every other
      * replica to its empty log. Where it led, the first unfenced replica left in the ISR leads (none: leaderless,
      * led again from its candidates' reports). Where the ISR was only this broker, the eligible leaders become the
-     * ISR of a leaderless partition. Where it was the only candidate at all, nothing changes: what only it held is
-     * gone, and an empty replica is the best there is.
+     * ISR of a leaderless partition. Where it was the only candidate, the partition is left leaderless with an empty
+     * ISR: no replica is known to hold its acknowledged records, so only an unclean election (which the topic must
+     * allow) leads it again.
      */
     static List<MetadataRecord> forgetEmptiedReplica(MetadataImage image, int brokerId) {
         List<MetadataRecord> records = new ArrayList<>();
@@ -181,9 +207,6 @@ final class PartitionElection {
                 }
                 List<Integer> isr = without(partition.isr(), brokerId);
                 List<Integer> eligible = without(partition.eligibleLeaders(), brokerId);
-                if (isr.isEmpty() && eligible.isEmpty()) {
-                    continue;
-                }
                 MetadataRecord change;
                 if (isr.isEmpty()) {
                     change = change(topic.id(), entry.getKey(), partition, PartitionImage.NO_LEADER, eligible,

@@ -12,9 +12,11 @@ import java.util.Set;
  * leaders: replicas fenced out of the ISR while it was below {@code min.insync.replicas}, which therefore hold every
  * record acknowledged to an acks=all producer (Kafka's KIP-966 "ELR"). Immutable.
  *
- * <p>Invariants, checked on construction: replicas non-empty and distinct; the ISR non-empty, distinct and a subset
- * of the replicas; eligible leaders distinct, a subset of the replicas and not in the ISR; the leader is
- * {@link #NO_LEADER} or in the ISR; epochs non-negative.
+ * <p>Invariants, checked on construction: replicas non-empty and distinct; the ISR distinct and a subset of the
+ * replicas, and non-empty unless the partition has no leader (an empty ISR of a leaderless partition: no replica
+ * is known to hold its acknowledged records, e.g. its only in-sync replica lost its store; as Kafka's KIP-966);
+ * eligible leaders distinct, a subset of the replicas and not in the ISR; the leader is {@link #NO_LEADER} or in
+ * the ISR; epochs non-negative.
  */
 public record PartitionImage(List<Integer> replicas, List<Integer> isr, int leaderId, int leaderEpoch,
         int partitionEpoch, List<Integer> eligibleLeaders) {
@@ -37,8 +39,9 @@ public record PartitionImage(List<Integer> replicas, List<Integer> isr, int lead
             throw new IllegalStateException("eligible leaders " + eligibleLeaders + " must be replicas " + replicas
                     + " outside the isr " + isr);
         }
-        if (replicas.isEmpty() || isr.isEmpty()) {
-            throw new IllegalStateException("partition has empty replicas " + replicas + " or isr " + isr);
+        if (replicas.isEmpty() || isr.isEmpty() && leaderId != NO_LEADER) {
+            throw new IllegalStateException("partition has empty replicas " + replicas + " or isr " + isr
+                    + " with leader " + leaderId);
         }
         if (!replicaSet.containsAll(isr)) {
             throw new IllegalStateException("isr " + isr + " is not a subset of replicas " + replicas);

@@ -137,12 +137,25 @@ class EmptiedStoreRegistrationTest {
     }
 
     @Test
-    void theOnlyCandidateKeepsItsPlaceThoughItsStoreWasEmptied() {
-        // What only broker 1 held is gone with its store: an empty replica is all that is left to lead.
+    void aPartitionWhoseOnlyCandidateWasEmptiedIsLedAgainOnlyByAnUncleanElection() {
         MetadataImage image = cluster(new PartitionImage(List.of(1, 2, 3), List.of(1), 1, 4, 10));
         lastHeartbeatMs.putAll(Map.of(1, 0L, 2, SESSION_MS, 3, SESSION_MS));
         image = reregister(image, 1, "store-1-rebuilt", SESSION_MS + 1);
-        assertThat(orders(image).lastIsr()).containsExactly(1);
+        PartitionImage offline = orders(image);
+        assertThat(offline.leaderId()).isEqualTo(PartitionImage.NO_LEADER);
+        assertThat(offline.lastIsr()).as("no replica is known to hold the acknowledged records").isEmpty();
+
+        image = comeBack(image, 1, -1, 0, SESSION_MS + 10);
+        image = comeBack(image, 2, 4, 700, SESSION_MS + 20);
+        image = comeBack(image, 3, 4, 900, SESSION_MS + 30);
+        assertThat(orders(image).leaderId()).as("unclean.leader.election.enable is off")
+                .isEqualTo(PartitionImage.NO_LEADER);
+        image = apply(image, List.of(MetadataRecords.config("orders", TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE,
+                "true")));
+        image = apply(image, controller.tick(image, Map.of(1, SESSION_MS + 30, 2, SESSION_MS + 30,
+                3, SESSION_MS + 30), reports, SESSION_MS + 40).records());
+        assertThat(orders(image).leaderId()).as("the replica whose log ends furthest").isEqualTo(3);
+        assertThat(orders(image).isr()).containsExactly(3);
     }
 
     @Test
