@@ -90,14 +90,16 @@ class CompareScriptTest {
         Path peer = Files.createDirectories(dir.resolve("peer"));
         Path java = script(dir.resolve("fake-java"), """
                 #!/usr/bin/env bash
-                # A stand-in JVM: a "kafka.Kafka" server burns a little CPU until TERM; a tool burns ~0.1 s.
+                # A stand-in JVM: a "kafka.Kafka" server burns CPU most of the time until TERM; a tool burns ~0.3 s.
+                # Both are long enough for the server's CPU in a tool's window to span several clock ticks even
+                # on a loaded machine (with a 0.1 s tool and a server mostly asleep, it read 0 ticks there).
                 for a in "$@"; do
                   if [[ "$a" == kafka.Kafka ]]; then
                     trap 'exit 0' TERM
-                    while :; do i=0; while ((i < 20000)); do ((i++)); done; sleep 0.05; done
+                    while :; do i=0; while ((i < 20000)); do ((i++)); done; sleep 0.01; done
                   fi
                 done
-                i=0; while ((i < 50000)); do ((i++)); done
+                i=0; while ((i < 150000)); do ((i++)); done
                 """);
         script(peer.resolve("perf.sh"), """
                 #!/usr/bin/env bash
