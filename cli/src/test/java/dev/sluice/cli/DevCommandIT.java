@@ -32,7 +32,7 @@ class DevCommandIT {
 
     @Test
     void startsThreeNodesPrintsHowToReachThemAndStopsThem() throws Exception {
-        int basePort = 20_000 + (int) (ProcessHandle.current().pid() % 400) * 100;
+        int basePort = freeBasePort();
         Process dev = SluiceProcess.builder(List.of("dev", "--nodes", "3", "--base-port", Integer.toString(basePort),
                 "--data-dir", dataDir.toString())).redirectErrorStream(true).start();
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -76,5 +76,35 @@ class DevCommandIT {
             dev.descendants().forEach(ProcessHandle::destroyForcibly);
             dev.destroyForcibly();
         }
+    }
+
+    /**
+     * A base port whose three nodes' ports (base + 10 * node + 0..2, and the Kafka ports 2000 higher) are free now,
+     * below Linux's ephemeral range (32768-60999): a base inside it once collided with another process's outgoing
+     * connection ("cannot listen on 127.0.0.1:40100").
+     */
+    private static int freeBasePort() throws java.io.IOException {
+        int start = (int) (ProcessHandle.current().pid() % 80);
+        for (int i = 0; i < 80; i++) {
+            int base = 20_000 + ((start + i) % 80) * 100;
+            if (allFree(base)) {
+                return base;
+            }
+        }
+        throw new java.io.IOException("no free block of ports between 20000 and 28100");
+    }
+
+    private static boolean allFree(int base) {
+        for (int node = 0; node < 3; node++) {
+            for (int port : new int[] {base + 10 * node, base + 10 * node + 1, base + 10 * node + 2,
+                    base + 10 * node + 2000}) {
+                try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                    probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                } catch (java.io.IOException inUse) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }
