@@ -90,9 +90,8 @@ class CompareScriptTest {
         Path peer = Files.createDirectories(dir.resolve("peer"));
         Path java = script(dir.resolve("fake-java"), """
                 #!/usr/bin/env bash
-                # A stand-in JVM: a "kafka.Kafka" server burns CPU most of the time until TERM; a tool burns ~0.3 s.
-                # Both are long enough for the server's CPU in a tool's window to span several clock ticks even
-                # on a loaded machine (with a 0.1 s tool and a server mostly asleep, it read 0 ticks there).
+                # A stand-in JVM: a "kafka.Kafka" server burns CPU most of the time until TERM; a tool burns ~0.3 s,
+                # so a window's server CPU spans several clock ticks on a loaded machine (0.1 s once read 0 ticks).
                 for a in "$@"; do
                   if [[ "$a" == kafka.Kafka ]]; then
                     trap 'exit 0' TERM
