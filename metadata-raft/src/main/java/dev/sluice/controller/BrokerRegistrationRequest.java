@@ -17,15 +17,9 @@ public record BrokerRegistrationRequest(int brokerId, String host, int port, Str
         Objects.requireNonNull(logStoreId, "logStoreId");
     }
 
-    /** A broker that did not say which log store it has. */
-    public BrokerRegistrationRequest(int brokerId, String host, int port, String rack, String incarnationId,
-                                     String directoryId, int kafkaPort) {
-        this(brokerId, host, port, rack, incarnationId, directoryId, kafkaPort, "");
-    }
-
-    /** A broker without a Kafka listener. */
+    /** A broker without a Kafka listener that did not say which log store it has. */
     public BrokerRegistrationRequest(int brokerId, String host, int port, String rack, String incarnationId,
                                      String directoryId) {
-        this(brokerId, host, port, rack, incarnationId, directoryId, 0);
+        this(brokerId, host, port, rack, incarnationId, directoryId, 0, "");
     }
 }

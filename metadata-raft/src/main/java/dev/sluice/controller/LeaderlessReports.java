@@ -17,35 +17,34 @@ final class LeaderlessReports {
     /** No reports: elections that need them wait. */
     static final LeaderlessReports NONE = new LeaderlessReports();
 
-    private final Map<Integer, Map<PartitionId, ReplicaLogEnd>> byBroker = new HashMap<>();
-    private final Map<Integer, Map<PartitionId, Long>> reportingSinceMs = new HashMap<>();
+    private final Map<Integer, Map<PartitionId, Report>> byBroker = new HashMap<>();
 
     private record PartitionId(UUID topicId, int partition) {
     }
 
+    /** A broker's latest report about one partition, and since when it has reported that partition. */
+    private record Report(ReplicaLogEnd end, long sinceMs) {
+    }
+
     /** Replaces {@code brokerId}'s reports with the ones of its latest heartbeat. */
     void record(int brokerId, List<ReplicaLogEnd> logEnds, long nowMs) {
-        Map<PartitionId, ReplicaLogEnd> reports = new HashMap<>();
-        Map<PartitionId, Long> previousSince = reportingSinceMs.getOrDefault(brokerId, Map.of());
-        Map<PartitionId, Long> since = new HashMap<>();
+        Map<PartitionId, Report> previous = byBroker.getOrDefault(brokerId, Map.of());
+        Map<PartitionId, Report> reports = new HashMap<>();
         for (ReplicaLogEnd end : logEnds) {
             PartitionId id = new PartitionId(end.topicId(), end.partition());
-            reports.put(id, end);
-            since.put(id, previousSince.getOrDefault(id, nowMs));
+            Report before = previous.get(id);
+            reports.put(id, new Report(end, before == null ? nowMs : before.sinceMs()));
         }
         if (reports.isEmpty()) {
             byBroker.remove(brokerId);
-            reportingSinceMs.remove(brokerId);
         } else {
             byBroker.put(brokerId, reports);
-            reportingSinceMs.put(brokerId, since);
         }
     }
 
     /** Forgets every report, e.g. when this controller stops being active. */
     void clear() {
         byBroker.clear();
-        reportingSinceMs.clear();
     }
 
     boolean isEmpty() {
@@ -57,9 +56,7 @@ final class LeaderlessReports {
     }
 
     Optional<ReplicaLogEnd> reported(int brokerId, UUID topicId, int partition) {
-        Map<PartitionId, ReplicaLogEnd> reports = byBroker.get(brokerId);
-        return reports == null ? Optional.empty()
-                : Optional.ofNullable(reports.get(new PartitionId(topicId, partition)));
+        return report(brokerId, new PartitionId(topicId, partition)).map(Report::end);
     }
 
     /**
@@ -69,13 +66,11 @@ final class LeaderlessReports {
      */
     Optional<Long> firstReportMs(UUID topicId, int partition, Collection<Integer> brokers) {
         PartitionId id = new PartitionId(topicId, partition);
-        Long first = null;
-        for (int broker : brokers) {
-            Long since = reportingSinceMs.getOrDefault(broker, Map.of()).get(id);
-            if (since != null && (first == null || since < first)) {
-                first = since;
-            }
-        }
-        return Optional.ofNullable(first);
+        return brokers.stream().flatMap(broker -> report(broker, id).stream()).map(Report::sinceMs)
+                .min(Long::compare);
+    }
+
+    private Optional<Report> report(int brokerId, PartitionId id) {
+        return Optional.ofNullable(byBroker.getOrDefault(brokerId, Map.of()).get(id));
     }
 }

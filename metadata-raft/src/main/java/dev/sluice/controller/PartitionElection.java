@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -113,35 +112,25 @@ final class PartitionElection {
     private static MetadataRecord recover(UUID topicId, int index, PartitionImage partition, IntPredicate unfenced,
             TopicConfigs configs, Inputs inputs) {
         List<Integer> candidates = partition.lastIsr();
-        List<ReplicaLogEnd> back = new ArrayList<>();
-        List<Integer> backIds = new ArrayList<>();
-        for (int replica : partition.replicas()) {
-            if (candidates.contains(replica) && unfenced.test(replica)) {
-                Optional<ReplicaLogEnd> end = inputs.reports().reported(replica, topicId, index);
-                if (end.isPresent()) {
-                    back.add(end.get());
-                    backIds.add(replica);
-                }
-            }
-        }
-        boolean everyCandidateBack = backIds.size() == candidates.size();
+        List<Integer> back = reporting(topicId, index, partition,
+                replica -> candidates.contains(replica) && unfenced.test(replica), inputs.reports());
+        boolean everyCandidateBack = back.size() == candidates.size();
         boolean waited = inputs.reports().firstReportMs(topicId, index, candidates)
                 .map(first -> inputs.nowMs() - first >= inputs.waitMs()).orElse(false);
-        if (!backIds.isEmpty() && (everyCandidateBack || waited)) {
-            int best = 0;
-            for (int i = 1; i < back.size(); i++) {
-                if (ReplicaLogEnd.FURTHEST.compare(back.get(i), back.get(best)) > 0) {
-                    best = i;
-                }
-            }
-            int leader = backIds.get(best);
+        if (!back.isEmpty() && (everyCandidateBack || waited)) {
+            int leader = furthest(topicId, index, back, inputs.reports());
             List<Integer> eligible = configs.minInsyncReplicas() > 1
                     ? candidates.stream().filter(replica -> replica != leader).toList() : List.of();
             return change(topicId, index, partition, leader, List.of(leader), eligible);
         }
         boolean anyCandidateUnfenced = candidates.stream().anyMatch(unfenced::test);
         if (!anyCandidateUnfenced && configs.uncleanLeaderElectionEnable()) {
-            int leader = uncleanLeader(topicId, index, partition, unfenced, inputs.reports());
+            // Unclean: the unfenced replica whose reported log ends furthest, so as to lose as little as it can; the
+            // first unfenced one when none reported.
+            List<Integer> reported = reporting(topicId, index, partition, unfenced, inputs.reports());
+            int leader = !reported.isEmpty() ? furthest(topicId, index, reported, inputs.reports())
+                    : partition.replicas().stream().filter(unfenced::test).findFirst()
+                            .orElse(PartitionImage.NO_LEADER);
             if (leader != PartitionImage.NO_LEADER) {
                 return change(topicId, index, partition, leader, List.of(leader), List.of());
             }
@@ -149,30 +138,25 @@ final class PartitionElection {
         return null;
     }
 
-    /**
-     * The unfenced replica whose reported log ends furthest, so that an unclean election loses as little as it can;
-     * the first unfenced replica when none reported; {@link PartitionImage#NO_LEADER} when none is unfenced.
-     */
-    private static int uncleanLeader(UUID topicId, int index, PartitionImage partition, IntPredicate unfenced,
+    /** The replicas of the partition, in replica order, for which {@code eligible} holds and that reported it. */
+    private static List<Integer> reporting(UUID topicId, int index, PartitionImage partition, IntPredicate eligible,
             LeaderlessReports reports) {
-        int first = PartitionImage.NO_LEADER;
-        int furthest = PartitionImage.NO_LEADER;
-        ReplicaLogEnd furthestEnd = null;
-        for (int replica : partition.replicas()) {
-            if (!unfenced.test(replica)) {
-                continue;
-            }
-            if (first == PartitionImage.NO_LEADER) {
-                first = replica;
-            }
-            Optional<ReplicaLogEnd> end = reports.reported(replica, topicId, index);
-            if (end.isPresent()
-                    && (furthestEnd == null || ReplicaLogEnd.FURTHEST.compare(end.get(), furthestEnd) > 0)) {
-                furthest = replica;
-                furthestEnd = end.get();
+        return partition.replicas().stream().filter(replica -> eligible.test(replica)
+                && reports.reported(replica, topicId, index).isPresent()).toList();
+    }
+
+    /** Of {@code reported} (non-empty), the one whose log ends furthest; the first of equals. */
+    private static int furthest(UUID topicId, int index, List<Integer> reported, LeaderlessReports reports) {
+        int best = reported.get(0);
+        ReplicaLogEnd bestEnd = reports.reported(best, topicId, index).orElseThrow();
+        for (int replica : reported.subList(1, reported.size())) {
+            ReplicaLogEnd end = reports.reported(replica, topicId, index).orElseThrow();
+            if (ReplicaLogEnd.FURTHEST.compare(end, bestEnd) > 0) {
+                best = replica;
+                bestEnd = end;
             }
         }
-        return furthest != PartitionImage.NO_LEADER ? furthest : first;
+        return best;
     }
 
     private static MetadataRecord change(UUID topicId, int index, PartitionImage partition, int leader,

@@ -30,21 +30,15 @@ public record BrokerRegistration(int id, long epoch, String host, int port, Stri
         }
     }
 
-    /** A registration that did not say which log store the broker has. */
-    public BrokerRegistration(int id, long epoch, String host, int port, String rack, boolean fenced,
-                              String incarnationId, String directoryId, int kafkaPort) {
-        this(id, epoch, host, port, rack, fenced, incarnationId, directoryId, kafkaPort, "");
-    }
-
-    /** A registration without a Kafka listener. */
+    /** A registration without a Kafka listener or a log store id. */
     public BrokerRegistration(int id, long epoch, String host, int port, String rack, boolean fenced,
                               String incarnationId, String directoryId) {
-        this(id, epoch, host, port, rack, fenced, incarnationId, directoryId, 0);
+        this(id, epoch, host, port, rack, fenced, incarnationId, directoryId, 0, "");
     }
 
     /** A registration without process identity (as written before it existed). */
     public BrokerRegistration(int id, long epoch, String host, int port, String rack, boolean fenced) {
-        this(id, epoch, host, port, rack, fenced, "", "", 0);
+        this(id, epoch, host, port, rack, fenced, "", "", 0, "");
     }
 
     public boolean hasRack() {
