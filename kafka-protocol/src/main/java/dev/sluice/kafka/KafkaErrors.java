@@ -40,6 +40,7 @@ final class KafkaErrors {
             case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
             case DUPLICATE_SEQUENCE_NUMBER -> Errors.DUPLICATE_SEQUENCE_NUMBER;
             case UNKNOWN_PRODUCER_ID -> Errors.UNKNOWN_PRODUCER_ID;
+            case STALE_BROKER_EPOCH -> Errors.STALE_BROKER_EPOCH;
             case UNKNOWN_MEMBER_ID -> Errors.UNKNOWN_MEMBER_ID;
             case FENCED_MEMBER_EPOCH -> Errors.FENCED_MEMBER_EPOCH;
             case GROUP_NOT_EMPTY -> Errors.NON_EMPTY_GROUP;

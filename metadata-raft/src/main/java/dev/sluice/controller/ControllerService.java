@@ -226,9 +226,10 @@ public final class ControllerService implements MetadataPublisher, AutoCloseable
     }
 
     public CompletableFuture<AlterPartitionReply> alterPartition(UUID topicId, int partition, int leaderId,
-            int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
+            int leaderEpoch, int partitionEpoch, List<Integer> newIsr, Map<Integer, Long> joiningEpochs) {
         return submit(image -> controller.alterPartition(image, topicId, partition, leaderId, leaderEpoch,
-                partitionEpoch, newIsr), message -> new AlterPartitionReply(ErrorCode.NOT_CONTROLLER, message, null));
+                partitionEpoch, newIsr, joiningEpochs),
+                message -> new AlterPartitionReply(ErrorCode.NOT_CONTROLLER, message, null));
     }
 
     public CompletableFuture<ProducerIdsReply> allocateProducerIds(int brokerId, int count) {

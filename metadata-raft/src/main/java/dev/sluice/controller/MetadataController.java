@@ -98,8 +98,9 @@ public final class MetadataController {
     }
 
     public ControllerResult<AlterPartitionReply> alterPartition(MetadataImage image, UUID topicId, int partition,
-            int leaderId, int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
-        return partitions.alterPartition(image, topicId, partition, leaderId, leaderEpoch, partitionEpoch, newIsr);
+            int leaderId, int leaderEpoch, int partitionEpoch, List<Integer> newIsr, Map<Integer, Long> joiningEpochs) {
+        return partitions.alterPartition(image, topicId, partition, leaderId, leaderEpoch, partitionEpoch, newIsr,
+                joiningEpochs);
     }
 
     public ControllerResult<ProducerIdsReply> allocateProducerIds(MetadataImage image, int brokerId, int count) {

@@ -1,5 +1,6 @@
 package dev.sluice.controller;
 
+import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.MetadataImage;
 import dev.sluice.metadata.MetadataRecords;
 import dev.sluice.metadata.PartitionImage;
@@ -11,6 +12,7 @@ import dev.sluice.proto.v1.TopicResult;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -20,7 +22,9 @@ import java.util.UUID;
  *
  * <p>An ISR change must come from the current leader at the current leader epoch and carry the current partition
  * epoch; anything older is stale ({@code FENCED_EPOCH}): the controller changed the partition since the leader last
- * saw it, and the leader must refresh its metadata first.
+ * saw it, and the leader must refresh its metadata first. A replica joins the ISR only while unfenced and, when the
+ * leader names the broker epoch of the fetch that caught it up, only at its registered epoch ({@code
+ * STALE_BROKER_EPOCH} otherwise).
  */
 final class PartitionControl {
     private final ControllerConfig config;
@@ -30,7 +34,7 @@ final class PartitionControl {
     }
 
     ControllerResult<AlterPartitionReply> alterPartition(MetadataImage image, UUID topicId, int partitionIndex,
-            int leaderId, int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
+            int leaderId, int leaderEpoch, int partitionEpoch, List<Integer> newIsr, Map<Integer, Long> joiningEpochs) {
         TopicImage topic = image.topics().topic(topicId);
         PartitionImage partition = topic == null ? null : topic.partition(partitionIndex);
         if (partition == null) {
@@ -53,6 +57,10 @@ final class PartitionControl {
         String isrError = checkIsr(image, partition, leaderId, newIsr);
         if (isrError != null) {
             return refuse(ErrorCode.INVALID_REQUEST, where + ": " + isrError, partition);
+        }
+        String staleJoiner = staleJoiner(image, partition, newIsr, joiningEpochs);
+        if (staleJoiner != null) {
+            return refuse(ErrorCode.STALE_BROKER_EPOCH, where + ": " + staleJoiner, partition);
         }
         if (newIsr.equals(partition.isr())) {
             return ControllerResult.of(new AlterPartitionReply(ErrorCode.NONE, "", partition));
@@ -81,6 +89,27 @@ final class PartitionControl {
         for (int replica : isr) {
             if (!partition.isr().contains(replica) && !image.cluster().isUnfenced(replica)) {
                 return "broker " + replica + " is fenced and cannot join the ISR";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * KIP-903: a replica joins the ISR only on the word of a fetch from its current process. A fetch that reached
+     * the leader from a previous process (sent before a crash, delivered late) carries that process's broker epoch;
+     * the current process may have lost that log (a rebuilt store). A joining replica without an epoch is not checked.
+     */
+    private static String staleJoiner(MetadataImage image, PartitionImage partition, List<Integer> isr,
+            Map<Integer, Long> joiningEpochs) {
+        for (int replica : isr) {
+            Long fetchEpoch = joiningEpochs.get(replica);
+            if (partition.isr().contains(replica) || fetchEpoch == null) {
+                continue;
+            }
+            BrokerRegistration registration = image.cluster().broker(replica);
+            if (registration == null || registration.epoch() != fetchEpoch) {
+                return "broker " + replica + " caught up with a fetch of broker epoch " + fetchEpoch
+                        + ", but its registered epoch is " + (registration == null ? "none" : registration.epoch());
             }
         }
         return null;

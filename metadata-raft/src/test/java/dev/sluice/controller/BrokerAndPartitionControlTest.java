@@ -143,28 +143,57 @@ class BrokerAndPartitionControlTest {
     void alterPartitionChecksEpochsLeaderAndIsr() {
         MetadataImage image = ordersImage(Map.of());
         UUID id = ordersId(image);
-        ControllerResult<AlterPartitionReply> shrink = controller.alterPartition(image, id, 0, 1, 0, 0, List.of(1, 2));
+        ControllerResult<AlterPartitionReply> shrink = controller.alterPartition(image, id, 0, 1, 0, 0, List.of(1, 2),
+                Map.of());
         assertThat(shrink.response().error()).isEqualTo(ErrorCode.NONE);
         assertThat(shrink.response().partition().partitionEpoch()).isEqualTo(1);
         MetadataImage next = apply(image, shrink.records());
         assertThat(orders(next)).isEqualTo(shrink.response().partition());
 
-        assertThat(controller.alterPartition(next, id, 0, 1, 0, 0, List.of(1)).response().error())
+        assertThat(controller.alterPartition(next, id, 0, 1, 0, 0, List.of(1), Map.of()).response().error())
                 .as("stale partition epoch").isEqualTo(ErrorCode.FENCED_EPOCH);
-        assertThat(controller.alterPartition(next, id, 0, 1, 0, 0, List.of(1)).records()).isEmpty();
-        assertThat(controller.alterPartition(next, id, 0, 1, 5, 1, List.of(1)).response().error())
+        assertThat(controller.alterPartition(next, id, 0, 1, 0, 0, List.of(1), Map.of()).records()).isEmpty();
+        assertThat(controller.alterPartition(next, id, 0, 1, 5, 1, List.of(1), Map.of()).response().error())
                 .as("stale leader epoch").isEqualTo(ErrorCode.FENCED_EPOCH);
-        assertThat(controller.alterPartition(next, id, 0, 2, 0, 1, List.of(2)).response().error())
+        assertThat(controller.alterPartition(next, id, 0, 2, 0, 1, List.of(2), Map.of()).response().error())
                 .isEqualTo(ErrorCode.NOT_LEADER);
-        assertThat(controller.alterPartition(next, id, 0, 1, 0, 1, List.of(2)).response().error())
+        assertThat(controller.alterPartition(next, id, 0, 1, 0, 1, List.of(2), Map.of()).response().error())
                 .as("leader missing from ISR").isEqualTo(ErrorCode.INVALID_REQUEST);
-        assertThat(controller.alterPartition(next, id, 0, 1, 0, 1, List.of(1, 9)).response().error())
+        assertThat(controller.alterPartition(next, id, 0, 1, 0, 1, List.of(1, 9), Map.of()).response().error())
                 .isEqualTo(ErrorCode.INVALID_REQUEST);
-        assertThat(controller.alterPartition(next, id, 7, 1, 0, 1, List.of(1)).response().error())
+        assertThat(controller.alterPartition(next, id, 7, 1, 0, 1, List.of(1), Map.of()).response().error())
                 .isEqualTo(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         MetadataImage fenced3 = apply(next, List.of(MetadataRecords.fenceBroker(3, 1)));
-        assertThat(controller.alterPartition(fenced3, id, 0, 1, 0, 1, List.of(1, 2, 3)).response().error())
+        assertThat(controller.alterPartition(fenced3, id, 0, 1, 0, 1, List.of(1, 2, 3), Map.of()).response().error())
                 .as("a fenced broker cannot join").isEqualTo(ErrorCode.INVALID_REQUEST);
+    }
+
+    /**
+     * KIP-903: broker 3 restarted (registration epoch 2) after a fetch of its previous process (epoch 1) caught it up
+     * on the leader. That fetch proves nothing about the log of the current process, which may be a rebuilt, empty
+     * store: the expansion it led to is refused, and one from a fetch of the current process is accepted.
+     */
+    @Test
+    void aReplicaJoinsTheIsrOnlyOnAFetchFromItsRegisteredBrokerEpoch() {
+        MetadataImage image = ordersImage(Map.of());
+        UUID id = ordersId(image);
+        image = apply(image, controller.alterPartition(image, id, 0, 1, 0, 0, List.of(1, 2), Map.of()).records());
+        image = apply(image, register(image, 3, "host3", 7092, "").records());
+        image = apply(image, controller.brokerHeartbeat(image, 3, 2, LeaderlessReports.NONE, 0).records());
+        assertThat(image.cluster().isUnfenced(3)).isTrue();
+        int partitionEpoch = orders(image).partitionEpoch();
+
+        ControllerResult<AlterPartitionReply> stale = controller.alterPartition(image, id, 0, 1, 0, partitionEpoch,
+                List.of(1, 2, 3), Map.of(3, 1L));
+        assertThat(stale.response().error()).isEqualTo(ErrorCode.STALE_BROKER_EPOCH);
+        assertThat(stale.response().errorMessage()).contains("broker 3", "registered epoch is 2");
+        assertThat(stale.records()).isEmpty();
+
+        ControllerResult<AlterPartitionReply> current = controller.alterPartition(image, id, 0, 1, 0,
+                partitionEpoch, List.of(1, 2, 3), Map.of(3, 2L));
+        assertThat(current.response().error()).isEqualTo(ErrorCode.NONE);
+        assertThat(apply(image, current.records()).topics().topic("orders").partition(0).isr())
+                .containsExactly(1, 2, 3);
     }
 
     @Test

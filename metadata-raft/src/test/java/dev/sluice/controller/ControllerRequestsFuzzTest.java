@@ -114,7 +114,9 @@ class ControllerRequestsFuzzTest {
                     "topic_id must be 16 bytes", null));
         }
         return controller.alterPartition(IMAGE, MetadataRecords.topicId(r.getTopicId()), r.getPartition(),
-                r.getLeaderId(), r.getLeaderEpoch(), r.getPartitionEpoch(), r.getNewIsrList());
+                r.getLeaderId(), r.getLeaderEpoch(), r.getPartitionEpoch(), r.getNewIsrList(),
+                r.getJoiningEpochsList().stream().collect(java.util.stream.Collectors.toMap(
+                        e -> e.getBrokerId(), e -> e.getBrokerEpoch(), (a, b) -> b)));
     }
 
     /** Broker 1 has a live session; 2 and 3 have none (their registrations may replace them). */

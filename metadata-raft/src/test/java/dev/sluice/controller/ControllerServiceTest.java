@@ -227,7 +227,7 @@ class ControllerServiceTest {
         var topic = loader.image().topics().topic("orders");
         PartitionImage moved = topic.partition(0);
         settle(service.alterPartition(topic.id(), 0, moved.leaderId(), moved.leaderEpoch(), moved.partitionEpoch(),
-                List.of(moved.leaderId(), preferred)));
+                List.of(moved.leaderId(), preferred), Map.of()));
         queue.runPeriodic();
         clock.advanceMs(ControllerConfig.DEFAULT.leaderRebalanceIntervalMs());
         queue.runPeriodic();
@@ -282,7 +282,7 @@ class ControllerServiceTest {
         var topic = loader.image().topics().topic("orders");
         PartitionImage partition = topic.partition(0);
         AlterPartitionReply stale = settle(service.alterPartition(topic.id(), 0, partition.leaderId(),
-                partition.leaderEpoch(), partition.partitionEpoch() + 1, partition.isr()));
+                partition.leaderEpoch(), partition.partitionEpoch() + 1, partition.isr(), Map.of()));
         assertThat(stale.error()).isEqualTo(ErrorCode.FENCED_EPOCH);
     }
 

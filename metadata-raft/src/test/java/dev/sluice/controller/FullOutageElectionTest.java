@@ -192,7 +192,7 @@ class FullOutageElectionTest {
         PartitionImage led = orders(image);
         assertThat(led.eligibleLeaders()).containsExactly(1);
         ControllerResult<AlterPartitionReply> expand = controller.alterPartition(image, ORDERS, 0, 3,
-                led.leaderEpoch(), led.partitionEpoch(), List.of(3, 2));
+                led.leaderEpoch(), led.partitionEpoch(), List.of(3, 2), Map.of());
         assertThat(expand.response().error()).isEqualTo(ErrorCode.NONE);
         assertThat(orders(apply(image, expand.records())).eligibleLeaders())
                 .as("the high watermark now moves without 1").isEmpty();
@@ -205,7 +205,7 @@ class FullOutageElectionTest {
         image = comeBack(image, 3, 3, 120, 20_100);
         PartitionImage led = orders(image);
         ControllerResult<AlterPartitionReply> expand = controller.alterPartition(image, ORDERS, 0, 3,
-                led.leaderEpoch(), led.partitionEpoch(), List.of(3, 1));
+                led.leaderEpoch(), led.partitionEpoch(), List.of(3, 1), Map.of());
         PartitionImage expanded = orders(apply(image, expand.records()));
         assertThat(expanded.isr()).containsExactly(3, 1);
         assertThat(expanded.eligibleLeaders()).isEmpty();

@@ -74,7 +74,8 @@ public final class LeaderPartition {
      * Answers one partition of a replica fetch: a divergence, an error, or the stored batches from the fetch
      * offset up to the log end, with the high watermark after counting this fetch.
      */
-    ReplicaFetchPartitionResult handleFetch(int replicaId, ReplicaFetchPartition request, int maxBytes) {
+    ReplicaFetchPartitionResult handleFetch(int replicaId, long brokerEpoch, ReplicaFetchPartition request,
+                                            int maxBytes) {
         ReplicaFetchPartitionResult.Builder result = ReplicaFetchPartitionResult.newBuilder()
                 .setTopicId(request.getTopicId()).setPartition(request.getPartition())
                 .setDivergingEpoch(-1).setDivergingEndOffset(-1);
@@ -82,12 +83,13 @@ public final class LeaderPartition {
         PartitionState seen;
         synchronized (this) {
             result.setLeaderEpoch(state.leaderEpoch());
-            ErrorCode refusal = refusal(replicaId, request);
+            ErrorCode refusal = refusal(replicaId, brokerEpoch, request);
             seen = partitionLog.state();
             fillOffsets(result, seen, state.highWatermark());
             if (refusal != ErrorCode.NONE) {
-                return result.setError(refusal).setErrorMessage(refusal + " for replica " + replicaId + " at epoch "
-                        + request.getCurrentLeaderEpoch() + "; leader epoch " + state.leaderEpoch()).build();
+                return result.setError(refusal).setErrorMessage(refusal + " for replica " + replicaId
+                        + " (broker epoch " + brokerEpoch + ") at epoch " + request.getCurrentLeaderEpoch()
+                        + "; leader epoch " + state.leaderEpoch()).build();
             }
             Optional<EpochEndOffset> diverging = EpochDivergence.divergence(seen.leaderEpochs(),
                     seen.logEndOffset(), request.getFetchOffset(), request.getLastFetchedEpoch());
@@ -101,7 +103,7 @@ public final class LeaderPartition {
                         + seen.logEndOffset() + "]").build();
             }
             stages.stored(replicaId, request.getFetchOffset());
-            update = state.handleFollowerFetch(replicaId, request.getFetchOffset(), seen.logEndOffset(),
+            update = state.handleFollowerFetch(replicaId, brokerEpoch, request.getFetchOffset(), seen.logEndOffset(),
                     clock.millis());
         }
         carryOut(update);
@@ -123,7 +125,7 @@ public final class LeaderPartition {
         return result.setLogEndOffset(Math.max(seen.logEndOffset(), read.logEndOffset())).build();
     }
 
-    private ErrorCode refusal(int replicaId, ReplicaFetchPartition request) {
+    private ErrorCode refusal(int replicaId, long brokerEpoch, ReplicaFetchPartition request) {
         if (closed) {
             return ErrorCode.NOT_LEADER;
         }
@@ -138,6 +140,10 @@ public final class LeaderPartition {
         }
         if (state.follower(replicaId) == null) {
             return ErrorCode.INVALID_REQUEST;
+        }
+        if (state.isStaleFetch(replicaId, brokerEpoch)) {
+            // Sent by a previous process of the follower and delivered late: its log may be gone (KIP-903).
+            return ErrorCode.STALE_BROKER_EPOCH;
         }
         return ErrorCode.NONE;
     }
@@ -219,7 +225,8 @@ public final class LeaderPartition {
                 proposal.leaderEpoch(), proposal.partitionEpoch());
         PartitionKey key = key();
         isrChanges.alterPartition(key.topicId(), key.partition(), proposal.leaderId(), proposal.leaderEpoch(),
-                proposal.partitionEpoch(), proposal.newIsr()).whenComplete((result, error) -> {
+                proposal.partitionEpoch(), proposal.newIsr(), proposal.joiningEpochs())
+                .whenComplete((result, error) -> {
                     ErrorCode code = error != null ? ErrorCode.UNKNOWN_SERVER_ERROR : result.error();
                     if (code != ErrorCode.NONE) {
                         log.info("ISR change {} for {} refused: {}", proposal.newIsr(), key,

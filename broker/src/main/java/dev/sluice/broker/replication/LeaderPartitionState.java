@@ -27,7 +27,10 @@ import java.util.Set;
  *   <li><b>Shrink</b>: an ISR member that is neither at the leader's log end nor caught up within
  *       {@code lagMaxMs} is proposed for removal ({@link #maybeShrinkIsr}).</li>
  *   <li><b>Expand</b>: a replica outside the ISR whose log end reached both the high watermark and the start
- *       offset of this leader epoch is proposed for addition (on its fetch).</li>
+ *       offset of this leader epoch is proposed for addition (on its fetch), with the broker epoch that fetch was
+ *       sent at, for the controller to check against the replica's registration (KIP-903).</li>
+ *   <li><b>Stale fetches</b>: a fetch sent at a lower broker epoch than one already counted for that follower comes
+ *       from its previous process and is not counted ({@link #isStaleFetch}).</li>
  *   <li><b>One change in flight</b>: while a proposal is pending no other is made; it is settled by the metadata
  *       image showing a newer partition epoch ({@link #handlePartitionImage}) or by an error reply, after which
  *       proposals wait {@code retryBackoffMs}.</li>
@@ -103,21 +106,37 @@ public final class LeaderPartitionState {
     }
 
     /**
-     * A follower fetched at {@code fetchOffset} and the leader found no divergence.
-     *
-     * @throws IllegalArgumentException when {@code replicaId} is not a follower of this partition
+     * Whether a fetch by {@code replicaId} sent at {@code brokerEpoch} comes from a previous process of that broker
+     * than one this leader already counted (KIP-903): such a fetch must not count, its process is gone.
      */
-    public LeaderUpdate handleFollowerFetch(int replicaId, long fetchOffset, long leaderLogEndOffset, long nowMs) {
+    public boolean isStaleFetch(int replicaId, long brokerEpoch) {
+        FollowerProgress progress = followers.get(replicaId);
+        return progress != null && progress.isStale(brokerEpoch);
+    }
+
+    /**
+     * A follower fetched at {@code fetchOffset}, sent at its broker epoch {@code brokerEpoch}, and the leader found
+     * no divergence.
+     *
+     * @throws IllegalArgumentException when {@code replicaId} is not a follower of this partition, or the fetch is
+     *     stale ({@link #isStaleFetch})
+     */
+    public LeaderUpdate handleFollowerFetch(int replicaId, long brokerEpoch, long fetchOffset,
+                                            long leaderLogEndOffset, long nowMs) {
         FollowerProgress progress = followers.get(replicaId);
         if (progress == null) {
             throw new IllegalArgumentException("broker " + replicaId + " is not a follower of this partition");
+        }
+        if (progress.isStale(brokerEpoch)) {
+            throw new IllegalArgumentException("follower " + replicaId + " fetches at broker epoch " + brokerEpoch
+                    + " after one at " + progress.brokerEpoch());
         }
         if (fetchOffset > leaderLogEndOffset) {
             throw new IllegalArgumentException("follower " + replicaId + " fetches at " + fetchOffset
                     + " beyond the leader's log end " + leaderLogEndOffset);
         }
         observeLogEnd(leaderLogEndOffset);
-        followers.put(replicaId, progress.afterFetch(fetchOffset, this.leaderLogEndOffset, nowMs));
+        followers.put(replicaId, progress.afterFetch(brokerEpoch, fetchOffset, this.leaderLogEndOffset, nowMs));
         boolean advanced = maybeAdvanceHighWatermark();
         IsrProposal proposal = maybeExpandIsr(replicaId, nowMs);
         return LeaderUpdate.of(highWatermark, advanced, proposal);
@@ -250,7 +269,8 @@ public final class LeaderPartitionState {
                 expanded.add(replica);
             }
         }
-        pending = new IsrProposal(localBrokerId, leaderEpoch, partitionEpoch, expanded);
+        pending = new IsrProposal(localBrokerId, leaderEpoch, partitionEpoch, expanded,
+                Map.of(replicaId, followers.get(replicaId).brokerEpoch()));
         return pending;
     }
 

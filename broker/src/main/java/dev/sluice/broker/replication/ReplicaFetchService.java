@@ -74,8 +74,8 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
         boolean mustAnswer = false;
         int remainingBytes = request.getMaxBytes() > 0 ? request.getMaxBytes() : Integer.MAX_VALUE;
         for (ReplicaFetchPartition partition : request.getPartitionsList()) {
-            ReplicaFetchPartitionResult result = readPartition(request.getReplicaId(), partition, remainingBytes,
-                    leaders);
+            ReplicaFetchPartitionResult result = readPartition(request.getReplicaId(), request.getBrokerEpoch(),
+                    partition, remainingBytes, leaders);
             response.addPartitions(result);
             long bytes = result.getBatchesList().stream().mapToLong(b -> b.size()).sum();
             sizeBytes += bytes;
@@ -86,8 +86,9 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
         return new Pass(response.build(), leaders, sizeBytes, mustAnswer);
     }
 
-    private ReplicaFetchPartitionResult readPartition(int replicaId, ReplicaFetchPartition partition,
-                                                      int remainingBytes, List<LeaderPartition> leaders) {
+    private ReplicaFetchPartitionResult readPartition(int replicaId, long brokerEpoch,
+                                                      ReplicaFetchPartition partition, int remainingBytes,
+                                                      List<LeaderPartition> leaders) {
         UUID topicId;
         try {
             topicId = TopicIdBytes.decode(partition.getTopicId());
@@ -102,7 +103,7 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
         }
         leaders.add(leader.get());
         // At least one batch is always returned (a partition's first batch may exceed what is left).
-        return leader.get().handleFetch(replicaId, partition, Math.max(remainingBytes, 1));
+        return leader.get().handleFetch(replicaId, brokerEpoch, partition, Math.max(remainingBytes, 1));
     }
 
     private static ReplicaFetchPartitionResult failure(ReplicaFetchPartition partition, ErrorCode error,

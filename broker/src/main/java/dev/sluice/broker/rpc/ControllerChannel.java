@@ -57,7 +57,7 @@ public interface ControllerChannel {
             List<ReplicaLogEnd> leaderlessLogEnds);
 
     CompletableFuture<AlterPartitionReply> alterPartition(UUID topicId, int partition, int leaderId, int leaderEpoch,
-            int partitionEpoch, List<Integer> newIsr);
+            int partitionEpoch, List<Integer> newIsr, Map<Integer, Long> joiningEpochs);
 
     CompletableFuture<ProducerIdsReply> allocateProducerIds(int brokerId, int count);
 

@@ -31,6 +31,7 @@ import dev.sluice.proto.internal.v1.ReadBarrierRequest;
 import dev.sluice.proto.internal.v1.ReadBarrierResponse;
 import dev.sluice.proto.internal.v1.RegisterBrokerRequest;
 import dev.sluice.proto.internal.v1.RegisterBrokerResponse;
+import dev.sluice.proto.internal.v1.ReplicaBrokerEpoch;
 import dev.sluice.proto.internal.v1.SenderIdentity;
 import dev.sluice.proto.v1.AclResult;
 import dev.sluice.proto.v1.AlterConfigsRequest;
@@ -223,12 +224,13 @@ public final class GrpcControllerChannel implements ControllerChannel, AutoClose
 
     @Override
     public CompletableFuture<AlterPartitionReply> alterPartition(UUID topicId, int partition, int leaderId,
-            int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
-        AlterPartitionRequest request = AlterPartitionRequest.newBuilder()
+            int leaderEpoch, int partitionEpoch, List<Integer> newIsr, Map<Integer, Long> joiningEpochs) {
+        AlterPartitionRequest.Builder request = AlterPartitionRequest.newBuilder()
                 .setTopicId(MetadataRecords.topicIdBytes(topicId)).setPartition(partition).setLeaderId(leaderId)
-                .setLeaderEpoch(leaderEpoch).setPartitionEpoch(partitionEpoch).addAllNewIsr(newIsr).setSender(sender)
-                .build();
-        return router.send("AlterPartition", stub -> stub.alterPartition(request), ALTER_PARTITION,
+                .setLeaderEpoch(leaderEpoch).setPartitionEpoch(partitionEpoch).addAllNewIsr(newIsr).setSender(sender);
+        joiningEpochs.forEach((broker, epoch) -> request.addJoiningEpochs(
+                ReplicaBrokerEpoch.newBuilder().setBrokerId(broker).setBrokerEpoch(epoch)));
+        return router.send("AlterPartition", stub -> stub.alterPartition(request.build()), ALTER_PARTITION,
                 GrpcControllerChannel::alterPartitionReply,
                 message -> new AlterPartitionReply(ErrorCode.NOT_CONTROLLER, message, null));
     }

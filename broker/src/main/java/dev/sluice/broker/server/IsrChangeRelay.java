@@ -4,6 +4,7 @@ import dev.sluice.broker.replication.AlterPartitionResult;
 import dev.sluice.broker.replication.IsrChangeSender;
 import dev.sluice.broker.rpc.ControllerChannel;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,13 +32,14 @@ final class IsrChangeRelay implements IsrChangeSender {
     @Override
     public CompletableFuture<AlterPartitionResult> alterPartition(UUID topicId, int partition, int leaderId,
                                                                   int leaderEpoch, int partitionEpoch,
-                                                                  List<Integer> newIsr) {
+                                                                  List<Integer> newIsr,
+                                                                  Map<Integer, Long> joiningEpochs) {
         ControllerChannel current = channel;
         if (current == null) {
             return CompletableFuture.failedFuture(
                     new IllegalStateException("no controller channel yet: the broker does not serve yet"));
         }
-        return current.alterPartition(topicId, partition, leaderId, leaderEpoch, partitionEpoch, newIsr)
+        return current.alterPartition(topicId, partition, leaderId, leaderEpoch, partitionEpoch, newIsr, joiningEpochs)
                 .thenApply(reply -> new AlterPartitionResult(reply.error(), reply.errorMessage(), reply.partition()));
     }
 }

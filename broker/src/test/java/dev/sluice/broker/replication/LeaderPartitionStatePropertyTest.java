@@ -23,6 +23,8 @@ import net.jqwik.api.constraints.IntRange;
  */
 class LeaderPartitionStatePropertyTest {
 
+    private static final long EPOCH = 3;
+
     private static final List<Integer> REPLICAS = List.of(1, 2, 3, 4);
 
     @Property(tries = 300)
@@ -50,7 +52,7 @@ class LeaderPartitionStatePropertyTest {
                 long previous = followerEnds.getOrDefault(follower, 0L);
                 long fetchOffset = previous + random.nextInt((int) (leaderEnd - previous) + 1);
                 followerEnds.put(follower, fetchOffset);
-                LeaderUpdate update = state.handleFollowerFetch(follower, fetchOffset, leaderEnd, nowMs);
+                LeaderUpdate update = state.handleFollowerFetch(follower, EPOCH, fetchOffset, leaderEnd, nowMs);
                 inFlight = update.isrProposal().orElse(inFlight);
             } else if (action < 8) {
                 inFlight = state.maybeShrinkIsr(nowMs).isrProposal().orElse(inFlight);

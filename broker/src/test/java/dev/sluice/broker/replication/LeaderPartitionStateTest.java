@@ -12,6 +12,8 @@ class LeaderPartitionStateTest {
 
     private static final long LAG_MS = 30_000;
     private static final long BACKOFF_MS = 1_000;
+    /** The followers' broker epoch (their registration). */
+    private static final long EPOCH = 4;
     private long nowMs = 1_000_000;
 
     private LeaderPartitionState leader(List<Integer> replicas, List<Integer> isr, long logEnd, long hw) {
@@ -31,11 +33,11 @@ class LeaderPartitionStateTest {
     void highWatermarkIsTheSmallestLogEndInTheIsrAndWaitsForEveryFollowersFirstFetch() {
         LeaderPartitionState state = leader(List.of(1, 2, 3), List.of(1, 2, 3), 10, 4);
         assertThat(state.handleLocalAppend(20).highWatermarkAdvanced()).isFalse();
-        assertThat(state.handleFollowerFetch(2, 15, 20, nowMs).highWatermarkAdvanced()).isFalse();
-        LeaderUpdate update = state.handleFollowerFetch(3, 12, 20, nowMs);
+        assertThat(state.handleFollowerFetch(2, EPOCH, 15, 20, nowMs).highWatermarkAdvanced()).isFalse();
+        LeaderUpdate update = state.handleFollowerFetch(3, EPOCH, 12, 20, nowMs);
         assertThat(update.highWatermark()).isEqualTo(12);
-        assertThat(state.handleFollowerFetch(3, 20, 20, nowMs).highWatermark()).isEqualTo(15);
-        assertThat(state.handleFollowerFetch(2, 20, 20, nowMs).highWatermark()).isEqualTo(20);
+        assertThat(state.handleFollowerFetch(3, EPOCH, 20, 20, nowMs).highWatermark()).isEqualTo(15);
+        assertThat(state.handleFollowerFetch(2, EPOCH, 20, 20, nowMs).highWatermark()).isEqualTo(20);
     }
 
     @Test
@@ -44,7 +46,7 @@ class LeaderPartitionStateTest {
                 5, 10), 10, 10, 10, nowMs, LAG_MS, BACKOFF_MS);
         // Appended to 20 but synced (durable.acks) only to 12; the follower already has 20.
         state.handleLocalAppend(20, 12);
-        assertThat(state.handleFollowerFetch(2, 20, 20, nowMs).highWatermark()).isEqualTo(12);
+        assertThat(state.handleFollowerFetch(2, EPOCH, 20, 20, nowMs).highWatermark()).isEqualTo(12);
         LeaderUpdate synced = state.handleLocalAppend(20, 20);
         assertThat(synced.highWatermarkAdvanced()).isTrue();
         assertThat(synced.highWatermark()).isEqualTo(20);
@@ -54,18 +56,18 @@ class LeaderPartitionStateTest {
     @Test
     void highWatermarkNeverMovesBack() {
         LeaderPartitionState state = leader(List.of(1, 2), List.of(1, 2), 10, 8);
-        assertThat(state.handleFollowerFetch(2, 5, 10, nowMs).highWatermarkAdvanced()).isFalse();
+        assertThat(state.handleFollowerFetch(2, EPOCH, 5, 10, nowMs).highWatermarkAdvanced()).isFalse();
         assertThat(state.highWatermark()).isEqualTo(8);
     }
 
     @Test
     void aLaggingFollowerIsProposedForRemovalAfterTheLagTime() {
         LeaderPartitionState state = leader(List.of(1, 2, 3), List.of(1, 2, 3), 10, 10);
-        state.handleFollowerFetch(2, 10, 10, nowMs);
-        state.handleFollowerFetch(3, 10, 10, nowMs);
+        state.handleFollowerFetch(2, EPOCH, 10, 10, nowMs);
+        state.handleFollowerFetch(3, EPOCH, 10, 10, nowMs);
         state.handleLocalAppend(11);
         nowMs += LAG_MS;
-        state.handleFollowerFetch(2, 11, 11, nowMs);
+        state.handleFollowerFetch(2, EPOCH, 11, 11, nowMs);
         assertThat(state.maybeShrinkIsr(nowMs).isrProposal()).isEmpty();
         nowMs += 1;
         IsrProposal proposal = state.maybeShrinkIsr(nowMs).isrProposal().orElseThrow();
@@ -83,7 +85,7 @@ class LeaderPartitionStateTest {
     @Test
     void anIdleFollowerAtTheLogEndStaysInSync() {
         LeaderPartitionState state = leader(List.of(1, 2), List.of(1, 2), 10, 10);
-        state.handleFollowerFetch(2, 10, 10, nowMs);
+        state.handleFollowerFetch(2, EPOCH, 10, 10, nowMs);
         nowMs += 10 * LAG_MS;
         assertThat(state.maybeShrinkIsr(nowMs).isrProposal()).isEmpty();
     }
@@ -94,7 +96,7 @@ class LeaderPartitionStateTest {
         for (int i = 1; i <= 40; i++) {
             nowMs += 1_000;
             state.handleLocalAppend(100 + 10L * i);
-            state.handleFollowerFetch(2, 10L * i, 100 + 10L * i, nowMs);
+            state.handleFollowerFetch(2, EPOCH, 10L * i, 100 + 10L * i, nowMs);
         }
         assertThat(state.maybeShrinkIsr(nowMs).isrProposal()).isPresent();
     }
@@ -102,31 +104,57 @@ class LeaderPartitionStateTest {
     @Test
     void aCaughtUpReplicaIsProposedForAdditionOnlyPastTheEpochStart() {
         LeaderPartitionState state = leader(List.of(1, 2, 3), List.of(1, 2), 10, 10);
-        state.handleFollowerFetch(2, 10, 10, nowMs);
-        assertThat(state.handleFollowerFetch(3, 9, 10, nowMs).isrProposal()).isEmpty();
-        IsrProposal proposal = state.handleFollowerFetch(3, 10, 10, nowMs).isrProposal().orElseThrow();
+        state.handleFollowerFetch(2, EPOCH, 10, 10, nowMs);
+        assertThat(state.handleFollowerFetch(3, EPOCH, 9, 10, nowMs).isrProposal()).isEmpty();
+        IsrProposal proposal = state.handleFollowerFetch(3, EPOCH, 10, 10, nowMs).isrProposal().orElseThrow();
         assertThat(proposal.newIsr()).containsExactly(1, 2, 3);
         assertThat(state.maximalIsr()).containsExactlyInAnyOrder(1, 2, 3);
         // While the addition is in flight, the joining replica holds the high watermark back.
         state.handleLocalAppend(12);
-        state.handleFollowerFetch(2, 12, 12, nowMs);
+        state.handleFollowerFetch(2, EPOCH, 12, 12, nowMs);
         assertThat(state.highWatermark()).isEqualTo(10);
+    }
+
+    @Test
+    void anExpansionNamesTheBrokerEpochOfTheFetchThatCaughtTheReplicaUp() {
+        LeaderPartitionState state = leader(List.of(1, 2, 3), List.of(1, 2), 10, 10);
+        state.handleFollowerFetch(3, EPOCH, 4, 10, nowMs);
+        IsrProposal proposal = state.handleFollowerFetch(3, EPOCH + 1, 10, 10, nowMs).isrProposal().orElseThrow();
+        assertThat(proposal.newIsr()).containsExactly(1, 2, 3);
+        assertThat(proposal.joiningEpochs()).containsExactly(java.util.Map.entry(3, EPOCH + 1));
+    }
+
+    /**
+     * KIP-903: a fetch sent by a follower's previous process and delivered after one of its current process (which
+     * may have an emptied log) must not count: not towards the high watermark, not towards the ISR.
+     */
+    @Test
+    void aFetchFromAnEarlierBrokerEpochThanOneCountedIsStaleAndRefused() {
+        LeaderPartitionState state = leader(List.of(1, 2, 3), List.of(1, 2), 10, 10);
+        state.handleFollowerFetch(3, EPOCH + 1, 0, 10, nowMs);
+        assertThat(state.isStaleFetch(3, EPOCH)).isTrue();
+        assertThat(state.isStaleFetch(3, EPOCH + 1)).isFalse();
+        assertThat(state.isStaleFetch(2, EPOCH)).isFalse();
+        assertThatThrownBy(() -> state.handleFollowerFetch(3, EPOCH, 10, 10, nowMs))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("broker epoch");
+        assertThat(state.follower(3).logEndOffset()).isZero();
+        assertThat(state.pendingIsrChange()).isNull();
     }
 
     @Test
     void aRefusedChangeIsDroppedAndRetriedAfterTheBackoff() {
         LeaderPartitionState state = leader(List.of(1, 2), List.of(1), 10, 10);
-        IsrProposal proposal = state.handleFollowerFetch(2, 10, 10, nowMs).isrProposal().orElseThrow();
+        IsrProposal proposal = state.handleFollowerFetch(2, EPOCH, 10, 10, nowMs).isrProposal().orElseThrow();
         state.handleIsrChangeResponse(proposal, ErrorCode.FENCED_EPOCH, nowMs);
         assertThat(state.pendingIsrChange()).isNull();
-        assertThat(state.handleFollowerFetch(2, 10, 10, nowMs + 1).isrProposal()).isEmpty();
-        assertThat(state.handleFollowerFetch(2, 10, 10, nowMs + BACKOFF_MS).isrProposal()).isPresent();
+        assertThat(state.handleFollowerFetch(2, EPOCH, 10, 10, nowMs + 1).isrProposal()).isEmpty();
+        assertThat(state.handleFollowerFetch(2, EPOCH, 10, 10, nowMs + BACKOFF_MS).isrProposal()).isPresent();
     }
 
     @Test
     void aSuccessfulChangeStaysPendingUntilTheImageShowsIt() {
         LeaderPartitionState state = leader(List.of(1, 2), List.of(1), 10, 10);
-        IsrProposal proposal = state.handleFollowerFetch(2, 10, 10, nowMs).isrProposal().orElseThrow();
+        IsrProposal proposal = state.handleFollowerFetch(2, EPOCH, 10, 10, nowMs).isrProposal().orElseThrow();
         state.handleIsrChangeResponse(proposal, ErrorCode.NONE, nowMs);
         assertThat(state.pendingIsrChange()).isEqualTo(proposal);
         state.handlePartitionImage(new PartitionImage(List.of(1, 2), List.of(1, 2), 1, 5, 11), nowMs);
@@ -146,7 +174,7 @@ class LeaderPartitionStateTest {
         LeaderPartitionState state = leader(List.of(1, 2), List.of(1, 2), 10, 10);
         assertThatThrownBy(() -> state.handlePartitionImage(new PartitionImage(List.of(1, 2), List.of(1, 2), 1, 6,
                 11), nowMs)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> state.handleFollowerFetch(7, 0, 10, nowMs))
+        assertThatThrownBy(() -> state.handleFollowerFetch(7, EPOCH, 0, 10, nowMs))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

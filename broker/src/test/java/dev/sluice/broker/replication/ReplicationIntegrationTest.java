@@ -164,6 +164,42 @@ class ReplicationIntegrationTest {
         }
     }
 
+    /**
+     * KIP-903 on the leader: once broker 3's current process (broker epoch 2) fetched, a fetch its previous process
+     * (epoch 1) sent, delivered late, is refused and counted nowhere. The ISR expansion names the epoch of the fetch
+     * that caught the replica up, for the controller to check.
+     */
+    @Test
+    void aLateFetchFromAFollowersPreviousProcessIsRefused() {
+        broker(1).replicas().applyMetadata(image(1, 0, 0, List.of(1, 2)));
+        append(broker(1), 3, 0);
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", broker(1).server().getPort())
+                .usePlaintext().build();
+        try {
+            ReplicationGrpc.ReplicationBlockingStub leader = ReplicationGrpc.newBlockingStub(channel);
+            ReplicaFetchPartition.Builder partition = ReplicaFetchPartition.newBuilder()
+                    .setTopicId(TopicIdBytes.encode(TOPIC)).setPartition(0).setLastFetchedEpoch(-1)
+                    .setCurrentLeaderEpoch(0).setPartitionMaxBytes(1 << 20);
+            ReplicaFetchRequest.Builder fetch = ReplicaFetchRequest.newBuilder().setReplicaId(3).setMaxBytes(1 << 20)
+                    .setSender(identity(3, "c1").toProto());
+
+            ReplicaFetchResponse current = leader.replicaFetch(fetch.setBrokerEpoch(2)
+                    .addPartitions(partition.setFetchOffset(0)).build());
+            assertThat(current.getPartitions(0).getError()).isEqualTo(ErrorCode.NONE);
+            await().atMost(WAIT).until(() -> !isrChanges.proposals.isEmpty());
+            assertThat(isrChanges.proposals).containsExactly(ALL);
+            assertThat(isrChanges.joiningEpochs).containsExactly(Map.of(3, 2L));
+
+            ReplicaFetchResponse late = leader.replicaFetch(fetch.setBrokerEpoch(1).clearPartitions()
+                    .addPartitions(partition.setFetchOffset(3).setLastFetchedEpoch(0)).build());
+            assertThat(late.getPartitions(0).getError()).isEqualTo(ErrorCode.STALE_BROKER_EPOCH);
+            assertThat(late.getPartitions(0).getErrorMessage()).contains("broker epoch 1");
+            assertThat(late.getPartitions(0).getBatchesList()).isEmpty();
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
     @Test
     void acksAllCompletesOnlyOnceTheFollowersHaveTheData() {
         broker(1).replicas().applyMetadata(image(1, 0, 0, ALL));

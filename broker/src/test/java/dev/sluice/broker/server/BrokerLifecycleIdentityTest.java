@@ -141,7 +141,7 @@ class BrokerLifecycleIdentityTest {
 
         @Override
         public CompletableFuture<AlterPartitionReply> alterPartition(UUID topicId, int partition, int leaderId,
-                int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
+                int leaderEpoch, int partitionEpoch, List<Integer> newIsr, java.util.Map<Integer, Long> joining) {
             throw new UnsupportedOperationException();
         }
 

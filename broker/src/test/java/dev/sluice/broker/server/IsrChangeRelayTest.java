@@ -22,7 +22,7 @@ class IsrChangeRelayTest {
     @Test
     void aChangeBeforeTheChannelIsConnectedFailsAsATransportFailure() {
         IsrChangeRelay relay = new IsrChangeRelay();
-        assertThat(relay.alterPartition(UUID.randomUUID(), 0, 1, 1, 1, List.of(1)))
+        assertThat(relay.alterPartition(UUID.randomUUID(), 0, 1, 1, 1, List.of(1), java.util.Map.of()))
                 .isCompletedExceptionally();
     }
 

@@ -28,6 +28,7 @@ import dev.sluice.proto.internal.v1.ReadBarrierRequest;
 import dev.sluice.proto.internal.v1.ReadBarrierResponse;
 import dev.sluice.proto.internal.v1.RegisterBrokerRequest;
 import dev.sluice.proto.internal.v1.RegisterBrokerResponse;
+import dev.sluice.proto.internal.v1.ReplicaBrokerEpoch;
 import dev.sluice.proto.v1.AclResult;
 import dev.sluice.proto.v1.AlterConfigsRequest;
 import dev.sluice.proto.v1.CreateAclsRequest;
@@ -40,7 +41,9 @@ import dev.sluice.proto.v1.TopicResult;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.IntSupplier;
@@ -237,7 +240,8 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
         }
         reply(controller.alterPartition(MetadataRecords.topicId(request.getTopicId()), request.getPartition(),
                 request.getLeaderId(),
-                request.getLeaderEpoch(), request.getPartitionEpoch(), request.getNewIsrList()), responses,
+                request.getLeaderEpoch(), request.getPartitionEpoch(), request.getNewIsrList(),
+                joiningEpochs(request)), responses,
                 ControllerGrpcService::alterPartitionResponse);
     }
 
@@ -294,6 +298,14 @@ public final class ControllerGrpcService extends ControllerGrpc.ControllerImplBa
         reply(controller.readBarrier(), responses, (r, leader) -> ReadBarrierResponse.newBuilder().setError(r.error())
                 .setErrorMessage(r.errorMessage() == null ? "" : r.errorMessage()).setControllerId(leader)
                 .setOffset(r.offset()).build());
+    }
+
+    private static Map<Integer, Long> joiningEpochs(AlterPartitionRequest request) {
+        Map<Integer, Long> epochs = new HashMap<>();
+        for (ReplicaBrokerEpoch joining : request.getJoiningEpochsList()) {
+            epochs.put(joining.getBrokerId(), joining.getBrokerEpoch());
+        }
+        return epochs;
     }
 
     private static AlterPartitionResponse alterPartitionResponse(AlterPartitionReply reply, int leader) {
