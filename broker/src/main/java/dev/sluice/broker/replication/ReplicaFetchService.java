@@ -49,21 +49,35 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
 
     @Override
     public void replicaFetch(ReplicaFetchRequest request, StreamObserver<ReplicaFetchResponse> observer) {
+        UnaryAnswer answer = new UnaryAnswer(observer);
+        Waiting waiting = serve(request, answer);
+        if (waiting != null && observer instanceof ServerCallStreamObserver<ReplicaFetchResponse> serverObserver) {
+            serverObserver.setOnCancelHandler(waiting::cancel);
+        }
+    }
+
+    @Override
+    public StreamObserver<ReplicaFetchRequest> replicaFetchStream(StreamObserver<ReplicaFetchResponse> responses) {
+        return new FetchStream((ServerCallStreamObserver<ReplicaFetchResponse>) responses);
+    }
+
+    /** Answers {@code request} now, or returns the started wait that will. */
+    private Waiting serve(ReplicaFetchRequest request, Answer answer) {
         String refusal = clusterIds.refusal("Replication", request.getReplicaId(), request.getSender());
         if (refusal != null) {
             // Before any partition is read: a follower of another cluster must not move a high watermark or an ISR.
-            observer.onNext(ReplicaFetchResponse.newBuilder().setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
+            answer.send(ReplicaFetchResponse.newBuilder().setError(ErrorCode.INCONSISTENT_CLUSTER_ID)
                     .setErrorMessage(refusal).build());
-            observer.onCompleted();
-            return;
+            return null;
         }
         Pass first = read(request);
         if (request.getMaxWaitMs() <= 0 || first.isComplete(request.getMinBytes())) {
-            observer.onNext(first.response());
-            observer.onCompleted();
-            return;
+            answer.send(first.response());
+            return null;
         }
-        new Waiting(request, observer, first).start();
+        Waiting waiting = new Waiting(request, answer, first);
+        waiting.start();
+        return waiting;
     }
 
     /** One read over every requested partition. */
@@ -122,25 +136,134 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
         }
     }
 
+    /** Where the answer to one fetch goes: the response of a unary call, or the next message of a fetch stream. */
+    private interface Answer {
+        void send(ReplicaFetchResponse response);
+
+        void fail(RuntimeException error);
+    }
+
+    private record UnaryAnswer(StreamObserver<ReplicaFetchResponse> observer) implements Answer {
+        @Override
+        public void send(ReplicaFetchResponse response) {
+            observer.onNext(response);
+            observer.onCompleted();
+        }
+
+        @Override
+        public void fail(RuntimeException error) {
+            observer.onError(io.grpc.Status.INTERNAL.withDescription(error.toString()).asRuntimeException());
+        }
+    }
+
+    /**
+     * One follower's {@code ReplicaFetchStream}: each request is served as a unary fetch would be, and its answer is
+     * the next message. A request before the previous answer breaks the one-at-a-time contract and closes the stream
+     * ({@code FAILED_PRECONDITION}); a cancelled stream drops the fetch waiting, if any.
+     */
+    private final class FetchStream implements StreamObserver<ReplicaFetchRequest>, Answer {
+        private final ServerCallStreamObserver<ReplicaFetchResponse> responses;
+        private final AtomicBoolean inFlight = new AtomicBoolean();
+        private volatile Waiting waiting;
+        /** Guarded by this: the stream was closed, or the follower half-closed it. */
+        private boolean closed;
+        private boolean halfClosed;
+
+        FetchStream(ServerCallStreamObserver<ReplicaFetchResponse> responses) {
+            this.responses = responses;
+            responses.setOnCancelHandler(this::dropWaiting);
+        }
+
+        @Override
+        public void onNext(ReplicaFetchRequest request) {
+            if (!inFlight.compareAndSet(false, true)) {
+                close(io.grpc.Status.FAILED_PRECONDITION.withDescription("replica " + request.getReplicaId()
+                        + " sent a fetch before the previous one was answered: a fetch stream takes one at a time"));
+                return;
+            }
+            try {
+                waiting = serve(request, this);
+            } catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        @Override
+        public void send(ReplicaFetchResponse response) {
+            waiting = null;
+            // Free before sending: the follower's next request may arrive as soon as this answer does.
+            inFlight.set(false);
+            synchronized (this) {
+                if (!closed) {
+                    responses.onNext(response);
+                    if (halfClosed) {
+                        closed = true;
+                        responses.onCompleted();
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void fail(RuntimeException error) {
+            close(io.grpc.Status.INTERNAL.withDescription(error.toString()));
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            dropWaiting();
+        }
+
+        @Override
+        public void onCompleted() {
+            synchronized (this) {
+                halfClosed = true;
+                if (!inFlight.get() && !closed) {
+                    closed = true;
+                    responses.onCompleted();
+                }
+            }
+        }
+
+        private void close(io.grpc.Status status) {
+            dropWaiting();
+            synchronized (this) {
+                if (!closed) {
+                    closed = true;
+                    responses.onError(status.asRuntimeException());
+                }
+            }
+        }
+
+        private void dropWaiting() {
+            Waiting current = waiting;
+            if (current != null) {
+                current.cancel();
+            }
+        }
+    }
+
     /** A fetch waiting for data; completes at most once, then unregisters its wake-ups. */
     private final class Waiting implements Runnable {
         private final ReplicaFetchRequest request;
-        private final StreamObserver<ReplicaFetchResponse> observer;
+        private final Answer answer;
         private final Pass first;
         private final AtomicBoolean done = new AtomicBoolean();
         private final AtomicBoolean rereadPending = new AtomicBoolean();
         private volatile ScheduledFuture<?> timeout;
 
-        Waiting(ReplicaFetchRequest request, StreamObserver<ReplicaFetchResponse> observer, Pass first) {
+        Waiting(ReplicaFetchRequest request, Answer answer, Pass first) {
             this.request = request;
-            this.observer = observer;
+            this.answer = answer;
             this.first = first;
         }
 
+        /** The call or stream was cancelled: nothing is sent. */
+        void cancel() {
+            finish(null);
+        }
+
         void start() {
-            if (observer instanceof ServerCallStreamObserver<ReplicaFetchResponse> serverObserver) {
-                serverObserver.setOnCancelHandler(() -> finish(null));
-            }
             first.leaders().forEach(leader -> leader.addWakeup(this));
             timeout = scheduler.schedule(this::expire, request.getMaxWaitMs(), TimeUnit.MILLISECONDS);
             // An append may have landed between the first read and the registration.
@@ -184,7 +307,7 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
         private void fail(RuntimeException error) {
             if (done.compareAndSet(false, true)) {
                 cleanUp();
-                observer.onError(io.grpc.Status.INTERNAL.withDescription(error.toString()).asRuntimeException());
+                answer.fail(error);
             }
         }
 
@@ -193,8 +316,7 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
             if (done.compareAndSet(false, true)) {
                 cleanUp();
                 if (response != null) {
-                    observer.onNext(response);
-                    observer.onCompleted();
+                    answer.send(response);
                 }
             }
         }

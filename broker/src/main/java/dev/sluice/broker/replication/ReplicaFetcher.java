@@ -1,6 +1,5 @@
 package dev.sluice.broker.replication;
 
-import dev.sluice.broker.grpc.AliasingMarshaller;
 import dev.sluice.broker.log.LogStorageException;
 import dev.sluice.broker.log.PartitionDeletedException;
 import dev.sluice.broker.log.PartitionKey;
@@ -11,14 +10,10 @@ import dev.sluice.proto.internal.v1.ReplicaFetchPartition;
 import dev.sluice.proto.internal.v1.ReplicaFetchPartitionResult;
 import dev.sluice.proto.internal.v1.ReplicaFetchRequest;
 import dev.sluice.proto.internal.v1.ReplicaFetchResponse;
-import dev.sluice.proto.internal.v1.ReplicationGrpc;
 import dev.sluice.proto.internal.v1.SenderIdentity;
 import dev.sluice.proto.v1.ErrorCode;
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,15 +53,7 @@ public final class ReplicaFetcher implements AutoCloseable {
     private final BrokerEndpoint source;
     private final ManagedChannel channel;
     private final PartitionSyncer syncer;
-    /**
-     * ReplicaFetch with a response whose batches alias the received bytes ({@link AliasingMarshaller}): each batch is
-     * copied once, into the array that goes to RocksDB, instead of three times.
-     */
-    static final MethodDescriptor<ReplicaFetchRequest, ReplicaFetchResponse> REPLICA_FETCH =
-            ReplicationGrpc.getReplicaFetchMethod().toBuilder(
-                    ReplicationGrpc.getReplicaFetchMethod().getRequestMarshaller(),
-                    new AliasingMarshaller<>(ReplicaFetchResponse.getDefaultInstance())).build();
-
+    private final ReplicaFetchExchange exchange;
     private final ReplicationConfig config;
     private final Clock clock;
     private final SenderIdentity sender;
@@ -86,6 +73,7 @@ public final class ReplicaFetcher implements AutoCloseable {
         this.brokerEpoch = brokerEpoch;
         this.source = source;
         this.channel = channel;
+        this.exchange = new ReplicaFetchExchange(channel, source.brokerId());
         this.syncer = syncer;
         this.config = config;
         this.clock = clock;
@@ -170,8 +158,7 @@ public final class ReplicaFetcher implements AutoCloseable {
             ReplicaFetchResponse response;
             long startNanos = System.nanoTime();
             try {
-                response = ClientCalls.blockingUnaryCall(channel, REPLICA_FETCH, CallOptions.DEFAULT.withDeadlineAfter(
-                        config.replicaFetchWaitMaxMs() + config.requestTimeoutMs(), TimeUnit.MILLISECONDS), request);
+                response = exchange.exchange(request, config.replicaFetchWaitMaxMs() + config.requestTimeoutMs());
                 fetchListener.fetched(System.nanoTime() - startNanos);
             } catch (StatusRuntimeException e) {
                 if (running) {
@@ -316,6 +303,7 @@ public final class ReplicaFetcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        exchange.close();
         channel.shutdownNow();
         try {
             thread.join(config.requestTimeoutMs());

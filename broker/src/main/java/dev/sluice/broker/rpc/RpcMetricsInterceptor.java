@@ -5,6 +5,7 @@ import dev.sluice.proto.v1.ErrorCode;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The request meters of one gRPC port ({@code listener}: {@code broker} or {@code controller}):
  * <ul>
  *   <li>{@code sluice_rpc_request_duration_seconds}: a histogram per API method with the node's fixed latency
- *       buckets, so a p99 can be aggregated across brokers (the summary it replaced could not);</li>
+ *       buckets, so a p99 can be aggregated across brokers (the summary it replaced could not). Unary calls only:
+ *       a stream (the replica fetch stream) lives as long as its connection, which is no request latency;</li>
  *   <li>{@code sluice_rpc_requests_total} per method and gRPC status (the transport-level outcome);</li>
  *   <li>{@code sluice_rpc_errors_total} per method and {@code ErrorCode}, read from the responses, since an
  *       application error travels in a response with gRPC status OK;</li>
@@ -51,7 +53,8 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
             ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
         MethodMeters meters = methods.computeIfAbsent(method, MethodMeters::new);
-        MeteredCall<ReqT, RespT> metered = new MeteredCall<>(call, meters, System.nanoTime());
+        MeteredCall<ReqT, RespT> metered = new MeteredCall<>(call, meters, System.nanoTime(),
+                call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY);
         inFlight.incrementAndGet();
         ServerCall.Listener<ReqT> listener;
         try {
@@ -91,13 +94,15 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
     private final class MeteredCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
         private final MethodMeters meters;
         private final long startNanos;
+        private final boolean timed;
         private final AtomicBoolean recorded = new AtomicBoolean();
         private final AtomicBoolean finished = new AtomicBoolean();
 
-        MeteredCall(ServerCall<ReqT, RespT> call, MethodMeters meters, long startNanos) {
+        MeteredCall(ServerCall<ReqT, RespT> call, MethodMeters meters, long startNanos, boolean timed) {
             super(call);
             this.meters = meters;
             this.startNanos = startNanos;
+            this.timed = timed;
         }
 
         @Override
@@ -114,7 +119,9 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
 
         private void record(Status status) {
             if (recorded.compareAndSet(false, true)) {
-                meters.duration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+                if (timed) {
+                    meters.duration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+                }
                 meters.requests(status.getCode()).increment();
             }
         }

@@ -200,6 +200,46 @@ class ReplicationIntegrationTest {
         }
     }
 
+    /** A fetch stream takes one request at a time: a second before the first's answer closes the stream. */
+    @Test
+    void aSecondFetchBeforeTheAnswerClosesTheFetchStream() throws Exception {
+        broker(1).replicas().applyMetadata(image(1, 0, 0, ALL));
+        append(broker(1), 3, 0);
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", broker(1).server().getPort())
+                .usePlaintext().build();
+        try {
+            ReplicaFetchRequest waiting = ReplicaFetchRequest.newBuilder().setReplicaId(3).setBrokerEpoch(1)
+                    .setMaxWaitMs(30_000).setMinBytes(1).setMaxBytes(1 << 20).setSender(identity(3, "c1").toProto())
+                    .addPartitions(ReplicaFetchPartition.newBuilder().setTopicId(TopicIdBytes.encode(TOPIC))
+                            .setPartition(0).setFetchOffset(3).setLastFetchedEpoch(0).setCurrentLeaderEpoch(0)
+                            .setPartitionMaxBytes(1 << 20)).build();
+            CompletableFuture<Throwable> ended = new CompletableFuture<>();
+            io.grpc.stub.StreamObserver<ReplicaFetchRequest> requests = ReplicationGrpc.newStub(channel)
+                    .replicaFetchStream(new io.grpc.stub.StreamObserver<>() {
+                        @Override
+                        public void onNext(ReplicaFetchResponse response) {
+                            ended.completeExceptionally(new AssertionError("answered: " + response));
+                        }
+
+                        @Override
+                        public void onError(Throwable error) {
+                            ended.complete(error);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            ended.completeExceptionally(new AssertionError("completed"));
+                        }
+                    });
+            requests.onNext(waiting);
+            requests.onNext(waiting);
+            assertThat(io.grpc.Status.fromThrowable(ended.get(10, java.util.concurrent.TimeUnit.SECONDS)).getCode())
+                    .isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
     @Test
     void acksAllCompletesOnlyOnceTheFollowersHaveTheData() {
         broker(1).replicas().applyMetadata(image(1, 0, 0, ALL));

@@ -23,6 +23,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -45,6 +46,8 @@ class RpcMetricsTest {
     private static final MethodDescriptor<CommitOffsetsRequest, CommitOffsetsResponse> ANSWER = method("Answer");
     private static final MethodDescriptor<CommitOffsetsRequest, CommitOffsetsResponse> FAIL = method("Fail");
     private static final MethodDescriptor<CommitOffsetsRequest, CommitOffsetsResponse> HOLD = method("Hold");
+    private static final MethodDescriptor<CommitOffsetsRequest, CommitOffsetsResponse> STREAM = method("Stream")
+            .toBuilder().setType(MethodDescriptor.MethodType.BIDI_STREAMING).build();
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final PrometheusMeterRegistry registry = NodeMetrics.createRegistry(7);
@@ -87,6 +90,22 @@ class RpcMetricsTest {
                     }
                     response.onNext(CommitOffsetsResponse.getDefaultInstance());
                     response.onCompleted();
+                }))
+                .addMethod(STREAM, ServerCalls.asyncBidiStreamingCall(
+                        (StreamObserver<CommitOffsetsResponse> response) -> new StreamObserver<CommitOffsetsRequest>() {
+                    @Override
+                    public void onNext(CommitOffsetsRequest request) {
+                        response.onNext(answerWithErrors());
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        response.onCompleted();
+                    }
                 }))
                 .build();
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
@@ -147,6 +166,41 @@ class RpcMetricsTest {
                 .contains("# HELP sluice_rpc_request_duration_seconds time from a gRPC call's start")
                 .doesNotContain("sluice_rpc_requests_seconds");
         assertThat(requests("Answer", "OK")).isEqualTo(3);
+    }
+
+    /** A stream lives as long as its client keeps it, which is no request latency; its answers' errors count. */
+    @Test
+    void aStreamIsCountedButNotTimed() throws Exception {
+        java.util.concurrent.CompletableFuture<Integer> answers = new java.util.concurrent.CompletableFuture<>();
+        StreamObserver<CommitOffsetsRequest> requests = ClientCalls.asyncBidiStreamingCall(
+                channel.newCall(STREAM, CallOptions.DEFAULT), new StreamObserver<CommitOffsetsResponse>() {
+                    private int count;
+
+                    @Override
+                    public void onNext(CommitOffsetsResponse response) {
+                        count++;
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        answers.completeExceptionally(error);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        answers.complete(count);
+                    }
+                });
+        requests.onNext(CommitOffsetsRequest.getDefaultInstance());
+        requests.onNext(CommitOffsetsRequest.getDefaultInstance());
+        requests.onCompleted();
+        assertThat(answers.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+
+        Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(requests("Stream", "OK")).isEqualTo(1));
+        assertThat(registry.get("sluice.rpc.request.duration").tag("method", SERVICE + "/Stream").timer().count())
+                .isZero();
+        assertThat(registry.get("sluice.rpc.errors").tag("method", SERVICE + "/Stream").tag("code", "NOT_LEADER")
+                .counter().count()).as("the top-level code and one partition's, in each answer").isEqualTo(4);
     }
 
     @Test
