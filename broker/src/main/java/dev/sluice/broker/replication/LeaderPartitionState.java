@@ -28,7 +28,8 @@ import java.util.Set;
  *       {@code lagMaxMs} is proposed for removal ({@link #maybeShrinkIsr}).</li>
  *   <li><b>Expand</b>: a replica outside the ISR whose log end reached both the high watermark and the start
  *       offset of this leader epoch is proposed for addition (on its fetch), with the broker epoch that fetch was
- *       sent at, for the controller to check against the replica's registration (KIP-903).</li>
+ *       sent at, for the controller to check against the replica's registration (KIP-903); not before the
+ *       follower fetches with a broker epoch (a follower replicates while its registration is still under way).</li>
  *   <li><b>Stale fetches</b>: a fetch sent at a lower broker epoch than one already counted for that follower comes
  *       from its previous process and is not counted ({@link #isStaleFetch}).</li>
  *   <li><b>One change in flight</b>: while a proposal is pending no other is made; it is settled by the metadata
@@ -259,7 +260,13 @@ public final class LeaderPartitionState {
         if (isr.contains(replicaId) || pending != null || nowMs < noProposalBeforeMs) {
             return null;
         }
-        long followerEnd = followers.get(replicaId).logEndOffset();
+        FollowerProgress progress = followers.get(replicaId);
+        if (progress.brokerEpoch() < 0) {
+            // A follower that replicates before its registration is done (its broker epoch is not known yet): the
+            // controller would refuse it, and the refusal would hold every proposal back for the retry backoff.
+            return null;
+        }
+        long followerEnd = progress.logEndOffset();
         if (followerEnd < highWatermark || followerEnd < leaderEpochStartOffset) {
             return null;
         }

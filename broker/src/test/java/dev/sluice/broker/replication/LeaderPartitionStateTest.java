@@ -124,6 +124,14 @@ class LeaderPartitionStateTest {
         assertThat(proposal.joiningEpochs()).containsExactly(java.util.Map.entry(3, EPOCH + 1));
     }
 
+    /** Seen in chaos run 13: each such proposal was refused, and the refusal held the next back for the backoff. */
+    @Test
+    void aFollowerNotRegisteredYetIsNotProposedForTheIsr() {
+        LeaderPartitionState state = leader(List.of(1, 2, 3), List.of(1, 2), 10, 10);
+        assertThat(state.handleFollowerFetch(3, -1, 10, 10, nowMs).isrProposal()).isEmpty();
+        assertThat(state.handleFollowerFetch(3, EPOCH, 10, 10, nowMs).isrProposal()).isPresent();
+    }
+
     /**
      * KIP-903: a fetch sent by a follower's previous process and delivered after one of its current process (which
      * may have an emptied log) must not count: not towards the high watermark, not towards the ISR.
