@@ -79,7 +79,7 @@ class PipelinedProduceOrderTest {
         }
     }
 
-    private static RecordBatch batch(long producerId, int producerEpoch, int baseSequence) {
+    static RecordBatch batch(long producerId, int producerEpoch, int baseSequence) {
         Records.Builder records = Records.newBuilder();
         for (int i = 0; i < RECORDS_PER_BATCH; i++) {
             records.addRecords(LogRecord.newBuilder().setValue(ByteString.copyFromUtf8("seq-" + (baseSequence + i))));

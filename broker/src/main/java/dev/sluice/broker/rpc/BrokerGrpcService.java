@@ -19,6 +19,7 @@ import dev.sluice.proto.v1.ProduceResponse;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,10 @@ public final class BrokerGrpcService {
     /** Package-private for the request fuzz test, which parses requests with the broker's own marshallers. */
     static final MethodDescriptor<ProduceRequestView, ProduceResponse> PRODUCE =
             BrokerGrpc.getProduceMethod().toBuilder(
+                    new AliasingMarshaller<>(ProduceRequestView.getDefaultInstance()),
+                    ProtoUtils.marshaller(ProduceResponse.getDefaultInstance())).build();
+    static final MethodDescriptor<ProduceRequestView, ProduceResponse> PRODUCE_STREAM =
+            BrokerGrpc.getProduceStreamMethod().toBuilder(
                     new AliasingMarshaller<>(ProduceRequestView.getDefaultInstance()),
                     ProtoUtils.marshaller(ProduceResponse.getDefaultInstance())).build();
     static final MethodDescriptor<FetchRequest, FetchResponseView> FETCH =
@@ -80,6 +85,7 @@ public final class BrokerGrpcService {
     public ServerServiceDefinition definition() {
         ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(BrokerGrpc.SERVICE_NAME)
                 .addMethod(PRODUCE, ServerCalls.asyncUnaryCall(this::produce))
+                .addMethod(PRODUCE_STREAM, ServerCalls.asyncBidiStreamingCall(this::produceStream))
                 .addMethod(FETCH, ServerCalls.asyncUnaryCall(this::fetch))
                 .addMethod(BrokerGrpc.getListOffsetsMethod(), ServerCalls.asyncUnaryCall(this::listOffsets))
                 .addMethod(BrokerGrpc.getMetadataMethod(), ServerCalls.asyncUnaryCall(this::metadata));
@@ -110,7 +116,7 @@ public final class BrokerGrpcService {
     private void produce(ProduceRequestView request, StreamObserver<ProduceResponse> responses) {
         long holdMs = calls.holdMs(QuotaKey.PRODUCER_BYTE_RATE);
         if (holdMs > 0 && !hold(holdMs)) {
-            responses.onError(io.grpc.Status.CANCELLED.withDescription("the broker is stopping").asRuntimeException());
+            responses.onError(stopping());
             return;
         }
         trafficMetrics.recordProduced(request);
@@ -121,6 +127,26 @@ public final class BrokerGrpcService {
                 reply(responses, response);
             }
         });
+    }
+
+    /** See {@link ProduceStream}: its requests are handled as unary Produce calls, answered in order. */
+    private StreamObserver<ProduceRequestView> produceStream(StreamObserver<ProduceResponse> responses) {
+        ServerCallStreamObserver<ProduceResponse> call = (ServerCallStreamObserver<ProduceResponse>) responses;
+        call.disableAutoRequest();
+        ProduceStream stream = new ProduceStream(call, request -> {
+            long holdMs = calls.holdMs(QuotaKey.PRODUCER_BYTE_RATE);
+            if (holdMs > 0 && !hold(holdMs)) {
+                return CompletableFuture.failedFuture(stopping());
+            }
+            trafficMetrics.recordProduced(request);
+            return calls.produce(request);
+        });
+        stream.start();
+        return stream;
+    }
+
+    private static io.grpc.StatusRuntimeException stopping() {
+        return io.grpc.Status.CANCELLED.withDescription("the broker is stopping").asRuntimeException();
     }
 
     private void fetch(FetchRequest request, StreamObserver<FetchResponseView> responses) {

@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The request meters of one gRPC port ({@code listener}: {@code broker} or {@code controller}):
  * <ul>
  *   <li>{@code sluice_rpc_request_duration_seconds}: a histogram per API method with the node's fixed latency
- *       buckets, so a p99 can be aggregated across brokers (the summary it replaced could not). Unary calls only:
- *       a stream (the replica fetch stream) lives as long as its connection, which is no request latency;</li>
+ *       buckets, so a p99 can be aggregated across brokers (the summary it replaced could not). A unary call is
+ *       timed from its start until its handler closed it; on a stream (produce, replica fetch: each request gets
+ *       one response, in order) each request is timed from its arrival until its response is sent, since the
+ *       stream itself lives as long as its connection;</li>
  *   <li>{@code sluice_rpc_requests_total} per method and gRPC status (the transport-level outcome);</li>
  *   <li>{@code sluice_rpc_errors_total} per method and {@code ErrorCode}, read from the responses, since an
  *       application error travels in a response with gRPC status OK;</li>
@@ -53,8 +55,8 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
             ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
         MethodMeters meters = methods.computeIfAbsent(method, MethodMeters::new);
-        MeteredCall<ReqT, RespT> metered = new MeteredCall<>(call, meters, System.nanoTime(),
-                call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY);
+        boolean stream = call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.BIDI_STREAMING;
+        MeteredCall<ReqT, RespT> metered = new MeteredCall<>(call, meters, System.nanoTime(), stream);
         inFlight.incrementAndGet();
         ServerCall.Listener<ReqT> listener;
         try {
@@ -67,6 +69,12 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
         // gRPC ends every call with exactly one of onComplete and onCancel, after the handler closed it (or without a
         // close, when the client went away first): the one place where a call stops being in flight.
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onMessage(ReqT message) {
+                metered.requestArrived();
+                super.onMessage(message);
+            }
+
             @Override
             public void onComplete() {
                 try {
@@ -88,26 +96,38 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
     }
 
     /**
-     * A call that counts the error codes of the responses it sends and records its duration and status once: at
-     * {@code close} with the handler's status, or when it ends without a close with the status it ended with.
+     * A call that counts the error codes of the responses it sends and records its status once: at {@code close}
+     * with the handler's status, or when it ends without a close with the status it ended with. A unary call's
+     * duration is recorded then too; a stream's requests are timed one by one, each until its response.
      */
     private final class MeteredCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
         private final MethodMeters meters;
         private final long startNanos;
-        private final boolean timed;
+        /** A stream: arrival times of the requests not answered yet, oldest first; null for a unary call. */
+        private final java.util.Queue<Long> arrivals;
         private final AtomicBoolean recorded = new AtomicBoolean();
         private final AtomicBoolean finished = new AtomicBoolean();
 
-        MeteredCall(ServerCall<ReqT, RespT> call, MethodMeters meters, long startNanos, boolean timed) {
+        MeteredCall(ServerCall<ReqT, RespT> call, MethodMeters meters, long startNanos, boolean stream) {
             super(call);
             this.meters = meters;
             this.startNanos = startNanos;
-            this.timed = timed;
+            this.arrivals = stream ? new java.util.concurrent.ConcurrentLinkedQueue<>() : null;
+        }
+
+        void requestArrived() {
+            if (arrivals != null) {
+                arrivals.add(System.nanoTime());
+            }
         }
 
         @Override
         public void sendMessage(RespT message) {
             ResponseErrors.forEach(message, meters::countError);
+            Long arrived = arrivals == null ? null : arrivals.poll();
+            if (arrived != null) {
+                meters.duration.record(System.nanoTime() - arrived, TimeUnit.NANOSECONDS);
+            }
             super.sendMessage(message);
         }
 
@@ -119,7 +139,7 @@ public final class RpcMetricsInterceptor implements ServerInterceptor {
 
         private void record(Status status) {
             if (recorded.compareAndSet(false, true)) {
-                if (timed) {
+                if (arrivals == null) {
                     meters.duration.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
                 }
                 meters.requests(status.getCode()).increment();

@@ -187,7 +187,8 @@ final class BrokerRole implements AutoCloseable {
         // idempotent producer's pipelined batches reach the log in sequence.
         ExecutorService rpcPool = Executors.newCachedThreadPool(new DaemonThreads("sluice-broker-rpc"));
         resources.push(rpcPool::shutdownNow);
-        ConnectionOrderedCalls ordering = new ConnectionOrderedCalls(rpcPool, Set.of(BrokerGrpc.getProduceMethod()));
+        ConnectionOrderedCalls ordering = new ConnectionOrderedCalls(rpcPool, Set.of(BrokerGrpc.getProduceMethod(),
+                BrokerGrpc.getProduceStreamMethod()));
         List<ServerServiceDefinition> definitions = List.of(malformed.guard(brokerService.definition()),
                 malformed.guard(services.admin()), malformed.guard(services.groups()),
                 ServerInterceptors.intercept(malformed.guard(replicas.replicaFetchService()),

@@ -12,8 +12,6 @@ import dev.sluice.proto.v1.InitProducerIdRequest;
 import dev.sluice.proto.v1.InitProducerIdResponse;
 import dev.sluice.proto.v1.ProducePartitionResult;
 import dev.sluice.proto.v1.ProduceResponse;
-import io.grpc.CallOptions;
-import io.grpc.stub.ClientCalls;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The producer's I/O thread. Each round it refreshes metadata when due, drains ready batches per
  * leader into one {@code ProduceRequest} (at most {@code max.in.flight.requests.per.connection}
- * unanswered per broker), sends them asynchronously, and fails batches past {@code delivery.timeout.ms}.
+ * unanswered per broker), sends them asynchronously on the broker's produce stream ({@link ProduceStreams}),
+ * and fails batches past {@code delivery.timeout.ms}.
  * gRPC threads only enqueue responses; this thread handles them, so batch completion, retries and user
  * callbacks all run here and batch state needs no locks.
  *
@@ -48,6 +47,7 @@ public final class Sender implements Runnable {
     private final RecordAccumulator accumulator;
     private final Metadata metadata;
     private final ChannelPool channels;
+    private final ProduceStreams produceStreams;
     private final Time time;
     private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -79,6 +79,7 @@ public final class Sender implements Runnable {
         this.accumulator = accumulator;
         this.metadata = metadata;
         this.channels = channels;
+        this.produceStreams = new ProduceStreams(channels);
         this.time = time;
     }
 
@@ -95,6 +96,7 @@ public final class Sender implements Runnable {
         runCompletions();
         failRemaining(new SluiceException(ErrorCode.UNKNOWN_SERVER_ERROR,
                 "producer closed before the record was acknowledged"));
+        produceStreams.close();
     }
 
     /** One round: handle responses, refresh metadata, send what is ready, expire, then wait. */
@@ -208,10 +210,7 @@ public final class Sender implements Runnable {
         inFlightTotal.incrementAndGet();
         ListenableFuture<ProduceResponse> response;
         try {
-            CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(settings.requestTimeoutMs(),
-                    TimeUnit.MILLISECONDS);
-            response = ClientCalls.futureUnaryCall(
-                    channels.channel(address).newCall(EncodedProduceRequest.PRODUCE, options), request);
+            response = produceStreams.send(address, request, settings.requestTimeoutMs());
         } catch (RuntimeException e) {
             response = com.google.common.util.concurrent.Futures.immediateFailedFuture(e);
         }

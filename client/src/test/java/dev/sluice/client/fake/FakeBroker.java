@@ -44,11 +44,25 @@ public final class FakeBroker implements AutoCloseable {
     private final Object appended = new Object();
     private final Server server;
 
+    private final boolean serveProduceStream;
+    private final AtomicInteger produceStreams = new AtomicInteger();
+
     public FakeBroker() throws IOException {
+        this(true);
+    }
+
+    /** @param serveProduceStream false: a broker of an older version, with unary Produce only */
+    public FakeBroker(boolean serveProduceStream) throws IOException {
+        this.serveProduceStream = serveProduceStream;
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .maxInboundMessageSize(64 * 1024 * 1024)
                 .addService(new BrokerService()).addService(new AdminService()).addService(new GroupService())
                 .build().start();
+    }
+
+    /** How many produce streams clients opened. */
+    public int produceStreams() {
+        return produceStreams.get();
     }
 
     /** {@code 127.0.0.1:port}, for bootstrap.servers. */
@@ -168,9 +182,53 @@ public final class FakeBroker implements AutoCloseable {
     private final class BrokerService extends BrokerGrpc.BrokerImplBase {
         @Override
         public void produce(ProduceRequest request, StreamObserver<ProduceResponse> observer) {
+            ProduceResponse response = answer(request);
+            if (response != null) {
+                observer.onNext(response);
+                observer.onCompleted();
+            }
+        }
+
+        /**
+         * Answers in order; a held or dropped response stalls the stream (a real broker's stream never skips one),
+         * until the client gives up on it.
+         */
+        @Override
+        public StreamObserver<ProduceRequest> produceStream(StreamObserver<ProduceResponse> observer) {
+            if (!serveProduceStream) {
+                return super.produceStream(observer);
+            }
+            produceStreams.incrementAndGet();
+            return new StreamObserver<>() {
+                private boolean stalled;
+
+                @Override
+                public void onNext(ProduceRequest request) {
+                    ProduceResponse response = answer(request);
+                    stalled |= response == null;
+                    if (!stalled) {
+                        observer.onNext(response);
+                    }
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                }
+
+                @Override
+                public void onCompleted() {
+                    if (!stalled) {
+                        observer.onCompleted();
+                    }
+                }
+            };
+        }
+
+        /** Appends the request's batches and returns the response, or null when it is held or dropped. */
+        private ProduceResponse answer(ProduceRequest request) {
             produceRequests.incrementAndGet();
             if (holdProduces) {
-                return;
+                return null;
             }
             ProduceResponse.Builder response = ProduceResponse.newBuilder();
             for (ProducePartition p : request.getPartitionsList()) {
@@ -193,10 +251,9 @@ public final class FakeBroker implements AutoCloseable {
                 appended.notifyAll();
             }
             if (droppedResponses.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                return;
+                return null;
             }
-            observer.onNext(response.build());
-            observer.onCompleted();
+            return response.build();
         }
 
         @Override
