@@ -72,6 +72,46 @@ class ConsumerTest {
         }
     }
 
+    /**
+     * Chaos run 14: a consumer whose commit before revoking was refused (the coordinator no longer knew it) went on
+     * to apply the new assignment, and for a moment owned a partition another member owned. Such an assignment is
+     * from a membership that is over: everything owned is lost instead, and nothing is assigned from it.
+     */
+    @Test
+    void anAssignmentIsNotAppliedOnceTheCommitBeforeRevokingSaysTheMembershipIsGone() {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+                events.add("revoked " + partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+                events.add("assigned " + partitions);
+            }
+
+            @Override
+            public void onPartitionsLost(java.util.Collection<TopicPartition> partitions) {
+                events.add("lost " + partitions);
+            }
+        };
+        try (Consumer<String, String> consumer = consumer("group.id", "g", "auto.offset.reset", "earliest")) {
+            consumer.subscribe(List.of("t"), listener);
+            assertThat(pollValues(consumer, 200)).hasSize(200);
+            assertThat(consumer.assignment()).containsExactlyInAnyOrder(TP0, TP1);
+            broker.moveAssignmentAfterForgettingTheMember(1);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (events.stream().noneMatch(e -> e.startsWith("lost")) && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(50));
+            }
+            assertThat(events).last().satisfies(last -> assertThat(last).startsWith("lost").contains("t-0")
+                    .contains("t-1"));
+            assertThat(events).as("nothing assigned from the stale assignment").noneMatch(e -> e.equals(
+                    "assigned [t-1]"));
+        }
+    }
+
     @Test
     void maxPollRecordsBoundsEachPoll() {
         try (Consumer<String, String> consumer = consumer("auto.offset.reset", "earliest", "max.poll.records", 7)) {

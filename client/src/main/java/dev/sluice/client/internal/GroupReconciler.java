@@ -4,6 +4,7 @@ import dev.sluice.client.ConsumerRebalanceListener;
 import dev.sluice.client.OffsetAndMetadata;
 import dev.sluice.client.SluiceException;
 import dev.sluice.client.TopicPartition;
+import dev.sluice.proto.v1.ErrorCode;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class GroupReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(GroupReconciler.class);
+    /** Commit errors that mean the coordinator does not know this member (epoch) any more. */
+    private static final Set<ErrorCode> MEMBERSHIP_GONE = Set.of(ErrorCode.UNKNOWN_MEMBER_ID,
+            ErrorCode.FENCED_MEMBER_EPOCH, ErrorCode.ILLEGAL_GENERATION);
 
     private final ConsumerSettings settings;
     private final Membership membership;
@@ -86,7 +90,17 @@ public final class GroupReconciler {
             added.removeAll(owned);
         }
         if (!revoked.isEmpty()) {
-            commitOnRevoke(revoked);
+            if (!commitOnRevoke(revoked)) {
+                // The coordinator no longer knows this member: the assignment is from a membership that is over
+                // (another member may own these partitions by now), so nothing is assigned from it and everything
+                // owned is lost. The heartbeat thread rejoins.
+                LOG.info("group {}: membership lost while revoking {}; not applying generation {} {}",
+                        settings.groupId(), revoked, epoch, assignment);
+                subscriptions.assignFromGroup(Set.of());
+                retainAssigned.run();
+                listener.onPartitionsLost(owned);
+                return;
+            }
             listener.onPartitionsRevoked(revoked);
             Set<TopicPartition> kept = new LinkedHashSet<>(owned);
             kept.removeAll(revoked);
@@ -114,9 +128,14 @@ public final class GroupReconciler {
         retainAssigned.run();
     }
 
-    private void commitOnRevoke(Set<TopicPartition> revoked) {
+    /**
+     * Auto-commits the positions of {@code revoked}; false when the coordinator answered that this consumer is no
+     * longer a member (found by chaos run 14: a consumer applied an assignment after its membership was gone, and
+     * owned a partition another member owned too).
+     */
+    private boolean commitOnRevoke(Set<TopicPartition> revoked) {
         if (!settings.enableAutoCommit()) {
-            return;
+            return true;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
         subscriptions.positions().forEach((tp, position) -> {
@@ -128,6 +147,8 @@ public final class GroupReconciler {
             group.commit(offsets, settings.requestTimeoutMs());
         } catch (SluiceException e) {
             LOG.warn("group {}: commit before revoking {} failed: {}", settings.groupId(), revoked, e.getMessage());
+            return !MEMBERSHIP_GONE.contains(e.errorCode());
         }
+        return true;
     }
 }

@@ -60,6 +60,18 @@ public final class FakeBroker implements AutoCloseable {
                 .build().start();
     }
 
+    private volatile Integer onlyPartitionAfterMove;
+    private volatile ErrorCode commitError;
+
+    /**
+     * A rebalance that reaches the member after the coordinator forgot it: the next heartbeats answer member epoch 2
+     * with only {@code keptPartition}, and every commit is refused with {@code UNKNOWN_MEMBER_ID}.
+     */
+    public void moveAssignmentAfterForgettingTheMember(int keptPartition) {
+        commitError = ErrorCode.UNKNOWN_MEMBER_ID;
+        onlyPartitionAfterMove = keptPartition;
+    }
+
     /** How many produce streams clients opened. */
     public int produceStreams() {
         return produceStreams.get();
@@ -482,6 +494,14 @@ public final class FakeBroker implements AutoCloseable {
 
         @Override
         public void commitOffsets(CommitOffsetsRequest request, StreamObserver<CommitOffsetsResponse> observer) {
+            ErrorCode refusal = commitError;
+            if (refusal != null) {
+                observer.onNext(CommitOffsetsResponse.newBuilder().setError(refusal)
+                        .setErrorMessage("group " + request.getGroupId() + " has no member " + request.getMemberId())
+                        .build());
+                observer.onCompleted();
+                return;
+            }
             long delayMs = nextCommitDelayMs.getAndSet(0);
             if (delayMs > 0) {
                 try {
@@ -527,13 +547,16 @@ public final class FakeBroker implements AutoCloseable {
             if (request.getMemberEpoch() < 0) {
                 response.setMemberEpoch(request.getMemberEpoch());
             } else {
-                response.setMemberEpoch(1);
+                Integer only = onlyPartitionAfterMove;
+                response.setMemberEpoch(only == null ? 1 : 2);
                 for (String topic : request.getSubscribedTopicsList()) {
                     List<FakeLog> logs = topics.get(topic);
                     if (logs != null) {
                         TopicPartitions.Builder owned = TopicPartitions.newBuilder().setTopic(topic);
                         for (int p = 0; p < logs.size(); p++) {
-                            owned.addPartitions(p);
+                            if (only == null || only == p) {
+                                owned.addPartitions(p);
+                            }
                         }
                         response.addAssignment(owned);
                     }
