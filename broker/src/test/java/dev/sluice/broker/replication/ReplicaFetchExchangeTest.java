@@ -44,6 +44,18 @@ class ReplicaFetchExchangeTest {
         return new ReplicaFetchExchange(channel, 1);
     }
 
+    /** A leader serving only the stream; {@code perStream} gets each stream's number (from 1) and response side. */
+    private static ReplicationGrpc.ReplicationImplBase streamingLeader(AtomicInteger streams,
+            java.util.function.BiFunction<Integer, StreamObserver<ReplicaFetchResponse>,
+                    StreamObserver<ReplicaFetchRequest>> perStream) {
+        return new ReplicationGrpc.ReplicationImplBase() {
+            @Override
+            public StreamObserver<ReplicaFetchRequest> replicaFetchStream(StreamObserver<ReplicaFetchResponse> out) {
+                return perStream.apply(streams.incrementAndGet(), out);
+            }
+        };
+    }
+
     private static ReplicaFetchRequest fetch(int maxWaitMs) {
         return ReplicaFetchRequest.newBuilder().setReplicaId(2).setMaxWaitMs(maxWaitMs).build();
     }
@@ -56,13 +68,7 @@ class ReplicaFetchExchangeTest {
     @Test
     void everyFetchGetsItsOwnAnswerOverOneStream() throws IOException {
         AtomicInteger streams = new AtomicInteger();
-        ReplicaFetchExchange exchange = connect(new ReplicationGrpc.ReplicationImplBase() {
-            @Override
-            public StreamObserver<ReplicaFetchRequest> replicaFetchStream(StreamObserver<ReplicaFetchResponse> out) {
-                streams.incrementAndGet();
-                return new Answering(out, 0);
-            }
-        });
+        ReplicaFetchExchange exchange = connect(streamingLeader(streams, (stream, out) -> new Answering(out, 0)));
         for (int i = 1; i <= 5; i++) {
             assertThat(exchange.exchange(fetch(i), 5_000).getErrorMessage()).isEqualTo("wait " + i);
         }
@@ -91,18 +97,13 @@ class ReplicaFetchExchangeTest {
     void aFetchWithoutAnAnswerInTimeCancelsItsStream() throws Exception {
         AtomicInteger streams = new AtomicInteger();
         CountDownLatch cancelled = new CountDownLatch(1);
-        ReplicaFetchExchange exchange = connect(new ReplicationGrpc.ReplicationImplBase() {
-            @Override
-            public StreamObserver<ReplicaFetchRequest> replicaFetchStream(StreamObserver<ReplicaFetchResponse> out) {
-                int stream = streams.incrementAndGet();
-                return new Answering(out, stream == 1 ? 1 : 0) {
+        ReplicaFetchExchange exchange = connect(streamingLeader(streams, (stream, out) ->
+                new Answering(out, stream == 1 ? 1 : 0) {
                     @Override
                     public void onError(Throwable error) {
                         cancelled.countDown();
                     }
-                };
-            }
-        });
+                }));
         assertThatThrownBy(() -> exchange.exchange(fetch(1), 200)).isInstanceOf(StatusRuntimeException.class)
                 .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode())
                         .isEqualTo(Status.Code.DEADLINE_EXCEEDED));
@@ -114,15 +115,12 @@ class ReplicaFetchExchangeTest {
     @Test
     void aStreamTheLeaderEndsFailsTheFetchAndTheNextOpensANewOne() throws IOException {
         AtomicInteger streams = new AtomicInteger();
-        ReplicaFetchExchange exchange = connect(new ReplicationGrpc.ReplicationImplBase() {
-            @Override
-            public StreamObserver<ReplicaFetchRequest> replicaFetchStream(StreamObserver<ReplicaFetchResponse> out) {
-                if (streams.incrementAndGet() == 1) {
-                    out.onError(Status.FAILED_PRECONDITION.withDescription("refused").asRuntimeException());
-                }
-                return new Answering(out, 0);
+        ReplicaFetchExchange exchange = connect(streamingLeader(streams, (stream, out) -> {
+            if (stream == 1) {
+                out.onError(Status.FAILED_PRECONDITION.withDescription("refused").asRuntimeException());
             }
-        });
+            return new Answering(out, 0);
+        }));
         assertThatThrownBy(() -> exchange.exchange(fetch(1), 5_000)).isInstanceOf(StatusRuntimeException.class)
                 .hasMessageContaining("refused");
         assertThat(exchange.exchange(fetch(2), 5_000).getErrorMessage()).isEqualTo("wait 2");
