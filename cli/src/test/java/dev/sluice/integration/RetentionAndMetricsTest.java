@@ -83,15 +83,27 @@ class RetentionAndMetricsTest {
                     node.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
                 producer.send(new ProducerRecord<>("metered", "k", "v")).get();
             }
+            try (Consumer<String, String> consumer = new Consumer<>(Map.of("bootstrap.servers",
+                    node.bootstrapServers(), "auto.offset.reset", "earliest"), new StringDeserializer(),
+                    new StringDeserializer())) {
+                consumer.assign(List.of(new TopicPartition("metered", 0)));
+                int read = 0;
+                long deadline = System.currentTimeMillis() + 20_000;
+                while (read == 0 && System.currentTimeMillis() < deadline) {
+                    read = consumer.poll(Duration.ofMillis(200)).count();
+                }
+                assertThat(read).isEqualTo(1);
+            }
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + node.httpPort();
             assertThat(get(http, base + "/healthz").statusCode()).isEqualTo(200);
             assertThat(get(http, base + "/readyz").statusCode()).isEqualTo(200);
             String metrics = get(http, base + "/metrics").body();
-            // The producer's requests travel on a produce stream, timed one by one; the calls are counted when
-            // they end (metadata calls, say: the stream may still be closing).
+            // The producer's requests travel on a produce stream and the consumer's on a fetch stream, timed one by
+            // one; the calls are counted when they end (metadata calls, say: a stream may still be closing).
             assertThat(metrics)
                     .contains("sluice_rpc_request_duration_seconds_count{method=\"sluice.v1.Broker/ProduceStream\"")
+                    .contains("sluice_rpc_request_duration_seconds_count{method=\"sluice.v1.Broker/FetchStream\"")
                     .contains("sluice_rpc_requests_total{method=\"sluice.v1.Broker/Metadata\"")
                     .contains("sluice_topic_bytes_in_total{node=\"1\",topic=\"metered\"}")
                     .contains("sluice_log_end_offset{")

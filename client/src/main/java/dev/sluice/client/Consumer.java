@@ -562,6 +562,7 @@ public final class Consumer<K, V> implements AutoCloseable {
                     runCommitCallbacks();
                 }
             } finally {
+                fetcher.close();
                 channels.close();
             }
         }
@@ -582,6 +583,7 @@ public final class Consumer<K, V> implements AutoCloseable {
             membership.abandon();
             commitExecutor.shutdownNow();
         }
+        fetcher.close();
         channels.close();
     }
 

@@ -51,6 +51,10 @@ public final class BrokerGrpcService {
             BrokerGrpc.getFetchMethod().toBuilder(
                     ProtoUtils.marshaller(FetchRequest.getDefaultInstance()),
                     ProtoUtils.marshaller(FetchResponseView.getDefaultInstance())).build();
+    static final MethodDescriptor<FetchRequest, FetchResponseView> FETCH_STREAM =
+            BrokerGrpc.getFetchStreamMethod().toBuilder(
+                    ProtoUtils.marshaller(FetchRequest.getDefaultInstance()),
+                    ProtoUtils.marshaller(FetchResponseView.getDefaultInstance())).build();
 
     private final AuthorizedBrokerCalls calls;
     private final Function<MetadataRequest, MetadataResponse> metadataHandler;
@@ -87,6 +91,7 @@ public final class BrokerGrpcService {
                 .addMethod(PRODUCE, ServerCalls.asyncUnaryCall(this::produce))
                 .addMethod(PRODUCE_STREAM, ServerCalls.asyncBidiStreamingCall(this::produceStream))
                 .addMethod(FETCH, ServerCalls.asyncUnaryCall(this::fetch))
+                .addMethod(FETCH_STREAM, ServerCalls.asyncBidiStreamingCall(this::fetchStream))
                 .addMethod(BrokerGrpc.getListOffsetsMethod(), ServerCalls.asyncUnaryCall(this::listOffsets))
                 .addMethod(BrokerGrpc.getMetadataMethod(), ServerCalls.asyncUnaryCall(this::metadata));
         if (producerIdHandler != null) {
@@ -129,11 +134,11 @@ public final class BrokerGrpcService {
         });
     }
 
-    /** See {@link ProduceStream}: its requests are handled as unary Produce calls, answered in order. */
+    /** See {@link InOrderStream}: its requests are handled as unary Produce calls, answered in order. */
     private StreamObserver<ProduceRequestView> produceStream(StreamObserver<ProduceResponse> responses) {
         ServerCallStreamObserver<ProduceResponse> call = (ServerCallStreamObserver<ProduceResponse>) responses;
         call.disableAutoRequest();
-        ProduceStream stream = new ProduceStream(call, request -> {
+        InOrderStream<ProduceRequestView, ProduceResponse> stream = new InOrderStream<>(call, request -> {
             long holdMs = calls.holdMs(QuotaKey.PRODUCER_BYTE_RATE);
             if (holdMs > 0 && !hold(holdMs)) {
                 return CompletableFuture.failedFuture(stopping());
@@ -150,14 +155,55 @@ public final class BrokerGrpcService {
     }
 
     private void fetch(FetchRequest request, StreamObserver<FetchResponseView> responses) {
+        answerFetch(request).whenComplete((response, failure) -> {
+            if (failure != null) {
+                responses.onError(GrpcErrors.internal(failure));
+            } else {
+                reply(responses, response);
+            }
+        });
+    }
+
+    /** See {@link InOrderStream}: its requests are handled as unary Fetch calls (long poll included), in order. */
+    private StreamObserver<FetchRequest> fetchStream(StreamObserver<FetchResponseView> responses) {
+        ServerCallStreamObserver<FetchResponseView> call = (ServerCallStreamObserver<FetchResponseView>) responses;
+        call.disableAutoRequest();
+        InOrderStream<FetchRequest, FetchResponseView> stream = new InOrderStream<>(call, this::answerFetch);
+        stream.start();
+        return stream;
+    }
+
+    /**
+     * A fetch's response, once its long poll ends. A consumer over its byte-rate quota is held first; fetches need no
+     * order, so a held one waits without a thread, and the gRPC context carries the caller along.
+     */
+    private CompletableFuture<FetchResponseView> answerFetch(FetchRequest request) {
         long holdMs = calls.holdMs(QuotaKey.CONSUMER_BYTE_RATE);
+        CompletableFuture<FetchResponseView> response;
         if (holdMs > 0) {
-            // Fetches need no order, so a held one waits without a thread; the context carries the caller along.
-            CompletableFuture.runAsync(Context.current().wrap(() -> handleFetch(request, responses)),
-                    CompletableFuture.delayedExecutor(holdMs, TimeUnit.MILLISECONDS));
-            return;
+            response = new CompletableFuture<>();
+            CompletableFuture<FetchResponseView> held = response;
+            Runnable fetch = () -> {
+                try {
+                    calls.fetch(request).whenComplete((answer, failure) -> {
+                        if (failure != null) {
+                            held.completeExceptionally(failure);
+                        } else {
+                            held.complete(answer);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    held.completeExceptionally(e);
+                }
+            };
+            CompletableFuture.delayedExecutor(holdMs, TimeUnit.MILLISECONDS).execute(Context.current().wrap(fetch));
+        } else {
+            response = calls.fetch(request);
         }
-        handleFetch(request, responses);
+        return response.thenApply(answer -> {
+            trafficMetrics.recordFetched(answer);
+            return answer;
+        });
     }
 
     /**
@@ -173,17 +219,6 @@ public final class BrokerGrpcService {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private void handleFetch(FetchRequest request, StreamObserver<FetchResponseView> responses) {
-        calls.fetch(request).whenComplete((response, failure) -> {
-            if (failure != null) {
-                responses.onError(GrpcErrors.internal(failure));
-            } else {
-                trafficMetrics.recordFetched(response);
-                reply(responses, response);
-            }
-        });
     }
 
     private void listOffsets(ListOffsetsRequest request, StreamObserver<ListOffsetsResponse> responses) {

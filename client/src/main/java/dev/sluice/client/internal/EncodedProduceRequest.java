@@ -32,6 +32,10 @@ public final class EncodedProduceRequest {
                     .setRequestMarshaller(new Marshaller())
                     .setResponseMarshaller(ProtoUtils.marshaller(ProduceResponse.getDefaultInstance()))
                     .build();
+    /** Broker/ProduceStream, with the same marshallers. */
+    static final MethodDescriptor<EncodedProduceRequest, ProduceResponse> PRODUCE_STREAM =
+            PRODUCE.toBuilder().setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+                    .setFullMethodName(BrokerGrpc.getProduceStreamMethod().getFullMethodName()).build();
 
     private final List<byte[]> arrays = new ArrayList<>();
     private final List<int[]> ranges = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.sluice.client.internal;
 
+import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.sluice.client.ConsumerRecord;
@@ -11,9 +12,6 @@ import dev.sluice.proto.internal.v1.FetchPartitionResultView;
 import dev.sluice.proto.v1.ErrorCode;
 import dev.sluice.proto.v1.FetchPartition;
 import dev.sluice.proto.v1.FetchRequest;
-import io.grpc.CallOptions;
-import io.grpc.MethodDescriptor;
-import io.grpc.stub.ClientCalls;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -31,7 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer's fetch pipeline. Keeps at most one long-poll Fetch in flight per broker, asking for each
+ * The consumer's fetch pipeline. Keeps at most one long-poll fetch in flight per broker, on the broker's fetch stream
+ * ({@link PipelinedStreams}; unary Fetch calls to a broker without it), asking for each
  * partition from its fetch offset (which runs ahead of the consumer position while data is buffered), so
  * the next batch of data is on its way while the application processes the last one. gRPC threads only
  * enqueue responses; everything else runs on the consumer's polling thread. Times in epoch milliseconds.
@@ -48,14 +47,14 @@ public final class Fetcher<K, V> {
 
     private final ConsumerSettings settings;
     private final Metadata metadata;
-    private final ChannelPool channels;
     private final SubscriptionState subscriptions;
     private final Time time;
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
     /** The arrays responses are read into, reused once their records are handed out. */
     private final FetchBuffers buffers = new FetchBuffers();
-    private final MethodDescriptor<FetchRequest, ViewFetch.Leased> fetchMethod = ViewFetch.fetch(buffers);
+    /** One fetch stream per broker, with at most one fetch on it at a time (see {@link #inFlight}). */
+    private final PipelinedStreams<FetchRequest, ViewFetch.Leased> fetchStreams;
     private final LinkedBlockingQueue<Object> completed = new LinkedBlockingQueue<>();
     private final Set<String> inFlight = new HashSet<>();
     /** Per broker, until when no fetch goes there: after a failure, or while a quota throttles this consumer. */
@@ -75,11 +74,12 @@ public final class Fetcher<K, V> {
                    Deserializer<V> valueDeserializer) {
         this.settings = settings;
         this.metadata = metadata;
-        this.channels = channels;
         this.subscriptions = subscriptions;
         this.time = time;
         this.keyDeserializer = keyDeserializer;
         this.valueDeserializer = valueDeserializer;
+        this.fetchStreams = new PipelinedStreams<>(channels, ViewFetch.fetchStream(buffers), ViewFetch.fetch(buffers),
+                "fetch");
     }
 
     /** Sends a fetch to every broker without one in flight, for its partitions that have room to buffer. */
@@ -114,10 +114,7 @@ public final class Fetcher<K, V> {
 
     private void send(String leader, FetchRequest request, Map<TopicPartition, long[]> requested) {
         inFlight.add(leader);
-        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(
-                (long) settings.fetchMaxWaitMs() + settings.requestTimeoutMs(), TimeUnit.MILLISECONDS);
-        ListenableFuture<ViewFetch.Leased> future = ClientCalls.futureUnaryCall(
-                channels.channel(leader).newCall(fetchMethod, options), request);
+        ListenableFuture<ViewFetch.Leased> future = sendOnStream(leader, request);
         future.addListener(() -> {
             try {
                 completed.add(new CompletedFetch(leader, requested, future.get(), null));
@@ -127,6 +124,14 @@ public final class Fetcher<K, V> {
                 Thread.currentThread().interrupt();
             }
         }, MoreExecutors.directExecutor());
+    }
+
+    private ListenableFuture<ViewFetch.Leased> sendOnStream(String leader, FetchRequest request) {
+        try {
+            return fetchStreams.send(leader, request, (long) settings.fetchMaxWaitMs() + settings.requestTimeoutMs());
+        } catch (RuntimeException e) {  // a closed channel pool
+            return Futures.immediateFailedFuture(e);
+        }
     }
 
     /** Whether any fetch is awaiting its response. */
@@ -319,6 +324,11 @@ public final class Fetcher<K, V> {
     private int bufferedCount(TopicPartition tp) {
         Deque<FetchedRecords> queue = buffered.get(tp);
         return queue == null ? 0 : queue.size();
+    }
+
+    /** Cancels the fetch streams, so that a fetch in flight does not hold up closing the connections. */
+    public void close() {
+        fetchStreams.cancel("the consumer is closing");
     }
 
     /** Drops buffered data of partitions no longer assigned. */

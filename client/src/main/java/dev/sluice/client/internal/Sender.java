@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The producer's I/O thread. Each round it refreshes metadata when due, drains ready batches per
  * leader into one {@code ProduceRequest} (at most {@code max.in.flight.requests.per.connection}
- * unanswered per broker), sends them asynchronously on the broker's produce stream ({@link ProduceStreams}),
+ * unanswered per broker), sends them asynchronously on the broker's produce stream ({@link PipelinedStreams}),
  * and fails batches past {@code delivery.timeout.ms}.
  * gRPC threads only enqueue responses; this thread handles them, so batch completion, retries and user
  * callbacks all run here and batch state needs no locks.
@@ -47,7 +47,7 @@ public final class Sender implements Runnable {
     private final RecordAccumulator accumulator;
     private final Metadata metadata;
     private final ChannelPool channels;
-    private final ProduceStreams produceStreams;
+    private final PipelinedStreams<EncodedProduceRequest, ProduceResponse> produceStreams;
     private final Time time;
     private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -79,7 +79,8 @@ public final class Sender implements Runnable {
         this.accumulator = accumulator;
         this.metadata = metadata;
         this.channels = channels;
-        this.produceStreams = new ProduceStreams(channels);
+        this.produceStreams = new PipelinedStreams<>(channels, EncodedProduceRequest.PRODUCE_STREAM,
+                EncodedProduceRequest.PRODUCE, "produce");
         this.time = time;
     }
 

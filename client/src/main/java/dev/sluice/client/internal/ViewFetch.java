@@ -15,8 +15,9 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * {@link #fetch} is the {@code sluice.v1.Broker/Fetch} method with {@code FetchResponseView} (the wire twin of
- * {@code FetchResponse} that keeps each batch as bytes) as its response type. The response is read out of gRPC's
+ * {@link #fetch} is the {@code sluice.v1.Broker/Fetch} method (and {@link #fetchStream} its stream) with
+ * {@code FetchResponseView} (the wire twin of {@code FetchResponse} that keeps each batch as bytes) as its response
+ * type. The response is read out of gRPC's
  * buffers into one array, and its batches are parsed as slices of that array (protobuf aliasing), so a record's
  * bytes are copied only once more: by {@link RecordReader}, into the arrays the consumer hands out. The standard
  * marshaller parsed every {@code LogRecord} into a message with its own copies of key and value, which the
@@ -33,9 +34,20 @@ public final class ViewFetch {
 
     /** The Fetch method, reading each response into an array from {@code buffers}. */
     public static MethodDescriptor<FetchRequest, Leased> fetch(FetchBuffers buffers) {
+        return method(MethodDescriptor.MethodType.UNARY, BrokerGrpc.getFetchMethod().getFullMethodName(), buffers);
+    }
+
+    /** The FetchStream method, reading each response as {@link #fetch} does. */
+    public static MethodDescriptor<FetchRequest, Leased> fetchStream(FetchBuffers buffers) {
+        return method(MethodDescriptor.MethodType.BIDI_STREAMING,
+                BrokerGrpc.getFetchStreamMethod().getFullMethodName(), buffers);
+    }
+
+    private static MethodDescriptor<FetchRequest, Leased> method(MethodDescriptor.MethodType type, String name,
+                                                                 FetchBuffers buffers) {
         return MethodDescriptor.<FetchRequest, Leased>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(BrokerGrpc.getFetchMethod().getFullMethodName())
+                .setType(type)
+                .setFullMethodName(name)
                 .setRequestMarshaller(ProtoUtils.marshaller(FetchRequest.getDefaultInstance()))
                 .setResponseMarshaller(new AliasingMarshaller(buffers))
                 .build();

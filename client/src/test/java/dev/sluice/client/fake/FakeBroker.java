@@ -44,16 +44,17 @@ public final class FakeBroker implements AutoCloseable {
     private final Object appended = new Object();
     private final Server server;
 
-    private final boolean serveProduceStream;
+    private final boolean serveStreams;
     private final AtomicInteger produceStreams = new AtomicInteger();
+    private final AtomicInteger fetchStreams = new AtomicInteger();
 
     public FakeBroker() throws IOException {
         this(true);
     }
 
-    /** @param serveProduceStream false: a broker of an older version, with unary Produce only */
-    public FakeBroker(boolean serveProduceStream) throws IOException {
-        this.serveProduceStream = serveProduceStream;
+    /** @param serveStreams false: a broker of an older version, with unary Produce and Fetch only */
+    public FakeBroker(boolean serveStreams) throws IOException {
+        this.serveStreams = serveStreams;
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .maxInboundMessageSize(64 * 1024 * 1024)
                 .addService(new BrokerService()).addService(new AdminService()).addService(new GroupService())
@@ -75,6 +76,11 @@ public final class FakeBroker implements AutoCloseable {
     /** How many produce streams clients opened. */
     public int produceStreams() {
         return produceStreams.get();
+    }
+
+    /** How many fetch streams clients opened. */
+    public int fetchStreams() {
+        return fetchStreams.get();
     }
 
     /** {@code 127.0.0.1:port}, for bootstrap.servers. */
@@ -207,7 +213,7 @@ public final class FakeBroker implements AutoCloseable {
          */
         @Override
         public StreamObserver<ProduceRequest> produceStream(StreamObserver<ProduceResponse> observer) {
-            if (!serveProduceStream) {
+            if (!serveStreams) {
                 return super.produceStream(observer);
             }
             produceStreams.incrementAndGet();
@@ -270,6 +276,36 @@ public final class FakeBroker implements AutoCloseable {
 
         @Override
         public void fetch(FetchRequest request, StreamObserver<FetchResponse> observer) {
+            observer.onNext(longPoll(request));
+            observer.onCompleted();
+        }
+
+        /** Each fetch long-polls on the stream's own thread, so the next one waits for its answer: in order. */
+        @Override
+        public StreamObserver<FetchRequest> fetchStream(StreamObserver<FetchResponse> observer) {
+            if (!serveStreams) {
+                return super.fetchStream(observer);
+            }
+            fetchStreams.incrementAndGet();
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(FetchRequest request) {
+                    observer.onNext(longPoll(request));
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                }
+
+                @Override
+                public void onCompleted() {
+                    observer.onCompleted();
+                }
+            };
+        }
+
+        /** Reads until some partition has data or an error, or {@code max_wait_ms} passed. */
+        private FetchResponse longPoll(FetchRequest request) {
             long deadline = System.currentTimeMillis() + request.getMaxWaitMs();
             FetchResponse response = readAll(request);
             while (response.getResultsList().stream().allMatch(r -> r.getBatchesCount() == 0
@@ -284,8 +320,7 @@ public final class FakeBroker implements AutoCloseable {
                 }
                 response = readAll(request);
             }
-            observer.onNext(response);
-            observer.onCompleted();
+            return response;
         }
 
         private FetchResponse readAll(FetchRequest request) {

@@ -1,7 +1,5 @@
 package dev.sluice.broker.rpc;
 
-import dev.sluice.proto.internal.v1.ProduceRequestView;
-import dev.sluice.proto.v1.ProduceResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -11,27 +9,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * One client's {@code ProduceStream}: each request is handled as a unary Produce would be, in the order it arrived
- * (gRPC delivers one call's messages one at a time, on the connection's ordered executor), and the responses go out
- * in that same order, however their handling completes ({@code acks=all} completes when the high watermark passes,
- * which is in order for one partition but not across partitions). At most {@link #MAX_IN_FLIGHT} requests are
- * handled at once: the next is read from the transport only when one is answered.
+ * One client's request stream ({@code ProduceStream}, {@code FetchStream}): each request is handled as its unary
+ * twin would be, in the order it arrived (gRPC delivers one call's messages one at a time; Produce's on the
+ * connection's ordered executor), and the responses go out in that same order, however their handling completes
+ * ({@code acks=all} completes when the high watermark passes, which is in order for one partition but not across
+ * partitions; a fetch when its long poll ends). At most {@link #MAX_IN_FLIGHT} requests are handled at once: the
+ * next is read from the transport only when one is answered.
  *
  * <p>A handling failure ends the stream with its status; the requests after it get no response, and the client
  * treats them as a unary call's transport failure (an unknown outcome).
  *
  * <p>Threads: messages arrive one at a time; completions come from any thread, so the queue and the response stream
  * are guarded by this object's monitor.
+ *
+ * @param <Q> the request type
+ * @param <A> the response type
  */
-final class ProduceStream implements StreamObserver<ProduceRequestView> {
+final class InOrderStream<Q, A> implements StreamObserver<Q> {
 
     /** Requests handled at once per stream (Kafka's producer pipelines 5 per connection by default). */
     static final int MAX_IN_FLIGHT = 32;
 
-    private final ServerCallStreamObserver<ProduceResponse> responses;
-    private final Function<ProduceRequestView, CompletableFuture<ProduceResponse>> handler;
+    private final ServerCallStreamObserver<A> responses;
+    private final Function<Q, CompletableFuture<A>> handler;
     /** Guarded by this: the responses still owed, oldest first. */
-    private final Deque<CompletableFuture<ProduceResponse>> owed = new ArrayDeque<>();
+    private final Deque<CompletableFuture<A>> owed = new ArrayDeque<>();
     private boolean halfClosed;
     private boolean closed;
     /** The transport holds back the next request because {@link #MAX_IN_FLIGHT} are owed. */
@@ -39,10 +41,11 @@ final class ProduceStream implements StreamObserver<ProduceRequestView> {
 
     /**
      * @param responses the call's response side; auto request must be disabled before the call starts
-     * @param handler handles one request (holding it for a quota, appending it) and completes with its response
+     * @param handler handles one request (holding it for a quota, appending or reading) and completes with its
+     *     response
      */
-    ProduceStream(ServerCallStreamObserver<ProduceResponse> responses,
-                  Function<ProduceRequestView, CompletableFuture<ProduceResponse>> handler) {
+    InOrderStream(ServerCallStreamObserver<A> responses,
+                  Function<Q, CompletableFuture<A>> handler) {
         this.responses = responses;
         this.handler = handler;
         // With a cancel handler, a response sent after the client went away is dropped instead of thrown.
@@ -55,8 +58,8 @@ final class ProduceStream implements StreamObserver<ProduceRequestView> {
     }
 
     @Override
-    public void onNext(ProduceRequestView request) {
-        CompletableFuture<ProduceResponse> response;
+    public void onNext(Q request) {
+        CompletableFuture<A> response;
         try {
             response = handler.apply(request);
         } catch (RuntimeException e) {
@@ -76,8 +79,8 @@ final class ProduceStream implements StreamObserver<ProduceRequestView> {
     /** Sends every answered response at the head of the queue, in order. */
     private synchronized void sendAnswered() {
         while (!closed && !owed.isEmpty() && owed.peekFirst().isDone()) {
-            CompletableFuture<ProduceResponse> head = owed.pollFirst();
-            ProduceResponse answer;
+            CompletableFuture<A> head = owed.pollFirst();
+            A answer;
             try {
                 answer = head.join();
             } catch (RuntimeException e) {

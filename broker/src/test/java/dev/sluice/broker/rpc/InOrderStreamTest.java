@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-class ProduceStreamTest {
+class InOrderStreamTest {
 
     /** The response side of a call, as recorded. */
     private static final class RecordedCall extends ServerCallStreamObserver<ProduceResponse> {
@@ -75,7 +75,7 @@ class ProduceStreamTest {
 
     private final RecordedCall call = new RecordedCall();
     private final List<CompletableFuture<ProduceResponse>> handled = new ArrayList<>();
-    private final ProduceStream stream = new ProduceStream(call, request -> {
+    private final InOrderStream<ProduceRequestView, ProduceResponse> stream = new InOrderStream<>(call, request -> {
         CompletableFuture<ProduceResponse> response = new CompletableFuture<>();
         handled.add(response);
         return response;
@@ -101,14 +101,14 @@ class ProduceStreamTest {
     @Test
     void atMostMaxInFlightRequestsAreReadBeforeOneIsAnswered() {
         stream.start();
-        for (int i = 0; i < ProduceStream.MAX_IN_FLIGHT; i++) {
+        for (int i = 0; i < InOrderStream.MAX_IN_FLIGHT; i++) {
             assertThat(call.requested).isEqualTo(i + 1);
             stream.onNext(ProduceRequestView.getDefaultInstance());
         }
         assertThat(call.requested).as("the transport holds the next request back")
-                .isEqualTo(ProduceStream.MAX_IN_FLIGHT);
+                .isEqualTo(InOrderStream.MAX_IN_FLIGHT);
         handled.get(0).complete(response(0));
-        assertThat(call.requested).isEqualTo(ProduceStream.MAX_IN_FLIGHT + 1);
+        assertThat(call.requested).isEqualTo(InOrderStream.MAX_IN_FLIGHT + 1);
     }
 
     @Test

@@ -3,8 +3,6 @@ package dev.sluice.client.internal;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.SettableFuture;
-import dev.sluice.proto.v1.BrokerGrpc;
-import dev.sluice.proto.v1.ProduceResponse;
 import io.grpc.CallOptions;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -25,33 +23,48 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The producer's transport: one long-lived {@code ProduceStream} per broker, on which the {@link Sender} pipelines
- * its requests; the broker appends them in the order sent and answers them in that order, so the answers are matched
- * to the requests first in, first out. A request costs a message each way instead of a unary call.
+ * A client's transport for one kind of request: one long-lived bidirectional stream per broker, on which the
+ * requests are pipelined; the broker handles them in the order sent and answers them in that order, so the answers
+ * are matched to the requests first in, first out. A request costs a message each way instead of a unary call. The
+ * producer sends its Produce requests this way ({@code ProduceStream}), the consumer its fetches ({@code
+ * FetchStream}).
  *
  * <p>Failures keep a unary call's meaning for every request they leave unanswered: a request not answered within
  * its timeout ends its stream ({@code DEADLINE_EXCEEDED}, for it and every later request on the stream, since answers
  * come in order), and a stream that ends with an error fails what it owes with that status. The next request opens
- * a new stream. A broker that answers {@code UNIMPLEMENTED} (an older version) gets unary {@code Produce} calls from
- * then on, starting with the requests the stream owed.
+ * a new stream. A broker that answers {@code UNIMPLEMENTED} (an older version) gets unary calls from then on,
+ * starting with the requests the stream owed, in the order sent.
  *
- * <p>Threads: {@link #send} and {@link #close} from the sender's thread only; the streams' callbacks on gRPC's
- * threads, which only complete futures (each stream's queue is guarded by its monitor).
+ * <p>Threads: {@link #send} and {@link #close} from one thread (the producer's sender, the consumer's polling
+ * thread); the streams' callbacks on gRPC's threads, which only complete futures (each stream's queue is guarded by
+ * its monitor).
+ *
+ * @param <Q> the request type
+ * @param <A> the answer type
  */
-final class ProduceStreams {
-    private static final Logger LOG = LoggerFactory.getLogger(ProduceStreams.class);
-
-    static final MethodDescriptor<EncodedProduceRequest, ProduceResponse> PRODUCE_STREAM =
-            EncodedProduceRequest.PRODUCE.toBuilder().setType(MethodDescriptor.MethodType.BIDI_STREAMING)
-                    .setFullMethodName(BrokerGrpc.getProduceStreamMethod().getFullMethodName()).build();
+final class PipelinedStreams<Q, A> {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelinedStreams.class);
 
     private final ChannelPool channels;
     /** Sender thread only. */
     private final Map<String, Stream> streams = new HashMap<>();
     private final Set<String> unaryOnly = ConcurrentHashMap.newKeySet();
 
-    ProduceStreams(ChannelPool channels) {
+    private final MethodDescriptor<Q, A> streamMethod;
+    private final MethodDescriptor<Q, A> unaryMethod;
+    /** What the requests are, for messages: "produce", "fetch". */
+    private final String kind;
+
+    /**
+     * @param streamMethod the bidirectional streaming method
+     * @param unaryMethod its unary twin, for brokers without the stream
+     */
+    PipelinedStreams(ChannelPool channels, MethodDescriptor<Q, A> streamMethod, MethodDescriptor<Q, A> unaryMethod,
+                     String kind) {
         this.channels = channels;
+        this.streamMethod = streamMethod;
+        this.unaryMethod = unaryMethod;
+        this.kind = kind;
     }
 
     /**
@@ -59,8 +72,7 @@ final class ProduceStreams {
      * Synchronized with the switch to unary calls ({@link Stream#onError}), so that a request sent now cannot pass
      * the requests a refused stream still owed, which are resent first.
      */
-    synchronized ListenableFuture<ProduceResponse> send(String address, EncodedProduceRequest request,
-                                                        int timeoutMs) {
+    synchronized ListenableFuture<A> send(String address, Q request, long timeoutMs) {
         if (unaryOnly.contains(address)) {
             return unary(address, request, timeoutMs);
         }
@@ -68,20 +80,19 @@ final class ProduceStreams {
         if (stream == null || stream.hasEnded()) {
             stream = new Stream(address);
             streams.put(address, stream);
-            ClientCalls.asyncBidiStreamingCall(channels.channel(address).newCall(PRODUCE_STREAM, CallOptions.DEFAULT),
+            ClientCalls.asyncBidiStreamingCall(channels.channel(address).newCall(streamMethod, CallOptions.DEFAULT),
                     stream);
         }
-        Pending pending = new Pending(request, timeoutMs, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs),
-                SettableFuture.create());
+        long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Pending<Q, A> pending = new Pending<>(request, timeoutMs, deadlineNanos, SettableFuture.create());
         stream.send(pending);
         return pending.answer();
     }
 
-    private ListenableFuture<ProduceResponse> unary(String address, EncodedProduceRequest request, int timeoutMs) {
+    private ListenableFuture<A> unary(String address, Q request, long timeoutMs) {
         try {
             CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS);
-            return ClientCalls.futureUnaryCall(channels.channel(address).newCall(EncodedProduceRequest.PRODUCE,
-                    options), request);
+            return ClientCalls.futureUnaryCall(channels.channel(address).newCall(unaryMethod, options), request);
         } catch (RuntimeException e) {
             return Futures.immediateFailedFuture(e);
         }
@@ -93,16 +104,24 @@ final class ProduceStreams {
         streams.clear();
     }
 
-    private record Pending(EncodedProduceRequest request, int timeoutMs, long deadlineNanos,
-                           SettableFuture<ProduceResponse> answer) {
+    /**
+     * Cancels every stream, failing what they owe with {@code CANCELLED}: a consumer that closes with a long poll in
+     * flight does not wait for its answer (nor does its channel's graceful shutdown).
+     */
+    synchronized void cancel(String why) {
+        streams.values().forEach(stream -> stream.fail(Status.CANCELLED.withDescription(why)));
+        streams.clear();
+    }
+
+    private record Pending<Q, A>(Q request, long timeoutMs, long deadlineNanos, SettableFuture<A> answer) {
     }
 
     /** One stream to one broker and the answers it owes, oldest first. */
-    private final class Stream implements ClientResponseObserver<EncodedProduceRequest, ProduceResponse> {
+    private final class Stream implements ClientResponseObserver<Q, A> {
         private final String address;
-        private ClientCallStreamObserver<EncodedProduceRequest> requests;
+        private ClientCallStreamObserver<Q> requests;
         /** Guarded by this. */
-        private final Deque<Pending> owed = new ArrayDeque<>();
+        private final Deque<Pending<Q, A>> owed = new ArrayDeque<>();
         private boolean ended;
         private boolean answeredOnce;
         /** A deadline check is scheduled (for the oldest request owed: answers come in order, so it expires first). */
@@ -113,7 +132,7 @@ final class ProduceStreams {
         }
 
         @Override
-        public void beforeStart(ClientCallStreamObserver<EncodedProduceRequest> requestStream) {
+        public void beforeStart(ClientCallStreamObserver<Q> requestStream) {
             this.requests = requestStream;
         }
 
@@ -121,9 +140,9 @@ final class ProduceStreams {
             return ended;
         }
 
-        synchronized void send(Pending pending) {
+        synchronized void send(Pending<Q, A> pending) {
             if (ended) {
-                pending.answer().setException(Status.UNAVAILABLE.withDescription("the produce stream to " + address
+                pending.answer().setException(Status.UNAVAILABLE.withDescription("the " + kind + " stream to " + address
                         + " ended").asRuntimeException());
                 return;
             }
@@ -143,30 +162,30 @@ final class ProduceStreams {
         }
 
         private void checkDeadline() {
-            Pending late;
+            Pending<Q, A> late;
             synchronized (this) {
                 deadlineCheckScheduled = false;
-                Pending oldest = owed.peekFirst();
+                Pending<Q, A> oldest = owed.peekFirst();
                 if (ended || oldest == null || oldest.deadlineNanos() - System.nanoTime() > 0) {
                     scheduleDeadlineCheck();
                     return;
                 }
                 late = oldest;
             }
-            fail(Status.DEADLINE_EXCEEDED.withDescription("no response to a produce request within "
+            fail(Status.DEADLINE_EXCEEDED.withDescription("no response to a " + kind + " request within "
                     + late.timeoutMs() + " ms"));
         }
 
         @Override
-        public void onNext(ProduceResponse response) {
-            Pending pending;
+        public void onNext(A response) {
+            Pending<Q, A> pending;
             synchronized (this) {
                 answeredOnce = true;
                 pending = owed.pollFirst();
             }
             if (pending == null) {
                 fail(Status.INTERNAL.withDescription("broker " + address
-                        + " sent a produce response nobody asked for"));
+                        + " sent a " + kind + " response nobody asked for"));
             } else {
                 pending.answer().set(response);
             }
@@ -179,10 +198,10 @@ final class ProduceStreams {
                 older = Status.fromThrowable(error).getCode() == Status.Code.UNIMPLEMENTED && !answeredOnce;
             }
             if (older) {
-                synchronized (ProduceStreams.this) {
-                    LOG.info("Broker {} does not serve produce streams; producing to it with unary calls", address);
+                synchronized (PipelinedStreams.this) {
+                    LOG.info("Broker {} does not serve {} streams; using unary calls with it", address, kind);
                     unaryOnly.add(address);
-                    // In order, as they were sent, and before any later request (send waits for this monitor): the
+                    // In order, as they were sent, and before any later request (send waits for this monitor): a
                     // broker handles one connection's Produce calls in arrival order.
                     end().forEach(pending -> pending.answer().setFuture(unary(address, pending.request(),
                             pending.timeoutMs())));
@@ -195,12 +214,12 @@ final class ProduceStreams {
         @Override
         public void onCompleted() {
             end().forEach(pending -> pending.answer().setException(Status.UNAVAILABLE.withDescription(
-                    "broker " + address + " closed the produce stream").asRuntimeException()));
+                    "broker " + address + " closed the " + kind + " stream").asRuntimeException()));
         }
 
         /** Ends the stream: cancels the call and fails every request it owes with {@code status}. */
         void fail(Status status) {
-            List<Pending> unanswered = end();
+            List<Pending<Q, A>> unanswered = end();
             requests.cancel(status.toString(), null);
             unanswered.forEach(pending -> pending.answer().setException(status.asRuntimeException()));
         }
@@ -213,9 +232,9 @@ final class ProduceStreams {
         }
 
         /** Marks the stream ended and takes what it owes. */
-        private synchronized List<Pending> end() {
+        private synchronized List<Pending<Q, A>> end() {
             ended = true;
-            List<Pending> unanswered = new ArrayList<>(owed);
+            List<Pending<Q, A>> unanswered = new ArrayList<>(owed);
             owed.clear();
             return unanswered;
         }
