@@ -6,6 +6,7 @@ import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.PartitionState;
 import dev.sluice.broker.log.ReadResult;
+import dev.sluice.metadata.ClusterImage;
 import dev.sluice.metadata.PartitionImage;
 import dev.sluice.proto.internal.v1.ReplicaFetchPartition;
 import dev.sluice.proto.internal.v1.ReplicaFetchPartitionResult;
@@ -68,6 +69,11 @@ public final class LeaderPartition {
 
     public int leaderEpoch() {
         return state.leaderEpoch();
+    }
+
+    /** The latest image's broker registrations (see {@link LeaderPartitionState#handleClusterImage}). */
+    synchronized void handleClusterImage(ClusterImage cluster) {
+        state.handleClusterImage(cluster);
     }
 
     /**

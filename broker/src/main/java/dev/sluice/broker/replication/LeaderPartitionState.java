@@ -1,5 +1,6 @@
 package dev.sluice.broker.replication;
 
+import dev.sluice.metadata.ClusterImage;
 import dev.sluice.metadata.PartitionImage;
 import dev.sluice.proto.v1.ErrorCode;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * The replication state a partition leader keeps for one leader epoch (Kafka's ISR model): each follower's
@@ -29,7 +31,8 @@ import java.util.Set;
  *   <li><b>Expand</b>: a replica outside the ISR whose log end reached both the high watermark and the start
  *       offset of this leader epoch is proposed for addition (on its fetch), with the broker epoch that fetch was
  *       sent at, for the controller to check against the replica's registration (KIP-903); not before the
- *       follower fetches with a broker epoch (a follower replicates while its registration is still under way).</li>
+ *       follower fetches with a broker epoch (a follower replicates while its registration is still under way), and
+ *       not while the latest cluster image shows its broker fenced or unregistered ({@link #handleClusterImage}).</li>
  *   <li><b>Stale fetches</b>: a fetch sent at a lower broker epoch than one already counted for that follower comes
  *       from its previous process and is not counted ({@link #isStaleFetch}).</li>
  *   <li><b>One change in flight</b>: while a proposal is pending no other is made; it is settled by the metadata
@@ -54,6 +57,8 @@ public final class LeaderPartitionState {
     private long leaderLogEndOffset;
     private long leaderAcknowledgeableEnd;
     private IsrProposal pending;
+    /** Whether a broker may join the ISR as of the latest cluster image ({@link #handleClusterImage}). */
+    private IntPredicate isrEligible = broker -> true;
     private long noProposalBeforeMs;
 
     /**
@@ -122,6 +127,16 @@ public final class LeaderPartitionState {
      * @throws IllegalArgumentException when {@code replicaId} is not a follower of this partition, or the fetch is
      *     stale ({@link #isStaleFetch})
      */
+    /**
+     * The latest metadata image's broker registrations. A follower it shows fenced (or not registered) is not
+     * proposed for the ISR: the controller would refuse it, and the refusal would hold every proposal back for the
+     * retry backoff. (A fenced follower can still fetch: it was cut off from the controller, not from this leader.
+     * Kafka's leaders check the same, KIP-841.) Until the first image arrives every follower may be proposed.
+     */
+    public void handleClusterImage(ClusterImage cluster) {
+        this.isrEligible = cluster::isUnfenced;
+    }
+
     public LeaderUpdate handleFollowerFetch(int replicaId, long brokerEpoch, long fetchOffset,
                                             long leaderLogEndOffset, long nowMs) {
         FollowerProgress progress = followers.get(replicaId);
@@ -264,6 +279,9 @@ public final class LeaderPartitionState {
         if (progress.brokerEpoch() < 0) {
             // A follower that replicates before its registration is done (its broker epoch is not known yet): the
             // controller would refuse it, and the refusal would hold every proposal back for the retry backoff.
+            return null;
+        }
+        if (!isrEligible.test(replicaId)) {
             return null;
         }
         long followerEnd = progress.logEndOffset();

@@ -156,6 +156,9 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
                 applyPartition(key, partition, image);
             }
         }
+        for (LeaderPartition leader : leaders.values()) {
+            leader.handleClusterImage(image.cluster());
+        }
         appliedLeaderEpochs.keySet().retainAll(hosted);
         Set<PartitionKey> known = new HashSet<>(leaders.keySet());
         known.addAll(following.keySet());

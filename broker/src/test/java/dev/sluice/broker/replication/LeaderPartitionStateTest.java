@@ -3,6 +3,8 @@ package dev.sluice.broker.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.metadata.BrokerRegistration;
+import dev.sluice.metadata.ClusterImage;
 import dev.sluice.metadata.PartitionImage;
 import dev.sluice.proto.v1.ErrorCode;
 import java.util.List;
@@ -130,6 +132,31 @@ class LeaderPartitionStateTest {
         LeaderPartitionState state = leader(List.of(1, 2, 3), List.of(1, 2), 10, 10);
         assertThat(state.handleFollowerFetch(3, -1, 10, 10, nowMs).isrProposal()).isEmpty();
         assertThat(state.handleFollowerFetch(3, EPOCH, 10, 10, nowMs).isrProposal()).isPresent();
+    }
+
+    /**
+     * Seen in chaos runs: a fenced follower (cut off from the controller, not from its leaders) kept fetching, and its
+     * leaders proposed it about every 100 ms, each proposal refused and holding the next back for the backoff.
+     */
+    @Test
+    void aFollowerTheImageShowsFencedIsNotProposedForTheIsr() {
+        LeaderPartitionState state = leader(List.of(1, 2, 3), List.of(1, 2), 10, 10);
+        state.handleClusterImage(cluster(false, false, true));
+        assertThat(state.handleFollowerFetch(3, EPOCH, 10, 10, nowMs).isrProposal()).isEmpty();
+        state.handleClusterImage(cluster(false, false));
+        assertThat(state.handleFollowerFetch(3, EPOCH, 10, 10, nowMs).isrProposal()).isEmpty();  // not registered
+        state.handleClusterImage(cluster(false, false, false));
+        assertThat(state.handleFollowerFetch(3, EPOCH, 10, 10, nowMs).isrProposal()).get()
+                .extracting(IsrProposal::newIsr).isEqualTo(List.of(1, 2, 3));
+    }
+
+    /** Brokers 1, 2, ... registered, fenced as given. */
+    private static ClusterImage cluster(boolean... fenced) {
+        java.util.TreeMap<Integer, BrokerRegistration> brokers = new java.util.TreeMap<>();
+        for (int i = 0; i < fenced.length; i++) {
+            brokers.put(i + 1, new BrokerRegistration(i + 1, EPOCH, "127.0.0.1", 7092 + i, "", fenced[i]));
+        }
+        return new ClusterImage(brokers);
     }
 
     /**
