@@ -46,14 +46,13 @@ final class PipelinedStreams<Q, A> {
     private static final Logger LOG = LoggerFactory.getLogger(PipelinedStreams.class);
 
     private final ChannelPool channels;
-    /** Sender thread only. */
-    private final Map<String, Stream> streams = new HashMap<>();
-    private final Set<String> unaryOnly = ConcurrentHashMap.newKeySet();
-
     private final MethodDescriptor<Q, A> streamMethod;
     private final MethodDescriptor<Q, A> unaryMethod;
     /** What the requests are, for messages: "produce", "fetch". */
     private final String kind;
+    /** The sending thread only. */
+    private final Map<String, Stream> streams = new HashMap<>();
+    private final Set<String> unaryOnly = ConcurrentHashMap.newKeySet();
 
     /**
      * @param streamMethod the bidirectional streaming method
