@@ -23,6 +23,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import dev.sluice.metadata.QuotaKey;
@@ -181,22 +182,10 @@ public final class BrokerGrpcService {
         long holdMs = calls.holdMs(QuotaKey.CONSUMER_BYTE_RATE);
         CompletableFuture<FetchResponseView> response;
         if (holdMs > 0) {
-            response = new CompletableFuture<>();
-            CompletableFuture<FetchResponseView> held = response;
-            Runnable fetch = () -> {
-                try {
-                    calls.fetch(request).whenComplete((answer, failure) -> {
-                        if (failure != null) {
-                            held.completeExceptionally(failure);
-                        } else {
-                            held.complete(answer);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    held.completeExceptionally(e);
-                }
-            };
-            CompletableFuture.delayedExecutor(holdMs, TimeUnit.MILLISECONDS).execute(Context.current().wrap(fetch));
+            Executor afterHold = Context.current().fixedContextExecutor(
+                    CompletableFuture.delayedExecutor(holdMs, TimeUnit.MILLISECONDS));
+            response = CompletableFuture.supplyAsync(() -> calls.fetch(request), afterHold)
+                    .thenCompose(fetched -> fetched);
         } else {
             response = calls.fetch(request);
         }
