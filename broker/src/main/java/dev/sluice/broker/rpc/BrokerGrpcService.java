@@ -137,9 +137,7 @@ public final class BrokerGrpcService {
 
     /** See {@link InOrderStream}: its requests are handled as unary Produce calls, answered in order. */
     private StreamObserver<ProduceRequestView> produceStream(StreamObserver<ProduceResponse> responses) {
-        ServerCallStreamObserver<ProduceResponse> call = (ServerCallStreamObserver<ProduceResponse>) responses;
-        call.disableAutoRequest();
-        InOrderStream<ProduceRequestView, ProduceResponse> stream = new InOrderStream<>(call, request -> {
+        return inOrder(responses, request -> {
             long holdMs = calls.holdMs(QuotaKey.PRODUCER_BYTE_RATE);
             if (holdMs > 0 && !hold(holdMs)) {
                 return CompletableFuture.failedFuture(stopping());
@@ -147,6 +145,14 @@ public final class BrokerGrpcService {
             trafficMetrics.recordProduced(request);
             return calls.produce(request);
         });
+    }
+
+    /** Answers a stream's requests with {@code handler}, in order ({@link InOrderStream}). */
+    private static <Q, A> StreamObserver<Q> inOrder(StreamObserver<A> responses,
+                                                    Function<Q, CompletableFuture<A>> handler) {
+        ServerCallStreamObserver<A> call = (ServerCallStreamObserver<A>) responses;
+        call.disableAutoRequest();
+        InOrderStream<Q, A> stream = new InOrderStream<>(call, handler);
         stream.start();
         return stream;
     }
@@ -167,11 +173,7 @@ public final class BrokerGrpcService {
 
     /** See {@link InOrderStream}: its requests are handled as unary Fetch calls (long poll included), in order. */
     private StreamObserver<FetchRequest> fetchStream(StreamObserver<FetchResponseView> responses) {
-        ServerCallStreamObserver<FetchResponseView> call = (ServerCallStreamObserver<FetchResponseView>) responses;
-        call.disableAutoRequest();
-        InOrderStream<FetchRequest, FetchResponseView> stream = new InOrderStream<>(call, this::answerFetch);
-        stream.start();
-        return stream;
+        return inOrder(responses, this::answerFetch);
     }
 
     /**
