@@ -12,7 +12,8 @@
 # on the servers (jcmd JFR.start) and on the tool (-XX:StartFlightRecording); the .jfr files stay in the run
 # directory, which is printed. With --async-profiler LIB (libasyncProfiler.so, e.g. unpacked from Maven Central's
 # tools.profiler:async-profiler jar), each workload is sampled by CPU time (itimer, every thread, native frames
-# too) into NAME-server1.collapsed and NAME-client.collapsed instead; bench/top-frames.py summarises them.
+# too; each stack starts with its thread's name) into NAME-server1.collapsed and NAME-client.collapsed instead;
+# bench/top-frames.py summarises them.
 # Stops exactly the processes it started.
 set -euo pipefail
 
@@ -76,8 +77,8 @@ measure() { # name records command...
     for pid in "${PIDS[@]}"; do jcmd "$pid" JFR.start name=p settings=profile >/dev/null; done
     jfr_opts="-XX:StartFlightRecording=filename=$run_dir/$name-client.jfr,settings=profile"
   elif [[ -n "$AP" ]]; then
-    for pid in "${PIDS[@]}"; do jcmd "$pid" JVMTI.agent_load "$AP" "\"start,event=itimer,interval=2ms\"" >/dev/null; done
-    jfr_opts="-agentpath:$AP=start,event=itimer,interval=2ms,collapsed,file=$run_dir/$name-client.collapsed"
+    for pid in "${PIDS[@]}"; do jcmd "$pid" JVMTI.agent_load "$AP" "\"start,event=itimer,interval=2ms,threads\"" >/dev/null; done
+    jfr_opts="-agentpath:$AP=start,event=itimer,interval=2ms,threads,collapsed,file=$run_dir/$name-client.collapsed"
   fi
   thread_ticks | sort >"$run_dir/$name-threads-before"
   before="$(server_ticks)"
