@@ -13,7 +13,7 @@ import dev.sluice.wire.BatchFields;
 import dev.sluice.wire.Wire;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +49,16 @@ public final class ProducerBatch {
     private int recordCount;
     private long firstTimestampMs;
     private long maxTimestampMs = Long.MIN_VALUE;
-    private List<Object[]> callbacks;
+    /**
+     * The callbacks to run, with each one's record index and timestamp (parallel arrays, {@link #callbackCount} used).
+     * The batch keeps no per-record object of its own: a record waits here for its answer long enough (under load,
+     * as long as buffer.memory takes to drain) to survive young collections, and every object kept per record was
+     * copied by each of them. The future send() returns is not kept; a caller that drops it leaves it to die young.
+     */
+    private Callback[] callbacks;
+    private int[] callbackIndexes;
+    private long[] callbackTimestampsMs;
+    private int callbackCount;
     private boolean closed;
     private boolean full;
     private byte[] headerBytes;
@@ -136,12 +145,24 @@ public final class ProducerBatch {
             full = true;
         }
         if (callback != null) {
-            if (callbacks == null) {
-                callbacks = new ArrayList<>();
-            }
-            callbacks.add(new Object[] {callback, future});
+            keepCallback(callback, future.index(), timestampMs);
         }
         return future;
+    }
+
+    private void keepCallback(Callback callback, int index, long timestampMs) {
+        if (callbacks == null || callbackCount == callbacks.length) {
+            int capacity = callbacks == null ? 16 : callbacks.length * 2;
+            callbacks = Arrays.copyOf(callbacks == null ? new Callback[0] : callbacks, capacity);
+            callbackIndexes = Arrays.copyOf(callbackIndexes == null ? new int[0] : callbackIndexes,
+                    capacity);
+            callbackTimestampsMs = Arrays.copyOf(callbackTimestampsMs == null ? new long[0]
+                    : callbackTimestampsMs, capacity);
+        }
+        callbacks[callbackCount] = callback;
+        callbackIndexes[callbackCount] = index;
+        callbackTimestampsMs[callbackCount] = timestampMs;
+        callbackCount++;
     }
 
     private static int writeRecord(byte[] out, int position, int content, long delta, byte[] key, byte[] value,
@@ -245,7 +266,7 @@ public final class ProducerBatch {
             if (compressed != null) {
                 batch.setCompressedRecords(com.google.protobuf.ByteString.copyFrom(compressed));
             } else {
-                batch.setRecords(Records.parseFrom(java.util.Arrays.copyOf(buffer, size)));
+                batch.setRecords(Records.parseFrom(Arrays.copyOf(buffer, size)));
             }
             return batch.build();
         } catch (InvalidProtocolBufferException e) {
@@ -271,15 +292,20 @@ public final class ProducerBatch {
         if (callbacks == null) {
             return;
         }
-        for (Object[] entry : callbacks) {
-            RecordFuture future = (RecordFuture) entry[1];
-            RuntimeException error = future.error();
+        RuntimeException error = result.error();
+        for (int i = 0; i < callbackCount; i++) {
             try {
-                ((Callback) entry[0]).onCompletion(error == null ? future.metadataNow() : null, error);
+                callbacks[i].onCompletion(error == null
+                        ? RecordFuture.metadata(result, partition, callbackIndexes[i], callbackTimestampsMs[i])
+                        : null, error);
             } catch (RuntimeException e) {
                 LOG.warn("producer callback for {} threw", partition, e);
             }
         }
+        callbacks = null;  // a batch is completed once; its callbacks need not outlive that
+        callbackIndexes = null;
+        callbackTimestampsMs = null;
+        callbackCount = 0;
     }
 
     public TopicPartition partition() {

@@ -33,10 +33,20 @@ public final class RecordFuture implements Future<RecordMetadata> {
 
     /** The metadata once the batch succeeded; undefined before. */
     public RecordMetadata metadataNow() {
+        return metadata(result, partition, index, timestampMs);
+    }
+
+    /** The metadata of the record at {@code index} of a succeeded batch. */
+    static RecordMetadata metadata(BatchResult result, TopicPartition partition, int index, long timestampMs) {
         long base = result.baseOffset();
         long appendTime = result.logAppendTimeMs();
         return new RecordMetadata(partition.topic(), partition.partition(), base < 0 ? -1 : base + index,
                 appendTime > 0 ? appendTime : timestampMs);
+    }
+
+    /** The record's index in its batch. */
+    int index() {
+        return index;
     }
 
     /** The failure, or null. */

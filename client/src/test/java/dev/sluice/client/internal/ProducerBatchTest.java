@@ -46,6 +46,40 @@ class ProducerBatchTest {
     }
 
     @Test
+    void eachCallbackGetsItsOwnRecordsOffsetAndTimestampOnce() {
+        ProducerBatch batch = new ProducerBatch(TP, new byte[4096], 4096, 0);
+        List<String> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {  // past the callback arrays' first capacity
+            int record = i;
+            dev.sluice.client.Callback callback = i % 3 == 0 ? null : (metadata, error) ->
+                    calls.add(record + ":" + metadata.offset() + "@" + metadata.timestamp() + "/" + error);
+            batch.tryAppend(1000 + i, null, bytes("v" + i), List.of(), callback);
+        }
+
+        batch.complete(500, -1);
+        batch.complete(500, -1);
+
+        assertThat(calls).hasSize(26).contains("1:501@1001/null", "2:502@1002/null", "38:538@1038/null")
+                .doesNotContain("0:500@1000/null", "39:539@1039/null");
+    }
+
+    @Test
+    void aFailedBatchGivesEveryCallbackTheErrorAndNoMetadata() {
+        ProducerBatch batch = new ProducerBatch(TP, new byte[1024], 1024, 0);
+        List<Object> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            batch.tryAppend(1000, null, bytes("v"), List.of(), (metadata, error) -> {
+                seen.add(metadata);
+                seen.add(error.getMessage());
+            });
+        }
+
+        batch.fail(new IllegalStateException("gone"));
+
+        assertThat(seen).containsExactly(null, "gone", null, "gone", null, "gone");
+    }
+
+    @Test
     void reportsFullWhenNextRecordDoesNotFitOrTargetReached() {
         ProducerBatch batch = new ProducerBatch(TP, new byte[100], 100, 0);
         int appended = 0;
