@@ -50,15 +50,14 @@ public final class ProducerBatch {
     private long firstTimestampMs;
     private long maxTimestampMs = Long.MIN_VALUE;
     /**
-     * The callbacks to run, with each one's record index and timestamp (parallel arrays, {@link #callbackCount} used).
-     * The batch keeps no per-record object of its own: a record waits here for its answer long enough (under load,
-     * as long as buffer.memory takes to drain) to survive young collections, and every object kept per record was
-     * copied by each of them. The future send() returns is not kept; a caller that drops it leaves it to die young.
+     * Per record index, the callback to run (null: none) and the record's timestamp; allocated with the first
+     * callback. The batch keeps no per-record object of its own: a record waits here for its answer long enough
+     * (under load, as long as buffer.memory takes to drain) to survive young collections, and every object kept per
+     * record was copied by each of them. The future send() returns is not kept; a caller that drops it leaves it to
+     * die young.
      */
     private Callback[] callbacks;
-    private int[] callbackIndexes;
-    private long[] callbackTimestampsMs;
-    private int callbackCount;
+    private long[] timestampsMs;
     private boolean closed;
     private boolean full;
     private byte[] headerBytes;
@@ -139,30 +138,24 @@ public final class ProducerBatch {
         }
         maxTimestampMs = Math.max(maxTimestampMs, timestampMs);
         size = writeRecord(buffer, size, content, delta, key, value, headers);
-        RecordFuture future = new RecordFuture(result, partition, recordCount, timestampMs);
-        recordCount++;
+        int index = recordCount++;
         if (size >= targetSizeBytes) {
             full = true;
         }
         if (callback != null) {
-            keepCallback(callback, future.index(), timestampMs);
+            keepCallback(index, callback, timestampMs);
         }
-        return future;
+        return new RecordFuture(result, partition, index, timestampMs);
     }
 
-    private void keepCallback(Callback callback, int index, long timestampMs) {
-        if (callbacks == null || callbackCount == callbacks.length) {
-            int capacity = callbacks == null ? 16 : callbacks.length * 2;
-            callbacks = Arrays.copyOf(callbacks == null ? new Callback[0] : callbacks, capacity);
-            callbackIndexes = Arrays.copyOf(callbackIndexes == null ? new int[0] : callbackIndexes,
-                    capacity);
-            callbackTimestampsMs = Arrays.copyOf(callbackTimestampsMs == null ? new long[0]
-                    : callbackTimestampsMs, capacity);
+    private void keepCallback(int index, Callback callback, long timestampMs) {
+        if (callbacks == null || index >= callbacks.length) {
+            int capacity = Math.max(index + 1, callbacks == null ? 16 : callbacks.length * 2);
+            callbacks = callbacks == null ? new Callback[capacity] : Arrays.copyOf(callbacks, capacity);
+            timestampsMs = timestampsMs == null ? new long[capacity] : Arrays.copyOf(timestampsMs, capacity);
         }
-        callbacks[callbackCount] = callback;
-        callbackIndexes[callbackCount] = index;
-        callbackTimestampsMs[callbackCount] = timestampMs;
-        callbackCount++;
+        callbacks[index] = callback;
+        timestampsMs[index] = timestampMs;
     }
 
     private static int writeRecord(byte[] out, int position, int content, long delta, byte[] key, byte[] value,
@@ -293,19 +286,19 @@ public final class ProducerBatch {
             return;
         }
         RuntimeException error = result.error();
-        for (int i = 0; i < callbackCount; i++) {
+        for (int index = 0; index < Math.min(recordCount, callbacks.length); index++) {
+            if (callbacks[index] == null) {
+                continue;
+            }
             try {
-                callbacks[i].onCompletion(error == null
-                        ? RecordFuture.metadata(result, partition, callbackIndexes[i], callbackTimestampsMs[i])
-                        : null, error);
+                callbacks[index].onCompletion(error == null
+                        ? RecordFuture.metadata(result, partition, index, timestampsMs[index]) : null, error);
             } catch (RuntimeException e) {
                 LOG.warn("producer callback for {} threw", partition, e);
             }
         }
         callbacks = null;  // a batch is completed once; its callbacks need not outlive that
-        callbackIndexes = null;
-        callbackTimestampsMs = null;
-        callbackCount = 0;
+        timestampsMs = null;
     }
 
     public TopicPartition partition() {

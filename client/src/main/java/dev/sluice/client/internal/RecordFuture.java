@@ -44,11 +44,6 @@ public final class RecordFuture implements Future<RecordMetadata> {
                 appendTime > 0 ? appendTime : timestampMs);
     }
 
-    /** The record's index in its batch. */
-    int index() {
-        return index;
-    }
-
     /** The failure, or null. */
     public RuntimeException error() {
         return result.error();
