@@ -8,7 +8,6 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,9 +34,7 @@ class RaftNodeThreeVoterTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return dev.sluice.testing.TestPorts.freePort();
     }
 
     private void startNode(int nodeId, Map<Integer, InetSocketAddress> voters, int port) throws IOException {
