@@ -60,6 +60,16 @@ public final class FetchHandler {
                 request.getMaxWaitMs(), scheduler);
     }
 
+    /**
+     * Whether {@link #handle} would now read stored batches for {@code request} (RocksDB I/O), rather than answer from
+     * memory: offsets only, an error, or the start of a wait. A caller on a transport thread hands only such fetches to
+     * a thread that may block. A high watermark that advances right after this check makes {@code handle} read the
+     * batches just committed, which are still in the memtable.
+     */
+    public boolean readsStore(FetchRequest request) {
+        return invalidLimit(request) == null && reader.readsStore(request);
+    }
+
     /** What is wrong with the request's own limits, or null. */
     private static String invalidLimit(FetchRequest request) {
         if (request.getMaxWaitMs() < 0) {

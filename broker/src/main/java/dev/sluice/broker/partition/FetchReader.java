@@ -94,6 +94,24 @@ final class FetchReader {
         return new Snapshot(response.build(), totalBytes, hasError, logs);
     }
 
+    /**
+     * Whether reading {@code request} now would read stored batches: some partition it names is led here and has
+     * committed data at its fetch offset. False means the answer comes from memory (offsets, errors, or a wait).
+     */
+    boolean readsStore(FetchRequest request) {
+        for (FetchPartition partition : request.getPartitionsList()) {
+            if (resolver.resolve(partition.getTopic(), partition.getPartition())
+                    instanceof ResolvedPartition.Leader leader) {
+                PartitionLog partitionLog = leader.log();
+                long fetchOffset = partition.getFetchOffset();
+                if (fetchOffset >= partitionLog.logStartOffset() && fetchOffset < partitionLog.highWatermark()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** A partition's result with no data yet: offsets and leader unknown. */
     private static FetchPartitionResultView.Builder emptyResult(FetchPartition partition) {
         return FetchPartitionResultView.newBuilder()

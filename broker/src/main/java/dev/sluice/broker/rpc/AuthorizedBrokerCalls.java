@@ -109,6 +109,11 @@ public final class AuthorizedBrokerCalls {
         });
     }
 
+    /** See {@link FetchHandler#readsStore}: whether {@link #fetch} would read stored batches now. */
+    public boolean fetchReadsStore(FetchRequest request) {
+        return fetch.readsStore(request);
+    }
+
     private static long producedBytes(ProduceRequestView request) {
         long bytes = 0;
         for (ProducePartitionView partition : request.getPartitionsList()) {

@@ -16,6 +16,7 @@ import dev.sluice.proto.v1.ListOffsetsResponse;
 import dev.sluice.proto.v1.MetadataRequest;
 import dev.sluice.proto.v1.MetadataResponse;
 import dev.sluice.proto.v1.ProduceResponse;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
@@ -35,8 +36,8 @@ import io.grpc.Context;
  * record data crosses the broker as opaque bytes with no per-record decoding and no re-encoding. Clients see the
  * ordinary public messages, because a view has the same field numbers and wire types as its public twin.
  *
- * <p>Calls arrive on gRPC executor threads; the handlers are thread-safe. Fetch completes asynchronously when its
- * long-poll ends.
+ * <p>Calls arrive on gRPC executor threads, {@code FetchStream}'s messages on the transport thread (see
+ * {@link #fetchStream}); the handlers are thread-safe. Fetch completes asynchronously when its long-poll ends.
  */
 public final class BrokerGrpcService {
     /** Package-private for the request fuzz test, which parses requests with the broker's own marshallers. */
@@ -61,6 +62,7 @@ public final class BrokerGrpcService {
     private final Function<MetadataRequest, MetadataResponse> metadataHandler;
     private final TrafficMetrics trafficMetrics;
     private final ProducerIdHandler producerIdHandler;
+    private final Executor storeReads;
 
     public BrokerGrpcService(ProduceHandler produceHandler, FetchHandler fetchHandler,
                              ListOffsetsHandler listOffsetsHandler,
@@ -81,6 +83,18 @@ public final class BrokerGrpcService {
     /** The data path behind {@code calls}' ACL checks; InitProducerId is checked here. */
     public BrokerGrpcService(AuthorizedBrokerCalls calls, Function<MetadataRequest, MetadataResponse> metadataHandler,
                              TrafficMetrics trafficMetrics, ProducerIdHandler producerIdHandler) {
+        this(calls, metadataHandler, trafficMetrics, producerIdHandler, MoreExecutors.directExecutor());
+    }
+
+    /**
+     * @param storeReads where a {@code FetchStream} request that reads stored batches is handled. The server runs
+     *     that method's messages on the transport thread ({@link ConnectionOrderedCalls}); the direct executor suits
+     *     a server that runs every call on its own executor
+     */
+    public BrokerGrpcService(AuthorizedBrokerCalls calls, Function<MetadataRequest, MetadataResponse> metadataHandler,
+                             TrafficMetrics trafficMetrics, ProducerIdHandler producerIdHandler,
+                             Executor storeReads) {
+        this.storeReads = storeReads;
         this.calls = calls;
         this.producerIdHandler = producerIdHandler;
         this.metadataHandler = metadataHandler;
@@ -171,9 +185,17 @@ public final class BrokerGrpcService {
         });
     }
 
-    /** See {@link InOrderStream}: its requests are handled as unary Fetch calls (long poll included), in order. */
+    /**
+     * See {@link InOrderStream}: its requests are handled as unary Fetch calls (long poll included), in order. The
+     * stream's messages arrive on the transport thread, which answers a fetch that needs no store read at once
+     * (offsets only, as a caught-up consumer's are, or the start of its long poll), so the answer goes out with no
+     * thread hand-off; a fetch that reads stored batches moves to {@code storeReads}.
+     */
     private StreamObserver<FetchRequest> fetchStream(StreamObserver<FetchResponseView> responses) {
-        return inOrder(responses, this::answerFetch);
+        Executor reads = Context.current().fixedContextExecutor(storeReads);
+        return inOrder(responses, request -> calls.fetchReadsStore(request)
+                ? CompletableFuture.supplyAsync(() -> answerFetch(request), reads).thenCompose(answer -> answer)
+                : answerFetch(request));
     }
 
     /**

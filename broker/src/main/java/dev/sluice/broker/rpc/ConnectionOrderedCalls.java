@@ -14,7 +14,9 @@ import java.util.concurrent.Executor;
 
 /**
  * Runs the calls of some methods (Produce) one at a time per client connection, in the order they arrived on that
- * connection, as Kafka handles one connection's requests in order. Every other call runs on a shared pool.
+ * connection, as Kafka handles one connection's requests in order. The calls of a few methods whose handlers never
+ * block run on the transport thread itself ({@code FetchStream}, which hands its store reads to the pool). Every other
+ * call runs on a shared pool.
  *
  * <p>Why: gRPC hands each call to its executor on its own, so two Produce calls pipelined on one connection can be
  * handled in either order. An idempotent producer keeps up to 5 batches per partition in flight; when a later batch
@@ -38,14 +40,22 @@ public final class ConnectionOrderedCalls extends ServerTransportFilter implemen
 
     private final Executor pool;
     private final Set<String> orderedMethods;
+    private final Set<String> transportThreadMethods;
 
     /**
-     * @param pool runs every call: those of {@code orderedMethods} one at a time per connection, the rest freely
+     * @param pool runs every other call: those of {@code orderedMethods} one at a time per connection, the rest freely
      * @param orderedMethods the methods whose calls keep their connection's order
+     * @param transportThreadMethods the methods whose calls run on the transport thread: their handlers must not block
      */
-    public ConnectionOrderedCalls(Executor pool, Set<MethodDescriptor<?, ?>> orderedMethods) {
+    public ConnectionOrderedCalls(Executor pool, Set<MethodDescriptor<?, ?>> orderedMethods,
+                                  Set<MethodDescriptor<?, ?>> transportThreadMethods) {
         this.pool = Objects.requireNonNull(pool);
-        this.orderedMethods = orderedMethods.stream().map(MethodDescriptor::getFullMethodName)
+        this.orderedMethods = names(orderedMethods);
+        this.transportThreadMethods = names(transportThreadMethods);
+    }
+
+    private static Set<String> names(Set<MethodDescriptor<?, ?>> methods) {
+        return methods.stream().map(MethodDescriptor::getFullMethodName)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
@@ -63,7 +73,11 @@ public final class ConnectionOrderedCalls extends ServerTransportFilter implemen
 
     @Override
     public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
-        if (orderedMethods.contains(call.getMethodDescriptor().getFullMethodName())) {
+        String method = call.getMethodDescriptor().getFullMethodName();
+        if (transportThreadMethods.contains(method)) {
+            return MoreExecutors.directExecutor();
+        }
+        if (orderedMethods.contains(method)) {
             Executor ordered = call.getAttributes().get(ORDERED_EXECUTOR);
             if (ordered != null) {
                 return ordered;

@@ -178,17 +178,18 @@ final class BrokerRole implements AutoCloseable {
                                             ResourceStack resources) throws IOException {
         NodeConfig config = context.config();
         PartitionReplicas replicas = replication.replicas();
-        BrokerGrpcService brokerService = new BrokerGrpcService(services.authorizedCalls(),
-                new MetadataResponder(services.clusterId(), services.image(), services.controllerId()),
-                replication.traffic(), services.producerIds());
         RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(context.registry(), "broker");
         MalformedRequests malformed = context.malformedRequests();
         // Calls run on this pool; each connection's Produce calls one at a time, in arrival order, so that an
-        // idempotent producer's pipelined batches reach the log in sequence.
+        // idempotent producer's pipelined batches reach the log in sequence. FetchStream's messages are handled on
+        // the transport thread, and only its store reads come here.
         ExecutorService rpcPool = Executors.newCachedThreadPool(new DaemonThreads("sluice-broker-rpc"));
         resources.push(rpcPool::shutdownNow);
+        BrokerGrpcService brokerService = new BrokerGrpcService(services.authorizedCalls(),
+                new MetadataResponder(services.clusterId(), services.image(), services.controllerId()),
+                replication.traffic(), services.producerIds(), rpcPool);
         ConnectionOrderedCalls ordering = new ConnectionOrderedCalls(rpcPool, Set.of(BrokerGrpc.getProduceMethod(),
-                BrokerGrpc.getProduceStreamMethod()));
+                BrokerGrpc.getProduceStreamMethod()), Set.of(BrokerGrpc.getFetchStreamMethod()));
         List<ServerServiceDefinition> definitions = List.of(malformed.guard(brokerService.definition()),
                 malformed.guard(services.admin()), malformed.guard(services.groups()),
                 ServerInterceptors.intercept(malformed.guard(replicas.replicaFetchService()),

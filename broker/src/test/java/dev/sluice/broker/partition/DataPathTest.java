@@ -227,6 +227,31 @@ class DataPathTest {
     }
 
     @Test
+    void onlyAFetchOfCommittedDataAtItsOffsetReadsTheStore() throws Exception {
+        produceOne("orders", 0, 2);
+        PartitionLog log = resolver.log("orders", 0);
+        log.append(TestBatches.batch(3), 1, clock.millis());   // beyond the high watermark (2)
+
+        assertThat(fetch.readsStore(fetchRequest(0, 0, "orders", 0, 0))).isTrue();
+        assertThat(fetch.readsStore(fetchRequest(0, 0, "orders", 0, 1))).isTrue();
+        // Caught up to the high watermark, past it, errors and invalid limits: answered from memory.
+        assertThat(fetch.readsStore(fetchRequest(0, 0, "orders", 0, 2))).isFalse();
+        assertThat(fetch.readsStore(fetchRequest(1, 500, "orders", 0, 2))).isFalse();
+        assertThat(fetch.readsStore(fetchRequest(0, 0, "orders", 0, 99))).isFalse();
+        assertThat(fetch.readsStore(fetchRequest(0, 0, "nope", 0, 0))).isFalse();
+        assertThat(fetch.readsStore(fetchRequest(0, 0, "elsewhere", 0, 0))).isFalse();
+        assertThat(fetch.readsStore(fetchRequest(0, -1, "orders", 0, 0))).isFalse();
+        // One partition with data is enough.
+        FetchRequest two = fetchRequest(0, 0, "orders", 1, 0).toBuilder()
+                .addPartitions(FetchPartition.newBuilder().setTopic("orders").setPartition(0).setFetchOffset(0))
+                .build();
+        assertThat(fetch.readsStore(two)).isTrue();
+
+        log.updateHighWatermark(5);
+        assertThat(fetch.readsStore(fetchRequest(0, 0, "orders", 0, 2))).isTrue();
+    }
+
+    @Test
     void longPollCompletesWhenDataArrives() throws Exception {
         produceOne("orders", 0, 1);
         CompletableFuture<FetchResponseView> waiting = fetch.handle(fetchRequest(1, 60_000, "orders", 0, 1));
