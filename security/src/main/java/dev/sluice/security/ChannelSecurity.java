@@ -23,6 +23,6 @@ public interface ChannelSecurity {
 
     /** A channel to {@code host:port}; with TLS the server's certificate must name {@code host}. */
     default ManagedChannel open(String host, int port) {
-        return apply(NettyChannelBuilder.forAddress(host, port)).build();
+        return apply(TransportBuffers.use(NettyChannelBuilder.forAddress(host, port))).build();
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.broker.replication;
 
 import io.grpc.ManagedChannel;
 import dev.sluice.security.ChannelSecurity;
+import dev.sluice.security.TransportBuffers;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
 /** Opens the gRPC channel a {@link ReplicaFetcher} uses to reach a leader. The caller shuts the channel down. */
@@ -21,7 +22,8 @@ public interface ReplicationChannels {
 
     /** Channels to the broker's advertised host and port, secured by {@code security} (TLS: the cluster's). */
     static ReplicationChannels secured(ChannelSecurity security) {
-        return endpoint -> security.apply(NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port()))
+        return endpoint -> security.apply(TransportBuffers.use(
+                        NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())))
                 .maxInboundMessageSize(MAX_FETCH_RESPONSE_BYTES).build();
     }
 

@@ -1,11 +1,9 @@
 package dev.sluice.broker.server;
 
 import dev.sluice.security.GrpcTls;
+import dev.sluice.security.TransportBuffers;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.netty.shaded.io.netty.buffer.AdaptiveByteBufAllocator;
-import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -19,14 +17,6 @@ import java.util.concurrent.TimeUnit;
 final class GrpcListener implements AutoCloseable {
     /** The largest message either port accepts. */
     private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-    /**
-     * The direct buffers every listener of the process writes its responses into: Netty's adaptive allocator, which
-     * keeps its chunks for reuse. gRPC's default, a pooled allocator with 2 MiB chunks, frees a chunk once it is
-     * empty; a fetch response is written in 1 MiB buffers, so under a consumer each response took fresh chunks that
-     * the JDK zeroes. That zeroing was a third of a broker's CPU while serving a consumer, in some runs and not in
-     * others (docs/performance.md). Netty 4.2 makes this allocator its default.
-     */
-    private static final ByteBufAllocator RESPONSE_BUFFERS = new AdaptiveByteBufAllocator(true);
 
     private final Server server;
 
@@ -42,9 +32,9 @@ final class GrpcListener implements AutoCloseable {
     static NettyServerBuilder builder(NodeContext context, String listener, int port) {
         NodeConfig config = context.config();
         NodeTls tls = config.tls();
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), port))
+        NettyServerBuilder builder = TransportBuffers.use(
+                NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), port)))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES);
-        builder.withChildOption(ChannelOption.ALLOCATOR, RESPONSE_BUFFERS);
         return GrpcTls.secure(builder, listener,
                 listener.equals(NodeTls.CLIENT) ? tls.client() : tls.controller(), tls.principalRules(),
                 context.clock());

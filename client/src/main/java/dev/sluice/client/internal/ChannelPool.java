@@ -3,6 +3,7 @@ package dev.sluice.client.internal;
 import dev.sluice.security.ChannelSecurity;
 import dev.sluice.security.GrpcTls;
 import dev.sluice.security.TlsSettings;
+import dev.sluice.security.TransportBuffers;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Clock;
@@ -63,7 +64,7 @@ public final class ChannelPool implements AutoCloseable {
     }
 
     private ManagedChannel open(String address) {
-        NettyChannelBuilder builder = security.apply(NettyChannelBuilder.forTarget(address))
+        NettyChannelBuilder builder = security.apply(TransportBuffers.use(NettyChannelBuilder.forTarget(address)))
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
                 .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES);
         if (sasl.enabled()) {
