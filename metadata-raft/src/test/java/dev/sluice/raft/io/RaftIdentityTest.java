@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.fault.FaultHandler;
 import dev.sluice.identity.NodeIdentity;
+import dev.sluice.testing.TestPorts;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -42,7 +43,7 @@ class RaftIdentityTest {
     @BeforeEach
     void startQuorum() throws IOException {
         for (int nodeId = 1; nodeId <= 3; nodeId++) {
-            voters.put(nodeId, new InetSocketAddress("127.0.0.1", freePort()));
+            voters.put(nodeId, new InetSocketAddress("127.0.0.1", TestPorts.freePort()));
         }
         for (int nodeId = 1; nodeId <= 3; nodeId++) {
             start("voter-" + nodeId, nodeId, "c1", voters.get(nodeId).getPort());
@@ -53,10 +54,6 @@ class RaftIdentityTest {
     void stopAll() {
         nodes.values().forEach(RaftNode::close);
         servers.forEach(Server::shutdownNow);
-    }
-
-    private static int freePort() throws IOException {
-        return dev.sluice.testing.TestPorts.freePort();
     }
 
     /** Starts a node named {@code name} with its own data directory (and so its own directory id). */
@@ -98,8 +95,8 @@ class RaftIdentityTest {
     void anObserverOfAnotherClusterFetchesNothing() throws Exception {
         RaftNode leader = awaitLeader();
         leader.append(bytes("first")).get(10, TimeUnit.SECONDS);
-        start("same-cluster", 4, "c1", freePort());
-        start("other-cluster", 5, "c2", freePort());
+        start("same-cluster", 4, "c1", TestPorts.freePort());
+        start("other-cluster", 5, "c2", TestPorts.freePort());
         leader.append(bytes("second")).get(10, TimeUnit.SECONDS);
 
         await().atMost(Duration.ofSeconds(15))
@@ -133,7 +130,7 @@ class RaftIdentityTest {
             .allMatch(listener -> listener.payloads().contains("first")));
 
         // Same voter id and voter list, its own data directory and port (no peer ever sends to it).
-        start("impostor", impersonatedId, "c1", freePort());
+        start("impostor", impersonatedId, "c1", TestPorts.freePort());
         await().atMost(Duration.ofSeconds(30)).until(() -> !faults.isEmpty());
         assertThat(faults).allMatch(fault -> fault.startsWith("impostor: "));
         assertThat(faults.get(0)).contains("refused node " + impersonatedId).contains("another live process");

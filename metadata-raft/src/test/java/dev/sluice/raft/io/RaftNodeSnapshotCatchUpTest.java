@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.identity.NodeIdentity;
+import dev.sluice.testing.TestPorts;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -42,10 +43,6 @@ class RaftNodeSnapshotCatchUpTest {
         servers.values().forEach(Server::shutdownNow);
     }
 
-    private static int freePort() throws IOException {
-        return dev.sluice.testing.TestPorts.freePort();
-    }
-
     private void startNode(int nodeId) throws IOException {
         RecordingListener listener = new RecordingListener();
         RaftNodeConfig config = new RaftNodeConfig(nodeId, dataDir.resolve("node-" + nodeId), voters, 300, 1000,
@@ -80,7 +77,7 @@ class RaftNodeSnapshotCatchUpTest {
     @Test
     void aRestartedVoterBehindTheLogStartCatchesUpFromTheLeadersSnapshot() throws Exception {
         for (int nodeId = 1; nodeId <= 3; nodeId++) {
-            voters.put(nodeId, new InetSocketAddress("127.0.0.1", freePort()));
+            voters.put(nodeId, new InetSocketAddress("127.0.0.1", TestPorts.freePort()));
         }
         for (int nodeId = 1; nodeId <= 3; nodeId++) {
             startNode(nodeId);

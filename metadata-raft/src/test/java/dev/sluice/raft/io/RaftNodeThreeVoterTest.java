@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.identity.NodeIdentity;
+import dev.sluice.testing.TestPorts;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -31,10 +32,6 @@ class RaftNodeThreeVoterTest {
     void stopAll() {
         nodes.values().forEach(RaftNode::close);
         servers.values().forEach(Server::shutdownNow);
-    }
-
-    private static int freePort() throws IOException {
-        return dev.sluice.testing.TestPorts.freePort();
     }
 
     private void startNode(int nodeId, Map<Integer, InetSocketAddress> voters, int port) throws IOException {
@@ -70,7 +67,7 @@ class RaftNodeThreeVoterTest {
         Map<Integer, InetSocketAddress> voters = new HashMap<>();
         Map<Integer, Integer> ports = new HashMap<>();
         for (int nodeId = 1; nodeId <= 4; nodeId++) {
-            ports.put(nodeId, freePort());
+            ports.put(nodeId, TestPorts.freePort());
             if (nodeId <= 3) {
                 voters.put(nodeId, new InetSocketAddress("127.0.0.1", ports.get(nodeId)));
             }
