@@ -137,6 +137,27 @@ class PartitionLogTest {
     }
 
     @Test
+    void readingFlushedBatchesLeavesTheBlockCacheToIndexAndState() {
+        for (int i = 0; i < 200; i++) {
+            appendCommitted(5);
+        }
+        store.flushMemTablesForTest();
+        long dataBlocksCached = store.ticker("BLOCK_CACHE_DATA_ADD");
+        long dataBlocksRead = store.ticker("BLOCK_CACHE_DATA_MISS");
+
+        long offset = 0;
+        while (offset < 1000) {
+            ReadResult read = log.read(offset, 16 * 1024, Long.MAX_VALUE);
+            offset = decode(read.batches().get(read.batches().size() - 1)).getHeader().getBaseOffset() + 5;
+        }
+
+        assertThat(store.ticker("BLOCK_CACHE_DATA_MISS")).as("blocks read from the SST files")
+                .isGreaterThan(dataBlocksRead);
+        assertThat(store.ticker("BLOCK_CACHE_DATA_ADD")).as("data blocks put in the block cache")
+                .isEqualTo(dataBlocksCached);
+    }
+
+    @Test
     void readsDoNotCrossIntoTheNextPartition() {
         PartitionLog neighbour = store.partition(new PartitionKey(KEY.topicId(), 1));
         neighbour.append(batch(4), 0, 1);
