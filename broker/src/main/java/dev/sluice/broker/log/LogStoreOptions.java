@@ -26,7 +26,7 @@ import org.rocksdb.WriteOptions;
  *       bounded while retention deletes old ranges;</li>
  *   <li>batch index, partition state and producer state: small values read often, so small blocks and small
  *       buffers, LZ4;</li>
- *   <li>one LRU block cache shared by the families, for index, filter and small-value blocks: fetches read
+ *   <li>one LRU block cache shared by the families, for index and small-value blocks: fetches read
  *       batches past it ({@link PartitionLog#read}), leaving old batches to the OS page cache as Kafka does;</li>
  *   <li>WAL on and no fsync per write, like Kafka: an OS crash may lose the latest appends, which replication
  *       makes good; a topic that asks for durable acknowledgements gets group-committed WAL fsyncs
