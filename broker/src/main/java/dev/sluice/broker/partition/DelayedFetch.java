@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -38,10 +39,15 @@ final class DelayedFetch implements HighWatermarkListener {
         this.scheduler = scheduler;
     }
 
-    /** Starts waiting on {@code watched}; returns the future of the response. */
+    /**
+     * Starts waiting on {@code watched}; returns the future of the response.
+     *
+     * @param hasNewData whether a read now would find committed data (checked once the listeners are registered:
+     *     the high watermark may have moved since the caller's first read)
+     */
     static CompletableFuture<FetchResponseView> start(Supplier<FetchReader.Snapshot> reader, long minBytes,
                                                       List<PartitionLog> watched, long maxWaitMs,
-                                                      ScheduledExecutorService scheduler) {
+                                                      ScheduledExecutorService scheduler, BooleanSupplier hasNewData) {
         DelayedFetch fetch = new DelayedFetch(reader, minBytes, watched, scheduler);
         fetch.watched.forEach(log -> log.addHighWatermarkListener(fetch));
         ScheduledFuture<?> timeout = scheduler.schedule(fetch::expire, maxWaitMs, TimeUnit.MILLISECONDS);
@@ -49,8 +55,11 @@ final class DelayedFetch implements HighWatermarkListener {
             timeout.cancel(false);
             fetch.watched.forEach(log -> log.removeHighWatermarkListener(fetch));
         });
-        // Data may have arrived between the caller's first read and the listener registration.
-        fetch.scheduleReread();
+        // Data may have arrived between the caller's first read and the listener registration. Without it (the usual
+        // case) there is nothing to re-read, and no hand-off to the scheduler.
+        if (hasNewData.getAsBoolean()) {
+            fetch.scheduleReread();
+        }
         return fetch.future;
     }
 

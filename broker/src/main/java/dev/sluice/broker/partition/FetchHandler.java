@@ -57,7 +57,7 @@ public final class FetchHandler {
             return CompletableFuture.completedFuture(first.response());
         }
         return DelayedFetch.start(() -> reader.read(request), request.getMinBytes(), first.logs(),
-                request.getMaxWaitMs(), scheduler);
+                request.getMaxWaitMs(), scheduler, () -> reader.readsStore(request));
     }
 
     /**

@@ -259,6 +259,11 @@ public final class LeaderPartition {
         wakeups.forEach(Runnable::run);
     }
 
+    /** Whether {@link #close} was called. */
+    boolean isClosed() {
+        return closed;
+    }
+
     /** Leadership ended: later fetches get {@code NOT_LEADER}; waiting fetches are woken to see it. */
     void close() {
         closed = true;

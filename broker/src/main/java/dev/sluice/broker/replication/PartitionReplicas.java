@@ -1,5 +1,6 @@
 package dev.sluice.broker.replication;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.sluice.broker.log.AppendResult;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +75,7 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
     private final ReplicationConfig config;
     private final ReplicaFetchers fetchers;
     private final AcksAllWaiter acksAllWaiter;
-    private final ReplicaFetchService fetchService;
+    private final ClusterIdCheck clusterIds;
     private final Map<PartitionKey, LeaderPartition> leaders = new ConcurrentHashMap<>();
     /** Guarded by this: the leader and epoch each followed partition fetches from. */
     private final Map<PartitionKey, FollowTarget> following = new HashMap<>();
@@ -127,8 +129,7 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
         this.fetchers = new ReplicaFetchers(localBrokerId, brokerEpoch, channels, syncer, config, clock,
                 identity.toProto(), faultHandler, fetchListener);
         this.acksAllWaiter = new AcksAllWaiter(scheduler);
-        this.fetchService = new ReplicaFetchService(this, scheduler,
-                new ClusterIdCheck(localBrokerId, identity.clusterId()));
+        this.clusterIds = new ClusterIdCheck(localBrokerId, identity.clusterId());
     }
 
     /** Starts the periodic ISR lag check (every half {@code replica.lag.time.max.ms}, as Kafka). */
@@ -137,9 +138,20 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
         isrCheck = scheduler.scheduleWithFixedDelay(this::maybeShrinkIsrs, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
-    /** The gRPC service to add to the broker's server (the broker port serves replica fetches). */
+    /**
+     * The gRPC service to add to a server that runs every call on its own executor (the broker port serves replica
+     * fetches).
+     */
     public ReplicaFetchService replicaFetchService() {
-        return fetchService;
+        return replicaFetchService(MoreExecutors.directExecutor());
+    }
+
+    /**
+     * The gRPC service for a server that runs {@code ReplicaFetchStream}'s messages on the transport thread: a fetch
+     * that reads stored batches moves to {@code storeReads}.
+     */
+    public ReplicaFetchService replicaFetchService(Executor storeReads) {
+        return new ReplicaFetchService(this, scheduler, clusterIds, storeReads);
     }
 
     /** Applies every partition transition the image implies; call it for each new image, after logs are opened. */

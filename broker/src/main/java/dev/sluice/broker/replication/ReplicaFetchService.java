@@ -8,12 +8,14 @@ import dev.sluice.proto.internal.v1.ReplicaFetchRequest;
 import dev.sluice.proto.internal.v1.ReplicaFetchResponse;
 import dev.sluice.proto.internal.v1.ReplicationGrpc;
 import dev.sluice.proto.v1.ErrorCode;
+import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,21 +32,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A fetch from a follower of another cluster ({@link ClusterIdCheck}) is refused with a top-level
  * {@code INCONSISTENT_CLUSTER_ID} before any partition is read.
  *
- * <p>Threads: gRPC request threads do the first read; wake-ups only schedule a re-read on the injected scheduler,
- * which also runs the timeouts, so its threads must be allowed to read RocksDB.
+ * <p>Threads: a {@code ReplicaFetchStream}'s requests arrive on the transport thread (the server runs that method
+ * there), which answers a fetch that needs no store read itself: a caught-up follower's fetch counts its offset (which
+ * may move the high watermark) and starts its wait with no thread hand-off. A fetch that reads stored batches moves to
+ * the injected store-read executor. Wake-ups only schedule a re-read on the injected scheduler, which also runs the
+ * timeouts, so its threads must be allowed to read RocksDB.
  */
 public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBase {
 
     private final LeaderPartitions partitions;
     private final ScheduledExecutorService scheduler;
     private final ClusterIdCheck clusterIds;
+    private final Executor storeReads;
 
-    /** {@code clusterIds} refuses the fetches of followers of another cluster. */
+    /**
+     * @param clusterIds refuses the fetches of followers of another cluster
+     * @param storeReads where a stream's fetch that reads stored batches is served; the direct executor suits a
+     *     server that runs every call on its own executor
+     */
     public ReplicaFetchService(LeaderPartitions partitions, ScheduledExecutorService scheduler,
-                               ClusterIdCheck clusterIds) {
+                               ClusterIdCheck clusterIds, Executor storeReads) {
         this.partitions = partitions;
         this.scheduler = scheduler;
         this.clusterIds = clusterIds;
+        this.storeReads = storeReads;
     }
 
     @Override
@@ -78,6 +89,28 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
         Waiting waiting = new Waiting(request, answer, first);
         waiting.start();
         return waiting;
+    }
+
+    /**
+     * Whether serving {@code request} now would read stored batches: a partition it names is led here and its log
+     * extends past the follower's fetch offset. False means the answer (offsets, an error, a divergence, or the start
+     * of a wait) comes from memory.
+     */
+    private boolean readsStore(ReplicaFetchRequest request) {
+        for (ReplicaFetchPartition partition : request.getPartitionsList()) {
+            UUID topicId;
+            try {
+                topicId = TopicIdBytes.decode(partition.getTopicId());
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            Optional<LeaderPartition> leader = partitions.leaderPartition(new PartitionKey(topicId,
+                    partition.getPartition()));
+            if (leader.isPresent() && leader.get().log().logEndOffset() > partition.getFetchOffset()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One read over every requested partition. */
@@ -181,6 +214,14 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
                         + " sent a fetch before the previous one was answered: a fetch stream takes one at a time"));
                 return;
             }
+            if (readsStore(request)) {
+                Context.current().fixedContextExecutor(storeReads).execute(() -> serveNext(request));
+            } else {
+                serveNext(request);
+            }
+        }
+
+        private void serveNext(ReplicaFetchRequest request) {
             try {
                 waiting = serve(request, this);
             } catch (RuntimeException e) {
@@ -266,11 +307,17 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
         void start() {
             first.leaders().forEach(leader -> leader.addWakeup(this));
             timeout = scheduler.schedule(this::expire, request.getMaxWaitMs(), TimeUnit.MILLISECONDS);
-            // An append may have landed between the first read and the registration.
-            run();
+            // An append, or the end of a leadership, may have come between the first read and the registration;
+            // without either (the usual case) there is nothing to re-read, and no hand-off to the scheduler.
+            if (readsStore(request) || first.leaders().stream().anyMatch(LeaderPartition::isClosed)) {
+                run();
+            }
         }
 
-        /** A wake-up: schedule one re-read, coalescing bursts. */
+        /**
+         * A wake-up: schedule one re-read, coalescing bursts. Not on the appending thread itself, which would hold
+         * the producer's next append (and an {@code acks=1} answer) for the followers' reads.
+         */
         @Override
         public void run() {
             if (!done.get() && rereadPending.compareAndSet(false, true)) {

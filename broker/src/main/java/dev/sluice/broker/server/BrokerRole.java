@@ -22,6 +22,7 @@ import dev.sluice.broker.rpc.GrpcControllerChannel;
 import dev.sluice.broker.rpc.MalformedRequests;
 import dev.sluice.broker.rpc.RpcMetricsInterceptor;
 import dev.sluice.controller.ReplicaLogEnd;
+import dev.sluice.proto.internal.v1.ReplicationGrpc;
 import dev.sluice.proto.v1.BrokerGrpc;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -181,18 +182,19 @@ final class BrokerRole implements AutoCloseable {
         RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(context.registry(), "broker");
         MalformedRequests malformed = context.malformedRequests();
         // Calls run on this pool; each connection's Produce calls one at a time, in arrival order, so that an
-        // idempotent producer's pipelined batches reach the log in sequence. FetchStream's messages are handled on
-        // the transport thread, and only its store reads come here.
+        // idempotent producer's pipelined batches reach the log in sequence. FetchStream's and ReplicaFetchStream's
+        // messages are handled on the transport thread, and only their store reads come here.
         ExecutorService rpcPool = Executors.newCachedThreadPool(new DaemonThreads("sluice-broker-rpc"));
         resources.push(rpcPool::shutdownNow);
         BrokerGrpcService brokerService = new BrokerGrpcService(services.authorizedCalls(),
                 new MetadataResponder(services.clusterId(), services.image(), services.controllerId()),
                 replication.traffic(), services.producerIds(), rpcPool);
         ConnectionOrderedCalls ordering = new ConnectionOrderedCalls(rpcPool, Set.of(BrokerGrpc.getProduceMethod(),
-                BrokerGrpc.getProduceStreamMethod()), Set.of(BrokerGrpc.getFetchStreamMethod()));
+                BrokerGrpc.getProduceStreamMethod()),
+                Set.of(BrokerGrpc.getFetchStreamMethod(), ReplicationGrpc.getReplicaFetchStreamMethod()));
         List<ServerServiceDefinition> definitions = List.of(malformed.guard(brokerService.definition()),
                 malformed.guard(services.admin()), malformed.guard(services.groups()),
-                ServerInterceptors.intercept(malformed.guard(replicas.replicaFetchService()),
+                ServerInterceptors.intercept(malformed.guard(replicas.replicaFetchService(rpcPool)),
                         new ClusterActionInterceptor(services.authorizer())),
                 malformed.guard(authentication.service().bindService()),
                 malformed.guard(authentication.users().bindService()));

@@ -22,8 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -176,13 +176,26 @@ public final class Node implements AutoCloseable {
         return identity;
     }
 
-    /** The shared scheduler: two daemon threads, stopped within 5 s. */
+    /** The shared scheduler ({@link #newScheduler}), stopped within 5 s. */
     private static ScheduledExecutorService startScheduler(ResourceStack resources) {
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, new DaemonThreads("sluice-scheduler"));
+        ScheduledExecutorService scheduler = newScheduler();
         resources.push(() -> {
             scheduler.shutdownNow();
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
         });
+        return scheduler;
+    }
+
+    /**
+     * Two daemon threads that drop a cancelled task from their queue at once. Most of what they are given is the
+     * deadline of a wait (a fetch's long poll, an {@code acks=all} produce's timeout) that ends early and cancels it:
+     * several per record at low rates. Kept in the queue, each cancelled deadline woke a thread when it came due,
+     * about half the scheduler's wake-ups on a 3-node {@code acks=all} probe (docs/performance.md).
+     */
+    static ScheduledThreadPoolExecutor newScheduler() {
+        ScheduledThreadPoolExecutor scheduler =
+                new ScheduledThreadPoolExecutor(2, new DaemonThreads("sluice-scheduler"));
+        scheduler.setRemoveOnCancelPolicy(true);
         return scheduler;
     }
 

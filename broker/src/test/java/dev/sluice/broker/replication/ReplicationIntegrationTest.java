@@ -42,8 +42,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +74,7 @@ class ReplicationIntegrationTest {
     private ScheduledExecutorService scheduler;
 
     private record Broker(int id, LogStore store, LogSyncer syncer, PartitionReplicas replicas, Server server,
-                          FakeFullDisk disk, RecordingFaultHandler faults) {
+                          FakeFullDisk disk, RecordingFaultHandler faults, CountingExecutor storeReads) {
         PartitionLog log() {
             return store.partition(KEY);
         }
@@ -78,7 +82,7 @@ class ReplicationIntegrationTest {
 
     @BeforeEach
     void startBrokers() throws IOException {
-        scheduler = Executors.newScheduledThreadPool(2);
+        scheduler = new CountingScheduler(2);
         ReplicationConfig config = ReplicationConfig.DEFAULT.withReplicaLagTimeMaxMs(LAG_MS)
                 .withReplicaFetchWaitMaxMs(100).withReplicaFetchBackoffMs(20);
         for (int id = 1; id <= 3; id++) {
@@ -90,9 +94,11 @@ class ReplicationIntegrationTest {
             PartitionReplicas replicas = new PartitionReplicas(id, () -> 1L, store, syncer, isrChanges,
                     ReplicationChannels.PLAINTEXT, clock, scheduler, config, identity(id, "c1"), faults,
                     ReplicaFetchListener.NONE);
-            Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                    .addService(replicas.replicaFetchService()).build().start();
-            brokers.add(new Broker(id, store, syncer, replicas, server, disk, faults));
+            // As the broker's listener runs it: the stream's messages on the transport thread, store reads off it.
+            CountingExecutor storeReads = new CountingExecutor();
+            Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).directExecutor()
+                    .addService(replicas.replicaFetchService(storeReads)).build().start();
+            brokers.add(new Broker(id, store, syncer, replicas, server, disk, faults, storeReads));
         }
     }
 
@@ -108,6 +114,34 @@ class ReplicationIntegrationTest {
             broker.store().close();
         }
         scheduler.shutdownNow();
+        brokers.forEach(broker -> broker.storeReads().pool.shutdownNow());
+    }
+
+    /** Runs tasks on a pool of its own and counts them. */
+    private static final class CountingExecutor implements Executor {
+        final ExecutorService pool = Executors.newCachedThreadPool();
+        final AtomicInteger tasks = new AtomicInteger();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.incrementAndGet();
+            pool.execute(task);
+        }
+    }
+
+    /** Counts the tasks handed to {@link #execute} (re-reads of waiting fetches), not the scheduled ones. */
+    private static final class CountingScheduler extends ScheduledThreadPoolExecutor {
+        final AtomicInteger executed = new AtomicInteger();
+
+        CountingScheduler(int threads) {
+            super(threads);
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            executed.incrementAndGet();
+            super.execute(task);
+        }
     }
 
     @Test
@@ -238,6 +272,32 @@ class ReplicationIntegrationTest {
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    /**
+     * A fetch that reads stored batches leaves the transport thread; a caught-up follower's fetch is answered, and its
+     * wait started, on the transport thread, with no re-read handed to the scheduler while nothing is appended.
+     */
+    @Test
+    void caughtUpFollowersWaitWithoutThreadHandOffsAndOnlyStoreReadsLeaveTheTransportThread() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            append(broker(1), 3, 0);
+        }
+        publish(image(1, 0, 0, ALL));
+        awaitSameLogs(brokers);
+        Broker leader = broker(1);
+        assertThat(leader.storeReads().tasks).as("the followers' first fetches read stored batches").hasPositiveValue();
+
+        int storeReads = leader.storeReads().tasks.get();
+        int rereads = ((CountingScheduler) scheduler).executed.get();
+        Thread.sleep(1_000);  // about ten long polls of 100 ms per follower, none of them with data
+
+        assertThat(leader.storeReads().tasks).as("store reads while caught up").hasValue(storeReads);
+        assertThat(((CountingScheduler) scheduler).executed).as("re-reads scheduled while caught up")
+                .hasValue(rereads);
+
+        append(broker(1), 2, 0);
+        awaitSameLogs(brokers);
     }
 
     @Test
