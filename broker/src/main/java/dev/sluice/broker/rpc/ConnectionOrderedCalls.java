@@ -15,8 +15,8 @@ import java.util.concurrent.Executor;
 /**
  * Runs the calls of some methods (Produce) one at a time per client connection, in the order they arrived on that
  * connection, as Kafka handles one connection's requests in order. The calls of a few methods whose handlers never
- * block run on the transport thread itself ({@code FetchStream}, which hands its store reads to the pool). Every other
- * call runs on a shared pool.
+ * block run on the transport thread itself ({@code FetchStream} and {@code ReplicaFetchStream}, which hand their store
+ * reads to the pool). Every other call runs on a shared pool.
  *
  * <p>Why: gRPC hands each call to its executor on its own, so two Produce calls pipelined on one connection can be
  * handled in either order. An idempotent producer keeps up to 5 batches per partition in flight; when a later batch
