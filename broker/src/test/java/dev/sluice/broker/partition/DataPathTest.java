@@ -10,6 +10,7 @@ import dev.sluice.broker.log.LogConfig;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.TestBatches;
+import dev.sluice.broker.testing.CountingScheduler;
 import dev.sluice.proto.internal.v1.FetchPartitionResultView;
 import dev.sluice.proto.internal.v1.FetchResponseView;
 import dev.sluice.proto.internal.v1.ProduceRequestView;
@@ -27,8 +28,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,27 +127,20 @@ class DataPathTest {
     /** A long poll with nothing new to read starts without a re-read on the scheduler; an append wakes it once. */
     @Test
     void aLongPollStartsWithoutAReReadAndAnAppendAnswersIt() throws Exception {
-        AtomicInteger executed = new AtomicInteger();
-        ScheduledThreadPoolExecutor counting = new ScheduledThreadPoolExecutor(1) {
-            @Override
-            public void execute(Runnable task) {
-                executed.incrementAndGet();
-                super.execute(task);
-            }
-        };
+        CountingScheduler counting = new CountingScheduler(1);
         try {
             FetchHandler waiting = new FetchHandler(resolver, counting);
             produceOne("orders", 0, 2);
 
             CompletableFuture<FetchResponseView> poll = waiting.handle(fetchRequest(1, 60_000, "orders", 0, 2));
             assertThat(poll).isNotDone();
-            assertThat(executed).as("re-reads scheduled before any append").hasValue(0);
+            assertThat(counting.executed()).as("re-reads scheduled before any append").hasValue(0);
 
             produceOne("orders", 0, 3);
             FetchPartitionResultView answered = poll.get(5, SECONDS).getResults(0);
             assertThat(answered.getBatchesCount()).isEqualTo(1);
             assertThat(answered.getHighWatermark()).isEqualTo(5);
-            assertThat(executed).as("one re-read, for the append").hasValue(1);
+            assertThat(counting.executed()).as("one re-read, for the append").hasValue(1);
         } finally {
             counting.shutdownNow();
         }

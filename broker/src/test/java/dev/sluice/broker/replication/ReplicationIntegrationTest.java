@@ -13,6 +13,7 @@ import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.RecordingFaultHandler;
 import dev.sluice.broker.log.TestBatches;
+import dev.sluice.broker.testing.CountingScheduler;
 import dev.sluice.identity.NodeIdentity;
 import dev.sluice.metadata.BrokerRegistration;
 import dev.sluice.metadata.ClusterImage;
@@ -45,8 +46,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +70,7 @@ class ReplicationIntegrationTest {
     private final FakeClock clock = FakeClock.followingSystemTime();
     private final RecordingIsrChanges isrChanges = new RecordingIsrChanges();
     private final List<Broker> brokers = new ArrayList<>();
-    private ScheduledExecutorService scheduler;
+    private CountingScheduler scheduler;
 
     private record Broker(int id, LogStore store, LogSyncer syncer, PartitionReplicas replicas, Server server,
                           FakeFullDisk disk, RecordingFaultHandler faults, CountingExecutor storeReads) {
@@ -126,21 +125,6 @@ class ReplicationIntegrationTest {
         public void execute(Runnable task) {
             tasks.incrementAndGet();
             pool.execute(task);
-        }
-    }
-
-    /** Counts the tasks handed to {@link #execute} (re-reads of waiting fetches), not the scheduled ones. */
-    private static final class CountingScheduler extends ScheduledThreadPoolExecutor {
-        final AtomicInteger executed = new AtomicInteger();
-
-        CountingScheduler(int threads) {
-            super(threads);
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            executed.incrementAndGet();
-            super.execute(task);
         }
     }
 
@@ -289,11 +273,11 @@ class ReplicationIntegrationTest {
         assertThat(leader.storeReads().tasks).as("the followers' first fetches read stored batches").hasPositiveValue();
 
         int storeReads = leader.storeReads().tasks.get();
-        int rereads = ((CountingScheduler) scheduler).executed.get();
+        int rereads = scheduler.executed().get();
         Thread.sleep(1_000);  // about ten long polls of 100 ms per follower, none of them with data
 
         assertThat(leader.storeReads().tasks).as("store reads while caught up").hasValue(storeReads);
-        assertThat(((CountingScheduler) scheduler).executed).as("re-reads scheduled while caught up")
+        assertThat(scheduler.executed()).as("re-reads scheduled while caught up")
                 .hasValue(rereads);
 
         append(broker(1), 2, 0);

@@ -1,0 +1,27 @@
+package dev.sluice.broker.testing;
+
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real scheduler that counts the tasks handed to {@link #execute} (the re-reads of waiting fetches), not the
+ * scheduled ones (their deadlines): how often a wait costs a hand-off to the scheduler.
+ */
+public final class CountingScheduler extends ScheduledThreadPoolExecutor {
+    private final AtomicInteger executed = new AtomicInteger();
+
+    public CountingScheduler(int threads) {
+        super(threads);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        executed.incrementAndGet();
+        super.execute(task);
+    }
+
+    /** Tasks handed to {@link #execute} so far. */
+    public AtomicInteger executed() {
+        return executed;
+    }
+}
