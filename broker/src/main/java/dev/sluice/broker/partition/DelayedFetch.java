@@ -5,6 +5,7 @@ import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.proto.internal.v1.FetchResponseView;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,38 +18,41 @@ import java.util.function.Supplier;
  * soon as one has at least {@code min_bytes} or an error, or with whatever is there when {@code max_wait_ms}
  * elapses.
  *
- * <p>Threads: high-watermark listeners fire on produce threads and only schedule a re-read on the injected
- * executor, coalescing bursts of appends into one pending re-read. Re-reads and the timeout run on that
- * executor. The future completes at most once; completion (or cancellation by the caller) unregisters the
- * listeners and cancels the timer.
+ * <p>Threads: high-watermark listeners fire on produce threads and only hand a re-read to the injected re-read
+ * executor, coalescing bursts of appends into one pending re-read. The timeout runs on the injected scheduler. The
+ * future completes at most once; completion (or cancellation by the caller) unregisters the listeners and cancels
+ * the timer.
  */
 final class DelayedFetch implements HighWatermarkListener {
 
     private final Supplier<FetchReader.Snapshot> reader;
     private final long minBytes;
     private final List<PartitionLog> watched;
-    private final ScheduledExecutorService scheduler;
+    private final Executor rereads;
     private final CompletableFuture<FetchResponseView> future = new CompletableFuture<>();
     private final AtomicBoolean rereadPending = new AtomicBoolean();
 
     private DelayedFetch(Supplier<FetchReader.Snapshot> reader, long minBytes, List<PartitionLog> watched,
-                         ScheduledExecutorService scheduler) {
+                         Executor rereads) {
         this.reader = reader;
         this.minBytes = minBytes;
         this.watched = List.copyOf(watched);
-        this.scheduler = scheduler;
+        this.rereads = rereads;
     }
 
     /**
      * Starts waiting on {@code watched}; returns the future of the response.
      *
+     * @param scheduler runs the timeout
+     * @param rereads runs the re-reads that appends trigger (threads that may read RocksDB, not the appending one)
      * @param hasNewData whether a read now would find committed data (checked once the listeners are registered:
      *     the high watermark may have moved since the caller's first read)
      */
     static CompletableFuture<FetchResponseView> start(Supplier<FetchReader.Snapshot> reader, long minBytes,
                                                       List<PartitionLog> watched, long maxWaitMs,
-                                                      ScheduledExecutorService scheduler, BooleanSupplier hasNewData) {
-        DelayedFetch fetch = new DelayedFetch(reader, minBytes, watched, scheduler);
+                                                      ScheduledExecutorService scheduler, Executor rereads,
+                                                      BooleanSupplier hasNewData) {
+        DelayedFetch fetch = new DelayedFetch(reader, minBytes, watched, rereads);
         fetch.watched.forEach(log -> log.addHighWatermarkListener(fetch));
         ScheduledFuture<?> timeout = scheduler.schedule(fetch::expire, maxWaitMs, TimeUnit.MILLISECONDS);
         fetch.future.whenComplete((response, error) -> {
@@ -56,7 +60,7 @@ final class DelayedFetch implements HighWatermarkListener {
             fetch.watched.forEach(log -> log.removeHighWatermarkListener(fetch));
         });
         // Data may have arrived between the caller's first read and the listener registration. Without it (the usual
-        // case) there is nothing to re-read, and no hand-off to the scheduler.
+        // case) there is nothing to re-read, and no thread hand-off.
         if (hasNewData.getAsBoolean()) {
             fetch.scheduleReread();
         }
@@ -70,7 +74,7 @@ final class DelayedFetch implements HighWatermarkListener {
 
     private void scheduleReread() {
         if (!future.isDone() && rereadPending.compareAndSet(false, true)) {
-            scheduler.execute(this::reread);
+            rereads.execute(this::reread);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.sluice.proto.v1.FetchPartition;
 import dev.sluice.proto.v1.FetchRequest;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
 
@@ -22,25 +23,31 @@ import java.util.function.BooleanSupplier;
  * the two apart).
  *
  * <p>Threads: stateless apart from its collaborators; called concurrently from request threads. The injected
- * scheduler runs timeouts and re-reads, so its threads must be allowed to do RocksDB reads.
+ * scheduler runs the waits' timeouts and the injected re-read executor the re-reads that appends trigger; both read
+ * RocksDB, so their threads must be allowed to block on it.
  */
 public final class FetchHandler {
 
     private final FetchReader reader;
     private final ScheduledExecutorService scheduler;
+    private final Executor rereads;
 
+    /** A handler whose scheduler also runs the re-reads, always in contact with the controller. */
     public FetchHandler(PartitionResolver resolver, ScheduledExecutorService scheduler) {
-        this(resolver, scheduler, () -> true);
+        this(resolver, scheduler, scheduler, () -> true);
     }
 
     /**
+     * @param rereads runs a waiting fetch's re-read when an append wakes it: a pool that hands the task to an idle
+     *     thread at once (a {@code ScheduledThreadPoolExecutor}'s threads also wake each other for its queue)
      * @param inContactWithController whether this broker's controller lease is valid; without it an offset beyond
      *     the log end is answered {@code NOT_LEADER} rather than {@code OFFSET_OUT_OF_RANGE} (see {@link FetchReader})
      */
-    public FetchHandler(PartitionResolver resolver, ScheduledExecutorService scheduler,
+    public FetchHandler(PartitionResolver resolver, ScheduledExecutorService scheduler, Executor rereads,
                         BooleanSupplier inContactWithController) {
         this.reader = new FetchReader(Objects.requireNonNull(resolver), inContactWithController);
         this.scheduler = Objects.requireNonNull(scheduler);
+        this.rereads = Objects.requireNonNull(rereads);
     }
 
     public CompletableFuture<FetchResponseView> handle(FetchRequest request) {
@@ -57,7 +64,7 @@ public final class FetchHandler {
             return CompletableFuture.completedFuture(first.response());
         }
         return DelayedFetch.start(() -> reader.read(request), request.getMinBytes(), first.logs(),
-                request.getMaxWaitMs(), scheduler, () -> reader.readsStore(request));
+                request.getMaxWaitMs(), scheduler, rereads, () -> reader.readsStore(request));
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.sluice.broker.replication;
 
-import com.google.common.util.concurrent.MoreExecutors;
 import dev.sluice.broker.log.AppendResult;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionKey;
@@ -139,16 +138,9 @@ public final class PartitionReplicas implements LeaderPartitions, AutoCloseable 
     }
 
     /**
-     * The gRPC service to add to a server that runs every call on its own executor (the broker port serves replica
-     * fetches).
-     */
-    public ReplicaFetchService replicaFetchService() {
-        return replicaFetchService(MoreExecutors.directExecutor());
-    }
-
-    /**
      * The gRPC service for a server that runs {@code ReplicaFetchStream}'s messages on the transport thread: a fetch
-     * that reads stored batches moves to {@code storeReads}.
+     * that reads stored batches moves to {@code storeReads}, and so does a waiting fetch's re-read when an append
+     * wakes it.
      */
     public ReplicaFetchService replicaFetchService(Executor storeReads) {
         return new ReplicaFetchService(this, scheduler, clusterIds, storeReads);

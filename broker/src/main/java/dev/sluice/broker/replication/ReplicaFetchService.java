@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threads: a {@code ReplicaFetchStream}'s requests arrive on the transport thread (the server runs that method
  * there), which answers a fetch that needs no store read itself: a caught-up follower's fetch counts its offset (which
  * may move the high watermark) and starts its wait with no thread hand-off. A fetch that reads stored batches moves to
- * the injected store-read executor. Wake-ups only schedule a re-read on the injected scheduler, which also runs the
- * timeouts, so its threads must be allowed to read RocksDB.
+ * the injected store-read executor, and so does the re-read of a waiting fetch that an append wakes (one hand-off: a
+ * pool thread takes it at once, where the scheduler's threads woke each other as well). The injected scheduler runs
+ * the timeouts, which read too, so its threads must be allowed to read RocksDB.
  */
 public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBase {
 
@@ -47,8 +48,8 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
 
     /**
      * @param clusterIds refuses the fetches of followers of another cluster
-     * @param storeReads where a stream's fetch that reads stored batches is served; the direct executor suits a
-     *     server that runs every call on its own executor
+     * @param storeReads where a stream's fetch that reads stored batches is served, and where a waiting fetch
+     *     re-reads when woken; never the appending thread's own (see {@link Waiting#run})
      */
     public ReplicaFetchService(LeaderPartitions partitions, ScheduledExecutorService scheduler,
                                ClusterIdCheck clusterIds, Executor storeReads) {
@@ -308,20 +309,20 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
             first.leaders().forEach(leader -> leader.addWakeup(this));
             timeout = scheduler.schedule(this::expire, request.getMaxWaitMs(), TimeUnit.MILLISECONDS);
             // An append, or the end of a leadership, may have come between the first read and the registration;
-            // without either (the usual case) there is nothing to re-read, and no hand-off to the scheduler.
+            // without either (the usual case) there is nothing to re-read, and no thread hand-off.
             if (readsStore(request) || first.leaders().stream().anyMatch(LeaderPartition::isClosed)) {
                 run();
             }
         }
 
         /**
-         * A wake-up: schedule one re-read, coalescing bursts. Not on the appending thread itself, which would hold
-         * the producer's next append (and an {@code acks=1} answer) for the followers' reads.
+         * A wake-up: hand one re-read to the store-read executor, coalescing bursts. Not on the appending thread
+         * itself, which would hold the producer's next append (and an {@code acks=1} answer) for the followers' reads.
          */
         @Override
         public void run() {
             if (!done.get() && rereadPending.compareAndSet(false, true)) {
-                scheduler.execute(this::reread);
+                storeReads.execute(this::reread);
             }
         }
 

@@ -100,8 +100,14 @@ final class BrokerRole implements AutoCloseable {
             replication.connect(channel);
             CoordinatorLease lease = new CoordinatorLease(System::nanoTime, replication.coordinatorLeaseMs());
             ImageTopicSettings settings = new ImageTopicSettings();
+            // Calls run on this pool; each connection's Produce calls one at a time, in arrival order, so that an
+            // idempotent producer's pipelined batches reach the log in sequence. FetchStream's and
+            // ReplicaFetchStream's messages are handled on the transport thread, and only their store reads come
+            // here, as do the re-reads of waiting fetches that appends wake.
+            ExecutorService rpcPool = Executors.newCachedThreadPool(new DaemonThreads("sluice-broker-rpc"));
+            resources.push(rpcPool::shutdownNow);
             BrokerServices services = services(context, storage, replication, quorum, channel, lease, settings,
-                    resources);
+                    rpcPool, resources);
             if (config.authentication().required() && (!config.tls().client().enabled()
                     || config.tls().client().clientAuth() == dev.sluice.security.ClientAuth.NONE)) {
                 log.warn("Node {}: {}=true without client certificates on the broker port: the other brokers' "
@@ -111,7 +117,7 @@ final class BrokerRole implements AutoCloseable {
             }
             Authentication authentication = Authentication.of(context.config().authentication(), channel,
                     quorum::brokerImage, replication.appliedOffsets(), services.authorizer(), context.clock());
-            GrpcListener server = startServer(context, replication, authentication, services, resources);
+            GrpcListener server = startServer(context, replication, authentication, services, rpcPool, resources);
             int kafkaPort = startProtocols(config, services, protocols, resources);
             replication.replicas().start();
             scheduleStoreTasks(context, storage, quorum, settings, resources);
@@ -135,7 +141,7 @@ final class BrokerRole implements AutoCloseable {
     private static BrokerServices services(NodeContext context, BrokerStorage storage, BrokerReplication replication,
                                            MetadataQuorum quorum, GrpcControllerChannel channel,
                                            CoordinatorLease lease, ImageTopicSettings settings,
-                                           ResourceStack resources) {
+                                           ExecutorService rpcPool, ResourceStack resources) {
         NodeConfig config = context.config();
         LogStore logStore = storage.logStore();
         PartitionReplicas replicas = replication.replicas();
@@ -144,7 +150,7 @@ final class BrokerRole implements AutoCloseable {
         ListOffsetsHandler listOffsets = new ListOffsetsHandler(resolver);
         ProduceHandler produce = new ProduceHandler(resolver, new ReplicationHighWatermarkPolicy(replicas),
                 topic -> settings.forTopic(quorum.brokerImage(), topic).minInsyncReplicas(), context.clock());
-        FetchHandler fetch = new FetchHandler(resolver, context.scheduler(), lease::isValid);
+        FetchHandler fetch = new FetchHandler(resolver, context.scheduler(), rpcPool, lease::isValid);
         ProducerIdHandler producerIds = new ProducerIdHandler(config.nodeId(), PRODUCER_ID_BLOCK_SIZE,
                 channel::allocateProducerIds);
         GroupCoordinator coordinator =
@@ -173,19 +179,14 @@ final class BrokerRole implements AutoCloseable {
                         new QuotaMeters(context.registry())));
     }
 
-    /** Starts listening on the broker port with the gRPC services, and the pool their calls run on. */
+    /** Starts listening on the broker port with the gRPC services, whose calls run on {@code rpcPool}. */
     private static GrpcListener startServer(NodeContext context, BrokerReplication replication,
                                             Authentication authentication, BrokerServices services,
-                                            ResourceStack resources) throws IOException {
+                                            ExecutorService rpcPool, ResourceStack resources) throws IOException {
         NodeConfig config = context.config();
         PartitionReplicas replicas = replication.replicas();
         RpcMetricsInterceptor interceptor = new RpcMetricsInterceptor(context.registry(), "broker");
         MalformedRequests malformed = context.malformedRequests();
-        // Calls run on this pool; each connection's Produce calls one at a time, in arrival order, so that an
-        // idempotent producer's pipelined batches reach the log in sequence. FetchStream's and ReplicaFetchStream's
-        // messages are handled on the transport thread, and only their store reads come here.
-        ExecutorService rpcPool = Executors.newCachedThreadPool(new DaemonThreads("sluice-broker-rpc"));
-        resources.push(rpcPool::shutdownNow);
         BrokerGrpcService brokerService = new BrokerGrpcService(services.authorizedCalls(),
                 new MetadataResponder(services.clusterId(), services.image(), services.controllerId()),
                 replication.traffic(), services.producerIds(), rpcPool);

@@ -10,6 +10,7 @@ import dev.sluice.broker.log.LogConfig;
 import dev.sluice.broker.log.LogStore;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.TestBatches;
+import dev.sluice.broker.testing.CountingExecutor;
 import dev.sluice.broker.testing.CountingScheduler;
 import dev.sluice.proto.internal.v1.FetchPartitionResultView;
 import dev.sluice.proto.internal.v1.FetchResponseView;
@@ -124,25 +125,31 @@ class DataPathTest {
         assertThat(resolver.log("tiny", 0).logEndOffset()).isZero();
     }
 
-    /** A long poll with nothing new to read starts without a re-read on the scheduler; an append wakes it once. */
+    /**
+     * A long poll with nothing new to read starts without a re-read; an append wakes it once, and that re-read goes to
+     * the re-read pool, not through the scheduler.
+     */
     @Test
     void aLongPollStartsWithoutAReReadAndAnAppendAnswersIt() throws Exception {
         CountingScheduler counting = new CountingScheduler(1);
+        CountingExecutor rereads = new CountingExecutor();
         try {
-            FetchHandler waiting = new FetchHandler(resolver, counting);
+            FetchHandler waiting = new FetchHandler(resolver, counting, rereads, () -> true);
             produceOne("orders", 0, 2);
 
             CompletableFuture<FetchResponseView> poll = waiting.handle(fetchRequest(1, 60_000, "orders", 0, 2));
             assertThat(poll).isNotDone();
-            assertThat(counting.executed()).as("re-reads scheduled before any append").hasValue(0);
+            assertThat(rereads.tasks()).as("re-reads before any append").hasValue(0);
 
             produceOne("orders", 0, 3);
             FetchPartitionResultView answered = poll.get(5, SECONDS).getResults(0);
             assertThat(answered.getBatchesCount()).isEqualTo(1);
             assertThat(answered.getHighWatermark()).isEqualTo(5);
-            assertThat(counting.executed()).as("one re-read, for the append").hasValue(1);
+            assertThat(rereads.tasks()).as("one re-read, for the append").hasValue(1);
+            assertThat(counting.executed()).as("re-reads through the scheduler").hasValue(0);
         } finally {
             counting.shutdownNow();
+            rereads.shutdownNow();
         }
     }
 
@@ -168,7 +175,7 @@ class DataPathTest {
     void beyondTheLogEndWithoutControllerContactIsNotLeaderNotOutOfRange() throws Exception {
         produceOne("orders", 0, 2);
         java.util.concurrent.atomic.AtomicBoolean inContact = new java.util.concurrent.atomic.AtomicBoolean(false);
-        FetchHandler cutOff = new FetchHandler(resolver, scheduler, inContact::get);
+        FetchHandler cutOff = new FetchHandler(resolver, scheduler, scheduler, inContact::get);
         FetchRequest beyondEnd = FetchRequest.newBuilder()
                 .addPartitions(FetchPartition.newBuilder().setTopic("orders").setPartition(0).setFetchOffset(50))
                 .build();

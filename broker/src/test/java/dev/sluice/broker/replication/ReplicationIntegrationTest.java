@@ -13,6 +13,7 @@ import dev.sluice.broker.log.PartitionKey;
 import dev.sluice.broker.log.PartitionLog;
 import dev.sluice.broker.log.RecordingFaultHandler;
 import dev.sluice.broker.log.TestBatches;
+import dev.sluice.broker.testing.CountingExecutor;
 import dev.sluice.broker.testing.CountingScheduler;
 import dev.sluice.identity.NodeIdentity;
 import dev.sluice.metadata.BrokerRegistration;
@@ -43,10 +44,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,21 +110,10 @@ class ReplicationIntegrationTest {
             broker.store().close();
         }
         scheduler.shutdownNow();
-        brokers.forEach(broker -> broker.storeReads().pool.shutdownNow());
+        brokers.forEach(broker -> broker.storeReads().shutdownNow());
     }
 
     /** Runs tasks on a pool of its own and counts them. */
-    private static final class CountingExecutor implements Executor {
-        final ExecutorService pool = Executors.newCachedThreadPool();
-        final AtomicInteger tasks = new AtomicInteger();
-
-        @Override
-        public void execute(Runnable task) {
-            tasks.incrementAndGet();
-            pool.execute(task);
-        }
-    }
-
     @Test
     void followersReplicateByteIdenticalBatchesAndTheHighWatermarkFollowsTheSlowest() {
         publish(image(1, 0, 0, ALL));
@@ -260,7 +246,8 @@ class ReplicationIntegrationTest {
 
     /**
      * A fetch that reads stored batches leaves the transport thread; a caught-up follower's fetch is answered, and its
-     * wait started, on the transport thread, with no re-read handed to the scheduler while nothing is appended.
+     * wait started, on the transport thread, with no re-read while nothing is appended. An append wakes the waits,
+     * whose re-reads go straight to the store-read pool, not through the scheduler (whose threads wake each other).
      */
     @Test
     void caughtUpFollowersWaitWithoutThreadHandOffsAndOnlyStoreReadsLeaveTheTransportThread() throws Exception {
@@ -270,18 +257,21 @@ class ReplicationIntegrationTest {
         publish(image(1, 0, 0, ALL));
         awaitSameLogs(brokers);
         Broker leader = broker(1);
-        assertThat(leader.storeReads().tasks).as("the followers' first fetches read stored batches").hasPositiveValue();
+        assertThat(leader.storeReads().tasks()).as("the followers' first fetches read stored batches")
+                .hasPositiveValue();
 
-        int storeReads = leader.storeReads().tasks.get();
+        int storeReads = leader.storeReads().tasks().get();
         int rereads = scheduler.executed().get();
         Thread.sleep(1_000);  // about ten long polls of 100 ms per follower, none of them with data
 
-        assertThat(leader.storeReads().tasks).as("store reads while caught up").hasValue(storeReads);
+        assertThat(leader.storeReads().tasks()).as("store reads while caught up").hasValue(storeReads);
         assertThat(scheduler.executed()).as("re-reads scheduled while caught up")
                 .hasValue(rereads);
 
         append(broker(1), 2, 0);
         awaitSameLogs(brokers);
+        assertThat(leader.storeReads().tasks().get()).as("the woken re-reads").isGreaterThan(storeReads);
+        assertThat(scheduler.executed()).as("re-reads through the scheduler").hasValue(rereads);
     }
 
     @Test
