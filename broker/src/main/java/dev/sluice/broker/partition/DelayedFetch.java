@@ -6,6 +6,7 @@ import dev.sluice.proto.internal.v1.FetchResponseView;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +75,13 @@ final class DelayedFetch implements HighWatermarkListener {
 
     private void scheduleReread() {
         if (!future.isDone() && rereadPending.compareAndSet(false, true)) {
-            rereads.execute(this::reread);
+            try {
+                rereads.execute(this::reread);
+            } catch (RejectedExecutionException e) {
+                // The broker is shutting its pool down: answer with an error now rather than leave the consumer
+                // waiting, and keep the exception off the appending thread.
+                future.completeExceptionally(e);
+            }
         }
     }
 

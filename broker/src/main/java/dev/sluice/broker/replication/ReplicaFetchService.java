@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -322,7 +323,11 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
         @Override
         public void run() {
             if (!done.get() && rereadPending.compareAndSet(false, true)) {
-                storeReads.execute(this::reread);
+                try {
+                    storeReads.execute(this::reread);
+                } catch (RejectedExecutionException e) {
+                    fail(e);  // shutting down: end the follower's wait now, off the appending thread
+                }
             }
         }
 

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,6 +152,24 @@ class DataPathTest {
             counting.shutdownNow();
             rereads.shutdownNow();
         }
+    }
+
+    /**
+     * A broker shutting its pool down refuses the re-read: the waiting consumer gets an error at once, and the append
+     * that woke it is not failed by that.
+     */
+    @Test
+    void aReReadThatThePoolRefusesEndsTheWaitWithAnErrorAndTheAppendStillSucceeds() throws Exception {
+        FetchHandler closing = new FetchHandler(resolver, scheduler, task -> {
+            throw new RejectedExecutionException("pool shut down");
+        }, () -> true);
+        produceOne("orders", 0, 2);
+        CompletableFuture<FetchResponseView> poll = closing.handle(fetchRequest(1, 60_000, "orders", 0, 2));
+        assertThat(poll).isNotDone();
+
+        assertThat(produceOne("orders", 0, 3).getError()).isEqualTo(ErrorCode.NONE);
+        assertThat(poll).isCompletedExceptionally();
+        assertThat(resolver.log("orders", 0).highWatermark()).isEqualTo(5);
     }
 
     @Test
