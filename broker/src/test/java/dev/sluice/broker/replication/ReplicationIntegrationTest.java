@@ -113,7 +113,6 @@ class ReplicationIntegrationTest {
         brokers.forEach(broker -> broker.storeReads().shutdownNow());
     }
 
-    /** Runs tasks on a pool of its own and counts them. */
     @Test
     void followersReplicateByteIdenticalBatchesAndTheHighWatermarkFollowsTheSlowest() {
         publish(image(1, 0, 0, ALL));
@@ -261,17 +260,17 @@ class ReplicationIntegrationTest {
                 .hasPositiveValue();
 
         int storeReads = leader.storeReads().tasks().get();
-        int rereads = scheduler.executed().get();
+        int schedulerHandOffs = scheduler.executed().get();
         Thread.sleep(1_000);  // about ten long polls of 100 ms per follower, none of them with data
 
         assertThat(leader.storeReads().tasks()).as("store reads while caught up").hasValue(storeReads);
         assertThat(scheduler.executed()).as("re-reads scheduled while caught up")
-                .hasValue(rereads);
+                .hasValue(schedulerHandOffs);
 
         append(broker(1), 2, 0);
         awaitSameLogs(brokers);
         assertThat(leader.storeReads().tasks().get()).as("the woken re-reads").isGreaterThan(storeReads);
-        assertThat(scheduler.executed()).as("re-reads through the scheduler").hasValue(rereads);
+        assertThat(scheduler.executed()).as("re-reads through the scheduler").hasValue(schedulerHandOffs);
     }
 
     @Test

@@ -4,8 +4,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real scheduler that counts the tasks handed to {@link #execute} (the re-reads of waiting fetches), not the
- * scheduled ones (their deadlines): how often a wait costs a hand-off to the scheduler.
+ * A real scheduler that counts the tasks handed to {@link #execute}, not the scheduled ones (the waits' deadlines):
+ * how often a path hands work to the scheduler rather than to a pool.
  */
 public final class CountingScheduler extends ScheduledThreadPoolExecutor {
     private final AtomicInteger executed = new AtomicInteger();
