@@ -49,6 +49,8 @@ public final class LogStore implements AutoCloseable {
     private final List<ColumnFamilyHandle> familyHandles;
     private final StoreHandles handles;
     private final ConcurrentMap<PartitionKey, PartitionLog> partitions = new ConcurrentHashMap<>();
+    /** Shared by the partitions' newest batches in memory. */
+    private final TailBudget tailBudget = new TailBudget(TailBudget.DEFAULT_TOTAL_BYTES);
     private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
     /** Set when {@link #close} starts, so long background passes can stop early. */
@@ -197,7 +199,8 @@ public final class LogStore implements AutoCloseable {
 
     private void loadPartitions() {
         StoredPartitionStates.load(handles, dir).forEach((key, state) ->
-                partitions.put(key, new PartitionLog(key, handles, state)));
+                partitions.put(key, new PartitionLog(key, handles, tailBudget, state)));
+        tailBudget.partitionCountChanged(partitions.size());
     }
 
     /** The log of {@code key}, created (empty, starting at offset 0, and persisted) if it does not exist. */
@@ -218,7 +221,8 @@ public final class LogStore implements AutoCloseable {
             throw new LogStorageException("cannot create partition " + key, e);
         }
         log.info("Created partition log {}", key);
-        return new PartitionLog(key, handles, PartitionState.EMPTY);
+        tailBudget.partitionCountChanged(partitions.size() + 1);  // called inside computeIfAbsent: not in the map yet
+        return new PartitionLog(key, handles, tailBudget, PartitionState.EMPTY);
     }
 
     /**
@@ -236,6 +240,7 @@ public final class LogStore implements AutoCloseable {
             deleteStoredPartition(k);
             return null;
         });
+        tailBudget.partitionCountChanged(partitions.size());
         log.info("Deleted partition log {}", key);
     }
 

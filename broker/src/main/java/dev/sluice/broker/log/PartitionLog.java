@@ -42,13 +42,26 @@ public final class PartitionLog {
     public static final long DEFAULT_PRODUCER_EXPIRATION_MS = 24L * 60 * 60 * 1000;
     /** How often appends look for expired producers (Kafka's {@code producer.id.expiration.check.interval.ms}). */
     static final long PRODUCER_EXPIRATION_CHECK_INTERVAL_MS = 10L * 60 * 1000;
+    /**
+     * The most batches kept in memory per partition for fetches at the tail ({@link TailBatches}): enough for the few
+     * batches a caught-up follower or consumer is behind. Their bytes are bounded by the store's {@link TailBudget}.
+     */
+    public static final int TAIL_MAX_BATCHES = 32;
+    /** The most bytes of them per partition, when the store holds few partitions. */
+    public static final int TAIL_MAX_BYTES = TailBudget.MAX_PER_PARTITION_BYTES;
 
     private final PartitionKey key;
     private final StoreHandles handles;
+    private final TailBudget tailBudget;
     private final byte[] stateKey;
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<HighWatermarkListener> listeners = ConcurrentHashMap.newKeySet();
     private volatile PartitionState state;
+    /**
+     * The newest batches, for reads at the tail. Replaced under {@link #lock}, always before {@link #state} (see
+     * {@link TailBatches}); emptied before any change other than an append (truncation, retention, compaction).
+     */
+    private volatile TailBatches tail = TailBatches.EMPTY;
     private volatile boolean deleted;
     /** Guarded by {@link #lock}: the in-memory high watermark is ahead of the stored checkpoint. */
     private boolean highWatermarkDirty;
@@ -67,9 +80,10 @@ public final class PartitionLog {
     /** Guarded by {@link #lock}: append time (ms) from which the next append looks for expired producers. */
     private long nextProducerExpirationCheckMs = Long.MIN_VALUE;
 
-    PartitionLog(PartitionKey key, StoreHandles handles, PartitionState initialState) {
+    PartitionLog(PartitionKey key, StoreHandles handles, TailBudget tailBudget, PartitionState initialState) {
         this.key = key;
         this.handles = handles;
+        this.tailBudget = tailBudget;
         this.stateKey = key.prefix();
         this.state = initialState;
         this.syncProgress = new SyncProgress(initialState.logEndOffset());
@@ -310,10 +324,22 @@ public final class PartitionLog {
         } catch (RocksDBException e) {
             throw new LogStorageException(what + " to " + key + " failed", e);
         }
+        tail = tail.plus(summary.baseOffset(), summary.nextOffset(), stored, tailBudget.perPartitionBytes(),
+                TAIL_MAX_BATCHES);
         state = next;
         highWatermarkDirty = false;
         syncProgress.afterAppend(next.logEndOffset(), offsetsAppended, flushPolicy);
         publishSyncProgress();
+    }
+
+    /**
+     * Whether {@link #read} from {@code fetchOffset} up to {@code maxOffsetExclusive} would be answered from memory
+     * (the newest batches, see {@link TailBatches}) without reading the store: false when there is nothing to read.
+     */
+    public boolean readsFromMemory(long fetchOffset, long maxOffsetExclusive) {
+        PartitionState seen = state;
+        long endOffset = Math.min(maxOffsetExclusive, seen.logEndOffset());
+        return fetchOffset >= seen.logStartOffset() && fetchOffset < endOffset && tail.covers(fetchOffset, endOffset);
     }
 
     /** Reads with at least one batch when any is available; see {@link #read(long, int, long, boolean)}. */
@@ -338,6 +364,13 @@ public final class PartitionLog {
         long endOffset = Math.min(maxOffsetExclusive, seen.logEndOffset());
         if (fetchOffset >= endOffset || (maxBytes <= 0 && !minOneBatch)) {
             return ReadResult.empty(seen);
+        }
+        TailBatches newest = tail;  // read after the state: at least as new (see the field)
+        if (newest.covers(fetchOffset, endOffset)) {
+            long[] size = new long[1];
+            List<ByteString> batches = newest.read(fetchOffset, endOffset, maxBytes, minOneBatch, size);
+            return new ReadResult(ReadResult.Status.OK, batches, size[0], seen.logStartOffset(),
+                    seen.logEndOffset());
         }
         List<ByteString> batches = new ArrayList<>();
         long sizeBytes = 0;
@@ -523,6 +556,7 @@ public final class PartitionLog {
             }
             PartitionState next = current.withLogStart(newLogStartOffset, removedBytes);
             generation++;
+            tail = TailBatches.EMPTY;
             state = next;
             // With nothing removed, the batch straddling the new start stays and no range is deleted.
             byte[][] range = removedBytes == 0 ? null : new byte[][] {key.batchKey(0), key.batchKey(firstKeptOffset)};
@@ -573,6 +607,7 @@ public final class PartitionLog {
                 next = next.withProducers(current.producers().rebuiltAfterTruncation(newEnd, belowNewEnd));
             }
             generation++;
+            tail = TailBatches.EMPTY;
             state = next;
             writeState(next, new byte[][] {key.batchKey(firstRemovedBase), key.endKey()}, current.producers());
             highWatermarkDirty = false;
@@ -678,6 +713,7 @@ public final class PartitionLog {
             checkNotDeleted();
             ProducerStates producersBefore = state.producers();
             PartitionState next = new PartitionState(newOffset, newOffset, newOffset, 0, List.of());
+            tail = TailBatches.EMPTY;
             state = next;
             writeState(next, new byte[][] {key.batchKey(0), key.endKey()}, producersBefore);
             highWatermarkDirty = false;
@@ -730,6 +766,7 @@ public final class PartitionLog {
                 }
                 PartitionState next = current.withCompacted(removedBytes);
                 writes.put(handles.state(), stateKey, next.encode());
+                tail = TailBatches.EMPTY;  // it may hold batches rewritten here
                 handles.writer().write(writes, "compaction write of " + key);
                 state = next;
                 highWatermarkDirty = false;
@@ -747,6 +784,7 @@ public final class PartitionLog {
         lock.lock();
         try {
             deleted = true;
+            tail = TailBatches.EMPTY;
         } finally {
             lock.unlock();
         }

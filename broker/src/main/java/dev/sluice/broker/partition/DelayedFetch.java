@@ -19,8 +19,10 @@ import java.util.function.Supplier;
  * soon as one has at least {@code min_bytes} or an error, or with whatever is there when {@code max_wait_ms}
  * elapses.
  *
- * <p>Threads: high-watermark listeners fire on produce threads and only hand a re-read to the injected re-read
- * executor, coalescing bursts of appends into one pending re-read. The timeout runs on the injected scheduler. The
+ * <p>Threads: high-watermark listeners fire on the threads that advance it. A re-read of batches still in memory
+ * (the newest, see {@code PartitionLog#readsFromMemory}) runs right there, since it costs less than waking another
+ * thread; one that would read the store goes to the injected re-read executor. Bursts of appends coalesce into one
+ * pending re-read. The timeout runs on the injected scheduler. The
  * future completes at most once; completion (or cancellation by the caller) unregisters the listeners and cancels
  * the timer.
  */
@@ -30,30 +32,33 @@ final class DelayedFetch implements HighWatermarkListener {
     private final long minBytes;
     private final List<PartitionLog> watched;
     private final Executor rereads;
+    private final BooleanSupplier readsStore;
     private final CompletableFuture<FetchResponseView> future = new CompletableFuture<>();
     private final AtomicBoolean rereadPending = new AtomicBoolean();
 
     private DelayedFetch(Supplier<FetchReader.Snapshot> reader, long minBytes, List<PartitionLog> watched,
-                         Executor rereads) {
+                         Executor rereads, BooleanSupplier readsStore) {
         this.reader = reader;
         this.minBytes = minBytes;
         this.watched = List.copyOf(watched);
         this.rereads = rereads;
+        this.readsStore = readsStore;
     }
 
     /**
      * Starts waiting on {@code watched}; returns the future of the response.
      *
      * @param scheduler runs the timeout
-     * @param rereads runs the re-reads that appends trigger (threads that may read RocksDB, not the appending one)
+     * @param rereads runs the re-reads that would read RocksDB (threads that may block, not the advancing one)
      * @param hasNewData whether a read now would find committed data (checked once the listeners are registered:
      *     the high watermark may have moved since the caller's first read)
+     * @param readsStore whether a read now would read the store rather than memory
      */
     static CompletableFuture<FetchResponseView> start(Supplier<FetchReader.Snapshot> reader, long minBytes,
                                                       List<PartitionLog> watched, long maxWaitMs,
                                                       ScheduledExecutorService scheduler, Executor rereads,
-                                                      BooleanSupplier hasNewData) {
-        DelayedFetch fetch = new DelayedFetch(reader, minBytes, watched, rereads);
+                                                      BooleanSupplier hasNewData, BooleanSupplier readsStore) {
+        DelayedFetch fetch = new DelayedFetch(reader, minBytes, watched, rereads, readsStore);
         fetch.watched.forEach(log -> log.addHighWatermarkListener(fetch));
         ScheduledFuture<?> timeout = scheduler.schedule(fetch::expire, maxWaitMs, TimeUnit.MILLISECONDS);
         fetch.future.whenComplete((response, error) -> {
@@ -75,6 +80,10 @@ final class DelayedFetch implements HighWatermarkListener {
 
     private void scheduleReread() {
         if (!future.isDone() && rereadPending.compareAndSet(false, true)) {
+            if (!readsStore.getAsBoolean()) {
+                reread();
+                return;
+            }
             try {
                 rereads.execute(this::reread);
             } catch (RejectedExecutionException e) {

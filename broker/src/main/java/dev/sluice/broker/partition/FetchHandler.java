@@ -64,14 +64,15 @@ public final class FetchHandler {
             return CompletableFuture.completedFuture(first.response());
         }
         return DelayedFetch.start(() -> reader.read(request), request.getMinBytes(), first.logs(),
-                request.getMaxWaitMs(), scheduler, rereads, () -> reader.readsStore(request));
+                request.getMaxWaitMs(), scheduler, rereads, () -> reader.hasCommittedData(request),
+                () -> reader.readsStore(request));
     }
 
     /**
      * Whether {@link #handle} would now read stored batches for {@code request} (RocksDB I/O), rather than answer from
-     * memory: offsets only, an error, or the start of a wait. A caller on a transport thread hands only such fetches to
-     * a thread that may block. A high watermark that advances right after this check makes {@code handle} read the
-     * batches just committed, which are still in the memtable.
+     * memory: the newest batches, offsets only, an error, or the start of a wait. A caller on a transport thread
+     * hands only such fetches to a thread that may block. A high watermark that advances right after this check makes
+     * {@code handle} read the batches just committed, which are among the newest or still in the memtable.
      */
     public boolean readsStore(FetchRequest request) {
         return invalidLimit(request) == null && reader.readsStore(request);

@@ -95,16 +95,31 @@ final class FetchReader {
     }
 
     /**
-     * Whether reading {@code request} now would read stored batches: some partition it names is led here and has
-     * committed data at its fetch offset. False means the answer comes from memory (offsets, errors, or a wait).
+     * Whether reading {@code request} now would find data: some partition it names is led here and has committed
+     * data at its fetch offset.
+     */
+    boolean hasCommittedData(FetchRequest request) {
+        return anyLedPartition(request, false);
+    }
+
+    /**
+     * Whether reading {@code request} now would read the store: some partition it names is led here and has
+     * committed data at its fetch offset that is not among its newest batches in memory. False means the answer
+     * comes from memory (those batches, offsets, errors, or a wait).
      */
     boolean readsStore(FetchRequest request) {
+        return anyLedPartition(request, true);
+    }
+
+    private boolean anyLedPartition(FetchRequest request, boolean notInMemory) {
         for (FetchPartition partition : request.getPartitionsList()) {
             if (resolver.resolve(partition.getTopic(), partition.getPartition())
                     instanceof ResolvedPartition.Leader leader) {
                 PartitionLog partitionLog = leader.log();
                 long fetchOffset = partition.getFetchOffset();
-                if (fetchOffset >= partitionLog.logStartOffset() && fetchOffset < partitionLog.highWatermark()) {
+                long highWatermark = partitionLog.highWatermark();
+                if (fetchOffset >= partitionLog.logStartOffset() && fetchOffset < highWatermark
+                        && !(notInMemory && partitionLog.readsFromMemory(fetchOffset, highWatermark))) {
                     return true;
                 }
             }

@@ -93,12 +93,21 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
         return waiting;
     }
 
+    /** Whether a partition {@code request} names is led here and its log extends past the follower's offset. */
+    private boolean hasDataBeyond(ReplicaFetchRequest request) {
+        return anyLedPartitionWithData(request, false);
+    }
+
     /**
-     * Whether serving {@code request} now would read stored batches: a partition it names is led here and its log
-     * extends past the follower's fetch offset. False means the answer (offsets, an error, a divergence, or the start
-     * of a wait) comes from memory.
+     * Whether serving {@code request} now would read the store: a partition it names is led here and its log extends
+     * past the follower's fetch offset further back than the newest batches kept in memory. False means the answer
+     * (those batches, offsets, an error, a divergence, or the start of a wait) comes from memory.
      */
     private boolean readsStore(ReplicaFetchRequest request) {
+        return anyLedPartitionWithData(request, true);
+    }
+
+    private boolean anyLedPartitionWithData(ReplicaFetchRequest request, boolean notInMemory) {
         for (ReplicaFetchPartition partition : request.getPartitionsList()) {
             UUID topicId;
             try {
@@ -108,7 +117,9 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
             }
             Optional<LeaderPartition> leader = partitions.leaderPartition(new PartitionKey(topicId,
                     partition.getPartition()));
-            if (leader.isPresent() && leader.get().log().logEndOffset() > partition.getFetchOffset()) {
+            if (leader.isPresent() && leader.get().log().logEndOffset() > partition.getFetchOffset()
+                    && !(notInMemory && leader.get().log().readsFromMemory(partition.getFetchOffset(),
+                            Long.MAX_VALUE))) {
                 return true;
             }
         }
@@ -311,18 +322,23 @@ public final class ReplicaFetchService extends ReplicationGrpc.ReplicationImplBa
             timeout = scheduler.schedule(this::expire, request.getMaxWaitMs(), TimeUnit.MILLISECONDS);
             // An append, or the end of a leadership, may have come between the first read and the registration;
             // without either (the usual case) there is nothing to re-read, and no thread hand-off.
-            if (readsStore(request) || first.leaders().stream().anyMatch(LeaderPartition::isClosed)) {
+            if (hasDataBeyond(request) || first.leaders().stream().anyMatch(LeaderPartition::isClosed)) {
                 run();
             }
         }
 
         /**
-         * A wake-up: hand one re-read to the store-read executor, coalescing bursts. Not on the appending thread
-         * itself, which would hold the producer's next append (and an {@code acks=1} answer) for the followers' reads.
+         * A wake-up: one re-read, coalescing bursts. Batches still in memory are read right here on the appending
+         * thread, which costs less than waking another; a read of the store goes to the store-read executor, since
+         * it would hold the producer's next append (and an {@code acks=1} answer) for the followers' reads.
          */
         @Override
         public void run() {
             if (!done.get() && rereadPending.compareAndSet(false, true)) {
+                if (!readsStore(request)) {
+                    reread();
+                    return;
+                }
                 try {
                     storeReads.execute(this::reread);
                 } catch (RejectedExecutionException e) {

@@ -157,6 +157,72 @@ class PartitionLogTest {
                 .isEqualTo(dataBlocksCached);
     }
 
+    /**
+     * The newest batches are answered from memory exactly as the store answers them: every read of the log (fetch
+     * offsets, byte limits, upper bounds) gives the same result before and after a restart, which empties memory.
+     */
+    @Test
+    void readsOfTheNewestBatchesAnswerFromMemoryWhatTheStoreHolds() {
+        appendCommitted(3, 1, 5, 2, 4);
+        List<ReadResult> fromMemory = everyRead();
+        assertThat(log.readsFromMemory(0, Long.MAX_VALUE)).isTrue();
+
+        store.close();
+        store = LogStore.open(dir);
+        log = store.partition(KEY);
+
+        assertThat(log.readsFromMemory(0, Long.MAX_VALUE)).as("after a restart").isFalse();
+        assertThat(everyRead()).isEqualTo(fromMemory);
+    }
+
+    /** Every fetch offset in and around the log, with byte limits and upper bounds on both sides of each batch. */
+    private List<ReadResult> everyRead() {
+        int totalBytes = (int) log.sizeBytes();
+        List<ReadResult> reads = new ArrayList<>();
+        for (long offset = 0; offset <= log.logEndOffset() + 1; offset++) {
+            for (int maxBytes : new int[] {0, 1, totalBytes / 3, totalBytes / 2, totalBytes}) {
+                for (long upTo : new long[] {0, 4, 9, 10, log.logEndOffset(), Long.MAX_VALUE}) {
+                    reads.add(log.read(offset, maxBytes, upTo, true));
+                    reads.add(log.read(offset, maxBytes, upTo, false));
+                }
+            }
+        }
+        return reads;
+    }
+
+    @Test
+    void onlyTheNewestBatchesStayInMemory() {
+        for (int i = 0; i < PartitionLog.TAIL_MAX_BATCHES + 8; i++) {
+            appendCommitted(2);
+        }
+        long end = log.logEndOffset();
+
+        assertThat(log.readsFromMemory(0, end)).as("the oldest batches").isFalse();
+        assertThat(log.readsFromMemory(end - 2L * PartitionLog.TAIL_MAX_BATCHES, end)).isTrue();
+        assertThat(log.readsFromMemory(end - 2L * PartitionLog.TAIL_MAX_BATCHES - 1, end)).isFalse();
+        assertThat(log.readsFromMemory(end, end)).as("nothing to read").isFalse();
+        assertThat(baseOffsets(log.read(0, 1 << 20, end))).as("from the store")
+                .hasSize(PartitionLog.TAIL_MAX_BATCHES + 8);
+    }
+
+    /** Truncation and retention empty memory: a read must never see a batch they removed or replaced. */
+    @Test
+    void truncationAndRetentionEmptyTheNewestBatchesUntilTheNextAppend() {
+        appendCommitted(3, 3, 3);
+        log.truncateTo(4);
+        assertThat(log.readsFromMemory(0, Long.MAX_VALUE)).as("after a truncation").isFalse();
+
+        log.append(batch(5), 1, 0);
+        log.updateHighWatermark(log.logEndOffset());
+        assertThat(log.readsFromMemory(3, Long.MAX_VALUE)).as("the batch appended since").isTrue();
+        assertThat(log.readsFromMemory(0, Long.MAX_VALUE)).as("the batch kept by the truncation").isFalse();
+        assertThat(decode(log.read(3, 1 << 20, 8).batches().get(0)).getHeader().getRecordCount()).isEqualTo(5);
+
+        log.maybeDeleteBefore(3);
+        assertThat(log.readsFromMemory(3, Long.MAX_VALUE)).as("after retention").isFalse();
+        assertThat(baseOffsets(log.read(3, 1 << 20, 8))).containsExactly(3L);
+    }
+
     @Test
     void readsDoNotCrossIntoTheNextPartition() {
         PartitionLog neighbour = store.partition(new PartitionKey(KEY.topicId(), 1));

@@ -73,6 +73,9 @@ class DataPathTest {
         return ProduceRequestView.parseFrom(client.toByteString());
     }
 
+    /** Records in a batch too large for the newest batches kept in memory ({@link PartitionLog#TAIL_MAX_BYTES}). */
+    private static final int LARGER_THAN_MEMORY = 5_000;
+
     private ProducePartitionResult produceOne(String topic, int partition, int records) throws Exception {
         return produce.handle(request(1, topic, partition, TestBatches.clientBatch(records, 10, 20))).join()
                 .getResults(0);
@@ -127,8 +130,9 @@ class DataPathTest {
     }
 
     /**
-     * A long poll with nothing new to read starts without a re-read; an append wakes it once, and that re-read goes to
-     * the re-read pool, not through the scheduler.
+     * A long poll with nothing new to read starts without a re-read. An append wakes it: a batch kept in memory (the
+     * newest) is re-read on the appending thread, with no hand-off; one too large to keep there is re-read on the
+     * re-read pool, never through the scheduler.
      */
     @Test
     void aLongPollStartsWithoutAReReadAndAnAppendAnswersIt() throws Exception {
@@ -146,7 +150,12 @@ class DataPathTest {
             FetchPartitionResultView answered = poll.get(5, SECONDS).getResults(0);
             assertThat(answered.getBatchesCount()).isEqualTo(1);
             assertThat(answered.getHighWatermark()).isEqualTo(5);
-            assertThat(rereads.tasks()).as("one re-read, for the append").hasValue(1);
+            assertThat(rereads.tasks()).as("re-reads handed off for a batch in memory").hasValue(0);
+
+            CompletableFuture<FetchResponseView> next = waiting.handle(fetchRequest(1, 60_000, "orders", 0, 5));
+            produceOne("orders", 0, LARGER_THAN_MEMORY);
+            assertThat(next.get(5, SECONDS).getResults(0).getBatchesCount()).isEqualTo(1);
+            assertThat(rereads.tasks()).as("re-reads handed off for a batch read from the store").hasValue(1);
             assertThat(counting.executed()).as("re-reads through the scheduler").hasValue(0);
         } finally {
             counting.shutdownNow();
@@ -167,9 +176,9 @@ class DataPathTest {
         CompletableFuture<FetchResponseView> poll = closing.handle(fetchRequest(1, 60_000, "orders", 0, 2));
         assertThat(poll).isNotDone();
 
-        assertThat(produceOne("orders", 0, 3).getError()).isEqualTo(ErrorCode.NONE);
+        assertThat(produceOne("orders", 0, LARGER_THAN_MEMORY).getError()).isEqualTo(ErrorCode.NONE);
         assertThat(poll).isCompletedExceptionally();
-        assertThat(resolver.log("orders", 0).highWatermark()).isEqualTo(5);
+        assertThat(resolver.log("orders", 0).highWatermark()).isEqualTo(2 + LARGER_THAN_MEMORY);
     }
 
     @Test
@@ -276,10 +285,13 @@ class DataPathTest {
     }
 
     @Test
-    void onlyAFetchOfCommittedDataAtItsOffsetReadsTheStore() throws Exception {
+    void onlyAFetchOfCommittedDataAtItsOffsetNotAmongTheNewestBatchesReadsTheStore() throws Exception {
         produceOne("orders", 0, 2);
         PartitionLog log = resolver.log("orders", 0);
-        log.append(TestBatches.batch(3), 1, clock.millis());   // beyond the high watermark (2)
+        // Beyond the high watermark (2); enough batches that the first is no longer among the newest, in memory.
+        for (int i = 0; i < PartitionLog.TAIL_MAX_BATCHES; i++) {
+            log.append(TestBatches.batch(1), 1, clock.millis());
+        }
 
         assertThat(fetch.readsStore(fetchRequest(0, 0, "orders", 0, 0))).isTrue();
         assertThat(fetch.readsStore(fetchRequest(0, 0, "orders", 0, 1))).isTrue();
@@ -296,8 +308,9 @@ class DataPathTest {
                 .build();
         assertThat(fetch.readsStore(two)).isTrue();
 
-        log.updateHighWatermark(5);
-        assertThat(fetch.readsStore(fetchRequest(0, 0, "orders", 0, 2))).isTrue();
+        log.updateHighWatermark(log.logEndOffset());
+        assertThat(fetch.readsStore(fetchRequest(0, 0, "orders", 0, 2))).as("committed, among the newest").isFalse();
+        assertThat(fetch.readsStore(fetchRequest(0, 0, "orders", 0, 1))).as("committed, older").isTrue();
     }
 
     @Test

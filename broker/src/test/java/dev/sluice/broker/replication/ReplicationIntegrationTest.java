@@ -1,6 +1,7 @@
 package dev.sluice.broker.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
@@ -245,13 +246,14 @@ class ReplicationIntegrationTest {
 
     /**
      * A fetch that reads stored batches leaves the transport thread; a caught-up follower's fetch is answered, and its
-     * wait started, on the transport thread, with no re-read while nothing is appended. An append wakes the waits,
-     * whose re-reads go straight to the store-read pool, not through the scheduler (whose threads wake each other).
+     * wait started, on the transport thread, with no re-read while nothing is appended. An append wakes the waits:
+     * a batch kept in memory is re-read on the appending thread; one too large for memory goes straight to the
+     * store-read pool; neither through the scheduler (whose threads wake each other).
      */
     @Test
     void caughtUpFollowersWaitWithoutThreadHandOffsAndOnlyStoreReadsLeaveTheTransportThread() throws Exception {
-        for (int i = 0; i < 5; i++) {
-            append(broker(1), 3, 0);
+        for (int i = 0; i < PartitionLog.TAIL_MAX_BATCHES + 5; i++) {
+            append(broker(1), 3, 0);  // more than the leader keeps in memory: the first fetches read the store
         }
         publish(image(1, 0, 0, ALL));
         awaitSameLogs(brokers);
@@ -269,8 +271,45 @@ class ReplicationIntegrationTest {
 
         append(broker(1), 2, 0);
         awaitSameLogs(brokers);
-        assertThat(leader.storeReads().tasks().get()).as("the woken re-reads").isGreaterThan(storeReads);
+        assertThat(leader.storeReads().tasks()).as("woken re-reads of a batch in memory").hasValue(storeReads);
+
+        append(broker(1), LARGER_THAN_MEMORY, 0);
+        awaitSameLogs(brokers);
+        assertThat(leader.storeReads().tasks().get()).as("woken re-reads of the store").isGreaterThan(storeReads);
         assertThat(scheduler.executed()).as("re-reads through the scheduler").hasValue(schedulerHandOffs);
+    }
+
+    /** Batches among the leader's newest, held in memory, are served to followers on the transport thread. */
+    @Test
+    void followersFetchTheNewestBatchesWithoutLeavingTheTransportThread() {
+        for (int i = 0; i < 5; i++) {
+            append(broker(1), 3, 0);
+        }
+        publish(image(1, 0, 0, ALL));
+        awaitSameLogs(brokers);
+
+        assertThat(broker(1).storeReads().tasks()).as("fetches handed to the store-read pool").hasValue(0);
+    }
+
+    /**
+     * A store-read pool that refuses the woken re-reads (it shuts down with the broker) ends the followers' waits
+     * with an error; the append that woke them (with a batch too large for memory, so read from the store) still
+     * succeeds, since the refusal stays off the appending thread.
+     */
+    @Test
+    void aReReadThatTheStoreReadPoolRefusesEndsTheWaitAndTheAppendStillSucceeds() throws Exception {
+        append(broker(1), 3, 0);
+        publish(image(1, 0, 0, ALL));
+        awaitSameLogs(brokers);
+        Broker leader = broker(1);
+        int storeReads = leader.storeReads().tasks().get();
+        Thread.sleep(300);  // both followers caught up, each in a long poll of 100 ms
+        leader.storeReads().shutdownNow();
+
+        assertThatCode(() -> append(leader, LARGER_THAN_MEMORY, 0)).as("the append that wakes the refused re-reads")
+                .doesNotThrowAnyException();
+        assertThat(leader.storeReads().tasks().get()).as("the re-reads offered to the refusing pool")
+                .isGreaterThan(storeReads);
     }
 
     @Test
@@ -534,6 +573,9 @@ class ReplicationIntegrationTest {
     private Broker broker(int id) {
         return brokers.get(id - 1);
     }
+
+    /** Records in a batch too large for the newest batches kept in memory ({@link PartitionLog#TAIL_MAX_BYTES}). */
+    private static final int LARGER_THAN_MEMORY = 5_000;
 
     private AppendResult append(Broker leader, int records, int leaderEpoch) {
         PartitionLog log = leader.log();
