@@ -106,7 +106,7 @@ public final class Consumer<K, V> implements AutoCloseable {
                 channels, time, settings.requestTimeoutMs(), settings.retryBackoffMs()), settings, time,
                 fetcher::interrupt);
         if (membership != null) {
-            group.commitAs(membership::commitIdentity);
+            group.commitAs(membership::commitIdentity, membership::commitRefused);
         }
         this.reconciler = membership == null ? null : new GroupReconciler(settings, membership, group, subscriptions,
                 metadata, fetcher::retainAssigned);

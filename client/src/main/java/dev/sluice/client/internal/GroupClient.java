@@ -36,6 +36,7 @@ public final class GroupClient {
     private final RetryingCall retrying;
     private volatile String coordinator;
     private volatile Supplier<MemberIdentity> committer = () -> MemberIdentity.NONE;
+    private volatile java.util.function.Consumer<MemberIdentity> onMembershipGone = member -> { };
 
     /** The member a commit is made as; {@link #NONE} outside group membership (assign mode, admin tools). */
     public record MemberIdentity(String memberId, int memberEpoch) {
@@ -87,10 +88,21 @@ public final class GroupClient {
     /**
      * Makes commits carry the member's id and current epoch, read again on every attempt: the coordinator refuses a
      * member it no longer knows (so a consumer whose partitions moved on cannot move offsets back), and a stale epoch
-     * is retried with the epoch the latest heartbeat brought.
+     * is retried with the epoch the latest heartbeat brought. A refusal saying the membership is over (an unknown
+     * member, a fenced epoch, an illegal generation) is passed to {@code onMembershipGone} with the identity it
+     * refused, whatever path committed (found by chaos run 22: a consumer committing by hand went on to apply an
+     * assignment from the membership the coordinator had just refused).
      */
-    public void commitAs(Supplier<MemberIdentity> committer) {
+    public void commitAs(Supplier<MemberIdentity> committer,
+                         java.util.function.Consumer<MemberIdentity> onMembershipGone) {
         this.committer = committer;
+        this.onMembershipGone = onMembershipGone;
+    }
+
+    /** Commit errors that mean the coordinator does not know this member (epoch) any more. */
+    public static boolean meansMembershipGone(ErrorCode error) {
+        return error == ErrorCode.UNKNOWN_MEMBER_ID || error == ErrorCode.FENCED_MEMBER_EPOCH
+                || error == ErrorCode.ILLEGAL_GENERATION;
     }
 
     /** Commits offsets (the next offsets to consume) for the group. */
@@ -122,6 +134,9 @@ public final class GroupClient {
                         .withDeadlineAfter(requestTimeoutMs, TimeUnit.MILLISECONDS).commitOffsets(request.build());
             } catch (RuntimeException e) {
                 throw Errors.fromTransport(address, e);
+            }
+            if (meansMembershipGone(response.getError()) && member != MemberIdentity.NONE) {
+                onMembershipGone.accept(member);
             }
             check(response.getError(), response.getErrorMessage());
             for (TopicPartitionOffset result : response.getResultsList()) {

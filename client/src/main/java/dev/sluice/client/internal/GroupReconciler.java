@@ -4,7 +4,6 @@ import dev.sluice.client.ConsumerRebalanceListener;
 import dev.sluice.client.OffsetAndMetadata;
 import dev.sluice.client.SluiceException;
 import dev.sluice.client.TopicPartition;
-import dev.sluice.proto.v1.ErrorCode;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -24,9 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GroupReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(GroupReconciler.class);
-    /** Commit errors that mean the coordinator does not know this member (epoch) any more. */
-    private static final Set<ErrorCode> MEMBERSHIP_GONE = Set.of(ErrorCode.UNKNOWN_MEMBER_ID,
-            ErrorCode.FENCED_MEMBER_EPOCH, ErrorCode.ILLEGAL_GENERATION);
 
     private final ConsumerSettings settings;
     private final Membership membership;
@@ -147,7 +143,7 @@ public final class GroupReconciler {
             group.commit(offsets, settings.requestTimeoutMs());
         } catch (SluiceException e) {
             LOG.warn("group {}: commit before revoking {} failed: {}", settings.groupId(), revoked, e.getMessage());
-            return !MEMBERSHIP_GONE.contains(e.errorCode());
+            return !GroupClient.meansMembershipGone(e.errorCode());
         }
         return true;
     }

@@ -259,6 +259,22 @@ public final class Membership implements AutoCloseable {
         }
     }
 
+    /**
+     * The coordinator refused a commit made as {@code refused} because it no longer knows that membership: when it is
+     * still this consumer's, the membership is lost now, as a heartbeat refused the same way would find. The
+     * assignment not yet applied is dropped (it came from the membership that is over), the polling thread's next
+     * poll loses what it owns, and the heartbeat thread rejoins at once.
+     */
+    public synchronized void commitRefused(GroupClient.MemberIdentity refused) {
+        if (!memberId.isEmpty() && memberId.equals(refused.memberId())) {
+            LOG.info("group {}: a commit as {} was refused, the membership is over; rejoining", client.groupId(),
+                    memberId);
+            markLost();
+            beatNow = true;
+            notifyAll();
+        }
+    }
+
     private void markLost() {
         memberId = "";
         memberEpoch = 0;
