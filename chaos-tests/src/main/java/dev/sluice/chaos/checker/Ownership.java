@@ -4,11 +4,14 @@ import dev.sluice.chaos.history.Op;
 import dev.sluice.chaos.history.OpFunctions;
 import dev.sluice.chaos.history.OpType;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One member's ownership of one partition, as its rebalance listener reported it: from the {@code assign} entry that
@@ -33,20 +36,27 @@ record Ownership(String owner, TopicPartition partition, Op start, Op end) {
      */
     static Map<TopicPartition, List<Ownership>> fromHistory(List<Op> history) {
         Map<String, Map<TopicPartition, Op>> openByOwner = new HashMap<>();
+        Map<String, Set<String>> ownersByProcess = new HashMap<>();
         Map<TopicPartition, List<Ownership>> byPartition = new LinkedHashMap<>();
         for (Op op : history) {
             if (op.type() != OpType.OK || !isMembershipChange(op.f())) {
                 continue;
             }
             String owner = ownerOf(op);
-            Map<TopicPartition, Op> open = openByOwner.computeIfAbsent(owner, o -> new HashMap<>());
+            ownersByProcess.computeIfAbsent(op.process(), p -> new LinkedHashSet<>()).add(owner);
+            // A consumer forgets its member id before telling its listener what it lost (as Kafka's does), so a loss
+            // that names no member ends what any member of that process owned.
+            Collection<String> ending = owner.equals(op.process()) ? ownersByProcess.get(op.process()) : List.of(owner);
             for (TopicPartition partition : partitionsOf(op)) {
                 if (op.f().equals(OpFunctions.ASSIGN)) {
-                    open.putIfAbsent(partition, op);
-                } else {
-                    Op start = open.remove(partition);
+                    openByOwner.computeIfAbsent(owner, o -> new HashMap<>()).putIfAbsent(partition, op);
+                    continue;
+                }
+                for (String ended : ending) {
+                    Map<TopicPartition, Op> open = openByOwner.get(ended);
+                    Op start = open == null ? null : open.remove(partition);
                     if (start != null) {
-                        add(byPartition, new Ownership(owner, partition, start, op));
+                        add(byPartition, new Ownership(ended, partition, start, op));
                     }
                 }
             }

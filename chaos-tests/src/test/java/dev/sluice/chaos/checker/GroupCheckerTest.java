@@ -98,6 +98,27 @@ class GroupCheckerTest {
         assertThat(check().valid()).isTrue();
     }
 
+    /**
+     * Chaos run 22: a consumer reports the partitions it lost after it has forgotten its member id, so the loss names
+     * no member; it still ends what that process's member owned. Otherwise the zombie's ownership never ended, and
+     * the rightful owner's later commits were reported as double ownership.
+     */
+    @Test
+    void aLossThatNamesNoMemberEndsWhatTheProcessesMemberOwned() {
+        membership(OpFunctions.ASSIGN, "m2", 14, TOPIC + "-3");
+        history.ok("c-m1", OpFunctions.ASSIGN, Map.of("member", "m1", "generation", 4,
+                "partitions", List.of(TOPIC + "-3")));
+        history.invoke("c-m1", OpFunctions.COMMIT, commitArgs("m1", TOPIC + "-3", 10046))
+                .fail("c-m1", OpFunctions.COMMIT, Map.of(), "unknown_member_id");
+        history.ok("c-m1", OpFunctions.LOST, Map.of("member", "", "generation", 4,
+                "partitions", List.of(TOPIC + "-3")));
+        commitOk("m2", TOPIC + "-3", 10067);
+
+        Verdict verdict = check();
+
+        assertThat(verdict.valid()).as("%s", verdict.anomalies()).isTrue();
+    }
+
     @Test
     void commitInvokedBeforeTheOverlapIsNotCounted() {
         membership(OpFunctions.ASSIGN, "m1", 1, TOPIC + "-0");
