@@ -72,15 +72,9 @@ class ConsumerTest {
         }
     }
 
-    /**
-     * Chaos run 14: a consumer whose commit before revoking was refused (the coordinator no longer knew it) went on
-     * to apply the new assignment, and for a moment owned a partition another member owned. Such an assignment is
-     * from a membership that is over: everything owned is lost instead, and nothing is assigned from it.
-     */
-    @Test
-    void anAssignmentIsNotAppliedOnceTheCommitBeforeRevokingSaysTheMembershipIsGone() {
-        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
+    /** A listener that appends "revoked [..]", "assigned [..]" and "lost [..]" to {@code events}. */
+    private static ConsumerRebalanceListener recording(List<String> events) {
+        return new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
                 events.add("revoked " + partitions);
@@ -96,6 +90,17 @@ class ConsumerTest {
                 events.add("lost " + partitions);
             }
         };
+    }
+
+    /**
+     * Chaos run 14: a consumer whose commit before revoking was refused (the coordinator no longer knew it) went on
+     * to apply the new assignment, and for a moment owned a partition another member owned. Such an assignment is
+     * from a membership that is over: everything owned is lost instead, and nothing is assigned from it.
+     */
+    @Test
+    void anAssignmentIsNotAppliedOnceTheCommitBeforeRevokingSaysTheMembershipIsGone() {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ConsumerRebalanceListener listener = recording(events);
         try (Consumer<String, String> consumer = consumer("group.id", "g", "auto.offset.reset", "earliest")) {
             consumer.subscribe(List.of("t"), listener);
             assertThat(pollValues(consumer, 200)).hasSize(200);
@@ -123,22 +128,7 @@ class ConsumerTest {
     @Test
     void aManualCommitRefusedForAnUnknownMemberEndsTheMembershipBeforeItsAssignmentIsApplied() {
         List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
-                events.add("revoked " + partitions);
-            }
-
-            @Override
-            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
-                events.add("assigned " + partitions);
-            }
-
-            @Override
-            public void onPartitionsLost(java.util.Collection<TopicPartition> partitions) {
-                events.add("lost " + partitions);
-            }
-        };
+        ConsumerRebalanceListener listener = recording(events);
         try (Consumer<String, String> consumer = consumer("group.id", "g", "auto.offset.reset", "earliest",
                 "enable.auto.commit", false)) {
             consumer.subscribe(List.of("t"), listener);
