@@ -297,19 +297,23 @@ class ReplicationIntegrationTest {
      * succeeds, since the refusal stays off the appending thread.
      */
     @Test
-    void aReReadThatTheStoreReadPoolRefusesEndsTheWaitAndTheAppendStillSucceeds() throws Exception {
+    void aReReadThatTheStoreReadPoolRefusesEndsTheWaitAndTheAppendStillSucceeds() {
         append(broker(1), 3, 0);
         publish(image(1, 0, 0, ALL));
         awaitSameLogs(brokers);
         Broker leader = broker(1);
-        int storeReads = leader.storeReads().tasks().get();
-        Thread.sleep(300);  // both followers caught up, each in a long poll of 100 ms
-        leader.storeReads().shutdownNow();
 
-        assertThatCode(() -> append(leader, LARGER_THAN_MEMORY, 0)).as("the append that wakes the refused re-reads")
-                .doesNotThrowAnyException();
-        assertThat(leader.storeReads().tasks().get()).as("the re-reads offered to the refusing pool")
-                .isGreaterThan(storeReads);
+        // The pool refuses only what the appending thread hands it, so the followers' own fetches still work and
+        // they come back to wait. Appends until one finds a follower in its long poll (100 ms, with gaps between).
+        await().atMost(WAIT).untilAsserted(() -> {
+            Thread appending = Thread.currentThread();
+            leader.storeReads().refuseTasksFrom(appending);
+            int offered = leader.storeReads().callsFrom(appending);
+            assertThatCode(() -> append(leader, LARGER_THAN_MEMORY, 0)).as("an append that wakes refused re-reads")
+                    .doesNotThrowAnyException();
+            assertThat(leader.storeReads().callsFrom(appending))
+                    .as("re-reads this append offered to the refusing pool").isGreaterThan(offered);
+        });
     }
 
     @Test
