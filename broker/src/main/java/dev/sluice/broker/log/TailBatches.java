@@ -43,10 +43,7 @@ final class TailBatches {
         }
         int count = bases.length;
         int keepFrom = count > 0 && ends[count - 1] == base ? 0 : count;
-        long kept = 0;
-        for (int i = keepFrom; i < count; i++) {
-            kept += stored[i].length;
-        }
+        long kept = keepFrom == 0 ? sizeBytes : 0;
         while (keepFrom < count && (kept + batch.length > maxBytes || count - keepFrom + 1 > maxBatches)) {
             kept -= stored[keepFrom].length;
             keepFrom++;
